@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace forge {
+
+// One complete line of dev-server output, cleaned for display, with what it tells us.
+struct ScannedLine
+{
+    enum class Hint {
+        None,
+        Ready,      // the server says it is serving: readyPort (and readyHost) are set
+        PortInUse,  // EADDRINUSE or "Port 3000 is in use"
+        Error,      // an error line worth pointing the user at (compile error, crash)
+    };
+
+    QString text; // ANSI/OSC sequences and control characters removed, valid UTF-16
+    Hint hint = Hint::None;
+    int readyPort = 0;
+    QString readyHost; // as printed: "localhost", "0.0.0.0", "127.0.0.1", "::", "::1"…
+};
+
+// Reads a dev server's raw stdout/stderr byte stream and recognises the lines that say it is ready
+// (`Local: http://localhost:5173/`, `ready - started server on 0.0.0.0:3000`, `listening on port
+// 3000`, IPv6 forms…). Handles chunks that split lines, multi-byte characters or escape sequences,
+// bare carriage returns and hostile input (OSC 52 clipboard writes, NUL, huge lines). A ready line
+// pointing at a non-loopback host ("Local: http://evil.example:3000") is not treated as ready.
+class DevServerOutputScanner
+{
+public:
+    // Longer lines are cut at this many characters (the rest of the line is dropped, marked "…").
+    static constexpr int MaxLineLength = 16 * 1024;
+
+    // Feeds raw bytes; returns the lines completed by this chunk.
+    QList<ScannedLine> feed(const QByteArray& chunk);
+    // Returns the last, unterminated line (if any) once the stream has ended.
+    QList<ScannedLine> finish();
+
+    // The first ready line seen so far, if any.
+    std::optional<ScannedLine> firstReady() const { return m_firstReady; }
+    bool sawPortInUse() const { return m_sawPortInUse; }
+
+    // Removes ANSI CSI/OSC/other escape sequences and control characters (except tab) from a line.
+    static QString stripTerminalSequences(const QString& line);
+
+private:
+    ScannedLine scan(const QByteArray& rawLine);
+
+    QByteArray m_pending;
+    bool m_truncating = false;
+    std::optional<ScannedLine> m_firstReady;
+    bool m_sawPortInUse = false;
+};
+
+} // namespace forge

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QByteArray>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace forge {
+
+// The files detection looks at, read once from wherever the project lives (a local folder today, a
+// remote sandbox through its file API later), so that detection itself is pure and testable.
+// Paths are relative to the repository root and use '/'.
+class ProjectSnapshot
+{
+public:
+    // Files larger than this are recorded as present but their content is not read (a 50 MB
+    // package.json is hostile, not a project).
+    static constexpr qint64 MaxFileSize = 2 * 1024 * 1024;
+
+    // Reads the interesting files of the repository at `rootPath`: the root listing, package.json,
+    // lockfiles, .nvmrc/.node-version, .yarnrc.yml, index.html and, for a monorepo root, the
+    // package.json of each workspace package (simple `dir/*` and `dir/name` workspace patterns).
+    static ProjectSnapshot fromDirectory(const QString& rootPath);
+
+    void addFile(const QString& relativePath, const QByteArray& content);
+    // Records a file that exists but was not read (too large, unreadable).
+    void addUnreadableFile(const QString& relativePath);
+
+    bool contains(const QString& relativePath) const;
+    // Content of a file that was read; empty when absent or unreadable.
+    QByteArray content(const QString& relativePath) const;
+    bool isReadable(const QString& relativePath) const;
+    // Every recorded path (files only), sorted.
+    QStringList paths() const;
+
+private:
+    QMap<QString, QByteArray> m_files;
+    QStringList m_unreadable;
+};
+
+} // namespace forge

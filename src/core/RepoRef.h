@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+#include <variant>
+
+namespace forge {
+
+// Why an input was refused, in words a user can act on.
+struct RepoRefError
+{
+    QString message;
+    QString advice;
+};
+
+// A repository the user wants to preview: a remote https git URL or a git repository on this
+// machine. Parsing validates everything that later reaches git, so hostile input
+// (`--upload-pack=…`, `ext::`, `file://`, credentials in the URL, control characters) is refused
+// before any process starts.
+class RepoRef
+{
+public:
+    enum class Kind { RemoteUrl, LocalPath };
+
+    // `input` is what the user typed; relative paths resolve against `workingDirectory`.
+    static std::variant<RepoRef, RepoRefError> parse(const QString& input, const QString& workingDirectory);
+
+    Kind kind() const { return m_kind; }
+    bool isRemote() const { return m_kind == Kind::RemoteUrl; }
+    // Remote: the normalised URL (no credentials, no fragment). Local: a file URL of the path.
+    const QUrl& url() const { return m_url; }
+    // Local only: the absolute, cleaned path of the repository's work tree (or bare directory).
+    const QString& localPath() const { return m_localPath; }
+    // Short human name: `owner/repo` for hosted repositories, the folder name for local ones.
+    const QString& displayName() const { return m_displayName; }
+    // The canonical text used for identity (project ids): the URL or the absolute path.
+    QString canonical() const;
+
+private:
+    Kind m_kind = Kind::RemoteUrl;
+    QUrl m_url;
+    QString m_localPath;
+    QString m_displayName;
+};
+
+} // namespace forge

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace forge {
+
+// The environment and arguments for running git on untrusted input without leaking credentials
+// (SECURITY-NOTES §1d): the token travels only as an `http.<origin>/.extraheader` entry of
+// GIT_CONFIG_COUNT, scoped to the repository's own origin, never in argv, a URL or .git/config;
+// protocols are limited to https (http only for loopback, file only for an explicit local
+// repository); prompts are off; inherited GIT_* debugging and TLS-weakening variables are removed.
+class GitEnvironment
+{
+public:
+    // Environment for a git child process, built from `base` (usually the caller's environment).
+    static QProcessEnvironment forClone(const QProcessEnvironment& base, const QUrl& url, const QString& authToken);
+    // `git clone` arguments (without the program name), with `--` before the URL.
+    static QStringList cloneArguments(const QUrl& url, const QString& branch, int depth, const QString& target);
+    // Whether `url` may be cloned at all; when not, `reason` says why in words for the user.
+    static bool isAllowedUrl(const QUrl& url, QString* reason = nullptr);
+};
+
+} // namespace forge

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "SandboxProvider.h"
+
+#include <QHash>
+#include <QString>
+
+#include <memory>
+
+namespace forge {
+
+class LocalSandboxStore;
+
+// Sandboxes on this machine. A sandbox is a folder under the data directory holding the workspace,
+// a private home and a private /tmp; each command runs as a child process, inside bubblewrap where
+// bubblewrap works (workspace writable, system read-only, nothing of the user's own files visible,
+// killed with its parent). Where it does not, the provider says so once through notice() and runs
+// plain processes, each in its own session so the whole tree can be killed.
+class LocalProvider : public SandboxProvider
+{
+    Q_OBJECT
+public:
+    enum class Isolation {
+        Auto,       // bubblewrap when it works, else plain processes (with a notice)
+        Bubblewrap, // bubblewrap or fail
+        None,       // plain processes, no notice
+    };
+
+    struct Options
+    {
+        QString dataDirectory; // sandboxes live in <dataDirectory>/sandboxes/<name>
+        Isolation isolation = Isolation::Auto;
+    };
+
+    explicit LocalProvider(Options options, QObject* parent = nullptr);
+    ~LocalProvider() override;
+
+    QString kind() const override { return QStringLiteral("local"); }
+    // Whether commands actually run inside bubblewrap (decided on first use).
+    bool isIsolated() const;
+    // The host path of a sandbox's workspace (what is mounted as the workspace inside the sandbox).
+    QString workspacePath(const QString& id) const;
+
+    QCoro::Task<std::optional<SandboxInfo>> findSandbox(QMap<QString, QString> labels) override;
+    QCoro::Task<SandboxInfo> createSandbox(SandboxSpec spec) override;
+    QCoro::Task<SandboxInfo> getSandbox(QString id) override;
+    QCoro::Task<> startSandbox(QString id) override;
+    QCoro::Task<> stopSandbox(QString id) override;
+    QCoro::Task<> deleteSandbox(QString id) override;
+    QCoro::Task<CommandResult> cloneRepository(QString id, CloneSpec spec, OutputSink sink) override;
+    QCoro::Task<ProjectSnapshot> snapshotProject(QString id, QString directory) override;
+    QCoro::Task<CommandResult> runCommand(QString id, CommandSpec spec, OutputSink sink) override;
+    QCoro::Task<std::unique_ptr<BackgroundProcess>> startBackground(QString id, CommandSpec spec) override;
+    QCoro::Task<int> allocatePort(QString id, int preferred) override;
+    QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) override;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace forge

@@ -1,0 +1,131 @@
+#pragma once
+
+#include "core/ProjectSnapshot.h"
+
+#include <QCoroTask>
+#include <QMap>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace forge {
+
+enum class SandboxState { Creating, Started, Stopped, Error, Gone };
+QString toString(SandboxState state);
+
+struct SandboxSpec
+{
+    QString name;                   // deterministic: forge-<project>-<generation>
+    QMap<QString, QString> labels;  // at least forge.project=<uuid>
+};
+
+struct SandboxInfo
+{
+    QString id;
+    QString name;
+    QMap<QString, QString> labels;
+    SandboxState state = SandboxState::Creating;
+};
+
+enum class OutputChannel { Stdout, Stderr };
+// Receives raw output bytes as they arrive (not split into lines; see DevServerOutputScanner).
+using OutputSink = std::function<void(OutputChannel, const QByteArray&)>;
+
+struct CommandSpec
+{
+    QStringList argv;                       // program and arguments; never a shell string
+    QString workingDirectory;               // relative to the sandbox workspace; empty = workspace root
+    QMap<QString, QString> environment;     // added to the sandbox's base environment
+    std::chrono::milliseconds timeout{0};   // 0 = no limit
+};
+
+struct CommandResult
+{
+    int exitCode = -1;
+    bool timedOut = false;
+    bool crashed = false; // killed by a signal
+    bool succeeded() const { return exitCode == 0 && !timedOut && !crashed; }
+};
+
+struct CloneSpec
+{
+    QUrl url;                // https (http only on loopback) or, for local repositories, a file URL
+    QString branch;          // empty = the remote's default branch
+    int depth = 1;           // 0 = full history
+    QString targetDirectory; // relative to the workspace; empty = the workspace root
+    // Token for the repository host, sent as an HTTP header only to that host. Never in a URL,
+    // argv, .git/config or output. Empty for public repositories.
+    QString authToken;
+};
+
+// A long-running command (the dev server). Output arrives through signals; the object owns the
+// process tree and kills all of it on stop() or destruction.
+class BackgroundProcess : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~BackgroundProcess() override = default;
+
+    virtual bool isRunning() const = 0;
+    // Terminates the whole process tree: a polite signal, then a kill after `grace`.
+    virtual QCoro::Task<> stop(std::chrono::milliseconds grace = std::chrono::seconds(5)) = 0;
+    // Exit information once finished() has been emitted.
+    virtual CommandResult result() const = 0;
+
+Q_SIGNALS:
+    void output(forge::OutputChannel channel, const QByteArray& bytes);
+    void finished();
+};
+
+// Where a preview can be reached from this machine, and how to authenticate to it.
+struct PreviewEndpoint
+{
+    QUrl url;
+    QMap<QByteArray, QByteArray> headers; // e.g. a private preview's token header; empty for local
+};
+
+// The back end that runs sandboxes. Every operation is asynchronous and reports failure by throwing
+// forge::Failure (transient: worth retrying; permanent: say so and stop).
+class SandboxProvider : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~SandboxProvider() override = default;
+
+    virtual QString kind() const = 0; // "local", "daytona"
+
+    // Finds a sandbox carrying all of `labels`; nullopt when none exists.
+    virtual QCoro::Task<std::optional<SandboxInfo>> findSandbox(QMap<QString, QString> labels) = 0;
+    // Creates a sandbox; when one with the same name exists it is adopted, not duplicated.
+    virtual QCoro::Task<SandboxInfo> createSandbox(SandboxSpec spec) = 0;
+    virtual QCoro::Task<SandboxInfo> getSandbox(QString id) = 0;
+    virtual QCoro::Task<> startSandbox(QString id) = 0;
+    // Stops every process of the sandbox; its files stay.
+    virtual QCoro::Task<> stopSandbox(QString id) = 0;
+    virtual QCoro::Task<> deleteSandbox(QString id) = 0;
+
+    // Clones into the workspace (replacing what a previous clone left there).
+    virtual QCoro::Task<CommandResult> cloneRepository(QString id, CloneSpec spec, OutputSink sink) = 0;
+    virtual QCoro::Task<ProjectSnapshot> snapshotProject(QString id, QString directory) = 0;
+    // Runs a command to completion, streaming its output.
+    virtual QCoro::Task<CommandResult> runCommand(QString id, CommandSpec spec, OutputSink sink) = 0;
+    // Starts a long-running command and returns once it has started.
+    virtual QCoro::Task<std::unique_ptr<BackgroundProcess>> startBackground(QString id, CommandSpec spec) = 0;
+    // Picks a port the dev server can listen on, `preferred` when it is free.
+    virtual QCoro::Task<int> allocatePort(QString id, int preferred) = 0;
+    virtual QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) = 0;
+
+Q_SIGNALS:
+    // Something the user should be told once, e.g. that sandboxes run without isolation.
+    void notice(const QString& message);
+};
+
+} // namespace forge

@@ -1,0 +1,3 @@
+// placeholder: written with the feature it tests
+#include <QTest>
+int main() { return 0; }
