@@ -1,0 +1,228 @@
+#include "GitEnvironment.h"
+
+#include <QHostAddress>
+#include <utility>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+namespace {
+
+// Inherited variables that weaken TLS, print credentials, hand git a program to run, point it at
+// another repository or inject configuration. Exact names here; prefixes below.
+const QStringList& removedVariables()
+{
+    static const QStringList names{
+        u"GIT_SSL_NO_VERIFY"_s, // git treats it as set when merely present, whatever its value
+        u"GIT_CURL_VERBOSE"_s,  // dumps request headers, i.e. the Authorization header
+        u"GIT_ASKPASS"_s,       // would be asked for credentials after a 401: not ours to answer
+        u"SSH_ASKPASS"_s,
+        u"GIT_DIR"_s, // repository location: a clone must only ever touch its target directory
+        u"GIT_WORK_TREE"_s,
+        u"GIT_INDEX_FILE"_s,
+        u"GIT_OBJECT_DIRECTORY"_s,
+        u"GIT_ALTERNATE_OBJECT_DIRECTORIES"_s,
+        u"GIT_COMMON_DIR"_s,
+        u"GIT_NAMESPACE"_s,
+        u"GIT_SHALLOW_FILE"_s,
+        u"GIT_QUARANTINE_PATH"_s,
+        u"GIT_CEILING_DIRECTORIES"_s,
+        u"GIT_DISCOVERY_ACROSS_FILESYSTEM"_s,
+        u"GIT_PROXY_COMMAND"_s, // programs git would run
+        u"GIT_EXEC_PATH"_s,
+        u"GIT_TEMPLATE_DIR"_s, // templates can install hooks into the new repository
+        u"GIT_EDITOR"_s,
+        u"GIT_PAGER"_s,
+        u"GIT_ALLOW_PROTOCOL"_s, // set below from the URL, never inherited
+        u"GIT_PROTOCOL_FROM_USER"_s,
+        u"GIT_TERMINAL_PROMPT"_s,
+        u"GCM_INTERACTIVE"_s,
+    };
+    return names;
+}
+
+const QStringList& removedPrefixes()
+{
+    static const QStringList prefixes{
+        u"GIT_TRACE"_s,  // GIT_TRACE, GIT_TRACE_CURL, GIT_TRACE_PACKET, GIT_TRACE_REDACT=0 (!), ...
+        u"GIT_CONFIG"_s, // GIT_CONFIG_COUNT/KEY_n/VALUE_n, GIT_CONFIG_PARAMETERS, GIT_CONFIG_SYSTEM...
+        u"GIT_SSH"_s,    // GIT_SSH, GIT_SSH_COMMAND, GIT_SSH_VARIANT
+    };
+    return prefixes;
+}
+
+bool isLoopbackHost(const QString& host)
+{
+    if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+bool isLocalFileUrl(const QUrl& url)
+{
+    // A file URL with a host (file://server/share) names another machine; only a plain absolute
+    // path on this one counts as "a repository the user chose on their own machine".
+    return url.scheme() == u"file"_s && url.host().isEmpty() && url.path().startsWith(u'/');
+}
+
+int defaultPort(const QString& scheme)
+{
+    if (scheme == u"https"_s)
+        return 443;
+    if (scheme == u"http"_s)
+        return 80;
+    return -1;
+}
+
+// `<scheme>://<host>[:<port>]/` in the form git's urlmatch compares against: lower-case host in
+// ASCII (punycode) form, IPv6 literals in brackets, no default port, path "/" so every path of
+// that origin matches and nothing of any other origin does.
+QString originKey(const QUrl& url)
+{
+    const QString host = url.host(QUrl::FullyEncoded).toLower();
+    QString origin = url.scheme() + u"://"_s;
+    origin += host.contains(u':') ? u'[' + host + u']' : host;
+    const int port = url.port();
+    if (port != -1 && port != defaultPort(url.scheme()))
+        origin += u':' + QString::number(port);
+    return origin + u'/';
+}
+
+} // namespace
+
+QProcessEnvironment GitEnvironment::forClone(const QProcessEnvironment& base, const QUrl& url,
+                                             const QString& authToken)
+{
+    QProcessEnvironment env = base;
+    const QStringList keys = base.keys();
+    for (const QString& key : keys) {
+        bool remove = removedVariables().contains(key);
+        for (const QString& prefix : removedPrefixes())
+            remove = remove || key.startsWith(prefix);
+        if (remove)
+            env.remove(key);
+    }
+
+    const bool localFile = isLocalFileUrl(url);
+    const bool loopbackHttp = url.scheme() == u"http"_s && isLoopbackHost(url.host());
+
+    env.insert(u"GIT_TERMINAL_PROMPT"_s, u"0"_s);
+    env.insert(u"GCM_INTERACTIVE"_s, u"never"_s);
+    // Also limits what redirects and submodules may switch to; ext:: (runs a command), ssh and
+    // git:// are never listed.
+    QStringList protocols{u"https"_s};
+    if (loopbackHttp)
+        protocols << u"http"_s;
+    if (localFile)
+        protocols << u"file"_s;
+    env.insert(u"GIT_ALLOW_PROTOCOL"_s, protocols.join(u':'));
+    // The system configuration belongs to whoever administers the machine, not to this user; the
+    // user's own ~/.gitconfig stays (proxies, url rewrites) and is overridden below where it matters.
+    env.insert(u"GIT_CONFIG_NOSYSTEM"_s, u"1"_s);
+
+    // Runtime configuration through the environment: it has command-line precedence over every
+    // config file and is never written to the new repository's .git/config.
+    std::vector<std::pair<QString, QString>> config{
+        {u"transfer.credentialsInUrl"_s, u"die"_s},
+        {u"protocol.file.allow"_s, localFile ? u"always"_s : u"never"_s},
+        {u"protocol.ext.allow"_s, u"never"_s},
+        // A user's ~/.gitconfig may have turned verification off for some host; a preview clone
+        // never runs with it off.
+        {u"http.sslVerify"_s, u"true"_s},
+        // An empty value empties the helper list: git must not ask the user's helpers (or store
+        // into them) on our behalf; the token below is the only credential this clone uses.
+        {u"credential.helper"_s, QString()},
+        // No hook of any kind runs while untrusted content is checked out (templates from the
+        // user's init.templateDir would otherwise still install and run post-checkout).
+        {u"core.hooksPath"_s, u"/dev/null"_s},
+        {u"submodule.recurse"_s, u"false"_s},
+    };
+    if (!authToken.isEmpty() && !localFile && !url.host().isEmpty()) {
+        // The form actions/checkout uses. Keyed to exactly this repository's origin, so submodules
+        // or other remotes on another host never get it.
+        const QByteArray credentials = "x-access-token:" + authToken.toUtf8();
+        config.emplace_back(u"http."_s + originKey(url) + u".extraheader"_s,
+                            u"AUTHORIZATION: basic "_s + QString::fromLatin1(credentials.toBase64()));
+    }
+    env.insert(u"GIT_CONFIG_COUNT"_s, QString::number(config.size()));
+    for (std::size_t i = 0; i < config.size(); ++i) {
+        env.insert(u"GIT_CONFIG_KEY_"_s + QString::number(i), config[i].first);
+        env.insert(u"GIT_CONFIG_VALUE_"_s + QString::number(i), config[i].second);
+    }
+    return env;
+}
+
+QStringList GitEnvironment::cloneArguments(const QUrl& url, const QString& branch, int depth,
+                                           const QString& target)
+{
+    // Tags are kept: a shallow single-branch clone only follows tags that point at fetched commits,
+    // which costs nothing and lets `git describe`-based version scripts work.
+    QStringList args{u"clone"_s, u"--progress"_s, u"--single-branch"_s, u"--no-recurse-submodules"_s};
+    if (depth > 0)
+        args << u"--depth"_s << QString::number(depth);
+    if (!branch.isEmpty())
+        // Attached form: a branch name can never be read as another option.
+        args << (u"--branch="_s + branch);
+    args << u"--"_s << url.toString(QUrl::FullyEncoded);
+    if (!target.isEmpty())
+        args << target;
+    return args;
+}
+
+bool GitEnvironment::isAllowedUrl(const QUrl& url, QString* reason)
+{
+    const auto refuse = [reason](const QString& why) {
+        if (reason)
+            *reason = why;
+        return false;
+    };
+    const QString text = url.toString(QUrl::FullyEncoded);
+    if (url.isEmpty())
+        return refuse(u"No repository address was given. Enter an https:// address."_s);
+    if (text.startsWith(u'-'))
+        return refuse(u"The repository address starts with '-', which git would read as an option. "
+                      "Enter an https:// address."_s);
+    if (!url.isValid())
+        // Not url.errorString(): it quotes the whole address, credentials included.
+        return refuse(
+            u"The repository address is not a valid URL. Enter it as https://host/owner/repository."_s);
+    const QString scheme = url.scheme().toLower();
+    if (scheme.isEmpty())
+        return refuse(u"The repository address has no scheme. Enter it as https://host/owner/repository."_s);
+    if (scheme == u"ext"_s)
+        return refuse(u"ext:: addresses make git run a program; they are never allowed. "
+                      "Enter an https:// address."_s);
+    if (scheme == u"ssh"_s || scheme == u"git+ssh"_s || scheme == u"ssh+git"_s)
+        return refuse(u"SSH addresses are not supported. Use the repository's https:// address instead."_s);
+    if (scheme == u"git"_s)
+        return refuse(u"git:// addresses are unencrypted and unauthenticated. "
+                      "Use the repository's https:// address instead."_s);
+    if (!url.userInfo().isEmpty())
+        return refuse(u"The repository address contains a user name or password. Remove it and sign in "
+                      "instead: credentials in an address end up in process lists and .git/config."_s);
+    if (scheme == u"file"_s) {
+        if (!url.host().isEmpty())
+            return refuse(u"File addresses on another machine (file://%1/...) are not supported. "
+                          "Choose a folder on this computer."_s.arg(url.host()));
+        if (!isLocalFileUrl(url))
+            return refuse(u"A local repository needs an absolute path (file:///path/to/repository)."_s);
+        return true;
+    }
+    if (scheme != u"https"_s && scheme != u"http"_s)
+        return refuse(u"'%1:' addresses are not supported. Enter an https:// address."_s.arg(scheme));
+    const QString host = url.host();
+    if (host.isEmpty())
+        return refuse(
+            u"The repository address has no host name. Enter it as https://host/owner/repository."_s);
+    if (host.startsWith(u'-'))
+        return refuse(u"The host name starts with '-', which is not a valid host name."_s);
+    if (scheme == u"http"_s && !isLoopbackHost(host))
+        return refuse(u"Plain http:// sends code and credentials unencrypted; it is only allowed for this "
+                      "computer (127.0.0.1, localhost). Use the https:// address instead."_s);
+    return true;
+}
+
+} // namespace forge
