@@ -1,0 +1,50 @@
+#pragma once
+
+#include "core/RepoRef.h"
+#include "core/RunPlan.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace forge::cli {
+
+// Exit codes of forge-preview-cli; documented in the README. A failing step maps to its own code
+// so scripts can tell a bad URL from a broken install.
+enum ExitCode : int {
+    ExitOk = 0, // served and stopped on request, or ready with --exit-when-ready
+    ExitInternalError = 1,
+    ExitUsage = 2,           // bad arguments or input (invalid URL, not a git repository)
+    ExitSandboxFailed = 3,   // create-sandbox
+    ExitCloneFailed = 4,     // clone-repository
+    ExitNothingRunnable = 5, // detect-framework
+    ExitInstallFailed = 6,   // install-dependencies
+    ExitBuildFailed = 7,     // build-project
+    ExitServerFailed = 8,    // start-dev-server (never ready, crashed, port taken)
+    ExitPublishFailed = 9,   // publish-preview
+    ExitServerExited = 10,   // the dev server died after the preview was ready
+    ExitInterrupted = 130,   // Ctrl+C before the preview was ready
+};
+
+struct CliOptions
+{
+    RepoRef repository;
+    QString branch;
+    RunMode mode = RunMode::Dev;
+    QString provider = QStringLiteral("local");
+    bool exitWhenReady = false;
+    bool json = false;
+    int readyTimeoutSeconds = 180;
+};
+
+struct ParseOutcome
+{
+    std::optional<CliOptions> options; // set when the program should run
+    int exitCode = ExitOk;             // otherwise: exit with this code…
+    QString output;                    // …after printing this (help/version to stdout, errors to stderr)
+    bool toStderr = false;
+};
+
+ParseOutcome parseArguments(const QStringList& arguments, const QString& workingDirectory);
+
+} // namespace forge::cli

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "sandbox/SandboxProvider.h"
+#include "workflow/WorkflowTypes.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace forge::cli {
+
+// Prints the workflow's progress: readable text (coloured on a terminal unless NO_COLOR is set) or,
+// with --json, one JSON object per line for scripts. Everything it prints has been redacted by the
+// workflow already; it adds no secrets of its own.
+class CliReporter
+{
+public:
+    CliReporter(bool json, FILE* out, FILE* err);
+
+    void started(const RepoRef& repository, const QString& branch, RunMode mode, const QString& provider);
+    void stepStarted(StepId step, int attempt);
+    void stepOutput(StepId step, OutputChannel channel, const QString& line);
+    void stepRetrying(StepId step, int nextAttempt, qint64 delayMs, const QString& reason);
+    void stepFinished(StepId step, StepStatus status, qint64 durationMs, const QString& summary);
+    void plan(const RunPlan& plan);
+    void notice(const QString& message);
+    void ready(const QUrl& url, bool exitWhenReady);
+    void failed(const StepFailure& failure);
+    void serverExited(int exitCode);
+    void stopping();
+    void stopped(int exitCode);
+
+private:
+    void emitJson(QJsonObject object);
+    QString paint(const QString& text, const char* ansi) const;
+    static QString seconds(qint64 ms);
+
+    bool m_json;
+    bool m_colour;
+    QTextStream m_out;
+    QTextStream m_err;
+    QElapsedTimer m_clock;
+};
+
+} // namespace forge::cli

@@ -1,1 +1,64 @@
-int main() { return 0; }
+// forge-preview-cli: preview a repository from the command line.
+
+#include "CliOptions.h"
+#include "PreviewCommand.h"
+#include "SignalWatcher.h"
+#include "sandbox/LocalProvider.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTextStream>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Where local sandboxes live; FORGE_PREVIEW_DATA_DIR overrides it (tests, or a roomier disk).
+QString dataDirectory()
+{
+    const QString overridden = qEnvironmentVariable("FORGE_PREVIEW_DATA_DIR");
+    if (!overridden.isEmpty())
+        return QDir(overridden).absolutePath();
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"forge-preview"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(FORGE_VERSION));
+
+    const auto parsed = forge::cli::parseArguments(QCoreApplication::arguments(), QDir::currentPath());
+    if (!parsed.options) {
+        QTextStream(parsed.toStderr ? stderr : stdout)
+            << parsed.output << (parsed.output.endsWith(u'\n') ? "" : "\n");
+        return parsed.exitCode;
+    }
+
+    forge::LocalProvider provider({dataDirectory(), forge::LocalProvider::Isolation::Auto});
+    forge::cli::PreviewCommand command(*parsed.options, provider);
+    forge::cli::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &forge::cli::SignalWatcher::interrupted, &command,
+                     [&command](int count) {
+                         if (count >= 3) {
+                             // The user insists: leave now. Child processes die with us (process groups,
+                             // bubblewrap's
+                             // --die-with-parent).
+                             std::fputs("\nForced exit.\n", stderr);
+                             std::_Exit(forge::cli::ExitInterrupted);
+                         }
+                         command.interrupt();
+                     });
+
+    int exitCode = forge::cli::ExitInternalError;
+    QCoro::connect(command.run(), &app, [&exitCode](int code) {
+        exitCode = code;
+        QCoreApplication::exit(code);
+    });
+    app.exec();
+    return exitCode;
+}

@@ -1,0 +1,487 @@
+#include "PreviewWorkflow.h"
+
+#include "FailureAdvice.h"
+#include "StepOutput.h"
+#include "core/RunPlanDetector.h"
+
+#include <QCoroSignal>
+#include <QCoroTimer>
+#include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace forge {
+
+namespace {
+
+constexpr int MaxRetries = 2;
+const QString ProjectLabel = u"forge.project"_s;
+
+// Timeouts for the short helper commands the workflow runs itself.
+constexpr auto ToolProbeTimeout = 30s;
+
+QJsonArray toJsonArray(const QStringList& list)
+{
+    return QJsonArray::fromStringList(list);
+}
+
+// The major version of a Node.js version or range as projects write it ("18", "v18.2.0", "18.x",
+// ">=18" is a range and yields nothing: it does not pin a major).
+// A short helper command of the workflow's own (tool probes, rev-parse).
+// Built outside coroutine bodies: GCC 12 miscompiles braced temporaries inside co_await expressions.
+CommandSpec shortCommand(QStringList argv)
+{
+    return CommandSpec{std::move(argv), {}, {}, ToolProbeTimeout};
+}
+
+OutputSink collectStdout(QString* text)
+{
+    return [text](OutputChannel channel, const QByteArray& bytes) {
+        if (channel == OutputChannel::Stdout)
+            *text += QString::fromUtf8(bytes).trimmed();
+    };
+}
+
+int pinnedMajor(const QString& version)
+{
+    static const QRegularExpression pinned(u"^v?(\\d+)(\\.[\\dx*]+){0,2}$"_s);
+    const auto match = pinned.match(version.trimmed());
+    return match.hasMatch() ? match.captured(1).toInt() : 0;
+}
+
+} // namespace
+
+PreviewWorkflow::PreviewWorkflow(SandboxProvider& provider, StepJournal& journal, PreviewRequest request,
+                                 QObject* parent)
+    : QObject(parent)
+    , m_provider(provider)
+    , m_journal(journal)
+    , m_request(std::move(request))
+    , m_backoff(1s, 10s, MaxRetries)
+{
+    m_redactor.addSecret(m_request.authToken);
+    connect(&m_provider, &SandboxProvider::notice, this, &PreviewWorkflow::notice);
+}
+
+PreviewWorkflow::~PreviewWorkflow() = default;
+
+void PreviewWorkflow::setBackoff(const Backoff& backoff)
+{
+    m_backoff = backoff;
+}
+
+bool PreviewWorkflow::isServing() const
+{
+    return m_ready && m_server && m_server->isRunning();
+}
+
+void PreviewWorkflow::throwIfCancelled() const
+{
+    if (m_cancelled)
+        throw Failure::cancelled(u"The preview was stopped."_s);
+}
+
+QCoro::Task<QUrl> PreviewWorkflow::run()
+{
+    m_cancelled = false;
+    // Each step's result is applied here, so a step read back from the journal restores the state
+    // later steps need exactly as a step that just ran.
+    const QJsonObject created = co_await runStep(StepId::CreateSandbox, [this] { return createSandbox(); });
+    m_sandboxId = created.value(u"sandboxId"_s).toString();
+    co_await runStep(StepId::CloneRepository, [this] { return cloneRepository(); });
+    const QJsonObject detected =
+        co_await runStep(StepId::DetectFramework, [this] { return detectFramework(); });
+    QString planError;
+    m_plan = RunPlan::fromJson(detected.value(u"plan"_s).toObject(), &planError);
+    if (!m_plan) {
+        throw StepFailure(StepId::DetectFramework,
+                          Failure::permanent(u"The saved run plan is not valid: %1"_s.arg(planError),
+                                             u"Detect the framework again or fix the run plan."_s));
+    }
+    co_await runStep(StepId::InstallDependencies, [this] { return installDependencies(); });
+    co_await runStep(StepId::BuildProject, [this] { return buildProject(); });
+    const QJsonObject started = co_await runStep(StepId::StartDevServer, [this] { return startDevServer(); });
+    m_port = started.value(u"port"_s).toInt();
+    const QJsonObject published =
+        co_await runStep(StepId::PublishPreview, [this] { return publishPreview(); });
+    m_previewUrl = QUrl(published.value(u"url"_s).toString());
+    m_ready = true;
+    Q_EMIT previewReady(m_previewUrl);
+    co_return m_previewUrl;
+}
+
+QCoro::Task<> PreviewWorkflow::stop()
+{
+    m_cancelled = true;
+    m_ready = false;
+    if (m_server) {
+        co_await m_server->stop();
+    }
+    if (!m_sandboxId.isEmpty()) {
+        try {
+            co_await m_provider.stopSandbox(m_sandboxId);
+        } catch (const Failure& failure) {
+            Q_EMIT notice(m_redactor.redact(failure.message()));
+        }
+    }
+}
+
+// Runs one step with the journal's semantics: a finished step is read back, not rerun; a transient
+// failure is retried with backoff; any other failure is recorded and rethrown with the step.
+QCoro::Task<QJsonObject> PreviewWorkflow::runStep(StepId step, StepBody body)
+{
+    if (const auto entry = m_journal.entry(step);
+        entry && (entry->status == StepStatus::Succeeded || entry->status == StepStatus::Skipped)) {
+        co_return entry->result;
+    }
+
+    for (int attempt = 1;; ++attempt) {
+        if (m_cancelled) {
+            throw StepFailure(step, Failure::cancelled(u"The preview was stopped."_s));
+        }
+        m_journal.recordStarted(step, attempt);
+        Q_EMIT stepStarted(step, attempt);
+        QElapsedTimer clock;
+        clock.start();
+
+        std::optional<Failure> failure;
+        QJsonObject result;
+        try {
+            result = co_await body();
+        } catch (const Failure& caught) {
+            failure = caught;
+        } catch (const std::exception& unexpected) {
+            failure = Failure::permanent(u"Internal error: %1"_s.arg(QString::fromUtf8(unexpected.what())),
+                                         u"Please report this problem."_s);
+        }
+        if (failure && m_cancelled)
+            failure = Failure::cancelled(u"The preview was stopped."_s);
+
+        if (!failure) {
+            const bool skipped = result.value(u"skipped"_s).toBool();
+            const StepStatus status = skipped ? StepStatus::Skipped : StepStatus::Succeeded;
+            m_journal.recordFinished(step, status, result, {});
+            Q_EMIT stepFinished(step, status, clock.elapsed(), result.value(u"summary"_s).toString());
+            co_return result;
+        }
+
+        const QString message = m_redactor.redact(failure->message());
+        if (failure->isTransient() && m_backoff.allows(attempt)) {
+            const auto hint = failure->retryAfterSeconds() >= 0
+                                  ? std::chrono::milliseconds(failure->retryAfterSeconds() * 1000)
+                                  : std::chrono::milliseconds(-1);
+            const auto delay = m_backoff.delayFor(attempt, hint);
+            m_journal.recordFinished(step, StepStatus::Failed, {}, message);
+            Q_EMIT stepRetrying(step, attempt + 1, delay.count(), message);
+            co_await QCoro::sleepFor(delay);
+            continue;
+        }
+
+        m_journal.recordFinished(step, StepStatus::Failed, {}, message);
+        Q_EMIT stepFinished(step, StepStatus::Failed, clock.elapsed(), message);
+        Failure redacted(failure->kind(), message, m_redactor.redact(failure->advice()),
+                         failure->lastLines());
+        throw StepFailure(step, redacted);
+    }
+}
+
+QCoro::Task<QJsonObject> PreviewWorkflow::createSandbox()
+{
+    const QMap<QString, QString> labels{{ProjectLabel, m_request.projectId}};
+    // Look before creating, so a retry or a second run never makes two sandboxes for one project.
+    std::optional<SandboxInfo> sandbox = co_await m_provider.findSandbox(labels);
+    bool adopted = false;
+    if (sandbox && sandbox->state != SandboxState::Gone && sandbox->state != SandboxState::Error) {
+        adopted = true;
+        if (sandbox->state != SandboxState::Started)
+            co_await m_provider.startSandbox(sandbox->id);
+    } else {
+        const SandboxSpec spec{m_request.sandboxName(), labels};
+        sandbox = co_await m_provider.createSandbox(spec);
+        if (sandbox->state != SandboxState::Started)
+            co_await m_provider.startSandbox(sandbox->id);
+    }
+    m_sandboxId = sandbox->id;
+    co_return QJsonObject{
+        {u"sandboxId"_s, sandbox->id},
+        {u"adopted"_s, adopted},
+        {u"summary"_s,
+         adopted ? u"reusing sandbox %1"_s.arg(sandbox->name) : u"sandbox %1"_s.arg(sandbox->name)},
+    };
+}
+
+QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
+{
+    CloneSpec spec;
+    spec.url = m_request.repository.url();
+    spec.branch = m_request.branch;
+    spec.depth = 1;
+    spec.authToken = m_request.authToken;
+
+    StepOutput output(m_redactor, [this](OutputChannel channel, const ScannedLine& line) {
+        Q_EMIT stepOutput(StepId::CloneRepository, channel, line.text);
+    });
+    const CommandResult result = co_await m_provider.cloneRepository(
+        m_sandboxId, spec,
+        [&output](OutputChannel channel, const QByteArray& bytes) { output.feed(channel, bytes); });
+    output.finish();
+    throwIfCancelled();
+    if (!result.succeeded())
+        throw FailureAdvice::cloneFailed(result, output.tail(), m_request.repository, m_request.branch);
+
+    // Record which commit is previewed; a failure here is not worth failing the step for.
+    QString commit;
+    const CommandSpec revParse = shortCommand({u"git"_s, u"rev-parse"_s, u"--short"_s, u"HEAD"_s});
+    const CommandResult revision =
+        co_await m_provider.runCommand(m_sandboxId, revParse, collectStdout(&commit));
+    if (!revision.succeeded())
+        commit.clear();
+
+    const QString branch = m_request.branch.isEmpty() ? u"default branch"_s : m_request.branch;
+    co_return QJsonObject{
+        {u"commit"_s, commit},
+        {u"summary"_s, commit.isEmpty() ? branch : u"%1 at %2"_s.arg(branch, commit)},
+    };
+}
+
+QCoro::Task<QJsonObject> PreviewWorkflow::detectFramework()
+{
+    RunPlan plan;
+    if (m_request.plan) {
+        plan = *m_request.plan;
+    } else {
+        const ProjectSnapshot snapshot = co_await m_provider.snapshotProject(m_sandboxId, QString());
+        auto detected = RunPlanDetector::detect(snapshot);
+        if (const auto* error = std::get_if<DetectionError>(&detected))
+            throw Failure::permanent(error->message, error->advice);
+        plan = std::get<RunPlan>(detected);
+    }
+    for (const QString& note : std::as_const(plan.notes))
+        Q_EMIT stepOutput(StepId::DetectFramework, OutputChannel::Stdout, note);
+    m_plan = plan;
+    Q_EMIT planReady(plan);
+    QJsonObject result{{u"plan"_s, plan.toJson()}, {u"summary"_s, plan.summary()}};
+    co_return result;
+}
+
+QCoro::Task<QStringList> PreviewWorkflow::resolvePackageManager(QStringList argv)
+{
+    const QString tool = argv.value(0);
+    if (tool != u"pnpm"_s && tool != u"yarn"_s && tool != u"bun"_s)
+        co_return argv;
+    if (const auto known = m_resolvedTools.constFind(tool); known != m_resolvedTools.cend())
+        co_return *known + argv;
+
+    const CommandSpec ownVersion = shortCommand({tool, u"--version"_s});
+    if (co_await commandSucceeds(ownVersion)) {
+        m_resolvedTools.insert(tool, {});
+        co_return argv;
+    }
+    if (tool != u"bun"_s) {
+        // Node.js ships corepack, which fetches the pnpm or yarn version the project asks for.
+        const CommandSpec corepackVersion = shortCommand({u"corepack"_s, tool, u"--version"_s});
+        if (co_await commandSucceeds(corepackVersion)) {
+            m_resolvedTools.insert(tool, QStringList{u"corepack"_s});
+            co_return QStringList{u"corepack"_s} + argv;
+        }
+    }
+    throw Failure::permanent(
+        u"The project uses %1, which is not installed."_s.arg(tool),
+        tool == u"bun"_s ? u"Install Bun (https://bun.sh) and try again."_s
+                         : u"Install %1 (or enable it with `corepack enable`) and try again."_s.arg(tool));
+}
+
+QCoro::Task<bool> PreviewWorkflow::commandSucceeds(CommandSpec spec)
+{
+    try {
+        const CommandResult result = co_await m_provider.runCommand(m_sandboxId, spec, {});
+        co_return result.succeeded();
+    } catch (const Failure&) {
+        co_return false;
+    }
+}
+
+QCoro::Task<> PreviewWorkflow::checkNodeVersion(StepId step)
+{
+    const int wanted = pinnedMajor(m_plan->nodeVersion);
+    if (wanted == 0)
+        co_return;
+    QString installed;
+    try {
+        const CommandSpec nodeVersion = shortCommand({u"node"_s, u"--version"_s});
+        co_await m_provider.runCommand(m_sandboxId, nodeVersion, collectStdout(&installed));
+    } catch (const Failure&) {
+        co_return; // the install command itself will report a missing Node.js
+    }
+    if (pinnedMajor(installed) != 0 && pinnedMajor(installed) != wanted) {
+        Q_EMIT stepOutput(
+            step, OutputChannel::Stderr,
+            u"Note: the project asks for Node.js %1 but the sandbox has %2; if the install or the "
+            u"dev server fails, that may be why."_s.arg(m_plan->nodeVersion, installed));
+    }
+}
+
+QCoro::Task<CommandResult> PreviewWorkflow::runStepCommand(StepId step, CommandSpec spec, QStringList* tail)
+{
+    Q_EMIT stepOutput(step, OutputChannel::Stdout, u"$ "_s + m_redactor.redact(spec.argv.join(u' ')));
+    StepOutput output(m_redactor, [this, step](OutputChannel channel, const ScannedLine& line) {
+        Q_EMIT stepOutput(step, channel, line.text);
+    });
+    const CommandResult result = co_await m_provider.runCommand(
+        m_sandboxId, spec,
+        [&output](OutputChannel channel, const QByteArray& bytes) { output.feed(channel, bytes); });
+    output.finish();
+    if (tail)
+        *tail = output.tail();
+    throwIfCancelled();
+    co_return result;
+}
+
+QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
+{
+    if (m_plan->installCommand.isEmpty())
+        co_return QJsonObject{{u"skipped"_s, true}, {u"summary"_s, u"nothing to install"_s}};
+
+    co_await checkNodeVersion(StepId::InstallDependencies);
+    // Workspaces install from the repository root; see RunPlan.
+    QStringList argv = co_await resolvePackageManager(m_plan->installCommand);
+    QStringList tail;
+    CommandSpec install{argv, {}, {}, m_request.installTimeout};
+    CommandResult result = co_await runStepCommand(StepId::InstallDependencies, install, &tail);
+
+    if (!result.succeeded() && !m_plan->installFallbackCommand.isEmpty() &&
+        FailureAdvice::isLockfileOutOfDate(tail)) {
+        Q_EMIT stepOutput(
+            StepId::InstallDependencies, OutputChannel::Stderr,
+            u"The lockfile does not match package.json; installing without the frozen lockfile."_s);
+        argv = co_await resolvePackageManager(m_plan->installFallbackCommand);
+        install.argv = argv;
+        result = co_await runStepCommand(StepId::InstallDependencies, install, &tail);
+    }
+    if (!result.succeeded())
+        throw FailureAdvice::installFailed(argv, result, tail);
+    co_return QJsonObject{{u"command"_s, toJsonArray(argv)}, {u"summary"_s, argv.join(u' ')}};
+}
+
+QCoro::Task<QJsonObject> PreviewWorkflow::buildProject()
+{
+    if (m_request.mode == RunMode::Dev)
+        co_return QJsonObject{{u"skipped"_s, true}, {u"summary"_s, u"dev mode: no build"_s}};
+    if (m_plan->buildCommand.isEmpty())
+        co_return QJsonObject{{u"skipped"_s, true}, {u"summary"_s, u"the project has no build step"_s}};
+
+    const QStringList argv = co_await resolvePackageManager(m_plan->buildCommand);
+    QStringList tail;
+    const CommandSpec build{argv, m_plan->projectDirectory, m_plan->environment, m_request.buildTimeout};
+    const CommandResult result = co_await runStepCommand(StepId::BuildProject, build, &tail);
+    if (!result.succeeded())
+        throw FailureAdvice::buildFailed(argv, result, tail);
+    co_return QJsonObject{{u"command"_s, toJsonArray(argv)}, {u"summary"_s, argv.join(u' ')}};
+}
+
+QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
+{
+    if (m_server) {
+        co_await m_server->stop();
+        m_server.reset();
+    }
+    m_port = co_await m_provider.allocatePort(m_sandboxId, m_plan->expectedPort);
+    const RunPlan plan = m_plan->withPort(m_port);
+    const QStringList command = m_request.mode == RunMode::Production && !plan.startCommand.isEmpty()
+                                    ? plan.startCommand
+                                    : plan.devCommand;
+    if (command.isEmpty()) {
+        throw Failure::permanent(
+            u"The run plan has no command to start the project."_s,
+            u"Add a dev command (or a start command for production mode) to the run plan."_s);
+    }
+    const QStringList argv = co_await resolvePackageManager(command);
+    Q_EMIT stepOutput(StepId::StartDevServer, OutputChannel::Stdout,
+                      u"$ "_s + m_redactor.redact(argv.join(u' ')));
+
+    const CommandSpec serve{argv, plan.projectDirectory, plan.environment, std::chrono::milliseconds(0)};
+    m_server = co_await m_provider.startBackground(m_sandboxId, serve);
+    m_serverReady.reset();
+    m_serverPortInUse = false;
+    m_serverOutput =
+        std::make_unique<StepOutput>(m_redactor, [this](OutputChannel channel, const ScannedLine& line) {
+            if (line.hint == ScannedLine::Hint::Ready && !m_serverReady)
+                m_serverReady = line;
+            if (line.hint == ScannedLine::Hint::PortInUse)
+                m_serverPortInUse = true;
+            Q_EMIT stepOutput(StepId::StartDevServer, channel, line.text);
+        });
+    connect(m_server.get(), &BackgroundProcess::output, this,
+            [this](OutputChannel channel, const QByteArray& bytes) { m_serverOutput->feed(channel, bytes); });
+    connect(m_server.get(), &BackgroundProcess::finished, this, [this] {
+        m_serverOutput->finish();
+        if (m_ready) {
+            m_ready = false;
+            Q_EMIT serverExited(m_server->result().exitCode);
+        }
+    });
+
+    const int servingPort = co_await waitUntilServing(m_port);
+    m_port = servingPort;
+    co_return QJsonObject{
+        {u"port"_s, servingPort},
+        {u"command"_s, toJsonArray(argv)},
+        {u"summary"_s, u"answering on port %1"_s.arg(servingPort)},
+    };
+}
+
+// Readiness = an HTTP answer on the port, guided by the output scanner's ready line (which names
+// the port the server really took, e.g. when Vite moves on from a taken port). Probes back off from
+// 250 ms to 2 s and wake at once when the server exits. Never a fixed sleep.
+QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
+{
+    QElapsedTimer waited;
+    waited.start();
+    const QDeadlineTimer deadline(m_request.readyTimeout);
+    auto delay = 250ms;
+    for (;;) {
+        throwIfCancelled();
+        const int probePort = m_serverReady && m_serverReady->readyPort > 0 ? m_serverReady->readyPort : port;
+        const PreviewEndpoint endpoint = co_await m_provider.previewEndpoint(m_sandboxId, probePort);
+        const ReadinessProbe::Result probe = co_await m_probe.probe(endpoint, 2s);
+        throwIfCancelled();
+        if (probe.outcome == ReadinessProbe::Outcome::Answered)
+            co_return probePort;
+
+        if (!m_server->isRunning()) {
+            m_serverOutput->finish();
+            throw FailureAdvice::devServerExited(m_server->result(), m_serverOutput->tail(),
+                                                 m_serverPortInUse, probePort);
+        }
+        if (deadline.hasExpired()) {
+            FailureAdvice::NotReadyEvidence evidence;
+            evidence.port = probePort;
+            evidence.waited = std::chrono::milliseconds(waited.elapsed());
+            evidence.sawReadyLine = m_serverReady.has_value();
+            if (m_serverReady) {
+                evidence.announcedPort = m_serverReady->readyPort;
+                evidence.announcedHost = m_serverReady->readyHost;
+            }
+            evidence.listeningOnLoopback =
+                co_await ReadinessProbe::acceptsConnections(u"127.0.0.1"_s, probePort, 1s);
+            if (!evidence.listeningOnLoopback)
+                evidence.listeningOnIpv6Only =
+                    co_await ReadinessProbe::acceptsConnections(u"::1"_s, probePort, 1s);
+            throw FailureAdvice::devServerNotReady(evidence, m_serverOutput->tail());
+        }
+        co_await qCoro(m_server.get(), &BackgroundProcess::finished, delay);
+        delay = std::min<std::chrono::milliseconds>(delay * 3 / 2, 2s);
+    }
+}
+
+QCoro::Task<QJsonObject> PreviewWorkflow::publishPreview()
+{
+    const PreviewEndpoint endpoint = co_await m_provider.previewEndpoint(m_sandboxId, m_port);
+    m_previewUrl = endpoint.url;
+    co_return QJsonObject{{u"url"_s, m_previewUrl.toString()}, {u"summary"_s, m_previewUrl.toString()}};
+}
+
+} // namespace forge

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "ReadinessProbe.h"
+#include "StepJournal.h"
+#include "WorkflowTypes.h"
+#include "core/Backoff.h"
+#include "core/DevServerOutputScanner.h"
+#include "core/SecretRedactor.h"
+#include "sandbox/SandboxProvider.h"
+
+#include <QCoroTask>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QUrl>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace forge {
+
+class StepOutput;
+
+// The seven steps of DESIGN.md on a SandboxProvider: create-sandbox, clone-repository,
+// detect-framework, install-dependencies, build-project, start-dev-server, publish-preview. Each
+// step is journaled before and after it runs; a step the journal says is done is not run again.
+// Transient failures retry twice with backoff and jitter; anything else fails the step at once
+// with its cause. Progress is reported through signals; secrets are redacted from every line.
+class PreviewWorkflow : public QObject
+{
+    Q_OBJECT
+public:
+    PreviewWorkflow(SandboxProvider& provider, StepJournal& journal, PreviewRequest request,
+                    QObject* parent = nullptr);
+    ~PreviewWorkflow() override;
+
+    // Runs every step that is not done yet and returns the preview's URL once it answers HTTP.
+    // Throws StepFailure (with the step and the cause) when a step fails or the run is stopped.
+    QCoro::Task<QUrl> run();
+    // Stops the dev server and every process of the sandbox; the sandbox's files stay. Safe to call
+    // at any time, also while run() is in progress (run() then fails with a cancelled failure).
+    QCoro::Task<> stop();
+
+    const PreviewRequest& request() const { return m_request; }
+    std::optional<RunPlan> plan() const { return m_plan; }
+    QString sandboxId() const { return m_sandboxId; }
+    bool isServing() const;
+
+    // For tests: replaces the retry policy (e.g. to retry without waiting).
+    void setBackoff(const Backoff& backoff);
+
+Q_SIGNALS:
+    void stepStarted(forge::StepId step, int attempt);
+    void stepOutput(forge::StepId step, forge::OutputChannel channel, const QString& line);
+    void stepRetrying(forge::StepId step, int nextAttempt, qint64 delayMs, const QString& reason);
+    void stepFinished(forge::StepId step, forge::StepStatus status, qint64 durationMs,
+                      const QString& summary);
+    void planReady(const forge::RunPlan& plan);
+    void previewReady(const QUrl& url);
+    void notice(const QString& message);
+    // The dev server ended after the preview was ready (crash or external kill).
+    void serverExited(int exitCode);
+
+private:
+    using StepBody = std::function<QCoro::Task<QJsonObject>()>;
+
+    QCoro::Task<QJsonObject> runStep(StepId step, StepBody body);
+    QCoro::Task<QJsonObject> createSandbox();
+    QCoro::Task<QJsonObject> cloneRepository();
+    QCoro::Task<QJsonObject> detectFramework();
+    QCoro::Task<QJsonObject> installDependencies();
+    QCoro::Task<QJsonObject> buildProject();
+    QCoro::Task<QJsonObject> startDevServer();
+    QCoro::Task<QJsonObject> publishPreview();
+
+    // Runs a command of a step to completion, streaming its lines; returns the result and the tail.
+    QCoro::Task<CommandResult> runStepCommand(StepId step, CommandSpec spec, QStringList* tail);
+    // `argv` with the package manager reached through corepack when it is not installed itself.
+    QCoro::Task<QStringList> resolvePackageManager(QStringList argv);
+    QCoro::Task<> checkNodeVersion(StepId step);
+    QCoro::Task<bool> commandSucceeds(CommandSpec spec);
+    QCoro::Task<int> waitUntilServing(int port);
+    void throwIfCancelled() const;
+
+    SandboxProvider& m_provider;
+    StepJournal& m_journal;
+    PreviewRequest m_request;
+    SecretRedactor m_redactor;
+    Backoff m_backoff;
+    ReadinessProbe m_probe;
+
+    QString m_sandboxId;
+    std::optional<RunPlan> m_plan;
+    std::unique_ptr<BackgroundProcess> m_server;
+    std::unique_ptr<StepOutput> m_serverOutput;
+    std::optional<ScannedLine> m_serverReady; // the dev server's first ready line
+    bool m_serverPortInUse = false;
+    int m_port = 0;
+    QUrl m_previewUrl;
+    QHash<QString, QStringList> m_resolvedTools;
+    bool m_cancelled = false;
+    bool m_ready = false;
+};
+
+} // namespace forge

@@ -1,0 +1,57 @@
+#include "ReadinessProbe.h"
+
+#include <QCoroAbstractSocket>
+#include <QCoroNetworkReply>
+#include <QHostAddress>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QTcpSocket>
+
+namespace forge {
+
+ReadinessProbe::ReadinessProbe()
+{
+    // A preview on this machine must never go through the user's HTTP proxy.
+    m_network.setProxy(QNetworkProxy::NoProxy);
+    m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+}
+
+QCoro::Task<ReadinessProbe::Result> ReadinessProbe::probe(PreviewEndpoint endpoint,
+                                                          std::chrono::milliseconds timeout)
+{
+    QNetworkRequest request(endpoint.url);
+    request.setTransferTimeout(static_cast<int>(timeout.count()));
+    for (auto it = endpoint.headers.cbegin(); it != endpoint.headers.cend(); ++it)
+        request.setRawHeader(it.key(), it.value());
+
+    std::unique_ptr<QNetworkReply> reply(m_network.get(request));
+    co_await qCoro(reply.get()).waitForFinished();
+
+    Result result;
+    result.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.detail = reply->errorString();
+    if (result.httpStatus > 0) {
+        const bool gatewayError =
+            result.httpStatus == 502 || result.httpStatus == 503 || result.httpStatus == 504;
+        result.outcome = gatewayError ? Outcome::NotHttp : Outcome::Answered;
+    } else if (reply->error() == QNetworkReply::ConnectionRefusedError) {
+        result.outcome = Outcome::Refused;
+    } else if (reply->error() == QNetworkReply::TimeoutError ||
+               reply->error() == QNetworkReply::OperationCanceledError) {
+        result.outcome = Outcome::TimedOut;
+    } else {
+        result.outcome = Outcome::NotHttp;
+    }
+    co_return result;
+}
+
+QCoro::Task<bool> ReadinessProbe::acceptsConnections(QString host, int port,
+                                                     std::chrono::milliseconds timeout)
+{
+    QTcpSocket socket;
+    socket.setProxy(QNetworkProxy::NoProxy);
+    co_return co_await qCoro(socket).connectToHost(QHostAddress(host), static_cast<quint16>(port),
+                                                   QIODevice::ReadOnly, timeout);
+}
+
+} // namespace forge

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "sandbox/SandboxProvider.h"
+
+#include <QCoroTask>
+#include <QNetworkAccessManager>
+#include <chrono>
+
+namespace forge {
+
+// Asks whether a preview answers HTTP. Any HTTP response counts (a 404 page is still a running
+// server) except the gateway errors a proxy sends while nothing listens behind it.
+class ReadinessProbe
+{
+public:
+    enum class Outcome {
+        Answered, // an HTTP response came back
+        Refused,  // nothing listens on the port
+        NotHttp,  // something accepted the connection but did not answer HTTP, or a gateway error
+        TimedOut, // no answer in time
+    };
+
+    struct Result
+    {
+        Outcome outcome = Outcome::Refused;
+        int httpStatus = 0;
+        QString detail; // the network error, for the log
+    };
+
+    ReadinessProbe();
+
+    QCoro::Task<Result> probe(PreviewEndpoint endpoint, std::chrono::milliseconds timeout);
+    // Whether a TCP connection to host:port succeeds; used to tell "bound to localhost only" apart.
+    static QCoro::Task<bool> acceptsConnections(QString host, int port, std::chrono::milliseconds timeout);
+
+private:
+    QNetworkAccessManager m_network;
+};
+
+} // namespace forge

@@ -1,3 +1,456 @@
-// placeholder: written with the feature it tests
+// PreviewWorkflow semantics (journal read-back, retries, adoption, failure words) over a scripted
+// SandboxProvider. The provider is a test double of our own interface, scripted per test; the
+// preview it points at is a real HTTP responder on 127.0.0.1, so readiness is probed for real.
+
+#include "workflow/FailureAdvice.h"
+#include "workflow/PreviewWorkflow.h"
+#include "workflow/StepJournal.h"
+
+#include <QCoroTask>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
-int main() { return 0; }
+
+using namespace Qt::StringLiterals;
+using namespace forge;
+
+namespace {
+
+// Answers every connection with a small HTTP 200 page.
+class TinyHttpServer : public QTcpServer
+{
+public:
+    TinyHttpServer()
+    {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    socket->readAll();
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+                    socket->disconnectFromHost();
+                });
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+        listen(QHostAddress::LocalHost);
+    }
+};
+
+class IdleProcess : public BackgroundProcess
+{
+public:
+    bool isRunning() const override { return m_running; }
+    QCoro::Task<> stop(std::chrono::milliseconds) override
+    {
+        if (m_running) {
+            m_running = false;
+            Q_EMIT finished();
+        }
+        co_return;
+    }
+    CommandResult result() const override { return CommandResult{0, false, false}; }
+
+private:
+    bool m_running = true;
+};
+
+// Each operation counts its calls and can be told to throw a given sequence of failures first.
+class ScriptedProvider : public SandboxProvider
+{
+public:
+    QString kind() const override { return u"scripted"_s; }
+
+    QMap<QString, int> calls;
+    QMap<QString, QList<Failure>> failures; // operation -> failures to throw, in order
+    std::optional<SandboxInfo> existing;
+    QByteArray packageJson = R"({"scripts":{"start":"node server.js"},"dependencies":{"express":"4"}})";
+    CommandResult installResult{0, false, false};
+    QByteArray installOutput;
+    int previewPort = 0;
+    QList<CommandSpec> commands;
+
+    void maybeFail(const QString& operation)
+    {
+        ++calls[operation];
+        auto& queue = failures[operation];
+        if (!queue.isEmpty())
+            throw queue.takeFirst();
+    }
+
+    QCoro::Task<std::optional<SandboxInfo>> findSandbox(QMap<QString, QString>) override
+    {
+        maybeFail(u"find"_s);
+        co_return existing;
+    }
+    QCoro::Task<SandboxInfo> createSandbox(SandboxSpec spec) override
+    {
+        maybeFail(u"create"_s);
+        co_return SandboxInfo{spec.name, spec.name, spec.labels, SandboxState::Started};
+    }
+    QCoro::Task<SandboxInfo> getSandbox(QString id) override
+    {
+        maybeFail(u"get"_s);
+        co_return SandboxInfo{id, id, {}, SandboxState::Started};
+    }
+    QCoro::Task<> startSandbox(QString) override
+    {
+        maybeFail(u"start"_s);
+        co_return;
+    }
+    QCoro::Task<> stopSandbox(QString) override
+    {
+        maybeFail(u"stop"_s);
+        co_return;
+    }
+    QCoro::Task<> deleteSandbox(QString) override
+    {
+        maybeFail(u"delete"_s);
+        co_return;
+    }
+    QCoro::Task<CommandResult> cloneRepository(QString, CloneSpec, OutputSink sink) override
+    {
+        maybeFail(u"clone"_s);
+        sink(OutputChannel::Stderr, "Cloning into '.'...\n");
+        co_return CommandResult{0, false, false};
+    }
+    QCoro::Task<ProjectSnapshot> snapshotProject(QString, QString) override
+    {
+        maybeFail(u"snapshot"_s);
+        ProjectSnapshot snapshot;
+        snapshot.addFile(u"package.json"_s, packageJson);
+        snapshot.addFile(u"package-lock.json"_s, "{}");
+        co_return snapshot;
+    }
+    QCoro::Task<CommandResult> runCommand(QString, CommandSpec spec, OutputSink sink) override
+    {
+        maybeFail(u"run"_s);
+        commands.append(spec);
+        if (spec.argv.value(1) == u"ci"_s) {
+            if (sink && !installOutput.isEmpty())
+                sink(OutputChannel::Stderr, installOutput);
+            co_return installResult;
+        }
+        co_return CommandResult{0, false, false};
+    }
+    QCoro::Task<std::unique_ptr<BackgroundProcess>> startBackground(QString, CommandSpec spec) override
+    {
+        maybeFail(u"background"_s);
+        commands.append(spec);
+        co_return std::make_unique<IdleProcess>();
+    }
+    QCoro::Task<int> allocatePort(QString, int) override
+    {
+        maybeFail(u"port"_s);
+        co_return previewPort;
+    }
+    QCoro::Task<PreviewEndpoint> previewEndpoint(QString, int port) override
+    {
+        co_return PreviewEndpoint{QUrl(u"http://127.0.0.1:%1/"_s.arg(port)), {}};
+    }
+};
+
+PreviewRequest requestFor(const QString& url)
+{
+    PreviewRequest request;
+    request.repository = std::get<RepoRef>(RepoRef::parse(url, QString()));
+    request.projectId = PreviewRequest::projectIdFor(request.repository, {});
+    request.readyTimeout = std::chrono::seconds(10);
+    return request;
+}
+
+Backoff noWait()
+{
+    return Backoff(std::chrono::milliseconds(1), std::chrono::milliseconds(1), 2, [] { return 0.0; });
+}
+
+} // namespace
+
+class TestWorkflow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cloneFailureAdvice_data();
+    void cloneFailureAdvice();
+    void lockfileOutOfDate();
+    void notReadyExplainsTheCause();
+    void portInUseIsNamed();
+
+    void runsAllStepsToAnAnsweringPreview();
+    void retriesTransientFailuresTwice();
+    void givesUpAfterTwoRetries();
+    void permanentFailureFailsAtOnce();
+    void adoptsTheLabelledSandbox();
+    void finishedStepsAreReadBackNotRerun();
+    void installFailureCarriesTheLastLines();
+    void secretsAreRedactedFromOutput();
+    void projectIdIsStablePerRepositoryAndBranch();
+};
+
+void TestWorkflow::cloneFailureAdvice_data()
+{
+    QTest::addColumn<QStringList>("tail");
+    QTest::addColumn<QString>("branch");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<bool>("transient");
+
+    QTest::newRow("not found") << QStringList{u"remote: Repository not found."_s,
+                                              u"fatal: repository 'https://github.com/a/b/' not found"_s}
+                               << QString() << u"was not found"_s << false;
+    QTest::newRow("authentication")
+        << QStringList{u"fatal: could not read Username for 'https://github.com': terminal prompts disabled"_s}
+        << QString() << u"was refused"_s << false;
+    QTest::newRow("branch") << QStringList{u"warning: Could not find remote branch nope to clone."_s,
+                                           u"fatal: Remote branch nope not found in upstream origin"_s}
+                            << u"nope"_s << u"branch \"nope\" does not exist"_s << false;
+    QTest::newRow("network")
+        << QStringList{u"fatal: unable to access 'https://github.com/a/b/': Could not resolve "
+                       u"host: github.com"_s}
+        << QString() << u"network failed"_s << true;
+    QTest::newRow("other") << QStringList{u"fatal: something odd"_s} << QString()
+                           << u"git exited with code 128"_s << false;
+}
+
+void TestWorkflow::cloneFailureAdvice()
+{
+    QFETCH(QStringList, tail);
+    QFETCH(QString, branch);
+    QFETCH(QString, expected);
+    QFETCH(bool, transient);
+    const RepoRef repo = std::get<RepoRef>(RepoRef::parse(u"https://github.com/a/b"_s, QString()));
+    const Failure failure = FailureAdvice::cloneFailed(CommandResult{128, false, false}, tail, repo, branch);
+    QVERIFY2(failure.message().contains(expected), qPrintable(failure.message()));
+    QCOMPARE(failure.isTransient(), transient);
+    QVERIFY(!failure.advice().isEmpty());
+    QCOMPARE(failure.lastLines(), tail);
+}
+
+void TestWorkflow::lockfileOutOfDate()
+{
+    QVERIFY(FailureAdvice::isLockfileOutOfDate(
+        {u"npm error `npm ci` can only install packages when your package.json and package-lock.json or "
+         u"npm-shrinkwrap.json are in sync. Please update your lock file"_s}));
+    QVERIFY(FailureAdvice::isLockfileOutOfDate({u" ERR_PNPM_OUTDATED_LOCKFILE  Cannot install"_s}));
+    QVERIFY(FailureAdvice::isLockfileOutOfDate({u"error Your lockfile needs to be updated, but yarn was run "
+                                                u"with `--frozen-lockfile`."_s}));
+    QVERIFY(!FailureAdvice::isLockfileOutOfDate({u"npm error code E404"_s}));
+}
+
+void TestWorkflow::notReadyExplainsTheCause()
+{
+    FailureAdvice::NotReadyEvidence evidence;
+    evidence.port = 5173;
+    evidence.waited = std::chrono::seconds(180);
+
+    evidence.listeningOnIpv6Only = true;
+    QVERIFY(FailureAdvice::devServerNotReady(evidence, {}).message().contains(u"localhost (::1) only"_s));
+    QVERIFY(FailureAdvice::devServerNotReady(evidence, {}).advice().contains(u"0.0.0.0"_s));
+
+    evidence.listeningOnIpv6Only = false;
+    evidence.sawReadyLine = true;
+    evidence.announcedPort = 3000;
+    QVERIFY(FailureAdvice::devServerNotReady(evidence, {}).message().contains(u"port 3000 instead"_s));
+
+    evidence.sawReadyLine = false;
+    evidence.announcedPort = 0;
+    QVERIFY(FailureAdvice::devServerNotReady(evidence, {}).message().contains(u"never started listening"_s));
+    QVERIFY(FailureAdvice::devServerNotReady(evidence, {}).message().contains(u"within 180 s"_s));
+}
+
+void TestWorkflow::portInUseIsNamed()
+{
+    const Failure failure = FailureAdvice::devServerExited(CommandResult{1, false, false}, {}, true, 5173);
+    QVERIFY(failure.message().contains(u"port 5173 is taken"_s));
+    const Failure crash =
+        FailureAdvice::devServerExited(CommandResult{1, false, false}, {u"boom"_s}, false, 5173);
+    QVERIFY(crash.message().contains(u"exited with code 1"_s));
+    QCOMPARE(crash.lastLines(), QStringList{u"boom"_s});
+}
+
+void TestWorkflow::runsAllStepsToAnAnsweringPreview()
+{
+    TinyHttpServer http;
+    QVERIFY(http.isListening());
+    ScriptedProvider provider;
+    provider.previewPort = http.serverPort();
+    InMemoryStepJournal journal;
+    PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
+    QSignalSpy finished(&workflow, &PreviewWorkflow::stepFinished);
+    QSignalSpy ready(&workflow, &PreviewWorkflow::previewReady);
+
+    const QUrl url = QCoro::waitFor(workflow.run());
+    QCOMPARE(url, QUrl(u"http://127.0.0.1:%1/"_s.arg(http.serverPort())));
+    QCOMPARE(ready.size(), 1);
+    QCOMPARE(finished.size(), 7);
+    QCOMPARE(finished.at(4).at(1).value<StepStatus>(), StepStatus::Skipped); // dev mode: no build
+    for (StepId step : AllSteps)
+        QVERIFY(journal.entry(step).has_value());
+    QVERIFY(workflow.isServing());
+    // The Express plan starts with npm start and receives the port through the environment.
+    const CommandSpec& serve = provider.commands.constLast();
+    QCOMPARE(serve.argv.value(0), u"npm"_s);
+    QCOMPARE(serve.environment.value(u"PORT"_s), QString::number(http.serverPort()));
+
+    QCoro::waitFor(workflow.stop());
+    QVERIFY(!workflow.isServing());
+    QCOMPARE(provider.calls.value(u"stop"_s), 1);
+}
+
+void TestWorkflow::retriesTransientFailuresTwice()
+{
+    TinyHttpServer http;
+    ScriptedProvider provider;
+    provider.previewPort = http.serverPort();
+    provider.failures[u"create"_s] = {Failure::transient(u"HTTP 503"_s), Failure::transient(u"HTTP 503"_s)};
+    InMemoryStepJournal journal;
+    PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
+    workflow.setBackoff(noWait());
+    QSignalSpy retrying(&workflow, &PreviewWorkflow::stepRetrying);
+
+    QCoro::waitFor(workflow.run());
+    QCOMPARE(provider.calls.value(u"create"_s), 3);
+    QCOMPARE(retrying.size(), 2);
+    QCOMPARE(retrying.at(1).at(1).toInt(), 3);
+    QCoro::waitFor(workflow.stop());
+}
+
+void TestWorkflow::givesUpAfterTwoRetries()
+{
+    ScriptedProvider provider;
+    provider.failures[u"create"_s] = {Failure::transient(u"HTTP 503"_s), Failure::transient(u"HTTP 503"_s),
+                                      Failure::transient(u"HTTP 503 again"_s)};
+    InMemoryStepJournal journal;
+    PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
+    workflow.setBackoff(noWait());
+
+    try {
+        QCoro::waitFor(workflow.run());
+        QFAIL("the run should have failed");
+    } catch (const StepFailure& failure) {
+        QCOMPARE(failure.step(), StepId::CreateSandbox);
+        QCOMPARE(failure.message(), u"HTTP 503 again"_s);
+    }
+    QCOMPARE(provider.calls.value(u"create"_s), 3);
+    QCOMPARE(journal.entry(StepId::CreateSandbox)->status, StepStatus::Failed);
+    QCOMPARE(provider.calls.value(u"clone"_s), 0);
+}
+
+void TestWorkflow::permanentFailureFailsAtOnce()
+{
+    ScriptedProvider provider;
+    provider.failures[u"clone"_s] = {Failure::permanent(u"denied"_s, u"sign in"_s)};
+    InMemoryStepJournal journal;
+    PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
+    workflow.setBackoff(noWait());
+    QSignalSpy retrying(&workflow, &PreviewWorkflow::stepRetrying);
+
+    try {
+        QCoro::waitFor(workflow.run());
+        QFAIL("the run should have failed");
+    } catch (const StepFailure& failure) {
+        QCOMPARE(failure.step(), StepId::CloneRepository);
+        QCOMPARE(failure.advice(), u"sign in"_s);
+    }
+    QCOMPARE(provider.calls.value(u"clone"_s), 1);
+    QCOMPARE(retrying.size(), 0);
+}
+
+void TestWorkflow::adoptsTheLabelledSandbox()
+{
+    TinyHttpServer http;
+    ScriptedProvider provider;
+    provider.previewPort = http.serverPort();
+    provider.existing = SandboxInfo{u"forge-x-1"_s, u"forge-x-1"_s, {}, SandboxState::Stopped};
+    InMemoryStepJournal journal;
+    PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
+
+    QCoro::waitFor(workflow.run());
+    QCOMPARE(provider.calls.value(u"create"_s), 0);
+    QCOMPARE(provider.calls.value(u"start"_s), 1); // a stopped sandbox is started, not replaced
+    QCOMPARE(workflow.sandboxId(), u"forge-x-1"_s);
+    QVERIFY(journal.entry(StepId::CreateSandbox)->result.value(u"adopted"_s).toBool());
+    QCoro::waitFor(workflow.stop());
+}
+
+void TestWorkflow::finishedStepsAreReadBackNotRerun()
+{
+    TinyHttpServer http;
+    ScriptedProvider provider;
+    provider.previewPort = http.serverPort();
+    InMemoryStepJournal journal;
+    {
+        PreviewWorkflow first(provider, journal, requestFor(u"https://github.com/a/b"_s));
+        QCoro::waitFor(first.run());
+        QCoro::waitFor(first.stop());
+    }
+    // Resume from the dev server, as the sandbox manager does when the server died.
+    journal.resetFrom(StepId::StartDevServer);
+    PreviewWorkflow second(provider, journal, requestFor(u"https://github.com/a/b"_s));
+    QSignalSpy started(&second, &PreviewWorkflow::stepStarted);
+    QCoro::waitFor(second.run());
+
+    QCOMPARE(provider.calls.value(u"create"_s), 1);
+    QCOMPARE(provider.calls.value(u"clone"_s), 1);
+    QCOMPARE(provider.calls.value(u"snapshot"_s), 1);
+    QCOMPARE(provider.calls.value(u"background"_s), 2);
+    QCOMPARE(started.size(), 2); // start-dev-server and publish-preview only
+    QCOMPARE(started.at(0).at(0).value<StepId>(), StepId::StartDevServer);
+    QCOMPARE(second.sandboxId(), requestFor(u"https://github.com/a/b"_s).sandboxName()); // read back
+    QVERIFY(second.plan().has_value());
+    QCoro::waitFor(second.stop());
+}
+
+void TestWorkflow::installFailureCarriesTheLastLines()
+{
+    ScriptedProvider provider;
+    provider.installResult = CommandResult{1, false, false};
+    provider.installOutput =
+        "npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/nope\n";
+    InMemoryStepJournal journal;
+    PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
+    try {
+        QCoro::waitFor(workflow.run());
+        QFAIL("the run should have failed");
+    } catch (const StepFailure& failure) {
+        QCOMPARE(failure.step(), StepId::InstallDependencies);
+        QVERIFY2(failure.message().contains(u"npm ci exited with code 1"_s), qPrintable(failure.message()));
+        QVERIFY(failure.lastLines().contains(u"npm error code E404"_s));
+    }
+}
+
+void TestWorkflow::secretsAreRedactedFromOutput()
+{
+    ScriptedProvider provider;
+    provider.installResult = CommandResult{1, false, false};
+    const QString token = u"ghp_CANARYabcdefghijklmnopqrstuvwxyz0123"_s;
+    provider.installOutput = "fetching https://x-access-token:" + token.toUtf8() + "@github.com/a/b\n";
+    InMemoryStepJournal journal;
+    PreviewRequest request = requestFor(u"https://github.com/a/b"_s);
+    request.authToken = token;
+    PreviewWorkflow workflow(provider, journal, request);
+    QSignalSpy output(&workflow, &PreviewWorkflow::stepOutput);
+    try {
+        QCoro::waitFor(workflow.run());
+        QFAIL("the run should have failed");
+    } catch (const StepFailure& failure) {
+        QVERIFY(!failure.lastLines().join(u'\n').contains(token));
+    }
+    QVERIFY(!output.isEmpty());
+    for (const auto& arguments : std::as_const(output))
+        QVERIFY2(!arguments.at(2).toString().contains(u"CANARY"_s), qPrintable(arguments.at(2).toString()));
+}
+
+void TestWorkflow::projectIdIsStablePerRepositoryAndBranch()
+{
+    const RepoRef repo = std::get<RepoRef>(RepoRef::parse(u"https://github.com/a/b"_s, QString()));
+    QCOMPARE(PreviewRequest::projectIdFor(repo, u"main"_s), PreviewRequest::projectIdFor(repo, u"main"_s));
+    QVERIFY(PreviewRequest::projectIdFor(repo, u"main"_s) != PreviewRequest::projectIdFor(repo, u"dev"_s));
+    PreviewRequest request;
+    request.projectId = PreviewRequest::projectIdFor(repo, u"main"_s);
+    request.generation = 2;
+    QCOMPARE(request.sandboxName(), u"forge-%1-2"_s.arg(request.projectId));
+}
+
+QTEST_GUILESS_MAIN(TestWorkflow)
+#include "tst_workflow.moc"

@@ -1,0 +1,122 @@
+#include "PreviewCommand.h"
+
+#include "workflow/PreviewWorkflow.h"
+#include "workflow/StepJournal.h"
+
+#include <QCoroSignal>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::cli {
+
+namespace {
+
+int exitCodeFor(StepId step)
+{
+    switch (step) {
+    case StepId::CreateSandbox:
+        return ExitSandboxFailed;
+    case StepId::CloneRepository:
+        return ExitCloneFailed;
+    case StepId::DetectFramework:
+        return ExitNothingRunnable;
+    case StepId::InstallDependencies:
+        return ExitInstallFailed;
+    case StepId::BuildProject:
+        return ExitBuildFailed;
+    case StepId::StartDevServer:
+        return ExitServerFailed;
+    case StepId::PublishPreview:
+        return ExitPublishFailed;
+    }
+    return ExitInternalError;
+}
+
+} // namespace
+
+PreviewCommand::PreviewCommand(CliOptions options, SandboxProvider& provider, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_provider(provider)
+    , m_reporter(m_options.json, stdout, stderr)
+{}
+
+PreviewCommand::~PreviewCommand() = default;
+
+void PreviewCommand::interrupt()
+{
+    m_interrupted = true;
+    if (m_workflow && !m_workflow->isServing()) {
+        // Still building: stopping the sandbox makes the running step end; run() then returns.
+        QCoro::connect(m_workflow->stop(), this, [] {});
+    }
+    Q_EMIT finishRequested();
+}
+
+QCoro::Task<int> PreviewCommand::run()
+{
+    static InMemoryStepJournal journal; // lives as long as the program; durability is a later step
+    PreviewRequest request;
+    request.repository = m_options.repository;
+    request.branch = m_options.branch;
+    request.mode = m_options.mode;
+    request.projectId = PreviewRequest::projectIdFor(m_options.repository, m_options.branch);
+    request.readyTimeout = std::chrono::seconds(m_options.readyTimeoutSeconds);
+
+    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, journal, request);
+    PreviewWorkflow* workflow = m_workflow.get();
+    connect(workflow, &PreviewWorkflow::stepStarted, this,
+            [this](StepId step, int attempt) { m_reporter.stepStarted(step, attempt); });
+    connect(workflow, &PreviewWorkflow::stepOutput, this,
+            [this](StepId step, OutputChannel channel, const QString& line) {
+                m_reporter.stepOutput(step, channel, line);
+            });
+    connect(workflow, &PreviewWorkflow::stepRetrying, this,
+            [this](StepId step, int attempt, qint64 delay, const QString& reason) {
+                m_reporter.stepRetrying(step, attempt, delay, reason);
+            });
+    connect(workflow, &PreviewWorkflow::stepFinished, this,
+            [this](StepId step, StepStatus status, qint64 ms, const QString& summary) {
+                m_reporter.stepFinished(step, status, ms, summary);
+            });
+    connect(workflow, &PreviewWorkflow::planReady, this,
+            [this](const RunPlan& plan) { m_reporter.plan(plan); });
+    connect(workflow, &PreviewWorkflow::notice, this,
+            [this](const QString& message) { m_reporter.notice(message); });
+    connect(workflow, &PreviewWorkflow::serverExited, this, [this](int exitCode) {
+        m_serverDied = true;
+        m_reporter.serverExited(exitCode);
+        Q_EMIT finishRequested();
+    });
+
+    m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
+
+    std::optional<StepFailure> failure;
+    try {
+        const QUrl url = co_await workflow->run();
+        m_reporter.ready(url, m_options.exitWhenReady);
+    } catch (const StepFailure& caught) {
+        failure = caught;
+    }
+
+    int exitCode = ExitOk;
+    if (failure) {
+        if (failure->isCancelled() || m_interrupted) {
+            exitCode = ExitInterrupted;
+        } else {
+            m_reporter.failed(*failure);
+            exitCode = exitCodeFor(failure->step());
+        }
+    } else if (!m_options.exitWhenReady && !m_interrupted) {
+        co_await qCoro(this, &PreviewCommand::finishRequested);
+        if (m_serverDied && !m_interrupted)
+            exitCode = ExitServerExited;
+    }
+
+    m_reporter.stopping();
+    co_await workflow->stop();
+    m_reporter.stopped(exitCode);
+    co_return exitCode;
+}
+
+} // namespace forge::cli

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "CliOptions.h"
+#include "CliReporter.h"
+
+#include <QCoroTask>
+#include <QObject>
+
+namespace forge {
+class PreviewWorkflow;
+class SandboxProvider;
+} // namespace forge
+
+namespace forge::cli {
+
+// `forge-preview-cli preview`: runs the workflow, reports it, keeps serving until interrupted, and
+// always stops the sandbox before returning its exit code.
+class PreviewCommand : public QObject
+{
+    Q_OBJECT
+public:
+    PreviewCommand(CliOptions options, SandboxProvider& provider, QObject* parent = nullptr);
+    ~PreviewCommand() override;
+
+    QCoro::Task<int> run();
+    // Ctrl+C: the first one stops cleanly; run() then returns.
+    void interrupt();
+
+Q_SIGNALS:
+    void finishRequested();
+
+private:
+    CliOptions m_options;
+    SandboxProvider& m_provider;
+    CliReporter m_reporter;
+    std::unique_ptr<PreviewWorkflow> m_workflow;
+    bool m_interrupted = false;
+    bool m_serverDied = false;
+};
+
+} // namespace forge::cli

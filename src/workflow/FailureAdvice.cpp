@@ -1,0 +1,182 @@
+#include "FailureAdvice.h"
+
+using namespace Qt::StringLiterals;
+
+namespace forge::FailureAdvice {
+
+namespace {
+
+bool tailContains(const QStringList& tail, QStringView needle)
+{
+    for (const QString& line : tail) {
+        if (line.contains(needle, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+QString describeEnd(const CommandResult& result)
+{
+    if (result.timedOut)
+        return u"did not finish in time"_s;
+    if (result.crashed)
+        return u"was killed"_s;
+    return u"exited with code %1"_s.arg(result.exitCode);
+}
+
+QString commandText(const QStringList& argv)
+{
+    return argv.join(u' ');
+}
+
+} // namespace
+
+Failure cloneFailed(const CommandResult& result, const QStringList& tail, const RepoRef& repository,
+                    const QString& branch)
+{
+    const QString where = repository.displayName();
+    if (!branch.isEmpty() &&
+        (tailContains(tail, u"Remote branch") || tailContains(tail, u"not found in upstream"))) {
+        return Failure::permanent(u"The branch \"%1\" does not exist in %2."_s.arg(branch, where),
+                                  u"Check the branch name, or leave it out to use the default branch."_s,
+                                  tail);
+    }
+    if (tailContains(tail, u"Authentication failed") || tailContains(tail, u"could not read Username") ||
+        tailContains(tail, u"terminal prompts disabled") || tailContains(tail, u"403") ||
+        tailContains(tail, u"401")) {
+        return Failure::permanent(u"Access to %1 was refused."_s.arg(where),
+                                  u"If the repository is private, sign in with an account that can read it; "
+                                  u"otherwise check the URL."_s,
+                                  tail);
+    }
+    if (tailContains(tail, u"not found") || tailContains(tail, u"does not appear to be a git repository") ||
+        tailContains(tail, u"404")) {
+        return Failure::permanent(u"The repository %1 was not found."_s.arg(where),
+                                  u"Check the URL for typos. A private repository also answers \"not found\" "
+                                  u"when you are not signed in."_s,
+                                  tail);
+    }
+    if (tailContains(tail, u"Could not resolve host") || tailContains(tail, u"Failed to connect") ||
+        tailContains(tail, u"timed out") || tailContains(tail, u"Connection reset") ||
+        tailContains(tail, u"early EOF") || tailContains(tail, u"RPC failed")) {
+        return Failure::transient(u"The network failed while cloning %1."_s.arg(where),
+                                  u"Check your internet connection and try again."_s, tail);
+    }
+    if (tailContains(tail, u"transport") && tailContains(tail, u"not allowed")) {
+        return Failure::permanent(u"The URL of %1 uses a protocol that is not allowed."_s.arg(where),
+                                  u"Use an https:// URL."_s, tail);
+    }
+    return Failure::permanent(u"Cloning %1 failed: git %2."_s.arg(where, describeEnd(result)),
+                              u"Read the last lines of git's output above; check the URL and branch."_s,
+                              tail);
+}
+
+bool isLockfileOutOfDate(const QStringList& tail)
+{
+    static const QStringView markers[] = {
+        u"package.json and package-lock.json or npm-shrinkwrap.json are in sync", // npm ci
+        u"ERR_PNPM_OUTDATED_LOCKFILE",
+        u"Your lockfile needs to be updated",            // yarn classic
+        u"YN0028",                                       // yarn berry: lockfile would have been modified
+        u"lockfile had changes, but lockfile is frozen", // bun
+        u"requires a lockfile",                          // npm ci without package-lock
+    };
+    for (QStringView marker : markers) {
+        if (tailContains(tail, marker))
+            return true;
+    }
+    return false;
+}
+
+Failure installFailed(const QStringList& argv, const CommandResult& result, const QStringList& tail)
+{
+    if (result.timedOut) {
+        return Failure::permanent(u"Installing dependencies took too long (%1)."_s.arg(commandText(argv)),
+                                  u"Check your network connection; a very large project may need a longer "
+                                  u"install timeout."_s,
+                                  tail);
+    }
+    if (tailContains(tail, u"ENOTFOUND") || tailContains(tail, u"ETIMEDOUT") ||
+        tailContains(tail, u"ECONNRESET") || tailContains(tail, u"EAI_AGAIN") ||
+        tailContains(tail, u"network")) {
+        return Failure::transient(
+            u"Installing dependencies failed: the package registry could not be reached."_s,
+            u"Check your internet connection and try again."_s, tail);
+    }
+    if (tailContains(tail, u"ERESOLVE") || tailContains(tail, u"peer dep")) {
+        return Failure::permanent(
+            u"Installing dependencies failed: the dependency versions conflict (%1 %2)."_s.arg(
+                commandText(argv), describeEnd(result)),
+            u"Fix the conflicting versions in package.json, or add "
+            u"`--legacy-peer-deps` to the install command in the run plan."_s,
+            tail);
+    }
+    return Failure::permanent(
+        u"Installing dependencies failed: %1 %2."_s.arg(commandText(argv), describeEnd(result)),
+        u"Read the last lines of the output above. Check that the project installs on your own machine "
+        u"with the same command."_s,
+        tail);
+}
+
+Failure buildFailed(const QStringList& argv, const CommandResult& result, const QStringList& tail)
+{
+    return Failure::permanent(u"The build failed: %1 %2."_s.arg(commandText(argv), describeEnd(result)),
+                              u"Read the compiler's messages above, or preview in dev mode, which needs no "
+                              u"build."_s,
+                              tail);
+}
+
+Failure devServerExited(const CommandResult& result, const QStringList& tail, bool sawPortInUse, int port)
+{
+    if (sawPortInUse) {
+        return Failure::permanent(
+            u"The dev server could not listen: port %1 is taken by another program."_s.arg(port),
+            u"Stop the program using port %1, or start the preview again to pick another "
+            u"port."_s.arg(port),
+            tail);
+    }
+    return Failure::permanent(
+        u"The dev server stopped before the preview was ready: it %1."_s.arg(describeEnd(result)),
+        u"Read the last lines of its output above; check that the dev command in the run "
+        u"plan is right."_s,
+        tail);
+}
+
+Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& tail)
+{
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(evidence.waited).count();
+    const QString headline =
+        u"The dev server did not answer on port %1 within %2 s."_s.arg(evidence.port).arg(seconds);
+    if (evidence.listeningOnIpv6Only) {
+        return Failure::permanent(
+            headline + u" It is bound to localhost (::1) only."_s,
+            u"Make the dev server listen on 0.0.0.0 (for example `--host 0.0.0.0`) in the "
+            u"dev command of the run plan."_s,
+            tail);
+    }
+    if (evidence.sawReadyLine && evidence.announcedPort != 0 && evidence.announcedPort != evidence.port) {
+        return Failure::permanent(
+            headline + u" It says it is listening on port %1 instead."_s.arg(evidence.announcedPort),
+            u"The dev command does not pass the port the way this server expects; edit the run plan so the "
+            u"server uses ${PORT}."_s,
+            tail);
+    }
+    if (evidence.listeningOnLoopback) {
+        return Failure::permanent(
+            headline + u" Something accepts connections there but does not answer HTTP."_s,
+            u"Check that the dev command starts an HTTP server, and read its output above."_s, tail);
+    }
+    if (evidence.sawReadyLine) {
+        return Failure::permanent(headline + u" It printed a ready line but nothing listens on the port."_s,
+                                  u"The server may be bound to another interface or port; make it listen on "
+                                  u"0.0.0.0 and ${PORT}."_s,
+                                  tail);
+    }
+    return Failure::permanent(
+        headline + u" It never started listening."_s,
+        u"Read its output above: it may still be compiling (try again), waiting for input, "
+        u"or using a port set in its own configuration."_s,
+        tail);
+}
+
+} // namespace forge::FailureAdvice
