@@ -33,6 +33,17 @@ public:
     // Every recorded path (files only), sorted.
     QStringList paths() const;
 
+    // The workspace package patterns of a monorepo root, from package.json's `workspaces` (an array,
+    // or an object with a `packages` array) and pnpm-workspace.yaml's `packages` list. Only simple
+    // patterns are kept: `dir/*` (`dir/**` is read as `dir/*`) and `dir/name`, without `..`;
+    // negations and other globs are dropped. Empty when the root is not a monorepo root.
+    QStringList workspacePatterns() const;
+    // Whether `directory` (relative, no trailing '/') is matched by one of `patterns`.
+    static bool matchesWorkspacePattern(const QString& directory, const QStringList& patterns);
+
+    // At most this many workspace packages are read by fromDirectory().
+    static constexpr int MaxWorkspacePackages = 200;
+
 private:
     QMap<QString, QByteArray> m_files;
     QStringList m_unreadable;
