@@ -1,0 +1,191 @@
+#include "FixtureRepository.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QProcessEnvironment>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::test {
+
+namespace {
+
+QProcessEnvironment gitEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QStringList keys = env.keys();
+    for (const QString& key : keys)
+        if (key.startsWith(u"GIT_"_s))
+            env.remove(key);
+    // No system or global config (no signing, hooks, templates or user identity from the host).
+    env.insert(u"GIT_CONFIG_NOSYSTEM"_s, u"1"_s);
+    env.insert(u"GIT_CONFIG_GLOBAL"_s, u"/dev/null"_s);
+    env.insert(u"GIT_TERMINAL_PROMPT"_s, u"0"_s);
+    // A fixed identity and date make commit ids reproducible.
+    const QString date = u"2024-01-01T12:00:00+00:00"_s;
+    env.insert(u"GIT_AUTHOR_NAME"_s, u"Forge Test"_s);
+    env.insert(u"GIT_AUTHOR_EMAIL"_s, u"forge-test@example.invalid"_s);
+    env.insert(u"GIT_AUTHOR_DATE"_s, date);
+    env.insert(u"GIT_COMMITTER_NAME"_s, u"Forge Test"_s);
+    env.insert(u"GIT_COMMITTER_EMAIL"_s, u"forge-test@example.invalid"_s);
+    env.insert(u"GIT_COMMITTER_DATE"_s, date);
+    return env;
+}
+
+} // namespace
+
+FixtureRepository::FixtureRepository(const QString& workingDirectory)
+    : m_path(QDir::cleanPath(QDir(workingDirectory).absolutePath()))
+{}
+
+bool FixtureRepository::setError(const QString& error)
+{
+    m_error = error;
+    return false;
+}
+
+bool FixtureRepository::git(const QStringList& arguments, const QString& workingDirectory, QByteArray* output)
+{
+    QProcess process;
+    process.setProcessEnvironment(gitEnvironment());
+    process.setWorkingDirectory(workingDirectory.isEmpty() ? m_path : workingDirectory);
+    process.start(u"git"_s, arguments);
+    if (!process.waitForStarted(10000))
+        return setError(u"git could not be started: "_s + process.errorString());
+    process.closeWriteChannel();
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished(5000);
+        return setError(u"git %1 did not finish within 60 s"_s.arg(arguments.join(u' ')));
+    }
+    const QByteArray out = process.readAllStandardOutput();
+    if (output)
+        *output = out;
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+        return setError(u"git %1 failed (exit %2): %3"_s.arg(arguments.join(u' '))
+                            .arg(process.exitCode())
+                            .arg(QString::fromUtf8(process.readAllStandardError()).trimmed()));
+    return true;
+}
+
+bool FixtureRepository::writeFile(const QString& relativeFile, const QByteArray& content)
+{
+    if (relativeFile.isEmpty() || QDir::isAbsolutePath(relativeFile) || relativeFile.contains(u".."_s))
+        return setError(u"Fixture file path must be relative and stay inside the repository: "_s +
+                        relativeFile);
+    const QString target = m_path + u'/' + relativeFile;
+    if (!QDir().mkpath(QFileInfo(target).absolutePath()))
+        return setError(u"Cannot create the directory for "_s + target);
+    QFile file(target);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size())
+        return setError(u"Cannot write "_s + target + u": "_s + file.errorString());
+    return true;
+}
+
+bool FixtureRepository::copyTree(const QString& from, const QString& to)
+{
+    const QDir source(from);
+    if (!source.exists())
+        return setError(u"Fixture directory does not exist: "_s + from);
+    QDirIterator it(from, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString entry = it.next();
+        const QFileInfo info = it.fileInfo();
+        const QString relative = source.relativeFilePath(entry);
+        if (relative == u".git"_s || relative.startsWith(u".git/"_s))
+            continue; // a fixture never brings its own repository
+        const QString target = to + u'/' + relative;
+        if (info.isDir() && !info.isSymLink()) {
+            if (!QDir().mkpath(target))
+                return setError(u"Cannot create "_s + target);
+        } else if (info.isSymLink()) {
+            QFile::remove(target);
+            if (!QFile::link(info.symLinkTarget(), target))
+                return setError(u"Cannot create the symbolic link "_s + target);
+        } else {
+            QDir().mkpath(QFileInfo(target).absolutePath());
+            QFile::remove(target);
+            if (!QFile::copy(entry, target))
+                return setError(u"Cannot copy "_s + entry + u" to "_s + target);
+        }
+    }
+    return true;
+}
+
+bool FixtureRepository::commitAll(const QString& message)
+{
+    return git({u"add"_s, u"--all"_s}) &&
+           git({u"commit"_s, u"--quiet"_s, u"--no-verify"_s, u"-m"_s, message});
+}
+
+bool FixtureRepository::initialize(const QString& fixtureDirectory)
+{
+    if (!QDir().mkpath(m_path))
+        return setError(u"Cannot create "_s + m_path);
+    if (fixtureDirectory.isEmpty()) {
+        if (!writeFile(u"README.md"_s, "# Fixture\n"))
+            return false;
+    } else if (!copyTree(fixtureDirectory, m_path)) {
+        return false;
+    }
+    return git({u"init"_s, u"--quiet"_s, u"-b"_s, u"main"_s}) && commitAll(u"Initial commit"_s);
+}
+
+bool FixtureRepository::initializeWithFiles(const QMap<QString, QByteArray>& files)
+{
+    if (!QDir().mkpath(m_path))
+        return setError(u"Cannot create "_s + m_path);
+    for (auto it = files.cbegin(); it != files.cend(); ++it)
+        if (!writeFile(it.key(), it.value()))
+            return false;
+    if (files.isEmpty() && !writeFile(u"README.md"_s, "# Fixture\n"))
+        return false;
+    return git({u"init"_s, u"--quiet"_s, u"-b"_s, u"main"_s}) && commitAll(u"Initial commit"_s);
+}
+
+bool FixtureRepository::commitFile(const QString& relativeFile, const QByteArray& content,
+                                   const QString& message)
+{
+    return writeFile(relativeFile, content) &&
+           commitAll(message.isEmpty() ? u"Update "_s + relativeFile : message);
+}
+
+bool FixtureRepository::addBranch(const QString& name, const QString& relativeFile, const QByteArray& content)
+{
+    return git({u"checkout"_s, u"--quiet"_s, u"-b"_s, name, u"main"_s}) && writeFile(relativeFile, content) &&
+           commitAll(u"Branch "_s + name + u": update "_s + relativeFile) &&
+           git({u"checkout"_s, u"--quiet"_s, u"main"_s});
+}
+
+bool FixtureRepository::createBareClone(const QString& root, const QString& name)
+{
+    const QString repositoryName = name.isEmpty() ? QFileInfo(m_path).fileName() : name;
+    const QString target = QDir(root).absoluteFilePath(repositoryName + u".git"_s);
+    if (!QDir().mkpath(root))
+        return setError(u"Cannot create "_s + root);
+    if (QFileInfo::exists(target) && !QDir(target).removeRecursively())
+        return setError(u"Cannot remove the earlier bare clone "_s + target);
+    // --no-local: a real copy (no hard links into the working repository, which the test may keep
+    // changing) and packed the way a server would hold it.
+    if (!git({u"clone"_s, u"--quiet"_s, u"--bare"_s, u"--no-local"_s, u"--"_s, m_path, target}, root))
+        return false;
+    // Only the bare repository is served; the source path recorded in it is of no use to clients.
+    if (!git({u"remote"_s, u"remove"_s, u"origin"_s}, target))
+        return false;
+    m_barePath = target;
+    return true;
+}
+
+QString FixtureRepository::commitId(const QString& revision)
+{
+    QByteArray out;
+    if (!git({u"rev-parse"_s, u"--verify"_s, u"--quiet"_s, revision + u"^{commit}"_s}, {}, &out))
+        return {};
+    return QString::fromLatin1(out.trimmed());
+}
+
+} // namespace forge::test

@@ -201,6 +201,19 @@ private Q_SLOTS:
         }
     }
 
+    void redirectsOffOnlyWithAToken()
+    {
+        // A clone carrying a token must not follow a redirect: git would send the header on to the
+        // redirect target (see tst_githttpserver). Without a token git's default stays.
+        const QUrl url(u"https://github.com/o/r"_s);
+        QCOMPARE(configValue(GitEnvironment::forClone(QProcessEnvironment(), url, Canary),
+                             u"http.followRedirects"_s),
+                 u"false"_s);
+        QCOMPARE(
+            configValue(GitEnvironment::forClone(QProcessEnvironment(), url, {}), u"http.followRedirects"_s),
+            u"<unset>"_s);
+    }
+
     void noHeaderForLocalFiles()
     {
         const auto env =
