@@ -296,13 +296,10 @@ private:
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
         connect(m_process, &QProcess::readyReadStandardOutput, this,
                 [this] { m_output += m_process->readAllStandardOutput(); });
-        connect(m_process, &QProcess::readyReadStandardError, this, [this] {
-            // http-backend's own complaints (missing repository, ...) are useful in a failing test and
-            // never contain request header values.
-            const QByteArray text = m_process->readAllStandardError().trimmed();
-            if (!text.isEmpty())
-                qInfo("git http-backend: %s", text.constData());
-        });
+        // http-backend's own complaints (missing repository, ...) help when a test fails; its
+        // progress chatter does not. Printed only with an error answer; never holds header values.
+        connect(m_process, &QProcess::readyReadStandardError, this,
+                [this] { m_errors += m_process->readAllStandardError(); });
         connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
             if (error == QProcess::FailedToStart)
                 fail(500);
@@ -351,6 +348,8 @@ private:
                 headers.append({name, value});
             }
         }
+        if (status >= 400 && !m_errors.trimmed().isEmpty())
+            qInfo("git http-backend (%d): %s", status, m_errors.trimmed().constData());
         respond(status, headers, m_output.mid(headEnd + separator));
     }
 
@@ -387,6 +386,7 @@ private:
     QByteArray m_body;
     QPointer<QProcess> m_process;
     QByteArray m_output;
+    QByteArray m_errors;
     QByteArray m_statusReason;
     bool m_answered = false;
 };
