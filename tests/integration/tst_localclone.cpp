@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <exception>
 #include <memory>
 #include <optional>
 
@@ -49,7 +50,8 @@ struct CloneOutcome
 {
     std::optional<CommandResult> result;
     std::optional<forge::Failure> failure;
-    QByteArray output; // stdout and stderr as the sink received them
+    QByteArray output;                // stdout and stderr as the sink received them
+    bool unexpectedException = false; // something other than forge::Failure was thrown
 };
 
 } // namespace
@@ -78,21 +80,52 @@ private:
         forge::SandboxSpec spec;
         spec.name = u"forge-clonetest-"_s + QString::number(++m_sandboxCounter);
         spec.labels.insert(u"forge.project"_s, spec.name);
-        const forge::SandboxInfo info = QCoro::waitFor(provider.createSandbox(spec));
-        QCoro::waitFor(provider.startSandbox(info.id));
-        return info.id;
+        QString error;
+        const QString id = QCoro::waitFor(createAndStart(provider, spec, &error));
+        if (id.isEmpty())
+            qWarning("could not create the sandbox: %s", qPrintable(error));
+        return id;
+    }
+
+    // QCoro 0.8's waitFor() never returns when the awaited task throws (the exception stays in its
+    // helper coroutine and the nested loop is never quit), so every provider call is awaited inside
+    // a coroutine of ours that catches, and only that one is waited for.
+    static QCoro::Task<QString> createAndStart(LocalProvider& provider, forge::SandboxSpec spec,
+                                               QString* error)
+    {
+        try {
+            const forge::SandboxInfo info = co_await provider.createSandbox(spec);
+            co_await provider.startSandbox(info.id);
+            co_return info.id;
+        } catch (const std::exception& e) {
+            *error = QString::fromUtf8(e.what());
+        }
+        co_return QString();
+    }
+
+    static QCoro::Task<CloneOutcome> cloneCatching(LocalProvider& provider, QString id, CloneSpec spec)
+    {
+        CloneOutcome outcome;
+        auto output = std::make_shared<QByteArray>();
+        try {
+            outcome.result = co_await provider.cloneRepository(
+                id, spec, [output](OutputChannel, const QByteArray& bytes) { output->append(bytes); });
+        } catch (const forge::Failure& failure) {
+            outcome.failure = failure;
+        } catch (const std::exception& e) {
+            outcome.failure =
+                forge::Failure::permanent(u"unexpected exception: "_s + QString::fromUtf8(e.what()));
+            outcome.unexpectedException = true;
+        }
+        outcome.output = *output;
+        co_return outcome;
     }
 
     CloneOutcome clone(LocalProvider& provider, const QString& id, CloneSpec spec)
     {
-        CloneOutcome outcome;
-        QByteArray* output = &outcome.output;
-        try {
-            outcome.result = QCoro::waitFor(provider.cloneRepository(
-                id, spec, [output](OutputChannel, const QByteArray& bytes) { output->append(bytes); }));
-        } catch (const forge::Failure& failure) {
-            outcome.failure = failure;
-        }
+        CloneOutcome outcome = QCoro::waitFor(cloneCatching(provider, id, spec));
+        if (outcome.unexpectedException)
+            qWarning("%s", qPrintable(outcome.failure->message()));
         return outcome;
     }
 
@@ -170,6 +203,7 @@ private Q_SLOTS:
         QFETCH(LocalProvider::Isolation, isolation);
         auto provider = makeProvider(isolation);
         const QString id = newSandbox(*provider);
+        QVERIFY(!id.isEmpty());
         const QString workspace = provider->workspacePath(id);
 
         CloneSpec spec;
@@ -179,6 +213,7 @@ private Q_SLOTS:
         QCOMPARE(readFile(workspace + u"/README.md"_s), u"main\n"_s);
         QCOMPARE(readFile(workspace + u"/package.json"_s), uR"({"name":"app","version":"1.0.0"})"_s);
         QCOMPARE(headOf(workspace), u"main"_s);
+        qInfo("cloned %s bubblewrap", provider->isIsolated() ? "inside" : "without");
 
         // A second clone replaces what the first left in the workspace.
         spec.branch = u"preview/feature"_s;
@@ -193,6 +228,7 @@ private Q_SLOTS:
     {
         auto provider = makeProvider(LocalProvider::Isolation::None);
         const QString id = newSandbox(*provider);
+        QVERIFY(!id.isEmpty());
         const QString workspace = provider->workspacePath(id);
 
         CloneSpec spec;
@@ -212,6 +248,7 @@ private Q_SLOTS:
     {
         auto provider = makeProvider(LocalProvider::Isolation::None);
         const QString id = newSandbox(*provider);
+        QVERIFY(!id.isEmpty());
         CloneSpec spec;
         spec.url = m_privateServer->repositoryUrl(u"app"_s);
         const CloneOutcome outcome = clone(*provider, id, spec);
@@ -227,6 +264,7 @@ private Q_SLOTS:
     {
         auto provider = makeProvider(LocalProvider::Isolation::None);
         const QString id = newSandbox(*provider);
+        QVERIFY(!id.isEmpty());
         CloneSpec spec;
         spec.url = m_server->repositoryUrl(u"missing"_s);
         spec.authToken = Canary;
@@ -253,6 +291,7 @@ private Q_SLOTS:
         QFETCH(QUrl, url);
         auto provider = makeProvider(LocalProvider::Isolation::None);
         const QString id = newSandbox(*provider);
+        QVERIFY(!id.isEmpty());
         CloneSpec spec;
         spec.url = url;
         const CloneOutcome outcome = clone(*provider, id, spec);
