@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -224,23 +225,48 @@ private Q_SLOTS:
         QCOMPARE(m_server->requestsWithAuthorization(), 0);
     }
 
+    void privateRepositoryWithToken_data() { defaultThenNamedBranch_data(); }
+
     void privateRepositoryWithToken()
     {
-        auto provider = makeProvider(LocalProvider::Isolation::None);
+        QFETCH(LocalProvider::Isolation, isolation);
+        auto provider = makeProvider(isolation);
         const QString id = newSandbox(*provider);
         QVERIFY(!id.isEmpty());
         const QString workspace = provider->workspacePath(id);
+
+        // While the clone runs, sample every process's argv (git, bwrap, whatever the provider
+        // starts) for the token in plain or header form. A sampler can miss a short-lived process;
+        // GitEnvironment's unit test covers the arguments themselves.
+        const QByteArray base64 = expectedAuthorization(Canary).mid(6);
+        QStringList leaks;
+        QTimer sampler;
+        sampler.setInterval(2);
+        connect(&sampler, &QTimer::timeout, this, [&] {
+            const QStringList pids = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+            for (const QString& pid : pids) {
+                QFile cmdline(u"/proc/"_s + pid + u"/cmdline"_s);
+                if (!cmdline.open(QIODevice::ReadOnly))
+                    continue;
+                const QByteArray argv = cmdline.readAll();
+                if (argv.contains(Canary.toUtf8()) || argv.contains(base64))
+                    leaks << pid;
+            }
+        });
+        sampler.start();
 
         CloneSpec spec;
         spec.url = m_privateServer->repositoryUrl(u"app"_s);
         spec.authToken = Canary;
         const CloneOutcome outcome = clone(*provider, id, spec);
+        sampler.stop();
         QVERIFY2(outcome.result && outcome.result->succeeded(), qPrintable(describe(outcome)));
         QCOMPARE(readFile(workspace + u"/README.md"_s), u"main\n"_s);
         const auto requests = m_privateServer->requests();
         QVERIFY(!requests.isEmpty());
         for (const RecordedRequest& r : requests)
             QCOMPARE(r.status, 200);
+        QVERIFY2(leaks.isEmpty(), qPrintable(u"token in the argv of process "_s + leaks.join(u", "_s)));
         verifyNoSecrets(workspace, outcome);
     }
 
