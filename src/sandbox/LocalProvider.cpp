@@ -1,0 +1,636 @@
+#include "LocalProvider.h"
+
+#include "Bubblewrap.h"
+#include "GitEnvironment.h"
+#include "LocalProcess.h"
+#include "LocalSandboxStore.h"
+#include "core/Failure.h"
+
+#include <QCoroSignal>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QHostAddress>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <algorithm>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace forge {
+
+namespace {
+
+// Lets coroutines that need the isolation decision while another one is still probing wait for it.
+class IsolationGate : public QObject
+{
+    Q_OBJECT
+Q_SIGNALS:
+    void decided();
+};
+
+// How long a timed-out command gets between SIGTERM and SIGKILL.
+constexpr auto TimeoutGrace = 2s;
+// What stopSandbox() gives each process.
+constexpr auto StopGrace = 5s;
+
+SandboxInfo toInfo(const SandboxRecord& record)
+{
+    return SandboxInfo{record.id, record.id, record.labels, record.state};
+}
+
+// A path the caller gave relative to the workspace, cleaned; throws when it leaves the workspace.
+QString relativeInWorkspace(const QString& path, const QString& what)
+{
+    if (path.isEmpty())
+        return {};
+    const QString clean = QDir::cleanPath(path);
+    if (QDir::isAbsolutePath(clean) || clean == u".."_s || clean.startsWith(u"../"_s)) {
+        throw Failure::permanent(u"The %1 “%2” is outside the sandbox's workspace."_s.arg(what, path),
+                                 u"Give a folder relative to the repository root, without “..”."_s);
+    }
+    return clean == u"."_s ? QString() : clean;
+}
+
+// The host folder for `relative`, which must exist and (after following symbolic links, which the
+// repository controls) still be inside the workspace.
+QString existingFolderInWorkspace(const QString& workspace, const QString& relative, const QString& what)
+{
+    const QString path = relative.isEmpty() ? workspace : workspace + u'/' + relative;
+    const QFileInfo info(path);
+    const QString canonical = info.canonicalFilePath();
+    const QString root = QFileInfo(workspace).canonicalFilePath();
+    if (!info.isDir() || canonical.isEmpty()) {
+        throw Failure::permanent(
+            u"The %1 “%2” does not exist in the sandbox's workspace."_s.arg(what, relative),
+            u"Check the folder in the project's settings; it is relative to the "
+            "repository root."_s);
+    }
+    if (canonical != root && !canonical.startsWith(root + u'/')) {
+        throw Failure::permanent(
+            u"The %1 “%2” links to a place outside the sandbox's workspace."_s.arg(what, relative),
+            u"Choose a real folder of the repository, not a symbolic link out of it."_s);
+    }
+    return path;
+}
+
+Failure programNotFound(const QString& program)
+{
+    static const QStringList nodeTools{u"node"_s, u"npm"_s, u"npx"_s, u"corepack"_s};
+    static const QStringList corepackTools{u"pnpm"_s, u"yarn"_s};
+    const QString name = QFileInfo(program).fileName();
+    QString advice;
+    if (nodeTools.contains(name))
+        advice = u"Install Node.js (it includes npm and npx) on this computer, then try again."_s;
+    else if (corepackTools.contains(name))
+        advice = u"Install %1 on this computer (for example with “corepack enable” after installing "
+                 "Node.js), then try again."_s.arg(name);
+    else if (name == u"bun"_s)
+        advice = u"Install Bun on this computer, then try again."_s;
+    else if (name == u"git"_s)
+        advice = u"Install git on this computer, then try again."_s;
+    else if (program.contains(u'/'))
+        advice = u"Check the command: this file does not exist or cannot be executed (for a project "
+                 "script, install the dependencies first)."_s;
+    else
+        advice = u"Install “%1” on this computer so that it is on the PATH, then try again."_s.arg(name);
+    return Failure::permanent(u"“%1” was not found in the sandbox."_s.arg(program), advice);
+}
+
+bool isExecutableFile(const QString& path)
+{
+    const QFileInfo info(path);
+    return info.isFile() && info.isExecutable();
+}
+
+void emptyFolder(const QString& path)
+{
+    QDir dir(path);
+    const QFileInfoList entries =
+        dir.entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    for (const QFileInfo& entry : entries) {
+        const bool removed = entry.isDir() && !entry.isSymLink() ? QDir(entry.filePath()).removeRecursively()
+                                                                 : QFile::remove(entry.filePath());
+        if (!removed) {
+            throw Failure::permanent(u"Could not empty the sandbox's workspace (%1)."_s.arg(entry.filePath()),
+                                     u"Stop programs that use files in it, or delete the sandbox and "
+                                     "run the preview again."_s);
+        }
+    }
+}
+
+bool isPortFree(quint16 port)
+{
+    // One at a time: on Linux a wildcard listener and a loopback listener on the same port conflict.
+    for (const QHostAddress& address :
+         {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::AnyIPv4)}) {
+        QTcpServer server;
+        if (!server.listen(address, port))
+            return false;
+        server.close();
+    }
+    return true;
+}
+
+} // namespace
+
+struct LocalProvider::Private
+{
+    Options options;
+    LocalSandboxStore store;
+    HostToolchain toolchain;
+    QString hostPath;
+    std::optional<bool> isolated;
+    QString isolationProblem;
+    bool probing = false;
+    IsolationGate gate;
+    QHash<QString, std::vector<std::weak_ptr<LocalProcess>>> live;
+
+    explicit Private(Options o)
+        : options(std::move(o))
+        , store(options.dataDirectory + u"/sandboxes"_s)
+    {}
+
+    SandboxRecord require(const QString& id) const
+    {
+        if (auto record = store.load(id))
+            return *record;
+        throw Failure::permanent(u"The sandbox “%1” does not exist."_s.arg(id),
+                                 u"It may have been deleted; run the preview again to create a new one."_s);
+    }
+
+    // The environment every command starts from: nothing of the user's own environment (tokens,
+    // D-Bus and display addresses, SSH agents), only what builds need.
+    QMap<QString, QString> baseEnvironment(const QString& id, bool isolatedRun) const
+    {
+        QMap<QString, QString> env{
+            {u"LANG"_s, u"C.UTF-8"_s},
+            // No colours or prompts meant for a person at a terminal: the log is a plain text panel.
+            {u"TERM"_s, u"dumb"_s},
+            // npm, pnpm, yarn and the frameworks' CLIs skip questions and interactive UIs.
+            {u"CI"_s, u"true"_s},
+        };
+        if (isolatedRun) {
+            env.insert(u"HOME"_s, QString::fromLatin1(Bubblewrap::HomePath));
+            env.insert(u"TMPDIR"_s, u"/tmp"_s);
+            env.insert(u"PATH"_s, Bubblewrap::sandboxPath(toolchain.pathDirectories));
+        } else {
+            env.insert(u"HOME"_s, store.homePath(id));
+            env.insert(u"TMPDIR"_s, store.tmpPath(id));
+            env.insert(u"PATH"_s, hostPath);
+        }
+        return env;
+    }
+
+    // The path of `program` as the command will see it; throws when there is no such program.
+    QString resolveProgram(const QString& id, const QString& program, const QString& cwdRelative,
+                           const QString& path, bool isolatedRun) const
+    {
+        const QString workspace = store.workspacePath(id);
+        const QString insideWorkspace = QString::fromLatin1(Bubblewrap::WorkspacePath);
+        if (program.isEmpty())
+            throw Failure::permanent(u"An empty command was given."_s,
+                                     u"Check the command in the run plan."_s);
+        if (!program.contains(u'/')) {
+            // Every PATH folder of a sandbox exists at the same path on the host (system folders and
+            // toolchains are mounted where they are), so the host can answer for the sandbox.
+            const QString found =
+                QStandardPaths::findExecutable(program, path.split(u':', Qt::SkipEmptyParts));
+            if (found.isEmpty())
+                throw programNotFound(program);
+            return found;
+        }
+        if (QDir::isAbsolutePath(program)) {
+            QString host = program;
+            if (isolatedRun) {
+                const QString clean = QDir::cleanPath(program);
+                if (clean == insideWorkspace || clean.startsWith(insideWorkspace + u'/'))
+                    host = workspace + clean.mid(insideWorkspace.size());
+                else if (clean.startsWith(QLatin1StringView(Bubblewrap::HomePath) + u'/'))
+                    host = store.homePath(id) + clean.mid(qsizetype(qstrlen(Bubblewrap::HomePath)));
+            }
+            if (!isExecutableFile(host))
+                throw programNotFound(program);
+            return program;
+        }
+        // Relative to the working folder (./node_modules/.bin/vite).
+        const QString relative =
+            QDir::cleanPath((cwdRelative.isEmpty() ? QString() : cwdRelative + u'/') + program);
+        if (relative.startsWith(u"../"_s) || !isExecutableFile(workspace + u'/' + relative))
+            throw programNotFound(program);
+        return (isolatedRun ? insideWorkspace : workspace) + u'/' + relative;
+    }
+
+    LaunchSpec launchSpec(const QString& id, const CommandSpec& spec, bool isolatedRun) const
+    {
+        if (spec.argv.isEmpty())
+            throw Failure::permanent(u"An empty command was given."_s,
+                                     u"Check the command in the run plan."_s);
+        const QString workspace = store.workspacePath(id);
+        const QString cwd = relativeInWorkspace(spec.workingDirectory, u"working folder"_s);
+        const QString hostCwd = existingFolderInWorkspace(workspace, cwd, u"working folder"_s);
+
+        QMap<QString, QString> env = baseEnvironment(id, isolatedRun);
+        for (auto it = spec.environment.cbegin(); it != spec.environment.cend(); ++it) {
+            if (it.key().isEmpty() || it.key().contains(u'=') || it.key().contains(QChar(0)) ||
+                it.value().contains(QChar(0))) {
+                throw Failure::permanent(u"The environment variable name “%1” is not valid."_s.arg(it.key()),
+                                         u"Use names made of letters, digits and underscores."_s);
+            }
+            env.insert(it.key(), it.value());
+        }
+        QStringList command = spec.argv;
+        command[0] = resolveProgram(id, spec.argv.first(), cwd, env.value(u"PATH"_s), isolatedRun);
+
+        LaunchSpec launch;
+        if (isolatedRun) {
+            BubblewrapSpec bwrap;
+            bwrap.workspace = workspace;
+            bwrap.homeDirectory = store.homePath(id);
+            bwrap.tmpDirectory = store.tmpPath(id);
+            bwrap.workingDirectory =
+                QString::fromLatin1(Bubblewrap::WorkspacePath) + (cwd.isEmpty() ? QString() : u'/' + cwd);
+            bwrap.environment = env;
+            bwrap.readOnlyMounts = toolchain.mounts;
+            launch.program = Bubblewrap::program();
+            launch.arguments = Bubblewrap::arguments(bwrap, command);
+            launch.workingDirectory = workspace;
+            // bwrap clears it (--clearenv); given anyway so bwrap itself never sees the user's.
+            launch.environment.insert(u"LANG"_s, u"C.UTF-8"_s);
+            launch.leaderIsSupervisor = true;
+        } else {
+            launch.program = command.takeFirst();
+            launch.arguments = command;
+            launch.workingDirectory = hostCwd;
+            for (auto it = env.cbegin(); it != env.cend(); ++it)
+                launch.environment.insert(it.key(), it.value());
+        }
+        return launch;
+    }
+};
+
+LocalProvider::LocalProvider(Options options, QObject* parent)
+    : SandboxProvider(parent)
+    , d(std::make_unique<Private>(std::move(options)))
+{
+    d->hostPath = qEnvironmentVariable("PATH", u"/usr/local/bin:/usr/bin:/bin"_s);
+    d->toolchain = HostToolchain::discover(d->hostPath, qEnvironmentVariable("HOME"));
+    QDir().mkpath(d->store.rootDirectory());
+
+    // A new provider means a new run of the app: nothing it did before is still running on purpose.
+    // Processes that survived a crash (plain mode; bubblewrap dies with its parent) are killed, and
+    // started sandboxes read as stopped until something starts them again.
+    const QList<SandboxRecord> records = d->store.loadAll();
+    for (SandboxRecord record : records) {
+        if (record.processes.isEmpty() && record.state != SandboxState::Started &&
+            record.state != SandboxState::Creating)
+            continue;
+        for (const ProcessRecord& process : std::as_const(record.processes))
+            ProcessTable::killRecorded(process);
+        record.processes.clear();
+        if (record.state == SandboxState::Started || record.state == SandboxState::Creating)
+            record.state = SandboxState::Stopped;
+        try {
+            d->store.save(record);
+        } catch (const Failure& failure) {
+            qWarning("%s", failure.what());
+        }
+    }
+}
+
+LocalProvider::~LocalProvider() = default;
+
+bool LocalProvider::isIsolated() const
+{
+    return d->isolated.value_or(false);
+}
+
+QString LocalProvider::workspacePath(const QString& id) const
+{
+    return d->store.workspacePath(id);
+}
+
+QCoro::Task<std::optional<SandboxInfo>> LocalProvider::findSandbox(QMap<QString, QString> labels)
+{
+    const QList<SandboxRecord> records = d->store.loadAll();
+    std::optional<SandboxRecord> best;
+    for (const SandboxRecord& record : records) {
+        bool all = true;
+        for (auto it = labels.cbegin(); it != labels.cend() && all; ++it)
+            all = record.labels.contains(it.key()) && record.labels.value(it.key()) == it.value();
+        // The newest wins when several carry the labels (a later generation replaced an older one).
+        if (all && (!best || record.created > best->created))
+            best = record;
+    }
+    if (!best)
+        co_return std::nullopt;
+    co_return toInfo(*best);
+}
+
+QCoro::Task<SandboxInfo> LocalProvider::createSandbox(SandboxSpec spec)
+{
+    if (!LocalSandboxStore::isValidName(spec.name)) {
+        throw Failure::permanent(u"“%1” is not a valid sandbox name."_s.arg(spec.name),
+                                 u"Use letters, digits, '.', '_' and '-' only (at most 128)."_s);
+    }
+    // No co_await before this point: checking and creating happen in one go on the event loop, so
+    // two concurrent creates of the same name cannot both create.
+    if (auto existing = d->store.load(spec.name)) {
+        bool changed = false;
+        for (auto it = spec.labels.cbegin(); it != spec.labels.cend(); ++it) {
+            if (existing->labels.value(it.key()) != it.value()) {
+                existing->labels.insert(it.key(), it.value());
+                changed = true;
+            }
+        }
+        if (changed)
+            d->store.save(*existing);
+        co_return toInfo(*existing);
+    }
+    co_return toInfo(d->store.create(spec.name, spec.labels));
+}
+
+QCoro::Task<SandboxInfo> LocalProvider::getSandbox(QString id)
+{
+    co_return toInfo(d->require(id));
+}
+
+QCoro::Task<> LocalProvider::startSandbox(QString id)
+{
+    SandboxRecord record = d->require(id);
+    if (record.state != SandboxState::Started) {
+        record.state = SandboxState::Started;
+        d->store.save(record);
+    }
+    co_return;
+}
+
+QCoro::Task<> LocalProvider::stopSandbox(QString id)
+{
+    d->require(id);
+    std::vector<std::shared_ptr<LocalProcess>> processes;
+    for (const auto& weak : d->live.value(id)) {
+        if (auto process = weak.lock(); process && process->isRunning())
+            processes.push_back(std::move(process));
+    }
+    // All at once: tasks start running when created, so the grace periods overlap.
+    std::vector<QCoro::Task<>> stops;
+    for (const auto& process : processes)
+        stops.push_back(process->stop(StopGrace));
+    for (auto& stop : stops)
+        co_await stop;
+
+    // Anything recorded that we do not hold (left by an earlier run of the app).
+    if (auto record = d->store.load(id)) {
+        for (const ProcessRecord& process : std::as_const(record->processes))
+            ProcessTable::killRecorded(process);
+        record->processes.clear();
+        record->state = SandboxState::Stopped;
+        d->store.save(*record);
+    }
+}
+
+QCoro::Task<> LocalProvider::deleteSandbox(QString id)
+{
+    if (!d->store.load(id))
+        co_return; // already gone: deleting is idempotent
+    co_await stopSandbox(id);
+    d->live.remove(id);
+    d->store.remove(id);
+}
+
+// Decides once, on first use, whether commands run inside bubblewrap; throws when bubblewrap is
+// required and does not work. Concurrent callers wait for the one probe in progress.
+QCoro::Task<bool> LocalProvider::isolation()
+{
+    if (!d->isolated) {
+        if (d->probing) {
+            co_await qCoro(&d->gate, &IsolationGate::decided);
+        } else {
+            d->probing = true;
+            bool works = false;
+            QString reason;
+            if (d->options.isolation != Isolation::None) {
+                QTemporaryDir scratch(d->options.dataDirectory + u"/bwrap-probe-XXXXXX"_s);
+                Bubblewrap::ProbeResult result;
+                if (!scratch.isValid())
+                    result.reason = u"could not create a test folder in %1"_s.arg(d->options.dataDirectory);
+                else
+                    result = co_await Bubblewrap::probe(scratch.path(), d->toolchain.mounts);
+                works = result.works;
+                reason = result.reason;
+            }
+            d->isolated = works;
+            d->isolationProblem = reason;
+            d->probing = false;
+            if (!works && d->options.isolation == Isolation::Auto) {
+                Q_EMIT notice(
+                    u"bubblewrap is not available (%1): sandboxes run as ordinary processes with "
+                    "your user's access to your files. Install bubblewrap to isolate them."_s.arg(reason));
+            }
+            Q_EMIT d->gate.decided();
+        }
+    }
+    if (!*d->isolated && d->options.isolation == Isolation::Bubblewrap) {
+        throw Failure::permanent(
+            u"Sandboxes cannot be isolated: bubblewrap is not available (%1)."_s.arg(d->isolationProblem),
+            u"Install bubblewrap (the bwrap program) and make sure user namespaces are "
+            "allowed, or turn off isolation in the settings."_s);
+    }
+    co_return *d->isolated;
+}
+
+QCoro::Task<> LocalProvider::launch(const QString& id, std::shared_ptr<LocalProcess> process)
+{
+    auto& live = d->live[id];
+    std::erase_if(live, [](const std::weak_ptr<LocalProcess>& weak) {
+        auto locked = weak.lock();
+        return !locked || locked->hasFinished();
+    });
+    live.push_back(process);
+
+    co_await process->start();
+
+    const ProcessRecord started = process->record();
+    const auto updateRecord = [this, id](const std::function<void(SandboxRecord&)>& change) {
+        auto record = d->store.load(id);
+        if (!record)
+            return; // deleted meanwhile: nothing to keep track of
+        change(*record);
+        try {
+            d->store.save(*record);
+        } catch (const Failure& failure) {
+            // Bookkeeping only; the command itself is fine. Losing the record means a crash could
+            // leave this process running in plain mode, which is what the warning is for.
+            qWarning("%s", failure.what());
+        }
+    };
+    updateRecord([&](SandboxRecord& record) { record.processes.append(started); });
+    connect(process.get(), &LocalProcess::finished, this, [updateRecord, started] {
+        updateRecord([&](SandboxRecord& record) { record.processes.removeAll(started); });
+    });
+    if (process->hasFinished()) // finished before the connection was made
+        updateRecord([&](SandboxRecord& record) { record.processes.removeAll(started); });
+}
+
+QCoro::Task<CommandResult> LocalProvider::cloneRepository(QString id, CloneSpec spec, OutputSink sink)
+{
+    d->require(id);
+    QString reason;
+    if (!GitEnvironment::isAllowedUrl(spec.url, &reason))
+        throw Failure::permanent(u"This repository address cannot be cloned."_s, reason);
+    const QString target = relativeInWorkspace(spec.targetDirectory, u"clone folder"_s);
+    const bool isolatedRun = co_await isolation();
+
+    const QString workspace = d->store.workspacePath(id);
+    QUrl cloneUrl = spec.url;
+    QList<BubblewrapMount> mounts = d->toolchain.mounts;
+    if (spec.url.isLocalFile()) {
+        const QString source = QDir::cleanPath(spec.url.toLocalFile());
+        if (!QFileInfo(source).isDir()) {
+            throw Failure::permanent(u"The local repository “%1” does not exist."_s.arg(source),
+                                     u"Choose an existing folder that contains a Git repository."_s);
+        }
+        if (isolatedRun) {
+            // Only the repository itself, read-only, at a fixed place: git inside sees nothing else
+            // of the host's files.
+            mounts.append({source, u"/source"_s});
+            cloneUrl = QUrl::fromLocalFile(u"/source"_s);
+        }
+    }
+
+    // The previous clone goes (and with it whatever an earlier run built); the folder stays because
+    // it is what bubblewrap mounts.
+    emptyFolder(workspace);
+    if (!target.isEmpty() && !QDir().mkpath(workspace + u'/' + target)) {
+        throw Failure::permanent(
+            u"Could not create the folder “%1” in the sandbox's workspace."_s.arg(target),
+            u"Check that the disk is not full."_s);
+    }
+
+    const QString git = d->resolveProgram(id, u"git"_s, {},
+                                          d->baseEnvironment(id, isolatedRun).value(u"PATH"_s), isolatedRun);
+    QProcessEnvironment base;
+    const QMap<QString, QString> baseMap = d->baseEnvironment(id, isolatedRun);
+    for (auto it = baseMap.cbegin(); it != baseMap.cend(); ++it)
+        base.insert(it.key(), it.value());
+    // A stalled connection ends the clone instead of hanging it: below 1 byte/s for a minute.
+    base.insert(u"GIT_HTTP_LOW_SPEED_LIMIT"_s, u"1"_s);
+    base.insert(u"GIT_HTTP_LOW_SPEED_TIME"_s, u"60"_s);
+    const QProcessEnvironment gitEnvironment = GitEnvironment::forClone(base, cloneUrl, spec.authToken);
+    QStringList command{git};
+    command << GitEnvironment::cloneArguments(cloneUrl, spec.branch, spec.depth,
+                                              target.isEmpty() ? u"."_s : target);
+
+    LaunchSpec launch;
+    if (isolatedRun) {
+        // The token must not reach bwrap's argv, and --setenv is argv (readable by every local user
+        // in /proc/<pid>/cmdline). So for the clone bwrap runs WITHOUT --clearenv and the command
+        // inherits bwrap's own environment, which is not the user's: the QProcess environment is set
+        // to exactly the explicit one built above (base variables + GitEnvironment's scrubbed git
+        // configuration). The token is then only in the environment of bwrap and git, readable by
+        // this user alone, which is what SECURITY-NOTES test 1 allows.
+        BubblewrapSpec bwrap;
+        bwrap.workspace = workspace;
+        bwrap.homeDirectory = d->store.homePath(id);
+        bwrap.tmpDirectory = d->store.tmpPath(id);
+        bwrap.workingDirectory = QString::fromLatin1(Bubblewrap::WorkspacePath);
+        bwrap.clearEnvironment = false;
+        bwrap.readOnlyMounts = mounts;
+        launch.program = Bubblewrap::program();
+        launch.arguments = Bubblewrap::arguments(bwrap, command);
+        launch.leaderIsSupervisor = true;
+    } else {
+        launch.program = command.takeFirst();
+        launch.arguments = command;
+    }
+    launch.workingDirectory = workspace;
+    launch.environment = gitEnvironment;
+
+    auto process = std::make_shared<LocalProcess>(std::move(launch));
+    if (sink)
+        connect(process.get(), &LocalProcess::output, process.get(),
+                [sink](OutputChannel channel, const QByteArray& bytes) { sink(channel, bytes); });
+    co_await this->launch(id, process);
+    co_await process->waitForFinished();
+    co_return process->result();
+}
+
+QCoro::Task<ProjectSnapshot> LocalProvider::snapshotProject(QString id, QString directory)
+{
+    d->require(id);
+    const QString relative = relativeInWorkspace(directory, u"project folder"_s);
+    co_return ProjectSnapshot::fromDirectory(
+        existingFolderInWorkspace(d->store.workspacePath(id), relative, u"project folder"_s));
+}
+
+QCoro::Task<CommandResult> LocalProvider::runCommand(QString id, CommandSpec spec, OutputSink sink)
+{
+    d->require(id);
+    const bool isolatedRun = co_await isolation();
+    auto process = std::make_shared<LocalProcess>(d->launchSpec(id, spec, isolatedRun));
+    if (sink)
+        connect(process.get(), &LocalProcess::output, process.get(),
+                [sink](OutputChannel channel, const QByteArray& bytes) { sink(channel, bytes); });
+    co_await launch(id, process);
+    const bool finished =
+        co_await process->waitForFinished(spec.timeout > 0ms ? spec.timeout : std::chrono::milliseconds(-1));
+    if (finished)
+        co_return process->result();
+    co_await process->stop(TimeoutGrace);
+    CommandResult result = process->result();
+    result.timedOut = true;
+    co_return result;
+}
+
+QCoro::Task<std::unique_ptr<BackgroundProcess>> LocalProvider::startBackground(QString id, CommandSpec spec)
+{
+    d->require(id);
+    const bool isolatedRun = co_await isolation();
+    auto process = std::make_shared<LocalProcess>(d->launchSpec(id, spec, isolatedRun));
+    co_await launch(id, process);
+    co_return std::make_unique<LocalBackgroundProcess>(std::move(process));
+}
+
+QCoro::Task<int> LocalProvider::allocatePort(QString id, int preferred)
+{
+    d->require(id);
+    if (preferred > 0 && preferred <= 65535) {
+        const int last = std::min(preferred + 100, 65535);
+        for (int port = preferred; port <= last; ++port) {
+            if (isPortFree(quint16(port)))
+                co_return port;
+        }
+    }
+    // Let the system pick, and check the loopback side as well.
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        QTcpServer server;
+        if (!server.listen(QHostAddress::AnyIPv4, 0))
+            break;
+        const quint16 port = server.serverPort();
+        server.close();
+        if (isPortFree(port))
+            co_return port;
+    }
+    throw Failure::transient(u"Could not find a free network port for the dev server."_s,
+                             u"Close programs that listen on many ports, then try again."_s);
+}
+
+QCoro::Task<PreviewEndpoint> LocalProvider::previewEndpoint(QString id, int port)
+{
+    d->require(id);
+    if (port <= 0 || port > 65535) {
+        throw Failure::permanent(u"%1 is not a valid port for the preview."_s.arg(port),
+                                 u"Check the port in the run plan (1 to 65535)."_s);
+    }
+    PreviewEndpoint endpoint;
+    endpoint.url = QUrl(u"http://127.0.0.1:%1/"_s.arg(port));
+    co_return endpoint;
+}
+
+} // namespace forge
+
+#include "LocalProvider.moc"

@@ -4,11 +4,11 @@
 
 #include <QHash>
 #include <QString>
-
 #include <memory>
 
 namespace forge {
 
+class LocalProcess;
 class LocalSandboxStore;
 
 // Sandboxes on this machine. A sandbox is a folder under the data directory holding the workspace,
@@ -55,6 +55,11 @@ public:
     QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) override;
 
 private:
+    QCoro::Task<bool> isolation();
+    // Starts `process` for sandbox `id` and keeps track of it until it finishes (in memory, for
+    // stopSandbox(), and in sandbox.json, for the next run of the app after a crash).
+    QCoro::Task<> launch(const QString& id, std::shared_ptr<LocalProcess> process);
+
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -1,0 +1,24 @@
+#include "SandboxProvider.h"
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+QString toString(SandboxState state)
+{
+    switch (state) {
+    case SandboxState::Creating:
+        return u"creating"_s;
+    case SandboxState::Started:
+        return u"started"_s;
+    case SandboxState::Stopped:
+        return u"stopped"_s;
+    case SandboxState::Error:
+        return u"error"_s;
+    case SandboxState::Gone:
+        return u"gone"_s;
+    }
+    return u"unknown"_s;
+}
+
+} // namespace forge
