@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -536,6 +537,40 @@ private Q_SLOTS:
         QVERIFY(!p.isIsolated());
         if (!bubblewrapProblem().isEmpty())
             QVERIFY(bubblewrapProblem().startsWith(u"bubblewrap is not available ("_s));
+    }
+
+    // Without bwrap on the PATH: Auto tells the user once and runs plain; Bubblewrap refuses.
+    void noticeOnceWhenBubblewrapIsMissing()
+    {
+        QTemporaryDir bin;
+        QVERIFY(QFile::link(u"/bin/sh"_s, bin.path() + u"/sh"_s));
+        QVERIFY(QFile::link(u"/bin/true"_s, bin.path() + u"/true"_s));
+        const QByteArray oldPath = qgetenv("PATH");
+        qputenv("PATH", QFile::encodeName(bin.path()));
+        auto restore = qScopeGuard([&] { qputenv("PATH", oldPath); });
+
+        LocalProvider& p = provider(LocalProvider::Isolation::Auto);
+        QSignalSpy notices(&p, &SandboxProvider::notice);
+        const SandboxInfo info = sandbox(p);
+        QVERIFY(sync(p.runCommand(info.id, command({u"true"_s}), {})).succeeded());
+        QVERIFY(sync(p.runCommand(info.id, shell(u"true"_s), {})).succeeded());
+        QCOMPARE(notices.size(), 1);
+        const QString text = notices.first().first().toString();
+        QVERIFY2(text.startsWith(
+                     u"bubblewrap is not available (the bwrap program is not installed): sandboxes run "
+                     "as ordinary processes"_s),
+                 qPrintable(text));
+        QVERIFY(!p.isIsolated());
+
+        LocalProvider strict({m_data.path(), LocalProvider::Isolation::Bubblewrap});
+        try {
+            sync(strict.runCommand(info.id, command({u"true"_s}), {}));
+            QFAIL("Isolation::Bubblewrap ran without bubblewrap");
+        } catch (const Failure& failure) {
+            QVERIFY(!failure.isTransient());
+            QVERIFY(failure.message().contains(u"bubblewrap"_s));
+            QVERIFY(!failure.advice().isEmpty());
+        }
     }
 
     // ---- isolation (bubblewrap only) ----
