@@ -38,6 +38,9 @@ public:
     QString canonical() const;
 
 private:
+    // The parser's helper that fills in a validated RepoRef (RepoRef.cpp).
+    friend struct RepoRefBuilder;
+
     Kind m_kind = Kind::RemoteUrl;
     QUrl m_url;
     QString m_localPath;
