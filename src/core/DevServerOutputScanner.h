@@ -48,10 +48,34 @@ public:
     static QString stripTerminalSequences(const QString& line);
 
 private:
+    // Where the byte-level terminal parser is (ECMA-48 / xterm control sequences).
+    enum class State {
+        Text,         // ordinary text
+        Escape,       // after ESC
+        EscapeInter,  // ESC + intermediate bytes (ESC ( B, ESC # 8…), waiting for the final byte
+        Csi,          // ESC [ … final byte
+        String,       // OSC / DCS / SOS / PM / APC body, ends with BEL or ST (ESC \)
+        StringEscape, // ESC inside a string: ST if the next byte is '\'
+    };
+
+    void consume(char byte, QList<ScannedLine>& out);
+    void appendText(char byte);
+    void endCsi(char finalByte);
+    void emitLine(QList<ScannedLine>& out);
+    void resetLine();
     ScannedLine scan(const QByteArray& rawLine);
 
+    // The visible bytes of the current line (escape sequences and control characters already
+    // removed), at most MaxLineBytes; decoded from UTF-8 only once the line is complete, so
+    // multi-byte characters split across chunks need no special care.
     QByteArray m_pending;
     bool m_truncating = false;
+    State m_state = State::Text;
+    QByteArray m_csiParams;        // parameter bytes of the CSI being read (bounded)
+    bool m_carriageReturn = false; // cursor went back to column 1; the next text overwrites the line
+    // Lines left in which a line holding nothing but a URL announces the server: CRA prints
+    // "You can now view app in the browser." and then the bare URL; http-server "Available on:".
+    int m_bareUrlLinesLeft = 0;
     std::optional<ScannedLine> m_firstReady;
     bool m_sawPortInUse = false;
 };
