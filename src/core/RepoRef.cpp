@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -422,6 +423,10 @@ std::variant<RepoRef, RepoRefError> RepoRef::parse(const QString& rawInput, cons
         return parseUrl(u"https://"_s + input, u"https"_s);
 
     const QStringList parts = input.split(u'/');
+    // `gіthub.com/owner/repo` with a look-alike letter: give the look-alike warning, not "unknown".
+    if (parts.size() >= 2 && parts.at(0).contains(u'.') &&
+        std::any_of(parts.at(0).cbegin(), parts.at(0).cend(), [](QChar c) { return c.unicode() > 0x7f; }))
+        return parseUrl(u"https://"_s + input, u"https"_s);
     if (parts.size() == 2 && !parts.at(0).isEmpty() && !parts.at(1).isEmpty())
         return gitHubRepo(parts.at(0), parts.at(1));
 

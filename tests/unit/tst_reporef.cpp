@@ -160,6 +160,7 @@ private slots:
         QTest::newRow("space in shorthand") << u"octo cat/repo"_s << u"space"_s << QString();
         QTest::newRow("Cyrillic look-alike host")
             << u"https://gіthub.com/a/b"_s << u"non-ASCII"_s << u"look"_s;
+        QTest::newRow("look-alike host without scheme") << u"gіthub.com/a/b"_s << u"non-ASCII"_s << u"look"_s;
         QTest::newRow("IDN host") << u"https://bücher.example/a/b"_s << u"non-ASCII"_s << QString();
         QTest::newRow("dotdot path") << u"https://git.example.com/a/../b"_s << u"not allowed"_s << QString();
         QTest::newRow("percent path")
