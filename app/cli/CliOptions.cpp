@@ -48,8 +48,8 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     const QCommandLineOption exitWhenReady(u"exit-when-ready"_s);
     const QCommandLineOption json(u"json"_s);
     const QCommandLineOption readyTimeout(u"ready-timeout"_s, u"seconds"_s, u"seconds"_s, u"180"_s);
-    const QCommandLineOption help({u"h"_s, u"help"_s});
-    const QCommandLineOption version({u"v"_s, u"version"_s});
+    const QCommandLineOption help(QStringList{u"h"_s, u"help"_s});
+    const QCommandLineOption version(QStringList{u"v"_s, u"version"_s});
     parser.addOptions({branch, mode, provider, exitWhenReady, json, readyTimeout, help, version});
 
     if (!parser.parse(arguments))

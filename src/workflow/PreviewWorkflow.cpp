@@ -230,7 +230,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
     output.finish();
     throwIfCancelled();
     if (!result.succeeded())
-        throw FailureAdvice::cloneFailed(result, output.tail(), m_request.repository, m_request.branch);
+        throw FailureAdvice::cloneFailed(result, output.evidence(), m_request.repository, m_request.branch);
 
     // Record which commit is previewed; a failure here is not worth failing the step for.
     QString commit;
@@ -335,7 +335,7 @@ QCoro::Task<CommandResult> PreviewWorkflow::runStepCommand(StepId step, CommandS
         [&output](OutputChannel channel, const QByteArray& bytes) { output.feed(channel, bytes); });
     output.finish();
     if (tail)
-        *tail = output.tail();
+        *tail = output.evidence();
     throwIfCancelled();
     co_return result;
 }
@@ -453,7 +453,7 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
 
         if (!m_server->isRunning()) {
             m_serverOutput->finish();
-            throw FailureAdvice::devServerExited(m_server->result(), m_serverOutput->tail(),
+            throw FailureAdvice::devServerExited(m_server->result(), m_serverOutput->evidence(),
                                                  m_serverPortInUse, probePort);
         }
         if (deadline.hasExpired()) {
@@ -470,7 +470,7 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
             if (!evidence.listeningOnLoopback)
                 evidence.listeningOnIpv6Only =
                     co_await ReadinessProbe::acceptsConnections(u"::1"_s, probePort, 1s);
-            throw FailureAdvice::devServerNotReady(evidence, m_serverOutput->tail());
+            throw FailureAdvice::devServerNotReady(evidence, m_serverOutput->evidence());
         }
         co_await qCoro(m_server.get(), &BackgroundProcess::finished, delay);
         delay = std::min<std::chrono::milliseconds>(delay * 3 / 2, 2s);

@@ -1,6 +1,16 @@
 #include "StepOutput.h"
 
+using namespace Qt::StringLiterals;
+
 namespace forge {
+
+QStringList StepOutput::evidence() const
+{
+    // While the whole output still fits in the tail, the first errors are already in it.
+    if (m_firstErrors.isEmpty() || m_linesSeen <= TailSize)
+        return m_tail;
+    return m_firstErrors + QStringList{u"…"_s} + m_tail;
+}
 
 StepOutput::StepOutput(const SecretRedactor& redactor, LineHandler handler)
     : m_redactor(redactor)
@@ -23,6 +33,10 @@ void StepOutput::deliver(OutputChannel channel, QList<ScannedLine> lines)
 {
     for (ScannedLine& line : lines) {
         line.text = m_redactor.redact(line.text);
+        if (m_firstErrors.size() < FirstErrorsSize &&
+            (line.hint == ScannedLine::Hint::Error || line.text.contains(u"error"_s, Qt::CaseInsensitive)))
+            m_firstErrors.append(line.text);
+        ++m_linesSeen;
         m_tail.append(line.text);
         if (m_tail.size() > TailSize)
             m_tail.removeFirst();

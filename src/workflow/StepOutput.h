@@ -10,14 +10,15 @@
 namespace forge {
 
 // Turns a command's raw stdout/stderr bytes into clean, redacted lines for one step, and keeps the
-// last lines for the error message if the step fails. Each channel has its own scanner so a
-// partial stdout line is never glued to a stderr line.
+// first error lines and the last lines for the error message if the step fails. Each channel has its own
+// scanner so a partial stdout line is never glued to a stderr line.
 class StepOutput
 {
 public:
     using LineHandler = std::function<void(OutputChannel channel, const ScannedLine& line)>;
 
     static constexpr int TailSize = 30;
+    static constexpr int FirstErrorsSize = 12;
 
     StepOutput(const SecretRedactor& redactor, LineHandler handler);
 
@@ -25,6 +26,9 @@ public:
     // Flushes unterminated last lines once the command has ended.
     void finish();
     QStringList tail() const { return m_tail; }
+    // What a failure report shows: the first error lines (tools such as npm print the cause first
+    // and pages of help after it), then the last lines.
+    QStringList evidence() const;
 
 private:
     void deliver(OutputChannel channel, QList<ScannedLine> lines);
@@ -34,6 +38,8 @@ private:
     DevServerOutputScanner m_stdout;
     DevServerOutputScanner m_stderr;
     QStringList m_tail;
+    QStringList m_firstErrors;
+    qint64 m_linesSeen = 0;
 };
 
 } // namespace forge

@@ -1,3 +1,350 @@
-// placeholder: written with the feature it tests
+// End to end: the real forge-preview-cli previews small real projects (a Vite app from a local
+// repository, an Express app cloned over git smart HTTP), with real git, real npm installs from the
+// registry and real bubblewrap where it works. Checks that the preview answers with the fixture's
+// own content and that after Ctrl+C no process of the sandbox is left.
+
+#include "FixtureRepository.h"
+#include "GitHttpServer.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
-int main() { return 0; }
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using forge::test::FixtureRepository;
+using forge::test::GitHttpServer;
+
+namespace {
+
+constexpr int InstallAndStartTimeoutMs = 8 * 60 * 1000; // a cold npm install of Vite on a slow network
+constexpr int StopTimeoutMs = 60 * 1000;
+
+QString fixturePath(const QString& name)
+{
+    return QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/"_s + name;
+}
+
+// A process as /proc shows it: pid plus start time, so a reused pid is never mistaken for ours.
+struct ProcessId
+{
+    qint64 pid = 0;
+    QByteArray startTime;
+    friend bool operator==(const ProcessId&, const ProcessId&) = default;
+};
+
+size_t qHash(const ProcessId& id, size_t seed = 0)
+{
+    return ::qHash(id.pid, seed);
+}
+
+// Fields of /proc/<pid>/stat after the command name (which may itself contain spaces and ')').
+QList<QByteArray> statFields(qint64 pid)
+{
+    QFile file(u"/proc/%1/stat"_s.arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray stat = file.readAll();
+    const qsizetype end = stat.lastIndexOf(')');
+    if (end < 0)
+        return {};
+    return stat.mid(end + 2).split(' ');
+}
+
+bool isAlive(const ProcessId& id)
+{
+    const QList<QByteArray> fields = statFields(id.pid);
+    // fields[0] is the state, fields[19] the start time; a zombie has already exited.
+    return fields.size() > 19 && fields.at(0) != "Z" && fields.at(19) == id.startTime;
+}
+
+// Every live descendant of `root`, found by walking parent pids in /proc.
+QSet<ProcessId> descendantsOf(qint64 root)
+{
+    QMultiHash<qint64, qint64> children;
+    const QStringList entries = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& entry : entries) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        const QList<QByteArray> fields = statFields(pid);
+        if (fields.size() > 1)
+            children.insert(fields.at(1).toLongLong(), pid);
+    }
+    QSet<ProcessId> found;
+    QList<qint64> queue{root};
+    while (!queue.isEmpty()) {
+        const qint64 parent = queue.takeFirst();
+        const auto range = children.equal_range(parent);
+        for (auto it = range.first; it != range.second; ++it) {
+            const QList<QByteArray> fields = statFields(it.value());
+            if (fields.size() > 19 && fields.at(0) != "Z")
+                found.insert(ProcessId{it.value(), fields.at(19)});
+            queue.append(it.value());
+        }
+    }
+    return found;
+}
+
+// One run of forge-preview-cli with --json, its events parsed as they arrive.
+class CliRun : public QObject
+{
+public:
+    explicit CliRun(const QString& dataDirectory)
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"FORGE_PREVIEW_DATA_DIR"_s, dataDirectory);
+        m_process.setProcessEnvironment(environment);
+        connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
+            m_stdout += m_process.readAllStandardOutput();
+            qsizetype newline;
+            while ((newline = m_stdout.indexOf('\n')) >= 0) {
+                const QByteArray line = m_stdout.left(newline);
+                m_stdout.remove(0, newline + 1);
+                m_lines.append(QString::fromUtf8(line));
+                const QJsonObject event = QJsonDocument::fromJson(line).object();
+                if (!event.isEmpty())
+                    m_events.append(event);
+            }
+        });
+        connect(&m_process, &QProcess::readyReadStandardError, this,
+                [this] { m_stderr += QString::fromUtf8(m_process.readAllStandardError()); });
+    }
+
+    ~CliRun() override
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished();
+        }
+    }
+
+    void start(const QStringList& arguments) { m_process.start(QStringLiteral(FORGE_CLI_PATH), arguments); }
+
+    std::optional<QJsonObject> event(const QString& name) const
+    {
+        for (const QJsonObject& event : m_events) {
+            if (event.value(u"event"_s).toString() == name)
+                return event;
+        }
+        return std::nullopt;
+    }
+    bool finished() const { return m_process.state() == QProcess::NotRunning; }
+    QList<QJsonObject> events() const { return m_events; }
+    // Everything printed so far, for failure messages.
+    QString transcript() const { return m_lines.join(u'\n') + u"\n--- stderr ---\n"_s + m_stderr; }
+    QString standardError() const { return m_stderr; }
+    QString standardOutput() const { return m_lines.join(u'\n'); }
+    QProcess& process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QByteArray m_stdout;
+    QStringList m_lines;
+    QString m_stderr;
+    QList<QJsonObject> m_events;
+};
+
+} // namespace
+
+class TestCliPreview : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void previewsViteAppFromLocalRepository();
+    void previewsExpressAppOverGitHttp();
+    void exitWhenReadyLeavesNothingRunning();
+    void refusesAFolderThatIsNotARepository();
+    void reportsNothingRunnable();
+    void explainsAMissingRepository();
+    void refusesHostileInputBeforeRunningAnything();
+
+private:
+    // Serves the preview until it answers, then checks its content and that Ctrl+C ends everything.
+    void previewAndInterrupt(const QStringList& arguments, const QByteArray& expectedContent);
+    QByteArray fetch(const QUrl& url, int* status);
+
+    QTemporaryDir m_work;
+    QString m_repositories; // bare repositories served over HTTP
+    std::unique_ptr<GitHttpServer> m_server;
+    QNetworkAccessManager m_network;
+};
+
+void TestCliPreview::initTestCase()
+{
+    QVERIFY(m_work.isValid());
+    QVERIFY2(QFile::exists(QStringLiteral(FORGE_CLI_PATH)), FORGE_CLI_PATH);
+    m_network.setProxy(QNetworkProxy::NoProxy);
+    m_repositories = m_work.filePath(u"served"_s);
+    QVERIFY(QDir().mkpath(m_repositories));
+
+    for (const QString& name : {u"vite-app"_s, u"express-app"_s}) {
+        FixtureRepository repository(m_work.filePath(name));
+        QVERIFY2(repository.initialize(fixturePath(name)), qPrintable(repository.errorString()));
+        QVERIFY2(repository.createBareClone(m_repositories, name), qPrintable(repository.errorString()));
+    }
+    QString error;
+    m_server = std::make_unique<GitHttpServer>(m_repositories);
+    QVERIFY2(m_server->listen(&error), qPrintable(error));
+}
+
+QByteArray TestCliPreview::fetch(const QUrl& url, int* status)
+{
+    QNetworkRequest request(url);
+    request.setTransferTimeout(10000);
+    std::unique_ptr<QNetworkReply> reply(m_network.get(request));
+    QSignalSpy done(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished())
+        done.wait(15000);
+    *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    return reply->readAll();
+}
+
+void TestCliPreview::previewAndInterrupt(const QStringList& arguments, const QByteArray& expectedContent)
+{
+    QTemporaryDir data;
+    CliRun run(data.path());
+    run.start(arguments);
+    QTRY_VERIFY2_WITH_TIMEOUT(run.event(u"ready"_s) || run.finished(), qPrintable(run.transcript()),
+                              InstallAndStartTimeoutMs);
+    QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
+
+    // Every step reported, in order, each started and then finished.
+    QStringList finishedSteps;
+    for (const QJsonObject& event : run.events()) {
+        if (event.value(u"event"_s) == u"step"_s && event.value(u"status"_s) != u"running"_s)
+            finishedSteps.append(event.value(u"step"_s).toString());
+    }
+    QCOMPARE(finishedSteps, (QStringList{u"create-sandbox"_s, u"clone-repository"_s, u"detect-framework"_s,
+                                         u"install-dependencies"_s, u"build-project"_s, u"start-dev-server"_s,
+                                         u"publish-preview"_s}));
+
+    const QUrl url(run.event(u"ready"_s)->value(u"url"_s).toString());
+    QVERIFY2(url.isValid() && url.host() == u"127.0.0.1"_s, qPrintable(url.toString()));
+    int status = 0;
+    const QByteArray body = fetch(url, &status);
+    QCOMPARE(status, 200);
+    QVERIFY2(body.contains(expectedContent), body.constData());
+
+    const QSet<ProcessId> sandboxProcesses = descendantsOf(run.process().processId());
+    QVERIFY2(sandboxProcesses.size() >= 2,
+             "the dev server's process tree should be visible"); // wrapper + server
+
+    ::kill(static_cast<pid_t>(run.process().processId()), SIGINT);
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY2(run.finished() || exited.wait(StopTimeoutMs), qPrintable(run.transcript()));
+    QCOMPARE(run.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(run.process().exitCode(), 0);
+    QVERIFY(run.event(u"stopped"_s));
+
+    for (const ProcessId& process : sandboxProcesses)
+        QTRY_VERIFY2_WITH_TIMEOUT(!isAlive(process),
+                                  qPrintable(u"pid %1 outlived the CLI"_s.arg(process.pid)), 5000);
+    fetch(url, &status);
+    QCOMPARE(status, 0); // nothing answers any more
+}
+
+void TestCliPreview::previewsViteAppFromLocalRepository()
+{
+    previewAndInterrupt({u"preview"_s, m_work.filePath(u"vite-app"_s), u"--json"_s},
+                        "Forge fixture: Vite app");
+}
+
+void TestCliPreview::previewsExpressAppOverGitHttp()
+{
+    previewAndInterrupt({u"preview"_s, m_server->repositoryUrl(u"express-app"_s).toString(), u"--branch"_s,
+                         u"main"_s, u"--json"_s},
+                        "Forge fixture: Express app");
+}
+
+void TestCliPreview::exitWhenReadyLeavesNothingRunning()
+{
+    QTemporaryDir data;
+    CliRun run(data.path());
+    run.start({u"preview"_s, m_server->repositoryUrl(u"express-app"_s).toString(), u"--exit-when-ready"_s,
+               u"--json"_s});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY2(exited.wait(InstallAndStartTimeoutMs), qPrintable(run.transcript()));
+    QCOMPARE(run.process().exitCode(), 0);
+    QVERIFY(run.event(u"ready"_s));
+    const QUrl url(run.event(u"ready"_s)->value(u"url"_s).toString());
+    int status = 0;
+    fetch(url, &status);
+    QCOMPARE(status, 0);
+}
+
+void TestCliPreview::refusesAFolderThatIsNotARepository()
+{
+    QTemporaryDir data;
+    QTemporaryDir plain;
+    CliRun run(data.path());
+    run.start({u"preview"_s, plain.path()});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY(exited.wait(30000));
+    QCOMPARE(run.process().exitCode(), 2);
+    QVERIFY2(run.standardError().contains(u"not a git repository"_s), qPrintable(run.transcript()));
+}
+
+void TestCliPreview::reportsNothingRunnable()
+{
+    QTemporaryDir data;
+    FixtureRepository words(m_work.filePath(u"words-only"_s));
+    QVERIFY2(words.initializeWithFiles({{u"README.md"_s, "# Just words\n"}}),
+             qPrintable(words.errorString()));
+    const QString repository = words.path();
+
+    CliRun run(data.path());
+    run.start({u"preview"_s, repository, u"--json"_s});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY(exited.wait(60000));
+    QCOMPARE(run.process().exitCode(), 5);
+    const auto failed = run.event(u"failed"_s);
+    QVERIFY2(failed, qPrintable(run.transcript()));
+    QCOMPARE(failed->value(u"step"_s).toString(), u"detect-framework"_s);
+    QVERIFY(!failed->value(u"advice"_s).toString().isEmpty());
+}
+
+void TestCliPreview::explainsAMissingRepository()
+{
+    QTemporaryDir data;
+    CliRun run(data.path());
+    run.start({u"preview"_s, m_server->repositoryUrl(u"no-such-repository"_s).toString()});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY(exited.wait(60000));
+    QCOMPARE(run.process().exitCode(), 4);
+    QVERIFY2(run.standardError().contains(u"was not found"_s), qPrintable(run.transcript()));
+    QVERIFY2(run.standardError().contains(u"What to do:"_s), qPrintable(run.transcript()));
+}
+
+void TestCliPreview::refusesHostileInputBeforeRunningAnything()
+{
+    const QStringList hostile{u"--upload-pack=touch /tmp/pwned"_s, u"ext::sh -c touch% /tmp/pwned"_s,
+                              u"file:///etc"_s, u"https://user:secret@github.com/a/b"_s,
+                              u"git@github.com:a/b.git"_s};
+    for (const QString& input : hostile) {
+        QTemporaryDir data;
+        CliRun run(data.path());
+        run.start({u"preview"_s, input});
+        QSignalSpy exited(&run.process(), &QProcess::finished);
+        QVERIFY(exited.wait(30000));
+        QVERIFY2(run.process().exitCode() == 2, qPrintable(input + u": "_s + run.transcript()));
+        QVERIFY2(!run.standardError().trimmed().isEmpty(), qPrintable(input));
+        QVERIFY2(!run.standardError().contains(u"secret"_s), "the password must not be echoed");
+        QVERIFY(!QDir(data.filePath(u"sandboxes"_s)).exists()); // refused before any sandbox existed
+    }
+}
+
+QTEST_GUILESS_MAIN(TestCliPreview)
+#include "tst_clipreview.moc"
