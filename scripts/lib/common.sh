@@ -25,7 +25,7 @@ forge_missing_packages() {
             missing+=("$package")
         fi
     done
-    printf '%s\n' "${missing[@]}"
+    [ "${#missing[@]}" -eq 0 ] || printf '%s\n' "${missing[@]}"
 }
 
 # Installs the given Debian packages when they are missing; on other systems says what to install.
