@@ -13,14 +13,15 @@ class Backoff
 public:
     using Random = std::function<double()>; // returns a value in [0, 1)
 
-    Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, int maxRetries, Random random = {});
+    Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, int maxRetries,
+            Random random = {});
 
     int maxRetries() const { return m_maxRetries; }
     // Whether retry number `retry` (1-based) is still allowed.
     bool allows(int retry) const { return retry >= 1 && retry <= m_maxRetries; }
     // The wait before retry number `retry` (1-based); at least `serverHint` when one was given.
-    std::chrono::milliseconds delayFor(int retry,
-                                       std::chrono::milliseconds serverHint = std::chrono::milliseconds{-1}) const;
+    std::chrono::milliseconds
+    delayFor(int retry, std::chrono::milliseconds serverHint = std::chrono::milliseconds{-1}) const;
 
 private:
     std::chrono::milliseconds m_base;

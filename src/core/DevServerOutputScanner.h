@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace forge {
@@ -13,9 +12,9 @@ struct ScannedLine
 {
     enum class Hint {
         None,
-        Ready,      // the server says it is serving: readyPort (and readyHost) are set
-        PortInUse,  // EADDRINUSE or "Port 3000 is in use"
-        Error,      // an error line worth pointing the user at (compile error, crash)
+        Ready,     // the server says it is serving: readyPort (and readyHost) are set
+        PortInUse, // EADDRINUSE or "Port 3000 is in use"
+        Error,     // an error line worth pointing the user at (compile error, crash)
     };
 
     QString text; // ANSI/OSC sequences and control characters removed, valid UTF-16

@@ -8,8 +8,7 @@ Failure::Failure(FailureKind kind, QString message, QString advice, QStringList 
     , m_advice(std::move(advice))
     , m_lastLines(std::move(lastLines))
     , m_what(m_message.toUtf8())
-{
-}
+{}
 
 Failure Failure::permanent(QString message, QString advice, QStringList lastLines)
 {
@@ -23,7 +22,8 @@ Failure Failure::transient(QString message, QString advice, QStringList lastLine
 
 Failure Failure::cancelled(QString message)
 {
-    return Failure(FailureKind::Cancelled, message.isEmpty() ? QStringLiteral("Cancelled.") : std::move(message));
+    return Failure(FailureKind::Cancelled,
+                   message.isEmpty() ? QStringLiteral("Cancelled.") : std::move(message));
 }
 
 Failure& Failure::withRetryAfter(int seconds)

@@ -16,9 +16,11 @@ class GitEnvironment
 {
 public:
     // Environment for a git child process, built from `base` (usually the caller's environment).
-    static QProcessEnvironment forClone(const QProcessEnvironment& base, const QUrl& url, const QString& authToken);
+    static QProcessEnvironment forClone(const QProcessEnvironment& base, const QUrl& url,
+                                        const QString& authToken);
     // `git clone` arguments (without the program name), with `--` before the URL.
-    static QStringList cloneArguments(const QUrl& url, const QString& branch, int depth, const QString& target);
+    static QStringList cloneArguments(const QUrl& url, const QString& branch, int depth,
+                                      const QString& target);
     // Whether `url` may be cloned at all; when not, `reason` says why in words for the user.
     static bool isAllowedUrl(const QUrl& url, QString* reason = nullptr);
 };

@@ -8,7 +8,6 @@
 #include <QString>
 #include <QStringList>
 #include <QUrl>
-
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -21,8 +20,8 @@ QString toString(SandboxState state);
 
 struct SandboxSpec
 {
-    QString name;                   // deterministic: forge-<project>-<generation>
-    QMap<QString, QString> labels;  // at least forge.project=<uuid>
+    QString name;                  // deterministic: forge-<project>-<generation>
+    QMap<QString, QString> labels; // at least forge.project=<uuid>
 };
 
 struct SandboxInfo
@@ -39,10 +38,10 @@ using OutputSink = std::function<void(OutputChannel, const QByteArray&)>;
 
 struct CommandSpec
 {
-    QStringList argv;                       // program and arguments; never a shell string
-    QString workingDirectory;               // relative to the sandbox workspace; empty = workspace root
-    QMap<QString, QString> environment;     // added to the sandbox's base environment
-    std::chrono::milliseconds timeout{0};   // 0 = no limit
+    QStringList argv;                     // program and arguments; never a shell string
+    QString workingDirectory;             // relative to the sandbox workspace; empty = workspace root
+    QMap<QString, QString> environment;   // added to the sandbox's base environment
+    std::chrono::milliseconds timeout{0}; // 0 = no limit
 };
 
 struct CommandResult
