@@ -196,15 +196,12 @@ QCoro::Task<QJsonObject> PreviewWorkflow::createSandbox()
     bool adopted = false;
     if (sandbox && sandbox->state != SandboxState::Gone && sandbox->state != SandboxState::Error) {
         adopted = true;
-        if (sandbox->state != SandboxState::Started)
-            co_await m_provider.startSandbox(sandbox->id);
     } else {
         const SandboxSpec spec{m_request.sandboxName(), labels};
         sandbox = co_await m_provider.createSandbox(spec);
-        if (sandbox->state != SandboxState::Started)
-            co_await m_provider.startSandbox(sandbox->id);
     }
-    m_sandboxId = sandbox->id;
+    if (sandbox->state != SandboxState::Started)
+        co_await m_provider.startSandbox(sandbox->id);
     co_return QJsonObject{
         {u"sandboxId"_s, sandbox->id},
         {u"adopted"_s, adopted},
@@ -261,7 +258,6 @@ QCoro::Task<QJsonObject> PreviewWorkflow::detectFramework()
     }
     for (const QString& note : std::as_const(plan.notes))
         Q_EMIT stepOutput(StepId::DetectFramework, OutputChannel::Stdout, note);
-    m_plan = plan;
     Q_EMIT planReady(plan);
     QJsonObject result{{u"plan"_s, plan.toJson()}, {u"summary"_s, plan.summary()}};
     co_return result;
@@ -388,8 +384,8 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
         co_await m_server->stop();
         m_server.reset();
     }
-    m_port = co_await m_provider.allocatePort(m_sandboxId, m_plan->expectedPort);
-    const RunPlan plan = m_plan->withPort(m_port);
+    const int port = co_await m_provider.allocatePort(m_sandboxId, m_plan->expectedPort);
+    const RunPlan plan = m_plan->withPort(port);
     const QStringList command = m_request.mode == RunMode::Production && !plan.startCommand.isEmpty()
                                     ? plan.startCommand
                                     : plan.devCommand;
@@ -424,8 +420,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
         }
     });
 
-    const int servingPort = co_await waitUntilServing(m_port);
-    m_port = servingPort;
+    const int servingPort = co_await waitUntilServing(port);
     co_return QJsonObject{
         {u"port"_s, servingPort},
         {u"command"_s, toJsonArray(argv)},
@@ -480,8 +475,7 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
 QCoro::Task<QJsonObject> PreviewWorkflow::publishPreview()
 {
     const PreviewEndpoint endpoint = co_await m_provider.previewEndpoint(m_sandboxId, m_port);
-    m_previewUrl = endpoint.url;
-    co_return QJsonObject{{u"url"_s, m_previewUrl.toString()}, {u"summary"_s, m_previewUrl.toString()}};
+    co_return QJsonObject{{u"url"_s, endpoint.url.toString()}, {u"summary"_s, endpoint.url.toString()}};
 }
 
 } // namespace forge
