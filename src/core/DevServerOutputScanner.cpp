@@ -192,6 +192,7 @@ QList<ScannedLine> DevServerOutputScanner::feed(const QByteArray& chunk)
             }
             if (j > i) {
                 m_pending.append(data + i, j - i);
+                appendStyled(data + i, j - i);
                 i = j;
                 if (i >= size)
                     break;
@@ -226,7 +227,7 @@ void DevServerOutputScanner::consume(char byte, QList<ScannedLine>& out)
             // Either half of "\r\n" or a progress redraw; which one shows only with the next byte.
             // Clearing lazily (on the next visible character) handles both and a "\r" at the end of
             // a chunk.
-            m_carriageReturn = true;
+            markCarriageReturn();
         } else if (byte == '\t') {
             appendText(byte);
         } else if (b < 0x20 || b == 0x7f) {
@@ -338,22 +339,48 @@ void DevServerOutputScanner::endCsi(char finalByte)
         // from column 1, or the entire line, leaves nothing of what was there.
         if (p == "2" || ((p.isEmpty() || p == "0") && m_carriageReturn)) {
             resetLine();
-            m_carriageReturn = true;
+            markCarriageReturn();
         }
     } else if (finalByte == 'G') {
         // Cursor to column 1 (readline.cursorTo(0)): the same as a carriage return.
         if (p.isEmpty() || p == "1" || p == "0")
-            m_carriageReturn = true;
+            markCarriageReturn();
     }
-    // Colours, cursor movement, screen clearing and the rest change nothing in a log.
+    // Colours are kept for the styled text; cursor movement, screen clearing and the rest change
+    // nothing in a log.
+    if (finalByte == 'm' && !p.contains('!') && !p.contains('?') && !p.contains('<') &&
+        !p.contains('=') && !p.contains('>')) {
+        const QByteArray sequence = "\x1b[" + p + 'm';
+        appendStyled(sequence.constData(), sequence.size());
+    }
+}
+
+void DevServerOutputScanner::markCarriageReturn()
+{
+    m_carriageReturn = true;
+    m_styledAtReturn = m_styled.size();
+}
+
+void DevServerOutputScanner::appendStyled(const char* data, qsizetype size)
+{
+    if (m_styleOverflow)
+        return;
+    if (m_styled.size() + size > 2 * MaxLineBytes) {
+        m_styleOverflow = true;
+        m_styled.clear();
+        return;
+    }
+    m_styled.append(data, size);
 }
 
 void DevServerOutputScanner::appendText(char byte)
 {
     if (m_carriageReturn) {
         // Text after a bare carriage return overwrites the line; keep what a terminal would show
-        // last (the final frame of a spinner).
+        // last (the final frame of a spinner), with the colours set since the carriage return.
+        const QByteArray coloursSinceReturn = m_styled.mid(m_styledAtReturn);
         resetLine();
+        m_styled = coloursSinceReturn;
         m_carriageReturn = false;
     }
     if (m_truncating)
@@ -363,6 +390,7 @@ void DevServerOutputScanner::appendText(char byte)
         return;
     }
     m_pending.append(byte);
+    appendStyled(&byte, 1);
 }
 
 void DevServerOutputScanner::emitLine(QList<ScannedLine>& out)
@@ -375,6 +403,10 @@ void DevServerOutputScanner::emitLine(QList<ScannedLine>& out)
 void DevServerOutputScanner::resetLine()
 {
     m_pending.clear();
+    m_styled.clear();
+    if (m_styled.capacity() > 8192)
+        m_styled.squeeze();
+    m_styleOverflow = false;
     // Keep the allocation for ordinary lines, but give back what a huge line took.
     if (m_pending.capacity() > 4096)
         m_pending.squeeze();
@@ -403,6 +435,18 @@ ScannedLine DevServerOutputScanner::scan(const QByteArray& rawLine)
     if (cut)
         text.append(u'…');
     line.text = text;
+    line.styledText = text;
+    if (!cut && !m_styleOverflow && m_styled.size() != rawLine.size()) {
+        // Only SGR sequences were added to m_styled, so every ESC in it starts one of ours.
+        const QString styled = QString::fromUtf8(m_styled);
+        QString kept;
+        kept.reserve(styled.size());
+        for (const QChar c : styled) {
+            if (c == u'\x1b' || !isHiddenCharacter(c.unicode()))
+                kept.append(c);
+        }
+        line.styledText = kept;
+    }
 
     if (isPortInUse(text)) {
         line.hint = ScannedLine::Hint::PortInUse;

@@ -18,6 +18,10 @@ struct ScannedLine
     };
 
     QString text; // ANSI/OSC sequences and control characters removed, valid UTF-16
+    // The same line with its colour sequences (SGR, `ESC [ … m`) kept in place for a log view that
+    // renders them; every other escape sequence and control character is removed as in `text`.
+    // Equal to `text` when the line has no colours or was cut.
+    QString styledText;
     Hint hint = Hint::None;
     int readyPort = 0;
     QString readyHost; // as printed: "localhost", "0.0.0.0", "127.0.0.1", "::", "::1"…
@@ -59,6 +63,8 @@ private:
 
     void consume(char byte, QList<ScannedLine>& out);
     void appendText(char byte);
+    void appendStyled(const char* data, qsizetype size);
+    void markCarriageReturn();
     void endCsi(char finalByte);
     void emitLine(QList<ScannedLine>& out);
     void resetLine();
@@ -68,6 +74,11 @@ private:
     // removed), at most MaxLineBytes; decoded from UTF-8 only once the line is complete, so
     // multi-byte characters split across chunks need no special care.
     QByteArray m_pending;
+    // m_pending with the line's SGR colour sequences kept; dropped (empty) once it grows past its
+    // bound, and then the line is shown without colours.
+    QByteArray m_styled;
+    bool m_styleOverflow = false;
+    qsizetype m_styledAtReturn = 0; // m_styled's size when the last carriage return was seen
     bool m_truncating = false;
     State m_state = State::Text;
     QByteArray m_csiParams;        // parameter bytes of the CSI being read (bounded)

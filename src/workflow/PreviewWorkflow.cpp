@@ -78,6 +78,16 @@ bool PreviewWorkflow::isServing() const
     return m_ready && m_server && m_server->isRunning();
 }
 
+void PreviewWorkflow::emitLine(StepId step, OutputChannel channel, const ScannedLine& line)
+{
+    Q_EMIT stepOutput(step, channel, line.text, line.styledText, line.hint == ScannedLine::Hint::Error);
+}
+
+void PreviewWorkflow::emitNote(StepId step, OutputChannel channel, const QString& note)
+{
+    Q_EMIT stepOutput(step, channel, note, note, false);
+}
+
 void PreviewWorkflow::throwIfCancelled() const
 {
     if (m_cancelled)
@@ -219,7 +229,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
     spec.authToken = m_request.authToken;
 
     StepOutput output(m_redactor, [this](OutputChannel channel, const ScannedLine& line) {
-        Q_EMIT stepOutput(StepId::CloneRepository, channel, line.text);
+        emitLine(StepId::CloneRepository, channel, line);
     });
     const CommandResult result = co_await m_provider.cloneRepository(
         m_sandboxId, spec,
@@ -257,7 +267,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::detectFramework()
         plan = std::get<RunPlan>(detected);
     }
     for (const QString& note : std::as_const(plan.notes))
-        Q_EMIT stepOutput(StepId::DetectFramework, OutputChannel::Stdout, note);
+        emitNote(StepId::DetectFramework, OutputChannel::Stdout, note);
     Q_EMIT planReady(plan);
     QJsonObject result{{u"plan"_s, plan.toJson()}, {u"summary"_s, plan.summary()}};
     co_return result;
@@ -313,7 +323,7 @@ QCoro::Task<> PreviewWorkflow::checkNodeVersion(StepId step)
         co_return; // the install command itself will report a missing Node.js
     }
     if (pinnedMajor(installed) != 0 && pinnedMajor(installed) != wanted) {
-        Q_EMIT stepOutput(
+        emitNote(
             step, OutputChannel::Stderr,
             u"Note: the project asks for Node.js %1 but the sandbox has %2; if the install or the "
             u"dev server fails, that may be why."_s.arg(m_plan->nodeVersion, installed));
@@ -322,9 +332,9 @@ QCoro::Task<> PreviewWorkflow::checkNodeVersion(StepId step)
 
 QCoro::Task<CommandResult> PreviewWorkflow::runStepCommand(StepId step, CommandSpec spec, QStringList* tail)
 {
-    Q_EMIT stepOutput(step, OutputChannel::Stdout, u"$ "_s + m_redactor.redact(spec.argv.join(u' ')));
+    emitNote(step, OutputChannel::Stdout, u"$ "_s + m_redactor.redact(spec.argv.join(u' ')));
     StepOutput output(m_redactor, [this, step](OutputChannel channel, const ScannedLine& line) {
-        Q_EMIT stepOutput(step, channel, line.text);
+        emitLine(step, channel, line);
     });
     const CommandResult result = co_await m_provider.runCommand(
         m_sandboxId, spec,
@@ -350,7 +360,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
 
     if (!result.succeeded() && !m_plan->installFallbackCommand.isEmpty() &&
         FailureAdvice::isLockfileOutOfDate(tail)) {
-        Q_EMIT stepOutput(
+        emitNote(
             StepId::InstallDependencies, OutputChannel::Stderr,
             u"The lockfile does not match package.json; installing without the frozen lockfile."_s);
         argv = co_await resolvePackageManager(m_plan->installFallbackCommand);
@@ -395,8 +405,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
             u"Add a dev command (or a start command for production mode) to the run plan."_s);
     }
     const QStringList argv = co_await resolvePackageManager(command);
-    Q_EMIT stepOutput(StepId::StartDevServer, OutputChannel::Stdout,
-                      u"$ "_s + m_redactor.redact(argv.join(u' ')));
+    emitNote(StepId::StartDevServer, OutputChannel::Stdout, u"$ "_s + m_redactor.redact(argv.join(u' ')));
 
     const CommandSpec serve{argv, plan.projectDirectory, plan.environment, std::chrono::milliseconds(0)};
     m_server = co_await m_provider.startBackground(m_sandboxId, serve);
@@ -408,7 +417,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
                 m_serverReady = line;
             if (line.hint == ScannedLine::Hint::PortInUse)
                 m_serverPortInUse = true;
-            Q_EMIT stepOutput(StepId::StartDevServer, channel, line.text);
+            emitLine(StepId::StartDevServer, channel, line);
         });
     connect(m_server.get(), &BackgroundProcess::output, this,
             [this](OutputChannel channel, const QByteArray& bytes) { m_serverOutput->feed(channel, bytes); });

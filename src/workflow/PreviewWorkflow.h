@@ -51,7 +51,10 @@ public:
 
 Q_SIGNALS:
     void stepStarted(forge::StepId step, int attempt);
-    void stepOutput(forge::StepId step, forge::OutputChannel channel, const QString& line);
+    // `line` is plain text; `styledLine` the same with its colour codes (ANSI SGR) kept; `isError`
+    // marks a line recognised as an error message.
+    void stepOutput(forge::StepId step, forge::OutputChannel channel, const QString& line,
+                    const QString& styledLine, bool isError);
     void stepRetrying(forge::StepId step, int nextAttempt, qint64 delayMs, const QString& reason);
     void stepFinished(forge::StepId step, forge::StepStatus status, qint64 durationMs,
                       const QString& summary);
@@ -81,6 +84,8 @@ private:
     QCoro::Task<bool> commandSucceeds(CommandSpec spec);
     QCoro::Task<int> waitUntilServing(int port);
     void throwIfCancelled() const;
+    void emitLine(StepId step, OutputChannel channel, const ScannedLine& line);
+    void emitNote(StepId step, OutputChannel channel, const QString& note);
 
     SandboxProvider& m_provider;
     StepJournal& m_journal;

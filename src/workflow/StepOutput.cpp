@@ -32,7 +32,11 @@ void StepOutput::finish()
 void StepOutput::deliver(OutputChannel channel, QList<ScannedLine> lines)
 {
     for (ScannedLine& line : lines) {
-        line.text = m_redactor.redact(line.text);
+        const QString redacted = m_redactor.redact(line.text);
+        // Colour codes could split a secret so that the styled text escapes redaction: when the
+        // plain text held one, the line loses its colours.
+        line.styledText = redacted == line.text ? m_redactor.redact(line.styledText) : redacted;
+        line.text = redacted;
         if (m_firstErrors.size() < FirstErrorsSize &&
             (line.hint == ScannedLine::Hint::Error || line.text.contains(u"error"_s, Qt::CaseInsensitive)))
             m_firstErrors.append(line.text);

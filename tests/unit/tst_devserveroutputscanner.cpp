@@ -180,6 +180,27 @@ private slots:
         }
     }
 
+    void styledTextKeepsOnlyColourSequences()
+    {
+        DevServerOutputScanner scanner;
+        // Colours kept; a title (OSC), a cursor move and a bell removed; a spinner frame overwritten
+        // by a coloured final frame keeps the final frame's colour.
+        const QList<ScannedLine> lines = scanner.feed(
+            "\x1b[32m\x1b[1mVITE\x1b[22m v5\x1b[39m \x1b]0;title\x07\x1b[2Aready\x07\n"
+            "spin\r\x1b[31mdone\x1b[0m\n"
+            "plain\n");
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0].text, u"VITE v5 ready"_s);
+        QCOMPARE(lines[0].styledText, u"\x1b[32m\x1b[1mVITE\x1b[22m v5\x1b[39m ready"_s);
+        QCOMPARE(lines[1].text, u"done"_s);
+        QCOMPARE(lines[1].styledText, u"\x1b[31mdone\x1b[0m"_s);
+        QCOMPARE(lines[2].styledText, u"plain"_s);
+        // Private-mode and malformed sequences never reach the styled text.
+        const QList<ScannedLine> hostile = scanner.feed("\x1b[?25l\x1b[>4;2mtext\x1b[38;5;196mred\n");
+        QCOMPARE(hostile.size(), 1);
+        QCOMPARE(hostile[0].styledText, u"text\x1b[38;5;196mred"_s);
+    }
+
     // Ready-line formats of each framework, including ones the captures above do not show (older
     // versions, other hosts). Sources: the frameworks' own log strings (see the fixtures README).
     void readyFormats_data()

@@ -434,7 +434,9 @@ void TestWorkflow::secretsAreRedactedFromOutput()
     ScriptedProvider provider;
     provider.installResult = CommandResult{1, false, false};
     const QString token = u"ghp_CANARYabcdefghijklmnopqrstuvwxyz0123"_s;
-    provider.installOutput = "fetching https://x-access-token:" + token.toUtf8() + "@github.com/a/b\n";
+    // Once plain, once with colour codes splitting the token, which must not smuggle it past.
+    provider.installOutput = "fetching https://x-access-token:" + token.toUtf8() + "@github.com/a/b\n" +
+                             "\x1b[33mghp_CANARYabcdefghij\x1b[0mklmnopqrstuvwxyz0123" + token.toUtf8() + "\n";
     InMemoryStepJournal journal;
     PreviewRequest request = requestFor(u"https://github.com/a/b"_s);
     request.authToken = token;
@@ -444,8 +446,10 @@ void TestWorkflow::secretsAreRedactedFromOutput()
     QVERIFY2(failure, "the run should have failed");
     QVERIFY(!failure->lastLines().join(u'\n').contains(token));
     QVERIFY(!output.isEmpty());
-    for (const auto& arguments : std::as_const(output))
+    for (const auto& arguments : std::as_const(output)) {
         QVERIFY2(!arguments.at(2).toString().contains(u"CANARY"_s), qPrintable(arguments.at(2).toString()));
+        QVERIFY2(!arguments.at(3).toString().contains(u"CANARY"_s), qPrintable(arguments.at(3).toString()));
+    }
 }
 
 void TestWorkflow::projectIdIsStablePerRepositoryAndBranch()
