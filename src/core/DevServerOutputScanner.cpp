@@ -348,8 +348,8 @@ void DevServerOutputScanner::endCsi(char finalByte)
     }
     // Colours are kept for the styled text; cursor movement, screen clearing and the rest change
     // nothing in a log.
-    if (finalByte == 'm' && !p.contains('!') && !p.contains('?') && !p.contains('<') &&
-        !p.contains('=') && !p.contains('>')) {
+    if (finalByte == 'm' && !p.contains('!') && !p.contains('?') && !p.contains('<') && !p.contains('=') &&
+        !p.contains('>')) {
         const QByteArray sequence = "\x1b[" + p + 'm';
         appendStyled(sequence.constData(), sequence.size());
     }

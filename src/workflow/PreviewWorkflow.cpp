@@ -323,10 +323,9 @@ QCoro::Task<> PreviewWorkflow::checkNodeVersion(StepId step)
         co_return; // the install command itself will report a missing Node.js
     }
     if (pinnedMajor(installed) != 0 && pinnedMajor(installed) != wanted) {
-        emitNote(
-            step, OutputChannel::Stderr,
-            u"Note: the project asks for Node.js %1 but the sandbox has %2; if the install or the "
-            u"dev server fails, that may be why."_s.arg(m_plan->nodeVersion, installed));
+        emitNote(step, OutputChannel::Stderr,
+                 u"Note: the project asks for Node.js %1 but the sandbox has %2; if the install or the "
+                 u"dev server fails, that may be why."_s.arg(m_plan->nodeVersion, installed));
     }
 }
 
@@ -360,9 +359,8 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
 
     if (!result.succeeded() && !m_plan->installFallbackCommand.isEmpty() &&
         FailureAdvice::isLockfileOutOfDate(tail)) {
-        emitNote(
-            StepId::InstallDependencies, OutputChannel::Stderr,
-            u"The lockfile does not match package.json; installing without the frozen lockfile."_s);
+        emitNote(StepId::InstallDependencies, OutputChannel::Stderr,
+                 u"The lockfile does not match package.json; installing without the frozen lockfile."_s);
         argv = co_await resolvePackageManager(m_plan->installFallbackCommand);
         install.argv = argv;
         result = co_await runStepCommand(StepId::InstallDependencies, install, &tail);

@@ -1,0 +1,47 @@
+#include "Project.h"
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+QJsonObject Project::toJson() const
+{
+    QJsonObject object{
+        {u"id"_s, id},           {u"repository"_s, repository},
+        {u"branch"_s, branch},   {u"mode"_s, toString(mode)},
+        {u"backend"_s, backend}, {u"added"_s, added.toUTC().toString(Qt::ISODate)},
+    };
+    if (plan)
+        object.insert(u"plan"_s, plan->toJson());
+    return object;
+}
+
+std::optional<Project> Project::fromJson(const QJsonObject& object, QString* error)
+{
+    auto fail = [error](const QString& why) -> std::optional<Project> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    Project project;
+    project.id = object.value(u"id"_s).toString();
+    project.repository = object.value(u"repository"_s).toString();
+    if (project.id.isEmpty() || project.repository.isEmpty())
+        return fail(u"an entry without an id or a repository"_s);
+    project.branch = object.value(u"branch"_s).toString();
+    const auto mode = runModeFromString(object.value(u"mode"_s).toString(u"dev"_s));
+    if (!mode)
+        return fail(u"%1 has an unknown mode"_s.arg(project.repository));
+    project.mode = *mode;
+    project.backend = object.value(u"backend"_s).toString(u"local"_s);
+    project.added = QDateTime::fromString(object.value(u"added"_s).toString(), Qt::ISODate);
+    if (object.contains(u"plan"_s)) {
+        QString planError;
+        project.plan = RunPlan::fromJson(object.value(u"plan"_s).toObject(), &planError);
+        if (!project.plan)
+            return fail(u"the saved run plan of %1 is not valid: %2"_s.arg(project.repository, planError));
+    }
+    return project;
+}
+
+} // namespace forge

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "core/RunPlan.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <optional>
+
+namespace forge {
+
+// A repository the user added to the app, with the choices made for it. What it is doing right now
+// (building, live…) is not part of it; see ProjectSession.
+struct Project
+{
+    QString id;         // stable UUID (PreviewRequest::projectIdFor); labels the sandbox
+    QString repository; // what the user entered, re-validated with RepoRef::parse before each run
+    QString branch;     // empty: the repository's default branch
+    RunMode mode = RunMode::Dev;
+    QString backend = QStringLiteral("local");
+    std::optional<RunPlan> plan; // a plan the user edited and kept; skips detection when set
+    QDateTime added;
+
+    QJsonObject toJson() const;
+    // nullopt (with `error`) for an entry that is not a valid project; the caller keeps the rest.
+    static std::optional<Project> fromJson(const QJsonObject& object, QString* error = nullptr);
+};
+
+} // namespace forge

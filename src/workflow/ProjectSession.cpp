@@ -1,0 +1,192 @@
+#include "ProjectSession.h"
+
+#include "PreviewWorkflow.h"
+#include "StepJournal.h"
+
+#include <QCoroSignal>
+#include <QDir>
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+QString toString(ProjectStatus status)
+{
+    switch (status) {
+    case ProjectStatus::Stopped:
+        return u"stopped"_s;
+    case ProjectStatus::Queued:
+        return u"queued"_s;
+    case ProjectStatus::Building:
+        return u"building"_s;
+    case ProjectStatus::Live:
+        return u"live"_s;
+    case ProjectStatus::Failed:
+        return u"failed"_s;
+    }
+    return u"stopped"_s;
+}
+
+ProjectSession::ProjectSession(SandboxProvider& provider, Project project, QObject* parent)
+    : QObject(parent)
+    , m_provider(provider)
+    , m_project(std::move(project))
+    , m_plan(m_project.plan)
+{}
+
+ProjectSession::~ProjectSession()
+{
+    // The window waits for runEnded() before it lets a session go; a run still going here would
+    // outlive this object.
+    Q_ASSERT(!m_running);
+}
+
+void ProjectSession::setProject(const Project& project)
+{
+    m_project = project;
+    if (!m_running && project.plan)
+        m_plan = project.plan;
+}
+
+void ProjectSession::start()
+{
+    if (m_running) {
+        if (m_stopRequested)
+            m_restartRequested = true; // start again once the stop has finished
+        return;
+    }
+    m_running = true;
+    m_stopRequested = false;
+    m_failure.reset();
+    m_currentStep.reset();
+    m_previewUrl.clear();
+    m_serverExitCode.reset();
+    setStatus(ProjectStatus::Queued);
+    Q_EMIT runStarted();
+    QCoro::connect(runOnce(), this, [] {});
+}
+
+void ProjectSession::stop()
+{
+    if (!m_running || m_stopRequested)
+        return;
+    m_stopRequested = true;
+    m_restartRequested = false;
+    if (m_status == ProjectStatus::Live) {
+        Q_EMIT finishRequested();
+    } else if (m_workflow) {
+        // Still building: stopping the sandbox ends the running step, and run() then throws.
+        QCoro::connect(m_workflow->stop(), this, [] {});
+    }
+}
+
+void ProjectSession::restart()
+{
+    if (!m_running) {
+        start();
+        return;
+    }
+    stop();
+    m_restartRequested = true;
+}
+
+QCoro::Task<> ProjectSession::runOnce()
+{
+    const auto parsed = RepoRef::parse(m_project.repository, QDir::currentPath());
+    if (const auto* error = std::get_if<RepoRefError>(&parsed)) {
+        m_failure = StepFailure(StepId::CloneRepository, Failure::permanent(error->message, error->advice));
+        setStatus(ProjectStatus::Failed);
+        Q_EMIT failed(*m_failure);
+        m_running = false;
+        Q_EMIT runEnded();
+        co_return;
+    }
+
+    PreviewRequest request;
+    request.repository = std::get<RepoRef>(parsed);
+    request.branch = m_project.branch;
+    request.mode = m_project.mode;
+    request.projectId = m_project.id;
+    request.plan = m_project.plan;
+    m_plan = m_project.plan;
+
+    // A fresh journal per run: a run started by the user does every step again (the sandbox itself
+    // is adopted by its label). Resuming an interrupted run comes with the durable journal.
+    m_journal = std::make_unique<InMemoryStepJournal>();
+    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, *m_journal, request);
+    PreviewWorkflow* workflow = m_workflow.get();
+    connectWorkflow(workflow);
+
+    std::optional<StepFailure> failure;
+    try {
+        const QUrl url = co_await workflow->run();
+        m_previewUrl = url;
+        m_currentStep.reset();
+        setStatus(ProjectStatus::Live);
+        Q_EMIT previewReady(url);
+    } catch (const StepFailure& caught) {
+        failure = caught;
+    }
+
+    if (!failure && !m_stopRequested)
+        co_await qCoro(this, &ProjectSession::finishRequested);
+
+    if (!m_stopRequested) {
+        if (!failure && m_serverExitCode) {
+            failure = StepFailure(
+                StepId::StartDevServer,
+                Failure::permanent(u"The dev server stopped (exit code %1) while the preview was open."_s.arg(
+                                       *m_serverExitCode),
+                                   u"Look at the end of the Start dev server log for the cause, then run "
+                                   u"the project again."_s));
+        }
+        if (failure && !failure->isCancelled()) {
+            m_failure = failure;
+            setStatus(ProjectStatus::Failed);
+            Q_EMIT failed(*failure);
+        }
+    }
+    co_await workflow->stop();
+    if (m_stopRequested || (failure && failure->isCancelled()))
+        setStatus(ProjectStatus::Stopped);
+    m_currentStep.reset();
+    m_running = false;
+    m_stopRequested = false;
+    Q_EMIT runEnded();
+    if (m_restartRequested) {
+        m_restartRequested = false;
+        start();
+    }
+}
+
+void ProjectSession::setStatus(ProjectStatus status)
+{
+    if (m_status == status)
+        return;
+    m_status = status;
+    Q_EMIT statusChanged(status);
+}
+
+void ProjectSession::connectWorkflow(PreviewWorkflow* workflow)
+{
+    connect(workflow, &PreviewWorkflow::stepStarted, this, [this](StepId step, int attempt) {
+        m_currentStep = step;
+        if (m_status == ProjectStatus::Queued)
+            setStatus(ProjectStatus::Building);
+        Q_EMIT stepStarted(step, attempt);
+    });
+    connect(workflow, &PreviewWorkflow::stepOutput, this, &ProjectSession::stepOutput);
+    connect(workflow, &PreviewWorkflow::stepRetrying, this, &ProjectSession::stepRetrying);
+    connect(workflow, &PreviewWorkflow::stepFinished, this, &ProjectSession::stepFinished);
+    connect(workflow, &PreviewWorkflow::planReady, this, [this](const RunPlan& plan) {
+        m_plan = plan;
+        Q_EMIT planReady(plan);
+    });
+    connect(workflow, &PreviewWorkflow::notice, this, &ProjectSession::notice);
+    connect(workflow, &PreviewWorkflow::serverExited, this, [this](int exitCode) {
+        m_serverExitCode = exitCode;
+        Q_EMIT finishRequested();
+    });
+}
+
+} // namespace forge

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "WorkflowTypes.h"
+#include "sandbox/SandboxProvider.h"
+#include "store/Project.h"
+
+#include <QCoroTask>
+#include <QObject>
+#include <QUrl>
+#include <memory>
+#include <optional>
+
+namespace forge {
+
+class InMemoryStepJournal;
+class PreviewWorkflow;
+class SandboxProvider;
+
+enum class ProjectStatus { Stopped, Queued, Building, Live, Failed };
+QString toString(ProjectStatus status);
+
+// One project's preview over time: starts the workflow, keeps what the window needs to show
+// (status, current step, failure, URL, detected plan) and stops it again. Each start is a fresh run
+// of the seven steps; the sandbox is adopted by its label, so a rerun never makes a second one.
+class ProjectSession : public QObject
+{
+    Q_OBJECT
+public:
+    ProjectSession(SandboxProvider& provider, Project project, QObject* parent = nullptr);
+    ~ProjectSession() override;
+
+    const Project& project() const { return m_project; }
+    // Takes new choices (an edited plan, another mode); they apply from the next start.
+    void setProject(const Project& project);
+
+    ProjectStatus status() const { return m_status; }
+    std::optional<StepId> currentStep() const { return m_currentStep; }
+    QUrl previewUrl() const { return m_previewUrl; }
+    std::optional<StepFailure> failure() const { return m_failure; }
+    // The plan of the last run: the kept one, or the one detected.
+    std::optional<RunPlan> plan() const { return m_plan; }
+    bool isActive() const
+    {
+        return m_status == ProjectStatus::Queued || m_status == ProjectStatus::Building ||
+               m_status == ProjectStatus::Live;
+    }
+
+    // Starts a run unless one is active. A bad repository reference fails at once with its reason.
+    void start();
+    // Stops the run or the dev server; files stay. runEnded() follows when everything has ended.
+    void stop();
+    // Stops (if needed), then starts again.
+    void restart();
+
+Q_SIGNALS:
+    void statusChanged(forge::ProjectStatus status);
+    void runStarted();
+    void stepStarted(forge::StepId step, int attempt);
+    void stepOutput(forge::StepId step, forge::OutputChannel channel, const QString& line,
+                    const QString& styledLine, bool isError);
+    void stepRetrying(forge::StepId step, int nextAttempt, qint64 delayMs, const QString& reason);
+    void stepFinished(forge::StepId step, forge::StepStatus status, qint64 durationMs,
+                      const QString& summary);
+    void planReady(const forge::RunPlan& plan);
+    void previewReady(const QUrl& url);
+    void failed(const forge::StepFailure& failure);
+    void notice(const QString& message);
+    // The run has ended (stopped, failed, or the dev server exited) and nothing of it still runs.
+    void runEnded();
+    // Internal: the live preview should end (stop() or the dev server exited).
+    void finishRequested();
+
+private:
+    QCoro::Task<> runOnce();
+    void setStatus(ProjectStatus status);
+    void connectWorkflow(PreviewWorkflow* workflow);
+
+    SandboxProvider& m_provider;
+    Project m_project;
+    std::unique_ptr<InMemoryStepJournal> m_journal;
+    std::unique_ptr<PreviewWorkflow> m_workflow;
+    ProjectStatus m_status = ProjectStatus::Stopped;
+    std::optional<StepId> m_currentStep;
+    std::optional<StepFailure> m_failure;
+    std::optional<RunPlan> m_plan;
+    QUrl m_previewUrl;
+    bool m_running = false; // runOnce() is in progress
+    bool m_stopRequested = false;
+    bool m_restartRequested = false;
+    std::optional<int> m_serverExitCode;
+};
+
+} // namespace forge
