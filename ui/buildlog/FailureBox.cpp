@@ -1,0 +1,137 @@
+#include "FailureBox.h"
+
+#include "AnsiTextFormatter.h"
+#include "ui/common/Icons.h"
+#include "ui/common/Theme.h"
+#include "workflow/WorkflowTypes.h"
+
+#include <QApplication>
+#include <QEvent>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::ui {
+
+namespace {
+
+QLabel* makeTextLabel(QWidget* parent, const QString& objectName)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setTextFormat(Qt::PlainText); // never rich text: the message may quote repository output
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+} // namespace
+
+FailureBox::FailureBox(QWidget* parent)
+    : QFrame(parent)
+    , m_title(makeTextLabel(this, u"failureTitle"_s))
+    , m_message(makeTextLabel(this, u"failureMessage"_s))
+    , m_advice(makeTextLabel(this, u"failureAdvice"_s))
+    , m_evidence(new QPlainTextEdit(this))
+{
+    setObjectName(u"failureBox"_s);
+    setFrameShape(QFrame::StyledPanel);
+    setAutoFillBackground(true);
+
+    QFont bold = m_message->font();
+    bold.setBold(true);
+    m_message->setFont(bold);
+    m_title->setFont(bold);
+
+    m_evidence->setObjectName(u"failureEvidence"_s);
+    m_evidence->setReadOnly(true);
+    m_evidence->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_evidence->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_evidence->setFrameShape(QFrame::NoFrame);
+
+    auto* icon = new QLabel(this);
+    icon->setObjectName(u"failureIcon"_s);
+    icon->setPixmap(forge::ui::icon(u"status-failed"_s, Theme::failureColor()).pixmap(20, 20));
+    icon->setAlignment(Qt::AlignTop);
+
+    auto* text = new QVBoxLayout;
+    text->setSpacing(4);
+    text->addWidget(m_title);
+    text->addWidget(m_message);
+    text->addWidget(m_advice);
+    text->addWidget(m_evidence);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(10, 8, 10, 8);
+    layout->addWidget(icon, 0, Qt::AlignTop);
+    layout->addLayout(text, 1);
+    applyColors();
+    hide();
+}
+
+void FailureBox::setFailure(const forge::StepFailure& failure)
+{
+    m_title->setText(tr("%1 failed").arg(stepTitle(failure.step())));
+    m_message->setText(failure.message());
+    m_advice->setText(failure.advice().isEmpty() ? QString() : tr("What to do: %1").arg(failure.advice()));
+    m_advice->setVisible(!failure.advice().isEmpty());
+
+    QStringList lines;
+    for (const QString& line : failure.lastLines())
+        lines.append(AnsiTextFormatter::stripped(line));
+    m_evidence->setPlainText(lines.join(u'\n'));
+    m_evidence->setVisible(!lines.isEmpty());
+    // Up to eight lines tall; more scroll inside the box so the log stays visible below it.
+    const int visibleLines = static_cast<int>(std::min<qsizetype>(lines.size(), 8));
+    m_evidence->setFixedHeight(m_evidence->fontMetrics().lineSpacing() * visibleLines +
+                               2 * static_cast<int>(m_evidence->document()->documentMargin()) + 4);
+}
+
+QString FailureBox::message() const
+{
+    return m_message->text();
+}
+
+QString FailureBox::advice() const
+{
+    return m_advice->text();
+}
+
+QString FailureBox::evidence() const
+{
+    return m_evidence->toPlainText();
+}
+
+void FailureBox::changeEvent(QEvent* event)
+{
+    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) &&
+        !m_applyingColors)
+        applyColors();
+    QFrame::changeEvent(event);
+}
+
+void FailureBox::applyColors()
+{
+    // A light wash of the failure colour over the base, so the box reads as an error on both themes.
+    m_applyingColors = true; // setPalette below sends PaletteChange again
+    const QColor base = QApplication::palette().color(QPalette::Base);
+    const QColor failure = Theme::failureColor();
+    const auto mix = [](const QColor& a, const QColor& b, float t) {
+        return QColor::fromRgbF(a.redF() * (1 - t) + b.redF() * t, a.greenF() * (1 - t) + b.greenF() * t,
+                                a.blueF() * (1 - t) + b.blueF() * t);
+    };
+    QPalette own = palette();
+    own.setColor(QPalette::Window, mix(base, failure, 0.10f));
+    own.setColor(QPalette::Base, mix(base, failure, 0.05f));
+    setPalette(own);
+    QPalette titlePalette = m_title->palette();
+    titlePalette.setColor(QPalette::WindowText, failure);
+    m_title->setPalette(titlePalette);
+    m_applyingColors = false;
+}
+
+} // namespace forge::ui

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QFrame>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace forge {
+class StepFailure;
+}
+
+namespace forge::ui {
+
+// The box at the top of a failed step's output: what went wrong, what to do, and the lines of
+// output that show it. Everything is plain text (labels never interpret the repository's text as
+// HTML).
+class FailureBox : public QFrame
+{
+    Q_OBJECT
+public:
+    explicit FailureBox(QWidget* parent = nullptr);
+
+    void setFailure(const forge::StepFailure& failure);
+
+    QString message() const;
+    QString advice() const;
+    QString evidence() const;
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void applyColors();
+
+    QLabel* m_title;
+    QLabel* m_message;
+    QLabel* m_advice;
+    QPlainTextEdit* m_evidence;
+    bool m_applyingColors = false;
+};
+
+} // namespace forge::ui
