@@ -10,7 +10,6 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -36,7 +35,7 @@ FailureBox::FailureBox(QWidget* parent)
     , m_title(makeTextLabel(this, u"failureTitle"_s))
     , m_message(makeTextLabel(this, u"failureMessage"_s))
     , m_advice(makeTextLabel(this, u"failureAdvice"_s))
-    , m_evidence(new QPlainTextEdit(this))
+    , m_evidence(makeTextLabel(this, u"failureEvidence"_s))
 {
     setObjectName(u"failureBox"_s);
     setFrameShape(QFrame::StyledPanel);
@@ -47,11 +46,11 @@ FailureBox::FailureBox(QWidget* parent)
     m_message->setFont(bold);
     m_title->setFont(bold);
 
-    m_evidence->setObjectName(u"failureEvidence"_s);
-    m_evidence->setReadOnly(true);
-    m_evidence->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_evidence->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_evidence->setFrameShape(QFrame::NoFrame);
+    m_evidence->setAutoFillBackground(true);
+    m_evidence->setBackgroundRole(QPalette::Base);
+    m_evidence->setMargin(6);
+    m_evidence->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long lines wrap
 
     auto* icon = new QLabel(this);
     icon->setObjectName(u"failureIcon"_s);
@@ -83,12 +82,12 @@ void FailureBox::setFailure(const forge::StepFailure& failure)
     QStringList lines;
     for (const QString& line : failure.lastLines())
         lines.append(AnsiTextFormatter::stripped(line));
-    m_evidence->setPlainText(lines.join(u'\n'));
+    // The last few lines are the evidence; the full output is right below the box.
+    constexpr qsizetype MaxEvidenceLines = 8;
+    if (lines.size() > MaxEvidenceLines)
+        lines = lines.sliced(lines.size() - MaxEvidenceLines);
+    m_evidence->setText(lines.join(u'\n'));
     m_evidence->setVisible(!lines.isEmpty());
-    // Up to eight lines tall; more scroll inside the box so the log stays visible below it.
-    const int visibleLines = static_cast<int>(std::min<qsizetype>(lines.size(), 8));
-    m_evidence->setFixedHeight(m_evidence->fontMetrics().lineSpacing() * visibleLines +
-                               2 * static_cast<int>(m_evidence->document()->documentMargin()) + 4);
 }
 
 QString FailureBox::message() const
@@ -103,7 +102,7 @@ QString FailureBox::advice() const
 
 QString FailureBox::evidence() const
 {
-    return m_evidence->toPlainText();
+    return m_evidence->text();
 }
 
 void FailureBox::changeEvent(QEvent* event)

@@ -3,7 +3,6 @@
 #include <QFrame>
 
 class QLabel;
-class QPlainTextEdit;
 
 namespace forge {
 class StepFailure;
@@ -35,7 +34,7 @@ private:
     QLabel* m_title;
     QLabel* m_message;
     QLabel* m_advice;
-    QPlainTextEdit* m_evidence;
+    QLabel* m_evidence;
     bool m_applyingColors = false;
 };
 

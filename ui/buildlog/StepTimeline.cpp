@@ -14,7 +14,7 @@ namespace {
 
 enum Column { TitleColumn, SummaryColumn, DurationColumn, ColumnCount };
 
-QColor iconColor(const QString& name, const QPalette& palette)
+QColor iconColor(const QString& name)
 {
     if (name == u"status-succeeded"_s)
         return Theme::successColor();
@@ -23,7 +23,7 @@ QColor iconColor(const QString& name, const QPalette& palette)
     if (name == u"status-queued"_s || name == u"status-stopped"_s)
         return Theme::warningColor();
     if (name == u"status-running"_s)
-        return palette.color(QPalette::Highlight);
+        return {}; // the text colour, and the highlighted text colour on the selected row
     return Theme::mutedTextColor();
 }
 
@@ -222,7 +222,7 @@ QString StepTimeline::formatDuration(qint64 ms)
 void StepTimeline::setIcon(QTreeWidgetItem* row, const QString& name)
 {
     row->setData(TitleColumn, IconNameRole, name);
-    row->setIcon(TitleColumn, forge::ui::icon(name, iconColor(name, palette())));
+    row->setIcon(TitleColumn, forge::ui::icon(name, iconColor(name)));
 }
 
 void StepTimeline::refreshStep(StepId step)
