@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -32,13 +33,12 @@ PreviewOverlay::PreviewOverlay(QWidget* parent)
     m_message->setAlignment(Qt::AlignCenter);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->setMaximumWidth(520);
 
     auto* layout = new QVBoxLayout(this);
     layout->addStretch(1);
-    layout->addWidget(m_title, 0, Qt::AlignHCenter);
+    layout->addWidget(m_title);
     layout->addSpacing(6);
-    layout->addWidget(m_message, 0, Qt::AlignHCenter);
+    layout->addWidget(m_message);
     layout->addSpacing(12);
     layout->addWidget(m_button, 0, Qt::AlignHCenter);
     layout->addStretch(1);
@@ -55,6 +55,7 @@ void PreviewOverlay::present(const QString& title, const QString& message, const
     m_button->setText(buttonText);
     m_button->setVisible(!buttonText.isEmpty());
     m_opaque = opaque;
+    layout()->activate(); // sized for the new texts now, not at the next event loop pass
     update();
 }
 
@@ -66,6 +67,15 @@ QString PreviewOverlay::title() const
 QString PreviewOverlay::message() const
 {
     return m_message->text();
+}
+
+void PreviewOverlay::resizeEvent(QResizeEvent* event)
+{
+    // The message spans the layout's width (so its wrapped height is honoured; a centred label
+    // keeps its one-line height and cuts the text); the side margins keep lines readable.
+    const int side = std::max(24, (width() - 520) / 2);
+    layout()->setContentsMargins(side, 0, side, 0);
+    QWidget::resizeEvent(event);
 }
 
 void PreviewOverlay::paintEvent(QPaintEvent*)

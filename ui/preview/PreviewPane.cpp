@@ -191,6 +191,8 @@ void PreviewPane::createLayout()
     m_statusChip = new QLabel(toolbar);
     m_statusChip->setObjectName(u"statusChip"_s);
     m_statusChip->setAlignment(Qt::AlignCenter);
+    // Wide enough for the longest state, so the toolbar does not shift as the state changes.
+    m_statusChip->setMinimumWidth(m_statusChip->fontMetrics().horizontalAdvance(tr("Restoring")) + 24);
     bar->addWidget(m_statusChip);
     bar->addSpacing(4);
 

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -18,6 +19,7 @@
 #include <QSslServer>
 #include <QTest>
 #include <QWebEngineProfile>
+#include <QWebEngineScript>
 #include <QWebEngineSettings>
 #include <QWebEngineView>
 #include <csignal>
@@ -38,13 +40,13 @@ const QByteArray tokenName = "x-daytona-preview-token";
 const QByteArray tokenValue = "tok-CANARY-1234";
 
 // Runs `script` in the page and returns its result; waits on the callback, not on a clock.
-QVariant js(QWebEnginePage* page, const QString& script)
+QVariant js(QWebEnginePage* page, const QString& script, quint32 world = QWebEngineScript::MainWorld)
 {
     if (!page)
         return u"<no page>"_s;
     auto result = std::make_shared<QVariant>();
     auto done = std::make_shared<bool>(false);
-    page->runJavaScript(script, [result, done](const QVariant& value) {
+    page->runJavaScript(script, world, [result, done](const QVariant& value) {
         *result = value;
         *done = true;
     });
@@ -363,8 +365,15 @@ void TestPreviewPane::profileIsHardened()
 void TestPreviewPane::loadsPaintsAndTracksThePath()
 {
     QSignalSpy painted(m_pane, &PreviewPane::pagePainted);
+    QElapsedTimer clock;
+    clock.start();
     m_pane->showPreview(u"a"_s, m_origin.url(u"/"_s));
     QVERIFY(painted.wait(timeoutMs));
+    // Seen painting (two animation frames after content), not given up on after its timeout.
+    QVERIFY(clock.elapsed() < 8000);
+    QCOMPARE(js(m_pane->page(), u"window.__forgePaintFrames"_s, QWebEngineScript::ApplicationWorld).toInt(),
+             2);
+    QCOMPARE(painted.size(), 1);
     QCOMPARE(js(m_pane->page(), u"document.getElementById('t').textContent"_s).toString(),
              u"Hello preview"_s);
     QCOMPARE(m_pane->statusText(), u"Live"_s);
