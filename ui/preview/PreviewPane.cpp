@@ -453,8 +453,7 @@ void PreviewPane::dropPage()
 
 void PreviewPane::connectPage(PreviewPage* page)
 {
-    new PermissionDenier(page); // child of the page
-    const auto* denier = page->findChild<PermissionDenier*>();
+    auto* denier = new PermissionDenier(page); // a child of the page, gone with it
     connect(denier, &PermissionDenier::denied, this, [this](const QString& what, const QUrl& origin) {
         if (what == PermissionDenier::httpAuthentication())
             m_authRefusedUrl = origin;
