@@ -1,8 +1,135 @@
-// forge-preview: the desktop application (placeholder until the main window lands).
+// forge-preview: the desktop application.
+
+#include "GuiOptions.h"
+#include "core/RepoRef.h"
+#include "ui/common/Icons.h"
+#include "ui/common/Theme.h"
+#include "ui/window/MainWindow.h"
+#include "workflow/ProjectSession.h"
+#include "workflow/WorkflowTypes.h"
+
 #include <QApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTextStream>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Where local sandboxes and the project list live; FORGE_PREVIEW_DATA_DIR overrides it (tests, or
+// a roomier disk), as for the command-line program.
+QString dataDirectory()
+{
+    const QString overridden = qEnvironmentVariable("FORGE_PREVIEW_DATA_DIR");
+    if (!overridden.isEmpty())
+        return QDir(overridden).absolutePath();
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+}
+
+void printError(const QString& text)
+{
+    QTextStream(stderr) << text << (text.endsWith(u'\n') ? "" : "\n");
+}
+
+// --open: the project to run at launch, or an error message.
+std::variant<forge::Project, QString> projectFromOptions(const forge::gui::GuiOptions& options)
+{
+    const auto parsed = forge::RepoRef::parse(options.open, QDir::currentPath());
+    if (const auto* error = std::get_if<forge::RepoRefError>(&parsed))
+        return error->advice.isEmpty() ? error->message : error->message + u"\n"_s + error->advice;
+    const auto& reference = std::get<forge::RepoRef>(parsed);
+    forge::Project project;
+    project.repository = reference.canonical();
+    project.branch = options.branch;
+    project.mode = options.mode;
+    project.id = forge::PreviewRequest::projectIdFor(reference, options.branch);
+    project.added = QDateTime::currentDateTimeUtc();
+    return project;
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
+    if (qEnvironmentVariableIsSet("QTWEBENGINE_DISABLE_SANDBOX")) {
+        // The test launcher sets it when running as root; the app never does, and says so when it
+        // finds it set, because it weakens every preview.
+        std::fputs("warning: QTWEBENGINE_DISABLE_SANDBOX is set: previews run without Chromium's sandbox.\n",
+                   stderr);
+    }
     QApplication app(argc, argv);
-    return 0;
+    QApplication::setApplicationName(u"forge-preview"_s);
+    QApplication::setOrganizationName(u"forge-preview"_s);
+    QApplication::setApplicationDisplayName(u"Forge Preview"_s);
+    QApplication::setApplicationVersion(QStringLiteral(FORGE_VERSION));
+    QApplication::setDesktopFileName(u"forge-preview"_s);
+
+    const auto parsed = forge::gui::parseGuiArguments(QApplication::arguments());
+    if (!parsed.options) {
+        QTextStream(parsed.exitCode == 0 ? stdout : stderr)
+            << parsed.output << (parsed.output.endsWith(u'\n') ? "" : "\n");
+        return parsed.exitCode;
+    }
+    const forge::gui::GuiOptions options = *parsed.options;
+    std::optional<forge::Project> toOpen;
+    if (!options.open.isEmpty()) {
+        auto project = projectFromOptions(options);
+        if (const auto* error = std::get_if<QString>(&project)) {
+            printError(u"forge-preview: cannot open %1: %2"_s.arg(options.open, *error));
+            return 2;
+        }
+        toOpen = std::get<forge::Project>(project);
+    }
+
+    forge::ui::Theme::install();
+    QApplication::setWindowIcon(forge::ui::applicationIcon());
+
+    forge::ui::MainWindow window({dataDirectory()});
+    window.show();
+
+    int exitCode = 0;
+    auto finish = [&window, &exitCode](int code) {
+        exitCode = code;
+        QObject::connect(
+            &window, &forge::ui::MainWindow::shutdownFinished, qApp,
+            [&exitCode] { QApplication::exit(exitCode); }, Qt::QueuedConnection);
+        window.shutdown();
+    };
+
+    if (toOpen) {
+        const QString id = toOpen->id;
+        if (!options.screenshot.isEmpty() || options.quitWhenReady) {
+            QObject::connect(
+                &window, &forge::ui::MainWindow::previewPainted, &window,
+                [&window, &options, &finish, id](const QString& paintedId) {
+                    if (paintedId != id)
+                        return;
+                    int code = 0;
+                    if (!options.screenshot.isEmpty() && !window.grab().save(options.screenshot)) {
+                        printError(
+                            u"forge-preview: could not save the screenshot to %1."_s.arg(options.screenshot));
+                        code = 1;
+                    }
+                    if (options.quitWhenReady)
+                        finish(code);
+                });
+        }
+        window.openProject(*toOpen);
+        if (options.quitWhenReady) {
+            forge::ProjectSession* session = window.session(id);
+            QObject::connect(session, &forge::ProjectSession::failed, &window,
+                             [&window, &options, &finish](const forge::StepFailure& failure) {
+                                 printError(u"forge-preview: %1 failed: %2\n%3"_s.arg(
+                                     forge::stepTitle(failure.step()), failure.message(), failure.advice()));
+                                 if (!options.screenshot.isEmpty())
+                                     window.grab().save(options.screenshot);
+                                 finish(1);
+                             });
+        }
+    }
+    const int code = app.exec();
+    return exitCode != 0 ? exitCode : code;
 }

@@ -66,11 +66,15 @@ private:
             const QPalette palette = QApplication::palette();
             color = palette.color(mode == QIcon::Disabled ? QPalette::Disabled : QPalette::Active,
                                   mode == QIcon::Selected ? QPalette::HighlightedText : QPalette::WindowText);
-        } else if (mode == QIcon::Disabled) {
-            color.setAlphaF(0.4f);
         }
+        // Qt SVG reads #RRGGBB only; transparency goes into the opacity attribute.
+        qreal opacity = color.alphaF();
+        if (mode == QIcon::Disabled && m_fixedColor.isValid())
+            opacity *= 0.4;
         QByteArray svg = m_source;
-        svg.replace("currentColor", color.name(QColor::HexArgb).toLatin1());
+        svg.replace("currentColor", color.name(QColor::HexRgb).toLatin1());
+        if (opacity < 1.0)
+            svg.replace("<svg ", QByteArray("<svg opacity=\"" + QByteArray::number(opacity, 'f', 2) + "\" "));
         return svg;
     }
 

@@ -1,0 +1,305 @@
+// The main window end to end, on the real local back end: a fixture repository opened through the
+// picker goes through the workflow's steps and its own page shows in the preview.
+
+#include "FixtureRepository.h"
+#include "ui/buildlog/BuildLogPanel.h"
+#include "ui/common/Theme.h"
+#include "ui/preview/PreviewPane.h"
+#include "ui/window/CommandLineText.h"
+#include "ui/window/LocalFolderSource.h"
+#include "ui/window/MainWindow.h"
+#include "ui/window/ProjectListDelegate.h"
+#include "ui/window/RepoPickerDialog.h"
+#include "ui/window/UrlSource.h"
+#include "workflow/ProjectSession.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProcess>
+#include <QRadioButton>
+#include <QScopeGuard>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QWebEnginePage>
+#include <QWebEngineView>
+
+using namespace Qt::StringLiterals;
+using namespace forge;
+
+namespace {
+
+constexpr int RunTimeoutMs = 300'000; // a cold npm install of the fixture on a slow machine
+
+QAbstractButton* acceptButton(QDialog* dialog)
+{
+    auto* box = dialog->findChild<QDialogButtonBox*>();
+    for (QAbstractButton* button : box->buttons()) {
+        if (box->buttonRole(button) == QDialogButtonBox::AcceptRole)
+            return button;
+    }
+    return nullptr;
+}
+
+// Runs `script` in the page and returns its value (waiting on the callback, not on a clock).
+QVariant evaluate(QWebEnginePage* page, const QString& script)
+{
+    QVariant result;
+    bool done = false;
+    page->runJavaScript(script, [&](const QVariant& value) {
+        result = value;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 10'000))
+        return {};
+    return result;
+}
+
+bool isListening(const QUrl& url)
+{
+    QTcpSocket socket;
+    socket.connectToHost(url.host(), quint16(url.port()));
+    return socket.waitForConnected(2'000);
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_root;
+    QString m_fixture;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_root.isValid());
+        QApplication::setOrganizationName(u"forge-preview-test"_s);
+        QApplication::setApplicationName(u"forge-preview"_s);
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_root.filePath(u"settings"_s));
+        ui::Theme::install();
+        m_fixture = m_root.filePath(u"express-app"_s);
+        test::FixtureRepository repository(m_fixture);
+        QVERIFY2(repository.initialize(QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/express-app"_s),
+                 qPrintable(repository.errorString()));
+        QDir().mkpath(QStringLiteral(FORGE_ARTIFACTS_DIR));
+    }
+
+    void pickerValidatesAsYouType()
+    {
+        ui::RepoPickerDialog picker;
+        picker.show();
+        QAbstractButton* open = acceptButton(&picker);
+        QVERIFY(open);
+        auto* url = picker.findChild<QLineEdit*>(u"repositoryUrl"_s);
+        QVERIFY(url);
+        QVERIFY(!open->isEnabled()); // nothing entered yet
+
+        QTest::keyClicks(url, u"ext::sh -c touch% /tmp/pwned"_s);
+        QVERIFY(!open->isEnabled());
+        QVERIFY(!picker.urlSource()->problem().isEmpty());
+
+        url->clear();
+        QTest::keyClicks(url, u"https://user:secret@github.com/octo/app"_s);
+        QVERIFY(!open->isEnabled());
+
+        url->clear();
+        QTest::keyClicks(url, u"https://github.com/octo/app"_s);
+        QVERIFY2(open->isEnabled(), qPrintable(picker.urlSource()->problem()));
+
+        // A folder that is not a repository, then the fixture, whose plan is detected at once.
+        picker.showSource(picker.localFolderSource());
+        auto* folder = picker.findChild<QLineEdit*>(u"repositoryFolder"_s);
+        QVERIFY(folder);
+        QTest::keyClicks(folder, m_root.filePath(u"settings"_s));
+        QVERIFY(!open->isEnabled());
+        folder->clear();
+        QTest::keyClicks(folder, m_fixture);
+        QVERIFY2(open->isEnabled(), qPrintable(picker.localFolderSource()->problem()));
+        QVERIFY(picker.localFolderSource()->detectedPlan());
+        QCOMPARE(toString(picker.localFolderSource()->detectedPlan()->framework), u"node-server"_s);
+
+        picker.setMode(RunMode::Production);
+        const Project project = picker.project();
+        QCOMPARE(toString(project.mode), u"production"_s);
+        QCOMPARE(project.repository, QDir(m_fixture).absolutePath());
+        QVERIFY(!project.plan); // not edited: detected afresh on every run
+    }
+
+    void commandLinesRoundTrip()
+    {
+        const QStringList argv{u"node"_s, u"-e"_s,     u"console.log(\"a b\")"_s,
+                               u""_s,     u"--port"_s, u"${PORT}"_s};
+        QCOMPARE(ui::splitCommand(ui::joinCommand(argv)), argv);
+        QCOMPARE(ui::splitCommand(u"  npm   run \"dev server\"  "_s),
+                 (QStringList{u"npm"_s, u"run"_s, u"dev server"_s}));
+        QCOMPARE(ui::splitCommand(u"echo \"say \"\"\"hi\"\"\"\""_s),
+                 (QStringList{u"echo"_s, u"say \"hi\""_s}));
+    }
+
+    void openThroughPickerShowsTheLivePreview()
+    {
+        ui::MainWindow window({m_root.filePath(u"data"_s)});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        QList<StepId> started;
+        ProjectSession* session = nullptr;
+        connect(&window, &ui::MainWindow::sessionCreated, this, [&](ProjectSession* created) {
+            session = created;
+            connect(created, &ProjectSession::stepStarted, this,
+                    [&started](StepId step) { started.append(step); });
+        });
+
+        bool pickerDriven = false;
+        QTimer::singleShot(0, this, [&] {
+            ui::RepoPickerDialog* picker = window.repoPicker();
+            if (!picker)
+                return;
+            picker->showSource(picker->localFolderSource());
+            QTest::keyClicks(picker->findChild<QLineEdit*>(u"repositoryFolder"_s), m_fixture);
+            QAbstractButton* open = acceptButton(picker);
+            if (!open || !open->isEnabled()) {
+                picker->reject();
+                return;
+            }
+            QTest::mouseClick(open, Qt::LeftButton);
+            pickerDriven = true;
+        });
+        window.openRepositoryAction()->trigger(); // the picker's exec() returns once Open is clicked
+        QVERIFY2(pickerDriven, "the picker did not accept the fixture folder");
+        QVERIFY(session);
+
+        // Whatever happens below, the run is stopped before the window goes.
+        auto stopRun = qScopeGuard([&window] {
+            QSignalSpy finished(&window, &ui::MainWindow::shutdownFinished);
+            window.shutdown();
+            if (finished.isEmpty())
+                finished.wait(30'000);
+        });
+        const QString id = session->project().id;
+        QCOMPARE(window.currentProjectId(), id);
+        QSignalSpy painted(&window, &ui::MainWindow::previewPainted);
+        QTRY_VERIFY2_WITH_TIMEOUT(session->status() == ProjectStatus::Live ||
+                                      session->status() == ProjectStatus::Failed,
+                                  qPrintable(window.buildLog(id)->plainText()), RunTimeoutMs);
+        QVERIFY2(session->status() == ProjectStatus::Live,
+                 qPrintable(session->failure()
+                                ? session->failure()->message() + u'\n' + window.buildLog(id)->plainText()
+                                : window.buildLog(id)->plainText()));
+
+        // The steps ran in the workflow's order (build is skipped in dev mode).
+        const QList<StepId> expected(AllSteps.begin(), AllSteps.end());
+        QStringList startedNames;
+        for (StepId step : started)
+            startedNames << stepName(step);
+        QStringList expectedNames;
+        for (StepId step : expected)
+            expectedNames << stepName(step);
+        QCOMPARE(startedNames, expectedNames);
+        for (StepId step : expected) {
+            QCOMPARE(toString(window.buildLog(id)->stepStatus(step)),
+                     step == StepId::BuildProject ? u"skipped"_s : u"succeeded"_s);
+        }
+        QVERIFY(window.buildLog(id)->plainText(StepId::InstallDependencies).contains(u"npm ci"_s));
+
+        // The preview shows the fixture's own page, read from the page itself.
+        QVERIFY(painted.wait(60'000) || !painted.isEmpty());
+        QCOMPARE(painted.first().first().toString(), id);
+        QWebEnginePage* page = window.previewPane()->webView()->page();
+        QTRY_VERIFY_WITH_TIMEOUT(evaluate(page, u"document.body ? document.body.innerText : ''"_s)
+                                     .toString()
+                                     .contains(u"Forge fixture: Express app"_s),
+                                 20'000);
+        QCOMPARE(window.previewPane()->origin().port(), session->previewUrl().port());
+
+        // The project list shows it live.
+        auto* list = window.findChild<QListWidget*>(u"projectList"_s);
+        QVERIFY(list);
+        QCOMPARE(list->count(), 1);
+        QCOMPARE(list->item(0)->data(ui::ProjectStatusRole).toInt(), int(ProjectStatus::Live));
+
+        const QString shot = QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window.png"_s;
+        QVERIFY(window.grab().save(shot));
+        qInfo("Screenshot of the main window with a live preview: %s", qPrintable(shot));
+
+        // Shutting down stops the dev server; nothing answers on its port afterwards.
+        const QUrl url = session->previewUrl();
+        QVERIFY(isListening(url));
+        QSignalSpy finished(&window, &ui::MainWindow::shutdownFinished);
+        window.shutdown();
+        QVERIFY(finished.wait(30'000));
+        QCOMPARE(toString(session->status()), u"stopped"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(!isListening(url), 10'000);
+    }
+
+    void projectsAndLayoutAreRemembered()
+    {
+        QList<int> sizes;
+        {
+            ui::MainWindow window({m_root.filePath(u"data"_s)});
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            // The project opened by the previous test is back, stopped.
+            auto* list = window.findChild<QListWidget*>(u"projectList"_s);
+            QCOMPARE(list->count(), 1);
+            QCOMPARE(list->item(0)->data(ui::ProjectStatusRole).toInt(), int(ProjectStatus::Stopped));
+            auto* splitter = window.findChild<QSplitter*>(u"mainSplitter"_s);
+            splitter->setSizes({400, window.width() - 400});
+            sizes = splitter->sizes();
+            QVERIFY(window.close());
+        }
+        ui::MainWindow reopened({m_root.filePath(u"data"_s)});
+        reopened.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&reopened));
+        QCOMPARE(reopened.findChild<QSplitter*>(u"mainSplitter"_s)->sizes(), sizes);
+        reopened.close();
+    }
+
+    void screenshotFromTheCommandLine()
+    {
+        const QString shot = QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window-cli.png"_s;
+        QFile::remove(shot);
+        QProcess app;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"FORGE_PREVIEW_DATA_DIR"_s, m_root.filePath(u"cli-data"_s));
+        environment.insert(u"XDG_CONFIG_HOME"_s, m_root.filePath(u"cli-config"_s));
+        app.setProcessEnvironment(environment);
+        app.setProcessChannelMode(QProcess::MergedChannels);
+        app.start(QStringLiteral(FORGE_GUI_PATH),
+                  {u"--open"_s, m_fixture, u"--screenshot"_s, shot, u"--quit-when-ready"_s});
+        QVERIFY(app.waitForStarted());
+        QVERIFY2(app.waitForFinished(RunTimeoutMs), app.readAll().constData());
+        const QByteArray output = app.readAll();
+        QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(app.exitCode() == 0, output.constData());
+        QImage image(shot);
+        QVERIFY2(!image.isNull(), "the screenshot was not written");
+        QVERIFY(image.width() >= 800 && image.height() >= 500);
+        qInfo("Screenshot written by forge-preview --screenshot: %s", qPrintable(shot));
+
+        // Bad input on the command line: a clear message and exit code 2, no window left behind.
+        QProcess refused;
+        refused.setProcessEnvironment(environment);
+        refused.start(QStringLiteral(FORGE_GUI_PATH), {u"--open"_s, u"ext::sh -c id"_s});
+        QVERIFY(refused.waitForFinished(30'000));
+        QCOMPARE(refused.exitCode(), 2);
+        QVERIFY(refused.readAllStandardError().contains("cannot open"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,121 @@
+#include "LocalFolderSource.h"
+
+#include "SourceStatusLabel.h"
+#include "core/ProjectSnapshot.h"
+#include "core/RepoRef.h"
+#include "core/RunPlanDetector.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::ui {
+
+LocalFolderSource::LocalFolderSource(QWidget* parent)
+    : RepositorySource(parent)
+{
+    auto* form = new QFormLayout(this);
+    m_folder = new QLineEdit;
+    m_folder->setObjectName(u"repositoryFolder"_s);
+    m_folder->setPlaceholderText(tr("A folder with a git repository"));
+    m_folder->setClearButtonEnabled(true);
+    auto* browseButton = new QPushButton(tr("&Choose…"));
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_folder, 1);
+    row->addWidget(browseButton);
+    m_branch = new QLineEdit;
+    m_branch->setPlaceholderText(tr("the folder's current branch"));
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("&Folder:"), row);
+    form->addRow(QString(), m_status);
+    form->addRow(tr("&Branch:"), m_branch);
+    connect(browseButton, &QPushButton::clicked, this, &LocalFolderSource::browse);
+    connect(m_folder, &QLineEdit::textChanged, this, &LocalFolderSource::validate);
+    connect(m_branch, &QLineEdit::textChanged, this, &LocalFolderSource::changed);
+    connect(m_folder, &QLineEdit::returnPressed, this, &LocalFolderSource::activated);
+    validate();
+}
+
+QString LocalFolderSource::title() const
+{
+    return tr("Local folder");
+}
+
+QString LocalFolderSource::repository() const
+{
+    return m_folder->text().trimmed();
+}
+
+QString LocalFolderSource::branch() const
+{
+    return m_branch->text().trimmed();
+}
+
+QString LocalFolderSource::problem() const
+{
+    return m_problem;
+}
+
+void LocalFolderSource::focusInput()
+{
+    m_folder->setFocus();
+    m_folder->selectAll();
+}
+
+void LocalFolderSource::setFolder(const QString& path)
+{
+    m_folder->setText(QDir::toNativeSeparators(path));
+}
+
+void LocalFolderSource::setBranch(const QString& branch)
+{
+    m_branch->setText(branch);
+}
+
+void LocalFolderSource::browse()
+{
+    const QString start = repository().isEmpty() ? QDir::homePath() : repository();
+    const QString chosen = QFileDialog::getExistingDirectory(this, tr("Choose a Repository Folder"), start);
+    if (!chosen.isEmpty())
+        setFolder(chosen);
+}
+
+void LocalFolderSource::validate()
+{
+    const QString text = repository();
+    m_plan.reset();
+    if (text.isEmpty()) {
+        m_problem = tr("Choose a folder that holds a git repository.");
+        m_status->setText(QString());
+        Q_EMIT changed();
+        return;
+    }
+    const auto parsed = RepoRef::parse(QDir::fromNativeSeparators(text), QDir::homePath());
+    if (const auto* error = std::get_if<RepoRefError>(&parsed)) {
+        m_problem = error->advice.isEmpty() ? error->message : error->message + u' ' + error->advice;
+    } else if (std::get<RepoRef>(parsed).isRemote()) {
+        m_problem = tr("That is an address: use the URL tab.");
+    } else {
+        m_problem.clear();
+        // Examining the folder reads a few small files (package.json, lockfiles), so it is cheap
+        // enough to do as the user types.
+        const QString path = std::get<RepoRef>(parsed).localPath();
+        const auto detected = RunPlanDetector::detect(ProjectSnapshot::fromDirectory(path));
+        if (const auto* plan = std::get_if<RunPlan>(&detected))
+            m_plan = *plan;
+        else
+            m_problem = std::get<DetectionError>(detected).message;
+    }
+    showInputStatus(m_status, m_problem, m_plan ? tr("Detected: %1").arg(m_plan->summary()) : QString());
+    Q_EMIT changed();
+}
+
+} // namespace forge::ui

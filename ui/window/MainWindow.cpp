@@ -1,0 +1,677 @@
+#include "MainWindow.h"
+
+#include "LocalFolderSource.h"
+#include "ProjectListDelegate.h"
+#include "ProjectStatusText.h"
+#include "RepoPickerDialog.h"
+#include "RunPlanEditor.h"
+#include "UrlSource.h"
+#include "core/RepoRef.h"
+#include "sandbox/LocalProvider.h"
+#include "ui/buildlog/BuildLogPanel.h"
+#include "ui/common/Icons.h"
+#include "ui/preview/PreviewPane.h"
+#include "workflow/ProjectSession.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDir>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::ui {
+
+namespace {
+
+QString projectDetail(const Project& project, ProjectStatus status, std::optional<StepId> step)
+{
+    QStringList parts;
+    parts << (project.branch.isEmpty() ? QCoreApplication::translate("MainWindow", "default branch")
+                                       : project.branch);
+    parts << project.backend;
+    if (project.mode == RunMode::Production)
+        parts << QCoreApplication::translate("MainWindow", "production");
+    if (status == ProjectStatus::Building && step)
+        parts << stepTitle(*step);
+    return parts.join(u" · "_s);
+}
+
+QString displayNameOf(const Project& project)
+{
+    const auto parsed = RepoRef::parse(project.repository, QDir::homePath());
+    if (const auto* reference = std::get_if<RepoRef>(&parsed))
+        return reference->displayName();
+    return project.repository;
+}
+
+} // namespace
+
+MainWindow::MainWindow(Options options, QWidget* parent)
+    : QMainWindow(parent)
+    , m_options(std::move(options))
+    , m_provider(std::make_unique<LocalProvider>(
+          LocalProvider::Options{m_options.dataDirectory, LocalProvider::Isolation::Auto}))
+    , m_store(QDir(m_options.dataDirectory).filePath(u"projects.json"_s))
+{
+    setWindowTitle(tr("Forge Preview"));
+    setWindowIcon(applicationIcon());
+    createActions();
+    createLayout();
+    createMenus();
+    restoreLayout();
+
+    connect(m_provider.get(), &SandboxProvider::notice, this, [this](const QString& message) {
+        m_isolationLabel->setText(message);
+        m_isolationLabel->setToolTip(message);
+        m_isolationLabel->show();
+        if (BuildLogPanel* log = buildLog(m_currentId))
+            log->appendNotice(message);
+    });
+
+    loadProjects();
+    updateActions();
+}
+
+MainWindow::~MainWindow()
+{
+    // Pages go before their profiles; the pane owns both and tears them down in that order.
+    delete m_preview;
+    m_preview = nullptr;
+}
+
+void MainWindow::createActions()
+{
+    m_openAction = new QAction(icon(u"open"_s), tr("&Open Repository…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setToolTip(tr("Open a repository by URL or from a folder (Ctrl+O)"));
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openRepository);
+
+    m_runAction = new QAction(icon(u"play"_s), tr("&Run"), this);
+    m_runAction->setShortcut(Qt::CTRL | Qt::Key_Return);
+    m_runAction->setToolTip(tr("Run the selected project again from the start (Ctrl+Enter)"));
+    connect(m_runAction, &QAction::triggered, this, &MainWindow::runCurrent);
+
+    m_stopAction = new QAction(icon(u"status-stopped"_s), tr("S&top"), this);
+    m_stopAction->setShortcut(Qt::CTRL | Qt::Key_Period);
+    m_stopAction->setToolTip(
+        tr("Stop the selected project's build or dev server; its files are kept (Ctrl+.)"));
+    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopCurrent);
+
+    m_removeAction = new QAction(tr("Re&move from List"), this);
+    m_removeAction->setShortcut(QKeySequence::Delete);
+    m_removeAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(m_removeAction, &QAction::triggered, this, &MainWindow::removeCurrent);
+
+    m_showLogAction = new QAction(tr("Build &Log"), this);
+    m_showLogAction->setShortcut(Qt::CTRL | Qt::Key_1);
+    connect(m_showLogAction, &QAction::triggered, this, [this] { m_projectTabs->setCurrentIndex(0); });
+    m_showPlanAction = new QAction(icon(u"plan"_s), tr("Run &Plan"), this);
+    m_showPlanAction->setShortcut(Qt::CTRL | Qt::Key_2);
+    connect(m_showPlanAction, &QAction::triggered, this, [this] { m_projectTabs->setCurrentIndex(1); });
+
+    m_savePlanAction = new QAction(tr("&Keep Plan and Run Again"), this);
+    m_savePlanAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_Return);
+    connect(m_savePlanAction, &QAction::triggered, this, &MainWindow::savePlanAndRun);
+
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+}
+
+void MainWindow::createLayout()
+{
+    m_projectList = new QListWidget;
+    m_projectList->setObjectName(u"projectList"_s);
+    m_projectList->setItemDelegate(new ProjectListDelegate(m_projectList));
+    m_projectList->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_projectList->addActions({m_runAction, m_stopAction, m_showPlanAction, m_removeAction});
+    m_projectList->setMinimumWidth(220);
+    connect(m_projectList, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+        showProject(item ? item->data(ProjectIdRole).toString() : QString());
+    });
+
+    auto* projectsPane = new QWidget;
+    auto* projectsLayout = new QVBoxLayout(projectsPane);
+    projectsLayout->setContentsMargins(0, 0, 0, 0);
+    projectsLayout->setSpacing(0);
+    auto* projectsBar = new QToolBar;
+    projectsBar->setIconSize(QSize(18, 18));
+    auto* projectsTitle = new QLabel(tr("<b>Projects</b>"));
+    projectsTitle->setContentsMargins(8, 0, 0, 0);
+    projectsBar->addWidget(projectsTitle);
+    auto* spacer = new QWidget;
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    projectsBar->addWidget(spacer);
+    projectsBar->addAction(m_openAction);
+    projectsBar->addAction(m_runAction);
+    projectsBar->addAction(m_stopAction);
+    projectsLayout->addWidget(projectsBar);
+    projectsLayout->addWidget(m_projectList, 1);
+
+    m_logStack = new QStackedWidget;
+    m_noProjectLog = new QLabel(tr("Open a repository with Ctrl+O to see its build here."));
+    m_noProjectLog->setAlignment(Qt::AlignCenter);
+    m_noProjectLog->setWordWrap(true);
+    m_noProjectLog->setForegroundRole(QPalette::PlaceholderText);
+    m_logStack->addWidget(m_noProjectLog);
+
+    auto* planPage = new QWidget;
+    auto* planLayout = new QVBoxLayout(planPage);
+    m_planEditor = new RunPlanEditor;
+    planLayout->addWidget(m_planEditor, 1);
+    auto* keepPlan = new QPushButton(m_savePlanAction->text().remove(u'&'));
+    keepPlan->setToolTip(tr("Keep this plan for the project and run it again (Ctrl+Shift+Enter)"));
+    connect(keepPlan, &QPushButton::clicked, m_savePlanAction, &QAction::trigger);
+    auto* resetPlan = new QPushButton(tr("Detect Again"));
+    resetPlan->setToolTip(tr("Forget the kept plan; the next run detects it from the repository"));
+    connect(resetPlan, &QPushButton::clicked, this, [this] {
+        ProjectSession* current = session(m_currentId);
+        if (!current)
+            return;
+        Project project = current->project();
+        project.plan.reset();
+        current->setProject(project);
+        m_store.put(project);
+        saveProjects();
+        statusBar()->showMessage(tr("The plan will be detected again on the next run."), 5000);
+    });
+    auto* planButtons = new QHBoxLayout;
+    planButtons->addStretch();
+    planButtons->addWidget(resetPlan);
+    planButtons->addWidget(keepPlan);
+    planLayout->addLayout(planButtons);
+    connect(m_planEditor, &RunPlanEditor::edited, this, &MainWindow::updateActions);
+
+    m_projectTabs = new QTabWidget;
+    m_projectTabs->setDocumentMode(true);
+    m_projectTabs->addTab(m_logStack, tr("Build Log"));
+    m_projectTabs->addTab(planPage, tr("Run Plan"));
+
+    m_preview = new PreviewPane;
+    m_preview->setExternalOpenHandler(
+        [this](const QUrl& url) {
+            return QMessageBox::question(this, tr("Open in Browser"),
+                                         tr("The preview wants to open a page outside the project:\n\n%1\n\n"
+                                            "Open it in your web browser?")
+                                             .arg(url.toDisplayString()),
+                                         QMessageBox::Open | QMessageBox::Cancel,
+                                         QMessageBox::Cancel) == QMessageBox::Open;
+        },
+        [](const QUrl& url) { QDesktopServices::openUrl(url); });
+    connect(m_preview, &PreviewPane::consoleMessage, this, [this](const ConsoleMessage& message) {
+        if (BuildLogPanel* log = buildLog(m_currentId))
+            log->appendConsoleMessage(message);
+    });
+    connect(m_preview, &PreviewPane::requestBlocked, this, [this](const QUrl& url, const QString& reason) {
+        if (BuildLogPanel* log = buildLog(m_currentId))
+            log->appendNotice(tr("Preview: blocked %1 (%2)").arg(url.toDisplayString(), reason));
+    });
+    connect(m_preview, &PreviewPane::permissionDenied, this, [this](const QString& what, const QUrl& origin) {
+        if (BuildLogPanel* log = buildLog(m_currentId))
+            log->appendNotice(tr("Preview: denied %1 to %2").arg(what, origin.toDisplayString()));
+    });
+    // The preview's navigation shortcuts work wherever the focus is in the window (Esc stays with
+    // the pane, so it does not take Esc from the log's find bar).
+    for (QAction* action : {m_preview->backAction(), m_preview->forwardAction(), m_preview->reloadAction(),
+                            m_preview->focusPathBarAction(), m_preview->devToolsAction()})
+        action->setShortcutContext(Qt::WindowShortcut);
+    connect(m_preview, &PreviewPane::renderProcessCrashed, this, [this](const QString& reason) {
+        if (BuildLogPanel* log = buildLog(m_currentId))
+            log->appendNotice(
+                tr("Preview: the page's renderer stopped (%1). Reload to try again.").arg(reason));
+    });
+    connect(m_preview, &PreviewPane::pagePainted, this, [this] { Q_EMIT previewPainted(m_currentId); });
+
+    m_workSplitter = new QSplitter(Qt::Horizontal);
+    m_workSplitter->setObjectName(u"workSplitter"_s);
+    m_workSplitter->addWidget(m_projectTabs);
+    m_workSplitter->addWidget(m_preview);
+    m_workSplitter->setStretchFactor(0, 2);
+    m_workSplitter->setStretchFactor(1, 3);
+
+    m_mainSplitter = new QSplitter(Qt::Horizontal);
+    m_mainSplitter->setObjectName(u"mainSplitter"_s);
+    m_mainSplitter->addWidget(projectsPane);
+    m_mainSplitter->addWidget(m_workSplitter);
+    m_mainSplitter->setStretchFactor(0, 0);
+    m_mainSplitter->setStretchFactor(1, 1);
+    setCentralWidget(m_mainSplitter);
+
+    m_isolationLabel = new QLabel;
+    m_isolationLabel->hide();
+    statusBar()->addPermanentWidget(m_isolationLabel);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu* project = menuBar()->addMenu(tr("&Project"));
+    project->addAction(m_runAction);
+    project->addAction(m_stopAction);
+    project->addSeparator();
+    project->addAction(m_showLogAction);
+    project->addAction(m_showPlanAction);
+    project->addAction(m_savePlanAction);
+    project->addSeparator();
+    project->addAction(m_removeAction);
+
+    // Each project's log panel owns its actions (their shortcuts work while the log has focus); the
+    // menu shows the visible panel's, rebuilt when another project is selected.
+    m_logMenu = menuBar()->addMenu(tr("&Log"));
+    rebuildLogMenu();
+
+    QMenu* view = menuBar()->addMenu(tr("&Preview"));
+    view->addAction(m_preview->backAction());
+    view->addAction(m_preview->forwardAction());
+    view->addAction(m_preview->reloadAction());
+    view->addAction(m_preview->stopAction());
+    view->addSeparator();
+    view->addAction(m_preview->focusPathBarAction());
+    view->addAction(m_preview->openInBrowserAction());
+    view->addAction(m_preview->devToolsAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Forge Preview"), this, [this] {
+        QMessageBox::about(this, tr("About Forge Preview"),
+                           tr("<h3>Forge Preview %1</h3><p>Turns a Git repository into a live preview: "
+                              "it clones, detects the framework, installs, starts the dev server and shows "
+                              "the running app.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::rebuildLogMenu()
+{
+    m_logMenu->clear();
+    BuildLogPanel* panel = buildLog(m_currentId);
+    if (!panel) {
+        m_logMenu->addAction(tr("No project selected"))->setEnabled(false);
+        return;
+    }
+    m_logMenu->addAction(panel->findAction());
+    m_logMenu->addAction(panel->findNextAction());
+    m_logMenu->addAction(panel->findPreviousAction());
+    m_logMenu->addSeparator();
+    m_logMenu->addAction(panel->copyAction());
+    m_logMenu->addAction(panel->saveAction());
+    m_logMenu->addSeparator();
+    m_logMenu->addAction(panel->jumpToFirstErrorAction());
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray()))
+        resize(1440, 900);
+    if (!m_mainSplitter->restoreState(settings.value(u"window/mainSplitter"_s).toByteArray()))
+        m_mainSplitter->setSizes({260, 1180});
+    if (!m_workSplitter->restoreState(settings.value(u"window/workSplitter"_s).toByteArray()))
+        m_workSplitter->setSizes({520, 660});
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/mainSplitter"_s, m_mainSplitter->saveState());
+    settings.setValue(u"window/workSplitter"_s, m_workSplitter->saveState());
+    settings.setValue(u"window/currentProject"_s, m_currentId);
+}
+
+void MainWindow::loadProjects()
+{
+    const bool loaded = m_store.load();
+    for (const Project& project : m_store.projects())
+        addProjectView(project);
+    const QString last = QSettings().value(u"window/currentProject"_s).toString();
+    if (m_views.contains(last))
+        m_projectList->setCurrentItem(m_views.value(last).item);
+    else if (m_projectList->count() > 0)
+        m_projectList->setCurrentRow(0);
+    else
+        showProject(QString());
+
+    QStringList problems;
+    if (!loaded)
+        problems << m_store.errorString();
+    for (const QString& warning : m_store.warnings())
+        problems << tr("A project was skipped: %1.").arg(warning);
+    if (!problems.isEmpty()) {
+        // After the window is up, so the message has a parent to sit on.
+        QTimer::singleShot(0, this,
+                           [this, problems] { showError(tr("Projects"), problems.join(u"\n\n"_s)); });
+    }
+}
+
+void MainWindow::saveProjects()
+{
+    if (!m_store.save())
+        showError(tr("Could Not Save Projects"), m_store.errorString());
+}
+
+MainWindow::ProjectView& MainWindow::addProjectView(const Project& project)
+{
+    ProjectView view;
+    view.session = new ProjectSession(*m_provider, project, this);
+    view.log = new BuildLogPanel;
+    m_logStack->addWidget(view.log);
+    view.item = new QListWidgetItem(displayNameOf(project));
+    view.item->setData(ProjectIdRole, project.id);
+    view.item->setToolTip(project.repository);
+    m_projectList->addItem(view.item);
+    ProjectView& stored = m_views.insert(project.id, view).value();
+    connectSession(stored);
+    refreshProjectItem(project.id);
+    Q_EMIT sessionCreated(view.session);
+    return stored;
+}
+
+void MainWindow::connectSession(ProjectView& view)
+{
+    ProjectSession* session = view.session;
+    BuildLogPanel* log = view.log;
+    const QString id = session->project().id;
+    connect(session, &ProjectSession::runStarted, log, &BuildLogPanel::reset);
+    connect(session, &ProjectSession::stepStarted, log, &BuildLogPanel::stepStarted);
+    connect(session, &ProjectSession::stepOutput, log,
+            [log](StepId step, OutputChannel channel, const QString&, const QString& styled, bool isError) {
+                log->appendOutput(step, channel, styled, isError);
+            });
+    connect(session, &ProjectSession::stepRetrying, log, &BuildLogPanel::stepRetrying);
+    connect(session, &ProjectSession::stepFinished, log, &BuildLogPanel::stepFinished);
+    connect(session, &ProjectSession::failed, log, &BuildLogPanel::showFailure);
+    connect(session, &ProjectSession::notice, log, &BuildLogPanel::appendNotice);
+    // Once live, the dev server's output is what matters (requests, hot reloads, compile errors).
+    connect(session, &ProjectSession::previewReady, log, [log] { log->selectStep(StepId::StartDevServer); });
+    connect(session, &ProjectSession::statusChanged, log, [log](ProjectStatus status) {
+        if (status == ProjectStatus::Stopped)
+            log->runStopped();
+    });
+    connect(session, &ProjectSession::stepStarted, this, [this, id] {
+        refreshProjectItem(id);
+        if (id == m_currentId)
+            refreshPreview();
+    });
+    connect(session, &ProjectSession::statusChanged, this, [this, id] {
+        refreshProjectItem(id);
+        if (id == m_currentId) {
+            refreshPreview();
+            updateActions();
+        }
+    });
+    connect(session, &ProjectSession::planReady, this, [this, id](const RunPlan& plan) {
+        if (id == m_currentId && !m_planEditor->isModified())
+            m_planEditor->setPlan(plan);
+    });
+    connect(session, &ProjectSession::runEnded, this, [this] {
+        updateActions();
+        if (!m_closeWhenStopped)
+            return;
+        for (const ProjectView& other : std::as_const(m_views)) {
+            if (other.session->isActive())
+                return;
+        }
+        m_shuttingDown = false;
+        Q_EMIT shutdownFinished();
+    });
+}
+
+void MainWindow::openProject(const Project& project)
+{
+    if (m_views.contains(project.id)) {
+        ProjectSession* existing = m_views.value(project.id).session;
+        Project updated = existing->project();
+        updated.mode = project.mode;
+        if (project.plan)
+            updated.plan = project.plan;
+        existing->setProject(updated);
+        m_store.put(updated);
+    } else {
+        addProjectView(project);
+        m_store.put(project);
+    }
+    saveProjects();
+    m_projectList->setCurrentItem(m_views.value(project.id).item);
+    m_views.value(project.id).session->restart();
+}
+
+void MainWindow::showProject(const QString& projectId)
+{
+    m_currentId = projectId;
+    const ProjectView view = m_views.value(projectId);
+    if (!view.session) {
+        m_logStack->setCurrentWidget(m_noProjectLog);
+        m_planEditor->setPlan(std::nullopt);
+        m_preview->showPlaceholder();
+        rebuildLogMenu();
+        updateActions();
+        return;
+    }
+    m_logStack->setCurrentWidget(view.log);
+    rebuildLogMenu();
+    m_planEditor->setPlan(view.session->plan());
+    refreshPreview();
+    updateActions();
+}
+
+void MainWindow::refreshProjectItem(const QString& projectId)
+{
+    const ProjectView view = m_views.value(projectId);
+    if (!view.session)
+        return;
+    const ProjectStatus status = view.session->status();
+    view.item->setData(ProjectStatusRole, int(status));
+    view.item->setData(ProjectDetailRole,
+                       projectDetail(view.session->project(), status, view.session->currentStep()));
+}
+
+void MainWindow::refreshPreview()
+{
+    ProjectSession* current = session(m_currentId);
+    if (!current) {
+        m_preview->showPlaceholder();
+        return;
+    }
+    switch (current->status()) {
+    case ProjectStatus::Live:
+        if (m_preview->origin() !=
+                current->previewUrl().adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment) ||
+            !m_preview->page())
+            m_preview->showPreview(m_currentId, current->previewUrl());
+        break;
+    case ProjectStatus::Queued:
+        m_preview->showBuilding(m_currentId, tr("Waiting to start…"));
+        break;
+    case ProjectStatus::Building: {
+        const auto step = current->currentStep();
+        m_preview->showBuilding(m_currentId, step ? tr("%1…").arg(stepTitle(*step)) : tr("Starting…"));
+        break;
+    }
+    case ProjectStatus::Failed: {
+        const auto failure = current->failure();
+        m_preview->showUnavailable(
+            m_currentId, failure ? tr("%1 failed: %2").arg(stepTitle(failure->step()), failure->message())
+                                 : tr("The run failed."));
+        break;
+    }
+    case ProjectStatus::Stopped:
+        m_preview->showUnavailable(m_currentId, tr("Stopped. Press Ctrl+Enter to run it."));
+        break;
+    }
+}
+
+void MainWindow::updateActions()
+{
+    ProjectSession* current = session(m_currentId);
+    const bool active = current && current->isActive();
+    m_runAction->setEnabled(current != nullptr && !m_shuttingDown);
+    m_runAction->setText(active ? tr("&Run Again") : tr("&Run"));
+    m_stopAction->setEnabled(active);
+    m_removeAction->setEnabled(current != nullptr);
+    m_savePlanAction->setEnabled(current != nullptr && m_planEditor->plan().has_value() && !m_shuttingDown);
+    m_openAction->setEnabled(!m_shuttingDown);
+}
+
+void MainWindow::openRepository()
+{
+    RepoPickerDialog picker(this);
+    m_picker = &picker;
+    if (ProjectSession* current = session(m_currentId)) {
+        // Start from the selected project's repository: the usual next step is another branch.
+        const Project& project = current->project();
+        const auto parsed = RepoRef::parse(project.repository, QDir::homePath());
+        if (const auto* reference = std::get_if<RepoRef>(&parsed)) {
+            if (reference->isRemote()) {
+                picker.urlSource()->setRepository(project.repository);
+            } else {
+                picker.localFolderSource()->setFolder(reference->localPath());
+                picker.showSource(picker.localFolderSource());
+            }
+        }
+    }
+    const bool accepted = picker.exec() == QDialog::Accepted;
+    m_picker = nullptr;
+    if (accepted)
+        openProject(picker.project());
+}
+
+void MainWindow::runCurrent()
+{
+    if (ProjectSession* current = session(m_currentId))
+        current->restart();
+}
+
+void MainWindow::stopCurrent()
+{
+    if (ProjectSession* current = session(m_currentId))
+        current->stop();
+}
+
+void MainWindow::removeCurrent()
+{
+    const QString id = m_currentId;
+    const ProjectView view = m_views.value(id);
+    if (!view.session)
+        return;
+    if (view.session->isActive()) {
+        showError(tr("Remove Project"), tr("Stop %1 first (Ctrl+.), then remove it.").arg(view.item->text()));
+        return;
+    }
+    const auto answer = QMessageBox::question(
+        this, tr("Remove Project"),
+        tr("Remove %1 from the list? Its sandbox files stay on disk.").arg(view.item->text()));
+    if (answer != QMessageBox::Yes)
+        return;
+    m_views.remove(id);
+    m_store.remove(id);
+    saveProjects();
+    m_preview->forgetProject(id);
+    delete view.item;
+    m_logStack->removeWidget(view.log);
+    view.log->deleteLater();
+    view.session->deleteLater();
+    if (m_projectList->count() == 0)
+        showProject(QString());
+}
+
+void MainWindow::savePlanAndRun()
+{
+    ProjectSession* current = session(m_currentId);
+    const std::optional<RunPlan> plan = m_planEditor->plan();
+    if (!current || !plan)
+        return;
+    const QString problem = m_planEditor->problem(current->project().mode);
+    if (!problem.isEmpty()) {
+        showError(tr("Run Plan"), problem);
+        return;
+    }
+    Project project = current->project();
+    project.plan = plan;
+    current->setProject(project);
+    m_store.put(project);
+    saveProjects();
+    m_planEditor->setModified(false);
+    m_projectTabs->setCurrentIndex(0);
+    current->restart();
+}
+
+void MainWindow::shutdown()
+{
+    m_shuttingDown = true;
+    m_closeWhenStopped = true;
+    updateActions();
+    bool anyActive = false;
+    for (const ProjectView& view : std::as_const(m_views)) {
+        if (view.session->isActive()) {
+            anyActive = true;
+            view.session->stop();
+        }
+    }
+    if (!anyActive) {
+        m_shuttingDown = false;
+        Q_EMIT shutdownFinished();
+        return;
+    }
+    statusBar()->showMessage(tr("Stopping previews…"));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveLayout();
+    bool anyActive = false;
+    for (const ProjectView& view : std::as_const(m_views))
+        anyActive = anyActive || view.session->isActive();
+    if (!anyActive) {
+        event->accept();
+        return;
+    }
+    // Dev servers must end before the window goes; close again once they have.
+    event->ignore();
+    if (!m_closeWhenStopped) {
+        connect(this, &MainWindow::shutdownFinished, this, &QWidget::close, Qt::QueuedConnection);
+        shutdown();
+    }
+}
+
+QString MainWindow::currentProjectId() const
+{
+    return m_currentId;
+}
+
+ProjectSession* MainWindow::session(const QString& projectId) const
+{
+    return m_views.value(projectId).session;
+}
+
+BuildLogPanel* MainWindow::buildLog(const QString& projectId) const
+{
+    return m_views.value(projectId).log;
+}
+
+void MainWindow::showError(const QString& title, const QString& text)
+{
+    QMessageBox::warning(this, title, text);
+}
+
+} // namespace forge::ui

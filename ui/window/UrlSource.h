@@ -1,0 +1,35 @@
+#pragma once
+
+#include "RepositorySource.h"
+
+class QLabel;
+class QLineEdit;
+
+namespace forge::ui {
+
+// A repository by its https URL (or owner/repo on GitHub), validated as the user types.
+class UrlSource : public RepositorySource
+{
+    Q_OBJECT
+public:
+    explicit UrlSource(QWidget* parent = nullptr);
+
+    QString title() const override;
+    QString repository() const override;
+    QString branch() const override;
+    QString problem() const override;
+    void focusInput() override;
+
+    void setRepository(const QString& text);
+    void setBranch(const QString& branch);
+
+private:
+    void validate();
+
+    QLineEdit* m_url = nullptr;
+    QLineEdit* m_branch = nullptr;
+    QLabel* m_status = nullptr;
+    QString m_problem;
+};
+
+} // namespace forge::ui
