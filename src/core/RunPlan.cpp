@@ -60,53 +60,6 @@ std::optional<Enum> valueOf(const std::array<std::pair<Enum, const char*>, N>& n
     return std::nullopt;
 }
 
-// Names for people, as opposed to the stable identifiers above.
-QString displayName(Framework framework)
-{
-    switch (framework) {
-    case Framework::StaticHtml:
-        return u"Static HTML"_s;
-    case Framework::NodeServer:
-        return u"Node.js server"_s;
-    case Framework::NextJs:
-        return u"Next.js"_s;
-    case Framework::Vite:
-        return u"Vite"_s;
-    case Framework::VueCli:
-        return u"Vue CLI"_s;
-    case Framework::Nuxt:
-        return u"Nuxt"_s;
-    case Framework::Astro:
-        return u"Astro"_s;
-    case Framework::SvelteKit:
-        return u"SvelteKit"_s;
-    case Framework::Angular:
-        return u"Angular"_s;
-    case Framework::CreateReactApp:
-        return u"Create React App"_s;
-    }
-    return {};
-}
-
-QString displayName(PackageManager pm)
-{
-    switch (pm) {
-    case PackageManager::None:
-        return {};
-    case PackageManager::Npm:
-        return u"npm"_s;
-    case PackageManager::Pnpm:
-        return u"pnpm"_s;
-    case PackageManager::YarnClassic:
-        return u"Yarn classic"_s;
-    case PackageManager::YarnBerry:
-        return u"Yarn Berry"_s;
-    case PackageManager::Bun:
-        return u"Bun"_s;
-    }
-    return {};
-}
-
 QStringList replacePort(QStringList arguments, const QString& port)
 {
     for (QString& argument : arguments)
@@ -194,6 +147,53 @@ bool isSafeRelativeDirectory(const QString& directory)
 }
 
 } // namespace
+
+// Names for people, as opposed to the stable identifiers above.
+QString displayName(Framework framework)
+{
+    switch (framework) {
+    case Framework::StaticHtml:
+        return u"Static HTML"_s;
+    case Framework::NodeServer:
+        return u"Node.js server"_s;
+    case Framework::NextJs:
+        return u"Next.js"_s;
+    case Framework::Vite:
+        return u"Vite"_s;
+    case Framework::VueCli:
+        return u"Vue CLI"_s;
+    case Framework::Nuxt:
+        return u"Nuxt"_s;
+    case Framework::Astro:
+        return u"Astro"_s;
+    case Framework::SvelteKit:
+        return u"SvelteKit"_s;
+    case Framework::Angular:
+        return u"Angular"_s;
+    case Framework::CreateReactApp:
+        return u"Create React App"_s;
+    }
+    return {};
+}
+
+QString displayName(PackageManager pm)
+{
+    switch (pm) {
+    case PackageManager::None:
+        return {};
+    case PackageManager::Npm:
+        return u"npm"_s;
+    case PackageManager::Pnpm:
+        return u"pnpm"_s;
+    case PackageManager::YarnClassic:
+        return u"Yarn classic"_s;
+    case PackageManager::YarnBerry:
+        return u"Yarn Berry"_s;
+    case PackageManager::Bun:
+        return u"Bun"_s;
+    }
+    return {};
+}
 
 QString toString(PackageManager pm)
 {

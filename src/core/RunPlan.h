@@ -28,6 +28,9 @@ enum class RunMode { Dev, Production };
 QString toString(PackageManager pm);
 QString toString(Framework framework);
 QString toString(RunMode mode);
+// Names for people ("Next.js", "Yarn (Berry)"), as opposed to the stable identifiers above.
+QString displayName(Framework framework);
+QString displayName(PackageManager pm);
 std::optional<PackageManager> packageManagerFromString(const QString& text);
 std::optional<Framework> frameworkFromString(const QString& text);
 std::optional<RunMode> runModeFromString(const QString& text);

@@ -34,7 +34,9 @@ LocalFolderSource::LocalFolderSource(QWidget* parent)
     m_status = new QLabel;
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    form->addRow(tr("&Folder:"), row);
+    auto* folderLabel = new QLabel(tr("&Folder:"));
+    folderLabel->setBuddy(m_folder); // the row holds a layout, so the form cannot set the buddy itself
+    form->addRow(folderLabel, row);
     form->addRow(QString(), m_status);
     form->addRow(tr("&Branch:"), m_branch);
     connect(browseButton, &QPushButton::clicked, this, &LocalFolderSource::browse);

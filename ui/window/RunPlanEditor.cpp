@@ -51,10 +51,10 @@ RunPlanEditor::RunPlanEditor(QWidget* parent)
     form->setContentsMargins(0, 0, 0, 0);
     m_packageManager = new QComboBox;
     for (PackageManager pm : AllPackageManagers)
-        m_packageManager->addItem(toString(pm), int(pm));
+        m_packageManager->addItem(displayName(pm), int(pm));
     m_framework = new QComboBox;
     for (Framework framework : AllFrameworks)
-        m_framework->addItem(toString(framework), int(framework));
+        m_framework->addItem(displayName(framework), int(framework));
     m_directory = new QLineEdit;
     m_directory->setPlaceholderText(tr("repository root"));
     m_install = commandField(tr("nothing to install"));

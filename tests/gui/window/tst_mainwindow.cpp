@@ -98,6 +98,18 @@ private Q_SLOTS:
         QDir().mkpath(QStringLiteral(FORGE_ARTIFACTS_DIR));
     }
 
+    void emptyWindowInvitesToOpen()
+    {
+        ui::MainWindow window({m_root.filePath(u"data-empty"_s)});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.currentProjectId().isEmpty());
+        QCOMPARE(window.previewPane()->overlay(), ui::PreviewPane::Overlay::Placeholder);
+        QVERIFY(window.openRepositoryAction()->isEnabled());
+        QCOMPARE(window.openRepositoryAction()->shortcut(), QKeySequence(QKeySequence::Open));
+        QVERIFY(window.grab().save(QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window-empty.png"_s));
+    }
+
     void pickerValidatesAsYouType()
     {
         ui::RepoPickerDialog picker;
@@ -132,6 +144,7 @@ private Q_SLOTS:
         QVERIFY(picker.localFolderSource()->detectedPlan());
         QCOMPARE(toString(picker.localFolderSource()->detectedPlan()->framework), u"node-server"_s);
 
+        QVERIFY(picker.grab().save(QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/repo-picker.png"_s));
         picker.setMode(RunMode::Production);
         const Project project = picker.project();
         QCOMPARE(toString(project.mode), u"production"_s);
@@ -246,6 +259,43 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!isListening(url), 10'000);
     }
 
+    void failedInstallShowsTheCauseAndAdvice()
+    {
+        const QString broken = m_root.filePath(u"broken-install"_s);
+        test::FixtureRepository repository(broken);
+        QVERIFY2(repository.initializeWithFiles(
+                     {{u"package.json"_s,
+                       "{\"name\":\"broken\",\"version\":\"1.0.0\",\"scripts\":{\"dev\":\"node server.js\"},"
+                       "\"dependencies\":{\"forge-preview-no-such-package-4b1d\":\"1.0.0\"}}"},
+                      {u"server.js"_s, "require('http').createServer().listen(process.env.PORT);\n"}}),
+                 qPrintable(repository.errorString()));
+        ui::MainWindow window({m_root.filePath(u"data-broken"_s)});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        Project project;
+        project.repository = broken;
+        project.id = u"6f9619ff-8b86-4011-b42d-00c04fc964ff"_s;
+        window.openProject(project);
+        ProjectSession* session = window.session(project.id);
+        QVERIFY(session);
+        QTRY_VERIFY_WITH_TIMEOUT(session->status() == ProjectStatus::Failed ||
+                                     session->status() == ProjectStatus::Live,
+                                 RunTimeoutMs);
+        QCOMPARE(toString(session->status()), u"failed"_s);
+        QCOMPARE(stepName(session->failure()->step()), u"install-dependencies"_s);
+        ui::BuildLogPanel* log = window.buildLog(project.id);
+        QCOMPARE(toString(log->stepStatus(StepId::InstallDependencies)), u"failed"_s);
+        QCOMPARE(stepName(log->selectedStep().value_or(StepId::CreateSandbox)), u"install-dependencies"_s);
+        // The npm error naming the missing package is in the step's output and in the failure.
+        QVERIFY(
+            log->plainText(StepId::InstallDependencies).contains(u"forge-preview-no-such-package-4b1d"_s));
+        QVERIFY(!session->failure()->advice().isEmpty());
+        // No preview: the pane says why instead of showing a blank page.
+        QCOMPARE(window.previewPane()->overlay(), ui::PreviewPane::Overlay::Unavailable);
+        QVERIFY(window.previewPane()->overlayMessage().contains(session->failure()->message()));
+        QVERIFY(window.grab().save(QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window-failed.png"_s));
+    }
+
     void projectsAndLayoutAreRemembered()
     {
         QList<int> sizes;
@@ -277,6 +327,7 @@ private Q_SLOTS:
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(u"FORGE_PREVIEW_DATA_DIR"_s, m_root.filePath(u"cli-data"_s));
         environment.insert(u"XDG_CONFIG_HOME"_s, m_root.filePath(u"cli-config"_s));
+        environment.insert(u"FORGE_PREVIEW_THEME"_s, u"dark"_s); // and so the dark palette gets a picture
         app.setProcessEnvironment(environment);
         app.setProcessChannelMode(QProcess::MergedChannels);
         app.start(QStringLiteral(FORGE_GUI_PATH),
