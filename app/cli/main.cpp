@@ -7,24 +7,10 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QStandardPaths>
 #include <QTextStream>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-
-// Where local sandboxes live; FORGE_PREVIEW_DATA_DIR overrides it (tests, or a roomier disk).
-QString dataDirectory()
-{
-    const QString overridden = qEnvironmentVariable("FORGE_PREVIEW_DATA_DIR");
-    if (!overridden.isEmpty())
-        return QDir(overridden).absolutePath();
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
-}
-
-} // namespace
 
 int main(int argc, char* argv[])
 {
@@ -39,7 +25,8 @@ int main(int argc, char* argv[])
         return parsed.exitCode;
     }
 
-    forge::LocalProvider provider({dataDirectory(), forge::LocalProvider::Isolation::Auto});
+    forge::LocalProvider provider(
+        {forge::LocalProvider::defaultDataDirectory(), forge::LocalProvider::Isolation::Auto});
     forge::cli::PreviewCommand command(*parsed.options, provider);
     forge::cli::SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &forge::cli::SignalWatcher::interrupted, &command,

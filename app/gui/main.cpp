@@ -2,6 +2,7 @@
 
 #include "GuiOptions.h"
 #include "core/RepoRef.h"
+#include "sandbox/LocalProvider.h"
 #include "ui/common/Icons.h"
 #include "ui/common/Theme.h"
 #include "ui/window/MainWindow.h"
@@ -11,23 +12,12 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QDir>
-#include <QStandardPaths>
 #include <QTextStream>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// Where local sandboxes and the project list live; FORGE_PREVIEW_DATA_DIR overrides it (tests, or
-// a roomier disk), as for the command-line program.
-QString dataDirectory()
-{
-    const QString overridden = qEnvironmentVariable("FORGE_PREVIEW_DATA_DIR");
-    if (!overridden.isEmpty())
-        return QDir(overridden).absolutePath();
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
-}
 
 void printError(const QString& text)
 {
@@ -87,7 +77,7 @@ int main(int argc, char* argv[])
     forge::ui::Theme::install();
     QApplication::setWindowIcon(forge::ui::applicationIcon());
 
-    forge::ui::MainWindow window({dataDirectory()});
+    forge::ui::MainWindow window({forge::LocalProvider::defaultDataDirectory()});
     window.show();
 
     int exitCode = 0;

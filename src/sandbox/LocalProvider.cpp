@@ -272,6 +272,14 @@ struct LocalProvider::Private
     }
 };
 
+QString LocalProvider::defaultDataDirectory()
+{
+    const QString overridden = qEnvironmentVariable("FORGE_PREVIEW_DATA_DIR");
+    if (!overridden.isEmpty())
+        return QDir(overridden).absolutePath();
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+}
+
 LocalProvider::LocalProvider(Options options, QObject* parent)
     : SandboxProvider(parent)
     , d(std::make_unique<Private>(std::move(options)))

@@ -33,6 +33,9 @@ public:
     };
 
     explicit LocalProvider(Options options, QObject* parent = nullptr);
+    // Where both programs keep their data: FORGE_PREVIEW_DATA_DIR when set (tests, or a roomier
+    // disk), else the application's local data folder (~/.local/share/forge-preview).
+    static QString defaultDataDirectory();
     ~LocalProvider() override;
 
     QString kind() const override { return QStringLiteral("local"); }

@@ -18,6 +18,7 @@
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QEventLoop>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -197,11 +198,13 @@ private Q_SLOTS:
         QVERIFY(session);
 
         // Whatever happens below, the run is stopped before the window goes.
+        // (A plain event loop: QTest's own waits return at once once a check has failed.)
         auto stopRun = qScopeGuard([&window] {
-            QSignalSpy finished(&window, &ui::MainWindow::shutdownFinished);
+            QEventLoop loop;
+            connect(&window, &ui::MainWindow::shutdownFinished, &loop, &QEventLoop::quit, Qt::QueuedConnection);
+            QTimer::singleShot(30'000, &loop, &QEventLoop::quit);
             window.shutdown();
-            if (finished.isEmpty())
-                finished.wait(30'000);
+            loop.exec();
         });
         const QString id = session->project().id;
         QCOMPARE(window.currentProjectId(), id);
@@ -244,6 +247,23 @@ private Q_SLOTS:
         QVERIFY(list);
         QCOMPARE(list->count(), 1);
         QCOMPARE(list->item(0)->data(ui::ProjectStatusRole).toInt(), int(ProjectStatus::Live));
+
+        // The page's console reaches this project's build log.
+        evaluate(page, u"console.error('forge-console-check'); true"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(window.buildLog(id)->plainText().contains(u"forge-console-check"_s), 10'000);
+
+        // Window-wide shortcuts: Ctrl+L puts the focus in the path bar from anywhere; F5 reloads.
+        // (Xvfb has no window manager to hand activation back after the picker closed.)
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.findChild<QListWidget*>(u"projectList"_s)->setFocus();
+        QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
+        QTRY_VERIFY(window.previewPane()->pathBar()->hasFocus());
+        evaluate(page, u"window.forgeMarker = 42; true"_s);
+        QSignalSpy loaded(page, &QWebEnginePage::loadFinished);
+        QTest::keyClick(&window, Qt::Key_F5);
+        QVERIFY(loaded.wait(20'000));
+        QVERIFY(evaluate(page, u"typeof window.forgeMarker"_s).toString() == u"undefined"_s);
 
         const QString shot = QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window.png"_s;
         QVERIFY(window.grab().save(shot));
