@@ -320,6 +320,7 @@ void PreviewPane::showPlaceholder()
     m_pathBarMessage->hide();
     setOverlay(Overlay::Placeholder, tr("No preview"), tr("Open a repository with Ctrl+O"));
     setStatus(Status::None);
+    updateNavigationActions(); // also right after construction, when there was no page to drop
 }
 
 void PreviewPane::forgetProject(const QString& projectId)

@@ -107,6 +107,8 @@ private Q_SLOTS:
         QVERIFY(window.currentProjectId().isEmpty());
         QCOMPARE(window.previewPane()->overlay(), ui::PreviewPane::Overlay::Placeholder);
         QVERIFY(window.openRepositoryAction()->isEnabled());
+        QVERIFY(!window.previewPane()->backAction()->isEnabled());
+        QVERIFY(!window.previewPane()->reloadAction()->isEnabled());
         QCOMPARE(window.openRepositoryAction()->shortcut(), QKeySequence(QKeySequence::Open));
         QVERIFY(window.grab().save(QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window-empty.png"_s));
     }
