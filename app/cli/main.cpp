@@ -2,7 +2,7 @@
 
 #include "CliOptions.h"
 #include "PreviewCommand.h"
-#include "SignalWatcher.h"
+#include "core/SignalWatcher.h"
 #include "sandbox/LocalProvider.h"
 
 #include <QCoreApplication>
@@ -28,18 +28,17 @@ int main(int argc, char* argv[])
     forge::LocalProvider provider(
         {forge::LocalProvider::defaultDataDirectory(), forge::LocalProvider::Isolation::Auto});
     forge::cli::PreviewCommand command(*parsed.options, provider);
-    forge::cli::SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &forge::cli::SignalWatcher::interrupted, &command,
-                     [&command](int count) {
-                         if (count >= 3) {
-                             // The user insists: leave now. Child processes die with us (process groups,
-                             // bubblewrap's
-                             // --die-with-parent).
-                             std::fputs("\nForced exit.\n", stderr);
-                             std::_Exit(forge::cli::ExitInterrupted);
-                         }
-                         command.interrupt();
-                     });
+    forge::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &forge::SignalWatcher::interrupted, &command, [&command](int count) {
+        if (count >= 3) {
+            // The user insists: leave now. Child processes die with us (process groups,
+            // bubblewrap's
+            // --die-with-parent).
+            std::fputs("\nForced exit.\n", stderr);
+            std::_Exit(forge::cli::ExitInterrupted);
+        }
+        command.interrupt();
+    });
 
     int exitCode = forge::cli::ExitInternalError;
     QCoro::connect(command.run(), &app, [&exitCode](int code) {

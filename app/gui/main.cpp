@@ -2,6 +2,7 @@
 
 #include "GuiOptions.h"
 #include "core/RepoRef.h"
+#include "core/SignalWatcher.h"
 #include "sandbox/LocalProvider.h"
 #include "ui/common/Icons.h"
 #include "ui/common/Theme.h"
@@ -14,6 +15,7 @@
 #include <QDir>
 #include <QTextStream>
 #include <cstdio>
+#include <cstdlib>
 
 using namespace Qt::StringLiterals;
 
@@ -79,6 +81,17 @@ int main(int argc, char* argv[])
 
     forge::ui::MainWindow window({forge::LocalProvider::defaultDataDirectory()});
     window.show();
+
+    // SIGTERM (log out, `kill`), SIGINT and SIGHUP close the window like the user would: every
+    // preview is stopped first. A third signal leaves at once.
+    forge::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &forge::SignalWatcher::interrupted, &window, [&window](int count) {
+        if (count >= 3)
+            std::_Exit(130);
+        QObject::connect(&window, &forge::ui::MainWindow::shutdownFinished, qApp, &QApplication::quit,
+                         Qt::QueuedConnection);
+        window.shutdown();
+    });
 
     int exitCode = 0;
     auto finish = [&window, &exitCode](int code) {

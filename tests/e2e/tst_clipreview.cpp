@@ -5,6 +5,7 @@
 
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
+#include "ProcessTree.h"
 
 #include <QDir>
 #include <QFile>
@@ -21,8 +22,11 @@
 #include <csignal>
 
 using namespace Qt::StringLiterals;
+using forge::test::descendantsOf;
 using forge::test::FixtureRepository;
 using forge::test::GitHttpServer;
+using forge::test::isAlive;
+using forge::test::ProcessId;
 
 namespace {
 
@@ -32,68 +36,6 @@ constexpr int StopTimeoutMs = 60 * 1000;
 QString fixturePath(const QString& name)
 {
     return QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/"_s + name;
-}
-
-// A process as /proc shows it: pid plus start time, so a reused pid is never mistaken for ours.
-struct ProcessId
-{
-    qint64 pid = 0;
-    QByteArray startTime;
-    friend bool operator==(const ProcessId&, const ProcessId&) = default;
-};
-
-size_t qHash(const ProcessId& id, size_t seed = 0)
-{
-    return ::qHash(id.pid, seed);
-}
-
-// Fields of /proc/<pid>/stat after the command name (which may itself contain spaces and ')').
-QList<QByteArray> statFields(qint64 pid)
-{
-    QFile file(u"/proc/%1/stat"_s.arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray stat = file.readAll();
-    const qsizetype end = stat.lastIndexOf(')');
-    if (end < 0)
-        return {};
-    return stat.mid(end + 2).split(' ');
-}
-
-bool isAlive(const ProcessId& id)
-{
-    const QList<QByteArray> fields = statFields(id.pid);
-    // fields[0] is the state, fields[19] the start time; a zombie has already exited.
-    return fields.size() > 19 && fields.at(0) != "Z" && fields.at(19) == id.startTime;
-}
-
-// Every live descendant of `root`, found by walking parent pids in /proc.
-QSet<ProcessId> descendantsOf(qint64 root)
-{
-    QMultiHash<qint64, qint64> children;
-    const QStringList entries = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString& entry : entries) {
-        bool numeric = false;
-        const qint64 pid = entry.toLongLong(&numeric);
-        if (!numeric)
-            continue;
-        const QList<QByteArray> fields = statFields(pid);
-        if (fields.size() > 1)
-            children.insert(fields.at(1).toLongLong(), pid);
-    }
-    QSet<ProcessId> found;
-    QList<qint64> queue{root};
-    while (!queue.isEmpty()) {
-        const qint64 parent = queue.takeFirst();
-        const auto range = children.equal_range(parent);
-        for (auto it = range.first; it != range.second; ++it) {
-            const QList<QByteArray> fields = statFields(it.value());
-            if (fields.size() > 19 && fields.at(0) != "Z")
-                found.insert(ProcessId{it.value(), fields.at(19)});
-            queue.append(it.value());
-        }
-    }
-    return found;
 }
 
 // One run of forge-preview-cli with --json, its events parsed as they arrive.

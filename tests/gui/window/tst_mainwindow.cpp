@@ -2,6 +2,7 @@
 // picker goes through the workflow's steps and its own page shows in the preview.
 
 #include "FixtureRepository.h"
+#include "ProcessTree.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Theme.h"
 #include "ui/preview/PreviewPane.h"
@@ -35,6 +36,7 @@
 #include <QTimer>
 #include <QWebEnginePage>
 #include <QWebEngineView>
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 using namespace forge;
@@ -203,7 +205,8 @@ private Q_SLOTS:
         // (A plain event loop: QTest's own waits return at once once a check has failed.)
         auto stopRun = qScopeGuard([&window] {
             QEventLoop loop;
-            connect(&window, &ui::MainWindow::shutdownFinished, &loop, &QEventLoop::quit, Qt::QueuedConnection);
+            connect(&window, &ui::MainWindow::shutdownFinished, &loop, &QEventLoop::quit,
+                    Qt::QueuedConnection);
             QTimer::singleShot(30'000, &loop, &QEventLoop::quit);
             window.shutdown();
             loop.exec();
@@ -363,6 +366,35 @@ private Q_SLOTS:
         QVERIFY2(!image.isNull(), "the screenshot was not written");
         QVERIFY(image.width() >= 800 && image.height() >= 500);
         qInfo("Screenshot written by forge-preview --screenshot: %s", qPrintable(shot));
+
+        // SIGTERM (a log-out, `kill`) closes the app like the window's close button: the dev
+        // server and everything else it started are stopped, and it exits 0.
+        QProcess running;
+        environment.insert(u"FORGE_PREVIEW_DATA_DIR"_s, m_root.filePath(u"term-data"_s));
+        running.setProcessEnvironment(environment);
+        running.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        running.start(QStringLiteral(FORGE_GUI_PATH), {u"--open"_s, m_fixture});
+        QVERIFY(running.waitForStarted());
+        // Live once the dev server (a node process somewhere below the app) listens: wait for node.
+        QSet<test::ProcessId> sandboxProcesses;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                sandboxProcesses = test::descendantsOf(running.processId());
+                for (const test::ProcessId& process : std::as_const(sandboxProcesses)) {
+                    QFile cmdline(u"/proc/%1/cmdline"_s.arg(process.pid));
+                    if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains("server.js"))
+                        return true;
+                }
+                return false;
+            }(),
+            RunTimeoutMs);
+        ::kill(pid_t(running.processId()), SIGTERM);
+        QVERIFY(running.waitForFinished(60'000));
+        QCOMPARE(running.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(running.exitCode(), 0);
+        for (const test::ProcessId& process : std::as_const(sandboxProcesses))
+            QTRY_VERIFY2_WITH_TIMEOUT(!test::isAlive(process), qPrintable(QString::number(process.pid)),
+                                      10'000);
 
         // Bad input on the command line: a clear message and exit code 2, no window left behind.
         QProcess refused;

@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace forge::cli {
+namespace forge {
 
 namespace {
 
@@ -57,4 +57,4 @@ void SignalWatcher::drain()
         Q_EMIT interrupted(++m_count);
 }
 
-} // namespace forge::cli
+} // namespace forge

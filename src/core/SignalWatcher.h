@@ -4,11 +4,12 @@
 
 class QSocketNotifier;
 
-namespace forge::cli {
+namespace forge {
 
 // Turns SIGINT, SIGTERM and SIGHUP into a Qt signal (self-pipe trick: the handler only writes a
 // byte; the event loop does the work), so Ctrl+C can stop the sandbox cleanly instead of killing
-// the program mid-step.
+// the program mid-step. Both programs use it: the CLI stops its run, the desktop app closes its
+// window (which stops every preview first).
 class SignalWatcher : public QObject
 {
     Q_OBJECT
@@ -27,4 +28,4 @@ private:
     int m_count = 0;
 };
 
-} // namespace forge::cli
+} // namespace forge
