@@ -61,6 +61,10 @@ RunPlanEditor::RunPlanEditor(QWidget* parent)
     m_build = commandField(tr("no build step"));
     m_dev = commandField(tr("e.g. npm run dev -- --host 0.0.0.0 --port ${PORT}"));
     m_start = commandField(tr("e.g. npm start"));
+    m_install->setObjectName(u"planInstallCommand"_s);
+    m_build->setObjectName(u"planBuildCommand"_s);
+    m_dev->setObjectName(u"planDevCommand"_s);
+    m_start->setObjectName(u"planStartCommand"_s);
     m_port = new QSpinBox;
     m_port->setRange(1, 65535);
     m_port->setToolTip(tr("The port the framework uses by default; the preview picks a free one and "

@@ -30,6 +30,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -273,6 +274,36 @@ private Q_SLOTS:
         const QString shot = QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window.png"_s;
         QVERIFY(window.grab().save(shot));
         qInfo("Screenshot of the main window with a live preview: %s", qPrintable(shot));
+
+        // The Run Plan tab shows the detected plan, ready to edit.
+        QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+        auto* tabs = window.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        QCOMPARE(tabs->currentIndex(), 1);
+        QVERIFY(window.grab().save(QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window-plan.png"_s));
+
+        // Edit the dev command, keep the plan, and run again: the new command runs, and the plan is
+        // stored with the project.
+        auto* devCommand = window.findChild<QLineEdit*>(u"planDevCommand"_s);
+        QVERIFY(devCommand);
+        devCommand->selectAll();
+        QTest::keyClicks(devCommand, u"node server.js"_s);
+        QSignalSpy relive(session, &ProjectSession::previewReady);
+        QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(tabs->currentIndex(), 0); // back to the log to watch the run
+        QVERIFY2(relive.wait(RunTimeoutMs), qPrintable(window.buildLog(id)->plainText()));
+        QVERIFY(window.buildLog(id)->plainText(StepId::StartDevServer).contains(u"$ node server.js"_s));
+        QVERIFY(session->project().plan);
+        QCOMPARE(session->project().plan->devCommand, (QStringList{u"node"_s, u"server.js"_s}));
+        QFile stored(m_root.filePath(u"data/projects.json"_s));
+        QVERIFY(stored.open(QIODevice::ReadOnly));
+        QVERIFY(stored.readAll().contains("\"server.js\""));
+        page = window.previewPane()->page(); // the pane may have made a new page for the new run
+        QVERIFY(page);
+        QTRY_VERIFY_WITH_TIMEOUT(evaluate(page, u"document.body ? document.body.innerText : ''"_s)
+                                     .toString()
+                                     .contains(u"Forge fixture: Express app"_s),
+                                 20'000);
 
         // Shutting down stops the dev server; nothing answers on its port afterwards.
         const QUrl url = session->previewUrl();
