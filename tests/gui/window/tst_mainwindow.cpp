@@ -241,7 +241,7 @@ private Q_SLOTS:
         // The preview shows the fixture's own page, read from the page itself.
         QVERIFY(painted.wait(60'000) || !painted.isEmpty());
         QCOMPARE(painted.first().first().toString(), id);
-        QWebEnginePage* page = window.previewPane()->webView()->page();
+        QWebEnginePage* page = window.previewPane()->page();
         QTRY_VERIFY_WITH_TIMEOUT(evaluate(page, u"document.body ? document.body.innerText : ''"_s)
                                      .toString()
                                      .contains(u"Forge fixture: Express app"_s),
