@@ -150,13 +150,21 @@ void PreviewPane::createActions()
         {Device::Tablet, {u"tablet"_s, tr("Tablet (820 × 1180)")}},
         {Device::Desktop, {u"desktop"_s, tr("Desktop (1440 × 900)")}},
     };
+    int shortcutDigit = 0;
     for (const auto& [device, names] : devices) {
         auto* action = new QAction(icon(names.first), names.second, m_deviceGroup);
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key(Qt::Key_0 + shortcutDigit++)));
+        addAction(action);
         action->setCheckable(true);
         action->setData(int(device));
         action->setChecked(device == Device::Responsive);
         connect(action, &QAction::triggered, this, [this, device = device] { setDevice(device); });
     }
+}
+
+QList<QAction*> PreviewPane::deviceActions() const
+{
+    return m_deviceGroup->actions();
 }
 
 void PreviewPane::createLayout()

@@ -81,6 +81,8 @@ public:
     QAction* focusPathBarAction() const { return m_focusPathBarAction; } // Ctrl+L
     QAction* devToolsAction() const { return m_devToolsAction; }         // Ctrl+Shift+I
     QAction* openInBrowserAction() const { return m_openInBrowserAction; }
+    // Responsive, phone, tablet, desktop (checkable, exclusive; Ctrl+Alt+0…3), for the window's menu.
+    QList<QAction*> deviceActions() const;
 
     void setDevice(Device device);
     Device device() const { return m_device; }

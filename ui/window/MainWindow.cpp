@@ -289,6 +289,8 @@ void MainWindow::createMenus()
     view->addAction(m_preview->focusPathBarAction());
     view->addAction(m_preview->openInBrowserAction());
     view->addAction(m_preview->devToolsAction());
+    QMenu* devices = view->addMenu(tr("&Device Size"));
+    devices->addActions(m_preview->deviceActions());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Forge Preview"), this, [this] {

@@ -265,6 +265,11 @@ private Q_SLOTS:
         window.findChild<QListWidget*>(u"projectList"_s)->setFocus();
         QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
         QTRY_VERIFY(window.previewPane()->pathBar()->hasFocus());
+        QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier | Qt::AltModifier);
+        QCOMPARE(window.previewPane()->device(), ui::PreviewPane::Device::Phone);
+        QTRY_COMPARE(evaluate(page, u"window.innerWidth"_s).toInt(), 390);
+        QTest::keyClick(&window, Qt::Key_0, Qt::ControlModifier | Qt::AltModifier);
+        QCOMPARE(window.previewPane()->device(), ui::PreviewPane::Device::Responsive);
         evaluate(page, u"window.forgeMarker = 42; true"_s);
         QSignalSpy loaded(page, &QWebEnginePage::loadFinished);
         QTest::keyClick(&window, Qt::Key_F5);
