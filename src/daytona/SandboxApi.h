@@ -1,0 +1,96 @@
+#pragma once
+
+#include "DaytonaHttp.h"
+#include "Sandbox.h"
+
+#include <QList>
+#include <QStringList>
+#include <optional>
+
+namespace forge::daytona {
+
+// Parameters of POST /sandbox. Field names follow api.json's CreateSandbox (ENDPOINTS §4).
+struct CreateSandboxParams
+{
+    QString name;
+    QString snapshot;
+    // The SDK's `image`: sent as buildInfo.dockerfileContent "FROM <image>\n" (REST has no image).
+    QString image;
+    // Only with `image` (the API answers 400 for resources with a snapshot).
+    std::optional<int> cpu;
+    std::optional<int> memory; // GiB
+    std::optional<int> disk;   // GiB
+    QMap<QString, QString> labels;
+    QMap<QString, QString> env;
+    std::optional<bool> isPublic;
+    QString target;                         // empty: the config's DAYTONA_TARGET, if any
+    std::optional<int> autoStopInterval;    // minutes, 0 disables
+    std::optional<int> autoArchiveInterval; // minutes
+    std::optional<int> autoDeleteInterval;  // minutes, -1 disables
+
+    // Empty when the combination is one the API accepts; otherwise what to change.
+    QString validationError() const;
+    QJsonObject toJson(const QString& defaultTarget) const;
+};
+
+struct SandboxPage
+{
+    QList<Sandbox> items;
+    QString nextCursor; // empty on the last page and for servers that return a plain array
+};
+
+struct ListSandboxesQuery
+{
+    QMap<QString, QString> labels; // sent as one JSON string (ENDPOINTS §3)
+    QString cursor;
+    int limit = 0; // 0: the server default
+};
+
+// How waitForState polls: the SDK loop of ENDPOINTS §5.
+struct PollPolicy
+{
+    std::chrono::milliseconds initial{100};
+    std::chrono::milliseconds slowDownAfter{5000};
+    double factor = 1.1;
+    std::chrono::milliseconds cap{1000};
+
+    std::chrono::milliseconds next(std::chrono::milliseconds current,
+                                   std::chrono::milliseconds elapsed) const;
+};
+
+// The sandbox lifecycle endpoints of ENDPOINTS §3 (API, not toolbox).
+class SandboxApi
+{
+public:
+    explicit SandboxApi(DaytonaHttp& http);
+
+    QCoro::Task<Sandbox> create(CreateSandboxParams params);
+    QCoro::Task<Sandbox> get(QString idOrName);
+    QCoro::Task<SandboxPage> list(ListSandboxesQuery query = {});
+    QCoro::Task<Sandbox> start(QString idOrName);
+    QCoro::Task<Sandbox> stop(QString idOrName, bool force = false);
+    QCoro::Task<Sandbox> archive(QString idOrName);
+    QCoro::Task<Sandbox> recover(QString idOrName);
+    QCoro::Task<Sandbox> remove(QString idOrName);
+    QCoro::Task<> refreshActivity(QString id);
+    QCoro::Task<PreviewLink> previewUrl(QString idOrName, int port);
+    QCoro::Task<PreviewLink> signedPreviewUrl(QString idOrName, int port, int expiresInSeconds = 60);
+
+    // Polls GET /sandbox/{id} until its state is one of `wanted`. Throws SandboxFailed at once on
+    // `error`/`build_failed` (unless wanted) and Timeout after `timeout`. A 404 counts as
+    // `destroyed` (the SDK does the same after delete).
+    QCoro::Task<Sandbox> waitForState(QString id, QStringList wanted, std::chrono::milliseconds timeout);
+
+    void setPollPolicy(PollPolicy policy) { m_poll = policy; }
+
+    static QList<Sandbox> parseList(const QJsonValue& value, QString* nextCursor = nullptr);
+
+private:
+    QCoro::Task<Sandbox> lifecycle(QByteArray method, QString path, QUrlQuery query = {});
+    QCoro::Task<Sandbox> sandboxFrom(HttpRequest request);
+
+    DaytonaHttp& m_http;
+    PollPolicy m_poll;
+};
+
+} // namespace forge::daytona

@@ -1,0 +1,604 @@
+#include "CoroutineHelpers.h"
+#include "FakeDaytonaServer.h"
+#include "daytona/DaytonaConfig.h"
+#include "daytona/DaytonaHttp.h"
+#include "daytona/SandboxApi.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace forge::daytona;
+
+namespace {
+
+QByteArray js(const QJsonObject& object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QByteArray js(const QJsonArray& array)
+{
+    return QJsonDocument(array).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject sandboxJson(const QString& id, const QString& state, const QString& errorReason = {})
+{
+    QJsonObject object{{u"id"_s, id},
+                       {u"name"_s, QString(id + u"-name"_s)},
+                       {u"state"_s, state},
+                       {u"labels"_s, QJsonObject{{u"app"_s, u"forge"_s}}},
+                       {u"toolboxProxyUrl"_s, u"https://proxy.example/toolbox"_s},
+                       {u"public"_s, true},
+                       {u"cpu"_s, 2},
+                       {u"memory"_s, 4},
+                       {u"disk"_s, 8},
+                       {u"target"_s, u"us"_s},
+                       {u"recoverable"_s, false}};
+    if (!errorReason.isEmpty())
+        object.insert(u"errorReason"_s, errorReason);
+    return object;
+}
+
+QString kind(const std::optional<DaytonaError>& error)
+{
+    return error ? DaytonaError::kindName(error->kind()) : u"<no error>"_s;
+}
+
+} // namespace
+
+class TestDaytonaClient : public QObject
+{
+    Q_OBJECT
+
+private:
+    DaytonaConfig configFor(const FakeDaytonaServer& server) const
+    {
+        DaytonaConfig config;
+        config.apiKey = u"dtn_testkey_0123456789abcdef"_s;
+        QUrl url = server.baseUrl();
+        url.setPath(u"/api"_s);
+        config.apiUrl = url;
+        config.requestTimeout = std::chrono::milliseconds(5000);
+        return config;
+    }
+
+private slots:
+    void configFromEnvironmentDefaults()
+    {
+        QProcessEnvironment env;
+        env.insert(u"DAYTONA_API_KEY"_s, u"dtn_secret_value_1234"_s);
+        const DaytonaConfig config = DaytonaConfig::fromEnvironment(env);
+        QCOMPARE(config.apiUrl, QUrl(u"https://app.daytona.io/api"_s));
+        QVERIFY(config.isValid());
+        QVERIFY(config.authMode() == DaytonaConfig::AuthMode::ApiKey);
+        QVERIFY(!config.redacted().contains(u"dtn_secret_value"_s));
+        QVERIFY(config.redacted().contains(u"1234"_s));
+    }
+
+    void configFromEnvironmentJwtAndUrl()
+    {
+        QProcessEnvironment env;
+        env.insert(u"DAYTONA_JWT_TOKEN"_s, u"eyJhbGciOi.jwt.token"_s);
+        env.insert(u"DAYTONA_API_URL"_s, u"https://daytona.example/api/"_s);
+        env.insert(u"DAYTONA_TARGET"_s, u"eu"_s);
+        DaytonaConfig config = DaytonaConfig::fromEnvironment(env);
+        QCOMPARE(config.apiUrl, QUrl(u"https://daytona.example/api"_s));
+        QCOMPARE(config.target, u"eu"_s);
+        QVERIFY(config.authMode() == DaytonaConfig::AuthMode::Jwt);
+        QVERIFY(config.validationError().contains(u"DAYTONA_ORGANIZATION_ID"_s));
+        config.organizationId = u"org-1"_s;
+        QVERIFY2(config.isValid(), qPrintable(config.validationError()));
+        QVERIFY(!config.redacted().contains(u"eyJhbGciOi"_s));
+    }
+
+    void configWithoutCredentialsSaysWhatToSet()
+    {
+        const DaytonaConfig config = DaytonaConfig::fromEnvironment(QProcessEnvironment());
+        QVERIFY(config.validationError().contains(u"DAYTONA_API_KEY"_s));
+        DaytonaConfig badUrl = config;
+        badUrl.apiKey = u"k"_s;
+        badUrl.apiUrl = QUrl(u"ftp://x"_s);
+        QVERIFY(badUrl.validationError().contains(u"DAYTONA_API_URL"_s));
+    }
+
+    void apiKeyModeSendsSdkHeadersWithoutOrganization()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest&) {
+            return FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"started"_s)));
+        });
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.get(u"sb1"_s));
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        QCOMPARE(server.requests().size(), 1);
+        const RecordedRequest& request = server.requests().constFirst();
+        QCOMPARE(request.method, QByteArray("GET"));
+        QCOMPARE(request.path(), u"/api/sandbox/sb1"_s);
+        QCOMPARE(request.header("Authorization"), QByteArray("Bearer dtn_testkey_0123456789abcdef"));
+        QCOMPARE(request.header("X-Daytona-Source"), QByteArray("forge-preview"));
+        QCOMPARE(request.header("X-Daytona-SDK-Version"), QByteArray("0.190.0"));
+        QVERIFY(request.header("User-Agent").startsWith("forge-preview/"));
+        QVERIFY(!request.hasHeader("X-Daytona-Organization-ID"));
+    }
+
+    void jwtModeAddsOrganizationHeader()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest&) {
+            return FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"started"_s)));
+        });
+        DaytonaConfig config = configFor(server);
+        config.apiKey.clear();
+        config.jwtToken = u"jwt-token"_s;
+        config.organizationId = u"org-42"_s;
+        DaytonaHttp http(config);
+        SandboxApi api(http);
+        const auto outcome = run(api.get(u"sb1"_s));
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        const RecordedRequest& request = server.requests().constFirst();
+        QCOMPARE(request.header("Authorization"), QByteArray("Bearer jwt-token"));
+        QCOMPARE(request.header("X-Daytona-Organization-ID"), QByteArray("org-42"));
+    }
+
+    void sandboxParsedDefensively()
+    {
+        const Sandbox sandbox = Sandbox::fromJson(sandboxJson(u"sb1"_s, u"started"_s));
+        QCOMPARE(sandbox.id, u"sb1"_s);
+        QCOMPARE(sandbox.labels.value(u"app"_s), u"forge"_s);
+        QCOMPARE(sandbox.cpu, 2);
+        QVERIFY(sandbox.isPublic);
+        QCOMPARE(sandbox.toolboxBaseUrl(), QUrl(u"https://proxy.example/toolbox/sb1"_s));
+        const Sandbox wrongTypes =
+            Sandbox::fromJson(QJsonObject{{u"id"_s, 5}, {u"labels"_s, u"x"_s}, {u"cpu"_s, u"two"_s}});
+        QVERIFY(wrongTypes.id.isEmpty());
+        QVERIFY(wrongTypes.labels.isEmpty());
+        QCOMPARE(wrongTypes.cpu, 0);
+        QVERIFY(!wrongTypes.toolboxBaseUrl().isValid());
+    }
+
+    void errorShapes_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("serverMessage");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<bool>("transient");
+
+        const QJsonObject nest404{{u"path"_s, u"/api/sandbox/x"_s},
+                                  {u"timestamp"_s, u"2026-01-01T00:00:00Z"_s},
+                                  {u"statusCode"_s, 404},
+                                  {u"error"_s, u"Not Found"_s},
+                                  {u"message"_s, u"Sandbox with ID or name x not found"_s}};
+        QTest::newRow("nest 404") << 404 << js(nest404) << u"NotFound"_s
+                                  << u"Sandbox with ID or name x not found"_s << QString() << false;
+        const QJsonObject validation{
+            {u"statusCode"_s, 400},
+            {u"error"_s, u"Bad Request"_s},
+            {u"message"_s, QJsonArray{u"cpu must be an integer"_s, u"name is too long"_s}}};
+        QTest::newRow("nest 400 array")
+            << 400 << js(validation) << u"InvalidState"_s << u"cpu must be an integer, name is too long"_s
+            << QString() << false;
+        const QJsonObject toolbox{
+            {u"statusCode"_s, 404},   {u"message"_s, u"session not found"_s}, {u"code"_s, u"NOT_FOUND"_s},
+            {u"timestamp"_s, u"t"_s}, {u"path"_s, u"/process/session/s"_s},   {u"method"_s, u"GET"_s}};
+        QTest::newRow("toolbox 404") << 404 << js(toolbox) << u"NotFound"_s << u"session not found"_s
+                                     << u"NOT_FOUND"_s << false;
+        const QJsonObject stateChange{{u"statusCode"_s, 409},
+                                      {u"message"_s, u"Sandbox state change in progress"_s}};
+        QTest::newRow("409 state change") << 409 << js(stateChange) << u"StateChangeInProgress"_s
+                                          << u"Sandbox state change in progress"_s << QString() << true;
+        const QJsonObject conflict{
+            {u"statusCode"_s, 409}, {u"message"_s, u"session already exists"_s}, {u"code"_s, u"CONFLICT"_s}};
+        QTest::newRow("409 conflict")
+            << 409 << js(conflict) << u"Conflict"_s << u"session already exists"_s << u"CONFLICT"_s << false;
+        QTest::newRow("400 empty body")
+            << 400 << QByteArray() << u"InvalidState"_s << QString() << QString() << false;
+        QTest::newRow("401") << 401
+                             << js(QJsonObject{{u"statusCode"_s, 401}, {u"message"_s, u"Unauthorized"_s}})
+                             << u"Unauthorized"_s << u"Unauthorized"_s << QString() << false;
+        QTest::newRow("403 empty") << 403 << QByteArray() << u"Unauthorized"_s << QString() << QString()
+                                   << false;
+        QTest::newRow("408 toolbox") << 408
+                                     << js(QJsonObject{{u"statusCode"_s, 408},
+                                                       {u"message"_s, u"command timed out"_s},
+                                                       {u"code"_s, u"REQUEST_TIMEOUT"_s}})
+                                     << u"CommandTimedOut"_s << u"command timed out"_s << u"REQUEST_TIMEOUT"_s
+                                     << false;
+        QTest::newRow("429") << 429
+                             << js(QJsonObject{{u"statusCode"_s, 429},
+                                               {u"message"_s, u"ThrottlerException: Too Many Requests"_s}})
+                             << u"RateLimited"_s << u"ThrottlerException: Too Many Requests"_s << QString()
+                             << true;
+        QTest::newRow("500 empty") << 500 << QByteArray() << u"ServerError"_s << QString() << QString()
+                                   << true;
+        QTest::newRow("502 html") << 502 << QByteArray("<html><body>Bad gateway</body></html>")
+                                  << u"ServerError"_s << QString() << QString() << true;
+        QTest::newRow("503 text") << 503 << QByteArray("upstream unavailable") << u"ServerError"_s
+                                  << u"upstream unavailable"_s << QString() << true;
+        QTest::newRow("422 garbage json")
+            << 422 << QByteArray("{\"message\": [1,") << u"HttpError"_s << QString() << QString() << false;
+    }
+
+    void errorShapes()
+    {
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, kind);
+        QFETCH(QString, serverMessage);
+        QFETCH(QString, code);
+        QFETCH(bool, transient);
+        FakeDaytonaServer server;
+        server.setHandler([&](const RecordedRequest&) { return FakeResponse::json(status, body); });
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.start(u"x"_s));
+        QVERIFY(!outcome.value);
+        QCOMPARE(::kind(outcome.error), kind);
+        QCOMPARE(outcome.error->statusCode(), status);
+        QCOMPARE(outcome.error->serverMessage(), serverMessage);
+        QCOMPARE(outcome.error->code(), code);
+        QCOMPARE(outcome.error->isTransient(), transient);
+        QVERIFY(!outcome.error->path().isEmpty());
+        // Every message names the status and says what to do next.
+        QVERIFY2(outcome.error->userMessage().contains(QString::number(status)),
+                 qPrintable(outcome.error->userMessage()));
+        QVERIFY2(outcome.error->userMessage().size() > 40, qPrintable(outcome.error->userMessage()));
+        QVERIFY(!outcome.error->userMessage().contains(u"<html"_s));
+    }
+
+    void retryAfterForms_data()
+    {
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<int>("seconds");
+        QTest::newRow("plain seconds") << QByteArray("Retry-After") << QByteArray("30") << 30;
+        QTest::newRow("throttler seconds")
+            << QByteArray("Retry-After-sandbox-create") << QByteArray("12") << 12;
+        QTest::newRow("http date") << QByteArray("Retry-After") << QByteArray("Thu, 01 Jan 2026 00:01:40 GMT")
+                                   << 100;
+        QTest::newRow("throttler http date")
+            << QByteArray("retry-after-authenticated") << QByteArray("Thu, 01 Jan 2026 00:00:05 GMT") << 5;
+        QTest::newRow("garbage") << QByteArray("Retry-After") << QByteArray("soon") << -1;
+    }
+
+    void retryAfterForms()
+    {
+        QFETCH(QByteArray, name);
+        QFETCH(QByteArray, value);
+        QFETCH(int, seconds);
+        const QDateTime now(QDate(2026, 1, 1), QTime(0, 0, 0), Qt::UTC);
+        const auto parsed = DaytonaError::parseRetryAfter({{name, value}}, now);
+        QCOMPARE(parsed ? static_cast<int>(parsed->count()) : -1, seconds);
+    }
+
+    void rateLimitedCarriesRetryAfterEndToEnd()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest&) {
+            FakeResponse response = FakeResponse::json(
+                429, js(QJsonObject{{u"statusCode"_s, 429}, {u"message"_s, u"Rate limit exceeded"_s}}));
+            response.headers = {{"X-RateLimit-Remaining-sandbox-create", "0"},
+                                {"Retry-After-sandbox-create", "7"}};
+            return response;
+        });
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        CreateSandboxParams params;
+        params.snapshot = u"daytona-small"_s;
+        const auto outcome = run(api.create(params));
+        QCOMPARE(kind(outcome.error), u"RateLimited"_s);
+        QVERIFY(outcome.error->retryAfter());
+        QCOMPARE(outcome.error->retryAfter()->count(), 7);
+        QVERIFY(outcome.error->isTransient());
+        QVERIFY(outcome.error->userMessage().contains(u"7 s"_s));
+    }
+
+    void malformedBodies_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("garbage") << QByteArray("\x01\x02not json at all\xff");
+        QTest::newRow("html") << QByteArray("<!DOCTYPE html><html><body>Login</body></html>");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("truncated") << QByteArray("{\"id\": \"sb1\", \"state\":");
+        QTest::newRow("array instead of object") << QByteArray("[1,2,3]");
+        QTest::newRow("scalar") << QByteArray("42");
+    }
+
+    void malformedBodies()
+    {
+        QFETCH(QByteArray, body);
+        FakeDaytonaServer server;
+        server.setHandler([&](const RecordedRequest&) { return FakeResponse::json(200, body); });
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.get(u"sb1"_s));
+        QVERIFY(!outcome.value);
+        QCOMPARE(kind(outcome.error), u"MalformedResponse"_s);
+        QVERIFY(outcome.error->userMessage().contains(u"DAYTONA_API_URL"_s));
+    }
+
+    void oversizedBodyIsRejected()
+    {
+        FakeDaytonaServer server;
+        server.setHandler(
+            [](const RecordedRequest&) { return FakeResponse::json(200, QByteArray(4096, ' ') + "{}"); });
+        DaytonaHttp http(configFor(server));
+        http.setMaxBodyBytes(1024);
+        SandboxApi api(http);
+        const auto outcome = run(api.get(u"sb1"_s));
+        QCOMPARE(kind(outcome.error), u"MalformedResponse"_s);
+    }
+
+    void hangingServerTimesOut()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest&) {
+            FakeResponse response;
+            response.hang = true;
+            return response;
+        });
+        DaytonaConfig config = configFor(server);
+        config.requestTimeout = std::chrono::milliseconds(300);
+        DaytonaHttp http(config);
+        SandboxApi api(http);
+        QElapsedTimer clock;
+        clock.start();
+        const auto outcome = run(api.get(u"sb1"_s));
+        QCOMPARE(kind(outcome.error), u"Timeout"_s);
+        QVERIFY(outcome.error->isTransient());
+        QVERIFY(clock.elapsed() < 5000);
+    }
+
+    void refusedConnectionIsNetworkError()
+    {
+        QUrl closed;
+        {
+            FakeDaytonaServer server;
+            closed = server.baseUrl();
+        }
+        DaytonaConfig config;
+        config.apiKey = u"k"_s;
+        config.apiUrl = closed;
+        DaytonaHttp http(config);
+        SandboxApi api(http);
+        const auto outcome = run(api.get(u"sb1"_s));
+        QCOMPARE(kind(outcome.error), u"Network"_s);
+        QVERIFY(outcome.error->isTransient());
+    }
+
+    void crossOriginRedirectIsNotFollowed()
+    {
+        FakeDaytonaServer elsewhere;
+        elsewhere.setHandler([](const RecordedRequest&) {
+            return FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"started"_s)));
+        });
+        FakeDaytonaServer server;
+        const QByteArray location = elsewhere.baseUrl().toEncoded() + "/api/sandbox/sb1";
+        server.setHandler([location](const RecordedRequest&) {
+            FakeResponse response = FakeResponse::json(302, {});
+            response.headers = {{"Location", location}};
+            return response;
+        });
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.get(u"sb1"_s));
+        QVERIFY(!outcome.value);
+        QVERIFY(elsewhere.requests().isEmpty()); // the key never left for the other origin
+    }
+
+    void listAcceptsBothShapes()
+    {
+        FakeDaytonaServer server;
+        const QByteArray page = js(QJsonObject{
+            {u"items"_s, QJsonArray{sandboxJson(u"a"_s, u"started"_s), sandboxJson(u"b"_s, u"stopped"_s)}},
+            {u"nextCursor"_s, u"cur-2"_s}});
+        const QByteArray plain = js(QJsonArray{sandboxJson(u"c"_s, u"started"_s), u"junk"_s});
+        server.setSequence({FakeResponse::json(200, page), FakeResponse::json(200, plain)});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        ListSandboxesQuery query;
+        query.labels.insert(u"forge.preview/project"_s, u"a&b=c+d"_s);
+        const auto first = run(api.list(query));
+        QVERIFY2(first.value, qPrintable(first.describe()));
+        QCOMPARE(first.value->items.size(), 2);
+        QCOMPARE(first.value->items.at(1).state, u"stopped"_s);
+        QCOMPARE(first.value->nextCursor, u"cur-2"_s);
+        const auto second = run(api.list());
+        QVERIFY2(second.value, qPrintable(second.describe()));
+        QCOMPARE(second.value->items.size(), 1);
+        QVERIFY(second.value->nextCursor.isEmpty());
+
+        const QString labels =
+            server.requests().at(0).query().queryItemValue(u"labels"_s, QUrl::FullyDecoded);
+        const QJsonObject decoded = QJsonDocument::fromJson(labels.toUtf8()).object();
+        QCOMPARE(decoded.value(u"forge.preview/project"_s).toString(), u"a&b=c+d"_s);
+        QVERIFY(!server.requests().at(1).query().hasQueryItem(u"labels"_s));
+    }
+
+    void createSendsSdkShapedBody()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest&) {
+            return FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"pending_build"_s)));
+        });
+        DaytonaConfig config = configFor(server);
+        config.target = u"eu"_s;
+        DaytonaHttp http(config);
+        SandboxApi api(http);
+        CreateSandboxParams params;
+        params.name = u"forge-1"_s;
+        params.image = u"node:22-bookworm"_s;
+        params.cpu = 2;
+        params.memory = 4;
+        params.disk = 8;
+        params.labels.insert(u"app"_s, u"forge"_s);
+        params.env.insert(u"NODE_ENV"_s, u"development"_s);
+        params.isPublic = false;
+        params.autoStopInterval = 30;
+        params.autoDeleteInterval = 60;
+        const auto outcome = run(api.create(params));
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        const RecordedRequest& request = server.requests().constFirst();
+        QCOMPARE(request.method, QByteArray("POST"));
+        QCOMPARE(request.path(), u"/api/sandbox"_s);
+        const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+        QCOMPARE(body.value(u"buildInfo"_s).toObject().value(u"dockerfileContent"_s).toString(),
+                 u"FROM node:22-bookworm\n"_s);
+        QVERIFY(!body.contains(u"image"_s));
+        QCOMPARE(body.value(u"cpu"_s).toInt(), 2);
+        QCOMPARE(body.value(u"target"_s).toString(), u"eu"_s);
+        QCOMPARE(body.value(u"public"_s), QJsonValue(false));
+        QCOMPARE(body.value(u"autoStopInterval"_s).toInt(), 30);
+        QCOMPARE(body.value(u"env"_s).toObject().value(u"NODE_ENV"_s).toString(), u"development"_s);
+    }
+
+    void createRejectsResourcesWithSnapshotBeforeSending()
+    {
+        FakeDaytonaServer server;
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        CreateSandboxParams params;
+        params.snapshot = u"daytona-small"_s;
+        params.cpu = 4;
+        const auto outcome = run(api.create(params));
+        QCOMPARE(kind(outcome.error), u"InvalidArgument"_s);
+        QVERIFY(outcome.error->userMessage().contains(u"daytona-medium"_s));
+        QVERIFY(server.requests().isEmpty());
+    }
+
+    void lifecycleCallsUseTheirPaths()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest& request) {
+            if (request.path().endsWith(u"/last-activity"_s))
+                return FakeResponse::json(201, {});
+            if (request.path().contains(u"preview-url"_s))
+                return FakeResponse::json(200, js(QJsonObject{{u"sandboxId"_s, u"sb1"_s},
+                                                              {u"url"_s, u"https://3000-sb1.proxy.example"_s},
+                                                              {u"token"_s, u"tok"_s}}));
+            return FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"started"_s)));
+        });
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        QVERIFY(run(api.start(u"sb1"_s)).value);
+        QVERIFY(run(api.stop(u"sb1"_s, true)).value);
+        QVERIFY(run(api.archive(u"sb1"_s)).value);
+        QVERIFY(run(api.recover(u"sb1"_s)).value);
+        QVERIFY(run(api.remove(u"sb1"_s)).value);
+        QVERIFY(runVoid(api.refreshActivity(u"sb1"_s)).value);
+        const auto preview = run(api.previewUrl(u"sb1"_s, 3000));
+        QVERIFY2(preview.value, qPrintable(preview.describe()));
+        QCOMPARE(preview.value->url, QUrl(u"https://3000-sb1.proxy.example"_s));
+        QCOMPARE(preview.value->token, u"tok"_s);
+        QVERIFY(run(api.signedPreviewUrl(u"sb1"_s, 3000, 120)).value);
+        QCOMPARE(kind(run(api.previewUrl(u"sb1"_s, 70000)).error), u"InvalidArgument"_s);
+
+        QStringList seen;
+        for (const RecordedRequest& request : server.requests())
+            seen << QString::fromLatin1(request.method + ' ' + request.target);
+        const QStringList expected{
+            u"POST /api/sandbox/sb1/start"_s,
+            u"POST /api/sandbox/sb1/stop?force=true"_s,
+            u"POST /api/sandbox/sb1/archive"_s,
+            u"POST /api/sandbox/sb1/recover"_s,
+            u"DELETE /api/sandbox/sb1"_s,
+            u"POST /api/sandbox/sb1/last-activity"_s,
+            u"GET /api/sandbox/sb1/ports/3000/preview-url"_s,
+            u"GET /api/sandbox/sb1/ports/3000/signed-preview-url?expiresInSeconds=120"_s};
+        QCOMPARE(seen, expected);
+    }
+
+    void idsArePercentEncoded()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest&) {
+            return FakeResponse::json(200, js(sandboxJson(u"x"_s, u"started"_s)));
+        });
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        QVERIFY(run(api.get(u"../config?x=1"_s)).value);
+        QCOMPARE(server.requests().constFirst().target, QByteArray("/api/sandbox/..%2Fconfig%3Fx%3D1"));
+    }
+
+    void pollPolicyMatchesSdk()
+    {
+        const PollPolicy policy;
+        using std::chrono::milliseconds;
+        QCOMPARE(policy.next(milliseconds(100), milliseconds(1000)).count(), 100);
+        QCOMPARE(policy.next(milliseconds(100), milliseconds(5000)).count(), 110);
+        QCOMPARE(policy.next(milliseconds(950), milliseconds(9000)).count(), 1000);
+        QCOMPARE(policy.next(milliseconds(1000), milliseconds(9000)).count(), 1000);
+    }
+
+    void waitForStatePollsUntilWanted()
+    {
+        FakeDaytonaServer server;
+        server.setSequence({FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"creating"_s))),
+                            FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"starting"_s))),
+                            FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"started"_s)))});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.waitForState(u"sb1"_s, {u"started"_s}, std::chrono::seconds(10)));
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        QCOMPARE(outcome.value->state, u"started"_s);
+        QCOMPARE(server.requests().size(), 3);
+        for (const RecordedRequest& request : server.requests())
+            QCOMPARE(request.path(), u"/api/sandbox/sb1"_s);
+    }
+
+    void waitForStateFailsFastOnError_data()
+    {
+        QTest::addColumn<QString>("state");
+        QTest::newRow("error") << u"error"_s;
+        QTest::newRow("build_failed") << u"build_failed"_s;
+    }
+
+    void waitForStateFailsFastOnError()
+    {
+        QFETCH(QString, state);
+        FakeDaytonaServer server;
+        server.setSequence(
+            {FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"pending_build"_s))),
+             FakeResponse::json(200, js(sandboxJson(u"sb1"_s, state, u"Dockerfile step 3 failed"_s)))});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.waitForState(u"sb1"_s, {u"started"_s}, std::chrono::seconds(30)));
+        QCOMPARE(kind(outcome.error), u"SandboxFailed"_s);
+        QVERIFY(outcome.error->userMessage().contains(u"Dockerfile step 3 failed"_s));
+        QVERIFY(outcome.error->userMessage().contains(state));
+        QCOMPARE(server.requests().size(), 2);
+    }
+
+    void waitForStateTimesOut()
+    {
+        FakeDaytonaServer server;
+        server.setSequence({FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"starting"_s)))});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.waitForState(u"sb1"_s, {u"started"_s}, std::chrono::milliseconds(450)));
+        QCOMPARE(kind(outcome.error), u"Timeout"_s);
+        QVERIFY(outcome.error->userMessage().contains(u"starting"_s));
+        QVERIFY(server.requests().size() >= 3);
+    }
+
+    void waitForDestroyedTreatsNotFoundAsDone()
+    {
+        FakeDaytonaServer server;
+        server.setSequence({FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"destroying"_s))),
+                            FakeResponse::json(404, js(QJsonObject{{u"statusCode"_s, 404},
+                                                                   {u"message"_s, u"not found"_s}}))});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.waitForState(u"sb1"_s, {u"destroyed"_s}, std::chrono::seconds(10)));
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        QCOMPARE(outcome.value->state, u"destroyed"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDaytonaClient)
+#include "tst_daytonaclient.moc"
