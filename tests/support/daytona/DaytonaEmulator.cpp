@@ -1,0 +1,804 @@
+#include "DaytonaEmulator.h"
+
+#include "ErrorBodies.h"
+#include "HttpConnection.h"
+#include "PreviewProxy.h"
+#include "Toolbox.h"
+#include "core/Failure.h"
+
+#include <QCoroTimer>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QUuid>
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::test {
+
+using daytona::HttpRequest;
+using daytona::HttpResponder;
+using daytona::HttpResponse;
+
+QByteArray DaytonaRequest::path() const
+{
+    const qsizetype q = target.indexOf('?');
+    return q < 0 ? target : target.left(q);
+}
+
+QByteArray DaytonaRequest::header(const QByteArray& name) const
+{
+    for (const auto& [n, v] : headers)
+        if (n.compare(name, Qt::CaseInsensitive) == 0)
+            return v;
+    return {};
+}
+
+bool DaytonaRequest::hasHeader(const QByteArray& name) const
+{
+    for (const auto& [n, v] : headers)
+        if (n.compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+namespace {
+
+// ENDPOINTS.md section 5: states in which another lifecycle call answers 409.
+bool isTransitional(const QString& state)
+{
+    static const QStringList states{u"creating"_s,  u"starting"_s,  u"stopping"_s,
+                                    u"archiving"_s, u"restoring"_s, u"destroying"_s};
+    return states.contains(state);
+}
+
+// QCoro::sleepFor uses a coarse timer, which may fire up to 5% early; delays are promised.
+QCoro::Task<> sleepAtLeast(std::chrono::milliseconds delay)
+{
+    QTimer timer;
+    timer.setTimerType(Qt::PreciseTimer);
+    timer.setSingleShot(true);
+    timer.start(delay);
+    co_await timer;
+}
+
+QString newPreviewToken()
+{
+    return QUuid::createUuid().toString(QUuid::Id128);
+}
+
+} // namespace
+
+struct EmulatedSandbox
+{
+    QString id;
+    QString name;
+    QString localName; // LocalProvider's sandbox
+    QJsonObject labels;
+    QJsonObject env;
+    bool isPublic = false;
+    QString snapshot;
+    QJsonObject buildInfo;
+    int cpu = 1, memory = 1, disk = 3;
+    QString target = u"us"_s;
+    QString state = u"creating"_s;
+    QString desiredState = u"started"_s;
+    QString errorReason;
+    bool recoverable = false;
+    int autoStopInterval = 15, autoArchiveInterval = 10080, autoDeleteInterval = -1;
+    QDateTime createdAt, updatedAt, lastActivityAt;
+    QString previewToken = newPreviewToken();
+    QHash<int, daytona::PreviewProxy*> previews;
+};
+
+struct DaytonaEmulator::Private
+{
+    DaytonaEmulator* q;
+    Options options;
+    LocalProvider provider;
+    daytona::Toolbox toolbox{provider};
+    daytona::HttpListener listener;
+    QList<std::shared_ptr<EmulatedSandbox>> sandboxes; // in creation order
+    QList<DaytonaFault> faults;
+    QList<DaytonaRequest> requests;
+    int requestCount = 0;
+    std::chrono::milliseconds transitionDelay{0};
+
+    Private(DaytonaEmulator* owner, Options o)
+        : q(owner)
+        , options(std::move(o))
+        , provider(LocalProvider::Options{options.dataDirectory, options.isolation})
+        , listener([this](HttpRequest request, std::shared_ptr<HttpResponder> responder) {
+            receive(std::move(request), std::move(responder));
+        })
+    {}
+
+    QString baseUrl() const { return u"http://127.0.0.1:%1"_s.arg(listener.port()); }
+
+    std::shared_ptr<EmulatedSandbox> find(const QString& idOrName) const
+    {
+        for (const auto& sandbox : sandboxes)
+            if (sandbox->id == idOrName || sandbox->name == idOrName)
+                return sandbox;
+        return nullptr;
+    }
+
+    bool keyAccepted(const QByteArray& authorization) const
+    {
+        if (!authorization.startsWith("Bearer "))
+            return false;
+        return options.apiKeys.contains(QString::fromUtf8(authorization.mid(7).trimmed()));
+    }
+
+    qsizetype record(const HttpRequest& request)
+    {
+        ++requestCount;
+        requests.append(DaytonaRequest{request.method, request.target, request.headers, request.body, 0});
+        return requests.size() - 1;
+    }
+
+    void answer(qsizetype index, const std::shared_ptr<HttpResponder>& responder, HttpResponse response)
+    {
+        response.headers.append(
+            std::pair(QByteArray("X-Daytona-Api-Version"), QByteArray("0.190.0-emulator")));
+        if (index >= 0 && index < requests.size()) {
+            requests[index].status = response.status;
+            Q_EMIT q->requestServed(requests.at(index));
+        }
+        responder->send(response);
+    }
+
+    static bool isToolbox(const HttpRequest& request) { return request.path().startsWith("/toolbox/"); }
+
+    HttpResponse error(const HttpRequest& request, int status, const QString& message) const
+    {
+        const QByteArray body =
+            isToolbox(request) ? daytona::toolboxErrorBody(status, request.path(), request.method, message)
+                               : daytona::apiErrorBody(status, request.path(), message);
+        return HttpResponse::json(status, body);
+    }
+
+    std::optional<DaytonaFault> takeFault(const HttpRequest& request)
+    {
+        const QString path = QString::fromUtf8(request.path());
+        for (qsizetype i = 0; i < faults.size(); ++i) {
+            DaytonaFault& fault = faults[i];
+            if (!fault.method.isEmpty() && fault.method != request.method)
+                continue;
+            if (!fault.path.match(path).hasMatch())
+                continue;
+            DaytonaFault taken = fault;
+            if (--fault.count <= 0)
+                faults.removeAt(i);
+            return taken;
+        }
+        return std::nullopt;
+    }
+
+    void receive(HttpRequest request, std::shared_ptr<HttpResponder> responder)
+    {
+        const qsizetype index = record(request);
+        const std::optional<DaytonaFault> fault = takeFault(request);
+        std::chrono::milliseconds delay{0};
+        if (fault) {
+            switch (fault->kind) {
+            case DaytonaFault::Kind::Hang:
+                return; // the responder is dropped unanswered; the client's timeout ends it
+            case DaytonaFault::Kind::Status:
+                return answer(
+                    index, responder,
+                    error(request, fault->status, QString::fromLatin1(daytona::reasonPhrase(fault->status))));
+            case DaytonaFault::Kind::RateLimit: {
+                // ENDPOINTS.md section 2: Nest's ThrottlerException body, retry header per bucket.
+                HttpResponse response = error(request, 429, u"ThrottlerException: Too Many Requests"_s);
+                response.headers.append(
+                    std::pair(fault->retryHeader, QByteArray::number(fault->retryAfterSeconds)));
+                return answer(index, responder, response);
+            }
+            case DaytonaFault::Kind::MalformedJson:
+                return answer(index, responder, HttpResponse::json(200, "{\"id\": \"trunc"));
+            case DaytonaFault::Kind::Delay:
+                delay = fault->delay;
+                break;
+            }
+        }
+        serve(std::move(request), std::move(responder), index, delay);
+    }
+
+    // Fire and forget: the task runs on the event loop and answers through the responder.
+    QCoro::Task<> serve(HttpRequest request, std::shared_ptr<HttpResponder> responder, qsizetype index,
+                        std::chrono::milliseconds delay)
+    {
+        if (delay.count() > 0)
+            co_await sleepAtLeast(delay);
+        HttpResponse response;
+        try {
+            response = co_await route(request);
+        } catch (const std::exception& e) {
+            response = error(request, 500, QString::fromUtf8(e.what()));
+        }
+        answer(index, responder, response);
+    }
+
+    QCoro::Task<HttpResponse> route(HttpRequest request)
+    {
+        if (!keyAccepted(request.header("Authorization")))
+            co_return error(request, 401, u"Unauthorized"_s);
+        const QString path = QString::fromUtf8(QUrl::fromPercentEncoding(request.path()).toUtf8());
+        if (isToolbox(request))
+            co_return co_await routeToolbox(request, path);
+        co_return co_await routeApi(request, path);
+    }
+
+    QCoro::Task<HttpResponse> routeToolbox(HttpRequest request, QString path)
+    {
+        static const QRegularExpression re(u"^/toolbox/([^/]+)(/.*)$"_s);
+        const auto m = re.match(path);
+        const auto sandbox = m.hasMatch() ? find(m.captured(1)) : nullptr;
+        if (!sandbox || sandbox->id != m.captured(1))
+            co_return error(request, 404, u"sandbox not found"_s);
+        if (sandbox->state != u"started"_s)
+            co_return error(request, 400, u"sandbox is not started (state: %1)"_s.arg(sandbox->state));
+        touch(*sandbox, request);
+        const QString id = sandbox->id;
+        const QString localName = sandbox->localName;
+        co_return co_await toolbox.handle(request, id, localName, m.captured(2).toUtf8());
+    }
+
+    // ENDPOINTS.md section 6: proxied requests reset the idle timer unless told not to.
+    void touch(EmulatedSandbox& sandbox, const HttpRequest& request)
+    {
+        if (request.header("X-Daytona-Skip-Last-Activity-Update").compare("true", Qt::CaseInsensitive) == 0)
+            return;
+        sandbox.lastActivityAt = QDateTime::currentDateTimeUtc();
+    }
+
+    static QString iso(const QDateTime& time) { return time.toUTC().toString(Qt::ISODateWithMs); }
+
+    QJsonObject toJson(const EmulatedSandbox& s, bool listItem = false) const
+    {
+        QJsonObject o{{u"id"_s, s.id},
+                      {u"organizationId"_s, u"emulator-org"_s},
+                      {u"name"_s, s.name},
+                      {u"snapshot"_s, s.snapshot.isEmpty() ? QJsonValue() : QJsonValue(s.snapshot)},
+                      {u"user"_s, u"daytona"_s},
+                      {u"labels"_s, s.labels},
+                      {u"public"_s, s.isPublic},
+                      {u"networkBlockAll"_s, false},
+                      {u"target"_s, s.target},
+                      {u"cpu"_s, s.cpu},
+                      {u"gpu"_s, QJsonValue(0)},
+                      {u"memory"_s, s.memory},
+                      {u"disk"_s, s.disk},
+                      {u"state"_s, s.state},
+                      {u"desiredState"_s, s.desiredState},
+                      {u"errorReason"_s, s.errorReason.isEmpty() ? QJsonValue() : QJsonValue(s.errorReason)},
+                      {u"recoverable"_s, s.recoverable},
+                      {u"backupState"_s, u"None"_s},
+                      {u"autoStopInterval"_s, s.autoStopInterval},
+                      {u"autoArchiveInterval"_s, s.autoArchiveInterval},
+                      {u"autoDeleteInterval"_s, s.autoDeleteInterval},
+                      {u"createdAt"_s, iso(s.createdAt)},
+                      {u"updatedAt"_s, iso(s.updatedAt)},
+                      {u"lastActivityAt"_s, iso(s.lastActivityAt)},
+                      {u"sandboxClass"_s, u"container"_s},
+                      {u"daemonVersion"_s, u"v0.190.0-emulator"_s},
+                      {u"runnerId"_s, u"emulator-runner"_s},
+                      {u"toolboxProxyUrl"_s, QString(baseUrl() + u"/toolbox"_s)}};
+        if (!listItem) {
+            o.insert(u"env"_s, s.env);
+            o.insert(u"volumes"_s, QJsonArray());
+            if (!s.buildInfo.isEmpty())
+                o.insert(u"buildInfo"_s, s.buildInfo);
+        }
+        return o;
+    }
+
+    HttpResponse sandboxResponse(const EmulatedSandbox& sandbox) const
+    {
+        return HttpResponse::json(200, QJsonDocument(toJson(sandbox)).toJson(QJsonDocument::Compact));
+    }
+
+    void setState(EmulatedSandbox& sandbox, const QString& state)
+    {
+        sandbox.state = state;
+        sandbox.updatedAt = QDateTime::currentDateTimeUtc();
+    }
+
+    QCoro::Task<HttpResponse> routeApi(HttpRequest request, QString path)
+    {
+        static const QRegularExpression one(u"^/api/sandbox/([^/]+)$"_s);
+        static const QRegularExpression action(u"^/api/sandbox/([^/]+)/(start|stop|archive|recover)$"_s);
+        static const QRegularExpression activity(u"^/api/sandbox/([^/]+)/last-activity$"_s);
+        static const QRegularExpression preview(u"^/api/sandbox/([^/]+)/ports/(\\d+)/preview-url$"_s);
+        static const QRegularExpression toolboxUrl(u"^/api/sandbox/([^/]+)/toolbox-proxy-url$"_s);
+        static const QRegularExpression autostop(u"^/api/sandbox/([^/]+)/autostop/(-?\\d+)$"_s);
+        static const QRegularExpression labels(u"^/api/sandbox/([^/]+)/labels$"_s);
+        const QByteArray& method = request.method;
+
+        if (path == u"/api/sandbox"_s && method == "POST")
+            co_return co_await create(request);
+        if (path == u"/api/sandbox"_s && method == "GET")
+            co_return list(request);
+
+        QRegularExpressionMatch m;
+        std::shared_ptr<EmulatedSandbox> sandbox;
+        auto lookup = [&](const QRegularExpression& re) {
+            m = re.match(path);
+            if (!m.hasMatch())
+                return false;
+            sandbox = find(m.captured(1));
+            return true;
+        };
+        if (lookup(one) && (method == "GET" || method == "DELETE")) {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            if (method == "GET")
+                co_return sandboxResponse(*sandbox);
+            co_return co_await remove(request, sandbox);
+        }
+        if (lookup(action) && method == "POST") {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            co_return co_await lifecycle(request, sandbox, m.captured(2));
+        }
+        if (lookup(activity) && method == "POST") {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            sandbox->lastActivityAt = QDateTime::currentDateTimeUtc();
+            co_return HttpResponse{201, {}, {}};
+        }
+        if (lookup(preview) && method == "GET") {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            const int port = m.captured(2).toInt();
+            if (port < 1 || port > 65535)
+                co_return error(request, 400, u"Invalid port"_s);
+            daytona::PreviewProxy* proxy = previewProxy(sandbox, port);
+            if (!proxy)
+                co_return error(request, 500, u"Could not open the preview proxy"_s);
+            const QJsonObject body{{u"sandboxId"_s, sandbox->id},
+                                   {u"url"_s, proxy->url().toString()},
+                                   {u"token"_s, sandbox->previewToken}};
+            co_return HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        }
+        if (lookup(toolboxUrl) && method == "GET") {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            const QJsonObject body{{u"url"_s, QString(baseUrl() + u"/toolbox"_s)}};
+            co_return HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        }
+        if (lookup(autostop) && method == "POST") {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            sandbox->autoStopInterval = m.captured(2).toInt();
+            co_return HttpResponse{200, {}, {}};
+        }
+        if (lookup(labels) && method == "PUT") {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            sandbox->labels = QJsonDocument::fromJson(request.body).object().value(u"labels"_s).toObject();
+            const QJsonObject body{{u"labels"_s, sandbox->labels}};
+            co_return HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        }
+        // Nest's answer for an unknown route.
+        co_return error(request, 404, u"Cannot %1 %2"_s.arg(QString::fromLatin1(method), path));
+    }
+
+    daytona::PreviewProxy* previewProxy(const std::shared_ptr<EmulatedSandbox>& sandbox, int port)
+    {
+        if (auto* existing = sandbox->previews.value(port))
+            return existing;
+        std::weak_ptr<EmulatedSandbox> weak = sandbox;
+        auto* proxy = new daytona::PreviewProxy(
+            port,
+            [weak] {
+                daytona::PreviewAccess access;
+                if (auto s = weak.lock(); s && s->state != u"destroyed"_s) {
+                    access.exists = true;
+                    access.started = s->state == u"started"_s;
+                    access.isPublic = s->isPublic;
+                    access.token = s->previewToken;
+                }
+                return access;
+            },
+            [this](const QByteArray& authorization) { return keyAccepted(authorization); },
+            [this, weak](const HttpRequest& request, int status) {
+                const qsizetype index = record(request);
+                requests[index].status = status;
+                if (auto s = weak.lock(); s && status < 400)
+                    touch(*s, request);
+                Q_EMIT q->requestServed(requests.at(index));
+            },
+            q);
+        if (!proxy->listen()) {
+            delete proxy;
+            return nullptr;
+        }
+        sandbox->previews.insert(port, proxy);
+        return proxy;
+    }
+
+    QCoro::Task<HttpResponse> create(HttpRequest request)
+    {
+        QJsonParseError parseError;
+        const QJsonDocument doc =
+            QJsonDocument::fromJson(request.body.isEmpty() ? "{}" : request.body, &parseError);
+        if (!doc.isObject())
+            co_return error(request, 400, u"Invalid JSON body"_s);
+        const QJsonObject body = doc.object();
+        // ENDPOINTS.md section 4.
+        const bool hasBuild = body.contains(u"buildInfo"_s);
+        if (hasBuild && body.contains(u"snapshot"_s))
+            co_return error(request, 400, u"Cannot specify both snapshot and buildInfo"_s);
+        const bool hasResources = body.contains(u"cpu"_s) || body.contains(u"memory"_s) ||
+                                  body.contains(u"disk"_s) || body.contains(u"gpu"_s) ||
+                                  body.contains(u"gpuType"_s);
+        if (hasResources && !hasBuild)
+            co_return error(request, 400, u"Cannot specify Sandbox resources when using a snapshot"_s);
+
+        auto sandbox = std::make_shared<EmulatedSandbox>();
+        sandbox->id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        sandbox->name = body.value(u"name"_s).toString(sandbox->id);
+        if (find(sandbox->name))
+            co_return error(request, 409, u"Sandbox with name %1 already exists"_s.arg(sandbox->name));
+        sandbox->localName = u"daytona-"_s + sandbox->id;
+        sandbox->labels = body.value(u"labels"_s).toObject();
+        sandbox->env = body.value(u"env"_s).toObject();
+        sandbox->isPublic = body.value(u"public"_s).toBool(false);
+        sandbox->snapshot = hasBuild ? QString() : body.value(u"snapshot"_s).toString(u"daytona-small"_s);
+        sandbox->buildInfo = body.value(u"buildInfo"_s).toObject();
+        sandbox->cpu = body.value(u"cpu"_s).toInt(1);
+        sandbox->memory = body.value(u"memory"_s).toInt(1);
+        sandbox->disk = body.value(u"disk"_s).toInt(3);
+        sandbox->target = body.value(u"target"_s).toString(u"us"_s);
+        sandbox->autoStopInterval = body.value(u"autoStopInterval"_s).toInt(15);
+        sandbox->autoArchiveInterval = body.value(u"autoArchiveInterval"_s).toInt(10080);
+        sandbox->autoDeleteInterval = body.value(u"autoDeleteInterval"_s).toInt(-1);
+        sandbox->createdAt = sandbox->updatedAt = sandbox->lastActivityAt = QDateTime::currentDateTimeUtc();
+        sandbox->state = u"creating"_s;
+        sandbox->desiredState = u"started"_s;
+        sandboxes.append(sandbox); // visible (as `creating`) while the local sandbox is made
+
+        SandboxSpec spec;
+        spec.name = sandbox->localName;
+        for (auto it = sandbox->labels.begin(); it != sandbox->labels.end(); ++it)
+            spec.labels.insert(it.key(), it.value().toString());
+        try {
+            co_await provider.createSandbox(spec);
+            co_await provider.startSandbox(sandbox->localName);
+        } catch (const Failure& failure) {
+            sandbox->errorReason = failure.message();
+            setState(*sandbox, u"error"_s);
+            co_return error(request, 400, u"Sandbox failed to start: "_s + failure.message());
+        }
+        if (sandbox->state == u"creating"_s)
+            setState(*sandbox, u"started"_s);
+        co_return sandboxResponse(*sandbox);
+    }
+
+    HttpResponse list(const HttpRequest& request) const
+    {
+        const QUrlQuery query(QString::fromUtf8(request.query()));
+        const QString labelsText = query.queryItemValue(u"labels"_s, QUrl::FullyDecoded);
+        QJsonObject labelFilter;
+        if (!labelsText.isEmpty()) {
+            const QJsonDocument doc = QJsonDocument::fromJson(labelsText.toUtf8());
+            if (!doc.isObject())
+                return error(request, 400, u"Invalid labels filter"_s);
+            labelFilter = doc.object();
+        }
+        const QString name = query.queryItemValue(u"name"_s, QUrl::FullyDecoded);
+        const QString id = query.queryItemValue(u"id"_s, QUrl::FullyDecoded);
+        QStringList states;
+        for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded))
+            if (key == u"states"_s || key == u"states[]"_s)
+                states.append(value);
+        int limit = query.hasQueryItem(u"limit"_s) ? query.queryItemValue(u"limit"_s).toInt() : 100;
+        if (limit < 1 || limit > 200)
+            return error(request, 400,
+                         u"limit must not be greater than 200, limit must not be less than 1"_s);
+        const int offset = query.queryItemValue(u"cursor"_s).toInt();
+
+        QList<std::shared_ptr<EmulatedSandbox>> matching;
+        for (const auto& s : sandboxes) {
+            bool ok = (name.isEmpty() || s->name == name) && (id.isEmpty() || s->id == id) &&
+                      (states.isEmpty() || states.contains(s->state));
+            for (auto it = labelFilter.begin(); ok && it != labelFilter.end(); ++it)
+                ok = s->labels.value(it.key()) == it.value();
+            if (ok)
+                matching.append(s);
+        }
+        QJsonArray items;
+        for (qsizetype i = offset; i < matching.size() && i < offset + limit; ++i)
+            items.append(toJson(*matching.at(i), true));
+        // The cursor is opaque to clients; here it is the offset of the next page.
+        const QJsonValue next = offset + limit < matching.size() ? QJsonValue(QString::number(offset + limit))
+                                                                 : QJsonValue(QJsonValue::Null);
+        const QJsonObject page{{u"items"_s, items}, {u"nextCursor"_s, next}};
+        return HttpResponse::json(200, QJsonDocument(page).toJson(QJsonDocument::Compact));
+    }
+
+    // Runs a transition: transitional state now, the final one after the local work (and the
+    // configured delay). The answer waits for it unless a delay is set (see setTransitionDelay).
+    QCoro::Task<HttpResponse> lifecycle(HttpRequest request, std::shared_ptr<EmulatedSandbox> sandbox,
+                                        QString action)
+    {
+        // ENDPOINTS.md sections 2 and 5.
+        if (isTransitional(sandbox->state) || sandbox->state != sandbox->desiredState)
+            co_return error(request, 409, u"Sandbox state change in progress"_s);
+        const QString state = sandbox->state;
+        QString during, final;
+        if (action == u"start"_s) {
+            if (state != u"stopped"_s && state != u"archived"_s)
+                co_return error(request, 400, u"Sandbox is not in a startable state"_s);
+            during = state == u"archived"_s ? u"restoring"_s : u"starting"_s;
+            final = u"started"_s;
+        } else if (action == u"stop"_s) {
+            if (state != u"started"_s)
+                co_return error(request, 400, u"Sandbox is not in a stoppable state"_s);
+            during = u"stopping"_s;
+            final = u"stopped"_s;
+        } else if (action == u"archive"_s) {
+            if (state != u"stopped"_s)
+                co_return error(request, 400, u"Sandbox is not stopped"_s);
+            during = u"archiving"_s;
+            final = u"archived"_s;
+        } else { // recover
+            if (state != u"error"_s)
+                co_return error(request, 400, u"Sandbox is not in an error state"_s);
+            if (!sandbox->recoverable)
+                co_return error(request, 400, u"Sandbox is not recoverable"_s);
+            during = u"starting"_s;
+            final = u"started"_s;
+        }
+        sandbox->desiredState = final;
+        setState(*sandbox, during);
+        if (transitionDelay.count() > 0) {
+            finishTransition(sandbox, action, final);
+            co_return sandboxResponse(*sandbox);
+        }
+        co_await finishTransition(sandbox, action, final);
+        co_return sandboxResponse(*sandbox);
+    }
+
+    QCoro::Task<> finishTransition(std::shared_ptr<EmulatedSandbox> sandbox, QString action, QString final)
+    {
+        if (transitionDelay.count() > 0)
+            co_await sleepAtLeast(transitionDelay);
+        try {
+            if (action == u"stop"_s) {
+                toolbox.dropSandbox(sandbox->id);
+                co_await provider.stopSandbox(sandbox->localName);
+            } else if (action == u"start"_s || action == u"recover"_s) {
+                co_await provider.startSandbox(sandbox->localName);
+                sandbox->previewToken = newPreviewToken(); // ENDPOINTS.md section 6: resets on restart
+                sandbox->lastActivityAt = QDateTime::currentDateTimeUtc();
+                sandbox->errorReason.clear();
+                sandbox->recoverable = false;
+            }
+        } catch (const Failure& failure) {
+            sandbox->errorReason = failure.message();
+            sandbox->desiredState = final;
+            setState(*sandbox, u"error"_s);
+            co_return;
+        }
+        if (sandbox->state != u"destroyed"_s)
+            setState(*sandbox, final);
+    }
+
+    QCoro::Task<HttpResponse> remove(HttpRequest request, std::shared_ptr<EmulatedSandbox> sandbox)
+    {
+        if (sandbox->state == u"destroying"_s ||
+            (isTransitional(sandbox->state) && transitionDelay.count() > 0))
+            co_return error(request, 409, u"Sandbox state change in progress"_s);
+        sandbox->desiredState = u"destroyed"_s;
+        setState(*sandbox, u"destroying"_s);
+        const HttpResponse answer = sandboxResponse(*sandbox);
+        if (transitionDelay.count() > 0) {
+            finishDelete(sandbox);
+            co_return answer;
+        }
+        co_await finishDelete(sandbox);
+        co_return answer;
+    }
+
+    QCoro::Task<> finishDelete(std::shared_ptr<EmulatedSandbox> sandbox)
+    {
+        if (transitionDelay.count() > 0)
+            co_await sleepAtLeast(transitionDelay);
+        toolbox.dropSandbox(sandbox->id);
+        try {
+            co_await provider.deleteSandbox(sandbox->localName);
+        } catch (const Failure& failure) {
+            qWarning("Daytona emulator: deleting %s: %s", qPrintable(sandbox->localName),
+                     qPrintable(failure.message()));
+        }
+        forget(sandbox);
+    }
+
+    // ENDPOINTS.md section 3: after destroyed, GET answers 404.
+    void forget(const std::shared_ptr<EmulatedSandbox>& sandbox)
+    {
+        setState(*sandbox, u"destroyed"_s);
+        for (auto* proxy : std::as_const(sandbox->previews))
+            proxy->deleteLater();
+        sandbox->previews.clear();
+        sandboxes.removeAll(sandbox);
+    }
+};
+
+DaytonaEmulator::DaytonaEmulator(Options options, QObject* parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, std::move(options)))
+{}
+
+DaytonaEmulator::~DaytonaEmulator() = default;
+
+bool DaytonaEmulator::listen(quint16 port)
+{
+    return d->listener.listen(port);
+}
+
+quint16 DaytonaEmulator::port() const
+{
+    return d->listener.port();
+}
+
+QUrl DaytonaEmulator::apiUrl() const
+{
+    return QUrl(d->baseUrl() + u"/api"_s);
+}
+
+QUrl DaytonaEmulator::toolboxProxyUrl() const
+{
+    return QUrl(d->baseUrl() + u"/toolbox"_s);
+}
+
+void DaytonaEmulator::setApiKeys(const QStringList& keys)
+{
+    d->options.apiKeys = keys;
+}
+
+void DaytonaEmulator::setTransitionDelay(std::chrono::milliseconds delay)
+{
+    d->transitionDelay = delay;
+}
+
+void DaytonaEmulator::injectFault(DaytonaFault fault)
+{
+    d->faults.append(std::move(fault));
+}
+
+namespace {
+DaytonaFault makeFault(DaytonaFault::Kind kind, const QByteArray& method, const QString& pattern, int count)
+{
+    DaytonaFault fault;
+    fault.kind = kind;
+    fault.method = method;
+    fault.path = QRegularExpression(pattern);
+    fault.count = count;
+    return fault;
+}
+} // namespace
+
+void DaytonaEmulator::failNext(const QByteArray& method, const QString& pathPattern, int status, int count)
+{
+    DaytonaFault fault = makeFault(DaytonaFault::Kind::Status, method, pathPattern, count);
+    fault.status = status;
+    injectFault(fault);
+}
+
+void DaytonaEmulator::rateLimitNext(const QByteArray& method, const QString& pathPattern,
+                                    const QByteArray& retryHeader, int retryAfterSeconds, int count)
+{
+    DaytonaFault fault = makeFault(DaytonaFault::Kind::RateLimit, method, pathPattern, count);
+    fault.retryHeader = retryHeader;
+    fault.retryAfterSeconds = retryAfterSeconds;
+    injectFault(fault);
+}
+
+void DaytonaEmulator::delayNext(const QByteArray& method, const QString& pathPattern,
+                                std::chrono::milliseconds delay, int count)
+{
+    DaytonaFault fault = makeFault(DaytonaFault::Kind::Delay, method, pathPattern, count);
+    fault.delay = delay;
+    injectFault(fault);
+}
+
+void DaytonaEmulator::hangNext(const QByteArray& method, const QString& pathPattern, int count)
+{
+    injectFault(makeFault(DaytonaFault::Kind::Hang, method, pathPattern, count));
+}
+
+void DaytonaEmulator::malformNext(const QByteArray& method, const QString& pathPattern, int count)
+{
+    injectFault(makeFault(DaytonaFault::Kind::MalformedJson, method, pathPattern, count));
+}
+
+void DaytonaEmulator::clearFaults()
+{
+    d->faults.clear();
+}
+
+void DaytonaEmulator::stopSandboxExternally(const QString& id)
+{
+    auto sandbox = d->find(id);
+    if (!sandbox)
+        return;
+    d->toolbox.dropSandbox(sandbox->id);
+    d->provider.stopSandbox(sandbox->localName); // fire and forget; its processes end
+    sandbox->desiredState = u"stopped"_s;
+    d->setState(*sandbox, u"stopped"_s);
+}
+
+void DaytonaEmulator::removeSandboxExternally(const QString& id)
+{
+    auto sandbox = d->find(id);
+    if (!sandbox)
+        return;
+    d->toolbox.dropSandbox(sandbox->id);
+    d->provider.deleteSandbox(sandbox->localName);
+    d->forget(sandbox);
+}
+
+void DaytonaEmulator::setSandboxError(const QString& id, const QString& reason, bool recoverable)
+{
+    if (auto sandbox = d->find(id)) {
+        sandbox->errorReason = reason;
+        sandbox->recoverable = recoverable;
+        sandbox->desiredState = u"error"_s;
+        d->setState(*sandbox, u"error"_s);
+    }
+}
+
+QList<DaytonaRequest> DaytonaEmulator::requests() const
+{
+    return d->requests;
+}
+
+int DaytonaEmulator::requestCount() const
+{
+    return d->requestCount;
+}
+
+void DaytonaEmulator::clearRequests()
+{
+    d->requests.clear();
+    d->requestCount = 0;
+}
+
+std::optional<QDateTime> DaytonaEmulator::lastActivity(const QString& id) const
+{
+    if (auto sandbox = d->find(id))
+        return sandbox->lastActivityAt;
+    return std::nullopt;
+}
+
+QString DaytonaEmulator::state(const QString& id) const
+{
+    auto sandbox = d->find(id);
+    return sandbox ? sandbox->state : QString();
+}
+
+QList<QJsonObject> DaytonaEmulator::gitCloneBodies() const
+{
+    return d->toolbox.gitCloneBodies();
+}
+
+QString DaytonaEmulator::localSandboxName(const QString& id) const
+{
+    auto sandbox = d->find(id);
+    return sandbox ? sandbox->localName : QString();
+}
+
+LocalProvider& DaytonaEmulator::provider()
+{
+    return d->provider;
+}
+
+} // namespace forge::test

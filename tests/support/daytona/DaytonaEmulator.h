@@ -1,0 +1,123 @@
+#pragma once
+
+#include "sandbox/LocalProvider.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace forge::test {
+
+// One request the emulator received (API, toolbox or preview proxy), for assertions.
+struct DaytonaRequest
+{
+    QByteArray method;
+    QByteArray target; // path and query as sent
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    int status = 0; // the answer's status; 0 while pending or when a fault made it hang
+
+    QByteArray path() const;
+    QByteArray header(const QByteArray& name) const; // case-insensitive; empty when absent
+    bool hasHeader(const QByteArray& name) const;
+};
+
+// A canned misbehaviour for the next `count` requests whose method and path match (ENDPOINTS.md
+// section 2 describes what the real service sends for rate limits and errors).
+struct DaytonaFault
+{
+    enum class Kind {
+        Status,        // answer `status` with an error body in the route's shape (NestJS or Go)
+        RateLimit,     // 429 with `retryHeader: retryAfterSeconds`
+        Delay,         // handle normally, but only after `delay`
+        Hang,          // never answer (the connection stays open until the client gives up)
+        MalformedJson, // 200 with a body that is not JSON
+    };
+    Kind kind = Kind::Status;
+    QByteArray method;       // empty = any method
+    QRegularExpression path; // matched against the request path, e.g. "^/api/sandbox$"
+    int count = 1;
+    int status = 500;
+    QByteArray retryHeader = "Retry-After"; // or "Retry-After-sandbox-create", ...
+    int retryAfterSeconds = 1;
+    std::chrono::milliseconds delay{0};
+};
+
+// Speaks Daytona's REST API (api.json) and toolbox API (toolbox.json) on 127.0.0.1, backed by
+// real local sandboxes (LocalProvider). Paths, bodies, status codes, error shapes and the state
+// machine follow /work/shared/daytona-openapi/ENDPOINTS.md:
+//   API:      <apiUrl()>/sandbox...            (apiUrl() = http://127.0.0.1:<port>/api)
+//   Toolbox:  <toolboxProxyUrl()>/<sandboxId>/...  (toolboxProxyUrl() = http://127.0.0.1:<port>/toolbox)
+//   Preview:  one 127.0.0.1 listener per sandbox and port, handed out by .../preview-url
+// Runs in the caller's event loop; nothing blocks.
+class DaytonaEmulator : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QString dataDirectory; // where LocalProvider keeps the sandboxes
+        QStringList apiKeys{QStringLiteral("test-api-key")};
+        LocalProvider::Isolation isolation = LocalProvider::Isolation::Auto;
+    };
+
+    explicit DaytonaEmulator(Options options, QObject* parent = nullptr);
+    ~DaytonaEmulator() override;
+
+    bool listen(quint16 port = 0);
+    quint16 port() const;
+    QUrl apiUrl() const;
+    QUrl toolboxProxyUrl() const;
+
+    void setApiKeys(const QStringList& keys);
+    // A lifecycle call while a transition runs answers 409 (ENDPOINTS.md section 5). With a delay,
+    // start/stop/archive/delete answer at once in the transitional state and finish later, so a
+    // test can observe `starting`/`stopping` and the 409; with 0 they answer in the final state.
+    void setTransitionDelay(std::chrono::milliseconds delay);
+
+    // --- Fault injection ---
+    void injectFault(DaytonaFault fault);
+    void failNext(const QByteArray& method, const QString& pathPattern, int status, int count = 1);
+    void rateLimitNext(const QByteArray& method, const QString& pathPattern, const QByteArray& retryHeader,
+                       int retryAfterSeconds, int count = 1);
+    void delayNext(const QByteArray& method, const QString& pathPattern, std::chrono::milliseconds delay,
+                   int count = 1);
+    void hangNext(const QByteArray& method, const QString& pathPattern, int count = 1);
+    void malformNext(const QByteArray& method, const QString& pathPattern, int count = 1);
+    void clearFaults();
+    // As if auto-stop (or a crash of the runner) had stopped it: its processes end, state `stopped`.
+    void stopSandboxExternally(const QString& id);
+    // As if someone deleted it elsewhere: gone from every listing, 404 from then on.
+    void removeSandboxExternally(const QString& id);
+    // Puts a sandbox in `error` (for recover()).
+    void setSandboxError(const QString& id, const QString& reason, bool recoverable);
+
+    // --- Inspection ---
+    QList<DaytonaRequest> requests() const;
+    int requestCount() const;
+    void clearRequests();
+    std::optional<QDateTime> lastActivity(const QString& id) const;
+    QString state(const QString& id) const; // empty when unknown
+    QList<QJsonObject> gitCloneBodies() const;
+    QString localSandboxName(const QString& id) const; // the LocalProvider sandbox behind it
+    LocalProvider& provider();
+
+Q_SIGNALS:
+    void requestServed(const forge::test::DaytonaRequest& request);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace forge::test

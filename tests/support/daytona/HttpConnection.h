@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QTcpServer>
+#include <functional>
+#include <memory>
+#include <utility>
+
+class QTcpSocket;
+
+namespace forge::test::daytona {
+
+using HeaderList = QList<std::pair<QByteArray, QByteArray>>;
+
+// One HTTP/1.1 request as received (body de-chunked).
+struct HttpRequest
+{
+    QByteArray method;
+    QByteArray target; // path and query as sent
+    HeaderList headers;
+    QByteArray body;
+
+    QByteArray path() const;
+    QByteArray query() const;
+    QByteArray header(const QByteArray& name) const; // case-insensitive
+    bool hasHeader(const QByteArray& name) const;
+};
+
+struct HttpResponse
+{
+    int status = 200;
+    HeaderList headers;
+    QByteArray body;
+
+    static HttpResponse json(int status, const QByteArray& body);
+};
+
+// The answering half of one connection. send() may be called later (after awaiting) or never
+// (a "hang" fault: the connection stays open until the client gives up).
+class HttpResponder
+{
+public:
+    virtual ~HttpResponder() = default;
+    virtual void send(const HttpResponse& response) = 0;
+    virtual bool isOpen() const = 0;
+};
+
+using HttpHandler = std::function<void(HttpRequest, std::shared_ptr<HttpResponder>)>;
+
+// A minimal HTTP/1.1 server on 127.0.0.1: one request per connection ("Connection: close"),
+// Content-Length or chunked bodies. Our own instead of QHttpServer 6.4 because faults need
+// answers that hang or come late, and the preview proxy needs arbitrary statuses and headers.
+class HttpListener : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpListener(HttpHandler handler, QObject* parent = nullptr);
+    bool listen(quint16 port = 0);
+    quint16 port() const { return m_server.serverPort(); }
+
+private:
+    HttpHandler m_handler;
+    QTcpServer m_server;
+};
+
+QByteArray reasonPhrase(int status);
+
+} // namespace forge::test::daytona

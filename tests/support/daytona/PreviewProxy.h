@@ -1,0 +1,51 @@
+#pragma once
+
+#include "HttpConnection.h"
+
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QString>
+#include <functional>
+
+namespace forge::test::daytona {
+
+// What the proxy must know about the sandbox at the time of each request.
+struct PreviewAccess
+{
+    bool exists = false;
+    bool started = false;
+    bool isPublic = false;
+    QString token;
+};
+
+// The preview proxy for one sandbox port (ENDPOINTS.md section 6): a 127.0.0.1 listener that
+// forwards HTTP to 127.0.0.1:<port> (the sandbox shares the host network). A private sandbox
+// needs `x-daytona-preview-token` (or `Authorization: Bearer <API key>`, or the
+// DAYTONA_SANDBOX_AUTH_KEY query parameter): none gives 401, a wrong one 403. Nothing listening
+// gives 502.
+class PreviewProxy : public QObject
+{
+    Q_OBJECT
+public:
+    using AccessLookup = std::function<PreviewAccess()>;
+    using KeyCheck = std::function<bool(const QByteArray& authorization)>;
+    // Called for every request (recording, last-activity); returns nothing.
+    using Observer = std::function<void(const HttpRequest&, int status)>;
+
+    PreviewProxy(int targetPort, AccessLookup access, KeyCheck keyCheck, Observer observer,
+                 QObject* parent = nullptr);
+    bool listen();
+    QUrl url() const;
+
+private:
+    void handle(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder);
+
+    int m_targetPort;
+    AccessLookup m_access;
+    KeyCheck m_keyCheck;
+    Observer m_observer;
+    HttpListener m_listener;
+    QNetworkAccessManager m_network;
+};
+
+} // namespace forge::test::daytona

@@ -1,0 +1,374 @@
+#include "Toolbox.h"
+
+#include "ErrorBodies.h"
+#include "core/Failure.h"
+#include "sandbox/LocalProvider.h"
+
+#include <QCoroSignal>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QSet>
+#include <QUuid>
+#include <QVersionNumber>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::test::daytona {
+
+namespace {
+
+HttpResponse jsonOk(int status, const QJsonObject& object)
+{
+    return HttpResponse::json(status, QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+HttpResponse goError(const HttpRequest& request, int status, const QString& message)
+{
+    return HttpResponse::json(status, toolboxErrorBody(status, request.path(), request.method, message));
+}
+
+// ENDPOINTS.md section 8: split output when X-Daytona-SDK-Version >= 0.167.0.
+bool wantsSplitJson(const HttpRequest& request)
+{
+    const QByteArray version = request.header("X-Daytona-SDK-Version");
+    if (version.isEmpty())
+        return false;
+    return QVersionNumber::fromString(QString::fromLatin1(version).remove(u'v')) >= QVersionNumber(0, 167, 0);
+}
+
+QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+// Relative to the workspace, as LocalProvider wants it. The emulator's sandboxes have no fixed
+// absolute work dir, so absolute paths are read as relative to the workspace root.
+QString workspaceRelative(QString path)
+{
+    path = path.trimmed();
+    while (path.startsWith(u'/'))
+        path.remove(0, 1);
+    return path;
+}
+
+// Ports in LISTEN state (the daemon reads the same tables; the sandbox shares the host network).
+QList<int> listeningPorts()
+{
+    QSet<int> ports;
+    for (const QString& table : {u"/proc/net/tcp"_s, u"/proc/net/tcp6"_s}) {
+        QFile file(table);
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> fields = lines.at(i).simplified().split(' ');
+            if (fields.size() < 4 || fields.at(3) != "0A")
+                continue;
+            bool ok = false;
+            const int port = fields.at(1).split(':').value(1).toInt(&ok, 16);
+            if (ok)
+                ports.insert(port);
+        }
+    }
+    QList<int> sorted(ports.begin(), ports.end());
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}
+
+} // namespace
+
+// One session command: its log with the 01 01 01 / 02 02 02 line markers (ENDPOINTS.md section 8)
+// and the demuxed streams.
+struct ToolboxCommand
+{
+    QString id;
+    QString command;
+    std::optional<int> exitCode;
+    QByteArray raw; // with markers
+    QByteArray stdoutBytes;
+    QByteArray stderrBytes;
+    bool atLineStart[2] = {true, true};
+    std::unique_ptr<BackgroundProcess> process;
+
+    void append(OutputChannel channel, const QByteArray& bytes)
+    {
+        const int c = channel == OutputChannel::Stdout ? 0 : 1;
+        const QByteArray marker = c == 0 ? QByteArray("\x01\x01\x01") : QByteArray("\x02\x02\x02");
+        (c == 0 ? stdoutBytes : stderrBytes) += bytes;
+        for (char ch : bytes) {
+            if (atLineStart[c])
+                raw += marker;
+            raw += ch;
+            atLineStart[c] = ch == '\n';
+        }
+    }
+
+    QByteArray combined() const { return stdoutBytes + stderrBytes; }
+
+    QJsonObject toJson() const
+    {
+        QJsonObject object{{u"id"_s, id}, {u"command"_s, command}};
+        if (exitCode)
+            object.insert(u"exitCode"_s, *exitCode);
+        return object;
+    }
+};
+
+struct ToolboxSession
+{
+    QString id;
+    QList<std::shared_ptr<ToolboxCommand>> commands;
+
+    QJsonObject toJson() const
+    {
+        QJsonArray list;
+        for (const auto& command : commands)
+            list.append(command->toJson());
+        return {{u"sessionId"_s, id}, {u"commands"_s, list}};
+    }
+};
+
+Toolbox::Toolbox(LocalProvider& provider)
+    : m_provider(provider)
+{}
+
+Toolbox::~Toolbox()
+{
+    const QStringList ids = m_sessions.keys();
+    for (const QString& id : ids)
+        dropSandbox(id);
+}
+
+void Toolbox::dropSandbox(const QString& sandboxId)
+{
+    const auto sessions = m_sessions.take(sandboxId);
+    for (const auto& session : sessions) {
+        for (const auto& command : session->commands) {
+            // Destroying a BackgroundProcess kills its process tree.
+            if (command->process)
+                command->process->disconnect();
+            command->process.reset();
+        }
+    }
+}
+
+QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId, QString localName,
+                                          QByteArray path)
+{
+    static const QRegularExpression sessionRe(u"^/process/session/([^/]+)$"_s);
+    static const QRegularExpression execRe(u"^/process/session/([^/]+)/exec$"_s);
+    static const QRegularExpression commandRe(u"^/process/session/([^/]+)/command/([^/]+)$"_s);
+    static const QRegularExpression logsRe(u"^/process/session/([^/]+)/command/([^/]+)/logs$"_s);
+    static const QRegularExpression inUseRe(u"^/port/(\\d+)/in-use$"_s);
+    const QString p = QString::fromUtf8(path);
+    const QByteArray& method = request.method;
+    auto& sessions = m_sessions[sandboxId];
+
+    if (method == "POST" && p == u"/process/execute"_s)
+        co_return co_await execute(request, localName);
+
+    if (p == u"/process/session"_s) {
+        if (method == "GET") {
+            QJsonArray list;
+            for (const auto& session : std::as_const(sessions))
+                list.append(session->toJson());
+            co_return HttpResponse::json(200, QJsonDocument(list).toJson(QJsonDocument::Compact));
+        }
+        if (method == "POST") {
+            const QString id =
+                QJsonDocument::fromJson(request.body).object().value(u"sessionId"_s).toString();
+            if (id.isEmpty() || id == u"entrypoint"_s)
+                co_return goError(request, 400, u"invalid session id"_s);
+            if (sessions.contains(id))
+                co_return goError(request, 409, u"session already exists"_s);
+            auto session = std::make_shared<ToolboxSession>();
+            session->id = id;
+            sessions.insert(id, session);
+            co_return HttpResponse{201, {}, {}};
+        }
+    }
+    if (auto m = execRe.match(p); m.hasMatch() && method == "POST")
+        co_return co_await sessionExec(request, sandboxId, localName, m.captured(1));
+    if (auto m = sessionRe.match(p); m.hasMatch()) {
+        const auto session = sessions.value(m.captured(1));
+        if (!session)
+            co_return goError(request, 404, u"session not found"_s);
+        if (method == "GET")
+            co_return jsonOk(200, session->toJson());
+        if (method == "DELETE") {
+            for (const auto& command : session->commands)
+                command->process.reset();
+            sessions.remove(session->id);
+            co_return HttpResponse{204, {}, {}};
+        }
+    }
+    if (auto m = logsRe.match(p); m.hasMatch() && method == "GET")
+        co_return commandLogs(request, sandboxId, m.captured(1), m.captured(2));
+    if (auto m = commandRe.match(p); m.hasMatch() && method == "GET") {
+        const auto session = sessions.value(m.captured(1));
+        if (!session)
+            co_return goError(request, 404, u"session not found"_s);
+        for (const auto& command : session->commands)
+            if (command->id == m.captured(2))
+                co_return jsonOk(200, command->toJson());
+        co_return goError(request, 404, u"command not found"_s);
+    }
+    if (method == "GET" && p == u"/port"_s) {
+        QJsonArray ports;
+        for (int port : listeningPorts())
+            ports.append(port);
+        co_return jsonOk(200, {{u"ports"_s, ports}});
+    }
+    if (auto m = inUseRe.match(p); m.hasMatch() && method == "GET")
+        co_return jsonOk(200, {{u"isInUse"_s, listeningPorts().contains(m.captured(1).toInt())}});
+    if (method == "GET" && (p == u"/work-dir"_s || p == u"/user-home-dir"_s))
+        co_return jsonOk(200, {{u"dir"_s, m_provider.workspacePath(localName)}});
+    if (method == "GET" && p == u"/version"_s)
+        co_return jsonOk(200, {{u"version"_s, u"v0.190.0-emulator"_s}});
+    if (method == "POST" && p == u"/git/clone"_s)
+        co_return co_await gitClone(request, localName);
+    co_return goError(request, 404, u"not found"_s);
+}
+
+QCoro::Task<HttpResponse> Toolbox::execute(const HttpRequest& request, QString localName)
+{
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QString command = body.value(u"command"_s).toString();
+    if (command.trimmed().isEmpty())
+        co_return goError(request, 400, u"command is required"_s);
+    CommandSpec spec;
+    // ENDPOINTS.md section 8: the daemon hands the command to a shell, so pipes and && work.
+    spec.argv = {u"sh"_s, u"-c"_s, command};
+    spec.workingDirectory = workspaceRelative(body.value(u"cwd"_s).toString());
+    const QJsonObject envs = body.value(u"envs"_s).toObject();
+    for (auto it = envs.begin(); it != envs.end(); ++it)
+        spec.environment.insert(it.key(), it.value().toString());
+    const int timeout = body.value(u"timeout"_s).toInt(0);
+    spec.timeout = std::chrono::seconds(timeout > 0 ? timeout : 0);
+    auto output = std::make_shared<QByteArray>();
+    CommandResult result;
+    try {
+        result = co_await m_provider.runCommand(
+            localName, spec, [output](OutputChannel, const QByteArray& bytes) { *output += bytes; });
+    } catch (const Failure& failure) {
+        co_return goError(request, 400, failure.message());
+    }
+    // A timeout kills the process group and answers 408; the partial output is lost.
+    if (result.timedOut)
+        co_return goError(request, 408, u"command execution timeout"_s);
+    co_return jsonOk(200, {{u"exitCode"_s, result.exitCode}, {u"result"_s, QString::fromUtf8(*output)}});
+}
+
+QCoro::Task<HttpResponse> Toolbox::sessionExec(const HttpRequest& request, QString sandboxId,
+                                               QString localName, QString sessionId)
+{
+    const auto session = m_sessions[sandboxId].value(sessionId);
+    if (!session)
+        co_return goError(request, 404, u"session not found"_s);
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QString commandText = body.value(u"command"_s).toString();
+    if (commandText.trimmed().isEmpty())
+        co_return HttpResponse{400, {}, {}}; // the daemon aborts with an empty body here
+    const bool runAsync = body.value(u"runAsync"_s).toBool(body.value(u"async"_s).toBool(false));
+
+    auto command = std::make_shared<ToolboxCommand>();
+    command->id = newId();
+    command->command = commandText;
+    CommandSpec spec;
+    spec.argv = {u"sh"_s, u"-c"_s, commandText};
+    try {
+        command->process = co_await m_provider.startBackground(localName, spec);
+    } catch (const Failure& failure) {
+        co_return goError(request, 400, failure.message());
+    }
+    session->commands.append(command);
+    std::weak_ptr<ToolboxCommand> weak = command;
+    BackgroundProcess* process = command->process.get();
+    QObject::connect(process, &BackgroundProcess::output, process,
+                     [weak](OutputChannel channel, const QByteArray& bytes) {
+                         if (auto c = weak.lock())
+                             c->append(channel, bytes);
+                     });
+    QObject::connect(process, &BackgroundProcess::finished, process, [weak] {
+        if (auto c = weak.lock())
+            c->exitCode = c->process ? c->process->result().exitCode : -1;
+    });
+    if (!process->isRunning() && !command->exitCode)
+        command->exitCode = process->result().exitCode;
+
+    if (runAsync)
+        co_return jsonOk(202, {{u"cmdId"_s, command->id}});
+
+    if (!command->exitCode) {
+        QPointer<BackgroundProcess> guard = process;
+        co_await qCoro(process, &BackgroundProcess::finished);
+        if (!guard)
+            co_return goError(request, 400, u"session command was ended"_s);
+    }
+    QJsonObject answer{{u"cmdId"_s, command->id}, {u"exitCode"_s, command->exitCode.value_or(-1)}};
+    if (wantsSplitJson(request)) {
+        answer.insert(u"output"_s, QString::fromUtf8(command->raw));
+        answer.insert(u"stdout"_s, QString::fromUtf8(command->stdoutBytes));
+        answer.insert(u"stderr"_s, QString::fromUtf8(command->stderrBytes));
+    } else {
+        answer.insert(u"output"_s, QString::fromUtf8(command->combined()));
+    }
+    co_return jsonOk(200, answer);
+}
+
+HttpResponse Toolbox::commandLogs(const HttpRequest& request, const QString& sandboxId,
+                                  const QString& sessionId, const QString& commandId)
+{
+    const auto session = m_sessions[sandboxId].value(sessionId);
+    if (!session)
+        return goError(request, 404, u"session not found"_s);
+    for (const auto& command : session->commands) {
+        if (command->id != commandId)
+            continue;
+        // ENDPOINTS.md section 8: three output formats chosen by headers.
+        if (wantsSplitJson(request)) {
+            return jsonOk(200, {{u"output"_s, QString::fromUtf8(command->raw)},
+                                {u"stdout"_s, QString::fromUtf8(command->stdoutBytes)},
+                                {u"stderr"_s, QString::fromUtf8(command->stderrBytes)}});
+        }
+        const bool markers =
+            request.header("X-Daytona-Split-Output").compare("true", Qt::CaseInsensitive) == 0;
+        return HttpResponse{200,
+                            {{"Content-Type", "text/plain; charset=utf-8"}},
+                            markers ? command->raw : command->combined()};
+    }
+    return goError(request, 404, u"command not found"_s);
+}
+
+QCoro::Task<HttpResponse> Toolbox::gitClone(const HttpRequest& request, QString localName)
+{
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    m_gitCloneBodies.append(body); // tests check the snake_case fields (ENDPOINTS.md section 10)
+    const QString url = body.value(u"url"_s).toString();
+    if (url.isEmpty())
+        co_return goError(request, 400, u"url is required"_s);
+    CloneSpec spec;
+    spec.url = QUrl(url);
+    spec.branch = body.value(u"branch"_s).toString();
+    spec.depth = body.value(u"depth"_s).toInt(0);
+    spec.targetDirectory = workspaceRelative(body.value(u"path"_s).toString());
+    spec.authToken = body.value(u"password"_s).toString();
+    auto output = std::make_shared<QByteArray>();
+    CommandResult result;
+    try {
+        result = co_await m_provider.cloneRepository(
+            localName, spec, [output](OutputChannel, const QByteArray& bytes) { *output += bytes; });
+    } catch (const Failure& failure) {
+        co_return goError(request, 400, failure.message());
+    }
+    if (!result.succeeded())
+        co_return goError(request, 400,
+                          u"failed to clone repository: "_s + QString::fromUtf8(output->trimmed()));
+    co_return HttpResponse{200, {}, {}};
+}
+
+} // namespace forge::test::daytona

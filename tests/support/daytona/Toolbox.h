@@ -1,0 +1,50 @@
+#pragma once
+
+#include "HttpConnection.h"
+
+#include <QCoroTask>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <memory>
+
+namespace forge {
+class LocalProvider;
+}
+
+namespace forge::test::daytona {
+
+struct ToolboxSession;
+
+// The in-sandbox daemon's API (toolbox.json; ENDPOINTS.md sections 8, 10, 11) for one emulator:
+// process execute, sessions, ports and git clone, each running real commands in the sandbox
+// through LocalProvider. Auth and the sandbox's state are checked by the caller.
+class Toolbox
+{
+public:
+    explicit Toolbox(LocalProvider& provider);
+    ~Toolbox();
+
+    // `path` is what follows /toolbox/<sandboxId> (e.g. "/process/execute").
+    QCoro::Task<HttpResponse> handle(HttpRequest request, QString sandboxId, QString localName,
+                                     QByteArray path);
+    // Ends the sessions' commands of a sandbox that stopped or went away.
+    void dropSandbox(const QString& sandboxId);
+    QList<QJsonObject> gitCloneBodies() const { return m_gitCloneBodies; }
+
+private:
+    QCoro::Task<HttpResponse> execute(const HttpRequest& request, QString localName);
+    QCoro::Task<HttpResponse> sessionExec(const HttpRequest& request, QString sandboxId, QString localName,
+                                          QString sessionId);
+    HttpResponse commandLogs(const HttpRequest& request, const QString& sandboxId, const QString& sessionId,
+                             const QString& commandId);
+    QCoro::Task<HttpResponse> gitClone(const HttpRequest& request, QString localName);
+
+    LocalProvider& m_provider;
+    // sandbox id -> session id -> session
+    QHash<QString, QHash<QString, std::shared_ptr<ToolboxSession>>> m_sessions;
+    QList<QJsonObject> m_gitCloneBodies;
+};
+
+} // namespace forge::test::daytona
