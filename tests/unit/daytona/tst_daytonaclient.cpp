@@ -2,11 +2,14 @@
 #include "FakeDaytonaServer.h"
 #include "daytona/DaytonaConfig.h"
 #include "daytona/DaytonaHttp.h"
+#include "daytona/OutputDemultiplexer.h"
 #include "daytona/SandboxApi.h"
+#include "daytona/ToolboxApi.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -597,6 +600,181 @@ private slots:
         const auto outcome = run(api.waitForState(u"sb1"_s, {u"destroyed"_s}, std::chrono::seconds(10)));
         QVERIFY2(outcome.value, qPrintable(outcome.describe()));
         QCOMPARE(outcome.value->state, u"destroyed"_s);
+    }
+    void demultiplexWholeStream()
+    {
+        const QByteArray stream = QByteArray("\x01\x01\x01out line 1\n\x02\x02\x02"
+                                             "err line\n\x01\x01\x01out 2\n");
+        const auto split = OutputDemultiplexer::demultiplex(stream);
+        QCOMPARE(split.stdoutData, QByteArray("out line 1\nout 2\n"));
+        QCOMPARE(split.stderrData, QByteArray("err line\n"));
+        QVERIFY(OutputDemultiplexer::containsMarkers(stream));
+        const auto plain = OutputDemultiplexer::demultiplex("no markers \x01\x01 here");
+        QCOMPARE(plain.stdoutData, QByteArray("no markers \x01\x01 here"));
+        QVERIFY(plain.stderrData.isEmpty());
+    }
+
+    void demultiplexByteByByteAndRandomChunks()
+    {
+        QByteArray stream;
+        QByteArray expectedOut;
+        QByteArray expectedErr;
+        for (int i = 0; i < 50; ++i) {
+            const QByteArray line =
+                "line " + QByteArray::number(i) + (i % 7 == 0 ? QByteArray("\x01\x02") : QByteArray()) + "\n";
+            if (i % 3 == 0) {
+                stream += QByteArray("\x02\x02\x02") + line;
+                expectedErr += line;
+            } else {
+                stream += QByteArray("\x01\x01\x01") + line;
+                expectedOut += line;
+            }
+        }
+        // A marker prefix at the very end is output of the current stream (line 49 is stdout).
+        stream += QByteArray("\x01\x01");
+        expectedOut += QByteArray("\x01\x01");
+
+        auto runChunks = [&](const QList<qsizetype>& sizes) {
+            OutputDemultiplexer demux;
+            QByteArray out;
+            QByteArray err;
+            qsizetype offset = 0;
+            for (qsizetype size : sizes) {
+                const auto part = demux.feed(stream.mid(offset, size));
+                out += part.stdoutData;
+                err += part.stderrData;
+                offset += size;
+            }
+            const auto rest = demux.finish();
+            out += rest.stdoutData;
+            err += rest.stderrData;
+            return offset == stream.size() && out == expectedOut && err == expectedErr;
+        };
+
+        QList<qsizetype> ones(stream.size(), 1);
+        QVERIFY(runChunks(ones));
+        QRandomGenerator random(1234);
+        for (int round = 0; round < 200; ++round) {
+            QList<qsizetype> sizes;
+            qsizetype left = stream.size();
+            while (left > 0) {
+                const qsizetype size = std::min<qsizetype>(left, random.bounded(1, 9));
+                sizes << size;
+                left -= size;
+            }
+            QVERIFY2(runChunks(sizes), qPrintable(u"round %1"_s.arg(round)));
+        }
+    }
+
+    void toolboxExecuteAndErrors()
+    {
+        FakeDaytonaServer server;
+        server.setSequence(
+            {FakeResponse::json(200, js(QJsonObject{{u"exitCode"_s, 3}, {u"result"_s, u"boom"_s}})),
+             FakeResponse::json(408, js(QJsonObject{{u"statusCode"_s, 408},
+                                                    {u"message"_s, u"command timed out"_s},
+                                                    {u"code"_s, u"REQUEST_TIMEOUT"_s}})),
+             FakeResponse::json(200, js(QJsonObject{{u"result"_s, u"no exit code"_s}}))});
+        DaytonaHttp http(configFor(server));
+        QUrl base = server.baseUrl();
+        base.setPath(u"/toolbox/sb1"_s);
+        ToolboxApi toolbox(http, base);
+        QMap<QString, QString> env;
+        env.insert(u"CI"_s, u"1"_s);
+        const auto ok = run(toolbox.execute(u"npm test"_s, u"/home/daytona/app"_s, env, 60));
+        QVERIFY2(ok.value, qPrintable(ok.describe()));
+        QCOMPARE(ok.value->exitCode, 3);
+        QCOMPARE(ok.value->result, u"boom"_s);
+        const RecordedRequest& request = server.requests().constFirst();
+        QCOMPARE(request.path(), u"/toolbox/sb1/process/execute"_s);
+        QCOMPARE(request.header("Authorization"), QByteArray("Bearer dtn_testkey_0123456789abcdef"));
+        const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+        QCOMPARE(body.value(u"command"_s).toString(), u"npm test"_s);
+        QCOMPARE(body.value(u"cwd"_s).toString(), u"/home/daytona/app"_s);
+        QCOMPARE(body.value(u"envs"_s).toObject().value(u"CI"_s).toString(), u"1"_s);
+        QCOMPARE(body.value(u"timeout"_s).toInt(), 60);
+
+        const auto timedOut = run(toolbox.execute(u"sleep 100"_s, {}, {}, 1));
+        QCOMPARE(kind(timedOut.error), u"CommandTimedOut"_s);
+        QVERIFY(!timedOut.error->isTransient());
+        const auto malformed = run(toolbox.execute(u"true"_s));
+        QCOMPARE(kind(malformed.error), u"MalformedResponse"_s);
+    }
+
+    void toolboxSessionsLogsPortsGit()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest& request) {
+            const QString path = request.path();
+            if (path.endsWith(u"/process/session"_s))
+                return FakeResponse::json(201, {});
+            if (path.endsWith(u"/exec"_s))
+                return FakeResponse::json(202, js(QJsonObject{{u"cmdId"_s, u"cmd-1"_s}}));
+            if (path.endsWith(u"/logs"_s)) {
+                FakeResponse response;
+                response.contentType = "text/plain";
+                response.body = QByteArray("\x01\x01\x01"
+                                           "ready on 3000\n\x02\x02\x02"
+                                           "warn\n");
+                return response;
+            }
+            if (path.endsWith(u"/command/cmd-1"_s))
+                return FakeResponse::json(
+                    200, js(QJsonObject{{u"id"_s, u"cmd-1"_s}, {u"command"_s, u"npm run dev"_s}}));
+            if (path.endsWith(u"/port"_s))
+                return FakeResponse::json(200, js(QJsonObject{{u"ports"_s, QJsonArray{3000, 5173}}}));
+            if (path.endsWith(u"/git/clone"_s))
+                return FakeResponse::json(200, {});
+            return FakeResponse::json(404, {});
+        });
+        DaytonaHttp http(configFor(server));
+        QUrl base = server.baseUrl();
+        base.setPath(u"/toolbox/sb1"_s);
+        ToolboxApi toolbox(http, base);
+        QVERIFY(runVoid(toolbox.createSession(u"dev"_s)).value);
+        const auto exec = run(toolbox.sessionExec(u"dev"_s, u"npm run dev"_s, true));
+        QVERIFY2(exec.value, qPrintable(exec.describe()));
+        QCOMPARE(exec.value->cmdId, u"cmd-1"_s);
+        QVERIFY(!exec.value->exitCode);
+        const auto status = run(toolbox.commandStatus(u"dev"_s, u"cmd-1"_s));
+        QVERIFY(status.value);
+        QVERIFY(!status.value->exitCode);
+        const auto logs = run(toolbox.commandLogs(u"dev"_s, u"cmd-1"_s));
+        QVERIFY2(logs.value, qPrintable(logs.describe()));
+        QCOMPARE(logs.value->stdoutData, QByteArray("ready on 3000\n"));
+        QCOMPARE(logs.value->stderrData, QByteArray("warn\n"));
+        const auto ports = run(toolbox.listeningPorts());
+        QVERIFY(ports.value);
+        QCOMPARE(*ports.value, (QList<int>{3000, 5173}));
+        GitCloneParams clone;
+        clone.url = u"https://github.com/acme/app.git"_s;
+        clone.path = u"app"_s;
+        clone.branch = u"main"_s;
+        clone.username = u"x-access-token"_s;
+        clone.password = u"ghp_secret"_s;
+        QVERIFY(runVoid(toolbox.gitClone(clone)).value);
+
+        const RecordedRequest& cloneRequest = server.requests().constLast();
+        QVERIFY(!cloneRequest.target.contains("ghp_secret"));
+        const QJsonObject body = QJsonDocument::fromJson(cloneRequest.body).object();
+        QCOMPARE(body.value(u"password"_s).toString(), u"ghp_secret"_s);
+        QCOMPARE(body.value(u"insecure_skip_tls"_s), QJsonValue(false));
+        QVERIFY(!body.contains(u"commitId"_s));
+        const QJsonObject execBody = QJsonDocument::fromJson(server.requests().at(1).body).object();
+        QCOMPARE(execBody.value(u"runAsync"_s), QJsonValue(true));
+        QVERIFY(!execBody.contains(u"cwd"_s));
+    }
+
+    void commandLogsJsonSplitShape()
+    {
+        HttpReply reply;
+        reply.statusCode = 200;
+        reply.headers = {{"Content-Type", "application/json"}};
+        reply.body =
+            js(QJsonObject{{u"output"_s, u"raw"_s}, {u"stdout"_s, u"out\n"_s}, {u"stderr"_s, u"err\n"_s}});
+        const CommandLogs logs = ToolboxApi::parseLogs(reply);
+        QCOMPARE(logs.stdoutData, QByteArray("out\n"));
+        QCOMPARE(logs.stderrData, QByteArray("err\n"));
     }
 };
 

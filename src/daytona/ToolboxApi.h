@@ -1,0 +1,100 @@
+#pragma once
+
+#include "DaytonaHttp.h"
+
+#include <QList>
+#include <QMap>
+#include <optional>
+
+namespace forge::daytona {
+
+struct ExecuteResult
+{
+    int exitCode = -1;
+    QString result; // stdout and stderr combined (ENDPOINTS §8)
+};
+
+struct SessionCommandResult
+{
+    QString cmdId;
+    std::optional<int> exitCode; // absent for runAsync
+    QByteArray output;
+    QByteArray stdoutData;
+    QByteArray stderrData;
+};
+
+struct CommandStatus
+{
+    QString id;
+    QString command;
+    std::optional<int> exitCode; // absent while the command runs
+};
+
+struct CommandLogs
+{
+    QByteArray stdoutData;
+    QByteArray stderrData;
+};
+
+struct GitCloneParams
+{
+    QString url;
+    QString path;
+    QString branch;
+    QString commitId;
+    QString username;
+    QString password;         // a token; sent in the body, never in the URL
+    std::optional<int> depth; // v0.205 daemons only
+};
+
+struct FileInfo
+{
+    QString name;
+    bool isDir = false;
+    qint64 size = 0;
+    QString mode;
+    QString modifiedAt;
+};
+
+// The in-sandbox toolbox API (ENDPOINTS §7-§11), reached through `{toolboxProxyUrl}/{sandboxId}` with
+// the same auth headers as the API. Only the calls the app needs.
+class ToolboxApi
+{
+public:
+    ToolboxApi(DaytonaHttp& http, QUrl baseUrl);
+
+    const QUrl& baseUrl() const { return m_base; }
+
+    // POST /process/execute. `timeoutSeconds` > 0 makes the daemon kill the command, reported as
+    // DaytonaError::Kind::CommandTimedOut (HTTP 408); the HTTP transfer timeout is stretched to cover it.
+    QCoro::Task<ExecuteResult> execute(QString command, QString cwd = {}, QMap<QString, QString> env = {},
+                                       int timeoutSeconds = 0);
+
+    QCoro::Task<> createSession(QString sessionId);
+    QCoro::Task<> deleteSession(QString sessionId);
+    // POST /process/session/{id}/exec. A sync exec blocks until the command exits, so
+    // `transferTimeout` should cover the command's expected run time.
+    QCoro::Task<SessionCommandResult>
+    sessionExec(QString sessionId, QString command, bool runAsync,
+                std::optional<std::chrono::milliseconds> transferTimeout = {});
+    QCoro::Task<CommandStatus> commandStatus(QString sessionId, QString commandId);
+    // A snapshot of the logs: JSON {output, stdout, stderr} in split mode, or text (demultiplexed
+    // when it carries markers).
+    QCoro::Task<CommandLogs> commandLogs(QString sessionId, QString commandId);
+
+    QCoro::Task<QList<int>> listeningPorts();
+    QCoro::Task<> gitClone(GitCloneParams params);
+    QCoro::Task<QList<FileInfo>> listFiles(QString path);
+    QCoro::Task<> createFolder(QString path, QString mode = QStringLiteral("0755"));
+
+    static CommandLogs parseLogs(const HttpReply& reply);
+
+private:
+    QUrl url(const QString& path, const QUrlQuery& query = {}) const;
+    HttpRequest post(const QString& path, const QJsonObject& body) const;
+
+    DaytonaHttp& m_http;
+    QUrl m_base;
+};
+
+} // namespace forge::daytona
