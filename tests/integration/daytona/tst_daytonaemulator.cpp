@@ -189,6 +189,22 @@ private Q_SLOTS:
         QTRY_COMPARE(m_emulator->state(id), u"stopped"_s);
         m_emulator->setTransitionDelay(0ms);
 
+        // Archive needs stopped; start restores; toolbox calls need started.
+        QCOMPARE(call("POST", api(u"/sandbox/"_s + id + u"/archive"_s)).json().value(u"state"_s).toString(),
+                 u"archived"_s);
+        QCOMPARE(call("POST", toolbox(id, u"/process/execute"_s), "{\"command\":\"true\"}").status, 400);
+        QCOMPARE(call("POST", api(u"/sandbox/"_s + id + u"/start"_s)).json().value(u"state"_s).toString(),
+                 u"started"_s);
+
+        // Recover only from a recoverable error.
+        checkNestError(call("POST", api(u"/sandbox/"_s + id + u"/recover"_s)), 400, {});
+        m_emulator->setSandboxError(id, u"disk full"_s, true);
+        const Reply broken = call("GET", api(u"/sandbox/"_s + id));
+        QCOMPARE(broken.json().value(u"state"_s).toString(), u"error"_s);
+        QCOMPARE(broken.json().value(u"errorReason"_s).toString(), u"disk full"_s);
+        QCOMPARE(call("POST", api(u"/sandbox/"_s + id + u"/recover"_s)).json().value(u"state"_s).toString(),
+                 u"started"_s);
+
         const Reply deleted = call("DELETE", api(u"/sandbox/"_s + id));
         QCOMPARE(deleted.status, 200);
         QCOMPARE(deleted.json().value(u"id"_s).toString(), id);
@@ -253,6 +269,18 @@ private Q_SLOTS:
         QCOMPARE(sync.status, 200);
         QCOMPARE(sync.json().value(u"stdout"_s).toString(), u"sync\n"_s);
         QCOMPARE(sync.json().value(u"exitCode"_s).toInt(), 0);
+
+        // The session keeps its working folder and exported variables between commands.
+        const QUrl execUrl = toolbox(id, u"/process/session/s1/exec"_s);
+        QCOMPARE(call("POST", execUrl, "{\"command\":\"mkdir -p sub && cd sub && export FOO=kept\"}").status,
+                 200);
+        const Reply state = call("POST", execUrl, "{\"command\":\"echo $FOO; pwd\"}");
+        QCOMPARE(state.status, 200);
+        const QStringList lines = state.json().value(u"output"_s).toString().trimmed().split(u'\n');
+        QCOMPARE(lines.value(0), u"kept"_s);
+        QVERIFY2(lines.value(1).endsWith(u"/sub"_s), qPrintable(lines.value(1)));
+        QCOMPARE(call("DELETE", toolbox(id, u"/process/session/s1"_s)).status, 204);
+        QCOMPARE(call("GET", toolbox(id, u"/process/session/s1"_s)).status, 404);
     }
 
     void previewProxyForwardsWithTheToken()

@@ -104,8 +104,10 @@ struct DaytonaEmulator::Private
     daytona::HttpListener listener;
     QList<std::shared_ptr<EmulatedSandbox>> sandboxes; // in creation order
     QList<DaytonaFault> faults;
+    // Every request since the start; clearRequests() only moves `cleared`, so the index a pending
+    // answer holds stays valid.
     QList<DaytonaRequest> requests;
-    int requestCount = 0;
+    qsizetype cleared = 0;
     std::chrono::milliseconds transitionDelay{0};
 
     Private(DaytonaEmulator* owner, Options o)
@@ -136,7 +138,6 @@ struct DaytonaEmulator::Private
 
     qsizetype record(const HttpRequest& request)
     {
-        ++requestCount;
         requests.append(DaytonaRequest{request.method, request.target, request.headers, request.body, 0});
         return requests.size() - 1;
     }
@@ -758,18 +759,17 @@ void DaytonaEmulator::setSandboxError(const QString& id, const QString& reason, 
 
 QList<DaytonaRequest> DaytonaEmulator::requests() const
 {
-    return d->requests;
+    return d->requests.mid(d->cleared);
 }
 
 int DaytonaEmulator::requestCount() const
 {
-    return d->requestCount;
+    return int(d->requests.size() - d->cleared);
 }
 
 void DaytonaEmulator::clearRequests()
 {
-    d->requests.clear();
-    d->requestCount = 0;
+    d->cleared = d->requests.size();
 }
 
 std::optional<QDateTime> DaytonaEmulator::lastActivity(const QString& id) const

@@ -79,6 +79,21 @@ QList<int> listeningPorts()
     return sorted;
 }
 
+// ENDPOINTS.md section 8: a session keeps its state between commands (there is no cwd field; one
+// runs `cd dir` first). Each command runs in its own shell here, so the working folder and the
+// exported variables are saved on exit and restored before the next command of the session.
+QString sessionScript(const QString& sessionId, const QString& command)
+{
+    const QString state =
+        u"${TMPDIR:-/tmp}/.daytona-session-"_s + QString::fromLatin1(sessionId.toUtf8().toHex());
+    return u"__daytona_state=\"%1\"\n"
+           "if [ -f \"$__daytona_state.env\" ]; then . \"$__daytona_state.env\"; fi\n"
+           "if [ -f \"$__daytona_state.cwd\" ]; then cd \"$(cat \"$__daytona_state.cwd\")\" || true; fi\n"
+           "trap '__daytona_rc=$?; pwd > \"$__daytona_state.cwd\"; export -p > \"$__daytona_state.env\"; "
+           "exit $__daytona_rc' EXIT\n"_s.arg(state) +
+           command + u'\n';
+}
+
 } // namespace
 
 // One session command: its log with the 01 01 01 / 02 02 02 line markers (ENDPOINTS.md section 8)
@@ -279,7 +294,7 @@ QCoro::Task<HttpResponse> Toolbox::sessionExec(const HttpRequest& request, QStri
     command->id = newId();
     command->command = commandText;
     CommandSpec spec;
-    spec.argv = {u"sh"_s, u"-c"_s, commandText};
+    spec.argv = {u"sh"_s, u"-c"_s, sessionScript(sessionId, commandText)};
     try {
         command->process = co_await m_provider.startBackground(localName, spec);
     } catch (const Failure& failure) {

@@ -1,11 +1,11 @@
 // forge-daytona-emulator --port N [--data-dir DIR] [--api-key KEY]: runs the emulator until Ctrl+C.
 #include "DaytonaEmulator.h"
+#include "core/SignalWatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QTextStream>
-#include <csignal>
 
 using namespace Qt::StringLiterals;
 
@@ -32,8 +32,8 @@ int main(int argc, char** argv)
         return 1;
     }
     QTextStream(stdout) << emulator.apiUrl().toString() << Qt::endl;
-    // Ctrl+C / SIGTERM: quit the loop so the sandboxes' processes are ended by the destructors.
-    std::signal(SIGINT, [](int) { QCoreApplication::quit(); });
-    std::signal(SIGTERM, [](int) { QCoreApplication::quit(); });
+    // Ctrl+C / SIGTERM: quit the loop so the destructors end the sandboxes' processes.
+    forge::SignalWatcher watcher;
+    QObject::connect(&watcher, &forge::SignalWatcher::interrupted, &app, &QCoreApplication::quit);
     return app.exec();
 }
