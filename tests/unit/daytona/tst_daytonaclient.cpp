@@ -1,5 +1,6 @@
 #include "CoroutineHelpers.h"
 #include "FakeDaytonaServer.h"
+#include "daytona/CommandLogFollower.h"
 #include "daytona/DaytonaConfig.h"
 #include "daytona/DaytonaHttp.h"
 #include "daytona/OutputDemultiplexer.h"
@@ -10,7 +11,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 using namespace Qt::StringLiterals;
 using namespace forge::daytona;
@@ -775,6 +779,108 @@ private slots:
         const CommandLogs logs = ToolboxApi::parseLogs(reply);
         QCOMPARE(logs.stdoutData, QByteArray("out\n"));
         QCOMPARE(logs.stderrData, QByteArray("err\n"));
+    }
+    void followStreamsOverWebSocket()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest& request) {
+            if (request.path().endsWith(u"/logs"_s))
+                return FakeResponse::json(200, js(QJsonObject{{u"output"_s, u""_s},
+                                                              {u"stdout"_s, u"hello\n"_s},
+                                                              {u"stderr"_s, u"oops\n"_s}}));
+            return FakeResponse::json(
+                200, js(QJsonObject{{u"id"_s, u"c1"_s}, {u"command"_s, u"x"_s}, {u"exitCode"_s, 0}}));
+        });
+        QWebSocketServer wsServer(u"fake-toolbox"_s, QWebSocketServer::NonSecureMode);
+        QVERIFY(wsServer.listen(QHostAddress::LocalHost, 0));
+        QByteArray handshakeAuth;
+        QString handshakeTarget;
+        QObject::connect(&wsServer, &QWebSocketServer::newConnection, &wsServer, [&] {
+            QWebSocket* socket = wsServer.nextPendingConnection();
+            handshakeAuth = socket->request().rawHeader("Authorization");
+            handshakeTarget = socket->requestUrl().toString();
+            // Markers split across frames, as ENDPOINTS §8 warns.
+            socket->sendBinaryMessage(QByteArray("\x01\x01"));
+            socket->sendBinaryMessage(QByteArray("\x01hello\n\x02"));
+            socket->sendBinaryMessage(QByteArray("\x02\x02oops\n"));
+            socket->close(QWebSocketProtocol::CloseCodeNormal);
+            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        });
+        DaytonaHttp http(configFor(server));
+        QUrl base = server.baseUrl();
+        base.setPath(u"/toolbox/sb1"_s);
+        ToolboxApi toolbox(http, base);
+        CommandLogFollower follower(http, toolbox);
+        QUrl wsBase;
+        wsBase.setScheme(u"ws"_s);
+        wsBase.setHost(u"127.0.0.1"_s);
+        wsBase.setPort(wsServer.serverPort());
+        wsBase.setPath(u"/toolbox/sb1"_s);
+        follower.setWebSocketBase(wsBase);
+        QByteArray out;
+        QByteArray err;
+        const auto exitCode = run(follower.follow(
+            u"s1"_s, u"c1"_s,
+            [&](const QByteArray& o, const QByteArray& e) {
+                out += o;
+                err += e;
+            },
+            std::chrono::seconds(10)));
+        QVERIFY2(exitCode.value, qPrintable(exitCode.describe()));
+        QCOMPARE(*exitCode.value, 0);
+        QVERIFY(follower.usedWebSocket());
+        QCOMPARE(out, QByteArray("hello\n"));
+        QCOMPARE(err, QByteArray("oops\n"));
+        QCOMPARE(handshakeAuth, QByteArray("Bearer dtn_testkey_0123456789abcdef"));
+        QVERIFY2(handshakeTarget.endsWith(u"/toolbox/sb1/process/session/s1/command/c1/logs?follow=true"_s),
+                 qPrintable(handshakeTarget));
+    }
+
+    void followFallsBackToPolling()
+    {
+        FakeDaytonaServer server;
+        int statusCalls = 0;
+        int logCalls = 0;
+        server.setHandler([&](const RecordedRequest& request) {
+            if (request.path().endsWith(u"/logs"_s)) {
+                ++logCalls;
+                QByteArray out = "a\n";
+                if (logCalls >= 2)
+                    out += "b\n";
+                if (logCalls >= 3)
+                    out += "c\n";
+                return FakeResponse::json(200, js(QJsonObject{{u"output"_s, u""_s},
+                                                              {u"stdout"_s, QString::fromUtf8(out)},
+                                                              {u"stderr"_s, u""_s}}));
+            }
+            ++statusCalls;
+            QJsonObject status{{u"id"_s, u"c1"_s}, {u"command"_s, u"x"_s}};
+            if (statusCalls >= 3)
+                status.insert(u"exitCode"_s, 3);
+            return FakeResponse::json(200, js(status));
+        });
+        QUrl closed;
+        {
+            FakeDaytonaServer gone;
+            closed = gone.baseUrl();
+        }
+        closed.setScheme(u"ws"_s);
+        DaytonaHttp http(configFor(server));
+        QUrl base = server.baseUrl();
+        base.setPath(u"/toolbox/sb1"_s);
+        ToolboxApi toolbox(http, base);
+        CommandLogFollower follower(http, toolbox);
+        follower.setWebSocketBase(closed);
+        follower.setPollInterval(std::chrono::milliseconds(20));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"failed to connect"_s));
+        QByteArray out;
+        const auto exitCode = run(follower.follow(
+            u"s1"_s, u"c1"_s, [&](const QByteArray& o, const QByteArray&) { out += o; },
+            std::chrono::seconds(10)));
+        QVERIFY2(exitCode.value, qPrintable(exitCode.describe()));
+        QCOMPARE(*exitCode.value, 3);
+        QVERIFY(!follower.usedWebSocket());
+        QCOMPARE(out, QByteArray("a\nb\nc\n"));
     }
 };
 
