@@ -315,6 +315,28 @@ private Q_SLOTS:
         QCOMPARE(page.body.trimmed(), QByteArray("hello-preview"));
         QCOMPARE(call("GET", url, {}, {}, false).status, 401);
         QCOMPARE(call("GET", url, {}, {{"x-daytona-preview-token", "wrong"}}, false).status, 403);
+
+        // A signed URL needs no header until it is revoked.
+        const Reply signedLink = call(
+            "GET", api(u"/sandbox/%1/ports/%2/signed-preview-url?expiresInSeconds=120"_s.arg(id).arg(port)));
+        QCOMPARE(signedLink.status, 200);
+        QCOMPARE(signedLink.json().value(u"port"_s).toInt(), port);
+        const QUrl signedUrl(signedLink.json().value(u"url"_s).toString());
+        QCOMPARE(call("GET", signedUrl, {}, {}, false).status, 200);
+        const QString signedToken = signedLink.json().value(u"token"_s).toString();
+        QCOMPARE(
+            call("POST", api(u"/sandbox/%1/ports/%2/signed-preview-url/%3/expire"_s.arg(id).arg(port).arg(
+                             signedToken)))
+                .status,
+            200);
+        QCOMPARE(call("GET", signedUrl, {}, {}, false).status, 401);
+
+        // A public sandbox needs no token.
+        const QString publicId =
+            createSandbox({{u"name"_s, u"open"_s}, {u"public"_s, true}}).value(u"id"_s).toString();
+        const Reply publicLink =
+            call("GET", api(u"/sandbox/%1/ports/%2/preview-url"_s.arg(publicId).arg(port)));
+        QCOMPARE(call("GET", QUrl(publicLink.json().value(u"url"_s).toString()), {}, {}, false).status, 200);
     }
 
     void faultsAreInjected()
@@ -379,6 +401,33 @@ private Q_SLOTS:
         QTRY_VERIFY(QDateTime::currentDateTimeUtc() > afterExec.addMSecs(5));
         QVERIFY(call("POST", api(u"/sandbox/"_s + id + u"/last-activity"_s)).status < 300);
         QVERIFY(m_emulator->lastActivity(id).value() > afterExec);
+    }
+
+    void filesLiveInTheWorkspace()
+    {
+        const QString id = createSandbox({{u"name"_s, u"files"_s}}).value(u"id"_s).toString();
+        QCOMPARE(call("POST", toolbox(id, u"/files/folder?path=src&mode=0755"_s)).status, 201);
+        const Reply uploaded = call("POST", toolbox(id, u"/files/upload-v2?path=src/a.txt"_s), "hello file");
+        QCOMPARE(uploaded.status, 200);
+        const Reply listed = call("GET", toolbox(id, u"/files?path=src"_s));
+        QCOMPARE(listed.status, 200);
+        const QJsonArray entries = QJsonDocument::fromJson(listed.body).array();
+        QCOMPARE(entries.size(), 1);
+        QCOMPARE(entries.at(0).toObject().value(u"name"_s).toString(), u"a.txt"_s);
+        QCOMPARE(entries.at(0).toObject().value(u"size"_s).toInt(), 10);
+        QCOMPARE(entries.at(0).toObject().value(u"isDir"_s).toBool(), false);
+        const Reply info = call("GET", toolbox(id, u"/files/info?path=src"_s));
+        QCOMPARE(info.json().value(u"isDir"_s).toBool(), true);
+        QCOMPARE(info.json().value(u"permissions"_s).toString(), u"0755"_s);
+        QCOMPARE(call("GET", toolbox(id, u"/files/download?path=src/a.txt"_s)).body,
+                 QByteArray("hello file"));
+        const Reply cat =
+            call("POST", toolbox(id, u"/process/execute"_s), "{\"command\":\"cat a.txt\",\"cwd\":\"src\"}");
+        QCOMPARE(cat.json().value(u"result"_s).toString(), u"hello file"_s);
+        QCOMPARE(call("DELETE", toolbox(id, u"/files?path=src"_s)).status, 400); // needs recursive
+        QCOMPARE(call("DELETE", toolbox(id, u"/files?path=src&recursive=true"_s)).status, 204);
+        QCOMPARE(call("GET", toolbox(id, u"/files/info?path=src"_s)).status, 404);
+        QCOMPARE(call("GET", toolbox(id, u"/files?path=../.."_s)).status, 400);
     }
 
     void gitCloneBodiesAreRecorded()

@@ -93,6 +93,15 @@ struct EmulatedSandbox
     QDateTime createdAt, updatedAt, lastActivityAt;
     QString previewToken = newPreviewToken();
     QHash<int, daytona::PreviewProxy*> previews;
+    // Signed preview URLs (ENDPOINTS.md section 6): a listener of their own that needs no header
+    // until it expires or is revoked.
+    struct SignedPreview
+    {
+        daytona::PreviewProxy* proxy = nullptr;
+        QDateTime expiresAt;
+        int port = 0;
+    };
+    QHash<QString, SignedPreview> signedPreviews; // by token
 };
 
 struct DaytonaEmulator::Private
@@ -316,6 +325,10 @@ struct DaytonaEmulator::Private
         static const QRegularExpression action(u"^/api/sandbox/([^/]+)/(start|stop|archive|recover)$"_s);
         static const QRegularExpression activity(u"^/api/sandbox/([^/]+)/last-activity$"_s);
         static const QRegularExpression preview(u"^/api/sandbox/([^/]+)/ports/(\\d+)/preview-url$"_s);
+        static const QRegularExpression signedPreview(
+            u"^/api/sandbox/([^/]+)/ports/(\\d+)/signed-preview-url$"_s);
+        static const QRegularExpression expireSigned(
+            u"^/api/sandbox/([^/]+)/ports/(\\d+)/signed-preview-url/([^/]+)/expire$"_s);
         static const QRegularExpression toolboxUrl(u"^/api/sandbox/([^/]+)/toolbox-proxy-url$"_s);
         static const QRegularExpression autostop(u"^/api/sandbox/([^/]+)/autostop/(-?\\d+)$"_s);
         static const QRegularExpression labels(u"^/api/sandbox/([^/]+)/labels$"_s);
@@ -367,6 +380,35 @@ struct DaytonaEmulator::Private
                                    {u"token"_s, sandbox->previewToken}};
             co_return HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact));
         }
+        if (lookup(signedPreview) && method == "GET") {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            const int port = m.captured(2).toInt();
+            const QUrlQuery query(QString::fromUtf8(request.query()));
+            const int expires = query.hasQueryItem(u"expiresInSeconds"_s)
+                                    ? query.queryItemValue(u"expiresInSeconds"_s).toInt()
+                                    : 60;
+            if (port < 1 || port > 65535 || expires < 1 || expires > 86400)
+                co_return error(request, 400, u"expiresInSeconds must be between 1 and 86400"_s);
+            const QString token = QUuid::createUuid().toString(QUuid::Id128).left(16);
+            daytona::PreviewProxy* proxy = signedPreviewProxy(sandbox, port, token, expires);
+            if (!proxy)
+                co_return error(request, 500, u"Could not open the preview proxy"_s);
+            const QJsonObject body{{u"sandboxId"_s, sandbox->id},
+                                   {u"port"_s, port},
+                                   {u"token"_s, token},
+                                   {u"url"_s, proxy->url().toString()}};
+            co_return HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        }
+        if (lookup(expireSigned) && method == "POST") {
+            if (!sandbox)
+                co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
+            auto it = sandbox->signedPreviews.find(m.captured(3));
+            if (it == sandbox->signedPreviews.end())
+                co_return error(request, 404, u"Signed preview URL not found"_s);
+            it->expiresAt = QDateTime::currentDateTimeUtc().addSecs(-1);
+            co_return HttpResponse{200, {}, {}};
+        }
         if (lookup(toolboxUrl) && method == "GET") {
             if (!sandbox)
                 co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
@@ -395,18 +437,52 @@ struct DaytonaEmulator::Private
         if (auto* existing = sandbox->previews.value(port))
             return existing;
         std::weak_ptr<EmulatedSandbox> weak = sandbox;
-        auto* proxy = new daytona::PreviewProxy(
-            port,
-            [weak] {
-                daytona::PreviewAccess access;
-                if (auto s = weak.lock(); s && s->state != u"destroyed"_s) {
-                    access.exists = true;
-                    access.started = s->state == u"started"_s;
-                    access.isPublic = s->isPublic;
-                    access.token = s->previewToken;
-                }
+        auto* proxy = newProxy(sandbox, port, [weak] {
+            daytona::PreviewAccess access;
+            if (auto s = weak.lock(); s && s->state != u"destroyed"_s) {
+                access.exists = true;
+                access.started = s->state == u"started"_s;
+                access.isPublic = s->isPublic;
+                access.token = s->previewToken;
+            }
+            return access;
+        });
+        if (proxy)
+            sandbox->previews.insert(port, proxy);
+        return proxy;
+    }
+
+    daytona::PreviewProxy* signedPreviewProxy(const std::shared_ptr<EmulatedSandbox>& sandbox, int port,
+                                              const QString& token, int expiresInSeconds)
+    {
+        std::weak_ptr<EmulatedSandbox> weak = sandbox;
+        auto* proxy = newProxy(sandbox, port, [weak, token] {
+            daytona::PreviewAccess access;
+            auto s = weak.lock();
+            if (!s || s->state == u"destroyed"_s)
                 return access;
-            },
+            access.exists = true;
+            access.started = s->state == u"started"_s;
+            const auto signedPreview = s->signedPreviews.value(token);
+            // Valid: open to anyone; expired or revoked: as private, with a token nobody has.
+            access.isPublic =
+                signedPreview.proxy && QDateTime::currentDateTimeUtc() < signedPreview.expiresAt;
+            access.token = QUuid::createUuid().toString();
+            return access;
+        });
+        if (proxy) {
+            sandbox->signedPreviews.insert(
+                token, {proxy, QDateTime::currentDateTimeUtc().addSecs(expiresInSeconds), port});
+        }
+        return proxy;
+    }
+
+    daytona::PreviewProxy* newProxy(const std::shared_ptr<EmulatedSandbox>& sandbox, int port,
+                                    daytona::PreviewProxy::AccessLookup access)
+    {
+        std::weak_ptr<EmulatedSandbox> weak = sandbox;
+        auto* proxy = new daytona::PreviewProxy(
+            port, std::move(access),
             [this](const QByteArray& authorization) { return keyAccepted(authorization); },
             [this, weak](const HttpRequest& request, int status) {
                 const qsizetype index = record(request);
@@ -420,7 +496,6 @@ struct DaytonaEmulator::Private
             delete proxy;
             return nullptr;
         }
-        sandbox->previews.insert(port, proxy);
         return proxy;
     }
 
@@ -629,6 +704,9 @@ struct DaytonaEmulator::Private
         for (auto* proxy : std::as_const(sandbox->previews))
             proxy->deleteLater();
         sandbox->previews.clear();
+        for (const auto& signedPreview : std::as_const(sandbox->signedPreviews))
+            signedPreview.proxy->deleteLater();
+        sandbox->signedPreviews.clear();
         sandboxes.removeAll(sandbox);
     }
 };

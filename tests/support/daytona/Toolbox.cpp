@@ -1,6 +1,7 @@
 #include "Toolbox.h"
 
 #include "ErrorBodies.h"
+#include "ToolboxFiles.h"
 #include "core/Failure.h"
 #include "sandbox/LocalProvider.h"
 
@@ -43,16 +44,6 @@ bool wantsSplitJson(const HttpRequest& request)
 QString newId()
 {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-// Relative to the workspace, as LocalProvider wants it. The emulator's sandboxes have no fixed
-// absolute work dir, so absolute paths are read as relative to the workspace root.
-QString workspaceRelative(QString path)
-{
-    path = path.trimmed();
-    while (path.startsWith(u'/'))
-        path.remove(0, 1);
-    return path;
 }
 
 // Ports in LISTEN state (the daemon reads the same tables; the sandbox shares the host network).
@@ -244,6 +235,8 @@ QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId
         co_return jsonOk(200, {{u"dir"_s, m_provider.workspacePath(localName)}});
     if (method == "GET" && p == u"/version"_s)
         co_return jsonOk(200, {{u"version"_s, u"v0.190.0-emulator"_s}});
+    if (auto files = handleFiles(request, path, m_provider.workspacePath(localName)))
+        co_return *files;
     if (method == "POST" && p == u"/git/clone"_s)
         co_return co_await gitClone(request, localName);
     co_return goError(request, 404, u"not found"_s);
@@ -258,7 +251,10 @@ QCoro::Task<HttpResponse> Toolbox::execute(const HttpRequest& request, QString l
     CommandSpec spec;
     // ENDPOINTS.md section 8: the daemon hands the command to a shell, so pipes and && work.
     spec.argv = {u"sh"_s, u"-c"_s, command};
-    spec.workingDirectory = workspaceRelative(body.value(u"cwd"_s).toString());
+    const auto cwd = workspaceRelative(body.value(u"cwd"_s).toString(), m_provider.workspacePath(localName));
+    if (!cwd)
+        co_return goError(request, 400, u"cwd is outside the sandbox"_s);
+    spec.workingDirectory = *cwd;
     const QJsonObject envs = body.value(u"envs"_s).toObject();
     for (auto it = envs.begin(); it != envs.end(); ++it)
         spec.environment.insert(it.key(), it.value().toString());
@@ -370,7 +366,11 @@ QCoro::Task<HttpResponse> Toolbox::gitClone(const HttpRequest& request, QString 
     spec.url = QUrl(url);
     spec.branch = body.value(u"branch"_s).toString();
     spec.depth = body.value(u"depth"_s).toInt(0);
-    spec.targetDirectory = workspaceRelative(body.value(u"path"_s).toString());
+    const auto target =
+        workspaceRelative(body.value(u"path"_s).toString(), m_provider.workspacePath(localName));
+    if (!target)
+        co_return goError(request, 400, u"path is outside the sandbox"_s);
+    spec.targetDirectory = *target;
     spec.authToken = body.value(u"password"_s).toString();
     auto output = std::make_shared<QByteArray>();
     CommandResult result;
