@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -243,6 +244,47 @@ QCoro::Task<> ToolboxApi::createFolder(QString path, QString mode)
     HttpRequest request;
     request.method = "POST";
     request.url = url(u"/files/folder"_s, query);
+    co_await m_http.send(std::move(request));
+}
+
+} // namespace forge::daytona
+
+namespace forge::daytona {
+
+QByteArray ToolboxApi::bulkUploadBody(const QList<UploadFile>& files, const QByteArray& boundary)
+{
+    QByteArray body;
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const QByteArray index = QByteArray::number(i);
+        const QByteArray path = files.at(i).remotePath.toUtf8();
+        QByteArray fileName = path.mid(path.lastIndexOf('/') + 1);
+        fileName.replace('"', "%22");
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files[" + index +
+                "].path\"\r\n\r\n" + path + "\r\n";
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files[" + index +
+                "].file\"; filename=\"" + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+        body += files.at(i).content;
+        body += "\r\n";
+    }
+    body += "--" + boundary + "--\r\n";
+    return body;
+}
+
+QCoro::Task<> ToolboxApi::uploadFiles(QList<UploadFile> files)
+{
+    if (files.isEmpty())
+        co_return;
+    for (const UploadFile& file : std::as_const(files)) {
+        if (file.remotePath.isEmpty() || file.remotePath.endsWith(u'/'))
+            throw DaytonaError(DaytonaError::Kind::InvalidArgument,
+                               u"Each uploaded file needs a destination file path (not a folder)."_s);
+    }
+    const QByteArray boundary = "forge-" + QUuid::createUuid().toByteArray(QUuid::Id128);
+    HttpRequest request;
+    request.method = "POST";
+    request.url = url(u"/files/bulk-upload"_s);
+    request.contentType = "multipart/form-data; boundary=" + boundary;
+    request.body = bulkUploadBody(files, boundary);
     co_await m_http.send(std::move(request));
 }
 

@@ -56,6 +56,12 @@ struct FileInfo
     QString modifiedAt;
 };
 
+struct UploadFile
+{
+    QString remotePath; // relative paths resolve against the sandbox work dir
+    QByteArray content;
+};
+
 // The in-sandbox toolbox API (ENDPOINTS §7-§11), reached through `{toolboxProxyUrl}/{sandboxId}` with
 // the same auth headers as the API. Only the calls the app needs.
 class ToolboxApi
@@ -86,6 +92,11 @@ public:
     QCoro::Task<> gitClone(GitCloneParams params);
     QCoro::Task<QList<FileInfo>> listFiles(QString path);
     QCoro::Task<> createFolder(QString path, QString mode = QStringLiteral("0755"));
+
+    // POST /files/bulk-upload (ENDPOINTS §9): present in both daemon versions, unlike /files/upload.
+    QCoro::Task<> uploadFiles(QList<UploadFile> files);
+    // The multipart body of bulk-upload: for each i, `files[i].path` before `files[i].file`.
+    static QByteArray bulkUploadBody(const QList<UploadFile>& files, const QByteArray& boundary);
 
     static CommandLogs parseLogs(const HttpReply& reply);
 

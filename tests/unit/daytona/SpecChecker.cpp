@@ -69,7 +69,7 @@ void SpecChecker::checkObject(const QJsonObject& value, const QJsonValue& schema
 }
 
 QStringList SpecChecker::check(const QByteArray& method, const QString& path, const QUrlQuery& query,
-                               const QByteArray& body) const
+                               const QByteArray& body, const QByteArray& contentType) const
 {
     const QString verb = QString::fromLatin1(method).toLower();
     const QString what = QString::fromLatin1(method) + u' ' + path;
@@ -135,6 +135,16 @@ QStringList SpecChecker::check(const QByteArray& method, const QString& path, co
                        : operation.value(u"requestBody"_s).toObject().value(u"required"_s).toBool();
         if (bodyRequired)
             problems << u"%1: a request body is required"_s.arg(what);
+        return problems;
+    }
+    if (contentType.startsWith("multipart/form-data")) {
+        const QJsonArray consumes =
+            m_swagger2
+                ? operation.value(u"consumes"_s).toArray()
+                : QJsonArray::fromStringList(
+                      operation.value(u"requestBody"_s).toObject().value(u"content"_s).toObject().keys());
+        if (!consumes.contains(u"multipart/form-data"_s))
+            problems << u"%1: sends multipart/form-data, which the operation does not take"_s.arg(what);
         return problems;
     }
     if (bodySchema.isUndefined())

@@ -16,7 +16,7 @@ public:
 
     // `path` is relative to the spec's base (the API base URL or the toolbox base URL).
     QStringList check(const QByteArray& method, const QString& path, const QUrlQuery& query,
-                      const QByteArray& body) const;
+                      const QByteArray& body, const QByteArray& contentType = "application/json") const;
 
 private:
     QJsonObject resolve(const QJsonValue& schema) const;

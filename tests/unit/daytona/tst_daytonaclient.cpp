@@ -882,6 +882,35 @@ private slots:
         QVERIFY(!follower.usedWebSocket());
         QCOMPARE(out, QByteArray("a\nb\nc\n"));
     }
+    void uploadFilesSendsPathBeforeFile()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest&) {
+            return FakeResponse::json(200, js(QJsonObject{{u"files"_s, QJsonArray()}}));
+        });
+        DaytonaHttp http(configFor(server));
+        QUrl base = server.baseUrl();
+        base.setPath(u"/toolbox/sb1"_s);
+        ToolboxApi toolbox(http, base);
+        QList<UploadFile> files{{u"app/a.txt"_s, QByteArray("alpha")},
+                                {u"b.bin"_s, QByteArray("\x00\x01\x02", 3)}};
+        const auto outcome = runVoid(toolbox.uploadFiles(files));
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        const RecordedRequest& request = server.requests().constFirst();
+        QCOMPARE(request.path(), u"/toolbox/sb1/files/bulk-upload"_s);
+        const QByteArray contentType = request.header("Content-Type");
+        QVERIFY(contentType.startsWith("multipart/form-data; boundary="));
+        const QByteArray boundary = contentType.mid(contentType.indexOf('=') + 1);
+        QCOMPARE(request.body, ToolboxApi::bulkUploadBody(files, boundary));
+        const qsizetype path0 = request.body.indexOf("name=\"files[0].path\"");
+        const qsizetype file0 = request.body.indexOf("name=\"files[0].file\"");
+        const qsizetype path1 = request.body.indexOf("name=\"files[1].path\"");
+        QVERIFY(path0 >= 0 && path0 < file0 && file0 < path1);
+        QVERIFY(request.body.contains(QByteArray("\x00\x01\x02", 3)));
+        QVERIFY(request.body.endsWith(QByteArray("--" + boundary + "--\r\n")));
+        QCOMPARE(kind(runVoid(toolbox.uploadFiles({{u"dir/"_s, QByteArray("x")}})).error),
+                 u"InvalidArgument"_s);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDaytonaClient)

@@ -56,6 +56,8 @@ FakeResponse answer(const RecordedRequest& request)
         return FakeResponse::json(200, js(QJsonObject{{u"ports"_s, QJsonArray{3000}}}));
     if (path.endsWith(u"/files"_s))
         return FakeResponse::json(200, "[]");
+    if (path.endsWith(u"/files/bulk-upload"_s))
+        return FakeResponse::json(200, js(QJsonObject{{u"files"_s, QJsonArray()}}));
     if (path.endsWith(u"/process/session"_s) || path.endsWith(u"/files/folder"_s))
         return FakeResponse::json(201, {});
     if (request.method == "DELETE")
@@ -149,9 +151,12 @@ private:
         check(runVoid(toolbox.gitClone(clone)), u"gitClone"_s);
         check(run(toolbox.listFiles(u"app"_s)), u"listFiles"_s);
         check(runVoid(toolbox.createFolder(u"app/dist"_s)), u"createFolder"_s);
+        QList<UploadFile> uploads{{u"app/.env"_s, QByteArray("A=1\n")},
+                                  {u"app/run.sh"_s, QByteArray("#!/bin/sh\n")}};
+        check(runVoid(toolbox.uploadFiles(uploads)), u"uploadFiles"_s);
         QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
         m_requests = server.requests();
-        QCOMPARE(m_requests.size(), 22);
+        QCOMPARE(m_requests.size(), 23);
     }
 
     QStringList checkAgainst(const QString& prefix, const QString& specFile,
@@ -170,7 +175,8 @@ private:
             const QString relative = path.mid(prefix.size());
             if (skipPaths.contains(relative))
                 continue;
-            problems << checker.check(request.method, relative, request.query(), request.body);
+            problems << checker.check(request.method, relative, request.query(), request.body,
+                                      request.header("Content-Type"));
             ++checked;
         }
         if (checked == 0)
