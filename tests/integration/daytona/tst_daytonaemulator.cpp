@@ -211,6 +211,38 @@ private Q_SLOTS:
         checkNestError(call("GET", api(u"/sandbox/"_s + id)), 404, {});
     }
 
+    void createCanBeSlowOrFail()
+    {
+        m_emulator->setTransitionDelay(200ms);
+        const QJsonObject creating = createSandbox({{u"name"_s, u"slow"_s}});
+        QCOMPARE(creating.value(u"state"_s).toString(), u"creating"_s);
+        const QString id = creating.value(u"id"_s).toString();
+        checkNestError(call("POST", api(u"/sandbox/"_s + id + u"/stop"_s)), 409,
+                       u"Sandbox state change in progress"_s);
+        QTRY_COMPARE(call("GET", api(u"/sandbox/"_s + id)).json().value(u"state"_s).toString(), u"started"_s);
+        const QJsonObject built = createSandbox(
+            {{u"name"_s, u"built"_s},
+             {u"buildInfo"_s, QJsonObject{{u"dockerfileContent"_s, u"FROM node:22-bookworm\n"_s}}},
+             {u"cpu"_s, 2}});
+        QCOMPARE(built.value(u"state"_s).toString(), u"pending_build"_s);
+        QCOMPARE(built.value(u"cpu"_s).toInt(), 2);
+        m_emulator->setTransitionDelay(0ms);
+
+        m_emulator->failNextSandboxCreate(u"boom"_s, true);
+        checkNestError(call("POST", api(u"/sandbox"_s), "{\"name\":\"broken\"}"), 400,
+                       u"Sandbox failed to start: boom"_s);
+        const Reply broken = call("GET", api(u"/sandbox/broken"_s));
+        QCOMPARE(broken.json().value(u"state"_s).toString(), u"error"_s);
+        QCOMPARE(broken.json().value(u"recoverable"_s).toBool(), true);
+        const Reply recovered = call("POST", api(u"/sandbox/broken/recover"_s));
+        QCOMPARE(recovered.status, 200);
+        QCOMPARE(recovered.json().value(u"state"_s).toString(), u"started"_s);
+        const Reply works =
+            call("POST", toolbox(recovered.json().value(u"id"_s).toString(), u"/process/execute"_s),
+                 "{\"command\":\"echo ok\"}");
+        QCOMPARE(works.json().value(u"result"_s).toString(), u"ok\n"_s);
+    }
+
     void createValidatesResources()
     {
         checkNestError(call("POST", api(u"/sandbox"_s), "{\"cpu\":2}"), 400,

@@ -118,6 +118,11 @@ struct DaytonaEmulator::Private
     QList<DaytonaRequest> requests;
     qsizetype cleared = 0;
     std::chrono::milliseconds transitionDelay{0};
+    // Background tasks (delayed transitions, slow answers) hold a weak_ptr to this and stop when
+    // the emulator is gone.
+    std::shared_ptr<int> lifetime = std::make_shared<int>(0);
+    QString nextStartFailure; // see failNextSandboxCreate()
+    bool nextStartRecoverable = false;
 
     Private(DaytonaEmulator* owner, Options o)
         : q(owner)
@@ -223,15 +228,19 @@ struct DaytonaEmulator::Private
     QCoro::Task<> serve(HttpRequest request, std::shared_ptr<HttpResponder> responder, qsizetype index,
                         std::chrono::milliseconds delay)
     {
+        const std::weak_ptr<int> alive = lifetime;
         if (delay.count() > 0)
             co_await sleepAtLeast(delay);
+        if (alive.expired())
+            co_return;
         HttpResponse response;
         try {
             response = co_await route(request);
         } catch (const std::exception& e) {
             response = error(request, 500, QString::fromUtf8(e.what()));
         }
-        answer(index, responder, response);
+        if (!alive.expired())
+            answer(index, responder, response);
     }
 
     QCoro::Task<HttpResponse> route(HttpRequest request)
@@ -536,25 +545,59 @@ struct DaytonaEmulator::Private
         sandbox->autoArchiveInterval = body.value(u"autoArchiveInterval"_s).toInt(10080);
         sandbox->autoDeleteInterval = body.value(u"autoDeleteInterval"_s).toInt(-1);
         sandbox->createdAt = sandbox->updatedAt = sandbox->lastActivityAt = QDateTime::currentDateTimeUtc();
-        sandbox->state = u"creating"_s;
+        // ENDPOINTS.md section 4: a buildInfo create passes through pending_build.
+        sandbox->state = hasBuild ? u"pending_build"_s : u"creating"_s;
         sandbox->desiredState = u"started"_s;
-        sandboxes.append(sandbox); // visible (as `creating`) while the local sandbox is made
+        sandboxes.append(sandbox); // visible while the local sandbox is made
 
-        SandboxSpec spec;
-        spec.name = sandbox->localName;
-        for (auto it = sandbox->labels.begin(); it != sandbox->labels.end(); ++it)
-            spec.labels.insert(it.key(), it.value().toString());
-        try {
-            co_await provider.createSandbox(spec);
-            co_await provider.startSandbox(sandbox->localName);
-        } catch (const Failure& failure) {
-            sandbox->errorReason = failure.message();
-            setState(*sandbox, u"error"_s);
-            co_return error(request, 400, u"Sandbox failed to start: "_s + failure.message());
+        // With a transition delay the create answers at once (as a buildInfo create does, and as a
+        // snapshot create does after its 30 s wait) and the client has to poll.
+        if (transitionDelay.count() > 0) {
+            finishCreate(sandbox);
+            co_return sandboxResponse(*sandbox);
         }
-        if (sandbox->state == u"creating"_s)
-            setState(*sandbox, u"started"_s);
+        co_await finishCreate(sandbox);
+        if (sandbox->state == u"error"_s)
+            co_return error(request, 400, u"Sandbox failed to start: "_s + sandbox->errorReason);
         co_return sandboxResponse(*sandbox);
+    }
+
+    static SandboxSpec localSpec(const EmulatedSandbox& sandbox)
+    {
+        SandboxSpec spec;
+        spec.name = sandbox.localName;
+        for (auto it = sandbox.labels.begin(); it != sandbox.labels.end(); ++it)
+            spec.labels.insert(it.key(), it.value().toString());
+        return spec;
+    }
+
+    QCoro::Task<> finishCreate(std::shared_ptr<EmulatedSandbox> sandbox)
+    {
+        const std::weak_ptr<int> alive = lifetime;
+        if (transitionDelay.count() > 0)
+            co_await sleepAtLeast(transitionDelay);
+        if (alive.expired())
+            co_return;
+        const SandboxSpec spec = localSpec(*sandbox);
+        QString failure = std::exchange(nextStartFailure, QString());
+        if (failure.isEmpty()) {
+            try {
+                co_await provider.createSandbox(spec);
+                co_await provider.startSandbox(sandbox->localName);
+            } catch (const Failure& f) {
+                failure = f.message();
+            }
+        }
+        if (alive.expired() || sandbox->state == u"destroyed"_s)
+            co_return;
+        if (!failure.isEmpty()) {
+            sandbox->errorReason = failure;
+            sandbox->recoverable = nextStartRecoverable;
+            sandbox->desiredState = u"error"_s; // settled: no transition in progress
+            setState(*sandbox, u"error"_s);
+            co_return;
+        }
+        setState(*sandbox, u"started"_s);
     }
 
     HttpResponse list(const HttpRequest& request) const
@@ -644,13 +687,18 @@ struct DaytonaEmulator::Private
 
     QCoro::Task<> finishTransition(std::shared_ptr<EmulatedSandbox> sandbox, QString action, QString final)
     {
+        const std::weak_ptr<int> alive = lifetime;
         if (transitionDelay.count() > 0)
             co_await sleepAtLeast(transitionDelay);
+        if (alive.expired())
+            co_return;
         try {
             if (action == u"stop"_s) {
                 toolbox.dropSandbox(sandbox->id);
                 co_await provider.stopSandbox(sandbox->localName);
             } else if (action == u"start"_s || action == u"recover"_s) {
+                // A sandbox whose create failed has no local sandbox yet; this adopts or makes it.
+                co_await provider.createSandbox(localSpec(*sandbox));
                 co_await provider.startSandbox(sandbox->localName);
                 sandbox->previewToken = newPreviewToken(); // ENDPOINTS.md section 6: resets on restart
                 sandbox->lastActivityAt = QDateTime::currentDateTimeUtc();
@@ -658,12 +706,14 @@ struct DaytonaEmulator::Private
                 sandbox->recoverable = false;
             }
         } catch (const Failure& failure) {
+            if (alive.expired())
+                co_return;
             sandbox->errorReason = failure.message();
-            sandbox->desiredState = final;
+            sandbox->desiredState = u"error"_s;
             setState(*sandbox, u"error"_s);
             co_return;
         }
-        if (sandbox->state != u"destroyed"_s)
+        if (!alive.expired() && sandbox->state != u"destroyed"_s)
             setState(*sandbox, final);
     }
 
@@ -685,8 +735,11 @@ struct DaytonaEmulator::Private
 
     QCoro::Task<> finishDelete(std::shared_ptr<EmulatedSandbox> sandbox)
     {
+        const std::weak_ptr<int> alive = lifetime;
         if (transitionDelay.count() > 0)
             co_await sleepAtLeast(transitionDelay);
+        if (alive.expired())
+            co_return;
         toolbox.dropSandbox(sandbox->id);
         try {
             co_await provider.deleteSandbox(sandbox->localName);
@@ -694,7 +747,8 @@ struct DaytonaEmulator::Private
             qWarning("Daytona emulator: deleting %s: %s", qPrintable(sandbox->localName),
                      qPrintable(failure.message()));
         }
-        forget(sandbox);
+        if (!alive.expired())
+            forget(sandbox);
     }
 
     // ENDPOINTS.md section 3: after destroyed, GET answers 404.
@@ -823,6 +877,12 @@ void DaytonaEmulator::removeSandboxExternally(const QString& id)
     d->toolbox.dropSandbox(sandbox->id);
     d->provider.deleteSandbox(sandbox->localName);
     d->forget(sandbox);
+}
+
+void DaytonaEmulator::failNextSandboxCreate(const QString& reason, bool recoverable)
+{
+    d->nextStartFailure = reason;
+    d->nextStartRecoverable = recoverable;
 }
 
 void DaytonaEmulator::setSandboxError(const QString& id, const QString& reason, bool recoverable)

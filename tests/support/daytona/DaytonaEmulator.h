@@ -81,8 +81,9 @@ public:
 
     void setApiKeys(const QStringList& keys);
     // A lifecycle call while a transition runs answers 409 (ENDPOINTS.md section 5). With a delay,
-    // start/stop/archive/delete answer at once in the transitional state and finish later, so a
-    // test can observe `starting`/`stopping` and the 409; with 0 they answer in the final state.
+    // create/start/stop/archive/delete answer at once in the transitional state (creating,
+    // pending_build, starting, stopping, ...) and finish later, so a test can observe them, poll and
+    // get the 409; with 0 they answer in the final state.
     void setTransitionDelay(std::chrono::milliseconds delay);
 
     // --- Fault injection ---
@@ -99,6 +100,9 @@ public:
     void stopSandboxExternally(const QString& id);
     // As if someone deleted it elsewhere: gone from every listing, 404 from then on.
     void removeSandboxExternally(const QString& id);
+    // The next POST /sandbox ends in `error` with this errorReason (and answers 400 "Sandbox failed
+    // to start: <reason>" unless a transition delay makes it answer before, ENDPOINTS.md section 4).
+    void failNextSandboxCreate(const QString& reason, bool recoverable = false);
     // Puts a sandbox in `error` (for recover()).
     void setSandboxError(const QString& id, const QString& reason, bool recoverable);
 
