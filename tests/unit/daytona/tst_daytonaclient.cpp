@@ -1,9 +1,11 @@
 #include "CoroutineHelpers.h"
 #include "FakeDaytonaServer.h"
 #include "daytona/CommandLogFollower.h"
+#include "daytona/DaytonaClient.h"
 #include "daytona/DaytonaConfig.h"
 #include "daytona/DaytonaHttp.h"
 #include "daytona/OutputDemultiplexer.h"
+#include "daytona/Retry.h"
 #include "daytona/SandboxApi.h"
 #include "daytona/ToolboxApi.h"
 
@@ -910,6 +912,62 @@ private slots:
         QVERIFY(request.body.endsWith(QByteArray("--" + boundary + "--\r\n")));
         QCOMPARE(kind(runVoid(toolbox.uploadFiles({{u"dir/"_s, QByteArray("x")}})).error),
                  u"InvalidArgument"_s);
+    }
+    void retryTransientRetriesThenSucceeds()
+    {
+        FakeDaytonaServer server;
+        FakeResponse limited = FakeResponse::json(
+            429, js(QJsonObject{{u"statusCode"_s, 429}, {u"message"_s, u"Too Many Requests"_s}}));
+        limited.headers = {{"Retry-After", "0"}};
+        server.setSequence({FakeResponse::json(503, {}), limited,
+                            FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"started"_s)))});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        QStringList seen;
+        const forge::Backoff backoff(std::chrono::milliseconds(1), std::chrono::milliseconds(5), 3,
+                                     [] { return 0.5; });
+        const auto outcome =
+            run(retryTransient<Sandbox>([&] { return api.get(u"sb1"_s); }, backoff,
+                                        [&](const DaytonaError& error, int, std::chrono::milliseconds) {
+                                            seen << DaytonaError::kindName(error.kind());
+                                        }));
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        QCOMPARE(server.requests().size(), 3);
+        QCOMPARE(seen, (QStringList{u"ServerError"_s, u"RateLimited"_s}));
+    }
+
+    void retryTransientStopsOnPermanentAndWhenExhausted()
+    {
+        FakeDaytonaServer server;
+        server.setSequence({FakeResponse::json(404, {})});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const forge::Backoff backoff(std::chrono::milliseconds(1), std::chrono::milliseconds(5), 2,
+                                     [] { return 0.5; });
+        const auto permanent = run(retryTransient<Sandbox>([&] { return api.get(u"sb1"_s); }, backoff));
+        QCOMPARE(kind(permanent.error), u"NotFound"_s);
+        QCOMPARE(server.requests().size(), 1);
+
+        server.clear();
+        server.setSequence({FakeResponse::json(502, {})});
+        const auto exhausted = run(retryTransient<Sandbox>([&] { return api.get(u"sb1"_s); }, backoff));
+        QCOMPARE(kind(exhausted.error), u"ServerError"_s);
+        QCOMPARE(server.requests().size(), 3); // the call and two retries
+    }
+
+    void clientHandsOutToolboxForSandbox()
+    {
+        FakeDaytonaServer server;
+        DaytonaClient client(configFor(server));
+        const auto toolbox = client.toolbox(Sandbox::fromJson(sandboxJson(u"sb1"_s, u"started"_s)));
+        QCOMPARE(toolbox->baseUrl(), QUrl(u"https://proxy.example/toolbox/sb1"_s));
+        bool threw = false;
+        try {
+            client.toolbox(Sandbox{});
+        } catch (const DaytonaError& error) {
+            threw = error.kind() == DaytonaError::Kind::InvalidArgument;
+        }
+        QVERIFY(threw);
     }
 };
 
