@@ -72,6 +72,10 @@ QNetworkRequest DaytonaHttp::prepare(const HttpRequest& request) const
 
 QCoro::Task<HttpReply> DaytonaHttp::send(HttpRequest request)
 {
+    // Fail before the network with the sentence that says what to set (no key, bad URL, ...).
+    const QString invalid = m_config.validationError();
+    if (!invalid.isEmpty())
+        throw DaytonaError(DaytonaError::Kind::InvalidArgument, invalid);
     const QString path = request.url.path();
     const QString what = QString::fromLatin1(request.method) + u' ' + path;
     const QNetworkRequest prepared = prepare(request);

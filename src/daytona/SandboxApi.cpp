@@ -216,6 +216,30 @@ QCoro::Task<> SandboxApi::refreshActivity(QString id)
     co_await m_http.send(std::move(request));
 }
 
+QCoro::Task<> SandboxApi::setLabels(QString idOrName, QMap<QString, QString> labels)
+{
+    QJsonObject body;
+    body.insert(u"labels"_s, toObject(labels));
+    HttpRequest request;
+    request.method = "PUT";
+    request.url = m_http.apiUrl(u"/sandbox/%1/labels"_s.arg(DaytonaHttp::segment(idOrName)));
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    co_await m_http.send(std::move(request));
+}
+
+QCoro::Task<> SandboxApi::setAutoStopInterval(QString idOrName, int minutes)
+{
+    if (minutes < 0)
+        throw DaytonaError(
+            DaytonaError::Kind::InvalidArgument,
+            u"The auto-stop interval is in minutes and cannot be negative; use 0 to disable it."_s);
+    HttpRequest request;
+    request.method = "POST";
+    request.url =
+        m_http.apiUrl(u"/sandbox/%1/autostop/%2"_s.arg(DaytonaHttp::segment(idOrName)).arg(minutes));
+    co_await m_http.send(std::move(request));
+}
+
 QCoro::Task<PreviewLink> SandboxApi::previewUrl(QString idOrName, int port)
 {
     if (port < 1 || port > 65535)

@@ -73,6 +73,10 @@ public:
     QCoro::Task<Sandbox> recover(QString idOrName);
     QCoro::Task<Sandbox> remove(QString idOrName);
     QCoro::Task<> refreshActivity(QString id);
+    // PUT /sandbox/{id}/labels: replaces the labels.
+    QCoro::Task<> setLabels(QString idOrName, QMap<QString, QString> labels);
+    // POST /sandbox/{id}/autostop/{minutes}; 0 disables auto-stop.
+    QCoro::Task<> setAutoStopInterval(QString idOrName, int minutes);
     QCoro::Task<PreviewLink> previewUrl(QString idOrName, int port);
     QCoro::Task<PreviewLink> signedPreviewUrl(QString idOrName, int port, int expiresInSeconds = 60);
 

@@ -289,3 +289,48 @@ QCoro::Task<> ToolboxApi::uploadFiles(QList<UploadFile> files)
 }
 
 } // namespace forge::daytona
+
+namespace forge::daytona {
+
+namespace {
+
+QUrlQuery pathQuery(const QString& path)
+{
+    QUrlQuery query;
+    query.addQueryItem(u"path"_s, QString::fromLatin1(QUrl::toPercentEncoding(path)));
+    return query;
+}
+
+} // namespace
+
+QCoro::Task<QByteArray> ToolboxApi::downloadFile(QString path)
+{
+    HttpRequest request;
+    request.url = url(u"/files/download"_s, pathQuery(path));
+    const HttpReply reply = co_await m_http.send(std::move(request));
+    co_return reply.body;
+}
+
+QCoro::Task<> ToolboxApi::deleteFile(QString path, bool recursive)
+{
+    QUrlQuery query = pathQuery(path);
+    if (recursive)
+        query.addQueryItem(u"recursive"_s, u"true"_s);
+    HttpRequest request;
+    request.method = "DELETE";
+    request.url = url(u"/files"_s, query);
+    co_await m_http.send(std::move(request));
+}
+
+QCoro::Task<QString> ToolboxApi::workDir()
+{
+    HttpRequest request;
+    request.url = url(u"/work-dir"_s);
+    const QJsonValue value = co_await m_http.sendJson(std::move(request));
+    const QJsonValue dir = value.toObject().value(u"dir"_s);
+    if (!dir.isString())
+        throw unexpectedShape(u"work-dir"_s);
+    co_return dir.toString();
+}
+
+} // namespace forge::daytona

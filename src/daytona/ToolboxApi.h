@@ -92,6 +92,12 @@ public:
     QCoro::Task<> gitClone(GitCloneParams params);
     QCoro::Task<QList<FileInfo>> listFiles(QString path);
     QCoro::Task<> createFolder(QString path, QString mode = QStringLiteral("0755"));
+    // GET /files/download: raw bytes, bounded by DaytonaHttp's body size limit.
+    QCoro::Task<QByteArray> downloadFile(QString path);
+    // DELETE /files; `recursive` is required for directories (ENDPOINTS §9).
+    QCoro::Task<> deleteFile(QString path, bool recursive = false);
+    // GET /work-dir (ENDPOINTS §11): where relative paths resolve.
+    QCoro::Task<QString> workDir();
 
     // POST /files/bulk-upload (ENDPOINTS §9): present in both daemon versions, unlike /files/upload.
     QCoro::Task<> uploadFiles(QList<UploadFile> files);

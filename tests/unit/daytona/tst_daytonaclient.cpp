@@ -969,6 +969,18 @@ private slots:
         }
         QVERIFY(threw);
     }
+    void invalidConfigFailsBeforeTheNetwork()
+    {
+        FakeDaytonaServer server;
+        DaytonaConfig config = configFor(server);
+        config.apiKey.clear();
+        DaytonaHttp http(config);
+        SandboxApi api(http);
+        const auto outcome = run(api.get(u"sb1"_s));
+        QCOMPARE(kind(outcome.error), u"InvalidArgument"_s);
+        QVERIFY(outcome.error->userMessage().contains(u"DAYTONA_API_KEY"_s));
+        QVERIFY(server.requests().isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDaytonaClient)

@@ -56,6 +56,10 @@ FakeResponse answer(const RecordedRequest& request)
         return FakeResponse::json(200, js(QJsonObject{{u"ports"_s, QJsonArray{3000}}}));
     if (path.endsWith(u"/files"_s))
         return FakeResponse::json(200, "[]");
+    if (path.endsWith(u"/work-dir"_s))
+        return FakeResponse::json(200, js(QJsonObject{{u"dir"_s, u"/home/daytona"_s}}));
+    if (path.endsWith(u"/files/download"_s))
+        return FakeResponse{200, "{}", "application/octet-stream", {}, false};
     if (path.endsWith(u"/files/bulk-upload"_s))
         return FakeResponse::json(200, js(QJsonObject{{u"files"_s, QJsonArray()}}));
     if (path.endsWith(u"/process/session"_s) || path.endsWith(u"/files/folder"_s))
@@ -154,9 +158,16 @@ private:
         QList<UploadFile> uploads{{u"app/.env"_s, QByteArray("A=1\n")},
                                   {u"app/run.sh"_s, QByteArray("#!/bin/sh\n")}};
         check(runVoid(toolbox.uploadFiles(uploads)), u"uploadFiles"_s);
+        QMap<QString, QString> labels;
+        labels.insert(u"app"_s, u"forge"_s);
+        check(runVoid(sandboxes.setLabels(u"sb-1"_s, labels)), u"setLabels"_s);
+        check(runVoid(sandboxes.setAutoStopInterval(u"sb-1"_s, 30)), u"setAutoStopInterval"_s);
+        check(run(toolbox.downloadFile(u"app/package.json"_s)), u"downloadFile"_s);
+        check(runVoid(toolbox.deleteFile(u"app/dist"_s, true)), u"deleteFile"_s);
+        check(run(toolbox.workDir()), u"workDir"_s);
         QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
         m_requests = server.requests();
-        QCOMPARE(m_requests.size(), 23);
+        QCOMPARE(m_requests.size(), 28);
     }
 
     QStringList checkAgainst(const QString& prefix, const QString& specFile,
