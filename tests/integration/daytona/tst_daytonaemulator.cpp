@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
+#include <QWebSocket>
 #include <memory>
 
 using namespace forge::test;
@@ -313,6 +314,36 @@ private Q_SLOTS:
         QVERIFY2(lines.value(1).endsWith(u"/sub"_s), qPrintable(lines.value(1)));
         QCOMPARE(call("DELETE", toolbox(id, u"/process/session/s1"_s)).status, 204);
         QCOMPARE(call("GET", toolbox(id, u"/process/session/s1"_s)).status, 404);
+    }
+
+    void followsLogsOverAWebSocket()
+    {
+        const QString id = createSandbox({{u"name"_s, u"follow"_s}}).value(u"id"_s).toString();
+        QCOMPARE(call("POST", toolbox(id, u"/process/session"_s), "{\"sessionId\":\"f\"}").status, 201);
+        const Reply exec = call("POST", toolbox(id, u"/process/session/f/exec"_s),
+                                "{\"command\":\"echo one; sleep 0.5; echo two >&2\",\"runAsync\":true}");
+        const QString cmdId = exec.json().value(u"cmdId"_s).toString();
+        QUrl url = toolbox(id, u"/process/session/f/command/"_s + cmdId + u"/logs"_s);
+        url.setScheme(u"ws"_s);
+        url.setQuery(u"follow=true"_s);
+        QNetworkRequest request(url);
+        request.setRawHeader("Authorization", "Bearer " + m_key);
+        request.setRawHeader("X-Daytona-SDK-Version", "0.190.0");
+        QWebSocket socket;
+        QByteArray received;
+        connect(&socket, &QWebSocket::binaryMessageReceived, this,
+                [&received](const QByteArray& bytes) { received += bytes; });
+        QSignalSpy closed(&socket, &QWebSocket::disconnected);
+        socket.open(request);
+        QVERIFY(closed.wait(20000));
+        QCOMPARE(socket.closeCode(), QWebSocketProtocol::CloseCodeNormal);
+        QVERIFY2(received.contains("\x01\x01\x01one\n"), received.constData());
+        QVERIFY2(received.contains(QByteArray(QByteArray("\x02\x02\x02") + "two\n")), received.constData());
+
+        // Without the upgrade it is refused.
+        QUrl plain = url;
+        plain.setScheme(u"http"_s);
+        QCOMPARE(call("GET", plain).status, 400);
     }
 
     void previewProxyForwardsWithTheToken()

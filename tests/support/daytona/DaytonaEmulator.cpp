@@ -239,8 +239,14 @@ struct DaytonaEmulator::Private
         } catch (const std::exception& e) {
             response = error(request, 500, QString::fromUtf8(e.what()));
         }
-        if (!alive.expired())
-            answer(index, responder, response);
+        if (alive.expired())
+            co_return;
+        if (response.detached) { // a WebSocket now owns the connection
+            if (index >= 0 && index < requests.size())
+                requests[index].status = 101;
+            co_return;
+        }
+        answer(index, responder, response);
     }
 
     QCoro::Task<HttpResponse> route(HttpRequest request)

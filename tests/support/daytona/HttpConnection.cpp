@@ -127,6 +127,13 @@ public:
 
     bool isOpen() const { return m_open && !m_answered; }
 
+    QTcpSocket* takeOverSocket()
+    {
+        m_answered = true;
+        disconnect(m_socket, &QTcpSocket::readyRead, this, nullptr);
+        return m_open ? m_socket : nullptr;
+    }
+
 private:
     void onReadyRead()
     {
@@ -166,7 +173,9 @@ private:
                 return;
             m_stage = 2;
             m_request.body = m_body;
+            m_request.responder = m_self;
             m_handler(m_request, m_self);
+            m_request.responder.reset(); // no cycle through the stored request
         }
     }
 
@@ -230,6 +239,7 @@ public:
             m_connection->send(response);
     }
     bool isOpen() const override { return m_connection && m_connection->isOpen(); }
+    QTcpSocket* takeOverSocket() override { return m_connection ? m_connection->takeOverSocket() : nullptr; }
 
 private:
     QPointer<Connection> m_connection;

@@ -15,12 +15,16 @@ namespace forge::test::daytona {
 using HeaderList = QList<std::pair<QByteArray, QByteArray>>;
 
 // One HTTP/1.1 request as received (body de-chunked).
+class HttpResponder;
+
 struct HttpRequest
 {
     QByteArray method;
     QByteArray target; // path and query as sent
     HeaderList headers;
     QByteArray body;
+    // The connection's answering half, for handlers that take the socket over (WebSocket).
+    std::shared_ptr<HttpResponder> responder;
 
     QByteArray path() const;
     QByteArray query() const;
@@ -33,6 +37,7 @@ struct HttpResponse
     int status = 200;
     HeaderList headers;
     QByteArray body;
+    bool detached = false; // the handler took the socket over; nothing is to be sent
 
     static HttpResponse json(int status, const QByteArray& body);
 };
@@ -45,6 +50,9 @@ public:
     virtual ~HttpResponder() = default;
     virtual void send(const HttpResponse& response) = 0;
     virtual bool isOpen() const = 0;
+    // Hands the raw socket to the caller (after a WebSocket handshake, say); send() then does
+    // nothing. The connection still owns the socket and goes away when it disconnects.
+    virtual QTcpSocket* takeOverSocket() = 0;
 };
 
 using HttpHandler = std::function<void(HttpRequest, std::shared_ptr<HttpResponder>)>;

@@ -6,12 +6,15 @@
 #include "sandbox/LocalProvider.h"
 
 #include <QCoroSignal>
+#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTcpSocket>
+#include <QUrlQuery>
 #include <QUuid>
 #include <QVersionNumber>
 #include <optional>
@@ -99,18 +102,34 @@ struct ToolboxCommand
     QByteArray stderrBytes;
     bool atLineStart[2] = {true, true};
     std::unique_ptr<BackgroundProcess> process;
+    // WebSocket followers: (bytes with markers, bytes without), and what to do at exit.
+    QList<std::function<void(const QByteArray&, const QByteArray&)>> followers;
+    QList<std::function<void()>> onExit;
 
     void append(OutputChannel channel, const QByteArray& bytes)
     {
         const int c = channel == OutputChannel::Stdout ? 0 : 1;
         const QByteArray marker = c == 0 ? QByteArray("\x01\x01\x01") : QByteArray("\x02\x02\x02");
         (c == 0 ? stdoutBytes : stderrBytes) += bytes;
+        QByteArray marked;
         for (char ch : bytes) {
             if (atLineStart[c])
-                raw += marker;
-            raw += ch;
+                marked += marker;
+            marked += ch;
             atLineStart[c] = ch == '\n';
         }
+        raw += marked;
+        for (const auto& follower : std::as_const(followers))
+            follower(marked, bytes);
+    }
+
+    void exited(int code)
+    {
+        exitCode = code;
+        const auto callbacks = std::exchange(onExit, {});
+        followers.clear();
+        for (const auto& callback : callbacks)
+            callback();
     }
 
     QByteArray combined() const { return stdoutBytes + stderrBytes; }
@@ -306,10 +325,10 @@ QCoro::Task<HttpResponse> Toolbox::sessionExec(const HttpRequest& request, QStri
                      });
     QObject::connect(process, &BackgroundProcess::finished, process, [weak] {
         if (auto c = weak.lock())
-            c->exitCode = c->process ? c->process->result().exitCode : -1;
+            c->exited(c->process ? c->process->result().exitCode : -1);
     });
     if (!process->isRunning() && !command->exitCode)
-        command->exitCode = process->result().exitCode;
+        command->exited(process->result().exitCode);
 
     if (runAsync)
         co_return jsonOk(202, {{u"cmdId"_s, command->id}});
@@ -340,6 +359,8 @@ HttpResponse Toolbox::commandLogs(const HttpRequest& request, const QString& san
     for (const auto& command : session->commands) {
         if (command->id != commandId)
             continue;
+        if (QUrlQuery(QString::fromUtf8(request.query())).queryItemValue(u"follow"_s) == u"true"_s)
+            return followLogs(request, command);
         // ENDPOINTS.md section 8: three output formats chosen by headers.
         if (wantsSplitJson(request)) {
             return jsonOk(200, {{u"output"_s, QString::fromUtf8(command->raw)},
@@ -353,6 +374,82 @@ HttpResponse Toolbox::commandLogs(const HttpRequest& request, const QString& san
                             markers ? command->raw : command->combined()};
     }
     return goError(request, 404, u"command not found"_s);
+}
+
+namespace {
+
+// A server-to-client WebSocket frame (RFC 6455 section 5.2; servers do not mask).
+QByteArray webSocketFrame(quint8 opcode, const QByteArray& payload)
+{
+    QByteArray frame;
+    frame.append(char(0x80 | opcode));
+    const qsizetype size = payload.size();
+    if (size < 126) {
+        frame.append(char(size));
+    } else if (size < 65536) {
+        frame.append(char(126));
+        frame.append(char((size >> 8) & 0xff));
+        frame.append(char(size & 0xff));
+    } else {
+        frame.append(char(127));
+        for (int shift = 56; shift >= 0; shift -= 8)
+            frame.append(char((quint64(size) >> shift) & 0xff));
+    }
+    return frame + payload;
+}
+
+void closeWebSocket(QTcpSocket* socket)
+{
+    socket->write(webSocketFrame(0x8, QByteArray("\x03\xe8", 2))); // 1000: normal closure
+    socket->disconnectFromHost();
+}
+
+} // namespace
+
+// ENDPOINTS.md section 8: `logs?follow=true` works only as a WebSocket; binary frames carry the
+// raw log bytes (with markers in split mode) and the server closes with 1000 when the command exits.
+HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_ptr<ToolboxCommand>& command)
+{
+    const QByteArray key = request.header("Sec-WebSocket-Key");
+    if (request.header("Upgrade").compare("websocket", Qt::CaseInsensitive) != 0 || key.isEmpty() ||
+        !request.responder)
+        return goError(request, 400, u"follow is only available over a WebSocket"_s);
+    HttpResponse detached;
+    detached.detached = true;
+    QTcpSocket* socket = request.responder->takeOverSocket();
+    if (!socket)
+        return detached;
+    const QByteArray accept =
+        QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                                 QCryptographicHash::Sha1)
+            .toBase64();
+    QByteArray head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: " +
+                      accept + "\r\n";
+    const QByteArray protocols = request.header("Sec-WebSocket-Protocol");
+    if (!protocols.isEmpty())
+        head += "Sec-WebSocket-Protocol: " + protocols.split(',').constFirst().trimmed() + "\r\n";
+    socket->write(head + "\r\n");
+
+    const bool markers = wantsSplitJson(request) ||
+                         request.header("X-Daytona-Split-Output").compare("true", Qt::CaseInsensitive) == 0;
+    const QByteArray sofar = markers ? command->raw : command->combined();
+    if (!sofar.isEmpty())
+        socket->write(webSocketFrame(0x2, sofar));
+    if (command->exitCode) {
+        closeWebSocket(socket);
+        return detached;
+    }
+    QPointer<QTcpSocket> guard = socket;
+    command->followers.append([guard, markers](const QByteArray& marked, const QByteArray& plain) {
+        if (guard)
+            guard->write(webSocketFrame(0x2, markers ? marked : plain));
+    });
+    command->onExit.append([guard] {
+        if (guard)
+            closeWebSocket(guard);
+    });
+    return detached;
 }
 
 QCoro::Task<HttpResponse> Toolbox::gitClone(const HttpRequest& request, QString localName)

@@ -16,6 +16,7 @@ class LocalProvider;
 namespace forge::test::daytona {
 
 struct ToolboxSession;
+struct ToolboxCommand;
 
 // The in-sandbox daemon's API (toolbox.json; ENDPOINTS.md sections 8, 10, 11) for one emulator:
 // process execute, sessions, ports and git clone, each running real commands in the sandbox
@@ -39,6 +40,7 @@ private:
                                           QString sessionId);
     HttpResponse commandLogs(const HttpRequest& request, const QString& sandboxId, const QString& sessionId,
                              const QString& commandId);
+    HttpResponse followLogs(const HttpRequest& request, const std::shared_ptr<ToolboxCommand>& command);
     QCoro::Task<HttpResponse> gitClone(const HttpRequest& request, QString localName);
 
     LocalProvider& m_provider;
