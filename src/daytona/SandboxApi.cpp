@@ -164,6 +164,23 @@ QCoro::Task<SandboxPage> SandboxApi::list(ListSandboxesQuery query)
     co_return page;
 }
 
+QCoro::Task<QList<Sandbox>> SandboxApi::listAll(QMap<QString, QString> labels, int maxPages)
+{
+    QList<Sandbox> all;
+    ListSandboxesQuery query;
+    query.labels = labels;
+    QStringList seenCursors;
+    for (int page = 0; page < maxPages; ++page) {
+        const SandboxPage result = co_await list(query);
+        all += result.items;
+        if (result.nextCursor.isEmpty() || seenCursors.contains(result.nextCursor))
+            co_return all;
+        seenCursors << result.nextCursor;
+        query.cursor = result.nextCursor;
+    }
+    co_return all;
+}
+
 QCoro::Task<Sandbox> SandboxApi::lifecycle(QByteArray method, QString path, QUrlQuery query)
 {
     HttpRequest request;
@@ -291,22 +308,27 @@ QCoro::Task<Sandbox> SandboxApi::waitForState(QString id, QStringList wanted,
     for (;;) {
         Sandbox sandbox;
         bool gone = false;
+        bool polled = true;
         try {
             sandbox = co_await get(id);
         } catch (const DaytonaError& error) {
-            if (error.kind() != DaytonaError::Kind::NotFound || !wantsDestroyed)
+            if (error.kind() == DaytonaError::Kind::NotFound && wantsDestroyed)
+                gone = true;
+            else if (error.isTransient())
+                polled = false;
+            else
                 throw;
-            gone = true;
         }
         if (gone) {
             sandbox.id = id;
             sandbox.state = QString::fromLatin1(SandboxState::Destroyed);
             co_return sandbox;
         }
-        lastState = sandbox.state;
-        if (wanted.contains(sandbox.state))
+        if (polled)
+            lastState = sandbox.state;
+        if (polled && wanted.contains(sandbox.state))
             co_return sandbox;
-        if (sandbox.isFailed()) {
+        if (polled && sandbox.isFailed()) {
             const QString reason = sandbox.errorReason.isEmpty() ? u"no reason given"_s : sandbox.errorReason;
             const QString advice = sandbox.recoverable
                                        ? u"It is recoverable: recover it or delete it and create a new one."_s

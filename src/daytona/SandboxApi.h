@@ -67,6 +67,8 @@ public:
     QCoro::Task<Sandbox> create(CreateSandboxParams params);
     QCoro::Task<Sandbox> get(QString idOrName);
     QCoro::Task<SandboxPage> list(ListSandboxesQuery query = {});
+    // Follows nextCursor until the last page (at most `maxPages`, against a server that loops).
+    QCoro::Task<QList<Sandbox>> listAll(QMap<QString, QString> labels = {}, int maxPages = 50);
     QCoro::Task<Sandbox> start(QString idOrName);
     QCoro::Task<Sandbox> stop(QString idOrName, bool force = false);
     QCoro::Task<Sandbox> archive(QString idOrName);
@@ -82,7 +84,8 @@ public:
 
     // Polls GET /sandbox/{id} until its state is one of `wanted`. Throws SandboxFailed at once on
     // `error`/`build_failed` (unless wanted) and Timeout after `timeout`. A 404 counts as
-    // `destroyed` (the SDK does the same after delete).
+    // `destroyed` (the SDK does the same after delete). Transient errors (a 502 from the proxy, a
+    // dropped connection) do not end the wait; they are retried at the next poll.
     QCoro::Task<Sandbox> waitForState(QString id, QStringList wanted, std::chrono::milliseconds timeout);
 
     void setPollPolicy(PollPolicy policy) { m_poll = policy; }

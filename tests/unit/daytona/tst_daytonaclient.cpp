@@ -258,6 +258,8 @@ private slots:
                  qPrintable(outcome.error->userMessage()));
         QVERIFY2(outcome.error->userMessage().size() > 40, qPrintable(outcome.error->userMessage()));
         QVERIFY(!outcome.error->userMessage().contains(u"<html"_s));
+        QVERIFY(!outcome.error->userMessage().contains(u"dtn_testkey"_s));
+        QVERIFY(!QByteArray(outcome.error->what()).contains("dtn_testkey"));
     }
 
     void retryAfterForms_data()
@@ -980,6 +982,43 @@ private slots:
         QCOMPARE(kind(outcome.error), u"InvalidArgument"_s);
         QVERIFY(outcome.error->userMessage().contains(u"DAYTONA_API_KEY"_s));
         QVERIFY(server.requests().isEmpty());
+    }
+    void waitForStateSurvivesTransientErrors()
+    {
+        FakeDaytonaServer server;
+        server.setSequence({FakeResponse::json(502, QByteArray("<html>Bad gateway</html>")),
+                            FakeResponse::json(200, js(sandboxJson(u"sb1"_s, u"started"_s)))});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.waitForState(u"sb1"_s, {u"started"_s}, std::chrono::seconds(10)));
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        QCOMPARE(server.requests().size(), 2);
+
+        server.clear();
+        server.setSequence({FakeResponse::json(401, {})});
+        const auto denied = run(api.waitForState(u"sb1"_s, {u"started"_s}, std::chrono::seconds(10)));
+        QCOMPARE(kind(denied.error), u"Unauthorized"_s);
+        QCOMPARE(server.requests().size(), 1);
+    }
+
+    void listAllFollowsCursors()
+    {
+        FakeDaytonaServer server;
+        server.setSequence(
+            {FakeResponse::json(200,
+                                js(QJsonObject{{u"items"_s, QJsonArray{sandboxJson(u"a"_s, u"started"_s)}},
+                                               {u"nextCursor"_s, u"p2"_s}})),
+             FakeResponse::json(200,
+                                js(QJsonObject{{u"items"_s, QJsonArray{sandboxJson(u"b"_s, u"started"_s)}},
+                                               {u"nextCursor"_s, QJsonValue()}}))});
+        DaytonaHttp http(configFor(server));
+        SandboxApi api(http);
+        const auto outcome = run(api.listAll());
+        QVERIFY2(outcome.value, qPrintable(outcome.describe()));
+        QCOMPARE(outcome.value->size(), 2);
+        QCOMPARE(server.requests().size(), 2);
+        QVERIFY(!server.requests().at(0).query().hasQueryItem(u"cursor"_s));
+        QCOMPARE(server.requests().at(1).query().queryItemValue(u"cursor"_s), u"p2"_s);
     }
 };
 
