@@ -210,6 +210,8 @@ private Q_SLOTS:
         QCOMPARE(deleted.status, 200);
         QCOMPARE(deleted.json().value(u"id"_s).toString(), id);
         checkNestError(call("GET", api(u"/sandbox/"_s + id)), 404, {});
+        QCOMPARE(call("GET", api(u"/config"_s)).json().value(u"proxyToolboxUrl"_s).toString(),
+                 m_emulator->toolboxProxyUrl().toString());
     }
 
     void createCanBeSlowOrFail()
@@ -344,6 +346,39 @@ private Q_SLOTS:
         QUrl plain = url;
         plain.setScheme(u"http"_s);
         QCOMPARE(call("GET", plain).status, 400);
+
+        // A stream that closes early: what existed, then a normal close while the command runs.
+        m_emulator->setLogStreamClosesEarly(true);
+        const Reply slow = call("POST", toolbox(id, u"/process/session/f/exec"_s),
+                                "{\"command\":\"echo early; sleep 30\",\"runAsync\":true}");
+        const QString slowId = slow.json().value(u"cmdId"_s).toString();
+        const QUrl slowLogs = toolbox(id, u"/process/session/f/command/"_s + slowId + u"/logs"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(call("GET", slowLogs).body.contains("early"), 20000);
+        QUrl slowUrl = slowLogs;
+        slowUrl.setScheme(u"ws"_s);
+        slowUrl.setQuery(u"follow=true"_s);
+        QNetworkRequest slowRequest(slowUrl);
+        slowRequest.setRawHeader("Authorization", "Bearer " + m_key);
+        QWebSocket early;
+        QByteArray earlyBytes;
+        connect(&early, &QWebSocket::binaryMessageReceived, this,
+                [&earlyBytes](const QByteArray& bytes) { earlyBytes += bytes; });
+        QSignalSpy earlyClosed(&early, &QWebSocket::disconnected);
+        early.open(slowRequest);
+        QVERIFY(earlyClosed.wait(20000));
+        QCOMPARE(earlyBytes, QByteArray("early\n"));
+        QVERIFY(!call("GET", toolbox(id, u"/process/session/f/command/"_s + slowId))
+                     .json()
+                     .contains(u"exitCode"_s));
+        m_emulator->setLogStreamClosesEarly(false);
+        m_emulator->setLogStreamRefused(true);
+        QWebSocket refused;
+        QSignalSpy refusedClosed(&refused, &QWebSocket::disconnected);
+        QSignalSpy refusedOpened(&refused, &QWebSocket::connected);
+        refused.open(slowRequest);
+        QVERIFY(refusedClosed.wait(20000));
+        QCOMPARE(refusedOpened.size(), 0);
+        m_emulator->setLogStreamRefused(false);
     }
 
     void previewProxyForwardsWithTheToken()
@@ -433,6 +468,13 @@ private Q_SLOTS:
         const Reply hung = call("GET", api(u"/sandbox"_s), {}, {}, true, 500);
         QCOMPARE(hung.status, 0);
         QVERIFY(hung.error != QNetworkReply::NoError);
+
+        // Toolbox routes fail in the Go shape.
+        m_emulator->failNext("POST", u"/process/execute$"_s, 502);
+        const Reply toolboxFault = call("POST", toolbox(u"any"_s, u"/process/execute"_s), "{}");
+        QCOMPARE(toolboxFault.status, 502);
+        QCOMPARE(toolboxFault.json().value(u"code"_s).toString(), u"BAD_GATEWAY"_s);
+        QCOMPARE(toolboxFault.json().value(u"method"_s).toString(), u"POST"_s);
 
         // External stop and disappearance.
         const QString id = createSandbox({{u"name"_s, u"victim"_s}}).value(u"id"_s).toString();

@@ -353,6 +353,14 @@ struct DaytonaEmulator::Private
             co_return co_await create(request);
         if (path == u"/api/sandbox"_s && method == "GET")
             co_return list(request);
+        if (path == u"/api/config"_s && method == "GET") {
+            // Older SDKs read the toolbox URL from here (ENDPOINTS.md section 3).
+            const QJsonObject config{{u"proxyToolboxUrl"_s, QString(baseUrl() + u"/toolbox"_s)},
+                                     {u"proxyTemplateUrl"_s, u"http://127.0.0.1:{{PORT}}"_s},
+                                     {u"defaultSnapshot"_s, u"daytona-small"_s},
+                                     {u"version"_s, u"0.190.0-emulator"_s}};
+            co_return HttpResponse::json(200, QJsonDocument(config).toJson(QJsonDocument::Compact));
+        }
 
         QRegularExpressionMatch m;
         std::shared_ptr<EmulatedSandbox> sandbox;
@@ -883,6 +891,18 @@ void DaytonaEmulator::removeSandboxExternally(const QString& id)
     d->toolbox.dropSandbox(sandbox->id);
     d->provider.deleteSandbox(sandbox->localName);
     d->forget(sandbox);
+}
+
+void DaytonaEmulator::setLogStreamClosesEarly(bool early)
+{
+    d->toolbox.setFollowMode(early ? daytona::Toolbox::FollowMode::CloseEarly
+                                   : daytona::Toolbox::FollowMode::Normal);
+}
+
+void DaytonaEmulator::setLogStreamRefused(bool refused)
+{
+    d->toolbox.setFollowMode(refused ? daytona::Toolbox::FollowMode::Refuse
+                                     : daytona::Toolbox::FollowMode::Normal);
 }
 
 void DaytonaEmulator::failNextSandboxCreate(const QString& reason, bool recoverable)

@@ -103,6 +103,10 @@ public:
     // The next POST /sandbox ends in `error` with this errorReason (and answers 400 "Sandbox failed
     // to start: <reason>" unless a transition delay makes it answer before, ENDPOINTS.md section 4).
     void failNextSandboxCreate(const QString& reason, bool recoverable = false);
+    // Session logs ?follow=true WebSocket: close right after replaying what exists (while the
+    // command still runs), or refuse the upgrade (400). Off by default.
+    void setLogStreamClosesEarly(bool early);
+    void setLogStreamRefused(bool refused);
     // Puts a sandbox in `error` (for recover()).
     void setSandboxError(const QString& id, const QString& reason, bool recoverable);
 

@@ -412,7 +412,7 @@ HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_p
 {
     const QByteArray key = request.header("Sec-WebSocket-Key");
     if (request.header("Upgrade").compare("websocket", Qt::CaseInsensitive) != 0 || key.isEmpty() ||
-        !request.responder)
+        !request.responder || m_followMode == FollowMode::Refuse)
         return goError(request, 400, u"follow is only available over a WebSocket"_s);
     HttpResponse detached;
     detached.detached = true;
@@ -436,7 +436,7 @@ HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_p
     const QByteArray sofar = markers ? command->raw : command->combined();
     if (!sofar.isEmpty())
         socket->write(webSocketFrame(0x2, sofar));
-    if (command->exitCode) {
+    if (command->exitCode || m_followMode == FollowMode::CloseEarly) {
         closeWebSocket(socket);
         return detached;
     }

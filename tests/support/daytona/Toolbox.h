@@ -24,7 +24,15 @@ struct ToolboxCommand;
 class Toolbox
 {
 public:
+    // How GET .../logs?follow=true behaves (ENDPOINTS.md section 8 reports streams that close early).
+    enum class FollowMode {
+        Normal,     // replay, stream, close 1000 at exit
+        CloseEarly, // replay what exists, then close 1000 at once, while the command still runs
+        Refuse,     // no upgrade: 400, as if the stream were unavailable
+    };
+
     explicit Toolbox(LocalProvider& provider);
+    void setFollowMode(FollowMode mode) { m_followMode = mode; }
     ~Toolbox();
 
     // `path` is what follows /toolbox/<sandboxId> (e.g. "/process/execute").
@@ -47,6 +55,7 @@ private:
     // sandbox id -> session id -> session
     QHash<QString, QHash<QString, std::shared_ptr<ToolboxSession>>> m_sessions;
     QList<QJsonObject> m_gitCloneBodies;
+    FollowMode m_followMode = FollowMode::Normal;
 };
 
 } // namespace forge::test::daytona
