@@ -3,6 +3,7 @@
 #include "DaytonaEmulator.h"
 
 #include <QEventLoop>
+#include <QHttpMultiPart>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -210,6 +211,18 @@ private Q_SLOTS:
         QCOMPARE(deleted.status, 200);
         QCOMPARE(deleted.json().value(u"id"_s).toString(), id);
         checkNestError(call("GET", api(u"/sandbox/"_s + id)), 404, {});
+        // Labels and auto-stop.
+        const QString other = createSandbox({{u"name"_s, u"gamma"_s}}).value(u"id"_s).toString();
+        const Reply relabelled = call("PUT", api(u"/sandbox/gamma/labels"_s), "{\"labels\":{\"k\":\"v\"}}");
+        QCOMPARE(relabelled.json().value(u"labels"_s).toObject().value(u"k"_s).toString(), u"v"_s);
+        const Reply autostop = call("POST", api(u"/sandbox/"_s + other + u"/autostop/0"_s));
+        QCOMPARE(autostop.json().value(u"autoStopInterval"_s).toInt(), 0);
+        QCOMPARE(autostop.header("X-Daytona-Api-Version").isEmpty(), false);
+        QUrl stateUrl = api(u"/sandbox"_s);
+        stateUrl.setQuery(u"states=started&name=gamma"_s);
+        QCOMPARE(call("GET", stateUrl).json().value(u"items"_s).toArray().size(), 1);
+        stateUrl.setQuery(u"states=stopped&name=gamma"_s);
+        QCOMPARE(call("GET", stateUrl).json().value(u"items"_s).toArray().size(), 0);
         QCOMPARE(call("GET", api(u"/config"_s)).json().value(u"proxyToolboxUrl"_s).toString(),
                  m_emulator->toolboxProxyUrl().toString());
     }
@@ -529,6 +542,31 @@ private Q_SLOTS:
         const Reply cat =
             call("POST", toolbox(id, u"/process/execute"_s), "{\"command\":\"cat a.txt\",\"cwd\":\"src\"}");
         QCOMPARE(cat.json().value(u"result"_s).toString(), u"hello file"_s);
+        // Bulk upload (multipart, path part before file part), as the SDK's uploadFile sends it.
+        {
+            QHttpMultiPart multipart(QHttpMultiPart::FormDataType);
+            QHttpPart pathPart;
+            pathPart.setHeader(QNetworkRequest::ContentDispositionHeader,
+                               u"form-data; name=\"files[0].path\""_s);
+            pathPart.setBody("src/deep/b.bin");
+            QHttpPart filePart;
+            filePart.setHeader(QNetworkRequest::ContentDispositionHeader,
+                               u"form-data; name=\"files[0].file\"; filename=\"b.bin\""_s);
+            filePart.setBody(QByteArray("\r\nbinary\0data\r\n", 15));
+            multipart.append(pathPart);
+            multipart.append(filePart);
+            QNetworkRequest request(toolbox(id, u"/files/bulk-upload"_s));
+            request.setRawHeader("Authorization", "Bearer " + m_key);
+            QNetworkReply* reply = m_network.post(request, &multipart);
+            QSignalSpy finished(reply, &QNetworkReply::finished);
+            QVERIFY(finished.wait(20000));
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+            const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+            QCOMPARE(answer.value(u"files"_s).toArray().at(0).toObject().value(u"bytes"_s).toInt(), 15);
+            delete reply;
+        }
+        QCOMPARE(call("GET", toolbox(id, u"/files/download?path=src/deep/b.bin"_s)).body,
+                 QByteArray("\r\nbinary\0data\r\n", 15));
         QCOMPARE(call("DELETE", toolbox(id, u"/files?path=src"_s)).status, 400); // needs recursive
         QCOMPARE(call("DELETE", toolbox(id, u"/files?path=src&recursive=true"_s)).status, 204);
         QCOMPARE(call("GET", toolbox(id, u"/files/info?path=src"_s)).status, 404);

@@ -442,7 +442,7 @@ struct DaytonaEmulator::Private
             if (!sandbox)
                 co_return error(request, 404, u"Sandbox with ID or name %1 not found"_s.arg(m.captured(1)));
             sandbox->autoStopInterval = m.captured(2).toInt();
-            co_return HttpResponse{200, {}, {}};
+            co_return sandboxResponse(*sandbox); // api.json: 200 with the Sandbox
         }
         if (lookup(labels) && method == "PUT") {
             if (!sandbox)

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -59,6 +60,50 @@ HttpResponse jsonOk(const QJsonValue& value)
     const QJsonDocument doc =
         value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
     return HttpResponse::json(200, doc.toJson(QJsonDocument::Compact));
+}
+
+struct FormPart
+{
+    QByteArray name;
+    QByteArray content;
+};
+
+// multipart/form-data (RFC 7578), enough for the SDK's bulk upload.
+QList<FormPart> parseMultipart(const QByteArray& contentType, const QByteArray& body)
+{
+    QList<FormPart> parts;
+    const qsizetype at = contentType.indexOf("boundary=");
+    if (at < 0)
+        return parts;
+    QByteArray boundary = contentType.mid(at + 9).split(';').constFirst().trimmed();
+    if (boundary.startsWith('"') && boundary.endsWith('"'))
+        boundary = boundary.mid(1, boundary.size() - 2);
+    const QByteArray delimiter = "--" + boundary;
+    qsizetype pos = body.indexOf(delimiter);
+    while (pos >= 0) {
+        pos += delimiter.size();
+        if (body.mid(pos, 2) == "--")
+            break;
+        const qsizetype headStart = pos + 2; // after CRLF
+        const qsizetype headEnd = body.indexOf("\r\n\r\n", headStart);
+        const qsizetype next = body.indexOf(QByteArray("\r\n" + delimiter), headStart);
+        if (headEnd < 0 || next < 0)
+            break;
+        FormPart part;
+        for (const QByteArray& line : body.mid(headStart, headEnd - headStart).split('\n')) {
+            if (!line.trimmed().toLower().startsWith("content-disposition"))
+                continue;
+            const qsizetype nameAt = line.indexOf("name=\"");
+            if (nameAt >= 0) {
+                const qsizetype start = nameAt + 6;
+                part.name = line.mid(start, line.indexOf('"', start) - start);
+            }
+        }
+        part.content = body.mid(headEnd + 4, next - headEnd - 4);
+        parts.append(part);
+        pos = next + 2;
+    }
+    return parts;
 }
 
 } // namespace
@@ -145,6 +190,41 @@ std::optional<HttpResponse> handleFiles(const HttpRequest& request, const QByteA
             QFile::remove(host);
         }
         return HttpResponse{204, {}, {}};
+    }
+    if (path == "/files/bulk-upload" && method == "POST") {
+        // ENDPOINTS.md section 9: files[i].path comes before files[i].file.
+        QHash<QByteArray, QString> destinations;
+        QJsonArray written;
+        QJsonArray errors;
+        for (const FormPart& part : parseMultipart(request.header("Content-Type"), request.body)) {
+            if (part.name.endsWith(".path")) {
+                destinations.insert(part.name.chopped(5), QString::fromUtf8(part.content));
+                continue;
+            }
+            if (!part.name.endsWith(".file"))
+                continue;
+            const QString destination = destinations.value(part.name.chopped(5));
+            const std::optional<QString> target = workspaceRelative(destination, workspace);
+            if (destination.isEmpty() || !target || target->isEmpty()) {
+                errors.append(u"%1: no valid path"_s.arg(QString::fromUtf8(part.name)));
+                continue;
+            }
+            const QString file = workspace + u'/' + *target;
+            QDir().mkpath(QFileInfo(file).absolutePath());
+            QFile out(file);
+            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+                errors.append(u"%1: could not write"_s.arg(destination));
+                continue;
+            }
+            out.write(part.content);
+            written.append(QJsonObject{{u"path"_s, destination}, {u"bytes"_s, part.content.size()}});
+        }
+        if (!errors.isEmpty()) {
+            return HttpResponse::json(400,
+                                      QJsonDocument(QJsonObject{{u"errors"_s, errors}, {u"files"_s, written}})
+                                          .toJson(QJsonDocument::Compact));
+        }
+        return jsonOk(QJsonObject{{u"files"_s, written}});
     }
     if (path == "/files/upload-v2" && method == "POST") {
         // The raw-body form only (multipart is not implemented).
