@@ -400,6 +400,9 @@ private slots:
         const auto outcome = run(api.get(u"sb1"_s));
         QVERIFY(!outcome.value);
         QVERIFY(elsewhere.requests().isEmpty()); // the key never left for the other origin
+        QCOMPARE(kind(outcome.error), u"Network"_s);
+        QVERIFY2(outcome.error->userMessage().contains(u"redirect"_s),
+                 qPrintable(outcome.error->userMessage()));
     }
 
     void listAcceptsBothShapes()
@@ -801,6 +804,7 @@ private slots:
         QString handshakeTarget;
         QObject::connect(&wsServer, &QWebSocketServer::newConnection, &wsServer, [&] {
             QWebSocket* socket = wsServer.nextPendingConnection();
+            socket->setParent(&wsServer); // freed with the server even if it never sees its disconnect
             handshakeAuth = socket->request().rawHeader("Authorization");
             handshakeTarget = socket->requestUrl().toString();
             // Markers split across frames, as ENDPOINTS §8 warns.
