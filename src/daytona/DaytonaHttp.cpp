@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
+#include <QTimer>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -81,6 +82,8 @@ QCoro::Task<HttpReply> DaytonaHttp::send(HttpRequest request)
     const QNetworkRequest prepared = prepare(request);
 
     bool tooLarge = false; // declared before the reply: the reply's connections use it
+    bool pastDeadline = false;
+    QTimer deadline;
     std::unique_ptr<QNetworkReply> reply;
     if (request.method == "GET")
         reply.reset(m_network.get(prepared));
@@ -103,12 +106,28 @@ QCoro::Task<HttpReply> DaytonaHttp::send(HttpRequest request)
                          }
                      });
 
+    if (request.deadline) {
+        deadline.setSingleShot(true);
+        QObject::connect(&deadline, &QTimer::timeout, raw, [raw, &pastDeadline] {
+            pastDeadline = true;
+            raw->abort();
+        });
+        deadline.start(*request.deadline);
+    }
+
     co_await qCoro(raw).waitForFinished();
+    deadline.stop();
 
     if (tooLarge)
         throw DaytonaError(DaytonaError::Kind::MalformedResponse,
                            u"Daytona's answer to %1 is larger than %2 bytes and was dropped. Retry; if it "
                            u"persists, ask for less data."_s.arg(what, QString::number(maxBytes)))
+            .withPath(path);
+
+    if (pastDeadline)
+        throw DaytonaError(DaytonaError::Kind::Timeout,
+                           u"Daytona did not finish answering %1 within %2 s. Check your network connection "
+                           u"and retry."_s.arg(what, QString::number(request.deadline->count() / 1000.0)))
             .withPath(path);
 
     const int status = raw->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

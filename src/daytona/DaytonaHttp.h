@@ -20,6 +20,9 @@ struct HttpRequest
     QByteArray contentType = "application/json";
     // Overrides the config's transfer timeout (a sync session exec blocks until the command exits).
     std::optional<std::chrono::milliseconds> timeout;
+    // A limit on the whole exchange. The transfer timeout restarts on every byte, so a server that
+    // trickles data would otherwise hold the request forever.
+    std::optional<std::chrono::milliseconds> deadline;
 };
 
 struct HttpReply

@@ -1024,6 +1024,26 @@ private slots:
         QVERIFY(!server.requests().at(0).query().hasQueryItem(u"cursor"_s));
         QCOMPARE(server.requests().at(1).query().queryItemValue(u"cursor"_s), u"p2"_s);
     }
+    void deadlineBoundsTheWholeExchange()
+    {
+        FakeDaytonaServer server;
+        server.setHandler([](const RecordedRequest&) {
+            FakeResponse response;
+            response.hang = true;
+            return response;
+        });
+        DaytonaConfig config = configFor(server);
+        config.requestTimeout = std::chrono::milliseconds(60000);
+        DaytonaHttp http(config);
+        HttpRequest request;
+        request.url = http.apiUrl(u"/sandbox/sb1"_s);
+        request.deadline = std::chrono::milliseconds(300);
+        QElapsedTimer clock;
+        clock.start();
+        const auto outcome = run(http.send(request));
+        QCOMPARE(kind(outcome.error), u"Timeout"_s);
+        QVERIFY(clock.elapsed() < 10000);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDaytonaClient)
