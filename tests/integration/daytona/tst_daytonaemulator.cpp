@@ -1,5 +1,5 @@
 // The Daytona emulator driven with raw HTTP (QNetworkAccessManager), checked against what
-// /work/shared/daytona-openapi/ENDPOINTS.md says the real service answers.
+// ../shared/daytona-openapi/ENDPOINTS.md says the real service answers.
 #include "DaytonaEmulator.h"
 
 #include <QEventLoop>

@@ -55,7 +55,7 @@ struct DaytonaFault
 
 // Speaks Daytona's REST API (api.json) and toolbox API (toolbox.json) on 127.0.0.1, backed by
 // real local sandboxes (LocalProvider). Paths, bodies, status codes, error shapes and the state
-// machine follow /work/shared/daytona-openapi/ENDPOINTS.md:
+// machine follow ../shared/daytona-openapi/ENDPOINTS.md:
 //   API:      <apiUrl()>/sandbox...            (apiUrl() = http://127.0.0.1:<port>/api)
 //   Toolbox:  <toolboxProxyUrl()>/<sandboxId>/...  (toolboxProxyUrl() = http://127.0.0.1:<port>/toolbox)
 //   Preview:  one 127.0.0.1 listener per sandbox and port, handed out by .../preview-url
