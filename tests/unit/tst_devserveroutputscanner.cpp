@@ -185,10 +185,10 @@ private slots:
         DevServerOutputScanner scanner;
         // Colours kept; a title (OSC), a cursor move and a bell removed; a spinner frame overwritten
         // by a coloured final frame keeps the final frame's colour.
-        const QList<ScannedLine> lines = scanner.feed(
-            "\x1b[32m\x1b[1mVITE\x1b[22m v5\x1b[39m \x1b]0;title\x07\x1b[2Aready\x07\n"
-            "spin\r\x1b[31mdone\x1b[0m\n"
-            "plain\n");
+        const QList<ScannedLine> lines =
+            scanner.feed("\x1b[32m\x1b[1mVITE\x1b[22m v5\x1b[39m \x1b]0;title\x07\x1b[2Aready\x07\n"
+                         "spin\r\x1b[31mdone\x1b[0m\n"
+                         "plain\n");
         QCOMPARE(lines.size(), 3);
         QCOMPARE(lines[0].text, u"VITE v5 ready"_s);
         QCOMPARE(lines[0].styledText, u"\x1b[32m\x1b[1mVITE\x1b[22m v5\x1b[39m ready"_s);

@@ -436,7 +436,8 @@ void TestWorkflow::secretsAreRedactedFromOutput()
     const QString token = u"ghp_CANARYabcdefghijklmnopqrstuvwxyz0123"_s;
     // Once plain, once with colour codes splitting the token, which must not smuggle it past.
     provider.installOutput = "fetching https://x-access-token:" + token.toUtf8() + "@github.com/a/b\n" +
-                             "\x1b[33mghp_CANARYabcdefghij\x1b[0mklmnopqrstuvwxyz0123" + token.toUtf8() + "\n";
+                             "\x1b[33mghp_CANARYabcdefghij\x1b[0mklmnopqrstuvwxyz0123" + token.toUtf8() +
+                             "\n";
     InMemoryStepJournal journal;
     PreviewRequest request = requestFor(u"https://github.com/a/b"_s);
     request.authToken = token;
