@@ -10,6 +10,7 @@
 #include "sandbox/LocalProvider.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Icons.h"
+#include "ui/preview/PreviewOrigin.h"
 #include "ui/preview/PreviewPane.h"
 #include "workflow/ProjectSession.h"
 
@@ -496,12 +497,16 @@ void MainWindow::refreshPreview()
         return;
     }
     switch (current->status()) {
-    case ProjectStatus::Live:
-        if (m_preview->origin() !=
-                current->previewUrl().adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment) ||
-            !m_preview->page())
+    case ProjectStatus::Live: {
+        // Load unless the pane already shows this very preview (a reload would lose the page's
+        // state); a page kept under an overlay from an earlier run of the project does not count.
+        const bool alreadyShown = m_preview->projectId() == m_currentId && m_preview->page() &&
+                                  m_preview->overlay() == PreviewPane::Overlay::None &&
+                                  m_preview->origin() == previeworigin::originOf(current->previewUrl());
+        if (!alreadyShown)
             m_preview->showPreview(m_currentId, current->previewUrl());
         break;
+    }
     case ProjectStatus::Queued:
         m_preview->showBuilding(m_currentId, tr("Waiting to start…"));
         break;

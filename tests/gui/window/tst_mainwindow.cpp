@@ -303,6 +303,8 @@ private Q_SLOTS:
         QFile stored(m_root.filePath(u"data/projects.json"_s));
         QVERIFY(stored.open(QIODevice::ReadOnly));
         QVERIFY(stored.readAll().contains("\"server.js\""));
+        // The rerun's preview is shown, not left under the Building overlay of the run before.
+        QTRY_COMPARE(window.previewPane()->overlay(), ui::PreviewPane::Overlay::None);
         page = window.previewPane()->page(); // the pane may have made a new page for the new run
         QVERIFY(page);
         QTRY_VERIFY_WITH_TIMEOUT(evaluate(page, u"document.body ? document.body.innerText : ''"_s)
