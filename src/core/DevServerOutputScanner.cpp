@@ -278,9 +278,7 @@ void DevServerOutputScanner::consume(char byte, QList<ScannedLine>& out)
         } else if (byte == Esc) {
             m_state = State::Escape;
         } else {
-            m_state = State::Text;
-            if (byte != Can && byte != Sub)
-                consume(byte, out);
+            abandonSequence(byte, out);
         }
         break;
 
@@ -289,8 +287,10 @@ void DevServerOutputScanner::consume(char byte, QList<ScannedLine>& out)
             if (m_csiParams.size() < MaxCsiParams)
                 m_csiParams.append(byte);
         } else if (b >= 0x20 && b <= 0x2f) {
-            // Intermediate bytes: none of the sequences we act on has any.
-            m_csiParams.append('!');
+            // Intermediate bytes: none of the sequences we act on has any; one mark says so, and
+            // keeps a flood of them from growing the buffer.
+            if (!m_csiParams.contains('!'))
+                m_csiParams.append('!');
         } else if (b >= 0x40 && b <= 0x7e) {
             m_state = State::Text;
             endCsi(byte);
@@ -298,9 +298,7 @@ void DevServerOutputScanner::consume(char byte, QList<ScannedLine>& out)
             m_state = State::Escape;
         } else {
             // A control or non-ASCII byte cuts the sequence short; a newline still ends the line.
-            m_state = State::Text;
-            if (byte != Can && byte != Sub)
-                consume(byte, out);
+            abandonSequence(byte, out);
         }
         break;
 
@@ -329,6 +327,14 @@ void DevServerOutputScanner::consume(char byte, QList<ScannedLine>& out)
         }
         break;
     }
+}
+
+void DevServerOutputScanner::abandonSequence(char byte, QList<ScannedLine>& out)
+{
+    // CAN and SUB cancel the sequence and are dropped; any other byte is read as ordinary input.
+    m_state = State::Text;
+    if (byte != Can && byte != Sub)
+        consume(byte, out);
 }
 
 void DevServerOutputScanner::endCsi(char finalByte)

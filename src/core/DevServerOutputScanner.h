@@ -66,6 +66,8 @@ private:
     void appendStyled(const char* data, qsizetype size);
     void markCarriageReturn();
     void endCsi(char finalByte);
+    // Leaves an escape sequence cut short by `byte`, which is then read as ordinary input.
+    void abandonSequence(char byte, QList<ScannedLine>& out);
     void emitLine(QList<ScannedLine>& out);
     void resetLine();
     ScannedLine scan(const QByteArray& rawLine);
