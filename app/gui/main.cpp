@@ -11,7 +11,6 @@
 #include "workflow/WorkflowTypes.h"
 
 #include <QApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QTextStream>
 #include <cstdio>
@@ -31,15 +30,8 @@ std::variant<forge::Project, QString> projectFromOptions(const forge::gui::GuiOp
 {
     const auto parsed = forge::RepoRef::parse(options.open, QDir::currentPath());
     if (const auto* error = std::get_if<forge::RepoRefError>(&parsed))
-        return error->advice.isEmpty() ? error->message : error->message + u"\n"_s + error->advice;
-    const auto& reference = std::get<forge::RepoRef>(parsed);
-    forge::Project project;
-    project.repository = reference.canonical();
-    project.branch = options.branch;
-    project.mode = options.mode;
-    project.id = forge::PreviewRequest::projectIdFor(reference, options.branch);
-    project.added = QDateTime::currentDateTimeUtc();
-    return project;
+        return error->explanation(u"\n"_s);
+    return forge::newProject(std::get<forge::RepoRef>(parsed), options.branch, options.mode);
 }
 
 } // namespace
@@ -89,7 +81,7 @@ int main(int argc, char* argv[])
         if (count >= 3)
             std::_Exit(130);
         QObject::connect(&window, &forge::ui::MainWindow::shutdownFinished, qApp, &QApplication::quit,
-                         Qt::QueuedConnection);
+                         Qt::ConnectionType(Qt::QueuedConnection | Qt::UniqueConnection));
         window.shutdown();
     });
 

@@ -11,6 +11,12 @@ struct RepoRefError
 {
     QString message;
     QString advice;
+
+    // The message followed by the advice (when there is one), joined by `separator`.
+    QString explanation(const QString& separator = QStringLiteral(" ")) const
+    {
+        return advice.isEmpty() ? message : message + separator + advice;
+    }
 };
 
 // A repository the user wants to preview: a remote https git URL or a git repository on this

@@ -4,6 +4,7 @@
 #include "StepJournal.h"
 
 #include <QCoroSignal>
+#include <QDateTime>
 #include <QDir>
 
 using namespace Qt::StringLiterals;
@@ -25,6 +26,17 @@ QString toString(ProjectStatus status)
         return u"failed"_s;
     }
     return u"stopped"_s;
+}
+
+Project newProject(const RepoRef& repository, const QString& branch, RunMode mode)
+{
+    Project project;
+    project.repository = repository.canonical();
+    project.branch = branch;
+    project.mode = mode;
+    project.id = PreviewRequest::projectIdFor(repository, branch);
+    project.added = QDateTime::currentDateTimeUtc();
+    return project;
 }
 
 ProjectSession::ProjectSession(SandboxProvider& provider, Project project, QObject* parent)

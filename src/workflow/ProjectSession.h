@@ -19,6 +19,10 @@ class SandboxProvider;
 enum class ProjectStatus { Stopped, Queued, Building, Live, Failed };
 QString toString(ProjectStatus status);
 
+// A project for `repository` at `branch` (empty: the default branch), added now. Its id comes from
+// PreviewRequest::projectIdFor, so opening the same repository and branch again finds it.
+Project newProject(const RepoRef& repository, const QString& branch, RunMode mode);
+
 // One project's preview over time: starts the workflow, keeps what the window needs to show
 // (status, current step, failure, URL, detected plan) and stops it again. Each start is a fresh run
 // of the seven steps; the sandbox is adopted by its label, so a rerun never makes a second one.

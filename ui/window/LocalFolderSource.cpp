@@ -102,7 +102,7 @@ void LocalFolderSource::validate()
     }
     const auto parsed = RepoRef::parse(QDir::fromNativeSeparators(text), QDir::homePath());
     if (const auto* error = std::get_if<RepoRefError>(&parsed)) {
-        m_problem = error->advice.isEmpty() ? error->message : error->message + u' ' + error->advice;
+        m_problem = error->explanation();
     } else if (std::get<RepoRef>(parsed).isRemote()) {
         m_problem = tr("That is an address: use the URL tab.");
     } else {

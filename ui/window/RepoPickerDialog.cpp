@@ -4,10 +4,9 @@
 #include "RunPlanEditor.h"
 #include "UrlSource.h"
 #include "core/RepoRef.h"
-#include "workflow/WorkflowTypes.h"
+#include "workflow/ProjectSession.h"
 
 #include <QButtonGroup>
-#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QGroupBox>
@@ -133,14 +132,9 @@ void RepoPickerDialog::updateState()
 Project RepoPickerDialog::project() const
 {
     RepositorySource* source = currentSource();
-    Project project;
     const auto parsed = RepoRef::parse(QDir::fromNativeSeparators(source->repository()), QDir::homePath());
-    const RepoRef reference = std::get<RepoRef>(parsed); // the accept button needs a valid input
-    project.repository = reference.canonical();
-    project.branch = source->branch();
-    project.mode = mode();
-    project.id = PreviewRequest::projectIdFor(reference, project.branch);
-    project.added = QDateTime::currentDateTimeUtc();
+    // The accept button needs a valid input, so the parse cannot have failed here.
+    Project project = newProject(std::get<RepoRef>(parsed), source->branch(), mode());
     // Keep a plan only when the user changed it; otherwise each run detects afresh and picks up
     // changes to the repository.
     if (m_planEditor->isModified())

@@ -83,7 +83,7 @@ void UrlSource::validate()
     }
     const auto parsed = RepoRef::parse(text, QDir::homePath());
     if (const auto* error = std::get_if<RepoRefError>(&parsed)) {
-        m_problem = error->advice.isEmpty() ? error->message : error->message + u' ' + error->advice;
+        m_problem = error->explanation();
     } else if (!std::get<RepoRef>(parsed).isRemote()) {
         m_problem = tr("That is a folder on this computer: use the Local folder tab.");
     } else {
