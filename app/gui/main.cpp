@@ -80,8 +80,10 @@ int main(int argc, char* argv[])
     QObject::connect(&signalWatcher, &forge::SignalWatcher::interrupted, &window, [&window](int count) {
         if (count >= 3)
             std::_Exit(130);
+        if (count > 1)
+            return; // the first signal's shutdown is under way
         QObject::connect(&window, &forge::ui::MainWindow::shutdownFinished, qApp, &QApplication::quit,
-                         Qt::ConnectionType(Qt::QueuedConnection | Qt::UniqueConnection));
+                         Qt::QueuedConnection);
         window.shutdown();
     });
 
