@@ -32,6 +32,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -429,14 +430,8 @@ void MainWindow::connectSession(ProjectView& view)
     });
     connect(session, &ProjectSession::runEnded, this, [this] {
         updateActions();
-        if (!m_closeWhenStopped)
-            return;
-        for (const ProjectView& other : std::as_const(m_views)) {
-            if (other.session->isActive())
-                return;
-        }
-        m_shuttingDown = false;
-        Q_EMIT shutdownFinished();
+        if (m_shuttingDown && !anyProjectActive())
+            Q_EMIT shutdownFinished();
     });
 }
 
@@ -623,39 +618,36 @@ void MainWindow::savePlanAndRun()
     current->restart();
 }
 
+bool MainWindow::anyProjectActive() const
+{
+    return std::any_of(m_views.cbegin(), m_views.cend(),
+                       [](const ProjectView& view) { return view.session->isActive(); });
+}
+
 void MainWindow::shutdown()
 {
+    // The window is on its way out: nothing new may start from here on.
     m_shuttingDown = true;
-    m_closeWhenStopped = true;
     updateActions();
-    bool anyActive = false;
-    for (const ProjectView& view : std::as_const(m_views)) {
-        if (view.session->isActive()) {
-            anyActive = true;
-            view.session->stop();
-        }
-    }
-    if (!anyActive) {
-        m_shuttingDown = false;
+    if (!anyProjectActive()) {
         Q_EMIT shutdownFinished();
         return;
     }
+    for (const ProjectView& view : std::as_const(m_views))
+        view.session->stop();
     statusBar()->showMessage(tr("Stopping previews…"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveLayout();
-    bool anyActive = false;
-    for (const ProjectView& view : std::as_const(m_views))
-        anyActive = anyActive || view.session->isActive();
-    if (!anyActive) {
+    if (!anyProjectActive()) {
         event->accept();
         return;
     }
     // Dev servers must end before the window goes; close again once they have.
     event->ignore();
-    if (!m_closeWhenStopped) {
+    if (!m_shuttingDown) {
         connect(this, &MainWindow::shutdownFinished, this, &QWidget::close, Qt::QueuedConnection);
         shutdown();
     }

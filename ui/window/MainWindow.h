@@ -89,6 +89,7 @@ private:
     void refreshProjectItem(const QString& projectId);
     void refreshPreview();
     void updateActions();
+    bool anyProjectActive() const;
 
     void openRepository();
     void runCurrent();
@@ -103,8 +104,7 @@ private:
     ProjectStore m_store;
     QHash<QString, ProjectView> m_views;
     QString m_currentId;
-    bool m_shuttingDown = false;
-    bool m_closeWhenStopped = false;
+    bool m_shuttingDown = false; // shutdown() was called; set once, the window then goes
 
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_workSplitter = nullptr;
