@@ -2,6 +2,7 @@
 // published API description, so every call here checks both against each other, with real
 // commands running in the emulator's local sandboxes.
 
+#include "CoroutineHelpers.h"
 #include "DaytonaEmulator.h"
 #include "daytona/CommandLogFollower.h"
 #include "daytona/DaytonaClient.h"
@@ -28,37 +29,20 @@ namespace {
 
 constexpr auto ApiKey = "emulator-test-key";
 
-// QCoro::waitFor never returns when the awaited task throws, so each call is wrapped in a
-// coroutine of our own that turns the error into a value.
-template<typename T>
-QCoro::Task<std::variant<T, DaytonaError>> catching(QCoro::Task<T> task)
-{
-    try {
-        co_return co_await std::move(task);
-    } catch (const DaytonaError& error) {
-        co_return error;
-    }
-}
-
-QCoro::Task<std::optional<DaytonaError>> catchingVoid(QCoro::Task<> task)
-{
-    try {
-        co_await std::move(task);
-    } catch (const DaytonaError& error) {
-        co_return error;
-    }
-    co_return std::nullopt;
-}
-
+// The shared helpers (CoroutineHelpers.h) await a task without hanging on an error; this test
+// reads their outcome as one value or the other.
 template<typename T>
 std::variant<T, DaytonaError> sync(QCoro::Task<T> task)
 {
-    return QCoro::waitFor(catching(std::move(task)));
+    Outcome<T> outcome = run(std::move(task));
+    if (outcome.error)
+        return *outcome.error;
+    return std::move(*outcome.value);
 }
 
 std::optional<DaytonaError> syncVoid(QCoro::Task<> task)
 {
-    return QCoro::waitFor(catchingVoid(std::move(task)));
+    return runVoid(std::move(task)).error;
 }
 
 template<typename T>
