@@ -17,7 +17,7 @@ namespace {
 
 // Root files detection looks at. The server-ish .js names let a plain Node project without a
 // `main` field or scripts still be recognised.
-const QStringList& rootFileNames()
+const QStringList& snapshotRootFileNames()
 {
     static const QStringList names{
         u"package.json"_s,
@@ -42,7 +42,7 @@ const QStringList& rootFileNames()
 }
 
 // Files read in each workspace package.
-const QStringList& packageFileNames()
+const QStringList& snapshotPackageFileNames()
 {
     static const QStringList names{u"package.json"_s, u"index.html"_s, u"angular.json"_s};
     return names;
@@ -211,6 +211,16 @@ private:
 
 } // namespace
 
+const QStringList& ProjectSnapshot::rootFileNames()
+{
+    return snapshotRootFileNames();
+}
+
+const QStringList& ProjectSnapshot::packageFileNames()
+{
+    return snapshotPackageFileNames();
+}
+
 ProjectSnapshot ProjectSnapshot::fromDirectory(const QString& rootPath)
 {
     ProjectSnapshot snapshot;
@@ -219,11 +229,11 @@ ProjectSnapshot ProjectSnapshot::fromDirectory(const QString& rootPath)
         return snapshot;
 
     SnapshotReader reader(snapshot, root);
-    for (const QString& name : rootFileNames())
+    for (const QString& name : ProjectSnapshot::rootFileNames())
         reader.readFile(name);
 
     for (const QString& directory : reader.workspaceDirectories(snapshot.workspacePatterns())) {
-        for (const QString& name : packageFileNames())
+        for (const QString& name : ProjectSnapshot::packageFileNames())
             reader.readFile(directory + u'/' + name);
     }
     return snapshot;

@@ -22,6 +22,11 @@ public:
     // package.json of each workspace package (simple `dir/*` and `dir/name` workspace patterns).
     static ProjectSnapshot fromDirectory(const QString& rootPath);
 
+    // The files read at the repository root, and in each workspace package (see fromDirectory).
+    // Other readers (a remote sandbox's file API) read the same ones.
+    static const QStringList& rootFileNames();
+    static const QStringList& packageFileNames();
+
     void addFile(const QString& relativePath, const QByteArray& content);
     // Records a file that exists but was not read (too large, unreadable).
     void addUnreadableFile(const QString& relativePath);

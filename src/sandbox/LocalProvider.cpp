@@ -321,6 +321,12 @@ QString LocalProvider::workspacePath(const QString& id) const
     return d->store.workspacePath(id);
 }
 
+QCoro::Task<QString> LocalProvider::workspacePathInside(QString id)
+{
+    const bool isolatedRun = co_await isolation();
+    co_return isolatedRun ? QString::fromLatin1(Bubblewrap::WorkspacePath) : d->store.workspacePath(id);
+}
+
 QCoro::Task<std::optional<SandboxInfo>> LocalProvider::findSandbox(QMap<QString, QString> labels)
 {
     const QList<SandboxRecord> records = d->store.loadAll();

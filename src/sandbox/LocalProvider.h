@@ -43,6 +43,8 @@ public:
     bool isIsolated() const;
     // The host path of a sandbox's workspace (what is mounted as the workspace inside the sandbox).
     QString workspacePath(const QString& id) const;
+    // The same folder as the sandbox's commands see it: /workspace inside bubblewrap, else the host path.
+    QCoro::Task<QString> workspacePathInside(QString id);
 
     QCoro::Task<std::optional<SandboxInfo>> findSandbox(QMap<QString, QString> labels) override;
     QCoro::Task<SandboxInfo> createSandbox(SandboxSpec spec) override;

@@ -21,4 +21,10 @@ QString toString(SandboxState state)
     return u"unknown"_s;
 }
 
+QCoro::Task<std::optional<QList<int>>> SandboxProvider::listeningPorts(QString id)
+{
+    Q_UNUSED(id);
+    co_return std::nullopt;
+}
+
 } // namespace forge

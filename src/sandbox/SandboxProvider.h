@@ -3,6 +3,7 @@
 #include "core/ProjectSnapshot.h"
 
 #include <QCoroTask>
+#include <QList>
 #include <QMap>
 #include <QObject>
 #include <QString>
@@ -121,6 +122,9 @@ public:
     // Picks a port the dev server can listen on, `preferred` when it is free.
     virtual QCoro::Task<int> allocatePort(QString id, int preferred) = 0;
     virtual QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) = 0;
+    // The TCP ports something listens on inside the sandbox, to explain a preview that does not
+    // answer; nullopt when the back end cannot tell (the workflow then probes the port itself).
+    virtual QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id);
 
 Q_SIGNALS:
     // Something the user should be told once, e.g. that sandboxes run without isolation.

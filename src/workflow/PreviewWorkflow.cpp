@@ -117,10 +117,22 @@ QCoro::Task<QUrl> PreviewWorkflow::run()
     m_port = started.value(u"port"_s).toInt();
     const QJsonObject published =
         co_await runStep(StepId::PublishPreview, [this] { return publishPreview(); });
-    m_previewUrl = QUrl(published.value(u"url"_s).toString());
+    // The endpoint is asked for again rather than read from the journal: its headers can hold a
+    // private preview's token, which is never journaled, and a restarted sandbox has a new one.
+    m_previewEndpoint = co_await m_provider.previewEndpoint(m_sandboxId, m_port);
+    if (m_previewEndpoint.url.isEmpty())
+        m_previewEndpoint.url = QUrl(published.value(u"url"_s).toString());
+    // A token in a header must not reach a log line (other header values, like "true", are not secret).
+    for (auto it = m_previewEndpoint.headers.cbegin(); it != m_previewEndpoint.headers.cend(); ++it) {
+        const QByteArray name = it.key().toLower();
+        if (name.contains("token") || name.contains("authorization") || name.contains("key"))
+            m_redactor.addSecret(QString::fromUtf8(it.value()));
+    }
     m_ready = true;
-    Q_EMIT previewReady(m_previewUrl);
-    co_return m_previewUrl;
+    Q_EMIT previewReady(m_previewEndpoint.url);
+    // A copy: QCoro 0.8's return_value moves from a non-const lvalue, which would empty the member.
+    const QUrl url = m_previewEndpoint.url;
+    co_return url;
 }
 
 QCoro::Task<> PreviewWorkflow::stop()

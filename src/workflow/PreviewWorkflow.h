@@ -44,6 +44,9 @@ public:
     const PreviewRequest& request() const { return m_request; }
     std::optional<RunPlan> plan() const { return m_plan; }
     QString sandboxId() const { return m_sandboxId; }
+    // Where the preview answers and the headers it needs (a private preview's token); valid once
+    // previewReady() was emitted.
+    const PreviewEndpoint& previewEndpoint() const { return m_previewEndpoint; }
     bool isServing() const;
 
     // For tests: replaces the retry policy (e.g. to retry without waiting).
@@ -101,7 +104,7 @@ private:
     std::optional<ScannedLine> m_serverReady; // the dev server's first ready line
     bool m_serverPortInUse = false;
     int m_port = 0;
-    QUrl m_previewUrl;
+    PreviewEndpoint m_previewEndpoint;
     QHash<QString, QStringList> m_resolvedTools;
     bool m_cancelled = false;
     bool m_ready = false;

@@ -71,7 +71,7 @@ void ProjectSession::start()
     m_stopRequested = false;
     m_failure.reset();
     m_currentStep.reset();
-    m_previewUrl.clear();
+    m_previewEndpoint = {};
     m_serverExitCode.reset();
     setStatus(ProjectStatus::Queued);
     Q_EMIT runStarted();
@@ -132,7 +132,7 @@ QCoro::Task<> ProjectSession::runOnce()
     std::optional<StepFailure> failure;
     try {
         const QUrl url = co_await workflow->run();
-        m_previewUrl = url;
+        m_previewEndpoint = workflow->previewEndpoint();
         m_currentStep.reset();
         setStatus(ProjectStatus::Live);
         Q_EMIT previewReady(url);

@@ -39,7 +39,9 @@ public:
 
     ProjectStatus status() const { return m_status; }
     std::optional<StepId> currentStep() const { return m_currentStep; }
-    QUrl previewUrl() const { return m_previewUrl; }
+    QUrl previewUrl() const { return m_previewEndpoint.url; }
+    // The URL and the headers the preview needs (a private Daytona preview's token).
+    const PreviewEndpoint& previewEndpoint() const { return m_previewEndpoint; }
     std::optional<StepFailure> failure() const { return m_failure; }
     // The plan of the last run: the kept one, or the one detected.
     std::optional<RunPlan> plan() const { return m_plan; }
@@ -87,7 +89,7 @@ private:
     std::optional<StepId> m_currentStep;
     std::optional<StepFailure> m_failure;
     std::optional<RunPlan> m_plan;
-    QUrl m_previewUrl;
+    PreviewEndpoint m_previewEndpoint;
     bool m_running = false; // runOnce() is in progress
     bool m_stopRequested = false;
     bool m_restartRequested = false;

@@ -108,9 +108,13 @@ private:
     {
         CloneOutcome outcome;
         auto output = std::make_shared<QByteArray>();
+        // A local sink, not a temporary in the co_await expression: GCC 12 destroys such a
+        // temporary twice, which releases the captured shared_ptr twice.
+        const forge::OutputSink sink = [output](OutputChannel, const QByteArray& bytes) {
+            output->append(bytes);
+        };
         try {
-            outcome.result = co_await provider.cloneRepository(
-                id, spec, [output](OutputChannel, const QByteArray& bytes) { output->append(bytes); });
+            outcome.result = co_await provider.cloneRepository(id, spec, sink);
         } catch (const forge::Failure& failure) {
             outcome.failure = failure;
         } catch (const std::exception& e) {

@@ -177,6 +177,9 @@ void Toolbox::dropSandbox(const QString& sandboxId)
             if (command->process)
                 command->process->disconnect();
             command->process.reset();
+            // A stopped sandbox drops its connections: followers see their stream end.
+            if (!command->exitCode)
+                command->exited(137);
         }
     }
 }
@@ -225,8 +228,12 @@ QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId
         if (method == "GET")
             co_return jsonOk(200, session->toJson());
         if (method == "DELETE") {
-            for (const auto& command : session->commands)
+            // Deleting a session ends its processes; their log streams close as at any exit.
+            for (const auto& command : session->commands) {
                 command->process.reset();
+                if (!command->exitCode)
+                    command->exited(143);
+            }
             sessions.remove(session->id);
             co_return HttpResponse{204, {}, {}};
         }
@@ -250,8 +257,11 @@ QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId
     }
     if (auto m = inUseRe.match(p); m.hasMatch() && method == "GET")
         co_return jsonOk(200, {{u"isInUse"_s, listeningPorts().contains(m.captured(1).toInt())}});
-    if (method == "GET" && (p == u"/work-dir"_s || p == u"/user-home-dir"_s))
-        co_return jsonOk(200, {{u"dir"_s, m_provider.workspacePath(localName)}});
+    if (method == "GET" && (p == u"/work-dir"_s || p == u"/user-home-dir"_s)) {
+        // Where the sandbox's own commands see it, so `cd <work dir>` in a session works.
+        const QString dir = co_await m_provider.workspacePathInside(localName);
+        co_return jsonOk(200, {{u"dir"_s, dir}});
+    }
     if (method == "GET" && p == u"/version"_s)
         co_return jsonOk(200, {{u"version"_s, u"v0.190.0-emulator"_s}});
     if (auto files = handleFiles(request, path, m_provider.workspacePath(localName)))
@@ -280,10 +290,12 @@ QCoro::Task<HttpResponse> Toolbox::execute(const HttpRequest& request, QString l
     const int timeout = body.value(u"timeout"_s).toInt(0);
     spec.timeout = std::chrono::seconds(timeout > 0 ? timeout : 0);
     auto output = std::make_shared<QByteArray>();
+    // A local sink, not a temporary in the co_await expression: GCC 12 destroys such a temporary
+    // twice, which releases the captured shared_ptr twice.
+    const OutputSink sink = [output](OutputChannel, const QByteArray& bytes) { *output += bytes; };
     CommandResult result;
     try {
-        result = co_await m_provider.runCommand(
-            localName, spec, [output](OutputChannel, const QByteArray& bytes) { *output += bytes; });
+        result = co_await m_provider.runCommand(localName, spec, sink);
     } catch (const Failure& failure) {
         co_return goError(request, 400, failure.message());
     }
@@ -470,10 +482,12 @@ QCoro::Task<HttpResponse> Toolbox::gitClone(const HttpRequest& request, QString 
     spec.targetDirectory = *target;
     spec.authToken = body.value(u"password"_s).toString();
     auto output = std::make_shared<QByteArray>();
+    // A local sink, not a temporary in the co_await expression: GCC 12 destroys such a temporary
+    // twice, which releases the captured shared_ptr twice.
+    const OutputSink sink = [output](OutputChannel, const QByteArray& bytes) { *output += bytes; };
     CommandResult result;
     try {
-        result = co_await m_provider.cloneRepository(
-            localName, spec, [output](OutputChannel, const QByteArray& bytes) { *output += bytes; });
+        result = co_await m_provider.cloneRepository(localName, spec, sink);
     } catch (const Failure& failure) {
         co_return goError(request, 400, failure.message());
     }

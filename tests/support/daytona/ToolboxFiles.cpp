@@ -1,6 +1,7 @@
 #include "ToolboxFiles.h"
 
 #include "ErrorBodies.h"
+#include "sandbox/Bubblewrap.h"
 
 #include <QDir>
 #include <QFile>
@@ -111,8 +112,11 @@ QList<FormPart> parseMultipart(const QByteArray& contentType, const QByteArray& 
 std::optional<QString> workspaceRelative(const QString& path, const QString& workspace)
 {
     QString p = path.trimmed();
+    const QString inside = QString::fromLatin1(Bubblewrap::WorkspacePath);
     if (!workspace.isEmpty() && (p == workspace || p.startsWith(workspace + u'/')))
         p = p.mid(workspace.size());
+    else if (p == inside || p.startsWith(inside + u'/'))
+        p = p.mid(inside.size());
     while (p.startsWith(u'/'))
         p.remove(0, 1);
     p = QDir::cleanPath(p);

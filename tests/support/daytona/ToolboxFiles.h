@@ -8,7 +8,8 @@
 namespace forge::test::daytona {
 
 // A path a toolbox client sent, relative to the workspace. The emulator's sandboxes have no fixed
-// absolute work dir: the host path GET /work-dir reports and "/" both mean the workspace root.
+// absolute work dir: the path GET /work-dir reports (the host path, or /workspace when commands run
+// inside bubblewrap) and "/" all mean the workspace root.
 // Empty optional when the path leaves the workspace ("..").
 std::optional<QString> workspaceRelative(const QString& path, const QString& workspace);
 

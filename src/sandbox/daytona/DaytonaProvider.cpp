@@ -1,0 +1,623 @@
+#include "DaytonaProvider.h"
+
+#include "RemoteSnapshot.h"
+#include "ShellCommand.h"
+#include "core/Failure.h"
+#include "daytona/CommandLogFollower.h"
+
+#include <QCoroSignal>
+#include <QDir>
+#include <QPointer>
+#include <QUuid>
+#include <stdexcept>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace forge {
+
+namespace {
+
+using daytona::DaytonaError;
+
+// The folder the repository is cloned into, under the sandbox's work dir.
+const QString ProjectFolder = u"project"_s;
+// The dev server runs until stopped; a week stands for "no limit" in the log follower.
+constexpr auto Unlimited = std::chrono::hours(24 * 7);
+
+Failure failureFrom(const DaytonaError& error, const QString& advice = {})
+{
+    Failure failure(error.isTransient() ? FailureKind::Transient : FailureKind::Permanent,
+                    error.userMessage(), advice);
+    if (error.retryAfter())
+        failure.withRetryAfter(int(error.retryAfter()->count()));
+    return failure;
+}
+
+// Awaits a client call, turning its DaytonaError into the Failure the workflow understands.
+template<typename T>
+QCoro::Task<T> translated(QCoro::Task<T> call)
+{
+    try {
+        co_return co_await std::move(call);
+    } catch (const DaytonaError& error) {
+        throw failureFrom(error);
+    }
+}
+
+QCoro::Task<> translated(QCoro::Task<> call)
+{
+    try {
+        co_await std::move(call);
+    } catch (const DaytonaError& error) {
+        throw failureFrom(error);
+    }
+}
+
+SandboxState stateOf(const daytona::Sandbox& sandbox)
+{
+    const QString& state = sandbox.state;
+    if (state == QLatin1StringView(daytona::SandboxState::Started))
+        return SandboxState::Started;
+    if (state == QLatin1StringView(daytona::SandboxState::Stopped) ||
+        state == QLatin1StringView(daytona::SandboxState::Archived))
+        return SandboxState::Stopped;
+    if (sandbox.isFailed())
+        return SandboxState::Error;
+    if (state == QLatin1StringView(daytona::SandboxState::Destroyed) || state == u"destroying"_s)
+        return SandboxState::Gone;
+    return SandboxState::Creating; // creating, starting, stopping, pending_build, restoring, ...
+}
+
+SandboxInfo infoOf(const daytona::Sandbox& sandbox)
+{
+    return SandboxInfo{sandbox.id, sandbox.name, sandbox.labels, stateOf(sandbox)};
+}
+
+// `relative` inside `root`: no absolute paths and no way out through "..".
+QString insideProject(const QString& root, const QString& relative)
+{
+    const QString cleaned = QDir::cleanPath(relative);
+    if (relative.isEmpty() || cleaned == u"."_s)
+        return root;
+    if (QDir::isAbsolutePath(cleaned) || cleaned == u".."_s || cleaned.startsWith(u"../"_s)) {
+        throw Failure::permanent(u"The folder “%1” is outside the project."_s.arg(relative),
+                                 u"Use a folder inside the repository in the run plan."_s);
+    }
+    return root + u'/' + cleaned;
+}
+
+bool sameHost(const QUrl& url, const QString& host)
+{
+    return !host.isEmpty() && url.host().compare(QUrl(u"https://"_s + host).host(), Qt::CaseInsensitive) == 0;
+}
+
+QString commandLineFor(const CommandSpec& spec, const QString& directory)
+{
+    try {
+        return shell::commandLine(spec.argv, directory, spec.environment);
+    } catch (const std::invalid_argument& invalid) {
+        throw Failure::permanent(u"The command cannot run: %1."_s.arg(QString::fromUtf8(invalid.what())),
+                                 u"Fix the command or its environment in the run plan."_s);
+    }
+}
+
+// The follower's two streams, handed to an OutputSink one channel at a time.
+daytona::CommandLogFollower::Sink splitInto(OutputSink sink)
+{
+    return [sink = std::move(sink)](const QByteArray& out, const QByteArray& err) {
+        if (!sink)
+            return;
+        if (!out.isEmpty())
+            sink(OutputChannel::Stdout, out);
+        if (!err.isEmpty())
+            sink(OutputChannel::Stderr, err);
+    };
+}
+
+QString newSessionId(const QString& purpose)
+{
+    return u"forge-%1-%2"_s.arg(purpose, QUuid::createUuid().toString(QUuid::WithoutBraces));
+}
+
+} // namespace
+
+// --- DaytonaSandboxOptions ---
+
+QString DaytonaSandboxOptions::toString(Size size)
+{
+    switch (size) {
+    case Size::Small:
+        return u"small"_s;
+    case Size::Medium:
+        return u"medium"_s;
+    case Size::Large:
+        return u"large"_s;
+    }
+    return u"small"_s;
+}
+
+std::optional<DaytonaSandboxOptions::Size> DaytonaSandboxOptions::sizeFromString(const QString& text)
+{
+    for (Size size : {Size::Small, Size::Medium, Size::Large}) {
+        if (text.compare(toString(size), Qt::CaseInsensitive) == 0)
+            return size;
+    }
+    return std::nullopt;
+}
+
+DaytonaSandboxOptions::Resources DaytonaSandboxOptions::resourcesFor(Size size)
+{
+    switch (size) {
+    case Size::Small:
+        return {1, 2, 5};
+    case Size::Medium:
+        return {2, 4, 10};
+    case Size::Large:
+        return {4, 8, 20};
+    }
+    return {1, 2, 5};
+}
+
+// --- The dev server in a toolbox session ---
+
+namespace {
+
+// What the follower coroutine and the process object share: the process object can go away while
+// the log stream is still open.
+struct SessionCommand
+{
+    std::shared_ptr<daytona::ToolboxApi> toolbox;
+    QString sessionId;
+    QString commandId;
+    bool running = true;
+    int exitCode = -1;
+};
+
+class DaytonaBackgroundProcess : public BackgroundProcess
+{
+public:
+    DaytonaBackgroundProcess(daytona::DaytonaHttp& http, std::shared_ptr<SessionCommand> command,
+                             std::chrono::milliseconds pollInterval)
+        : m_command(std::move(command))
+    {
+        QCoro::connect(follow(http, m_command, QPointer<DaytonaBackgroundProcess>(this), pollInterval), this,
+                       [] {});
+    }
+
+    bool isRunning() const override { return m_command->running; }
+
+    CommandResult result() const override
+    {
+        CommandResult result;
+        result.exitCode = m_command->exitCode;
+        return result;
+    }
+
+    QCoro::Task<> stop(std::chrono::milliseconds grace) override
+    {
+        if (!m_command->running)
+            co_return;
+        // Deleting the session ends its processes (the daemon kills the session's shell and what it
+        // started); the log stream then closes and follow() reports the end.
+        const auto command = m_command;
+        QPointer<DaytonaBackgroundProcess> self(this);
+        try {
+            co_await command->toolbox->deleteSession(command->sessionId);
+        } catch (const DaytonaError&) {
+            // Already gone with the sandbox, or unreachable: either way it no longer serves us.
+        }
+        if (self && command->running)
+            co_await qCoro(self.data(), &BackgroundProcess::finished, grace);
+        if (self && command->running)
+            self->markFinished(-1);
+    }
+
+private:
+    void markFinished(int exitCode)
+    {
+        if (!m_command->running)
+            return;
+        m_command->running = false;
+        m_command->exitCode = exitCode;
+        Q_EMIT finished();
+    }
+
+    static QCoro::Task<> follow(daytona::DaytonaHttp& http, std::shared_ptr<SessionCommand> command,
+                                QPointer<DaytonaBackgroundProcess> self,
+                                std::chrono::milliseconds pollInterval)
+    {
+        daytona::CommandLogFollower follower(http, *command->toolbox);
+        follower.setPollInterval(pollInterval);
+        int exitCode = -1;
+        // A local, not a temporary in the co_await expression: GCC 12 miscompiles those.
+        const daytona::CommandLogFollower::Sink sink = [self](const QByteArray& out, const QByteArray& err) {
+            if (!self)
+                return;
+            if (!out.isEmpty())
+                Q_EMIT self->output(OutputChannel::Stdout, out);
+            if (!err.isEmpty())
+                Q_EMIT self->output(OutputChannel::Stderr, err);
+        };
+        const std::chrono::milliseconds limit = Unlimited;
+        try {
+            exitCode = co_await follower.follow(command->sessionId, command->commandId, sink, limit);
+        } catch (const DaytonaError& error) {
+            // The session is gone (stopped, deleted with the sandbox) or the toolbox is unreachable.
+            if (self) {
+                Q_EMIT self->output(
+                    OutputChannel::Stderr,
+                    u"Lost the dev server's output: %1\n"_s.arg(error.userMessage()).toUtf8());
+            }
+        }
+        if (self)
+            self->markFinished(exitCode);
+        else
+            command->running = false;
+    }
+
+    std::shared_ptr<SessionCommand> m_command;
+};
+
+} // namespace
+
+// --- DaytonaProvider ---
+
+struct DaytonaProvider::SandboxContext
+{
+    daytona::Sandbox sandbox;
+    std::shared_ptr<daytona::ToolboxApi> toolbox;
+    QString projectPath; // absolute, once the work dir is known
+    // Preview links per port. A token is valid until the sandbox restarts (ENDPOINTS.md section 6),
+    // and the whole context is dropped when it starts or stops.
+    QHash<int, daytona::PreviewLink> previews;
+};
+
+DaytonaProvider::DaytonaProvider(daytona::DaytonaConfig config, DaytonaSandboxOptions options,
+                                 QObject* parent)
+    : SandboxProvider(parent)
+    , m_client(std::move(config))
+    , m_options(std::move(options))
+{}
+
+DaytonaProvider::~DaytonaProvider() = default;
+
+QCoro::Task<std::shared_ptr<DaytonaProvider::SandboxContext>> DaytonaProvider::context(QString id)
+{
+    if (const auto known = m_contexts.value(id))
+        co_return known;
+    auto context = std::make_shared<SandboxContext>();
+    context->sandbox = co_await translated(m_client.sandboxes().get(id));
+    if (stateOf(context->sandbox) != SandboxState::Started) {
+        throw Failure::transient(u"The Daytona sandbox %1 is %2, not started."_s.arg(context->sandbox.name,
+                                                                                     context->sandbox.state),
+                                 u"Run the preview again; it starts the sandbox first."_s);
+    }
+    try {
+        context->toolbox = std::shared_ptr<daytona::ToolboxApi>(m_client.toolbox(context->sandbox));
+    } catch (const DaytonaError& error) {
+        throw failureFrom(error);
+    }
+    m_contexts.insert(id, context);
+    co_return context;
+}
+
+QCoro::Task<QString> DaytonaProvider::projectPath(std::shared_ptr<SandboxContext> sandbox)
+{
+    if (sandbox->projectPath.isEmpty()) {
+        QString workDir = co_await translated(sandbox->toolbox->workDir());
+        while (workDir.size() > 1 && workDir.endsWith(u'/'))
+            workDir.chop(1);
+        if (!workDir.startsWith(u'/')) {
+            throw Failure::permanent(u"The sandbox reported an unusable work folder “%1”."_s.arg(workDir),
+                                     u"Recreate the sandbox; if it happens again, report it to Daytona."_s);
+        }
+        sandbox->projectPath = (workDir == u"/"_s ? QString() : workDir) + u'/' + ProjectFolder;
+    }
+    // A copy: QCoro 0.8's return_value moves from a non-const lvalue, which would empty the cache.
+    const QString path = sandbox->projectPath;
+    co_return path;
+}
+
+daytona::CreateSandboxParams DaytonaProvider::createParams(const SandboxSpec& spec) const
+{
+    daytona::CreateSandboxParams params;
+    params.name = spec.name;
+    params.labels = spec.labels;
+    params.isPublic = m_options.publicPreview;
+    params.autoStopInterval = m_options.autoStopMinutes;
+    if (!m_options.snapshot.isEmpty()) {
+        params.snapshot = m_options.snapshot;
+    } else {
+        params.image = m_options.image.isEmpty() ? QString::fromLatin1(DaytonaSandboxOptions::DefaultImage)
+                                                 : m_options.image;
+        const auto resources = DaytonaSandboxOptions::resourcesFor(m_options.size);
+        params.cpu = resources.cpu;
+        params.memory = resources.memoryGiB;
+        params.disk = resources.diskGiB;
+    }
+    return params;
+}
+
+QCoro::Task<daytona::Sandbox> DaytonaProvider::waitUntilStarted(QString id)
+{
+    // Built outside the co_await: GCC 12 miscompiles braced temporaries inside co_await expressions.
+    const QStringList wanted{QString::fromLatin1(daytona::SandboxState::Started)};
+    try {
+        co_return co_await m_client.sandboxes().waitForState(id, wanted, m_options.startTimeout);
+    } catch (const DaytonaError& error) {
+        if (error.kind() == DaytonaError::Kind::SandboxFailed) {
+            throw failureFrom(error, u"Check the image or snapshot in the Daytona settings, then run again; "
+                                     u"a sandbox in error can also be recovered from Daytona's dashboard."_s);
+        }
+        throw failureFrom(error);
+    }
+}
+
+QCoro::Task<std::optional<SandboxInfo>> DaytonaProvider::findSandbox(QMap<QString, QString> labels)
+{
+    const QList<daytona::Sandbox> found = co_await translated(m_client.sandboxes().listAll(labels));
+    std::optional<SandboxInfo> best;
+    for (const daytona::Sandbox& sandbox : found) {
+        const SandboxInfo info = infoOf(sandbox);
+        if (info.state == SandboxState::Gone)
+            continue;
+        if (!best || (info.state == SandboxState::Started && best->state != SandboxState::Started))
+            best = info;
+    }
+    co_return best;
+}
+
+QCoro::Task<SandboxInfo> DaytonaProvider::createSandbox(SandboxSpec spec)
+{
+    const daytona::CreateSandboxParams params = createParams(spec);
+    if (const QString invalid = params.validationError(); !invalid.isEmpty())
+        throw Failure::permanent(invalid, u"Change the sandbox settings (Daytona) and run again."_s);
+
+    daytona::Sandbox sandbox;
+    bool exists = false;
+    try {
+        sandbox = co_await m_client.sandboxes().create(params);
+    } catch (const DaytonaError& error) {
+        if (error.kind() != DaytonaError::Kind::Conflict)
+            throw failureFrom(error);
+        exists = true;
+    }
+    if (exists) {
+        // A sandbox of this name exists: an earlier create that answered too late, or a second
+        // copy of the app. The name is per project and generation, so it is ours to adopt.
+        Q_EMIT notice(u"Reusing the existing Daytona sandbox %1."_s.arg(spec.name));
+        sandbox = co_await translated(m_client.sandboxes().get(spec.name));
+    }
+    const SandboxState state = stateOf(sandbox);
+    if (state == SandboxState::Creating)
+        sandbox = co_await waitUntilStarted(sandbox.id);
+    co_return infoOf(sandbox);
+}
+
+QCoro::Task<SandboxInfo> DaytonaProvider::getSandbox(QString id)
+{
+    try {
+        const daytona::Sandbox sandbox = co_await m_client.sandboxes().get(id);
+        co_return infoOf(sandbox);
+    } catch (const DaytonaError& error) {
+        if (error.kind() != DaytonaError::Kind::NotFound)
+            throw failureFrom(error);
+    }
+    m_contexts.remove(id);
+    co_return SandboxInfo{id, {}, {}, SandboxState::Gone};
+}
+
+QCoro::Task<> DaytonaProvider::startSandbox(QString id)
+{
+    m_contexts.remove(id); // a restart brings a new preview token
+    const daytona::Sandbox current = co_await translated(m_client.sandboxes().get(id));
+    if (current.isFailed() && current.recoverable)
+        co_await translated(m_client.sandboxes().recover(id));
+    else if (stateOf(current) != SandboxState::Started && stateOf(current) != SandboxState::Creating)
+        co_await translated(m_client.sandboxes().start(id));
+    co_await waitUntilStarted(id);
+}
+
+QCoro::Task<> DaytonaProvider::stopSandbox(QString id)
+{
+    m_contexts.remove(id);
+    try {
+        co_await m_client.sandboxes().stop(id);
+    } catch (const DaytonaError& error) {
+        // Already stopped, gone, or stopping: the goal is reached.
+        if (error.kind() != DaytonaError::Kind::NotFound &&
+            error.kind() != DaytonaError::Kind::InvalidState &&
+            error.kind() != DaytonaError::Kind::StateChangeInProgress)
+            throw failureFrom(error);
+    }
+}
+
+QCoro::Task<> DaytonaProvider::deleteSandbox(QString id)
+{
+    m_contexts.remove(id);
+    try {
+        co_await m_client.sandboxes().remove(id);
+    } catch (const DaytonaError& error) {
+        if (error.kind() != DaytonaError::Kind::NotFound)
+            throw failureFrom(error);
+    }
+}
+
+QCoro::Task<CommandResult> DaytonaProvider::cloneRepository(QString id, CloneSpec spec, OutputSink sink)
+{
+    if (spec.url.isLocalFile() || spec.url.scheme().isEmpty()) {
+        throw Failure::permanent(
+            u"A Daytona sandbox runs in the cloud and cannot reach a folder on this computer."_s,
+            u"Push the repository to a git host and open its URL, or preview this folder on the local back end."_s);
+    }
+    const auto sandbox = co_await context(id);
+    const QString path = co_await projectPath(sandbox);
+
+    // Replace what an earlier clone left there.
+    try {
+        co_await sandbox->toolbox->deleteFile(path, true);
+    } catch (const DaytonaError& error) {
+        if (error.kind() != DaytonaError::Kind::NotFound && error.kind() != DaytonaError::Kind::InvalidState)
+            throw failureFrom(error);
+    }
+
+    daytona::GitCloneParams params;
+    params.url = spec.url.toString(QUrl::RemoveUserInfo);
+    params.path = path;
+    params.branch = spec.branch;
+    if (spec.depth > 0)
+        params.depth = spec.depth;
+    // The token belongs to the GitHub host; another git host never sees it.
+    if (!spec.authToken.isEmpty() && sameHost(spec.url, m_options.gitHubHost)) {
+        params.username = u"x-access-token"_s;
+        params.password = spec.authToken;
+    }
+    if (sink) {
+        sink(OutputChannel::Stdout, u"Cloning %1 into %2\n"_s.arg(params.url, path).toUtf8());
+    }
+    bool failed = false;
+    try {
+        co_await sandbox->toolbox->gitClone(params);
+    } catch (const DaytonaError& error) {
+        if (error.isTransient())
+            throw failureFrom(error);
+        // git's own words (not found, authentication, unknown branch) are in the server's message;
+        // they go to the output so the clone step's advice can read them.
+        failed = true;
+        if (sink) {
+            const QString text =
+                error.serverMessage().isEmpty() ? error.userMessage() : error.serverMessage();
+            sink(OutputChannel::Stderr, (text + u'\n').toUtf8());
+        }
+    }
+    CommandResult result;
+    result.exitCode = failed ? 128 : 0;
+    co_return result;
+}
+
+QCoro::Task<ProjectSnapshot> DaytonaProvider::snapshotProject(QString id, QString directory)
+{
+    const auto sandbox = co_await context(id);
+    const QString root = insideProject(co_await projectPath(sandbox), directory);
+    co_return co_await translated(readRemoteSnapshot(sandbox->toolbox, root));
+}
+
+QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec spec, OutputSink sink)
+{
+    const auto sandbox = co_await context(id);
+    const QString directory = insideProject(co_await projectPath(sandbox), spec.workingDirectory);
+    const QString line = commandLineFor(spec, directory);
+
+    // One session per command: its output streams (the plain execute call returns it only at the
+    // end), and deleting the session ends whatever the command left running.
+    const QString sessionId = newSessionId(u"run"_s);
+    const std::shared_ptr<daytona::ToolboxApi> toolbox = sandbox->toolbox;
+    co_await translated(toolbox->createSession(sessionId));
+    CommandResult result;
+    std::optional<Failure> failure;
+    try {
+        const daytona::SessionCommandResult started = co_await toolbox->sessionExec(sessionId, line, true);
+        daytona::CommandLogFollower follower(m_client.http(), *toolbox);
+        follower.setPollInterval(m_logPollInterval);
+        // Locals, not temporaries in the co_await expression: GCC 12 miscompiles those.
+        const daytona::CommandLogFollower::Sink split = splitInto(sink);
+        const std::chrono::milliseconds limit =
+            spec.timeout > 0ms ? spec.timeout : std::chrono::milliseconds(Unlimited);
+        result.exitCode = co_await follower.follow(sessionId, started.cmdId, split, limit);
+    } catch (const DaytonaError& error) {
+        if (error.kind() == DaytonaError::Kind::Timeout && spec.timeout > 0ms)
+            result.timedOut = true;
+        else
+            failure = failureFrom(error);
+    }
+    try {
+        co_await toolbox->deleteSession(sessionId);
+    } catch (const DaytonaError&) {
+        // The command has ended (or the sandbox is gone); a leftover idle session costs nothing.
+    }
+    if (failure)
+        throw *failure;
+    co_return result;
+}
+
+QCoro::Task<std::unique_ptr<BackgroundProcess>> DaytonaProvider::startBackground(QString id, CommandSpec spec)
+{
+    const auto sandbox = co_await context(id);
+    const QString directory = insideProject(co_await projectPath(sandbox), spec.workingDirectory);
+    const QString line = commandLineFor(spec, directory);
+
+    auto command = std::make_shared<SessionCommand>();
+    command->toolbox = sandbox->toolbox;
+    command->sessionId = newSessionId(u"server"_s);
+    co_await translated(command->toolbox->createSession(command->sessionId));
+    const daytona::SessionCommandResult started =
+        co_await translated(command->toolbox->sessionExec(command->sessionId, line, true));
+    command->commandId = started.cmdId;
+    co_return std::make_unique<DaytonaBackgroundProcess>(m_client.http(), command, m_logPollInterval);
+}
+
+QCoro::Task<int> DaytonaProvider::allocatePort(QString id, int preferred)
+{
+    const std::optional<QList<int>> taken = co_await listeningPorts(id);
+    const int first = preferred > 0 && preferred <= 65535 ? preferred : 3000;
+    const int last = std::min(first + 100, 65535);
+    for (int port = first; port <= last; ++port) {
+        if (!taken || !taken->contains(port))
+            co_return port;
+    }
+    throw Failure::transient(u"Ports %1 to %2 are all taken in the sandbox."_s.arg(first).arg(last),
+                             u"Stop what else runs in the sandbox, or recreate it."_s);
+}
+
+QCoro::Task<PreviewEndpoint> DaytonaProvider::previewEndpoint(QString id, int port)
+{
+    const auto sandbox = co_await context(id);
+    if (!sandbox->previews.contains(port)) {
+        const daytona::PreviewLink link = co_await translated(m_client.sandboxes().previewUrl(id, port));
+        sandbox->previews.insert(port, link);
+    }
+    const daytona::PreviewLink& link = sandbox->previews[port];
+    PreviewEndpoint endpoint;
+    endpoint.url = link.url;
+    // A browser gets Daytona's warning page first unless told to skip it (ENDPOINTS.md section 6).
+    endpoint.headers.insert("X-Daytona-Skip-Preview-Warning", "true");
+    if (!sandbox->sandbox.isPublic && !link.token.isEmpty())
+        endpoint.headers.insert("x-daytona-preview-token", link.token.toUtf8());
+    co_return endpoint;
+}
+
+QCoro::Task<std::optional<QList<int>>> DaytonaProvider::listeningPorts(QString id)
+{
+    try {
+        const auto sandbox = co_await context(id);
+        co_return co_await sandbox->toolbox->listeningPorts();
+    } catch (const DaytonaError&) {
+    } catch (const Failure&) {
+    }
+    co_return std::nullopt; // cannot tell; the caller treats every port as possibly free
+}
+
+QCoro::Task<> DaytonaProvider::testConnection()
+{
+    if (const QString invalid = m_client.http().config().validationError(); !invalid.isEmpty())
+        throw Failure::permanent(invalid, u"Set the API key and URL, then test again."_s);
+    daytona::ListSandboxesQuery query;
+    query.limit = 1;
+    try {
+        co_await m_client.sandboxes().list(query);
+    } catch (const DaytonaError& error) {
+        if (error.kind() == DaytonaError::Kind::Unauthorized) {
+            throw failureFrom(error, u"Check the API key (DAYTONA_API_KEY) and that it belongs to the "
+                                     u"organization of this API URL."_s);
+        }
+        if (error.kind() == DaytonaError::Kind::NotFound ||
+            error.kind() == DaytonaError::Kind::MalformedResponse) {
+            throw failureFrom(error, u"Check the API URL: it should end in /api, for example "
+                                     u"https://app.daytona.io/api."_s);
+        }
+        throw failureFrom(error);
+    }
+}
+
+} // namespace forge

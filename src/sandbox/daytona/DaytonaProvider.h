@@ -1,0 +1,95 @@
+#pragma once
+
+#include "daytona/DaytonaClient.h"
+#include "sandbox/SandboxProvider.h"
+
+#include <QHash>
+#include <QString>
+#include <memory>
+
+namespace forge {
+
+// How sandboxes are made on Daytona. Stored per user (Settings in the app, flags in the CLI).
+struct DaytonaSandboxOptions
+{
+    enum class Size { Small, Medium, Large };
+
+    static constexpr auto DefaultImage = "node:22-bookworm";
+
+    Size size = Size::Small;
+    // A snapshot to create from. Empty: build from `image` with the size's resources (the REST API
+    // has no `image`; it becomes buildInfo, see ENDPOINTS.md section 13).
+    QString snapshot;
+    QString image = QString::fromLatin1(DefaultImage);
+    // Public previews need no token; private ones (the default) get it from the API.
+    bool publicPreview = false;
+    // Minutes of inactivity before Daytona stops the sandbox; 0 keeps it running.
+    int autoStopMinutes = 30;
+    // Clone credentials go to this host only (github.com, or a GitHub Enterprise host).
+    QString gitHubHost = QStringLiteral("github.com");
+    // How long a create may take to reach `started`; image builds are slow.
+    std::chrono::milliseconds startTimeout = std::chrono::minutes(10);
+
+    static QString toString(Size size);
+    static std::optional<Size> sizeFromString(const QString& text);
+    // cpu, memory (GiB) and disk (GiB) for an image build of this size.
+    struct Resources
+    {
+        int cpu;
+        int memoryGiB;
+        int diskGiB;
+    };
+    static Resources resourcesFor(Size size);
+};
+
+// Sandboxes on Daytona's cloud (or anything that speaks its API, like the test emulator), through
+// src/daytona. The repository lives in <work dir>/project inside the sandbox. Commands run in
+// toolbox sessions (one per command, runAsync) so their output streams; the dev server runs in its
+// own session, and stopping it deletes that session, which ends its processes.
+class DaytonaProvider : public SandboxProvider
+{
+    Q_OBJECT
+public:
+    DaytonaProvider(daytona::DaytonaConfig config, DaytonaSandboxOptions options, QObject* parent = nullptr);
+    ~DaytonaProvider() override;
+
+    QString kind() const override { return QStringLiteral("daytona"); }
+    const DaytonaSandboxOptions& options() const { return m_options; }
+    daytona::DaytonaClient& client() { return m_client; }
+
+    QCoro::Task<std::optional<SandboxInfo>> findSandbox(QMap<QString, QString> labels) override;
+    QCoro::Task<SandboxInfo> createSandbox(SandboxSpec spec) override;
+    QCoro::Task<SandboxInfo> getSandbox(QString id) override;
+    QCoro::Task<> startSandbox(QString id) override;
+    QCoro::Task<> stopSandbox(QString id) override;
+    QCoro::Task<> deleteSandbox(QString id) override;
+    QCoro::Task<CommandResult> cloneRepository(QString id, CloneSpec spec, OutputSink sink) override;
+    QCoro::Task<ProjectSnapshot> snapshotProject(QString id, QString directory) override;
+    QCoro::Task<CommandResult> runCommand(QString id, CommandSpec spec, OutputSink sink) override;
+    QCoro::Task<std::unique_ptr<BackgroundProcess>> startBackground(QString id, CommandSpec spec) override;
+    QCoro::Task<int> allocatePort(QString id, int preferred) override;
+    QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) override;
+    QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id) override;
+
+    // Whether the API answers with these settings: lists sandboxes once. Throws Failure with what
+    // to fix (wrong key, wrong URL, no network).
+    QCoro::Task<> testConnection();
+
+    // For tests: how the dev server's log stream falls back to polling.
+    void setLogPollInterval(std::chrono::milliseconds interval) { m_logPollInterval = interval; }
+
+private:
+    struct SandboxContext;
+
+    QCoro::Task<std::shared_ptr<SandboxContext>> context(QString id);
+    QCoro::Task<QString> projectPath(std::shared_ptr<SandboxContext> sandbox);
+    QCoro::Task<daytona::Sandbox> waitUntilStarted(QString id);
+    daytona::CreateSandboxParams createParams(const SandboxSpec& spec) const;
+
+    daytona::DaytonaClient m_client;
+    DaytonaSandboxOptions m_options;
+    QHash<QString, std::shared_ptr<SandboxContext>> m_contexts;
+    std::chrono::milliseconds m_logPollInterval{500};
+};
+
+} // namespace forge

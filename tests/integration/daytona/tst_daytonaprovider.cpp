@@ -1,0 +1,456 @@
+// The Daytona back end (DaytonaProvider) against the Daytona emulator: the same seven-step workflow
+// as the local back end, with real git, real npm and a real dev server running in the emulator's
+// sandboxes, reached through its private preview proxy.
+
+#include "DaytonaEmulator.h"
+#include "FixtureRepository.h"
+#include "GitHttpServer.h"
+#include "sandbox/daytona/DaytonaProvider.h"
+#include "workflow/PreviewWorkflow.h"
+#include "workflow/StepJournal.h"
+
+#include <QCoroTask>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+using forge::CommandResult;
+using forge::CommandSpec;
+using forge::DaytonaProvider;
+using forge::DaytonaSandboxOptions;
+using forge::Failure;
+using forge::OutputChannel;
+using forge::PreviewEndpoint;
+using forge::PreviewWorkflow;
+using forge::StepId;
+using forge::test::DaytonaEmulator;
+using forge::test::FixtureRepository;
+using forge::test::GitHttpServer;
+
+namespace {
+
+constexpr auto ApiKey = "provider-test-key";
+
+// Awaits a task in a nested event loop; a Failure comes back as a value (QCoro::waitFor never
+// returns when the task throws).
+template<typename T>
+struct Result
+{
+    std::optional<T> value;
+    std::optional<Failure> failure;
+};
+
+template<typename T>
+QCoro::Task<Result<T>> catching(QCoro::Task<T> task)
+{
+    Result<T> result;
+    try {
+        result.value = co_await std::move(task);
+    } catch (const Failure& failure) {
+        result.failure = failure;
+    }
+    co_return result;
+}
+
+template<typename T>
+Result<T> await(QCoro::Task<T> task)
+{
+    return QCoro::waitFor(catching(std::move(task)));
+}
+
+QCoro::Task<std::optional<Failure>> catchingVoid(QCoro::Task<> task)
+{
+    try {
+        co_await std::move(task);
+    } catch (const Failure& failure) {
+        co_return failure;
+    }
+    co_return std::nullopt;
+}
+
+std::optional<Failure> awaitVoid(QCoro::Task<> task)
+{
+    return QCoro::waitFor(catchingVoid(std::move(task)));
+}
+
+struct Fetched
+{
+    int status = 0;
+    QByteArray body;
+};
+
+Fetched fetch(const QUrl& url, const QMap<QByteArray, QByteArray>& headers = {})
+{
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    QNetworkRequest request(url);
+    request.setTransferTimeout(10'000);
+    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+        request.setRawHeader(it.key(), it.value());
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(15'000))
+        return {};
+    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+}
+
+QString fixturePath(const QString& name)
+{
+    return QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/"_s + name;
+}
+
+} // namespace
+
+class TestDaytonaProvider : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void previewsViteThroughPrivateProxy();
+    void adoptsSandboxWithTheSameName();
+    void cloneCredentialsOnlyForTheGitHubHost();
+    void refusesLocalFolders();
+    void commandsKeepArgumentsEnvironmentAndFolder();
+    void commandTimeoutEndsTheCommand();
+    void transientApiErrorsStayTransient();
+    void unauthorizedIsPermanentAndSaysWhatToFix();
+    void testConnection();
+
+private:
+    std::unique_ptr<DaytonaProvider> provider(DaytonaSandboxOptions options = {}, const QString& key = {});
+    forge::PreviewRequest request(const QString& repository, const QString& projectId) const;
+
+    QTemporaryDir m_work;
+    QString m_repositories;
+    std::unique_ptr<GitHttpServer> m_git;
+    std::unique_ptr<QTemporaryDir> m_data;
+    std::unique_ptr<DaytonaEmulator> m_emulator;
+};
+
+void TestDaytonaProvider::initTestCase()
+{
+    QVERIFY(m_work.isValid());
+    m_repositories = m_work.filePath(u"served"_s);
+    QVERIFY(QDir().mkpath(m_repositories));
+    for (const QString& name : {u"vite-app"_s, u"express-app"_s}) {
+        FixtureRepository repository(m_work.filePath(name));
+        QVERIFY2(repository.initialize(fixturePath(name)), qPrintable(repository.errorString()));
+        QVERIFY2(repository.createBareClone(m_repositories, name), qPrintable(repository.errorString()));
+    }
+    QString error;
+    m_git = std::make_unique<GitHttpServer>(m_repositories);
+    QVERIFY2(m_git->listen(&error), qPrintable(error));
+}
+
+void TestDaytonaProvider::init()
+{
+    m_data = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_data->isValid());
+    DaytonaEmulator::Options options;
+    options.dataDirectory = m_data->path();
+    options.apiKeys = {QString::fromLatin1(ApiKey)};
+    m_emulator = std::make_unique<DaytonaEmulator>(options);
+    QVERIFY(m_emulator->listen());
+}
+
+void TestDaytonaProvider::cleanup()
+{
+    m_emulator.reset();
+    m_data.reset();
+}
+
+std::unique_ptr<DaytonaProvider> TestDaytonaProvider::provider(DaytonaSandboxOptions options,
+                                                               const QString& key)
+{
+    forge::daytona::DaytonaConfig config;
+    config.apiKey = key.isEmpty() ? QString::fromLatin1(ApiKey) : key;
+    config.apiUrl = m_emulator->apiUrl();
+    config.requestTimeout = 20s;
+    auto result = std::make_unique<DaytonaProvider>(config, options);
+    result->setLogPollInterval(100ms);
+    return result;
+}
+
+forge::PreviewRequest TestDaytonaProvider::request(const QString& repository, const QString& projectId) const
+{
+    forge::PreviewRequest request;
+    const auto parsed =
+        forge::RepoRef::parse(m_git->repositoryUrl(repository).toString(), QDir::currentPath());
+    request.repository = std::get<forge::RepoRef>(parsed);
+    request.projectId = projectId;
+    request.readyTimeout = 2min;
+    return request;
+}
+
+void TestDaytonaProvider::previewsViteThroughPrivateProxy()
+{
+    auto daytona = provider();
+    forge::InMemoryStepJournal journal;
+    PreviewWorkflow workflow(*daytona, journal,
+                             request(u"vite-app"_s, u"11111111-2222-3333-4444-555555555555"_s));
+    QStringList serverLines;
+    connect(&workflow, &PreviewWorkflow::stepOutput, this,
+            [&serverLines](StepId step, OutputChannel, const QString& line) {
+                if (step == StepId::StartDevServer)
+                    serverLines.append(line);
+            });
+
+    const Result<QUrl> run = await(workflow.run());
+    QVERIFY2(!run.failure,
+             run.failure ? qPrintable(run.failure->message() + u" / "_s + run.failure->advice()) : "");
+    const QUrl url = *run.value;
+
+    // The dev server's output streamed from its toolbox session into the step.
+    QVERIFY2(serverLines.join(u'\n').contains(u"VITE"_s, Qt::CaseInsensitive),
+             qPrintable(serverLines.join(u'\n')));
+
+    // Private: nothing without the token, the fixture's page with it.
+    const PreviewEndpoint& endpoint = workflow.previewEndpoint();
+    QCOMPARE(endpoint.url, url);
+    QVERIFY(endpoint.headers.contains("x-daytona-preview-token"));
+    QCOMPARE(endpoint.headers.value("X-Daytona-Skip-Preview-Warning"), QByteArray("true"));
+    QCOMPARE(fetch(url).status, 401);
+    QMap<QByteArray, QByteArray> wrong = endpoint.headers;
+    wrong.insert("x-daytona-preview-token", "not-the-token");
+    QCOMPARE(fetch(url, wrong).status, 403);
+    const Fetched page = fetch(url, endpoint.headers);
+    QCOMPARE(page.status, 200);
+    QVERIFY2(page.body.contains("Forge fixture: Vite"), page.body.constData());
+
+    // What was asked of the API: one sandbox, from the default image with the small size's
+    // resources, private, labelled with the project, named by project and generation.
+    QJsonObject created;
+    int creates = 0;
+    bool asyncExec = false;
+    for (const auto& recorded : m_emulator->requests()) {
+        if (recorded.method == "POST" && recorded.path() == "/api/sandbox") {
+            ++creates;
+            created = QJsonDocument::fromJson(recorded.body).object();
+        }
+        if (recorded.method == "POST" && recorded.path().endsWith("/exec"))
+            asyncExec =
+                asyncExec || QJsonDocument::fromJson(recorded.body).object().value(u"runAsync"_s).toBool();
+    }
+    QCOMPARE(creates, 1);
+    QVERIFY(asyncExec);
+    QCOMPARE(created.value(u"name"_s).toString(), u"forge-11111111-2222-3333-4444-555555555555-1"_s);
+    QCOMPARE(created.value(u"labels"_s).toObject().value(u"forge.project"_s).toString(),
+             u"11111111-2222-3333-4444-555555555555"_s);
+    QCOMPARE(created.value(u"public"_s).toBool(true), false);
+    QCOMPARE(created.value(u"buildInfo"_s).toObject().value(u"dockerfileContent"_s).toString(),
+             u"FROM node:22-bookworm\n"_s);
+    QCOMPARE(created.value(u"cpu"_s).toInt(), 1);
+    QCOMPARE(created.value(u"autoStopInterval"_s).toInt(), 30);
+    // Not a GitHub host: no credentials in the clone body, and TLS checks stay on.
+    const QJsonObject clone = m_emulator->gitCloneBodies().value(0);
+    QVERIFY(!clone.contains(u"password"_s));
+    QCOMPARE(clone.value(u"insecure_skip_tls"_s).toBool(true), false);
+
+    // A second run adopts the sandbox by its label and the dev server comes back.
+    QVERIFY(!awaitVoid(workflow.stop()));
+    QCOMPARE(fetch(url, endpoint.headers).status == 200, false);
+    forge::InMemoryStepJournal secondJournal;
+    PreviewWorkflow second(*daytona, secondJournal,
+                           request(u"vite-app"_s, u"11111111-2222-3333-4444-555555555555"_s));
+    const Result<QUrl> again = await(second.run());
+    QVERIFY2(!again.failure, again.failure ? qPrintable(again.failure->message()) : "");
+    QCOMPARE(fetch(*again.value, second.previewEndpoint().headers).status, 200);
+    creates = 0;
+    for (const auto& recorded : m_emulator->requests())
+        creates += recorded.method == "POST" && recorded.path() == "/api/sandbox" ? 1 : 0;
+    QCOMPARE(creates, 1);
+    QVERIFY(!awaitVoid(second.stop()));
+}
+
+void TestDaytonaProvider::adoptsSandboxWithTheSameName()
+{
+    auto daytona = provider();
+    const forge::SandboxSpec spec{u"forge-adopt-1"_s, {{u"forge.project"_s, u"adopt"_s}}};
+    const auto first = await(daytona->createSandbox(spec));
+    QVERIFY2(!first.failure, first.failure ? qPrintable(first.failure->message()) : "");
+    QSignalSpy notices(daytona.get(), &forge::SandboxProvider::notice);
+    const auto second = await(daytona->createSandbox(spec));
+    QVERIFY2(!second.failure, second.failure ? qPrintable(second.failure->message()) : "");
+    QCOMPARE(second.value->id, first.value->id);
+    QVERIFY(second.value->state == forge::SandboxState::Started);
+    QCOMPARE(notices.count(), 1);
+}
+
+void TestDaytonaProvider::cloneCredentialsOnlyForTheGitHubHost()
+{
+    DaytonaSandboxOptions options;
+    options.gitHubHost = u"github.example"_s;
+    auto daytona = provider(options);
+    const auto sandbox =
+        await(daytona->createSandbox({u"forge-creds-1"_s, {{u"forge.project"_s, u"creds"_s}}}));
+    QVERIFY(sandbox.value);
+    forge::CloneSpec spec;
+    spec.url = m_git->repositoryUrl(u"express-app"_s);
+    spec.authToken = u"ghp_secretsecretsecret"_s;
+    const auto result = await(daytona->cloneRepository(sandbox.value->id, spec, {}));
+    QVERIFY(result.value && result.value->succeeded());
+    QVERIFY(!m_emulator->gitCloneBodies().value(0).contains(u"password"_s));
+
+    // The same clone, now that the served host is the configured GitHub host.
+    options.gitHubHost = m_git->repositoryUrl(u"x"_s).host();
+    auto github = provider(options);
+    const auto again = await(github->cloneRepository(sandbox.value->id, spec, {}));
+    QVERIFY(again.value && again.value->succeeded());
+    const QJsonObject body = m_emulator->gitCloneBodies().value(1);
+    QCOMPARE(body.value(u"password"_s).toString(), spec.authToken);
+    QCOMPARE(body.value(u"username"_s).toString(), u"x-access-token"_s);
+    QVERIFY(!body.value(u"url"_s).toString().contains(spec.authToken));
+
+    // A branch that does not exist: git's words reach the output for the step's advice.
+    spec.branch = u"no-such-branch"_s;
+    QByteArray output;
+    const auto missing = await(github->cloneRepository(
+        sandbox.value->id, spec, [&output](OutputChannel, const QByteArray& bytes) { output += bytes; }));
+    QVERIFY(missing.value && !missing.value->succeeded());
+    QVERIFY2(output.contains("no-such-branch"), output.constData());
+}
+
+void TestDaytonaProvider::refusesLocalFolders()
+{
+    auto daytona = provider();
+    const auto sandbox =
+        await(daytona->createSandbox({u"forge-local-1"_s, {{u"forge.project"_s, u"local"_s}}}));
+    QVERIFY(sandbox.value);
+    forge::CloneSpec spec;
+    spec.url = QUrl::fromLocalFile(m_work.filePath(u"vite-app"_s));
+    const auto result = await(daytona->cloneRepository(sandbox.value->id, spec, {}));
+    QVERIFY(result.failure);
+    QVERIFY(!result.failure->isTransient());
+    QVERIFY2(result.failure->message().contains(u"cannot reach a folder on this computer"_s),
+             qPrintable(result.failure->message()));
+    QVERIFY(result.failure->advice().contains(u"local back end"_s));
+    QVERIFY(m_emulator->gitCloneBodies().isEmpty());
+}
+
+void TestDaytonaProvider::commandsKeepArgumentsEnvironmentAndFolder()
+{
+    auto daytona = provider();
+    const auto sandbox = await(daytona->createSandbox({u"forge-cmd-1"_s, {{u"forge.project"_s, u"cmd"_s}}}));
+    QVERIFY(sandbox.value);
+    const QString id = sandbox.value->id;
+    forge::CloneSpec clone;
+    clone.url = m_git->repositoryUrl(u"express-app"_s);
+    QVERIFY(await(daytona->cloneRepository(id, clone, {})).value->succeeded());
+
+    // Arguments with quotes, $(...) and a newline reach the program as they are; the environment
+    // value is not interpreted either; the working folder is inside the clone.
+    CommandSpec spec;
+    spec.argv = {u"sh"_s,
+                 u"-c"_s,
+                 u"printf '[%s]' \"$1\" \"$2\"; printf '{%s}' \"$FORGE_VALUE\"; pwd"_s,
+                 u"sh"_s,
+                 u"it's $(echo no)"_s,
+                 u"two\nlines"_s};
+    spec.environment.insert(u"FORGE_VALUE"_s, u"a 'b' `c` $HOME"_s);
+    QByteArray out;
+    QByteArray err;
+    const auto result =
+        await(daytona->runCommand(id, spec, [&](OutputChannel channel, const QByteArray& bytes) {
+            (channel == OutputChannel::Stdout ? out : err) += bytes;
+        }));
+    QVERIFY2(result.value && result.value->succeeded(), err.constData());
+    QVERIFY2(out.startsWith("[it's $(echo no)][two\nlines]{a 'b' `c` $HOME}"), out.constData());
+    QVERIFY2(out.trimmed().endsWith("/project"), out.constData());
+
+    // stderr stays apart, the exit code comes through.
+    spec.argv = {u"sh"_s, u"-c"_s, u"echo oops >&2; exit 3"_s};
+    spec.environment.clear();
+    out.clear();
+    err.clear();
+    const auto failed =
+        await(daytona->runCommand(id, spec, [&](OutputChannel channel, const QByteArray& bytes) {
+            (channel == OutputChannel::Stdout ? out : err) += bytes;
+        }));
+    QVERIFY(failed.value);
+    QCOMPARE(failed.value->exitCode, 3);
+    QCOMPARE(err.trimmed(), QByteArray("oops"));
+
+    // The remote snapshot reads what detection needs.
+    const auto snapshot = await(daytona->snapshotProject(id, {}));
+    QVERIFY(snapshot.value);
+    QVERIFY(snapshot.value->isReadable(u"package.json"_s));
+    QVERIFY(snapshot.value->isReadable(u"package-lock.json"_s));
+    QVERIFY(snapshot.value->content(u"package.json"_s).contains("express"));
+
+    // A folder outside the project is refused before anything runs.
+    spec.workingDirectory = u"../.."_s;
+    const auto outside = await(daytona->runCommand(id, spec, {}));
+    QVERIFY(outside.failure);
+}
+
+void TestDaytonaProvider::commandTimeoutEndsTheCommand()
+{
+    auto daytona = provider();
+    const auto sandbox =
+        await(daytona->createSandbox({u"forge-timeout-1"_s, {{u"forge.project"_s, u"t"_s}}}));
+    QVERIFY(sandbox.value);
+    forge::CloneSpec clone;
+    clone.url = m_git->repositoryUrl(u"express-app"_s);
+    QVERIFY(await(daytona->cloneRepository(sandbox.value->id, clone, {})).value->succeeded());
+    CommandSpec spec;
+    spec.argv = {u"sleep"_s, u"60"_s};
+    spec.timeout = 500ms;
+    const auto result = await(daytona->runCommand(sandbox.value->id, spec, {}));
+    QVERIFY(result.value);
+    QVERIFY(result.value->timedOut);
+    QVERIFY(!result.value->succeeded());
+}
+
+void TestDaytonaProvider::transientApiErrorsStayTransient()
+{
+    auto daytona = provider();
+    m_emulator->failNext("GET", u"^/api/sandbox/[^/]+$"_s, 503);
+    const auto result = await(daytona->getSandbox(u"whatever"_s));
+    QVERIFY(result.failure);
+    QVERIFY(result.failure->isTransient());
+
+    m_emulator->rateLimitNext("POST", u"^/api/sandbox$"_s, "Retry-After-sandbox-create", 7);
+    const auto limited = await(daytona->createSandbox({u"forge-limited-1"_s, {}}));
+    QVERIFY(limited.failure);
+    QVERIFY(limited.failure->isTransient());
+    QCOMPARE(limited.failure->retryAfterSeconds(), 7);
+
+    // A sandbox deleted elsewhere reads as gone, not as an error.
+    const auto gone = await(daytona->getSandbox(u"no-such-sandbox"_s));
+    QVERIFY(gone.value);
+    QVERIFY(gone.value->state == forge::SandboxState::Gone);
+}
+
+void TestDaytonaProvider::unauthorizedIsPermanentAndSaysWhatToFix()
+{
+    auto daytona = provider({}, u"wrong-key"_s);
+    const auto result = await(daytona->findSandbox({{u"forge.project"_s, u"x"_s}}));
+    QVERIFY(result.failure);
+    QVERIFY(!result.failure->isTransient());
+    QVERIFY2(result.failure->message().contains(u"key"_s, Qt::CaseInsensitive),
+             qPrintable(result.failure->message()));
+    QVERIFY(!result.failure->message().contains(u"wrong-key"_s));
+}
+
+void TestDaytonaProvider::testConnection()
+{
+    QVERIFY(!awaitVoid(provider()->testConnection()));
+    const auto refused = awaitVoid(provider({}, u"wrong-key"_s)->testConnection());
+    QVERIFY(refused);
+    QVERIFY2(refused->advice().contains(u"API key"_s), qPrintable(refused->advice()));
+}
+
+QTEST_GUILESS_MAIN(TestDaytonaProvider)
+#include "tst_daytonaprovider.moc"
