@@ -20,12 +20,24 @@ QString usage()
            u"Options:\n"
            u"  -b, --branch <name>        branch to preview (default: the repository's default branch)\n"
            u"  -m, --mode <dev|production> dev server (default) or build + production server\n"
-           u"  -p, --provider <local>     sandbox back end (default: local)\n"
+           u"  -p, --provider <local|daytona> sandbox back end (default: local)\n"
            u"      --exit-when-ready      stop the sandbox and exit 0 as soon as the preview answers\n"
            u"      --json                 print one JSON object per line instead of text\n"
            u"      --ready-timeout <s>    how long the dev server may take to answer (default: 180)\n"
            u"  -h, --help                 show this help\n"
            u"  -v, --version              show the version\n"
+           u"\n"
+           u"Daytona (--provider daytona; the API key is read from DAYTONA_API_KEY, or DAYTONA_JWT_TOKEN\n"
+           u"with DAYTONA_ORGANIZATION_ID):\n"
+           u"      --api-url <url>        Daytona API (default: DAYTONA_API_URL or "
+           u"https://app.daytona.io/api)\n"
+           u"      --target <region>      target region (default: DAYTONA_TARGET or the organization's)\n"
+           u"      --size <small|medium|large> resources of a sandbox built from the image (default: small)\n"
+           u"      --image <image>        image to build the sandbox from (default: node:22-bookworm)\n"
+           u"      --snapshot <name>      create from this snapshot instead of the image\n"
+           u"      --public               make the preview public (default: private, token needed)\n"
+           u"      --auto-stop <minutes>  stop the sandbox after this much inactivity, 0 = never (default: "
+           u"30)\n"
            u"\n"
            u"Exit codes: 0 ok, 2 bad usage or input, 3 sandbox, 4 clone, 5 nothing runnable, 6 install,\n"
            u"7 build, 8 dev server, 9 publish, 10 dev server died after ready, 130 interrupted.\n"_s;
@@ -50,7 +62,15 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     const QCommandLineOption readyTimeout(u"ready-timeout"_s, u"seconds"_s, u"seconds"_s, u"180"_s);
     const QCommandLineOption help(QStringList{u"h"_s, u"help"_s});
     const QCommandLineOption version(QStringList{u"v"_s, u"version"_s});
-    parser.addOptions({branch, mode, provider, exitWhenReady, json, readyTimeout, help, version});
+    const QCommandLineOption apiUrl(u"api-url"_s, u"url"_s, u"url"_s);
+    const QCommandLineOption target(u"target"_s, u"region"_s, u"region"_s);
+    const QCommandLineOption size(u"size"_s, u"size"_s, u"size"_s);
+    const QCommandLineOption image(u"image"_s, u"image"_s, u"image"_s);
+    const QCommandLineOption snapshot(u"snapshot"_s, u"name"_s, u"name"_s);
+    const QCommandLineOption isPublic(u"public"_s);
+    const QCommandLineOption autoStop(u"auto-stop"_s, u"minutes"_s, u"minutes"_s);
+    parser.addOptions({branch, mode, provider, exitWhenReady, json, readyTimeout, help, version, apiUrl,
+                       target, size, image, snapshot, isPublic, autoStop});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -86,9 +106,52 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     options.mode = *parsedMode;
 
     options.provider = parser.value(provider);
-    if (options.provider != u"local"_s) {
-        return usageError(
-            u"Unknown provider \"%1\": only \"local\" is available in this version."_s.arg(options.provider));
+    if (options.provider != u"local"_s && options.provider != u"daytona"_s)
+        return usageError(u"Unknown provider \"%1\": use local or daytona."_s.arg(options.provider));
+    const bool daytona = options.provider == u"daytona"_s;
+    for (const QCommandLineOption* only :
+         {&apiUrl, &target, &size, &image, &snapshot, &isPublic, &autoStop}) {
+        if (!daytona && parser.isSet(*only))
+            return usageError(u"--%1 only applies to --provider daytona."_s.arg(only->names().constFirst()));
+    }
+    if (daytona && !options.repository.isRemote()) {
+        return ParseOutcome{
+            std::nullopt, ExitUsage,
+            u"A Daytona sandbox runs in the cloud and cannot reach the folder %1.\n"
+            u"Push the repository to a git host and preview its URL, or use --provider local."_s.arg(
+                options.repository.localPath()),
+            true};
+    }
+    if (parser.isSet(apiUrl)) {
+        const QUrl url(parser.value(apiUrl), QUrl::StrictMode);
+        const bool loopback =
+            url.host() == u"localhost"_s || url.host() == u"127.0.0.1"_s || url.host() == u"::1"_s;
+        if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() ||
+            (url.scheme() != u"https"_s && !(url.scheme() == u"http"_s && loopback))) {
+            return usageError(u"--api-url takes an https:// URL (http:// only on this computer), for example "
+                              u"https://app.daytona.io/api."_s);
+        }
+        options.daytonaApiUrl = url;
+    }
+    options.daytonaTarget = parser.value(target).trimmed();
+    if (parser.isSet(size)) {
+        const auto parsedSize = DaytonaSandboxOptions::sizeFromString(parser.value(size));
+        if (!parsedSize)
+            return usageError(u"Unknown size \"%1\": use small, medium or large."_s.arg(parser.value(size)));
+        options.daytona.size = *parsedSize;
+    }
+    if (parser.isSet(image))
+        options.daytona.image = parser.value(image).trimmed();
+    options.daytona.snapshot = parser.value(snapshot).trimmed();
+    if (parser.isSet(image) && !options.daytona.snapshot.isEmpty())
+        return usageError(u"Give --image or --snapshot, not both."_s);
+    options.daytona.publicPreview = parser.isSet(isPublic);
+    if (parser.isSet(autoStop)) {
+        bool ok = false;
+        options.daytona.autoStopMinutes = parser.value(autoStop).toInt(&ok);
+        if (!ok || options.daytona.autoStopMinutes < 0 || options.daytona.autoStopMinutes > 10080)
+            return usageError(
+                u"--auto-stop takes a number of minutes between 0 (never) and 10080 (a week)."_s);
     }
 
     options.branch = parser.value(branch).trimmed();

@@ -2,9 +2,11 @@
 
 #include "core/RepoRef.h"
 #include "core/RunPlan.h"
+#include "sandbox/daytona/DaytonaProvider.h"
 
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 #include <optional>
 
 namespace forge::cli {
@@ -35,6 +37,10 @@ struct CliOptions
     bool exitWhenReady = false;
     bool json = false;
     int readyTimeoutSeconds = 180;
+    // --provider daytona: where and how (the API key comes from the environment, never argv).
+    QUrl daytonaApiUrl; // empty: DAYTONA_API_URL or Daytona's default
+    QString daytonaTarget;
+    DaytonaSandboxOptions daytona;
 };
 
 struct ParseOutcome

@@ -95,6 +95,12 @@ QCoro::Task<int> PreviewCommand::run()
     try {
         const QUrl url = co_await workflow->run();
         m_reporter.ready(url, m_options.exitWhenReady);
+        // The token is never printed; say how the preview can be opened instead.
+        if (workflow->previewEndpoint().headers.contains("x-daytona-preview-token")) {
+            m_reporter.notice(
+                u"The preview is private: a browser needs the preview token, which is not shown "
+                u"here. Open the project in Forge Preview, or run with --public."_s);
+        }
     } catch (const StepFailure& caught) {
         failure = caught;
     }

@@ -4,6 +4,7 @@
 #include "PreviewCommand.h"
 #include "core/SignalWatcher.h"
 #include "sandbox/LocalProvider.h"
+#include "sandbox/daytona/DaytonaProvider.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -25,9 +26,25 @@ int main(int argc, char* argv[])
         return parsed.exitCode;
     }
 
-    forge::LocalProvider provider(
-        {forge::LocalProvider::defaultDataDirectory(), forge::LocalProvider::Isolation::Auto});
-    forge::cli::PreviewCommand command(*parsed.options, provider);
+    std::unique_ptr<forge::SandboxProvider> provider;
+    if (parsed.options->provider == u"daytona"_s) {
+        auto config = forge::daytona::DaytonaConfig::fromEnvironment();
+        if (!parsed.options->daytonaApiUrl.isEmpty())
+            config.apiUrl = parsed.options->daytonaApiUrl;
+        if (!parsed.options->daytonaTarget.isEmpty())
+            config.target = parsed.options->daytonaTarget;
+        if (const QString invalid = config.validationError(); !invalid.isEmpty()) {
+            QTextStream(stderr) << invalid
+                                << "\nCreate an API key in Daytona's dashboard (Keys), then run again "
+                                   "with DAYTONA_API_KEY set in the environment.\n";
+            return forge::cli::ExitUsage;
+        }
+        provider = std::make_unique<forge::DaytonaProvider>(config, parsed.options->daytona);
+    } else {
+        provider = std::make_unique<forge::LocalProvider>(forge::LocalProvider::Options{
+            forge::LocalProvider::defaultDataDirectory(), forge::LocalProvider::Isolation::Auto});
+    }
+    forge::cli::PreviewCommand command(*parsed.options, *provider);
     forge::SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &forge::SignalWatcher::interrupted, &command, [&command](int count) {
         if (count >= 3) {

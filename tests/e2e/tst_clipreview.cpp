@@ -1,7 +1,8 @@
 // End to end: the real forge-preview-cli previews small real projects (a Vite app from a local
 // repository, an Express app cloned over git smart HTTP), with real git, real npm installs from the
 // registry and real bubblewrap where it works. Checks that the preview answers with the fixture's
-// own content and that after Ctrl+C no process of the sandbox is left.
+// own content and that after Ctrl+C no process of the sandbox is left. The same on the Daytona back
+// end, through the Daytona emulator program (forge-daytona-emulator) and its private preview proxy.
 
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
@@ -9,6 +10,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -42,10 +44,17 @@ QString fixturePath(const QString& name)
 class CliRun : public QObject
 {
 public:
-    explicit CliRun(const QString& dataDirectory)
+    explicit CliRun(const QString& dataDirectory, const QMap<QString, QString>& extraEnvironment = {})
     {
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(u"FORGE_PREVIEW_DATA_DIR"_s, dataDirectory);
+        // The host's own Daytona settings never reach a test.
+        for (const QString& name : environment.keys()) {
+            if (name.startsWith(u"DAYTONA_"_s))
+                environment.remove(name);
+        }
+        for (auto it = extraEnvironment.cbegin(); it != extraEnvironment.cend(); ++it)
+            environment.insert(it.key(), it.value());
         m_process.setProcessEnvironment(environment);
         connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
             m_stdout += m_process.readAllStandardOutput();
@@ -112,11 +121,14 @@ private Q_SLOTS:
     void reportsNothingRunnable();
     void explainsAMissingRepository();
     void refusesHostileInputBeforeRunningAnything();
+    void previewsViteOnDaytonaThroughTheEmulator();
+    void daytonaRefusesALocalFolder();
+    void daytonaWithoutAnApiKeySaysWhatToSet();
 
 private:
     // Serves the preview until it answers, then checks its content and that Ctrl+C ends everything.
     void previewAndInterrupt(const QStringList& arguments, const QByteArray& expectedContent);
-    QByteArray fetch(const QUrl& url, int* status);
+    QByteArray fetch(const QUrl& url, int* status, const QMap<QByteArray, QByteArray>& headers = {});
 
     QTemporaryDir m_work;
     QString m_repositories; // bare repositories served over HTTP
@@ -142,10 +154,12 @@ void TestCliPreview::initTestCase()
     QVERIFY2(m_server->listen(&error), qPrintable(error));
 }
 
-QByteArray TestCliPreview::fetch(const QUrl& url, int* status)
+QByteArray TestCliPreview::fetch(const QUrl& url, int* status, const QMap<QByteArray, QByteArray>& headers)
 {
     QNetworkRequest request(url);
     request.setTransferTimeout(10000);
+    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+        request.setRawHeader(it.key(), it.value());
     std::unique_ptr<QNetworkReply> reply(m_network.get(request));
     QSignalSpy done(reply.get(), &QNetworkReply::finished);
     if (!reply->isFinished())
@@ -286,6 +300,146 @@ void TestCliPreview::refusesHostileInputBeforeRunningAnything()
         QVERIFY2(!run.standardError().contains(u"secret"_s), "the password must not be echoed");
         QVERIFY(!QDir(data.filePath(u"sandboxes"_s)).exists()); // refused before any sandbox existed
     }
+}
+
+namespace {
+
+constexpr auto EmulatorKey = "e2e-emulator-key";
+
+// forge-daytona-emulator as its own process, the way a user would start it (README).
+class EmulatorProcess
+{
+public:
+    explicit EmulatorProcess(const QString& dataDirectory)
+    {
+        m_process.start(QStringLiteral(FORGE_DAYTONA_EMULATOR_PATH),
+                        {u"--port"_s, u"0"_s, u"--data-dir"_s, dataDirectory, u"--api-key"_s,
+                         QString::fromLatin1(EmulatorKey)});
+    }
+    ~EmulatorProcess()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(30000))
+            m_process.kill();
+    }
+    // The API URL it prints once listening; empty when it did not start.
+    QUrl apiUrl()
+    {
+        QSignalSpy ready(&m_process, &QProcess::readyReadStandardOutput);
+        while (!m_process.canReadLine() && (m_process.state() != QProcess::NotRunning) && ready.wait(10000)) {
+        }
+        return QUrl(QString::fromUtf8(m_process.readLine()).trimmed());
+    }
+
+private:
+    QProcess m_process;
+};
+
+// A call to the emulator's API as any Daytona client would make it.
+QJsonDocument daytonaGet(QNetworkAccessManager& network, const QString& url)
+{
+    QNetworkRequest request{QUrl(url)};
+    request.setRawHeader("Authorization", QByteArray("Bearer ") + EmulatorKey);
+    request.setTransferTimeout(10000);
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    QSignalSpy done(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished())
+        done.wait(15000);
+    return QJsonDocument::fromJson(reply->readAll());
+}
+
+} // namespace
+
+void TestCliPreview::previewsViteOnDaytonaThroughTheEmulator()
+{
+    QTemporaryDir data;
+    QTemporaryDir emulatorData;
+    EmulatorProcess emulator(emulatorData.path());
+    const QUrl api = emulator.apiUrl();
+    QVERIFY2(api.isValid() && api.port() > 0, qPrintable(api.toString()));
+
+    CliRun run(data.path(), {{u"DAYTONA_API_KEY"_s, QString::fromLatin1(EmulatorKey)}});
+    run.start({u"preview"_s, m_server->repositoryUrl(u"vite-app"_s).toString(), u"--provider"_s, u"daytona"_s,
+               u"--api-url"_s, api.toString(), u"--json"_s});
+    QTRY_VERIFY2_WITH_TIMEOUT(run.event(u"ready"_s) || run.finished(), qPrintable(run.transcript()),
+                              InstallAndStartTimeoutMs);
+    QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
+    const QUrl url(run.event(u"ready"_s)->value(u"url"_s).toString());
+
+    // The preview is private: the emulator's proxy refuses it without the token.
+    int status = 0;
+    fetch(url, &status);
+    QCOMPARE(status, 401);
+
+    // With the token, as another API client gets it, the fixture's page loads.
+    // GET /sandbox answers a plain array or a cursor page, depending on the API version.
+    const QJsonDocument listed = daytonaGet(m_network, api.toString() + u"/sandbox"_s);
+    const QJsonArray sandboxes =
+        listed.isArray() ? listed.array() : listed.object().value(u"items"_s).toArray();
+    QCOMPARE(sandboxes.size(), 1);
+    const QString sandboxId = sandboxes.first().toObject().value(u"id"_s).toString();
+    int port = 0;
+    for (const QJsonObject& event : run.events()) {
+        if (event.value(u"step"_s) == u"start-dev-server"_s && event.value(u"status"_s) == u"succeeded"_s)
+            port = event.value(u"summary"_s).toString().section(u' ', -1).toInt();
+    }
+    QVERIFY2(port > 0, qPrintable(run.transcript()));
+    const QJsonObject link =
+        daytonaGet(m_network, api.toString() + u"/sandbox/%1/ports/%2/preview-url"_s.arg(sandboxId).arg(port))
+            .object();
+    const QByteArray token = link.value(u"token"_s).toString().toUtf8();
+    QVERIFY(!token.isEmpty());
+    QCOMPARE(QUrl(link.value(u"url"_s).toString()), url);
+    const QByteArray body = fetch(url, &status, {{"x-daytona-preview-token", token}});
+    QCOMPARE(status, 200);
+    QVERIFY2(body.contains("Forge fixture: Vite app"), body.constData());
+
+    // Ctrl+C stops the sandbox (its files stay); neither the token nor the key was ever printed.
+    ::kill(static_cast<pid_t>(run.process().processId()), SIGINT);
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY2(run.finished() || exited.wait(StopTimeoutMs), qPrintable(run.transcript()));
+    QCOMPARE(run.process().exitCode(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(daytonaGet(m_network, api.toString() + u"/sandbox/"_s + sandboxId)
+                                  .object()
+                                  .value(u"state"_s)
+                                  .toString(),
+                              u"stopped"_s, 30000);
+    QVERIFY(!run.transcript().contains(QString::fromUtf8(token)));
+    QVERIFY(!run.transcript().contains(QString::fromLatin1(EmulatorKey)));
+    QVERIFY2(run.standardOutput().contains(u"private"_s), qPrintable(run.transcript()));
+}
+
+void TestCliPreview::daytonaRefusesALocalFolder()
+{
+    QTemporaryDir data;
+    CliRun run(data.path(), {{u"DAYTONA_API_KEY"_s, u"unused"_s}});
+    run.start({u"preview"_s, m_work.filePath(u"vite-app"_s), u"--provider"_s, u"daytona"_s});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY(exited.wait(30000));
+    QCOMPARE(run.process().exitCode(), 2);
+    QVERIFY2(run.standardError().contains(u"cannot reach the folder"_s), qPrintable(run.transcript()));
+    QVERIFY2(run.standardError().contains(u"--provider local"_s), qPrintable(run.transcript()));
+}
+
+void TestCliPreview::daytonaWithoutAnApiKeySaysWhatToSet()
+{
+    QTemporaryDir data;
+    CliRun run(data.path());
+    run.start(
+        {u"preview"_s, m_server->repositoryUrl(u"vite-app"_s).toString(), u"--provider"_s, u"daytona"_s});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY(exited.wait(30000));
+    QCOMPARE(run.process().exitCode(), 2);
+    QVERIFY2(run.standardError().contains(u"DAYTONA_API_KEY"_s), qPrintable(run.transcript()));
+
+    // Daytona's options with the local back end are a mistake worth saying.
+    CliRun local(data.path());
+    local.start({u"preview"_s, m_server->repositoryUrl(u"vite-app"_s).toString(), u"--size"_s, u"large"_s});
+    QSignalSpy localExited(&local.process(), &QProcess::finished);
+    QVERIFY(localExited.wait(30000));
+    QCOMPARE(local.process().exitCode(), 2);
+    QVERIFY2(local.standardError().contains(u"--size only applies to --provider daytona"_s),
+             qPrintable(local.transcript()));
 }
 
 QTEST_GUILESS_MAIN(TestCliPreview)
