@@ -147,6 +147,32 @@ Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& t
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(evidence.waited).count();
     const QString headline =
         u"The dev server did not answer on port %1 within %2 s."_s.arg(evidence.port).arg(seconds);
+    if (evidence.sandboxPorts && evidence.proxyStatus == 502) {
+        // Behind a preview proxy the checks below (connections to this machine) mean nothing; the
+        // sandbox's own list of listening ports tells the cases apart.
+        if (evidence.sandboxPorts->contains(evidence.port)) {
+            return Failure::permanent(
+                headline +
+                    u" It listens on port %1, but the preview proxy cannot reach it (502 Bad Gateway): "
+                    u"it is bound to localhost (127.0.0.1) only."_s.arg(evidence.port),
+                u"Make the dev server listen on 0.0.0.0 (for example `--host 0.0.0.0`) in the dev command of "
+                u"the run plan."_s,
+                tail);
+        }
+        if (evidence.sawReadyLine && evidence.announcedPort != 0 && evidence.announcedPort != evidence.port) {
+            return Failure::permanent(
+                headline + u" It says it is listening on port %1 instead."_s.arg(evidence.announcedPort),
+                u"The dev command does not pass the port the way this server expects; edit the run plan so "
+                u"the server uses ${PORT}."_s,
+                tail);
+        }
+        return Failure::permanent(
+            headline + u" Nothing listens on that port in the sandbox, so the preview proxy answers 502 Bad "
+                       u"Gateway."_s,
+            u"Read the dev server's output above: it may have failed, still be compiling (try again), or use "
+            u"a port from its own configuration instead of ${PORT}."_s,
+            tail);
+    }
     if (evidence.listeningOnIpv6Only) {
         return Failure::permanent(
             headline + u" It is bound to localhost (::1) only."_s,
@@ -176,6 +202,18 @@ Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& t
         headline + u" It never started listening."_s,
         u"Read its output above: it may still be compiling (try again), waiting for input, "
         u"or using a port set in its own configuration."_s,
+        tail);
+}
+
+Failure previewHostBlocked(const QString& host, const QString& answer, const QStringList& tail)
+{
+    return Failure::permanent(
+        u"The dev server refused the preview's host name “%1” (%2). It checks the Host header and does not "
+        u"know the preview proxy."_s.arg(host, answer),
+        u"Allow that host in the dev server's configuration: for Vite, add \"%1\" to server.allowedHosts in "
+        u"vite.config (Vite 6.1 and later also read __VITE_ADDITIONAL_SERVER_ALLOWED_HOSTS, which can go in "
+        u"the run plan's environment); for webpack-dev-server, its allowedHosts option. Then run again."_s
+            .arg(host),
         tail);
 }
 

@@ -6,6 +6,7 @@
 
 #include <QStringList>
 #include <chrono>
+#include <optional>
 
 namespace forge {
 
@@ -35,8 +36,16 @@ struct NotReadyEvidence
     QString announcedHost;            // the host of the ready line, if any
     bool listeningOnLoopback = false; // 127.0.0.1:port accepts connections
     bool listeningOnIpv6Only = false; // [::1]:port accepts, 127.0.0.1:port does not
+    // A remote sandbox behind a preview proxy: the proxy's last status (502: nothing answered
+    // behind it) and the ports the sandbox says something listens on.
+    int proxyStatus = 0;
+    std::optional<QList<int>> sandboxPorts;
 };
 Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& tail);
+
+// The dev server refused the preview proxy's host name (`answer`: its first line, e.g. Vite's
+// "Blocked request. This host (...) is not allowed.").
+Failure previewHostBlocked(const QString& host, const QString& answer, const QStringList& tail);
 
 } // namespace FailureAdvice
 } // namespace forge

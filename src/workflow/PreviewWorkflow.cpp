@@ -1,6 +1,7 @@
 #include "PreviewWorkflow.h"
 
 #include "FailureAdvice.h"
+#include "PreviewHostAllowance.h"
 #include "StepOutput.h"
 #include "core/RunPlanDetector.h"
 
@@ -19,6 +20,10 @@ namespace {
 
 constexpr int MaxRetries = 2;
 const QString ProjectLabel = u"forge.project"_s;
+
+// How long a port may listen in the sandbox while the preview proxy still cannot reach it (a server
+// that is still binding its other interfaces) before that is reported as bound to localhost.
+constexpr qint64 UnreachableGraceMs = 20'000;
 
 // Timeouts for the short helper commands the workflow runs itself.
 constexpr auto ToolProbeTimeout = 30s;
@@ -417,7 +422,11 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
     const QStringList argv = co_await resolvePackageManager(command);
     emitNote(StepId::StartDevServer, OutputChannel::Stdout, u"$ "_s + m_redactor.redact(argv.join(u' ')));
 
-    const CommandSpec serve{argv, plan.projectDirectory, plan.environment, std::chrono::milliseconds(0)};
+    // Behind a preview proxy the server sees the proxy's host name; tell host-checking servers about it.
+    const PreviewEndpoint planned = co_await m_provider.previewEndpoint(m_sandboxId, port);
+    const QMap<QString, QString> environment =
+        mergedInto(plan.environment, previewHostEnvironment(planned.url, plan.framework));
+    const CommandSpec serve{argv, plan.projectDirectory, environment, std::chrono::milliseconds(0)};
     m_server = co_await m_provider.startBackground(m_sandboxId, serve);
     m_serverReady.reset();
     m_serverPortInUse = false;
@@ -456,6 +465,8 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
     waited.start();
     const QDeadlineTimer deadline(m_request.readyTimeout);
     auto delay = 250ms;
+    int lastStatus = 0;
+    QElapsedTimer unreachableSince; // since the port listens in the sandbox but the proxy gets no answer
     for (;;) {
         throwIfCancelled();
         const int probePort = m_serverReady && m_serverReady->readyPort > 0 ? m_serverReady->readyPort : port;
@@ -464,6 +475,33 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
         throwIfCancelled();
         if (probe.outcome == ReadinessProbe::Outcome::Answered)
             co_return probePort;
+        if (probe.outcome == ReadinessProbe::Outcome::HostBlocked) {
+            m_serverOutput->finish();
+            // The refusal names the host the server saw (Vite quotes it); that is the one to allow.
+            static const QRegularExpression quotedHost(u"\\(\"([^\"]+)\"\\)"_s);
+            const QString seen = quotedHost.match(probe.detail).captured(1);
+            throw FailureAdvice::previewHostBlocked(seen.isEmpty() ? endpoint.url.host() : seen, probe.detail,
+                                                    m_serverOutput->evidence());
+        }
+        lastStatus = probe.httpStatus;
+        // The proxy gets no answer (502) while the sandbox says the port is taken: after the server
+        // said it is ready, that is a server bound to localhost only. Say so without the full wait.
+        if (lastStatus == 502 && m_serverReady) {
+            const std::optional<QList<int>> ports = co_await m_provider.listeningPorts(m_sandboxId);
+            if (ports && ports->contains(probePort)) {
+                if (!unreachableSince.isValid())
+                    unreachableSince.start();
+                if (unreachableSince.elapsed() > UnreachableGraceMs) {
+                    FailureAdvice::NotReadyEvidence evidence;
+                    evidence.port = probePort;
+                    evidence.waited = std::chrono::milliseconds(waited.elapsed());
+                    evidence.sawReadyLine = true;
+                    evidence.proxyStatus = lastStatus;
+                    evidence.sandboxPorts = ports;
+                    throw FailureAdvice::devServerNotReady(evidence, m_serverOutput->evidence());
+                }
+            }
+        }
 
         if (!m_server->isRunning()) {
             m_serverOutput->finish();
@@ -479,11 +517,16 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
                 evidence.announcedPort = m_serverReady->readyPort;
                 evidence.announcedHost = m_serverReady->readyHost;
             }
-            evidence.listeningOnLoopback =
-                co_await ReadinessProbe::acceptsConnections(u"127.0.0.1"_s, probePort, 1s);
-            if (!evidence.listeningOnLoopback)
-                evidence.listeningOnIpv6Only =
-                    co_await ReadinessProbe::acceptsConnections(u"::1"_s, probePort, 1s);
+            evidence.proxyStatus = lastStatus;
+            evidence.sandboxPorts = co_await m_provider.listeningPorts(m_sandboxId);
+            if (!evidence.sandboxPorts) {
+                // The sandbox shares this machine's network: ask the port directly.
+                evidence.listeningOnLoopback =
+                    co_await ReadinessProbe::acceptsConnections(u"127.0.0.1"_s, probePort, 1s);
+                if (!evidence.listeningOnLoopback)
+                    evidence.listeningOnIpv6Only =
+                        co_await ReadinessProbe::acceptsConnections(u"::1"_s, probePort, 1s);
+            }
             throw FailureAdvice::devServerNotReady(evidence, m_serverOutput->evidence());
         }
         co_await qCoro(m_server.get(), &BackgroundProcess::finished, delay);

@@ -7,6 +7,8 @@
 #include <QNetworkReply>
 #include <QTcpSocket>
 
+using namespace Qt::StringLiterals;
+
 namespace forge {
 
 ReadinessProbe::ReadinessProbe()
@@ -34,6 +36,14 @@ QCoro::Task<ReadinessProbe::Result> ReadinessProbe::probe(PreviewEndpoint endpoi
         const bool gatewayError =
             result.httpStatus == 502 || result.httpStatus == 503 || result.httpStatus == 504;
         result.outcome = gatewayError ? Outcome::NotHttp : Outcome::Answered;
+        if (result.httpStatus >= 400 && result.httpStatus < 500) {
+            // Only the start of the body: these refusals are one or two lines of text.
+            const QString body = QString::fromUtf8(reply->read(4096));
+            if (body.contains(u"Blocked request"_s) || body.contains(u"Invalid Host header"_s)) {
+                result.outcome = Outcome::HostBlocked;
+                result.detail = body.section(u'\n', 0, 0).trimmed();
+            }
+        }
     } else if (reply->error() == QNetworkReply::ConnectionRefusedError) {
         result.outcome = Outcome::Refused;
     } else if (reply->error() == QNetworkReply::TimeoutError ||

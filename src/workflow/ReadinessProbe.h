@@ -18,13 +18,16 @@ public:
         Refused,  // nothing listens on the port
         NotHttp,  // something accepted the connection but did not answer HTTP, or a gateway error
         TimedOut, // no answer in time
+        // The dev server answered but refused the request's host name (Vite's 403 "Blocked
+        // request", webpack-dev-server's "Invalid Host header"): a preview proxy's host it does not know.
+        HostBlocked,
     };
 
     struct Result
     {
         Outcome outcome = Outcome::Refused;
         int httpStatus = 0;
-        QString detail; // the network error, for the log
+        QString detail; // the network error, or the first line of a HostBlocked answer
     };
 
     ReadinessProbe();

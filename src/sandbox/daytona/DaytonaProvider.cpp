@@ -5,6 +5,7 @@
 #include "core/Failure.h"
 #include "daytona/CommandLogFollower.h"
 
+#include <QCoreApplication>
 #include <QCoroSignal>
 #include <QDir>
 #include <QPointer>
@@ -167,6 +168,7 @@ namespace {
 // the log stream is still open.
 struct SessionCommand
 {
+    std::shared_ptr<daytona::DaytonaClient> client; // keeps the HTTP layer alive for the follower
     std::shared_ptr<daytona::ToolboxApi> toolbox;
     QString sessionId;
     QString commandId;
@@ -177,12 +179,18 @@ struct SessionCommand
 class DaytonaBackgroundProcess : public BackgroundProcess
 {
 public:
-    DaytonaBackgroundProcess(daytona::DaytonaHttp& http, std::shared_ptr<SessionCommand> command,
-                             std::chrono::milliseconds pollInterval)
+    DaytonaBackgroundProcess(std::shared_ptr<SessionCommand> command, std::chrono::milliseconds pollInterval)
         : m_command(std::move(command))
     {
-        QCoro::connect(follow(http, m_command, QPointer<DaytonaBackgroundProcess>(this), pollInterval), this,
+        QCoro::connect(follow(m_command, QPointer<DaytonaBackgroundProcess>(this), pollInterval), this,
                        [] {});
+    }
+
+    ~DaytonaBackgroundProcess() override
+    {
+        // Gone without stop(): the session still has to end, or the server would run on unseen.
+        if (m_command->running)
+            QCoro::connect(endSession(m_command), QCoreApplication::instance(), [] {});
     }
 
     bool isRunning() const override { return m_command->running; }
@@ -223,11 +231,20 @@ private:
         Q_EMIT finished();
     }
 
-    static QCoro::Task<> follow(daytona::DaytonaHttp& http, std::shared_ptr<SessionCommand> command,
+    static QCoro::Task<> endSession(std::shared_ptr<SessionCommand> command)
+    {
+        try {
+            co_await command->toolbox->deleteSession(command->sessionId);
+        } catch (const DaytonaError&) {
+            // Already gone with the sandbox, or unreachable: nothing more to do.
+        }
+    }
+
+    static QCoro::Task<> follow(std::shared_ptr<SessionCommand> command,
                                 QPointer<DaytonaBackgroundProcess> self,
                                 std::chrono::milliseconds pollInterval)
     {
-        daytona::CommandLogFollower follower(http, *command->toolbox);
+        daytona::CommandLogFollower follower(command->client->http(), *command->toolbox);
         follower.setPollInterval(pollInterval);
         int exitCode = -1;
         // A local, not a temporary in the co_await expression: GCC 12 miscompiles those.
@@ -276,7 +293,7 @@ struct DaytonaProvider::SandboxContext
 DaytonaProvider::DaytonaProvider(daytona::DaytonaConfig config, DaytonaSandboxOptions options,
                                  QObject* parent)
     : SandboxProvider(parent)
-    , m_client(std::move(config))
+    , m_client(std::make_shared<daytona::DaytonaClient>(std::move(config)))
     , m_options(std::move(options))
 {}
 
@@ -287,14 +304,14 @@ QCoro::Task<std::shared_ptr<DaytonaProvider::SandboxContext>> DaytonaProvider::c
     if (const auto known = m_contexts.value(id))
         co_return known;
     auto context = std::make_shared<SandboxContext>();
-    context->sandbox = co_await translated(m_client.sandboxes().get(id));
+    context->sandbox = co_await translated(m_client->sandboxes().get(id));
     if (stateOf(context->sandbox) != SandboxState::Started) {
         throw Failure::transient(u"The Daytona sandbox %1 is %2, not started."_s.arg(context->sandbox.name,
                                                                                      context->sandbox.state),
                                  u"Run the preview again; it starts the sandbox first."_s);
     }
     try {
-        context->toolbox = std::shared_ptr<daytona::ToolboxApi>(m_client.toolbox(context->sandbox));
+        context->toolbox = std::shared_ptr<daytona::ToolboxApi>(m_client->toolbox(context->sandbox));
     } catch (const DaytonaError& error) {
         throw failureFrom(error);
     }
@@ -344,7 +361,7 @@ QCoro::Task<daytona::Sandbox> DaytonaProvider::waitUntilStarted(QString id)
     // Built outside the co_await: GCC 12 miscompiles braced temporaries inside co_await expressions.
     const QStringList wanted{QString::fromLatin1(daytona::SandboxState::Started)};
     try {
-        co_return co_await m_client.sandboxes().waitForState(id, wanted, m_options.startTimeout);
+        co_return co_await m_client->sandboxes().waitForState(id, wanted, m_options.startTimeout);
     } catch (const DaytonaError& error) {
         if (error.kind() == DaytonaError::Kind::SandboxFailed) {
             throw failureFrom(error, u"Check the image or snapshot in the Daytona settings, then run again; "
@@ -356,7 +373,7 @@ QCoro::Task<daytona::Sandbox> DaytonaProvider::waitUntilStarted(QString id)
 
 QCoro::Task<std::optional<SandboxInfo>> DaytonaProvider::findSandbox(QMap<QString, QString> labels)
 {
-    const QList<daytona::Sandbox> found = co_await translated(m_client.sandboxes().listAll(labels));
+    const QList<daytona::Sandbox> found = co_await translated(m_client->sandboxes().listAll(labels));
     std::optional<SandboxInfo> best;
     for (const daytona::Sandbox& sandbox : found) {
         const SandboxInfo info = infoOf(sandbox);
@@ -377,7 +394,7 @@ QCoro::Task<SandboxInfo> DaytonaProvider::createSandbox(SandboxSpec spec)
     daytona::Sandbox sandbox;
     bool exists = false;
     try {
-        sandbox = co_await m_client.sandboxes().create(params);
+        sandbox = co_await m_client->sandboxes().create(params);
     } catch (const DaytonaError& error) {
         if (error.kind() != DaytonaError::Kind::Conflict)
             throw failureFrom(error);
@@ -387,7 +404,7 @@ QCoro::Task<SandboxInfo> DaytonaProvider::createSandbox(SandboxSpec spec)
         // A sandbox of this name exists: an earlier create that answered too late, or a second
         // copy of the app. The name is per project and generation, so it is ours to adopt.
         Q_EMIT notice(u"Reusing the existing Daytona sandbox %1."_s.arg(spec.name));
-        sandbox = co_await translated(m_client.sandboxes().get(spec.name));
+        sandbox = co_await translated(m_client->sandboxes().get(spec.name));
     }
     const SandboxState state = stateOf(sandbox);
     if (state == SandboxState::Creating)
@@ -398,7 +415,7 @@ QCoro::Task<SandboxInfo> DaytonaProvider::createSandbox(SandboxSpec spec)
 QCoro::Task<SandboxInfo> DaytonaProvider::getSandbox(QString id)
 {
     try {
-        const daytona::Sandbox sandbox = co_await m_client.sandboxes().get(id);
+        const daytona::Sandbox sandbox = co_await m_client->sandboxes().get(id);
         co_return infoOf(sandbox);
     } catch (const DaytonaError& error) {
         if (error.kind() != DaytonaError::Kind::NotFound)
@@ -411,11 +428,11 @@ QCoro::Task<SandboxInfo> DaytonaProvider::getSandbox(QString id)
 QCoro::Task<> DaytonaProvider::startSandbox(QString id)
 {
     m_contexts.remove(id); // a restart brings a new preview token
-    const daytona::Sandbox current = co_await translated(m_client.sandboxes().get(id));
+    const daytona::Sandbox current = co_await translated(m_client->sandboxes().get(id));
     if (current.isFailed() && current.recoverable)
-        co_await translated(m_client.sandboxes().recover(id));
+        co_await translated(m_client->sandboxes().recover(id));
     else if (stateOf(current) != SandboxState::Started && stateOf(current) != SandboxState::Creating)
-        co_await translated(m_client.sandboxes().start(id));
+        co_await translated(m_client->sandboxes().start(id));
     co_await waitUntilStarted(id);
 }
 
@@ -423,7 +440,7 @@ QCoro::Task<> DaytonaProvider::stopSandbox(QString id)
 {
     m_contexts.remove(id);
     try {
-        co_await m_client.sandboxes().stop(id);
+        co_await m_client->sandboxes().stop(id);
     } catch (const DaytonaError& error) {
         // Already stopped, gone, or stopping: the goal is reached.
         if (error.kind() != DaytonaError::Kind::NotFound &&
@@ -437,7 +454,7 @@ QCoro::Task<> DaytonaProvider::deleteSandbox(QString id)
 {
     m_contexts.remove(id);
     try {
-        co_await m_client.sandboxes().remove(id);
+        co_await m_client->sandboxes().remove(id);
     } catch (const DaytonaError& error) {
         if (error.kind() != DaytonaError::Kind::NotFound)
             throw failureFrom(error);
@@ -518,7 +535,7 @@ QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec s
     std::optional<Failure> failure;
     try {
         const daytona::SessionCommandResult started = co_await toolbox->sessionExec(sessionId, line, true);
-        daytona::CommandLogFollower follower(m_client.http(), *toolbox);
+        daytona::CommandLogFollower follower(m_client->http(), *toolbox);
         follower.setPollInterval(m_logPollInterval);
         // Locals, not temporaries in the co_await expression: GCC 12 miscompiles those.
         const daytona::CommandLogFollower::Sink split = splitInto(sink);
@@ -548,13 +565,14 @@ QCoro::Task<std::unique_ptr<BackgroundProcess>> DaytonaProvider::startBackground
     const QString line = commandLineFor(spec, directory);
 
     auto command = std::make_shared<SessionCommand>();
+    command->client = m_client;
     command->toolbox = sandbox->toolbox;
     command->sessionId = newSessionId(u"server"_s);
     co_await translated(command->toolbox->createSession(command->sessionId));
     const daytona::SessionCommandResult started =
         co_await translated(command->toolbox->sessionExec(command->sessionId, line, true));
     command->commandId = started.cmdId;
-    co_return std::make_unique<DaytonaBackgroundProcess>(m_client.http(), command, m_logPollInterval);
+    co_return std::make_unique<DaytonaBackgroundProcess>(command, m_logPollInterval);
 }
 
 QCoro::Task<int> DaytonaProvider::allocatePort(QString id, int preferred)
@@ -574,7 +592,7 @@ QCoro::Task<PreviewEndpoint> DaytonaProvider::previewEndpoint(QString id, int po
 {
     const auto sandbox = co_await context(id);
     if (!sandbox->previews.contains(port)) {
-        const daytona::PreviewLink link = co_await translated(m_client.sandboxes().previewUrl(id, port));
+        const daytona::PreviewLink link = co_await translated(m_client->sandboxes().previewUrl(id, port));
         sandbox->previews.insert(port, link);
     }
     const daytona::PreviewLink& link = sandbox->previews[port];
@@ -600,12 +618,12 @@ QCoro::Task<std::optional<QList<int>>> DaytonaProvider::listeningPorts(QString i
 
 QCoro::Task<> DaytonaProvider::testConnection()
 {
-    if (const QString invalid = m_client.http().config().validationError(); !invalid.isEmpty())
+    if (const QString invalid = m_client->http().config().validationError(); !invalid.isEmpty())
         throw Failure::permanent(invalid, u"Set the API key and URL, then test again."_s);
     daytona::ListSandboxesQuery query;
     query.limit = 1;
     try {
-        co_await m_client.sandboxes().list(query);
+        co_await m_client->sandboxes().list(query);
     } catch (const DaytonaError& error) {
         if (error.kind() == DaytonaError::Kind::Unauthorized) {
             throw failureFrom(error, u"Check the API key (DAYTONA_API_KEY) and that it belongs to the "

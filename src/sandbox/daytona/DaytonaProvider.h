@@ -55,7 +55,7 @@ public:
 
     QString kind() const override { return QStringLiteral("daytona"); }
     const DaytonaSandboxOptions& options() const { return m_options; }
-    daytona::DaytonaClient& client() { return m_client; }
+    daytona::DaytonaClient& client() { return *m_client; }
 
     QCoro::Task<std::optional<SandboxInfo>> findSandbox(QMap<QString, QString> labels) override;
     QCoro::Task<SandboxInfo> createSandbox(SandboxSpec spec) override;
@@ -86,7 +86,9 @@ private:
     QCoro::Task<daytona::Sandbox> waitUntilStarted(QString id);
     daytona::CreateSandboxParams createParams(const SandboxSpec& spec) const;
 
-    daytona::DaytonaClient m_client;
+    // Shared with the dev server's log follower, which can outlive this provider by a moment (its
+    // session is being deleted while the stream winds down).
+    std::shared_ptr<daytona::DaytonaClient> m_client;
     DaytonaSandboxOptions m_options;
     QHash<QString, std::shared_ptr<SandboxContext>> m_contexts;
     std::chrono::milliseconds m_logPollInterval{500};

@@ -16,6 +16,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -119,6 +120,7 @@ private Q_SLOTS:
     void cleanup();
 
     void previewsViteThroughPrivateProxy();
+    void explainsAHostCheckAndTakesTheUsersFix();
     void adoptsSandboxWithTheSameName();
     void cloneCredentialsOnlyForTheGitHubHost();
     void refusesLocalFolders();
@@ -271,6 +273,44 @@ void TestDaytonaProvider::previewsViteThroughPrivateProxy()
     for (const auto& recorded : m_emulator->requests())
         creates += recorded.method == "POST" && recorded.path() == "/api/sandbox" ? 1 : 0;
     QCOMPARE(creates, 1);
+    QVERIFY(!awaitVoid(second.stop()));
+}
+
+void TestDaytonaProvider::explainsAHostCheckAndTakesTheUsersFix()
+{
+    // As on Daytona, the dev server sees the proxy's host name, which Vite (6.4) refuses.
+    m_emulator->setPreviewHostTemplate(u"{port}-{id}.proxy.daytona.test"_s);
+    auto daytona = provider();
+    const QString project = u"22222222-2222-3333-4444-555555555555"_s;
+    forge::InMemoryStepJournal journal;
+    PreviewWorkflow workflow(*daytona, journal, request(u"vite-app"_s, project));
+    std::optional<forge::RunPlan> plan;
+    connect(&workflow, &PreviewWorkflow::planReady, this,
+            [&plan](const forge::RunPlan& ready) { plan = ready; });
+    const Result<QUrl> blocked = await(workflow.run());
+    QVERIFY(blocked.failure);
+    const QString message = blocked.failure->message();
+    QVERIFY2(message.contains(u"refused the preview's host name"_s) && message.contains(u"Blocked request"_s),
+             qPrintable(message));
+    QVERIFY2(blocked.failure->advice().contains(u"server.allowedHosts"_s),
+             qPrintable(blocked.failure->advice()));
+    const QString host =
+        QRegularExpression(u"“([^”]+\\.proxy\\.daytona\\.test)”"_s).match(message).captured(1);
+    QVERIFY2(!host.isEmpty(), qPrintable(message));
+    QVERIFY(!awaitVoid(workflow.stop()));
+
+    // The fix the advice names, in the run plan's environment: the same host now loads.
+    QVERIFY(plan);
+    plan->environment.insert(u"__VITE_ADDITIONAL_SERVER_ALLOWED_HOSTS"_s, host);
+    forge::PreviewRequest fixed = request(u"vite-app"_s, project);
+    fixed.plan = plan;
+    forge::InMemoryStepJournal secondJournal;
+    PreviewWorkflow second(*daytona, secondJournal, fixed);
+    const Result<QUrl> served = await(second.run());
+    QVERIFY2(!served.failure, served.failure ? qPrintable(served.failure->message()) : "");
+    const Fetched page = fetch(*served.value, second.previewEndpoint().headers);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.body.contains("Forge fixture: Vite"));
     QVERIFY(!awaitVoid(second.stop()));
 }
 

@@ -118,6 +118,7 @@ struct DaytonaEmulator::Private
     QList<DaytonaRequest> requests;
     qsizetype cleared = 0;
     std::chrono::milliseconds transitionDelay{0};
+    QString previewHostTemplate; // see setPreviewHostTemplate()
     // Background tasks (delayed transitions, slow answers) hold a weak_ptr to this and stop when
     // the emulator is gone.
     std::shared_ptr<int> lifetime = std::make_shared<int>(0);
@@ -460,13 +461,18 @@ struct DaytonaEmulator::Private
         if (auto* existing = sandbox->previews.value(port))
             return existing;
         std::weak_ptr<EmulatedSandbox> weak = sandbox;
-        auto* proxy = newProxy(sandbox, port, [weak] {
+        auto* proxy = newProxy(sandbox, port, [this, weak, port] {
             daytona::PreviewAccess access;
             if (auto s = weak.lock(); s && s->state != u"destroyed"_s) {
                 access.exists = true;
                 access.started = s->state == u"started"_s;
                 access.isPublic = s->isPublic;
                 access.token = s->previewToken;
+                if (!previewHostTemplate.isEmpty()) {
+                    access.forwardedHost = QString(previewHostTemplate)
+                                               .replace(u"{port}"_s, QString::number(port))
+                                               .replace(u"{id}"_s, s->id);
+                }
             }
             return access;
         });
@@ -814,6 +820,11 @@ void DaytonaEmulator::setApiKeys(const QStringList& keys)
 void DaytonaEmulator::setTransitionDelay(std::chrono::milliseconds delay)
 {
     d->transitionDelay = delay;
+}
+
+void DaytonaEmulator::setPreviewHostTemplate(const QString& hostTemplate)
+{
+    d->previewHostTemplate = hostTemplate;
 }
 
 void DaytonaEmulator::injectFault(DaytonaFault fault)

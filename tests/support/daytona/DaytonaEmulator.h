@@ -85,6 +85,11 @@ public:
     // pending_build, starting, stopping, ...) and finish later, so a test can observe them, poll and
     // get the 409; with 0 they answer in the final state.
     void setTransitionDelay(std::chrono::milliseconds delay);
+    // The preview proxy passes this Host header to the dev server, "{port}" and "{id}" replaced (for
+    // example "{port}-{id}.proxy.daytona.test"), as Daytona's proxy passes on its own host name; a
+    // dev server that checks hosts then refuses it unless told about it. Empty (the default): the
+    // client's Host, 127.0.0.1:<proxy port>.
+    void setPreviewHostTemplate(const QString& hostTemplate);
 
     // --- Fault injection ---
     void injectFault(DaytonaFault fault);

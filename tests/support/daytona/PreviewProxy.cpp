@@ -72,6 +72,8 @@ void PreviewProxy::handle(const HttpRequest& request, const std::shared_ptr<Http
         if (!dropped.contains(lower) && !lower.startsWith("x-daytona-"))
             forward.setRawHeader(name, value);
     }
+    if (!access.forwardedHost.isEmpty())
+        forward.setRawHeader("Host", access.forwardedHost.toUtf8());
     QNetworkReply* reply = m_network.sendCustomRequest(forward, request.method, request.body);
     connect(reply, &QNetworkReply::finished, this, [this, reply, request, responder] {
         reply->deleteLater();

@@ -16,6 +16,9 @@ struct PreviewAccess
     bool started = false;
     bool isPublic = false;
     QString token;
+    // When set, the Host header the dev server receives, as Daytona's proxy passes on its own
+    // preview host name (<port>-<id>.<proxy domain>); empty: this listener's 127.0.0.1 address.
+    QString forwardedHost;
 };
 
 // The preview proxy for one sandbox port (ENDPOINTS.md section 6): a 127.0.0.1 listener that
