@@ -142,6 +142,25 @@ Failure devServerExited(const CommandResult& result, const QStringList& tail, bo
         tail);
 }
 
+namespace {
+
+// The ready line named another port than the one the server was given.
+bool announcedElsewhere(const NotReadyEvidence& evidence)
+{
+    return evidence.sawReadyLine && evidence.announcedPort != 0 && evidence.announcedPort != evidence.port;
+}
+
+Failure listeningElsewhere(const QString& headline, const NotReadyEvidence& evidence, const QStringList& tail)
+{
+    return Failure::permanent(
+        headline + u" It says it is listening on port %1 instead."_s.arg(evidence.announcedPort),
+        u"The dev command does not pass the port the way this server expects; edit the run plan so the "
+        u"server uses ${PORT}."_s,
+        tail);
+}
+
+} // namespace
+
 Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& tail)
 {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(evidence.waited).count();
@@ -159,13 +178,8 @@ Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& t
                 u"the run plan."_s,
                 tail);
         }
-        if (evidence.sawReadyLine && evidence.announcedPort != 0 && evidence.announcedPort != evidence.port) {
-            return Failure::permanent(
-                headline + u" It says it is listening on port %1 instead."_s.arg(evidence.announcedPort),
-                u"The dev command does not pass the port the way this server expects; edit the run plan so "
-                u"the server uses ${PORT}."_s,
-                tail);
-        }
+        if (announcedElsewhere(evidence))
+            return listeningElsewhere(headline, evidence, tail);
         return Failure::permanent(
             headline + u" Nothing listens on that port in the sandbox, so the preview proxy answers 502 Bad "
                        u"Gateway."_s,
@@ -180,13 +194,8 @@ Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& t
             u"dev command of the run plan."_s,
             tail);
     }
-    if (evidence.sawReadyLine && evidence.announcedPort != 0 && evidence.announcedPort != evidence.port) {
-        return Failure::permanent(
-            headline + u" It says it is listening on port %1 instead."_s.arg(evidence.announcedPort),
-            u"The dev command does not pass the port the way this server expects; edit the run plan so the "
-            u"server uses ${PORT}."_s,
-            tail);
-    }
+    if (announcedElsewhere(evidence))
+        return listeningElsewhere(headline, evidence, tail);
     if (evidence.listeningOnLoopback) {
         return Failure::permanent(
             headline + u" Something accepts connections there but does not answer HTTP."_s,
