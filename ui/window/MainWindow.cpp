@@ -5,6 +5,7 @@
 #include "ProjectStatusText.h"
 #include "RepoPickerDialog.h"
 #include "RunPlanEditor.h"
+#include "SandboxBackends.h"
 #include "UrlSource.h"
 #include "core/RepoRef.h"
 #include "sandbox/LocalProvider.h"
@@ -12,9 +13,11 @@
 #include "ui/common/Icons.h"
 #include "ui/preview/PreviewOrigin.h"
 #include "ui/preview/PreviewPane.h"
+#include "ui/settings/SettingsDialog.h"
 #include "workflow/ProjectSession.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDesktopServices>
@@ -45,7 +48,9 @@ QString projectDetail(const Project& project, ProjectStatus status, std::optiona
     QStringList parts;
     parts << (project.branch.isEmpty() ? QCoreApplication::translate("MainWindow", "default branch")
                                        : project.branch);
-    parts << project.backend;
+    parts << (project.backend == QLatin1StringView(SandboxBackends::Daytona)
+                  ? QCoreApplication::translate("MainWindow", "Daytona")
+                  : project.backend);
     if (project.mode == RunMode::Production)
         parts << QCoreApplication::translate("MainWindow", "production");
     if (status == ProjectStatus::Building && step)
@@ -66,8 +71,7 @@ QString displayNameOf(const Project& project)
 MainWindow::MainWindow(Options options, QWidget* parent)
     : QMainWindow(parent)
     , m_options(std::move(options))
-    , m_provider(std::make_unique<LocalProvider>(
-          LocalProvider::Options{m_options.dataDirectory, LocalProvider::Isolation::Auto}))
+    , m_backends(new SandboxBackends(m_options.dataDirectory, this))
     , m_store(QDir(m_options.dataDirectory).filePath(u"projects.json"_s))
 {
     setWindowTitle(tr("Forge Preview"));
@@ -77,10 +81,15 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     createMenus();
     restoreLayout();
 
-    connect(m_provider.get(), &SandboxProvider::notice, this, [this](const QString& message) {
+    connect(&m_backends->local(), &SandboxProvider::notice, this, [this](const QString& message) {
         m_isolationLabel->setText(message);
         m_isolationLabel->setToolTip(message);
         m_isolationLabel->show();
+        if (BuildLogPanel* log = buildLog(m_currentId))
+            log->appendNotice(message);
+    });
+    connect(m_backends, &SandboxBackends::notice, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 10000);
         if (BuildLogPanel* log = buildLog(m_currentId))
             log->appendNotice(message);
     });
@@ -130,6 +139,23 @@ void MainWindow::createActions()
     m_savePlanAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_Return);
     connect(m_savePlanAction, &QAction::triggered, this, &MainWindow::savePlanAndRun);
 
+    m_settingsAction = new QAction(tr("&Settings…"), this);
+    m_settingsAction->setShortcut(Qt::CTRL | Qt::Key_Comma);
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    m_settingsAction->setToolTip(tr("Daytona API URL, target, sandbox size and image (Ctrl+,)"));
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
+
+    // Where the selected project runs; checkable, one of the two.
+    m_backendGroup = new QActionGroup(this);
+    m_runLocallyAction = new QAction(tr("Run on This &Computer"), m_backendGroup);
+    m_runLocallyAction->setCheckable(true);
+    m_runLocallyAction->setData(QString::fromLatin1(SandboxBackends::Local));
+    m_runOnDaytonaAction = new QAction(tr("Run on &Daytona"), m_backendGroup);
+    m_runOnDaytonaAction->setCheckable(true);
+    m_runOnDaytonaAction->setData(QString::fromLatin1(SandboxBackends::Daytona));
+    connect(m_backendGroup, &QActionGroup::triggered, this,
+            [this](QAction* action) { setProjectBackend(m_currentId, action->data().toString()); });
+
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setMenuRole(QAction::QuitRole);
@@ -142,7 +168,12 @@ void MainWindow::createLayout()
     m_projectList->setObjectName(u"projectList"_s);
     m_projectList->setItemDelegate(new ProjectListDelegate(m_projectList));
     m_projectList->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_projectList->addActions({m_runAction, m_stopAction, m_showPlanAction, m_removeAction});
+    auto* separator = new QAction(m_projectList);
+    separator->setSeparator(true);
+    auto* separator2 = new QAction(m_projectList);
+    separator2->setSeparator(true);
+    m_projectList->addActions({m_runAction, m_stopAction, m_showPlanAction, separator, m_runLocallyAction,
+                               m_runOnDaytonaAction, separator2, m_removeAction});
     m_projectList->setMinimumWidth(220);
     connect(m_projectList, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         showProject(item ? item->data(ProjectIdRole).toString() : QString());
@@ -275,6 +306,9 @@ void MainWindow::createMenus()
     project->addAction(m_showPlanAction);
     project->addAction(m_savePlanAction);
     project->addSeparator();
+    project->addAction(m_runLocallyAction);
+    project->addAction(m_runOnDaytonaAction);
+    project->addSeparator();
     project->addAction(m_removeAction);
 
     // Each project's log panel owns its actions (their shortcuts work while the log has focus); the
@@ -293,6 +327,9 @@ void MainWindow::createMenus()
     view->addAction(m_preview->devToolsAction());
     QMenu* devices = view->addMenu(tr("&Device Size"));
     devices->addActions(m_preview->deviceActions());
+
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(m_settingsAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Forge Preview"), this, [this] {
@@ -377,7 +414,6 @@ void MainWindow::saveProjects()
 MainWindow::ProjectView& MainWindow::addProjectView(const Project& project)
 {
     ProjectView view;
-    view.session = new ProjectSession(*m_provider, project, this);
     view.log = new BuildLogPanel;
     m_logStack->addWidget(view.log);
     view.item = new QListWidgetItem(displayNameOf(project));
@@ -385,10 +421,50 @@ MainWindow::ProjectView& MainWindow::addProjectView(const Project& project)
     view.item->setToolTip(project.repository);
     m_projectList->addItem(view.item);
     ProjectView& stored = m_views.insert(project.id, view).value();
-    connectSession(stored);
-    refreshProjectItem(project.id);
-    Q_EMIT sessionCreated(view.session);
+    createSession(stored, project);
     return stored;
+}
+
+void MainWindow::createSession(ProjectView& view, const Project& project)
+{
+    if (view.session) {
+        // Only between runs: nothing of the old session runs any more.
+        Q_ASSERT(!view.running);
+        view.session->disconnect();
+        view.session->deleteLater();
+    }
+    view.provider = m_backends->providerFor(project.backend);
+    view.session = new ProjectSession(*view.provider, project, this);
+    view.running = false;
+    connectSession(view);
+    refreshProjectItem(project.id);
+    if (project.id == m_currentId) {
+        m_planEditor->setPlan(view.session->plan());
+        refreshPreview();
+        updateActions();
+    }
+    Q_EMIT sessionCreated(view.session);
+}
+
+void MainWindow::startProject(const QString& projectId)
+{
+    auto found = m_views.find(projectId);
+    if (found == m_views.end() || m_shuttingDown)
+        return;
+    ProjectView& view = found.value();
+    const std::shared_ptr<SandboxProvider> wanted = m_backends->providerFor(view.session->project().backend);
+    if (wanted == view.provider) {
+        view.session->restart();
+        return;
+    }
+    if (view.running) {
+        // The run keeps its provider until it has ended; the next one gets the new provider.
+        view.startWhenEnded = true;
+        view.session->stop();
+        return;
+    }
+    createSession(view, view.session->project());
+    view.session->start();
 }
 
 void MainWindow::connectSession(ProjectView& view)
@@ -396,6 +472,10 @@ void MainWindow::connectSession(ProjectView& view)
     ProjectSession* session = view.session;
     BuildLogPanel* log = view.log;
     const QString id = session->project().id;
+    connect(session, &ProjectSession::runStarted, this, [this, id] {
+        if (auto found = m_views.find(id); found != m_views.end())
+            found->running = true;
+    });
     connect(session, &ProjectSession::runStarted, log, &BuildLogPanel::reset);
     connect(session, &ProjectSession::stepStarted, log, &BuildLogPanel::stepStarted);
     connect(session, &ProjectSession::stepOutput, log,
@@ -428,7 +508,16 @@ void MainWindow::connectSession(ProjectView& view)
         if (id == m_currentId && !m_planEditor->isModified())
             m_planEditor->setPlan(plan);
     });
-    connect(session, &ProjectSession::runEnded, this, [this] {
+    connect(session, &ProjectSession::runEnded, this, [this, id] {
+        auto found = m_views.find(id);
+        if (found != m_views.end()) {
+            found->running = false;
+            if (found->startWhenEnded) {
+                found->startWhenEnded = false;
+                // After this signal has been delivered: the session is still inside its run.
+                QTimer::singleShot(0, this, [this, id] { startProject(id); });
+            }
+        }
         updateActions();
         if (m_shuttingDown && !anyProjectActive())
             Q_EMIT shutdownFinished();
@@ -441,6 +530,7 @@ void MainWindow::openProject(const Project& project)
         ProjectSession* existing = m_views.value(project.id).session;
         Project updated = existing->project();
         updated.mode = project.mode;
+        updated.backend = project.backend;
         if (project.plan)
             updated.plan = project.plan;
         existing->setProject(updated);
@@ -451,7 +541,27 @@ void MainWindow::openProject(const Project& project)
     }
     saveProjects();
     m_projectList->setCurrentItem(m_views.value(project.id).item);
-    m_views.value(project.id).session->restart();
+    startProject(project.id);
+}
+
+void MainWindow::setProjectBackend(const QString& projectId, const QString& backend)
+{
+    ProjectSession* current = session(projectId);
+    if (!current || current->project().backend == backend)
+        return;
+    Project project = current->project();
+    project.backend = backend;
+    current->setProject(project);
+    m_store.put(project);
+    saveProjects();
+    refreshProjectItem(projectId);
+    updateBackendActions();
+    const QString name = m_views.value(projectId).item->text();
+    statusBar()->showMessage(
+        current->isActive()
+            ? tr("%1 runs on %2 from its next run (Ctrl+Enter).").arg(name, SandboxBackends::title(backend))
+            : tr("%1 will run on %2 (Ctrl+Enter to run it now).").arg(name, SandboxBackends::title(backend)),
+        8000);
 }
 
 void MainWindow::showProject(const QString& projectId)
@@ -498,8 +608,14 @@ void MainWindow::refreshPreview()
         const bool alreadyShown = m_preview->projectId() == m_currentId && m_preview->page() &&
                                   m_preview->overlay() == PreviewPane::Overlay::None &&
                                   m_preview->origin() == previeworigin::originOf(current->previewUrl());
-        if (!alreadyShown)
-            m_preview->showPreview(m_currentId, current->previewUrl());
+        if (!alreadyShown) {
+            // A private Daytona preview's token goes with every request to that origin, and only there.
+            const PreviewEndpoint& endpoint = current->previewEndpoint();
+            PreviewPane::HeaderList headers;
+            for (auto header = endpoint.headers.cbegin(); header != endpoint.headers.cend(); ++header)
+                headers.append({header.key(), header.value()});
+            m_preview->showPreview(m_currentId, endpoint.url, headers);
+        }
         break;
     }
     case ProjectStatus::Queued:
@@ -533,6 +649,34 @@ void MainWindow::updateActions()
     m_removeAction->setEnabled(current != nullptr);
     m_savePlanAction->setEnabled(current != nullptr && m_planEditor->plan().has_value() && !m_shuttingDown);
     m_openAction->setEnabled(!m_shuttingDown);
+    updateBackendActions();
+}
+
+void MainWindow::updateBackendActions()
+{
+    ProjectSession* current = session(m_currentId);
+    const QString backend = current ? current->project().backend : QString();
+    m_runLocallyAction->setEnabled(current != nullptr);
+    m_runLocallyAction->setChecked(backend == QLatin1StringView(SandboxBackends::Local));
+    m_runOnDaytonaAction->setChecked(backend == QLatin1StringView(SandboxBackends::Daytona));
+    // Daytona clones over the network: a folder on this computer runs here.
+    QString blocked;
+    if (current) {
+        const auto parsed = RepoRef::parse(current->project().repository, QDir::homePath());
+        const auto* reference = std::get_if<RepoRef>(&parsed);
+        if (reference && !reference->isRemote())
+            blocked = tr("A folder on this computer runs here: Daytona clones repositories over the "
+                         "network.");
+    }
+    if (blocked.isEmpty())
+        blocked = SandboxBackends::daytonaUnavailableReason();
+    m_runOnDaytonaAction->setEnabled(
+        current != nullptr && (blocked.isEmpty() || backend == QLatin1StringView(SandboxBackends::Daytona)));
+    m_runOnDaytonaAction->setToolTip(blocked.isEmpty()
+                                         ? tr("Run the selected project in Daytona's cloud from "
+                                              "its next run")
+                                         : blocked);
+    m_runOnDaytonaAction->setStatusTip(blocked);
 }
 
 void MainWindow::openRepository()
@@ -542,6 +686,7 @@ void MainWindow::openRepository()
     if (ProjectSession* current = session(m_currentId)) {
         // Start from the selected project's repository: the usual next step is another branch.
         const Project& project = current->project();
+        picker.setBackend(project.backend);
         const auto parsed = RepoRef::parse(project.repository, QDir::homePath());
         if (const auto* reference = std::get_if<RepoRef>(&parsed)) {
             if (reference->isRemote()) {
@@ -558,10 +703,23 @@ void MainWindow::openRepository()
         openProject(picker.project());
 }
 
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(this);
+    m_settings = &dialog;
+    const bool accepted = dialog.exec() == QDialog::Accepted;
+    m_settings = nullptr;
+    if (!accepted)
+        return;
+    updateActions();
+    statusBar()->showMessage(tr("Settings saved. Projects on Daytona use them from their next run."), 8000);
+    Q_EMIT settingsChanged();
+}
+
 void MainWindow::runCurrent()
 {
-    if (ProjectSession* current = session(m_currentId))
-        current->restart();
+    if (session(m_currentId))
+        startProject(m_currentId);
 }
 
 void MainWindow::stopCurrent()
@@ -576,7 +734,7 @@ void MainWindow::removeCurrent()
     const ProjectView view = m_views.value(id);
     if (!view.session)
         return;
-    if (view.session->isActive()) {
+    if (view.session->isActive() || view.running) {
         showError(tr("Remove Project"), tr("Stop %1 first (Ctrl+.), then remove it.").arg(view.item->text()));
         return;
     }
@@ -615,7 +773,7 @@ void MainWindow::savePlanAndRun()
     saveProjects();
     m_planEditor->setModified(false);
     m_projectTabs->setCurrentIndex(0);
-    current->restart();
+    startProject(m_currentId);
 }
 
 bool MainWindow::anyProjectActive() const

@@ -7,6 +7,7 @@
 #include <memory>
 
 class QAction;
+class QActionGroup;
 class QLabel;
 class QListWidget;
 class QListWidgetItem;
@@ -16,8 +17,8 @@ class QStackedWidget;
 class QTabWidget;
 
 namespace forge {
-class LocalProvider;
 class ProjectSession;
+class SandboxProvider;
 enum class ProjectStatus;
 } // namespace forge
 
@@ -27,6 +28,8 @@ class BuildLogPanel;
 class PreviewPane;
 class RepoPickerDialog;
 class RunPlanEditor;
+class SandboxBackends;
+class SettingsDialog;
 
 // The window: projects on the left, the selected project's build log and run plan in the middle,
 // its live preview on the right. Every project has its own session and log; the preview pane shows
@@ -43,8 +46,11 @@ public:
     explicit MainWindow(Options options, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // Adds the project (or takes the new choices of an existing one), selects it and runs it.
+    // Adds the project (or takes the new choices of an existing one: mode, plan, back end), selects
+    // it and runs it.
     void openProject(const Project& project);
+    // Puts the project on another back end ("local", "daytona"); it applies from its next run.
+    void setProjectBackend(const QString& projectId, const QString& backend);
     // Stops every running project, then emits shutdownFinished(); the window then closes.
     void shutdown();
 
@@ -53,12 +59,21 @@ public:
     BuildLogPanel* buildLog(const QString& projectId) const;
     PreviewPane* previewPane() const { return m_preview; }
     QAction* openRepositoryAction() const { return m_openAction; }
+    QAction* settingsAction() const { return m_settingsAction; }
+    QAction* runAction() const { return m_runAction; }
+    QAction* runLocallyAction() const { return m_runLocallyAction; }
+    QAction* runOnDaytonaAction() const { return m_runOnDaytonaAction; }
     // The picker while it is open (tests drive it); null otherwise.
     RepoPickerDialog* repoPicker() const { return m_picker; }
+    // The Settings dialog while it is open (tests drive it); null otherwise.
+    SettingsDialog* settingsDialog() const { return m_settings; }
 
 Q_SIGNALS:
-    // A project joined the list (at start-up or when opened); its session has not started yet.
+    // A project joined the list (at start-up or when opened), or got a new session because its
+    // back end or the settings changed before a run; the session has not started yet.
     void sessionCreated(forge::ProjectSession* session);
+    // The Settings dialog was closed with OK (its values are stored).
+    void settingsChanged();
     // The preview of `projectId` has loaded and painted (see PreviewPane::pagePainted).
     void previewPainted(const QString& projectId);
     void shutdownFinished();
@@ -72,6 +87,10 @@ private:
         ProjectSession* session = nullptr;
         BuildLogPanel* log = nullptr;
         QListWidgetItem* item = nullptr;
+        // The back end the session was made with; the session's runs use it, so it lives as long.
+        std::shared_ptr<SandboxProvider> provider;
+        bool running = false;        // between the session's runStarted() and runEnded()
+        bool startWhenEnded = false; // start again (on a fresh provider) once the run has ended
     };
 
     void createActions();
@@ -84,7 +103,11 @@ private:
     void saveProjects();
 
     ProjectView& addProjectView(const Project& project);
+    void createSession(ProjectView& view, const Project& project);
     void connectSession(ProjectView& view);
+    // Runs the project (again): on the provider its back end has now, making a new session first
+    // when that differs from the one the session was made with.
+    void startProject(const QString& projectId);
     void showProject(const QString& projectId);
     void refreshProjectItem(const QString& projectId);
     void refreshPreview();
@@ -92,6 +115,8 @@ private:
     bool anyProjectActive() const;
 
     void openRepository();
+    void openSettings();
+    void updateBackendActions();
     void runCurrent();
     void stopCurrent();
     void removeCurrent();
@@ -100,7 +125,7 @@ private:
     void showError(const QString& title, const QString& text);
 
     Options m_options;
-    std::unique_ptr<LocalProvider> m_provider;
+    SandboxBackends* m_backends = nullptr;
     ProjectStore m_store;
     QHash<QString, ProjectView> m_views;
     QString m_currentId;
@@ -116,6 +141,7 @@ private:
     QAction* m_savePlanAction = nullptr;
     PreviewPane* m_preview = nullptr;
     RepoPickerDialog* m_picker = nullptr;
+    SettingsDialog* m_settings = nullptr;
     QLabel* m_isolationLabel = nullptr;
 
     QAction* m_openAction = nullptr;
@@ -125,6 +151,10 @@ private:
     QAction* m_showLogAction = nullptr;
     QAction* m_showPlanAction = nullptr;
     QAction* m_quitAction = nullptr;
+    QAction* m_settingsAction = nullptr;
+    QActionGroup* m_backendGroup = nullptr;
+    QAction* m_runLocallyAction = nullptr;
+    QAction* m_runOnDaytonaAction = nullptr;
     QMenu* m_logMenu = nullptr;
 };
 

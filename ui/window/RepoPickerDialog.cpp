@@ -2,6 +2,7 @@
 
 #include "LocalFolderSource.h"
 #include "RunPlanEditor.h"
+#include "SandboxBackends.h"
 #include "UrlSource.h"
 #include "core/RepoRef.h"
 #include "workflow/ProjectSession.h"
@@ -9,6 +10,7 @@
 #include <QButtonGroup>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -35,18 +37,44 @@ RepoPickerDialog::RepoPickerDialog(QWidget* parent)
     addSource(m_urlSource);
     addSource(m_folderSource);
 
-    auto* modeRow = new QHBoxLayout;
-    modeRow->addWidget(new QLabel(tr("Run as:")));
+    // How and where it runs, the two choices' columns aligned.
+    auto* choices = new QGridLayout;
+    choices->setColumnStretch(3, 1);
+    choices->addWidget(new QLabel(tr("Run as:")), 0, 0);
     auto* dev = new QRadioButton(tr("&Dev server (hot reload)"));
     auto* production = new QRadioButton(tr("&Production build"));
     dev->setChecked(true);
     m_mode = new QButtonGroup(this);
     m_mode->addButton(dev, int(RunMode::Dev));
     m_mode->addButton(production, int(RunMode::Production));
-    modeRow->addWidget(dev);
-    modeRow->addWidget(production);
-    modeRow->addStretch();
-    layout->addLayout(modeRow);
+    choices->addWidget(dev, 0, 1);
+    choices->addWidget(production, 0, 2);
+
+    choices->addWidget(new QLabel(tr("Run on:")), 1, 0);
+    auto* local = new QRadioButton(tr("This compu&ter"));
+    local->setObjectName(u"backendLocal"_s);
+    local->setToolTip(tr("A sandbox on this machine: no account needed"));
+    auto* daytona = new QRadioButton(tr("Da&ytona cloud"));
+    daytona->setObjectName(u"backendDaytona"_s);
+    local->setChecked(true);
+    m_backend = new QButtonGroup(this);
+    m_backend->addButton(local, 0);
+    m_backend->addButton(daytona, 1);
+    choices->addWidget(local, 1, 1);
+    choices->addWidget(daytona, 1, 2);
+    m_backendNote = new QLabel;
+    m_backendNote->setObjectName(u"backendNote"_s);
+    m_backendNote->setWordWrap(true);
+    m_backendNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_backendNote->setForegroundRole(QPalette::PlaceholderText);
+    m_backendNote->hide();
+    choices->addWidget(m_backendNote, 2, 1, 1, 3);
+    layout->addLayout(choices);
+    m_preferredBackend = QString::fromLatin1(SandboxBackends::Local);
+    connect(m_backend, &QButtonGroup::idClicked, this, [this](int id) {
+        m_preferredBackend = QString::fromLatin1(id == 1 ? SandboxBackends::Daytona : SandboxBackends::Local);
+        updateBackendChoice();
+    });
 
     auto* planBox = new QGroupBox(tr("Run plan"));
     auto* planLayout = new QVBoxLayout(planBox);
@@ -72,10 +100,12 @@ RepoPickerDialog::RepoPickerDialog(QWidget* parent)
             m_planEditor->setPlan(source->detectedPlan());
             source->focusInput();
         }
+        updateBackendChoice();
         updateState();
     });
     connect(m_mode, &QButtonGroup::idClicked, this, &RepoPickerDialog::updateState);
     connect(m_planEditor, &RunPlanEditor::edited, this, &RepoPickerDialog::updateState);
+    setDaytonaAvailability(SandboxBackends::daytonaUnavailableReason());
     updateState();
 }
 
@@ -111,6 +141,46 @@ void RepoPickerDialog::setMode(RunMode mode)
     updateState();
 }
 
+QString RepoPickerDialog::backend() const
+{
+    return QString::fromLatin1(m_backend->checkedId() == 1 ? SandboxBackends::Daytona
+                                                           : SandboxBackends::Local);
+}
+
+void RepoPickerDialog::setBackend(const QString& backend)
+{
+    m_preferredBackend = backend == QLatin1StringView(SandboxBackends::Daytona)
+                             ? QString::fromLatin1(SandboxBackends::Daytona)
+                             : QString::fromLatin1(SandboxBackends::Local);
+    updateBackendChoice();
+}
+
+void RepoPickerDialog::setDaytonaAvailability(const QString& unavailableReason)
+{
+    m_daytonaUnavailable = unavailableReason;
+    updateBackendChoice();
+}
+
+void RepoPickerDialog::updateBackendChoice()
+{
+    QString blocked = m_daytonaUnavailable;
+    if (blocked.isEmpty() && currentSource() == m_folderSource)
+        blocked = tr("A folder on this computer runs here: Daytona clones repositories over the network, "
+                     "so give it the repository's URL instead.");
+    QAbstractButton* daytona = m_backend->button(1);
+    daytona->setEnabled(blocked.isEmpty());
+    daytona->setToolTip(blocked.isEmpty() ? tr("A sandbox in Daytona's cloud, made with the Daytona settings "
+                                               "(Ctrl+,)")
+                                          : blocked);
+    const bool wantsDaytona = m_preferredBackend == QLatin1StringView(SandboxBackends::Daytona);
+    m_backend->button(wantsDaytona && blocked.isEmpty() ? 1 : 0)->setChecked(true);
+    // Say why only when it matters: the user chose Daytona, or it is off for want of a key.
+    const QString note =
+        !blocked.isEmpty() && (wantsDaytona || !m_daytonaUnavailable.isEmpty()) ? blocked : QString();
+    m_backendNote->setText(note);
+    m_backendNote->setVisible(!note.isEmpty());
+}
+
 RepositorySource* RepoPickerDialog::currentSource() const
 {
     return qobject_cast<RepositorySource*>(m_tabs->currentWidget());
@@ -135,6 +205,7 @@ Project RepoPickerDialog::project() const
     const auto parsed = RepoRef::parse(QDir::fromNativeSeparators(source->repository()), QDir::homePath());
     // The accept button needs a valid input, so the parse cannot have failed here.
     Project project = newProject(std::get<RepoRef>(parsed), source->branch(), mode());
+    project.backend = backend();
     // Keep a plan only when the user changed it; otherwise each run detects afresh and picks up
     // changes to the repository.
     if (m_planEditor->isModified())

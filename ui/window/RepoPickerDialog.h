@@ -33,17 +33,29 @@ public:
 
     RunMode mode() const;
     void setMode(RunMode mode);
+    // Where the project runs: "local" (default) or "daytona". A folder on this computer always runs
+    // locally (Daytona clones over the network), whatever was chosen.
+    QString backend() const;
+    void setBackend(const QString& backend);
+    // Whether Daytona can be chosen; when not, `reason` says what to set. The dialog starts with
+    // what the stored settings and the environment allow.
+    void setDaytonaAvailability(const QString& unavailableReason);
     // The chosen project; call after the dialog was accepted.
     Project project() const;
 
 private:
     RepositorySource* currentSource() const;
     void updateState();
+    void updateBackendChoice();
 
     QTabWidget* m_tabs = nullptr;
     UrlSource* m_urlSource = nullptr;
     LocalFolderSource* m_folderSource = nullptr;
     QButtonGroup* m_mode = nullptr;
+    QButtonGroup* m_backend = nullptr;
+    QLabel* m_backendNote = nullptr;
+    QString m_preferredBackend;   // the user's choice, kept while a source cannot honour it
+    QString m_daytonaUnavailable; // why Daytona cannot be chosen; empty when it can
     RunPlanEditor* m_planEditor = nullptr;
     QLabel* m_problem = nullptr;
     QDialogButtonBox* m_buttons = nullptr;

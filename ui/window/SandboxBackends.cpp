@@ -1,0 +1,170 @@
+#include "SandboxBackends.h"
+
+#include "core/Failure.h"
+#include "sandbox/LocalProvider.h"
+#include "sandbox/daytona/DaytonaProvider.h"
+
+#include <QCryptographicHash>
+#include <QPointer>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::ui {
+
+namespace {
+
+// Stands in for a back end that cannot be used: every operation fails at once, permanently, with
+// what to do. The workflow's first step reports it like any other failure.
+class UnusableProvider : public SandboxProvider
+{
+public:
+    UnusableProvider(QString kind, QString message, QString advice)
+        : m_kind(std::move(kind))
+        , m_message(std::move(message))
+        , m_advice(std::move(advice))
+    {}
+
+    QString kind() const override { return m_kind; }
+
+    QCoro::Task<std::optional<SandboxInfo>> findSandbox(QMap<QString, QString>) override
+    {
+        throw failure();
+        co_return std::nullopt;
+    }
+    QCoro::Task<SandboxInfo> createSandbox(SandboxSpec) override
+    {
+        throw failure();
+        co_return SandboxInfo{};
+    }
+    QCoro::Task<SandboxInfo> getSandbox(QString) override
+    {
+        throw failure();
+        co_return SandboxInfo{};
+    }
+    QCoro::Task<> startSandbox(QString) override
+    {
+        throw failure();
+        co_return;
+    }
+    QCoro::Task<> stopSandbox(QString) override { co_return; } // nothing was ever started
+    QCoro::Task<> deleteSandbox(QString) override
+    {
+        throw failure();
+        co_return;
+    }
+    QCoro::Task<CommandResult> cloneRepository(QString, CloneSpec, OutputSink) override
+    {
+        throw failure();
+        co_return CommandResult{};
+    }
+    QCoro::Task<ProjectSnapshot> snapshotProject(QString, QString) override
+    {
+        throw failure();
+        co_return ProjectSnapshot{};
+    }
+    QCoro::Task<CommandResult> runCommand(QString, CommandSpec, OutputSink) override
+    {
+        throw failure();
+        co_return CommandResult{};
+    }
+    QCoro::Task<std::unique_ptr<BackgroundProcess>> startBackground(QString, CommandSpec) override
+    {
+        throw failure();
+        co_return std::unique_ptr<BackgroundProcess>();
+    }
+    QCoro::Task<int> allocatePort(QString, int) override
+    {
+        throw failure();
+        co_return 0;
+    }
+    QCoro::Task<PreviewEndpoint> previewEndpoint(QString, int) override
+    {
+        throw failure();
+        co_return PreviewEndpoint{};
+    }
+
+private:
+    Failure failure() const { return Failure::permanent(m_message, m_advice); }
+
+    QString m_kind;
+    QString m_message;
+    QString m_advice;
+};
+
+// Which credentials and endpoint a provider was made with, without keeping the key itself.
+QString identityOf(const daytona::DaytonaConfig& config)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const QString& part :
+         {config.apiKey, config.jwtToken, config.organizationId, config.apiUrl.toString(), config.target}) {
+        hash.addData(part.toUtf8());
+        hash.addData(QByteArrayView("\0", 1));
+    }
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+} // namespace
+
+SandboxBackends::SandboxBackends(const QString& dataDirectory, QObject* parent)
+    : QObject(parent)
+    , m_local(std::make_shared<LocalProvider>(
+          LocalProvider::Options{dataDirectory, LocalProvider::Isolation::Auto}))
+{}
+
+SandboxBackends::~SandboxBackends() = default;
+
+std::shared_ptr<SandboxProvider> SandboxBackends::adopt(SandboxProvider* provider)
+{
+    connect(provider, &SandboxProvider::notice, this, &SandboxBackends::notice);
+    // The last user may let go from inside one of the provider's own signals: it goes later.
+    return std::shared_ptr<SandboxProvider>(provider,
+                                            [guard = QPointer<SandboxProvider>(provider)](SandboxProvider*) {
+                                                if (guard)
+                                                    guard->deleteLater();
+                                            });
+}
+
+std::shared_ptr<SandboxProvider> SandboxBackends::providerFor(const QString& backend)
+{
+    if (backend == QLatin1StringView(Local))
+        return m_local;
+    if (backend != QLatin1StringView(Daytona)) {
+        return adopt(new UnusableProvider(
+            backend,
+            tr("This project runs on the \"%1\" back end, which this version of Forge Preview does "
+               "not have.")
+                .arg(backend),
+            tr("Choose Project > Run on This Computer (or Run on Daytona), then run it again.")));
+    }
+    const DaytonaSettings settings = DaytonaSettings::load();
+    if (const QString reason = settings.unusableReason(); !reason.isEmpty()) {
+        return adopt(new UnusableProvider(
+            backend, tr("This project runs on Daytona, which cannot be used yet."),
+            tr("%1 Or run it on this computer: Project > Run on This Computer.").arg(reason)));
+    }
+    const daytona::DaytonaConfig config = settings.config();
+    const QString identity = identityOf(config);
+    if (!m_daytona || settings != m_daytonaSettings || identity != m_daytonaIdentity) {
+        // Runs that still use the previous provider keep it alive until they end.
+        m_daytona = adopt(new DaytonaProvider(config, settings.sandboxOptions()));
+        m_daytonaSettings = settings;
+        m_daytonaIdentity = identity;
+    }
+    return m_daytona;
+}
+
+QString SandboxBackends::daytonaUnavailableReason()
+{
+    return DaytonaSettings::load().unusableReason();
+}
+
+QString SandboxBackends::title(const QString& backend)
+{
+    if (backend == QLatin1StringView(Local))
+        return tr("this computer");
+    if (backend == QLatin1StringView(Daytona))
+        return tr("Daytona");
+    return backend;
+}
+
+} // namespace forge::ui

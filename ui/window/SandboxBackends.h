@@ -1,0 +1,57 @@
+#pragma once
+
+#include "store/DaytonaSettings.h"
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+namespace forge {
+class LocalProvider;
+class SandboxProvider;
+} // namespace forge
+
+namespace forge::ui {
+
+// The back ends the window runs projects on: "local" (one LocalProvider for the window's life) and
+// "daytona" (a DaytonaProvider made from the stored Settings and the environment's key). Each new
+// run asks for its provider here, so changed settings apply from the next run, while a run already
+// going keeps the provider it started with (the shared pointer keeps it alive).
+class SandboxBackends : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr auto Local = "local";
+    static constexpr auto Daytona = "daytona";
+
+    explicit SandboxBackends(const QString& dataDirectory, QObject* parent = nullptr);
+    ~SandboxBackends() override;
+
+    LocalProvider& local() const { return *m_local; }
+
+    // The provider a run of a project on `backend` uses now. When Daytona cannot be used (no key,
+    // invalid settings) or the back end is unknown, a provider whose every operation fails with
+    // what to set, so the run fails at its first step with that message instead of not starting.
+    std::shared_ptr<SandboxProvider> providerFor(const QString& backend);
+
+    // Why a project cannot be put on Daytona right now (empty: it can), for the picker and menus.
+    static QString daytonaUnavailableReason();
+    // "this computer" / "Daytona" (for lists and menus).
+    static QString title(const QString& backend);
+
+Q_SIGNALS:
+    // Something a Daytona provider wants the user to know (the local provider's own notice()
+    // says how sandboxes are isolated; the window shows it apart).
+    void notice(const QString& message);
+
+private:
+    std::shared_ptr<SandboxProvider> adopt(SandboxProvider* provider);
+
+    std::shared_ptr<LocalProvider> m_local;
+    // The Daytona provider of the current settings, and what it was made from.
+    std::shared_ptr<SandboxProvider> m_daytona;
+    DaytonaSettings m_daytonaSettings;
+    QString m_daytonaIdentity;
+};
+
+} // namespace forge::ui
