@@ -626,8 +626,8 @@ QCoro::Task<> DaytonaProvider::testConnection()
         co_await m_client->sandboxes().list(query);
     } catch (const DaytonaError& error) {
         if (error.kind() == DaytonaError::Kind::Unauthorized) {
-            throw failureFrom(error, u"Check the API key (DAYTONA_API_KEY) and that it belongs to the "
-                                     u"organization of this API URL."_s);
+            // The error already says to check the key; add only what it cannot know.
+            throw failureFrom(error, u"The API key must belong to the organization of this API URL."_s);
         }
         if (error.kind() == DaytonaError::Kind::NotFound ||
             error.kind() == DaytonaError::Kind::MalformedResponse) {

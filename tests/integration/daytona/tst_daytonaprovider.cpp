@@ -489,7 +489,8 @@ void TestDaytonaProvider::testConnection()
     QVERIFY(!awaitVoid(provider()->testConnection()));
     const auto refused = awaitVoid(provider({}, u"wrong-key"_s)->testConnection());
     QVERIFY(refused);
-    QVERIFY2(refused->advice().contains(u"API key"_s), qPrintable(refused->advice()));
+    QVERIFY2(refused->message().contains(u"DAYTONA_API_KEY"_s), qPrintable(refused->message()));
+    QVERIFY2(refused->advice().contains(u"organization"_s), qPrintable(refused->advice()));
 }
 
 QTEST_GUILESS_MAIN(TestDaytonaProvider)
