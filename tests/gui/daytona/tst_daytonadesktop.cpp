@@ -3,6 +3,7 @@
 // without a key failing with what to set, and a Daytona project previewing end to end through the
 // emulator's private preview proxy (the preview token added by the pane's interceptor).
 
+#include "../GuiTestHelpers.h"
 #include "DaytonaEmulator.h"
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
@@ -45,6 +46,9 @@
 using namespace Qt::StringLiterals;
 using namespace forge;
 
+using forge::test::acceptButton;
+using forge::test::evaluate;
+
 namespace {
 
 constexpr auto ApiKey = "test-api-key";
@@ -62,29 +66,6 @@ bool saveShot(QWidget* widget, const QString& name)
     for (int pass = 0; pass < 3; ++pass)
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     return widget->grab().save(artifact(name));
-}
-
-QAbstractButton* acceptButton(QDialog* dialog)
-{
-    auto* box = dialog->findChild<QDialogButtonBox*>();
-    for (QAbstractButton* button : box->buttons()) {
-        if (box->buttonRole(button) == QDialogButtonBox::AcceptRole)
-            return button;
-    }
-    return nullptr;
-}
-
-QVariant evaluate(QWebEnginePage* page, const QString& script)
-{
-    QVariant result;
-    bool done = false;
-    page->runJavaScript(script, [&](const QVariant& value) {
-        result = value;
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, 10'000))
-        return {};
-    return result;
 }
 
 void clearDaytonaEnvironment()

@@ -1,6 +1,7 @@
 // The main window end to end, on the real local back end: a fixture repository opened through the
 // picker goes through the workflow's steps and its own page shows in the preview.
 
+#include "../GuiTestHelpers.h"
 #include "FixtureRepository.h"
 #include "ProcessTree.h"
 #include "ui/buildlog/BuildLogPanel.h"
@@ -42,33 +43,12 @@
 using namespace Qt::StringLiterals;
 using namespace forge;
 
+using forge::test::acceptButton;
+using forge::test::evaluate;
+
 namespace {
 
 constexpr int RunTimeoutMs = 300'000; // a cold npm install of the fixture on a slow machine
-
-QAbstractButton* acceptButton(QDialog* dialog)
-{
-    auto* box = dialog->findChild<QDialogButtonBox*>();
-    for (QAbstractButton* button : box->buttons()) {
-        if (box->buttonRole(button) == QDialogButtonBox::AcceptRole)
-            return button;
-    }
-    return nullptr;
-}
-
-// Runs `script` in the page and returns its value (waiting on the callback, not on a clock).
-QVariant evaluate(QWebEnginePage* page, const QString& script)
-{
-    QVariant result;
-    bool done = false;
-    page->runJavaScript(script, [&](const QVariant& value) {
-        result = value;
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, 10'000))
-        return {};
-    return result;
-}
 
 bool isListening(const QUrl& url)
 {
