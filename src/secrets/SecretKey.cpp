@@ -1,0 +1,45 @@
+#include "secrets/SecretKey.h"
+
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+namespace {
+
+QString kindName(SecretKind kind)
+{
+    switch (kind) {
+    case SecretKind::GitHubToken:
+        return u"github-token"_s;
+    case SecretKind::DaytonaApiKey:
+        return u"daytona-api-key"_s;
+    }
+    return u"secret"_s;
+}
+
+QString encode(const QString& part)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(part));
+}
+
+} // namespace
+
+QString SecretKey::toKeychainKey() const
+{
+    return kindName(kind) + u'/' + encode(host.trimmed().toLower()) + u'/' + encode(account);
+}
+
+QString SecretKey::describe() const
+{
+    const QString what = kind == SecretKind::GitHubToken ? u"GitHub token"_s : u"Daytona API key"_s;
+    QString text = u"the "_s + what;
+    if (!account.isEmpty())
+        text += u" for "_s + account;
+    if (!host.isEmpty())
+        text += u" on "_s + host.trimmed().toLower();
+    return text;
+}
+
+} // namespace forge

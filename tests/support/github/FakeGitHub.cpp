@@ -1,0 +1,375 @@
+#include "FakeGitHub.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+QByteArray RecordedRequest::header(const QByteArray& name) const
+{
+    for (const auto& [key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+bool RecordedRequest::hasHeader(const QByteArray& name) const
+{
+    for (const auto& pair : headers) {
+        if (pair.first.compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+FakeGitHub::FakeGitHub(QObject* parent)
+    : QObject(parent)
+{
+    connect(&m_server, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
+            connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+                m_buffers.remove(socket);
+                socket->deleteLater();
+            });
+        }
+    });
+}
+
+bool FakeGitHub::listen()
+{
+    m_clock.start();
+    return m_server.listen(QHostAddress::LocalHost, 0);
+}
+
+QUrl FakeGitHub::url() const
+{
+    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server.serverPort()));
+}
+
+QList<RecordedRequest> FakeGitHub::requestsTo(const QByteArray& path) const
+{
+    QList<RecordedRequest> result;
+    for (const RecordedRequest& request : requests) {
+        if (request.path == path)
+            result << request;
+    }
+    return result;
+}
+
+static QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 302:
+        return "Found";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 429:
+        return "Too Many Requests";
+    default:
+        return "Status";
+    }
+}
+
+void FakeGitHub::onReadyRead(QTcpSocket* socket)
+{
+    QByteArray& buffer = m_buffers[socket];
+    buffer += socket->readAll();
+    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
+    if (headerEnd < 0)
+        return;
+    RecordedRequest request;
+    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    request.method = requestLine.value(0);
+    request.target = requestLine.value(1);
+    request.path = request.target.left(request.target.indexOf('?') < 0 ? request.target.size()
+                                                                       : request.target.indexOf('?'));
+    qsizetype contentLength = 0;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines[i].trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed();
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        request.headers.emplaceBack(name, value);
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0)
+            contentLength = value.toLongLong();
+    }
+    if (buffer.size() < headerEnd + 4 + contentLength)
+        return;
+    request.body = buffer.mid(headerEnd + 4, contentLength);
+    request.atMs = m_clock.elapsed();
+    buffer.clear();
+    requests << request;
+
+    const Response response = handle(request);
+    statuses << response.status;
+    QByteArray out =
+        "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
+    for (const auto& [name, value] : response.headers)
+        out += name + ": " + value + "\r\n";
+    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\nConnection: close\r\n\r\n";
+    out += response.body;
+    socket->write(out);
+    socket->disconnectFromHost();
+    emit requestReceived();
+}
+
+FakeGitHub::Response FakeGitHub::json(int status, const QByteArray& body) const
+{
+    Response response;
+    response.status = status;
+    response.body = body;
+    response.headers.emplaceBack("Content-Type", "application/json; charset=utf-8");
+    return response;
+}
+
+FakeGitHub::Response FakeGitHub::handle(const RecordedRequest& request)
+{
+    if (request.method == "POST" && request.path == "/login/device/code")
+        return deviceCode(request);
+    if (request.method == "POST" && request.path == "/login/oauth/access_token")
+        return accessToken(request);
+    if (request.method == "GET")
+        return api(request);
+    return json(404, R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest"})");
+}
+
+static QByteArray jsonOf(const QJsonObject& object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+FakeGitHub::Response FakeGitHub::deviceCode(const RecordedRequest& request)
+{
+    const QUrlQuery form(QString::fromUtf8(request.body));
+    if (!deviceCodeError.isEmpty())
+        return json(200,
+                    jsonOf({{u"error"_s, deviceCodeError}, {u"error_description"_s, u"scripted error"_s}}));
+    if (form.queryItemValue(u"client_id"_s) != clientId)
+        return json(200, jsonOf({{u"error"_s, u"incorrect_client_credentials"_s},
+                                 {u"error_description"_s, u"The client_id is not valid."_s}}));
+    return json(200, jsonOf({{u"device_code"_s, u"3584d83530557fdd1f46af8289938c8ef79f9dc5"_s},
+                             {u"user_code"_s, u"WDJB-MJHT"_s},
+                             {u"verification_uri"_s, u"https://github.com/login/device"_s},
+                             {u"expires_in"_s, expiresIn},
+                             {u"interval"_s, interval}}));
+}
+
+FakeGitHub::Response FakeGitHub::accessToken(const RecordedRequest& request)
+{
+    const QUrlQuery form(QString::fromUtf8(request.body));
+    const auto error = [](const QString& code, const QString& description, int newInterval = 0) {
+        QJsonObject object{
+            {u"error"_s, code},
+            {u"error_description"_s, description},
+            {u"error_uri"_s, u"https://docs.github.com/developers/apps/authorizing-oauth-apps"_s}};
+        if (newInterval > 0)
+            object.insert(u"interval"_s, newInterval);
+        return jsonOf(object);
+    };
+    if (form.queryItemValue(u"grant_type"_s) != u"urn:ietf:params:oauth:grant-type:device_code"_s)
+        return json(200, error(u"unsupported_grant_type"_s, u"The grant type is not supported."_s));
+    if (form.queryItemValue(u"client_id"_s) != clientId)
+        return json(200, error(u"incorrect_client_credentials"_s, u"The client_id is not valid."_s));
+    if (!tokenErrors.isEmpty()) {
+        const QString next = tokenErrors.first();
+        const bool terminal = next != u"authorization_pending"_s && next != u"slow_down"_s;
+        if (!terminal || tokenErrors.size() > 1)
+            tokenErrors.removeFirst();
+        if (next == u"slow_down"_s) {
+            interval += 5;
+            return json(200,
+                        error(next, u"Too many requests have been made in the same timeframe."_s, interval));
+        }
+        return json(200, error(next, u"scripted: "_s + next));
+    }
+    return json(200, jsonOf({{u"access_token"_s, token},
+                             {u"token_type"_s, u"bearer"_s},
+                             {u"scope"_s, u"repo,read:org"_s}}));
+}
+
+void FakeGitHub::addRateHeaders(Response& response, int remaining) const
+{
+    const qint64 reset = rateLimitReset > 0 ? rateLimitReset : QDateTime::currentSecsSinceEpoch() + 3600;
+    response.headers.emplaceBack("x-ratelimit-limit", "5000");
+    response.headers.emplaceBack("x-ratelimit-remaining", QByteArray::number(remaining));
+    response.headers.emplaceBack("x-ratelimit-used", QByteArray::number(5000 - remaining));
+    response.headers.emplaceBack("x-ratelimit-reset", QByteArray::number(reset));
+    response.headers.emplaceBack("x-ratelimit-resource", "core");
+}
+
+FakeGitHub::Response FakeGitHub::withEtag(const RecordedRequest& request, Response response) const
+{
+    const QByteArray etag =
+        "W/\"" + QCryptographicHash::hash(response.body, QCryptographicHash::Sha256).toHex().left(32) + '"';
+    response.headers.emplaceBack("ETag", etag);
+    if (request.header("if-none-match") == etag) {
+        response.status = 304;
+        response.body.clear();
+    }
+    return response;
+}
+
+FakeGitHub::Response FakeGitHub::paginate(const RecordedRequest& request, const QList<QByteArray>& items,
+                                          int defaultPerPage)
+{
+    const QUrlQuery query(QUrl(QString::fromUtf8(request.target)).query());
+    const int perPage =
+        qBound(1,
+               query.queryItemValue(u"per_page"_s).toInt() > 0 ? query.queryItemValue(u"per_page"_s).toInt()
+                                                               : defaultPerPage,
+               100);
+    const int page = qMax(1, query.queryItemValue(u"page"_s).toInt());
+    const int pages = qMax(1, static_cast<int>((items.size() + perPage - 1) / perPage));
+    QByteArray body = "[";
+    for (qsizetype i = qsizetype(page - 1) * perPage; i < items.size() && i < qsizetype(page) * perPage;
+         ++i) {
+        if (body.size() > 1)
+            body += ',';
+        body += items[i];
+    }
+    body += ']';
+    Response response = json(200, body);
+    const auto pageUrl = [&](int number) {
+        QUrl url = this->url();
+        url.setPath(QString::fromUtf8(request.path));
+        QUrlQuery q = query;
+        q.removeAllQueryItems(u"page"_s);
+        q.addQueryItem(u"page"_s, QString::number(number));
+        url.setQuery(q);
+        return url.toString(QUrl::FullyEncoded).toUtf8();
+    };
+    QList<QByteArray> links;
+    if (page > 1) {
+        links << "<" + pageUrl(page - 1) + ">; rel=\"prev\"";
+        links << "<" + pageUrl(1) + ">; rel=\"first\"";
+    }
+    if (page < pages) {
+        links << "<" + pageUrl(page + 1) + ">; rel=\"next\"";
+        links << "<" + pageUrl(pages) + ">; rel=\"last\"";
+    }
+    if (!links.isEmpty())
+        response.headers.emplaceBack("Link", links.join(", "));
+    return response;
+}
+
+FakeGitHub::Response FakeGitHub::api(const RecordedRequest& request)
+{
+    if (request.header("authorization") != "Bearer " + token.toUtf8() &&
+        request.header("authorization") != "token " + token.toUtf8()) {
+        Response response = json(
+            401,
+            R"({"message":"Bad credentials","documentation_url":"https://docs.github.com/rest","status":"401"})");
+        addRateHeaders(response, 59);
+        return response;
+    }
+    if (rateLimit == RateLimit::Primary) {
+        Response response = json(
+            403,
+            R"({"message":"API rate limit exceeded for user ID 1.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"})");
+        addRateHeaders(response, 0);
+        return response;
+    }
+    if (rateLimit == RateLimit::Secondary || rateLimit == RateLimit::SecondaryMessageOnly) {
+        Response response = json(
+            403,
+            R"({"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"})");
+        addRateHeaders(response, 4000);
+        if (rateLimit == RateLimit::Secondary)
+            response.headers.emplaceBack("Retry-After", "30");
+        return response;
+    }
+
+    Response response;
+    if (request.path == "/user") {
+        if (redirectUserTo.isValid()) {
+            response.status = 302;
+            response.headers.emplaceBack("Location", redirectUserTo.toString(QUrl::FullyEncoded).toUtf8());
+            return response;
+        }
+        if (malformedUser) {
+            response = json(200, R"({"login": "octocat", "name": )");
+        } else {
+            response =
+                json(200, jsonOf({{u"login"_s, login},
+                                  {u"id"_s, 1},
+                                  {u"name"_s, u"The Octocat"_s},
+                                  {u"avatar_url"_s, u"https://avatars.githubusercontent.com/u/583231?v=4"_s},
+                                  {u"type"_s, u"User"_s}}));
+        }
+        if (sendScopes)
+            response.headers.emplaceBack("X-OAuth-Scopes", scopes);
+        response.headers.emplaceBack("X-Accepted-OAuth-Scopes", "");
+        response = withEtag(request, response);
+    } else if (request.path == "/user/repos") {
+        QList<QByteArray> items;
+        for (int i = 0; i < repositoryCount; ++i) {
+            const bool org = i % 3 == 2;
+            const QString owner = org ? u"octo-org"_s : login;
+            const QString name = u"repo-%1"_s.arg(i);
+            const QString full = owner + u'/' + name;
+            const QDateTime pushed = QDateTime(QDate(2024, 1, 1), QTime(0, 0), Qt::UTC).addSecs(-i * 60);
+            items << jsonOf({{u"id"_s, 1000 + i},
+                             {u"name"_s, name},
+                             {u"full_name"_s, full},
+                             {u"owner"_s, QJsonObject{{u"login"_s, owner},
+                                                      {u"type"_s, org ? u"Organization"_s : u"User"_s}}},
+                             {u"private"_s, i % 2 == 1},
+                             {u"fork"_s, i % 5 == 4},
+                             {u"archived"_s, i % 7 == 6},
+                             {u"default_branch"_s, i % 4 == 3 ? u"master"_s : u"main"_s},
+                             {u"pushed_at"_s, pushed.toString(Qt::ISODate)},
+                             {u"clone_url"_s, u"https://github.com/%1.git"_s.arg(full)},
+                             {u"html_url"_s, u"https://github.com/%1"_s.arg(full)}});
+        }
+        response = withEtag(request, paginate(request, items, 30));
+    } else if (request.path.startsWith("/repos/") && request.path.endsWith("/branches")) {
+        const QByteArray middle = request.path.mid(7, request.path.size() - 7 - 9);
+        const QString fullName = QUrl::fromPercentEncoding(middle);
+        if (!branchesByRepo.contains(fullName)) {
+            response = json(
+                404,
+                R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest/branches/branches#list-branches","status":"404"})");
+        } else {
+            QList<QByteArray> items;
+            for (const QString& branch : branchesByRepo.value(fullName)) {
+                items << jsonOf(
+                    {{u"name"_s, branch},
+                     {u"commit"_s,
+                      QJsonObject{
+                          {u"sha"_s,
+                           QString::fromLatin1(
+                               QCryptographicHash::hash(branch.toUtf8(), QCryptographicHash::Sha1).toHex())},
+                          {u"url"_s, u"https://api.github.com/"_s}}},
+                     {u"protected"_s, branch == u"main"_s}});
+            }
+            response = withEtag(request, paginate(request, items, 30));
+        }
+    } else {
+        response = json(404, R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest"})");
+    }
+    // 304s do not count against the primary rate limit.
+    if (response.status != 304 && m_remaining > 0)
+        --m_remaining;
+    addRateHeaders(response, m_remaining);
+    return response;
+}
