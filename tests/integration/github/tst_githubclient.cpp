@@ -374,6 +374,55 @@ private slots:
         QVERIFY(!user.error->userMessage().contains(m_server->token));
     }
 
+    void serverErrorIsTyped()
+    {
+        m_server->failWithStatus = 502;
+        auto client = signedInClient();
+        const auto user = run(client->currentUser());
+        QVERIFY(user.error);
+        QCOMPARE(user.error->errorKind(), GitHubError::Kind::ServerError);
+        QVERIFY(user.error->isTransient());
+    }
+
+    void silentServerTimesOut()
+    {
+        m_server->stalledPaths = {"/user"};
+        GitHubConfig quick = config();
+        quick.requestTimeout = std::chrono::milliseconds(300);
+        GitHubClient client(quick);
+        client.setToken(m_server->token);
+        const auto user = run(client.currentUser());
+        QVERIFY(user.error);
+        QCOMPARE(user.error->errorKind(), GitHubError::Kind::Timeout);
+    }
+
+    void oversizedAnswerIsDropped()
+    {
+        GitHubConfig small = config();
+        small.maxBodyBytes = 1000;
+        GitHubClient client(small);
+        client.setToken(m_server->token);
+        const auto repos = run(client.repositories());
+        QVERIFY(repos.error);
+        QCOMPARE(repos.error->errorKind(), GitHubError::Kind::MalformedResponse);
+        QVERIFY(repos.error->userMessage().contains(u"larger than 1000 bytes"_s));
+    }
+
+    void nextPageOnAnotherOriginGetsNoToken()
+    {
+        FakeGitHub elsewhere;
+        QVERIFY(elsewhere.listen());
+        elsewhere.token = m_server->token;
+        m_server->linkOrigin = elsewhere.url();
+        auto client = signedInClient();
+        const auto repos = run(client->repositories());
+        // The second page is asked of the other origin without the token, which refuses it.
+        QCOMPARE(elsewhere.requests.size(), 1);
+        QVERIFY(!elsewhere.requests[0].hasHeader("authorization"));
+        QVERIFY(repos.error);
+        QCOMPARE(repos.error->errorKind(), GitHubError::Kind::Unauthorized);
+    }
+
     void plainHttpToARemoteHostIsRefused()
     {
         GitHubConfig remote = GitHubConfig::singleServer(QUrl(u"http://github.example.com"_s), u"id"_s);

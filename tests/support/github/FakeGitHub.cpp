@@ -42,6 +42,17 @@ FakeGitHub::FakeGitHub(QObject* parent)
     });
 }
 
+FakeGitHub::~FakeGitHub()
+{
+    // Connections still open (a stalled request) must not call back into a half-destroyed server.
+    m_server.close();
+    const QList<QTcpSocket*> sockets = m_server.findChildren<QTcpSocket*>();
+    for (QTcpSocket* socket : sockets) {
+        socket->disconnect(this);
+        delete socket;
+    }
+}
+
 bool FakeGitHub::listen()
 {
     m_clock.start();
@@ -119,6 +130,10 @@ void FakeGitHub::onReadyRead(QTcpSocket* socket)
     request.atMs = m_clock.elapsed();
     buffer.clear();
     requests << request;
+    if (stalledPaths.contains(request.path)) {
+        emit requestReceived();
+        return; // keep the connection open and say nothing
+    }
 
     const Response response = handle(request);
     statuses << response.status;
@@ -250,7 +265,7 @@ FakeGitHub::Response FakeGitHub::paginate(const RecordedRequest& request, const 
     body += ']';
     Response response = json(200, body);
     const auto pageUrl = [&](int number) {
-        QUrl url = this->url();
+        QUrl url = linkOrigin.isValid() ? linkOrigin : this->url();
         url.setPath(QString::fromUtf8(request.path));
         QUrlQuery q = query;
         q.removeAllQueryItems(u"page"_s);
@@ -300,6 +315,12 @@ FakeGitHub::Response FakeGitHub::api(const RecordedRequest& request)
     }
 
     Response response;
+    if (failWithStatus != 0) {
+        response.status = failWithStatus;
+        response.body = "<html><body>Unicorn!</body></html>";
+        response.headers.emplaceBack("Content-Type", "text/html");
+        return response;
+    }
     if (request.path == "/user") {
         if (redirectUserTo.isValid()) {
             response.status = 302;

@@ -36,6 +36,7 @@ public:
     enum class RateLimit { None, Primary, Secondary, SecondaryMessageOnly };
 
     explicit FakeGitHub(QObject* parent = nullptr);
+    ~FakeGitHub() override;
 
     bool listen();
     QUrl url() const;
@@ -61,6 +62,12 @@ public:
     bool malformedUser = false;
     // When valid, GET /user answers 302 to it.
     QUrl redirectUserTo;
+    // Requests to these paths get no answer at all (the client's timeout must end them).
+    QList<QByteArray> stalledPaths;
+    // When non-zero, every API route answers with this status (e.g. 502) and an HTML body.
+    int failWithStatus = 0;
+    // When valid, pagination links point at this origin instead of this server.
+    QUrl linkOrigin;
 
     QList<RecordedRequest> requests;
     QList<int> statuses; // the status answered to each request, in order
