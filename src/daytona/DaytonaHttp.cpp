@@ -1,6 +1,7 @@
 #include "DaytonaHttp.h"
 
 #include "core/SecretRedactor.h"
+#include "core/UrlPath.h"
 
 #include <QCoroNetworkReply>
 #include <QJsonArray>
@@ -33,14 +34,7 @@ DaytonaHttp::DaytonaHttp(DaytonaConfig config)
 
 QUrl DaytonaHttp::join(const QUrl& base, const QString& path, const QUrlQuery& query)
 {
-    QUrl url = base;
-    QString basePath = base.path(QUrl::FullyEncoded);
-    while (basePath.endsWith(u'/'))
-        basePath.chop(1);
-    url.setPath(basePath + (path.startsWith(u'/') ? path : u'/' + path), QUrl::TolerantMode);
-    if (!query.isEmpty())
-        url.setQuery(query);
-    return url;
+    return urlpath::join(base, path, query);
 }
 
 QUrl DaytonaHttp::apiUrl(const QString& path, const QUrlQuery& query) const
@@ -50,7 +44,7 @@ QUrl DaytonaHttp::apiUrl(const QString& path, const QUrlQuery& query) const
 
 QString DaytonaHttp::segment(const QString& value)
 {
-    return QString::fromLatin1(QUrl::toPercentEncoding(value));
+    return urlpath::segment(value);
 }
 
 QNetworkRequest DaytonaHttp::prepare(const HttpRequest& request) const

@@ -1,6 +1,7 @@
 #include "GitHubHttp.h"
 
 #include "GitHubParsing.h"
+#include "core/UrlPath.h"
 
 #include <QCoroNetworkReply>
 #include <QJsonArray>
@@ -33,31 +34,19 @@ void GitHubHttp::setToken(const QString& token)
     m_cache.clear(); // answers belong to whoever asked
 }
 
-static QUrl join(const QUrl& base, const QString& path, const QUrlQuery& query)
-{
-    QUrl url = base;
-    QString basePath = base.path(QUrl::FullyEncoded);
-    while (basePath.endsWith(u'/'))
-        basePath.chop(1);
-    url.setPath(basePath + (path.startsWith(u'/') ? path : u'/' + path), QUrl::TolerantMode);
-    if (!query.isEmpty())
-        url.setQuery(query);
-    return url;
-}
-
 QUrl GitHubHttp::apiUrl(const QString& path, const QUrlQuery& query) const
 {
-    return join(m_config.apiUrl, path, query);
+    return urlpath::join(m_config.apiUrl, path, query);
 }
 
 QUrl GitHubHttp::webUrl(const QString& path) const
 {
-    return join(m_config.webUrl, path, {});
+    return urlpath::join(m_config.webUrl, path);
 }
 
 QString GitHubHttp::segment(const QString& value)
 {
-    return QString::fromLatin1(QUrl::toPercentEncoding(value));
+    return urlpath::segment(value);
 }
 
 bool GitHubHttp::sameOrigin(const QUrl& a, const QUrl& b)
