@@ -2,6 +2,7 @@
 // as the local back end, with real git, real npm and a real dev server running in the emulator's
 // sandboxes, reached through its private preview proxy.
 
+#include "AwaitCatching.h"
 #include "DaytonaEmulator.h"
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
@@ -40,46 +41,16 @@ namespace {
 
 constexpr auto ApiKey = "provider-test-key";
 
-// Awaits a task in a nested event loop; a Failure comes back as a value (QCoro::waitFor never
-// returns when the task throws).
+// Awaits a provider's task in a nested event loop; a Failure comes back as a value.
 template<typename T>
-struct Result
+forge::test::Caught<Failure, T> await(QCoro::Task<T> task)
 {
-    std::optional<T> value;
-    std::optional<Failure> failure;
-};
-
-template<typename T>
-QCoro::Task<Result<T>> catching(QCoro::Task<T> task)
-{
-    Result<T> result;
-    try {
-        result.value = co_await std::move(task);
-    } catch (const Failure& failure) {
-        result.failure = failure;
-    }
-    co_return result;
-}
-
-template<typename T>
-Result<T> await(QCoro::Task<T> task)
-{
-    return QCoro::waitFor(catching(std::move(task)));
-}
-
-QCoro::Task<std::optional<Failure>> catchingVoid(QCoro::Task<> task)
-{
-    try {
-        co_await std::move(task);
-    } catch (const Failure& failure) {
-        co_return failure;
-    }
-    co_return std::nullopt;
+    return forge::test::awaitCatching<Failure>(std::move(task));
 }
 
 std::optional<Failure> awaitVoid(QCoro::Task<> task)
 {
-    return QCoro::waitFor(catchingVoid(std::move(task)));
+    return forge::test::awaitCatchingVoid<Failure>(std::move(task));
 }
 
 struct Fetched
@@ -209,9 +180,8 @@ void TestDaytonaProvider::previewsViteThroughPrivateProxy()
                     serverLines.append(line);
             });
 
-    const Result<QUrl> run = await(workflow.run());
-    QVERIFY2(!run.failure,
-             run.failure ? qPrintable(run.failure->message() + u" / "_s + run.failure->advice()) : "");
+    const auto run = await(workflow.run());
+    QVERIFY2(!run.error, run.error ? qPrintable(run.error->message() + u" / "_s + run.error->advice()) : "");
     const QUrl url = *run.value;
 
     // The dev server's output streamed from its toolbox session into the step.
@@ -266,8 +236,8 @@ void TestDaytonaProvider::previewsViteThroughPrivateProxy()
     forge::InMemoryStepJournal secondJournal;
     PreviewWorkflow second(*daytona, secondJournal,
                            request(u"vite-app"_s, u"11111111-2222-3333-4444-555555555555"_s));
-    const Result<QUrl> again = await(second.run());
-    QVERIFY2(!again.failure, again.failure ? qPrintable(again.failure->message()) : "");
+    const auto again = await(second.run());
+    QVERIFY2(!again.error, again.error ? qPrintable(again.error->message()) : "");
     QCOMPARE(fetch(*again.value, second.previewEndpoint().headers).status, 200);
     creates = 0;
     for (const auto& recorded : m_emulator->requests())
@@ -287,13 +257,12 @@ void TestDaytonaProvider::explainsAHostCheckAndTakesTheUsersFix()
     std::optional<forge::RunPlan> plan;
     connect(&workflow, &PreviewWorkflow::planReady, this,
             [&plan](const forge::RunPlan& ready) { plan = ready; });
-    const Result<QUrl> blocked = await(workflow.run());
-    QVERIFY(blocked.failure);
-    const QString message = blocked.failure->message();
+    const auto blocked = await(workflow.run());
+    QVERIFY(blocked.error);
+    const QString message = blocked.error->message();
     QVERIFY2(message.contains(u"refused the preview's host name"_s) && message.contains(u"Blocked request"_s),
              qPrintable(message));
-    QVERIFY2(blocked.failure->advice().contains(u"server.allowedHosts"_s),
-             qPrintable(blocked.failure->advice()));
+    QVERIFY2(blocked.error->advice().contains(u"server.allowedHosts"_s), qPrintable(blocked.error->advice()));
     const QString host =
         QRegularExpression(u"“([^”]+\\.proxy\\.daytona\\.test)”"_s).match(message).captured(1);
     QVERIFY2(!host.isEmpty(), qPrintable(message));
@@ -306,8 +275,8 @@ void TestDaytonaProvider::explainsAHostCheckAndTakesTheUsersFix()
     fixed.plan = plan;
     forge::InMemoryStepJournal secondJournal;
     PreviewWorkflow second(*daytona, secondJournal, fixed);
-    const Result<QUrl> served = await(second.run());
-    QVERIFY2(!served.failure, served.failure ? qPrintable(served.failure->message()) : "");
+    const auto served = await(second.run());
+    QVERIFY2(!served.error, served.error ? qPrintable(served.error->message()) : "");
     const Fetched page = fetch(*served.value, second.previewEndpoint().headers);
     QCOMPARE(page.status, 200);
     QVERIFY(page.body.contains("Forge fixture: Vite"));
@@ -319,10 +288,10 @@ void TestDaytonaProvider::adoptsSandboxWithTheSameName()
     auto daytona = provider();
     const forge::SandboxSpec spec{u"forge-adopt-1"_s, {{u"forge.project"_s, u"adopt"_s}}};
     const auto first = await(daytona->createSandbox(spec));
-    QVERIFY2(!first.failure, first.failure ? qPrintable(first.failure->message()) : "");
+    QVERIFY2(!first.error, first.error ? qPrintable(first.error->message()) : "");
     QSignalSpy notices(daytona.get(), &forge::SandboxProvider::notice);
     const auto second = await(daytona->createSandbox(spec));
-    QVERIFY2(!second.failure, second.failure ? qPrintable(second.failure->message()) : "");
+    QVERIFY2(!second.error, second.error ? qPrintable(second.error->message()) : "");
     QCOMPARE(second.value->id, first.value->id);
     QVERIFY(second.value->state == forge::SandboxState::Started);
     QCOMPARE(notices.count(), 1);
@@ -371,11 +340,11 @@ void TestDaytonaProvider::refusesLocalFolders()
     forge::CloneSpec spec;
     spec.url = QUrl::fromLocalFile(m_work.filePath(u"vite-app"_s));
     const auto result = await(daytona->cloneRepository(sandbox.value->id, spec, {}));
-    QVERIFY(result.failure);
-    QVERIFY(!result.failure->isTransient());
-    QVERIFY2(result.failure->message().contains(u"cannot reach a folder on this computer"_s),
-             qPrintable(result.failure->message()));
-    QVERIFY(result.failure->advice().contains(u"local back end"_s));
+    QVERIFY(result.error);
+    QVERIFY(!result.error->isTransient());
+    QVERIFY2(result.error->message().contains(u"cannot reach a folder on this computer"_s),
+             qPrintable(result.error->message()));
+    QVERIFY(result.error->advice().contains(u"local back end"_s));
     QVERIFY(m_emulator->gitCloneBodies().isEmpty());
 }
 
@@ -432,7 +401,7 @@ void TestDaytonaProvider::commandsKeepArgumentsEnvironmentAndFolder()
     // A folder outside the project is refused before anything runs.
     spec.workingDirectory = u"../.."_s;
     const auto outside = await(daytona->runCommand(id, spec, {}));
-    QVERIFY(outside.failure);
+    QVERIFY(outside.error);
 }
 
 void TestDaytonaProvider::commandTimeoutEndsTheCommand()
@@ -458,14 +427,14 @@ void TestDaytonaProvider::transientApiErrorsStayTransient()
     auto daytona = provider();
     m_emulator->failNext("GET", u"^/api/sandbox/[^/]+$"_s, 503);
     const auto result = await(daytona->getSandbox(u"whatever"_s));
-    QVERIFY(result.failure);
-    QVERIFY(result.failure->isTransient());
+    QVERIFY(result.error);
+    QVERIFY(result.error->isTransient());
 
     m_emulator->rateLimitNext("POST", u"^/api/sandbox$"_s, "Retry-After-sandbox-create", 7);
     const auto limited = await(daytona->createSandbox({u"forge-limited-1"_s, {}}));
-    QVERIFY(limited.failure);
-    QVERIFY(limited.failure->isTransient());
-    QCOMPARE(limited.failure->retryAfterSeconds(), 7);
+    QVERIFY(limited.error);
+    QVERIFY(limited.error->isTransient());
+    QCOMPARE(limited.error->retryAfterSeconds(), 7);
 
     // A sandbox deleted elsewhere reads as gone, not as an error.
     const auto gone = await(daytona->getSandbox(u"no-such-sandbox"_s));
@@ -477,11 +446,11 @@ void TestDaytonaProvider::unauthorizedIsPermanentAndSaysWhatToFix()
 {
     auto daytona = provider({}, u"wrong-key"_s);
     const auto result = await(daytona->findSandbox({{u"forge.project"_s, u"x"_s}}));
-    QVERIFY(result.failure);
-    QVERIFY(!result.failure->isTransient());
-    QVERIFY2(result.failure->message().contains(u"key"_s, Qt::CaseInsensitive),
-             qPrintable(result.failure->message()));
-    QVERIFY(!result.failure->message().contains(u"wrong-key"_s));
+    QVERIFY(result.error);
+    QVERIFY(!result.error->isTransient());
+    QVERIFY2(result.error->message().contains(u"key"_s, Qt::CaseInsensitive),
+             qPrintable(result.error->message()));
+    QVERIFY(!result.error->message().contains(u"wrong-key"_s));
 }
 
 void TestDaytonaProvider::testConnection()

@@ -1,3 +1,4 @@
+#include "AwaitCatching.h"
 #include "FakeGitHub.h"
 #include "github/DeviceFlow.h"
 #include "github/GitHubClient.h"
@@ -14,31 +15,11 @@ using Outcome = DeviceFlowResult::Outcome;
 
 namespace {
 
-// QCoro::waitFor hangs when the awaited task throws, so every task is awaited through this wrapper.
+// Every task is awaited through AwaitCatching.h (QCoro::waitFor hangs when a task throws).
 template<typename T>
-struct Result
+forge::test::Caught<GitHubError, T> run(QCoro::Task<T> task)
 {
-    std::optional<T> value;
-    std::optional<GitHubError> error;
-    QString describe() const { return error ? error->userMessage() : u"ok"_s; }
-};
-
-template<typename T>
-QCoro::Task<Result<T>> capture(QCoro::Task<T> task)
-{
-    Result<T> result;
-    try {
-        result.value = co_await std::move(task);
-    } catch (const GitHubError& error) {
-        result.error = error;
-    }
-    co_return result;
-}
-
-template<typename T>
-Result<T> run(QCoro::Task<T> task)
-{
-    return QCoro::waitFor(capture(std::move(task)));
+    return forge::test::awaitCatching<GitHubError>(std::move(task));
 }
 
 } // namespace
