@@ -24,11 +24,16 @@ QString usage()
            u"      --exit-when-ready      stop the sandbox and exit 0 as soon as the preview answers\n"
            u"      --json                 print one JSON object per line instead of text\n"
            u"      --ready-timeout <s>    how long the dev server may take to answer (default: 180)\n"
+           u"      --github-host <host[:port]> the GitHub (or Enterprise) host whose token private\n"
+           u"                             repositories get (default: GH_HOST, the signed-in account's, github.com)\n"
            u"  -h, --help                 show this help\n"
            u"  -v, --version              show the version\n"
            u"\n"
+           u"Private GitHub repositories use GH_TOKEN or GITHUB_TOKEN, else the token of the account signed\n"
+           u"in with the desktop app (kept in the keychain); the token goes to that GitHub host only.\n"
+           u"\n"
            u"Daytona (--provider daytona; the API key is read from DAYTONA_API_KEY, or DAYTONA_JWT_TOKEN\n"
-           u"with DAYTONA_ORGANIZATION_ID):\n"
+           u"with DAYTONA_ORGANIZATION_ID, else from the keychain where Settings keeps it):\n"
            u"      --api-url <url>        Daytona API (default: DAYTONA_API_URL or "
            u"https://app.daytona.io/api)\n"
            u"      --target <region>      target region (default: DAYTONA_TARGET or the organization's)\n"
@@ -69,8 +74,9 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     const QCommandLineOption snapshot(u"snapshot"_s, u"name"_s, u"name"_s);
     const QCommandLineOption isPublic(u"public"_s);
     const QCommandLineOption autoStop(u"auto-stop"_s, u"minutes"_s, u"minutes"_s);
+    const QCommandLineOption gitHubHost(u"github-host"_s, u"host"_s, u"host"_s);
     parser.addOptions({branch, mode, provider, exitWhenReady, json, readyTimeout, help, version, apiUrl,
-                       target, size, image, snapshot, isPublic, autoStop});
+                       target, size, image, snapshot, isPublic, autoStop, gitHubHost});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -164,6 +170,13 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     options.readyTimeoutSeconds = parser.value(readyTimeout).toInt(&numberOk);
     if (!numberOk || options.readyTimeoutSeconds < 1 || options.readyTimeoutSeconds > 3600)
         return usageError(u"--ready-timeout takes a number of seconds between 1 and 3600."_s);
+
+    if (parser.isSet(gitHubHost)) {
+        QString error;
+        options.gitHubHost = github::GitHubHost::parse(parser.value(gitHubHost), &error);
+        if (!options.gitHubHost)
+            return usageError(u"--github-host: "_s + error);
+    }
 
     options.exitWhenReady = parser.isSet(exitWhenReady);
     options.json = parser.isSet(json);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "github/GitHubHost.h"
+
 #include "core/RepoRef.h"
 #include "core/RunPlan.h"
 #include "sandbox/daytona/DaytonaProvider.h"
@@ -41,6 +43,9 @@ struct CliOptions
     QUrl daytonaApiUrl; // empty: DAYTONA_API_URL or Daytona's default
     QString daytonaTarget;
     DaytonaSandboxOptions daytona;
+    // --github-host: the GitHub whose token private repositories get (else GH_HOST, the signed-in
+    // account's host, github.com).
+    std::optional<github::GitHubHost> gitHubHost;
 };
 
 struct ParseOutcome

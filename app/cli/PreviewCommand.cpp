@@ -62,6 +62,8 @@ QCoro::Task<int> PreviewCommand::run()
     request.mode = m_options.mode;
     request.projectId = PreviewRequest::projectIdFor(m_options.repository, m_options.branch);
     request.readyTimeout = std::chrono::seconds(m_options.readyTimeoutSeconds);
+    if (m_options.repository.isRemote())
+        request.authToken = m_gitHub.tokenFor(m_options.repository.url());
 
     m_workflow = std::make_unique<PreviewWorkflow>(m_provider, journal, request);
     PreviewWorkflow* workflow = m_workflow.get();
@@ -90,6 +92,11 @@ QCoro::Task<int> PreviewCommand::run()
     });
 
     m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
+    if (!m_gitHub.problem.isEmpty())
+        m_reporter.notice(m_gitHub.problem);
+    if (!request.authToken.isEmpty())
+        m_reporter.notice(u"Cloning with the GitHub token from %1 (sent to %2 only)."_s.arg(m_gitHub.source,
+                                                                                         m_gitHub.host.name()));
 
     std::optional<StepFailure> failure;
     try {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CliCredentials.h"
 #include "CliOptions.h"
 #include "CliReporter.h"
 
@@ -22,6 +23,8 @@ public:
     PreviewCommand(CliOptions options, SandboxProvider& provider, QObject* parent = nullptr);
     ~PreviewCommand() override;
 
+    // The token (if any) that clones on its GitHub host may carry; call before run().
+    void setGitHubCredentials(GitHubCredentials credentials) { m_gitHub = std::move(credentials); }
     QCoro::Task<int> run();
     // Ctrl+C: the first one stops cleanly; run() then returns.
     void interrupt();
@@ -33,6 +36,7 @@ private:
     CliOptions m_options;
     SandboxProvider& m_provider;
     CliReporter m_reporter;
+    GitHubCredentials m_gitHub;
     std::unique_ptr<PreviewWorkflow> m_workflow;
     bool m_interrupted = false;
     bool m_serverDied = false;

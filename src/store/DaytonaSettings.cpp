@@ -167,6 +167,8 @@ QString DaytonaSettings::problem(Field field) const
 daytona::DaytonaConfig DaytonaSettings::config(const QProcessEnvironment& environment) const
 {
     daytona::DaytonaConfig config = daytona::DaytonaConfig::fromEnvironment(environment);
+    if (config.apiKey.isEmpty() && config.jwtToken.isEmpty())
+        config.apiKey = apiKey.trimmed();
     if (environmentApiUrl(environment).isEmpty())
         config.apiUrl = QUrl(stripTrailingSlashes(apiUrl), QUrl::StrictMode);
     if (environmentTarget(environment).isEmpty())
@@ -194,8 +196,8 @@ QString DaytonaSettings::unusableReason(const QProcessEnvironment& environment) 
                                            "set it (or DAYTONA_API_KEY) before starting Forge Preview.");
     if (!key.usable)
         return QCoreApplication::translate("DaytonaSettings",
-                                           "Daytona needs an API key: set DAYTONA_API_KEY before starting "
-                                           "Forge Preview (storing it in the keychain comes with sign-in).");
+                                           "Daytona needs an API key: enter it in Settings (Ctrl+,), where it "
+                                           "is kept in the keychain, or set DAYTONA_API_KEY.");
     const QString environmentUrl = environmentApiUrl(environment);
     if (!environmentUrl.isEmpty()) {
         if (const QString urlProblem = apiUrlProblem(environmentUrl); !urlProblem.isEmpty())
@@ -215,7 +217,21 @@ QString DaytonaSettings::unusableReason(const QProcessEnvironment& environment) 
     return config(environment).validationError();
 }
 
-DaytonaSettings::KeySource DaytonaSettings::keySource(const QProcessEnvironment& environment)
+SecretKey DaytonaSettings::keychainKey() const
+{
+    return keychainKeyFor(apiUrl);
+}
+
+SecretKey DaytonaSettings::keychainKeyFor(const QString& apiUrl)
+{
+    const QUrl url(stripTrailingSlashes(apiUrl));
+    QString host = url.host().toLower();
+    if (url.port(-1) >= 0)
+        host += u':' + QString::number(url.port());
+    return {SecretKind::DaytonaApiKey, host, u"default"_s};
+}
+
+DaytonaSettings::KeySource DaytonaSettings::keySource(const QProcessEnvironment& environment) const
 {
     const bool hasKey = !environment.value(u"DAYTONA_API_KEY"_s).trimmed().isEmpty();
     const bool hasJwt = !environment.value(u"DAYTONA_JWT_TOKEN"_s).trimmed().isEmpty();
@@ -230,9 +246,11 @@ DaytonaSettings::KeySource DaytonaSettings::keySource(const QProcessEnvironment&
                            "DaytonaSettings",
                            "not usable: DAYTONA_JWT_TOKEN is set but DAYTONA_ORGANIZATION_ID is not; set "
                            "it (or DAYTONA_API_KEY) before starting Forge Preview")};
+    if (!apiKey.trimmed().isEmpty())
+        return {true, QCoreApplication::translate("DaytonaSettings", "kept in the keychain")};
     return {false, QCoreApplication::translate("DaytonaSettings",
-                                               "not set: set DAYTONA_API_KEY before starting Forge "
-                                               "Preview; storing it in the keychain comes with sign-in")};
+                                               "not set: enter your API key (from Daytona's dashboard, "
+                                               "Keys), or set DAYTONA_API_KEY")};
 }
 
 QString DaytonaSettings::environmentApiUrl(const QProcessEnvironment& environment)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "secrets/SecretKey.h"
+
 #include "daytona/DaytonaConfig.h"
 #include "sandbox/daytona/DaytonaProvider.h"
 
@@ -12,10 +14,10 @@ class QSettings;
 namespace forge {
 
 // The user's Daytona choices, kept with QSettings under "daytona/": where the API is, which target
-// (region), and how new sandboxes are made. Never the API key: that comes from the environment
-// (DAYTONA_API_KEY, or DAYTONA_JWT_TOKEN with DAYTONA_ORGANIZATION_ID) until sign-in keeps it in the
-// keychain. DAYTONA_API_URL and DAYTONA_TARGET, when set, win over the stored URL and target, the
-// way Daytona's own SDKs read them.
+// (region), and how new sandboxes are made. Never the API key: that lives in the keychain under
+// keychainKey() and is carried here in `apiKey` only while the app runs. DAYTONA_API_KEY (or
+// DAYTONA_JWT_TOKEN with DAYTONA_ORGANIZATION_ID), DAYTONA_API_URL and DAYTONA_TARGET, when set, win
+// over the stored values, the way Daytona's own SDKs read them.
 struct DaytonaSettings
 {
     enum class Field { ApiUrl, Target, Snapshot, Image, AutoStop };
@@ -41,6 +43,8 @@ struct DaytonaSettings
     QString image = QString::fromLatin1(DaytonaSandboxOptions::DefaultImage);
     bool publicPreview = false;
     int autoStopMinutes = 30;
+    // The API key read from (or to be written to) the keychain; never saved with the settings.
+    QString apiKey;
 
     // What is stored, each missing or unreadable value replaced by its default. Values that are
     // stored but invalid are kept (problems() names them) so nothing the user typed is lost.
@@ -66,8 +70,10 @@ struct DaytonaSettings
     QString
     unusableReason(const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) const;
 
-    static KeySource
-    keySource(const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment());
+    KeySource keySource(const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) const;
+    // Where the API key of the stored API URL is kept in the keychain (one per Daytona host).
+    SecretKey keychainKey() const;
+    static SecretKey keychainKeyFor(const QString& apiUrl);
     // The environment variable's value that overrides the stored URL or target; empty when unset.
     static QString
     environmentApiUrl(const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment());

@@ -6,6 +6,7 @@
 #include <QCoroSignal>
 #include <QDateTime>
 #include <QDir>
+#include <QPointer>
 
 using namespace Qt::StringLiterals;
 
@@ -121,6 +122,26 @@ QCoro::Task<> ProjectSession::runOnce()
     request.projectId = m_project.id;
     request.plan = m_project.plan;
     m_plan = m_project.plan;
+    if (m_credentialLookup && request.repository.isRemote()) {
+        // Bound to a local first: GCC 12 destroys a temporary task inside co_await twice.
+        QPointer<ProjectSession> self(this);
+        auto lookup = m_credentialLookup(request.repository.url());
+        const CloneCredentials credentials = co_await std::move(lookup);
+        if (!self)
+            co_return;
+        request.authToken = credentials.token;
+        if (!credentials.problem.isEmpty())
+            Q_EMIT notice(credentials.problem);
+        if (m_stopRequested) {
+            setStatus(ProjectStatus::Stopped);
+            m_running = false;
+            m_stopRequested = false;
+            Q_EMIT runEnded();
+            if (std::exchange(m_restartRequested, false))
+                start();
+            co_return;
+        }
+    }
 
     // A fresh journal per run: a run started by the user does every step again (the sandbox itself
     // is adopted by its label). Resuming an interrupted run comes with the durable journal.

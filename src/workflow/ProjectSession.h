@@ -1,12 +1,14 @@
 #pragma once
 
 #include "WorkflowTypes.h"
+#include "core/CloneCredentials.h"
 #include "sandbox/SandboxProvider.h"
 #include "store/Project.h"
 
 #include <QCoroTask>
 #include <QObject>
 #include <QUrl>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -58,6 +60,11 @@ public:
     // Stops (if needed), then starts again.
     void restart();
 
+    // Asked at the start of each run for what the clone of a remote repository may carry (the
+    // signed-in GitHub account's token, only for its own host). Without one, clones carry nothing.
+    using CredentialLookup = std::function<QCoro::Task<CloneCredentials>(QUrl repositoryUrl)>;
+    void setCredentialLookup(CredentialLookup lookup) { m_credentialLookup = std::move(lookup); }
+
 Q_SIGNALS:
     void statusChanged(forge::ProjectStatus status);
     void runStarted();
@@ -83,6 +90,7 @@ private:
 
     SandboxProvider& m_provider;
     Project m_project;
+    CredentialLookup m_credentialLookup;
     std::unique_ptr<InMemoryStepJournal> m_journal;
     std::unique_ptr<PreviewWorkflow> m_workflow;
     ProjectStatus m_status = ProjectStatus::Stopped;

@@ -215,29 +215,56 @@ private Q_SLOTS:
 
     void saysWhereTheKeyComesFrom()
     {
-        auto source = DaytonaSettings::keySource(environment({{u"DAYTONA_API_KEY"_s, u"key-2"_s}}));
+        const DaytonaSettings noKey;
+        auto source = noKey.keySource(environment({{u"DAYTONA_API_KEY"_s, u"key-2"_s}}));
         QVERIFY(source.usable);
         QCOMPARE(source.description, u"from DAYTONA_API_KEY"_s);
         QVERIFY(!source.description.contains(u"key-2"_s));
 
-        source = DaytonaSettings::keySource(
+        source = noKey.keySource(
             environment({{u"DAYTONA_JWT_TOKEN"_s, u"jwt"_s}, {u"DAYTONA_ORGANIZATION_ID"_s, u"org"_s}}));
         QVERIFY(source.usable);
         QVERIFY(source.description.contains(u"DAYTONA_JWT_TOKEN"_s));
 
-        source = DaytonaSettings::keySource(environment({{u"DAYTONA_JWT_TOKEN"_s, u"jwt"_s}}));
+        source = noKey.keySource(environment({{u"DAYTONA_JWT_TOKEN"_s, u"jwt"_s}}));
         QVERIFY(!source.usable);
         QVERIFY(source.description.contains(u"DAYTONA_ORGANIZATION_ID"_s));
 
-        source = DaytonaSettings::keySource(environment({{u"DAYTONA_API_KEY"_s, u"   "_s}}));
+        source = noKey.keySource(environment({{u"DAYTONA_API_KEY"_s, u"   "_s}}));
         QVERIFY(!source.usable);
-        QVERIFY(
-            source.description.startsWith(u"not set: set DAYTONA_API_KEY before starting Forge Preview"_s));
-        QVERIFY(source.description.contains(u"keychain"_s));
+        QVERIFY(source.description.startsWith(u"not set: enter your API key"_s));
+        QVERIFY(source.description.contains(u"DAYTONA_API_KEY"_s));
 
         // Without a key the settings cannot be used, and the reason says what to set.
         const QString reason = DaytonaSettings().unusableReason(QProcessEnvironment());
         QVERIFY2(reason.contains(u"DAYTONA_API_KEY"_s), qPrintable(reason));
+        QVERIFY2(reason.contains(u"Settings"_s), qPrintable(reason));
+
+        // A key from the keychain: usable, used when the environment has none, never described.
+        DaytonaSettings stored;
+        stored.apiKey = u"dtn_from_keychain"_s;
+        source = stored.keySource(QProcessEnvironment());
+        QVERIFY(source.usable);
+        QCOMPARE(source.description, u"kept in the keychain"_s);
+        QCOMPARE(stored.config(QProcessEnvironment()).apiKey, u"dtn_from_keychain"_s);
+        QVERIFY(stored.unusableReason(QProcessEnvironment()).isEmpty());
+        // The environment's key wins, as with DAYTONA_API_URL.
+        QCOMPARE(stored.config(environment({{u"DAYTONA_API_KEY"_s, u"env-key"_s}})).apiKey, u"env-key"_s);
+        QCOMPARE(stored.keySource(environment({{u"DAYTONA_API_KEY"_s, u"env-key"_s}})).description,
+                 u"from DAYTONA_API_KEY"_s);
+        // The key is never kept with the settings.
+        QTemporaryDir dir;
+        QSettings file(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
+        stored.save(file);
+        file.sync();
+        QFile saved(dir.filePath(u"s.ini"_s));
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QVERIFY(!saved.readAll().contains("dtn_from_keychain"));
+        QVERIFY(DaytonaSettings::load(file).apiKey.isEmpty());
+        // One keychain entry per Daytona host.
+        QCOMPARE(DaytonaSettings::keychainKeyFor(u"https://app.daytona.io/api"_s).toKeychainKey(),
+                 u"daytona-api-key/app.daytona.io/default"_s);
+        QCOMPARE(DaytonaSettings::keychainKeyFor(u"http://127.0.0.1:3986/api/"_s).host, u"127.0.0.1:3986"_s);
     }
 
     void sandboxOptionsFollowTheSettings()

@@ -283,7 +283,7 @@ QProcessEnvironment DaytonaSettingsPage::environment() const
 void DaytonaSettingsPage::refreshEnvironment()
 {
     const QProcessEnvironment env = environment();
-    const DaytonaSettings::KeySource key = DaytonaSettings::keySource(env);
+    const DaytonaSettings::KeySource key = settings().keySource(env);
     QPalette palette = m_keySource->palette();
     palette.setColor(QPalette::WindowText,
                      key.usable ? palette.color(QPalette::Text) : Theme::warningColor());

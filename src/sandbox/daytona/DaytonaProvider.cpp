@@ -1,5 +1,7 @@
 #include "DaytonaProvider.h"
 
+#include "github/GitHubHost.h"
+
 #include "RemoteSnapshot.h"
 #include "ShellCommand.h"
 #include "core/Failure.h"
@@ -88,9 +90,11 @@ QString insideProject(const QString& root, const QString& relative)
     return root + u'/' + cleaned;
 }
 
+// Host and port both count: another service on the same machine is another git host.
 bool sameHost(const QUrl& url, const QString& host)
 {
-    return !host.isEmpty() && url.host().compare(QUrl(u"https://"_s + host).host(), Qt::CaseInsensitive) == 0;
+    const auto gitHub = github::GitHubHost::parse(host);
+    return gitHub && gitHub->serves(url);
 }
 
 QString commandLineFor(const CommandSpec& spec, const QString& directory)

@@ -6,6 +6,7 @@
 #include "DaytonaEmulator.h"
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
+#include "Toolbox.h"
 #include "sandbox/daytona/DaytonaProvider.h"
 #include "workflow/PreviewWorkflow.h"
 #include "workflow/StepJournal.h"
@@ -312,13 +313,24 @@ void TestDaytonaProvider::cloneCredentialsOnlyForTheGitHubHost()
     QVERIFY(result.value && result.value->succeeded());
     QVERIFY(!m_emulator->gitCloneBodies().value(0).contains(u"password"_s));
 
-    // The same clone, now that the served host is the configured GitHub host.
-    options.gitHubHost = m_git->repositoryUrl(u"x"_s).host();
+    // The same host on another port is another service: it gets nothing either.
+    options.gitHubHost = m_git->repositoryUrl(u"x"_s).host() + u":1"_s;
+    auto otherPort = provider(options);
+    const auto elsewhere = await(otherPort->cloneRepository(sandbox.value->id, spec, {}));
+    QVERIFY(elsewhere.value && elsewhere.value->succeeded());
+    QVERIFY(!m_emulator->gitCloneBodies().value(1).contains(u"password"_s));
+
+    // The same clone, now that the served host and port are the configured GitHub host.
+    options.gitHubHost = m_git->repositoryUrl(u"x"_s).authority();
     auto github = provider(options);
     const auto again = await(github->cloneRepository(sandbox.value->id, spec, {}));
     QVERIFY(again.value && again.value->succeeded());
-    const QJsonObject body = m_emulator->gitCloneBodies().value(1);
-    QCOMPARE(body.value(u"password"_s).toString(), spec.authToken);
+    const QJsonObject body = m_emulator->gitCloneBodies().value(2);
+    // The emulator keeps only a fingerprint: no token in its records.
+    QCOMPARE(body.value(u"password"_s).toString(),
+             forge::test::daytona::Toolbox::passwordFingerprint(spec.authToken));
+    for (const auto& request : m_emulator->requests())
+        QVERIFY(!request.body.contains(spec.authToken.toUtf8()));
     QCOMPARE(body.value(u"username"_s).toString(), u"x-access-token"_s);
     QVERIFY(!body.value(u"url"_s).toString().contains(spec.authToken));
 

@@ -153,7 +153,9 @@ struct DaytonaEmulator::Private
 
     qsizetype record(const HttpRequest& request)
     {
-        requests.append(DaytonaRequest{request.method, request.target, request.headers, request.body, 0});
+        const QByteArray path = request.target.split('?').constFirst();
+        requests.append(DaytonaRequest{request.method, request.target, request.headers,
+                                       daytona::Toolbox::redactedBody(path, request.body), 0});
         return requests.size() - 1;
     }
 

@@ -40,7 +40,12 @@ public:
                                      QByteArray path);
     // Ends the sessions' commands of a sandbox that stopped or went away.
     void dropSandbox(const QString& sandboxId);
+    // Clone bodies as received, except the password: it is kept only as passwordFingerprint(), so
+    // no token is ever held in (or printed from) the emulator's records.
     QList<QJsonObject> gitCloneBodies() const { return m_gitCloneBodies; }
+    static QString passwordFingerprint(const QString& password);
+    // A clone request's body with its password replaced by the fingerprint; other bodies unchanged.
+    static QByteArray redactedBody(const QByteArray& path, const QByteArray& body);
 
 private:
     QCoro::Task<HttpResponse> execute(const HttpRequest& request, QString localName);

@@ -1,0 +1,125 @@
+#include "accounts/GitHubAccount.h"
+
+#include "github/GitHubParsing.h"
+
+#include <QSettings>
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+QString GitHubSettings::buildClientId()
+{
+    return QStringLiteral(FORGE_GITHUB_CLIENT_ID);
+}
+
+QString GitHubSettings::apiUrlProblem() const
+{
+    const QString text = apiUrl.trimmed();
+    if (text.isEmpty())
+        return {};
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery() ||
+        url.hasFragment())
+        return u"“%1” is not an API address. Leave it empty for github.com, or enter your GitHub "
+               u"Enterprise Server's API, such as https://github.example.com/api/v3."_s.arg(text);
+    const github::GitHubConfig config = this->config();
+    return config.validationError();
+}
+
+github::GitHubHost GitHubSettings::host() const
+{
+    return github::GitHubHost::fromApiUrl(QUrl(apiUrl.trimmed()));
+}
+
+github::GitHubConfig GitHubSettings::config() const
+{
+    const QString text = apiUrl.trimmed();
+    if (text.isEmpty())
+        return github::GitHubConfig::gitHubCom(effectiveClientId());
+    github::GitHubConfig config = host().config(effectiveClientId());
+    // The API path as entered (Enterprise servers answer on /api/v3; a test server on its root).
+    const QUrl url(text);
+    if (!host().isGitHubCom())
+        config.apiUrl = url;
+    return config;
+}
+
+GitHubSettings GitHubSettings::load(const QSettings& settings)
+{
+    GitHubSettings result;
+    result.apiUrl = settings.value(u"github/apiUrl"_s).toString();
+    result.clientId = settings.value(u"github/clientId"_s).toString();
+    return result;
+}
+
+GitHubSettings GitHubSettings::load()
+{
+    return load(QSettings());
+}
+
+void GitHubSettings::save(QSettings& settings) const
+{
+    settings.setValue(u"github/apiUrl"_s, apiUrl.trimmed());
+    settings.setValue(u"github/clientId"_s, clientId.trimmed());
+}
+
+void GitHubSettings::save() const
+{
+    QSettings settings;
+    save(settings);
+}
+
+github::GitHubConfig GitHubAccount::config() const
+{
+    github::GitHubConfig config = host().config(GitHubSettings::buildClientId());
+    if (!host().isGitHubCom())
+        config.apiUrl = apiUrl;
+    return config;
+}
+
+QString GitHubAccount::describe() const
+{
+    return u"%1 on %2"_s.arg(login, host().name());
+}
+
+bool GitHubAccount::missingRepoScope() const
+{
+    return scopesKnown && !github::parsing::hasRepoScope(scopes);
+}
+
+std::optional<GitHubAccount> GitHubAccount::load(const QSettings& settings)
+{
+    GitHubAccount account;
+    account.login = settings.value(u"github/account/login"_s).toString();
+    account.apiUrl = QUrl(settings.value(u"github/account/apiUrl"_s).toString());
+    if (account.login.isEmpty() || !account.apiUrl.isValid() || account.apiUrl.host().isEmpty())
+        return std::nullopt;
+    account.name = settings.value(u"github/account/name"_s).toString();
+    account.avatarUrl = QUrl(settings.value(u"github/account/avatarUrl"_s).toString());
+    account.scopes = settings.value(u"github/account/scopes"_s).toStringList();
+    account.scopesKnown = settings.value(u"github/account/scopesKnown"_s, false).toBool();
+    return account;
+}
+
+std::optional<GitHubAccount> GitHubAccount::load()
+{
+    return load(QSettings());
+}
+
+void GitHubAccount::save(QSettings& settings) const
+{
+    settings.setValue(u"github/account/login"_s, login);
+    settings.setValue(u"github/account/name"_s, name);
+    settings.setValue(u"github/account/avatarUrl"_s, avatarUrl.toString());
+    settings.setValue(u"github/account/apiUrl"_s, apiUrl.toString());
+    settings.setValue(u"github/account/scopes"_s, scopes);
+    settings.setValue(u"github/account/scopesKnown"_s, scopesKnown);
+}
+
+void GitHubAccount::clear(QSettings& settings)
+{
+    settings.remove(u"github/account"_s);
+}
+
+} // namespace forge
