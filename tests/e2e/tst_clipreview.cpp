@@ -4,6 +4,7 @@
 // own content and that after Ctrl+C no process of the sandbox is left. The same on the Daytona back
 // end, through the Daytona emulator program (forge-daytona-emulator) and its private preview proxy.
 
+#include "CliProcesses.h"
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
 #include "ProcessTree.h"
@@ -24,7 +25,9 @@
 #include <csignal>
 
 using namespace Qt::StringLiterals;
+using forge::test::CliRun;
 using forge::test::descendantsOf;
+using forge::test::EmulatorProcess;
 using forge::test::FixtureRepository;
 using forge::test::GitHttpServer;
 using forge::test::isAlive;
@@ -39,72 +42,6 @@ QString fixturePath(const QString& name)
 {
     return QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/"_s + name;
 }
-
-// One run of forge-preview-cli with --json, its events parsed as they arrive.
-class CliRun : public QObject
-{
-public:
-    explicit CliRun(const QString& dataDirectory, const QMap<QString, QString>& extraEnvironment = {})
-    {
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(u"FORGE_PREVIEW_DATA_DIR"_s, dataDirectory);
-        // The host's own Daytona settings never reach a test.
-        for (const QString& name : environment.keys()) {
-            if (name.startsWith(u"DAYTONA_"_s))
-                environment.remove(name);
-        }
-        for (auto it = extraEnvironment.cbegin(); it != extraEnvironment.cend(); ++it)
-            environment.insert(it.key(), it.value());
-        m_process.setProcessEnvironment(environment);
-        connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
-            m_stdout += m_process.readAllStandardOutput();
-            qsizetype newline;
-            while ((newline = m_stdout.indexOf('\n')) >= 0) {
-                const QByteArray line = m_stdout.left(newline);
-                m_stdout.remove(0, newline + 1);
-                m_lines.append(QString::fromUtf8(line));
-                const QJsonObject event = QJsonDocument::fromJson(line).object();
-                if (!event.isEmpty())
-                    m_events.append(event);
-            }
-        });
-        connect(&m_process, &QProcess::readyReadStandardError, this,
-                [this] { m_stderr += QString::fromUtf8(m_process.readAllStandardError()); });
-    }
-
-    ~CliRun() override
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished();
-        }
-    }
-
-    void start(const QStringList& arguments) { m_process.start(QStringLiteral(FORGE_CLI_PATH), arguments); }
-
-    std::optional<QJsonObject> event(const QString& name) const
-    {
-        for (const QJsonObject& event : m_events) {
-            if (event.value(u"event"_s).toString() == name)
-                return event;
-        }
-        return std::nullopt;
-    }
-    bool finished() const { return m_process.state() == QProcess::NotRunning; }
-    QList<QJsonObject> events() const { return m_events; }
-    // Everything printed so far, for failure messages.
-    QString transcript() const { return m_lines.join(u'\n') + u"\n--- stderr ---\n"_s + m_stderr; }
-    QString standardError() const { return m_stderr; }
-    QString standardOutput() const { return m_lines.join(u'\n'); }
-    QProcess& process() { return m_process; }
-
-private:
-    QProcess m_process;
-    QByteArray m_stdout;
-    QStringList m_lines;
-    QString m_stderr;
-    QList<QJsonObject> m_events;
-};
 
 } // namespace
 
@@ -304,36 +241,7 @@ void TestCliPreview::refusesHostileInputBeforeRunningAnything()
 
 namespace {
 
-constexpr auto EmulatorKey = "e2e-emulator-key";
-
-// forge-daytona-emulator as its own process, the way a user would start it (README).
-class EmulatorProcess
-{
-public:
-    explicit EmulatorProcess(const QString& dataDirectory)
-    {
-        m_process.start(QStringLiteral(FORGE_DAYTONA_EMULATOR_PATH),
-                        {u"--port"_s, u"0"_s, u"--data-dir"_s, dataDirectory, u"--api-key"_s,
-                         QString::fromLatin1(EmulatorKey)});
-    }
-    ~EmulatorProcess()
-    {
-        m_process.terminate();
-        if (!m_process.waitForFinished(30000))
-            m_process.kill();
-    }
-    // The API URL it prints once listening; empty when it did not start.
-    QUrl apiUrl()
-    {
-        QSignalSpy ready(&m_process, &QProcess::readyReadStandardOutput);
-        while (!m_process.canReadLine() && (m_process.state() != QProcess::NotRunning) && ready.wait(10000)) {
-        }
-        return QUrl(QString::fromUtf8(m_process.readLine()).trimmed());
-    }
-
-private:
-    QProcess m_process;
-};
+constexpr auto EmulatorKey = forge::test::EmulatorProcess::DefaultApiKey;
 
 // A call to the emulator's API as any Daytona client would make it.
 QJsonDocument daytonaGet(QNetworkAccessManager& network, const QString& url)

@@ -3,6 +3,7 @@
 // repository (404), a refused address, and the canary token never in .git/config or in the output.
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
+#include "SecretLeakScanner.h"
 #include "core/Failure.h"
 #include "sandbox/LocalProvider.h"
 
@@ -240,37 +241,22 @@ private Q_SLOTS:
         const QString workspace = provider->workspacePath(id);
 
         // While the clone runs, sample every process's argv (git, bwrap, whatever the provider
-        // starts) for the token in plain or header form. A sampler can miss a short-lived process;
-        // GitEnvironment's unit test covers the arguments themselves.
-        const QByteArray base64 = expectedAuthorization(Canary).mid(6);
-        QStringList leaks;
-        QTimer sampler;
-        sampler.setInterval(2);
-        connect(&sampler, &QTimer::timeout, this, [&] {
-            const QStringList pids = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-            for (const QString& pid : pids) {
-                QFile cmdline(u"/proc/"_s + pid + u"/cmdline"_s);
-                if (!cmdline.open(QIODevice::ReadOnly))
-                    continue;
-                const QByteArray argv = cmdline.readAll();
-                if (argv.contains(Canary.toUtf8()) || argv.contains(base64))
-                    leaks << pid;
-            }
-        });
-        sampler.start();
+        // starts) for the token in plain or header form.
+        forge::test::SecretLeakScanner scanner(forge::test::SecretLeakScanner::formsOf(Canary));
+        scanner.startSamplingCommandLines();
 
         CloneSpec spec;
         spec.url = m_privateServer->repositoryUrl(u"app"_s);
         spec.authToken = Canary;
         const CloneOutcome outcome = clone(*provider, id, spec);
-        sampler.stop();
+        scanner.stop();
         QVERIFY2(outcome.result && outcome.result->succeeded(), qPrintable(describe(outcome)));
         QCOMPARE(readFile(workspace + u"/README.md"_s), u"main\n"_s);
         const auto requests = m_privateServer->requests();
         QVERIFY(!requests.isEmpty());
         for (const RecordedRequest& r : requests)
             QCOMPARE(r.status, 200);
-        QVERIFY2(leaks.isEmpty(), qPrintable(u"token in the argv of process "_s + leaks.join(u", "_s)));
+        QVERIFY2(scanner.commandLineLeaks().isEmpty(), qPrintable(scanner.commandLineLeaks().join(u'\n')));
         verifyNoSecrets(workspace, outcome);
     }
 

@@ -1,0 +1,97 @@
+#include "CliProcesses.h"
+
+#include <QJsonDocument>
+#include <QProcessEnvironment>
+#include <QSignalSpy>
+
+using namespace Qt::StringLiterals;
+
+namespace forge::test {
+
+CliRun::CliRun(const QString& dataDirectory, const QMap<QString, QString>& extraEnvironment)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"FORGE_PREVIEW_DATA_DIR"_s, dataDirectory);
+    // Settings (the signed-in account) live next to the data, not in the user's own.
+    environment.insert(u"XDG_CONFIG_HOME"_s, dataDirectory + u"/config"_s);
+    const QStringList hostOnly{u"GH_TOKEN"_s, u"GITHUB_TOKEN"_s, u"GH_HOST"_s};
+    for (const QString& name : environment.keys()) {
+        if (name.startsWith(u"DAYTONA_"_s) || hostOnly.contains(name))
+            environment.remove(name);
+    }
+    for (auto it = extraEnvironment.cbegin(); it != extraEnvironment.cend(); ++it)
+        environment.insert(it.key(), it.value());
+    m_process.setProcessEnvironment(environment);
+    connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
+        m_stdout += m_process.readAllStandardOutput();
+        qsizetype newline;
+        while ((newline = m_stdout.indexOf('\n')) >= 0) {
+            const QByteArray line = m_stdout.left(newline);
+            m_stdout.remove(0, newline + 1);
+            m_lines.append(QString::fromUtf8(line));
+            const QJsonObject event = QJsonDocument::fromJson(line).object();
+            if (!event.isEmpty())
+                m_events.append(event);
+        }
+    });
+    connect(&m_process, &QProcess::readyReadStandardError, this,
+            [this] { m_stderr += QString::fromUtf8(m_process.readAllStandardError()); });
+}
+
+CliRun::~CliRun()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished();
+    }
+}
+
+void CliRun::start(const QStringList& arguments)
+{
+    m_process.start(QStringLiteral(FORGE_CLI_PATH), arguments);
+}
+
+std::optional<QJsonObject> CliRun::event(const QString& name) const
+{
+    for (const QJsonObject& event : m_events) {
+        if (event.value(u"event"_s).toString() == name)
+            return event;
+    }
+    return std::nullopt;
+}
+
+QString CliRun::transcript() const
+{
+    return m_lines.join(u'\n') + u"\n--- stderr ---\n"_s + m_stderr;
+}
+
+EmulatorProcess::EmulatorProcess(const QString& dataDirectory)
+{
+    m_process.start(QStringLiteral(FORGE_DAYTONA_EMULATOR_PATH),
+                    {u"--port"_s, u"0"_s, u"--data-dir"_s, dataDirectory, u"--api-key"_s,
+                     QString::fromLatin1(DefaultApiKey)});
+}
+
+EmulatorProcess::~EmulatorProcess()
+{
+    m_process.terminate();
+    if (!m_process.waitForFinished(30000))
+        m_process.kill();
+}
+
+QUrl EmulatorProcess::apiUrl()
+{
+    QSignalSpy ready(&m_process, &QProcess::readyReadStandardOutput);
+    while (!m_process.canReadLine() && (m_process.state() != QProcess::NotRunning) && ready.wait(10000)) {
+    }
+    return QUrl(QString::fromUtf8(m_process.readLine()).trimmed());
+}
+
+QByteArray EmulatorProcess::log()
+{
+    m_log += m_process.readAllStandardOutput();
+    m_log += m_process.readAllStandardError();
+    return m_log;
+}
+
+} // namespace forge::test

@@ -1,0 +1,61 @@
+#pragma once
+
+// The programs the end-to-end tests run as a user would: forge-preview-cli with --json (its events
+// parsed as they arrive) and forge-daytona-emulator.
+
+#include <QJsonObject>
+#include <QMap>
+#include <QObject>
+#include <QProcess>
+#include <QStringList>
+#include <QUrl>
+
+#include <optional>
+
+namespace forge::test {
+
+// One run of forge-preview-cli. The host's own DAYTONA_* and GitHub token variables never reach it;
+// a test passes what it wants in `extraEnvironment`.
+class CliRun : public QObject
+{
+public:
+    explicit CliRun(const QString& dataDirectory, const QMap<QString, QString>& extraEnvironment = {});
+    ~CliRun() override;
+
+    void start(const QStringList& arguments);
+    std::optional<QJsonObject> event(const QString& name) const;
+    bool finished() const { return m_process.state() == QProcess::NotRunning; }
+    QList<QJsonObject> events() const { return m_events; }
+    // Everything printed so far, for failure messages.
+    QString transcript() const;
+    QString standardError() const { return m_stderr; }
+    QString standardOutput() const { return m_lines.join(u'\n'); }
+    QProcess& process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QByteArray m_stdout;
+    QStringList m_lines;
+    QString m_stderr;
+    QList<QJsonObject> m_events;
+};
+
+// forge-daytona-emulator as its own process, the way a user would start it (README).
+class EmulatorProcess
+{
+public:
+    static constexpr auto DefaultApiKey = "e2e-emulator-key";
+
+    explicit EmulatorProcess(const QString& dataDirectory);
+    ~EmulatorProcess();
+    // The API URL it prints once listening; empty when it did not start.
+    QUrl apiUrl();
+    // Everything it printed after the API URL (its log), both channels, so far.
+    QByteArray log();
+
+private:
+    QProcess m_process;
+    QByteArray m_log;
+};
+
+} // namespace forge::test
