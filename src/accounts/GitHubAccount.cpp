@@ -19,8 +19,11 @@ QString GitHubSettings::apiUrlProblem() const
     if (text.isEmpty())
         return {};
     const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery() ||
-        url.hasFragment())
+    // Never echoed back: a password in it would end up on the screen.
+    if (!url.userInfo().isEmpty())
+        return u"The API address must not contain a user name or password; sign in instead. Enter "
+               u"only the address, such as https://github.example.com/api/v3."_s;
+    if (!url.isValid() || url.host().isEmpty() || url.hasQuery() || url.hasFragment())
         return u"“%1” is not an API address. Leave it empty for github.com, or enter your GitHub "
                u"Enterprise Server's API, such as https://github.example.com/api/v3."_s.arg(text);
     const github::GitHubConfig config = this->config();
