@@ -107,12 +107,12 @@ SignInDialog::SignInDialog(GitHubAccountManager& accounts, QWidget* parent)
     layout->addWidget(m_message);
 
     auto* messageActions = new QHBoxLayout;
-    m_startOver = new QPushButton(tr("&Start over"), this);
+    m_startOver = new QPushButton(tr("Start o&ver"), this);
     m_startOver->setObjectName(u"startOver"_s);
     m_startOver->setToolTip(tr("Ask GitHub for a new code"));
     m_startOver->hide();
     connect(m_startOver, &QPushButton::clicked, this, &SignInDialog::startDeviceFlow);
-    m_useToken = new QPushButton(tr("Use a &token instead"), this);
+    m_useToken = new QPushButton(tr("Use a to&ken instead"), this);
     m_useToken->setObjectName(u"useToken"_s);
     m_useToken->hide();
     connect(m_useToken, &QPushButton::clicked, this, [this] { showPage(Page::Token); });
@@ -168,7 +168,7 @@ QWidget* SignInDialog::buildBrowserPage()
         tr("Sign in on GitHub's own page in your browser: Forge Preview shows a one-time code, you "
            "enter it on GitHub and approve access to your repositories (scopes repo and read:org)."),
         m_browserIntro));
-    m_signInBrowser = new QPushButton(tr("Sign in with &browser"), m_browserIntro);
+    m_signInBrowser = new QPushButton(tr("&Sign in with browser"), m_browserIntro);
     m_signInBrowser->setObjectName(u"signInBrowser"_s);
     m_signInBrowser->setDefault(true);
     connect(m_signInBrowser, &QPushButton::clicked, this, &SignInDialog::startDeviceFlow);
@@ -203,12 +203,12 @@ QWidget* SignInDialog::buildBrowserPage()
     codeLayout->addWidget(m_userCode);
 
     auto* actions = new QHBoxLayout;
-    m_copyCode = new QPushButton(tr("&Copy code"), m_codePanel);
+    m_copyCode = new QPushButton(tr("Cop&y code"), m_codePanel);
     m_copyCode->setObjectName(u"copyCode"_s);
     connect(m_copyCode, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_userCode->text());
         m_copyCode->setText(tr("Copied"));
-        QTimer::singleShot(1500, m_copyCode, [button = m_copyCode] { button->setText(tr("&Copy code")); });
+        QTimer::singleShot(1500, m_copyCode, [button = m_copyCode] { button->setText(tr("Cop&y code")); });
     });
     m_openBrowser = new QPushButton(tr("&Open GitHub"), m_codePanel);
     m_openBrowser->setObjectName(u"openBrowser"_s);
@@ -423,7 +423,7 @@ QCoro::Task<> SignInDialog::runDeviceFlow(int generation, std::shared_ptr<Device
     if (!current())
         co_return;
     setBusy(false);
-    m_signInBrowser->setText(tr("Sign in with &browser"));
+    m_signInBrowser->setText(tr("&Sign in with browser"));
     if (!failure.isEmpty()) {
         showDeviceFailure(failure, pointToToken);
         co_return;
@@ -489,7 +489,7 @@ void SignInDialog::showDeviceFailure(const QString& message, bool pointToToken)
     m_session.reset();
     m_codePanel->hide();
     m_browserIntro->show();
-    m_signInBrowser->setText(tr("Sign in with &browser"));
+    m_signInBrowser->setText(tr("&Sign in with browser"));
     showMessage(message, Tone::Error);
     m_startOver->show();
     m_startOver->setDefault(true);
@@ -508,7 +508,7 @@ void SignInDialog::stopDeviceFlow()
     }
     m_codePanel->hide();
     m_browserIntro->show();
-    m_signInBrowser->setText(tr("Sign in with &browser"));
+    m_signInBrowser->setText(tr("&Sign in with browser"));
 }
 
 void SignInDialog::updateCountdown()
@@ -645,7 +645,7 @@ void SignInDialog::finishSignIn(const GitHubAccountManager::SignInResult& result
                                   .arg(who, account.host().name().toHtmlEscaped(), scopes.toHtmlEscaped()));
     m_accountSummary->show();
     showMessage(result.warning, Tone::Warning);
-    m_done->setText(tr("&Continue"));
+    m_done->setText(tr("Co&ntinue"));
     m_done->show();
     m_done->setDefault(true);
     m_done->setFocus();
