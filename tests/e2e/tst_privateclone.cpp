@@ -55,6 +55,7 @@ private Q_SLOTS:
     void aTokenForAnotherHostIsNeverSent();
     void signedInAccountsTokenComesFromTheKeychain();
     void daytonaClonesWithTheTokenAndLeaksNowhere();
+    void refusesAGitHubHostThatIsNotAHost();
 
 private:
     // Runs the CLI to readiness (--exit-when-ready) while sampling every command line.
@@ -233,6 +234,19 @@ void TestPrivateClone::daytonaClonesWithTheTokenAndLeaksNowhere()
     const QStringList files = scanner.filesContainingSecrets(emulatorData.path());
     QVERIFY2(files.isEmpty(), qPrintable(files.join(u'\n')));
     QVERIFY2(!scanner.contains(emulator.log()), emulator.log().constData());
+}
+
+void TestPrivateClone::refusesAGitHubHostThatIsNotAHost()
+{
+    QTemporaryDir data;
+    CliRun run(data.path(), {{u"GH_TOKEN"_s, Canary}});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    run.start(privateArguments({u"--github-host"_s, u"https://github.example.com/api"_s}));
+    QVERIFY(exited.wait(30000));
+    QCOMPARE(run.process().exitCode(), 2);
+    QVERIFY2(run.standardError().contains(u"--github-host"_s), qPrintable(run.transcript()));
+    QVERIFY2(run.standardError().contains(u"no https://"_s), qPrintable(run.transcript()));
+    QVERIFY(m_private->requests().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestPrivateClone)
