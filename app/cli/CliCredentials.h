@@ -2,11 +2,9 @@
 
 #include "github/GitHubHost.h"
 
+#include <QCoro/QCoroTask>
 #include <QProcessEnvironment>
 #include <QString>
-
-#include <QCoro/QCoroTask>
-
 #include <optional>
 
 namespace forge {

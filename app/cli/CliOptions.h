@@ -1,9 +1,8 @@
 #pragma once
 
-#include "github/GitHubHost.h"
-
 #include "core/RepoRef.h"
 #include "core/RunPlan.h"
+#include "github/GitHubHost.h"
 #include "sandbox/daytona/DaytonaProvider.h"
 
 #include <QString>

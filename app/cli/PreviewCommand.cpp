@@ -95,8 +95,8 @@ QCoro::Task<int> PreviewCommand::run()
     if (!m_gitHub.problem.isEmpty())
         m_reporter.notice(m_gitHub.problem);
     if (!request.authToken.isEmpty())
-        m_reporter.notice(u"Cloning with the GitHub token from %1 (sent to %2 only)."_s.arg(m_gitHub.source,
-                                                                                         m_gitHub.host.name()));
+        m_reporter.notice(u"Cloning with the GitHub token from %1 (sent to %2 only)."_s.arg(
+            m_gitHub.source, m_gitHub.host.name()));
 
     std::optional<StepFailure> failure;
     try {

@@ -6,7 +6,6 @@
 #include <QString>
 #include <QStringList>
 #include <QUrl>
-
 #include <optional>
 
 class QSettings;
@@ -23,7 +22,10 @@ struct GitHubSettings
 
     // FORGE_GITHUB_CLIENT_ID given to CMake; empty when the build has none.
     static QString buildClientId();
-    QString effectiveClientId() const { return clientId.trimmed().isEmpty() ? buildClientId() : clientId.trimmed(); }
+    QString effectiveClientId() const
+    {
+        return clientId.trimmed().isEmpty() ? buildClientId() : clientId.trimmed();
+    }
 
     // Empty when usable; otherwise what to enter instead.
     QString apiUrlProblem() const;

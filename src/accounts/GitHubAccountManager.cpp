@@ -17,8 +17,7 @@ GitHubAccountManager::GitHubAccountManager(SecretStore& secrets, QObject* parent
     , m_secrets(secrets)
     , m_settings(GitHubSettings::load())
     , m_account(GitHubAccount::load())
-{
-}
+{}
 
 void GitHubAccountManager::setSettings(const GitHubSettings& settings)
 {
@@ -94,8 +93,8 @@ QCoro::Task<GitHubAccountManager::SignInResult> GitHubAccountManager::signInWith
         co_return result;
     }
     if (!stored.ok()) {
-        result.message = u"Signed in as %1, but the token could not be kept: %2"_s.arg(account.login,
-                                                                                     stored.message());
+        result.message =
+            u"Signed in as %1, but the token could not be kept: %2"_s.arg(account.login, stored.message());
         co_return result;
     }
     QSettings settings;
@@ -143,8 +142,9 @@ QCoro::Task<CloneCredentials> GitHubAccountManager::credentialsFor(QUrl reposito
     if (result.isFound())
         credentials.token = result.secret();
     else if (result.status() == SecretResult::Status::NotFound)
-        credentials.problem = u"You are signed in to GitHub as %1, but the keychain has no token for "
-                              u"that account; private repositories will not clone. Sign in again."_s.arg(login);
+        credentials.problem =
+            u"You are signed in to GitHub as %1, but the keychain has no token for "
+            u"that account; private repositories will not clone. Sign in again."_s.arg(login);
     else
         credentials.problem = u"The GitHub token could not be read, so the clone goes without it "
                               u"(private repositories will fail): %1"_s.arg(result.message());

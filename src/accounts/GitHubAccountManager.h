@@ -4,11 +4,9 @@
 #include "core/CloneCredentials.h"
 #include "secrets/SecretResult.h"
 
+#include <QCoro/QCoroTask>
 #include <QObject>
 #include <QUrl>
-
-#include <QCoro/QCoroTask>
-
 #include <optional>
 
 namespace forge {

@@ -35,8 +35,9 @@ QCoro::Task<GitHubCliToken> GitHubCliToken::read(github::GitHubHost host, std::c
     if (!finished) {
         process.kill();
         process.waitForFinished(1000);
-        result.problem = u"The GitHub CLI did not answer within %1 s (it may be waiting for the "
-                         u"keychain). Run “gh auth token” in a terminal to see why."_s.arg(timeout.count() / 1000);
+        result.problem =
+            u"The GitHub CLI did not answer within %1 s (it may be waiting for the "
+            u"keychain). Run “gh auth token” in a terminal to see why."_s.arg(timeout.count() / 1000);
         co_return result;
     }
     const auto [exitCode, exitStatus] = *finished;
@@ -46,9 +47,9 @@ QCoro::Task<GitHubCliToken> GitHubCliToken::read(github::GitHubHost host, std::c
         QString reason = QString::fromUtf8(process.readAllStandardError()).trimmed().section(u'\n', 0, 0);
         if (reason.isEmpty())
             reason = u"exit code %1"_s.arg(exitCode);
-        result.problem = u"The GitHub CLI is not signed in to %1 (%2). Run “gh auth login --hostname %1” "
-                         u"first, or sign in here with the browser or a token."_s.arg(host.name(),
-                                                                                    reason.left(200));
+        result.problem =
+            u"The GitHub CLI is not signed in to %1 (%2). Run “gh auth login --hostname %1” "
+            u"first, or sign in here with the browser or a token."_s.arg(host.name(), reason.left(200));
         co_return result;
     }
     result.token = token;

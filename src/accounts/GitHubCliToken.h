@@ -2,10 +2,8 @@
 
 #include "github/GitHubHost.h"
 
-#include <QString>
-
 #include <QCoro/QCoroTask>
-
+#include <QString>
 #include <chrono>
 
 namespace forge {

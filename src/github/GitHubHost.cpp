@@ -26,14 +26,12 @@ QString withPort(const QString& host, int port)
 
 GitHubHost::GitHubHost()
     : m_host(QString::fromLatin1(GitHubCom))
-{
-}
+{}
 
 GitHubHost::GitHubHost(QString host, int port)
     : m_host(std::move(host))
     , m_port(port)
-{
-}
+{}
 
 std::optional<GitHubHost> GitHubHost::parse(const QString& text, QString* error)
 {

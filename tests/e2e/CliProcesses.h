@@ -9,7 +9,6 @@
 #include <QProcess>
 #include <QStringList>
 #include <QUrl>
-
 #include <optional>
 
 namespace forge::test {

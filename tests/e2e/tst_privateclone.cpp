@@ -194,7 +194,8 @@ void TestPrivateClone::signedInAccountsTokenComesFromTheKeychain()
     account.login = u"octocat"_s;
     account.apiUrl = QUrl(u"http://"_s + m_host);
     {
-        QSettings settings(data.filePath(u"config/forge-preview/forge-preview.conf"_s), QSettings::NativeFormat);
+        QSettings settings(data.filePath(u"config/forge-preview/forge-preview.conf"_s),
+                           QSettings::NativeFormat);
         account.save(settings);
     }
     forge::SecretStore secrets;

@@ -1,11 +1,10 @@
 #include "DaytonaProvider.h"
 
-#include "github/GitHubHost.h"
-
 #include "RemoteSnapshot.h"
 #include "ShellCommand.h"
 #include "core/Failure.h"
 #include "daytona/CommandLogFollower.h"
+#include "github/GitHubHost.h"
 
 #include <QCoreApplication>
 #include <QCoroSignal>

@@ -89,8 +89,8 @@ private Q_SLOTS:
         QVERIFY2(result.message.contains(u"refused"_s), qPrintable(result.message));
         QVERIFY(!result.message.contains(wrong));
         QVERIFY(!accounts.account());
-        QCOMPARE(QCoro::waitFor(secrets.read({forge::SecretKind::GitHubToken, m_github.url().authority(),
-                                              u"octocat"_s}))
+        QCOMPARE(QCoro::waitFor(
+                     secrets.read({forge::SecretKind::GitHubToken, m_github.url().authority(), u"octocat"_s}))
                      .status(),
                  forge::SecretResult::Status::NotFound);
 

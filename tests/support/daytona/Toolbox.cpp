@@ -467,7 +467,8 @@ HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_p
 QString Toolbox::passwordFingerprint(const QString& password)
 {
     return u"sha256:"_s +
-           QString::fromLatin1(QCryptographicHash::hash(password.toUtf8(), QCryptographicHash::Sha256).toHex());
+           QString::fromLatin1(
+               QCryptographicHash::hash(password.toUtf8(), QCryptographicHash::Sha256).toHex());
 }
 
 QByteArray Toolbox::redactedBody(const QByteArray& path, const QByteArray& body)

@@ -84,7 +84,8 @@ private Q_SLOTS:
         QTest::newRow("github.com repo") << u"github.com"_s << u"https://github.com/o/r.git"_s << true;
         QTest::newRow("explicit 443") << u"github.com"_s << u"https://github.com:443/o/r"_s << true;
         QTest::newRow("another host") << u"github.com"_s << u"https://gitlab.com/o/r.git"_s << false;
-        QTest::newRow("look-alike host") << u"github.com"_s << u"https://github.com.evil.example/o/r"_s << false;
+        QTest::newRow("look-alike host")
+            << u"github.com"_s << u"https://github.com.evil.example/o/r"_s << false;
         QTest::newRow("subdomain") << u"github.com"_s << u"https://gist.github.com/o/r"_s << false;
         QTest::newRow("plain http") << u"github.com"_s << u"http://github.com/o/r"_s << false;
         QTest::newRow("other port") << u"github.com"_s << u"https://github.com:8443/o/r"_s << false;
@@ -92,7 +93,8 @@ private Q_SLOTS:
         QTest::newRow("enterprise") << u"ghe.example.com"_s << u"https://ghe.example.com/o/r.git"_s << true;
         QTest::newRow("github.com for ghe") << u"ghe.example.com"_s << u"https://github.com/o/r"_s << false;
         QTest::newRow("loopback http") << u"127.0.0.1:4567"_s << u"http://127.0.0.1:4567/o/r.git"_s << true;
-        QTest::newRow("loopback other port") << u"127.0.0.1:4567"_s << u"http://127.0.0.1:4568/o/r"_s << false;
+        QTest::newRow("loopback other port")
+            << u"127.0.0.1:4567"_s << u"http://127.0.0.1:4568/o/r"_s << false;
         QTest::newRow("file url") << u"github.com"_s << u"file:///tmp/r"_s << false;
     }
 
