@@ -359,7 +359,10 @@ FakeGitHub::Response FakeGitHub::api(const RecordedRequest& request)
                              {u"archived"_s, i % 7 == 6},
                              {u"default_branch"_s, i % 4 == 3 ? u"master"_s : u"main"_s},
                              {u"pushed_at"_s, pushed.toString(Qt::ISODate)},
-                             {u"clone_url"_s, u"https://github.com/%1.git"_s.arg(full)},
+                             {u"clone_url"_s,
+                              cloneBase.isValid()
+                                  ? cloneBase.resolved(QUrl(full + u".git"_s)).toString(QUrl::FullyEncoded)
+                                  : u"https://github.com/%1.git"_s.arg(full)},
                              {u"html_url"_s, u"https://github.com/%1"_s.arg(full)}});
         }
         response = withEtag(request, paginate(request, items, 30));

@@ -68,6 +68,9 @@ public:
     int failWithStatus = 0;
     // When valid, pagination links point at this origin instead of this server.
     QUrl linkOrigin;
+    // When valid, each repository's clone_url is "<owner>/<repo>.git" resolved against it (e.g. a
+    // local git server, so a GUI test can clone what it picked); otherwise https://github.com/...
+    QUrl cloneBase;
 
     QList<RecordedRequest> requests;
     QList<int> statuses; // the status answered to each request, in order
