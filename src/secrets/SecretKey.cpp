@@ -35,7 +35,8 @@ QString SecretKey::describe() const
 {
     const QString what = kind == SecretKind::GitHubToken ? u"GitHub token"_s : u"Daytona API key"_s;
     QString text = u"the "_s + what;
-    if (!account.isEmpty())
+    // A Daytona key is one per host; its account name is only a slot, not a person.
+    if (!account.isEmpty() && kind == SecretKind::GitHubToken)
         text += u" for "_s + account;
     if (!host.isEmpty())
         text += u" on "_s + host.trimmed().toLower();

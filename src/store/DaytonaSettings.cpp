@@ -195,9 +195,9 @@ QString DaytonaSettings::unusableReason(const QProcessEnvironment& environment) 
                                            "DAYTONA_JWT_TOKEN is set but DAYTONA_ORGANIZATION_ID is not: "
                                            "set it (or DAYTONA_API_KEY) before starting Forge Preview.");
     if (!key.usable)
-        return QCoreApplication::translate("DaytonaSettings",
-                                           "Daytona needs an API key: enter it in Settings (Ctrl+,), where it "
-                                           "is kept in the keychain, or set DAYTONA_API_KEY.");
+        return QCoreApplication::translate(
+            "DaytonaSettings", "Daytona needs an API key: enter it in Settings (Ctrl+,), where it "
+                               "is kept in the keychain, or set DAYTONA_API_KEY.");
     const QString environmentUrl = environmentApiUrl(environment);
     if (!environmentUrl.isEmpty()) {
         if (const QString urlProblem = apiUrlProblem(environmentUrl); !urlProblem.isEmpty())
@@ -229,6 +229,16 @@ SecretKey DaytonaSettings::keychainKeyFor(const QString& apiUrl)
     if (url.port(-1) >= 0)
         host += u':' + QString::number(url.port());
     return {SecretKind::DaytonaApiKey, host, u"default"_s};
+}
+
+bool DaytonaSettings::isApiKeyInKeychain()
+{
+    return QSettings().value(u"daytona/apiKeyInKeychain"_s, false).toBool();
+}
+
+void DaytonaSettings::setApiKeyInKeychain(bool stored)
+{
+    QSettings().setValue(u"daytona/apiKeyInKeychain"_s, stored);
 }
 
 DaytonaSettings::KeySource DaytonaSettings::keySource(const QProcessEnvironment& environment) const

@@ -1,9 +1,8 @@
 #pragma once
 
-#include "secrets/SecretKey.h"
-
 #include "daytona/DaytonaConfig.h"
 #include "sandbox/daytona/DaytonaProvider.h"
+#include "secrets/SecretKey.h"
 
 #include <QList>
 #include <QProcessEnvironment>
@@ -70,10 +69,14 @@ struct DaytonaSettings
     QString
     unusableReason(const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) const;
 
-    KeySource keySource(const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) const;
+    KeySource
+    keySource(const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) const;
     // Where the API key of the stored API URL is kept in the keychain (one per Daytona host).
     SecretKey keychainKey() const;
     static SecretKey keychainKeyFor(const QString& apiUrl);
+    // Whether Settings stored a key in the keychain (so it is worth asking the keychain at start).
+    static bool isApiKeyInKeychain();
+    static void setApiKeyInKeychain(bool stored);
     // The environment variable's value that overrides the stored URL or target; empty when unset.
     static QString
     environmentApiUrl(const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment());

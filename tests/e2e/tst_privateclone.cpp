@@ -120,9 +120,10 @@ void TestPrivateClone::verifyNoLeaks(const CliRun& run, const SecretLeakScanner&
 void TestPrivateClone::tokenFromTheEnvironmentClonesAndLeaksNowhere()
 {
     QTemporaryDir data;
-    CliRun run(data.path(), {{u"GH_TOKEN"_s, Canary}});
+    // The host from GH_HOST, as the GitHub CLI reads it (--github-host is the Daytona case's).
+    CliRun run(data.path(), {{u"GH_TOKEN"_s, Canary}, {u"GH_HOST"_s, m_host}});
     SecretLeakScanner scanner(SecretLeakScanner::formsOf(Canary));
-    runAndScan(run, privateArguments({u"--github-host"_s, m_host}), scanner);
+    runAndScan(run, privateArguments(), scanner);
     QCOMPARE(run.process().exitCode(), 0);
     QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
     // The user is told which token is used, never the token.

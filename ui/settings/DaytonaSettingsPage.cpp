@@ -151,11 +151,18 @@ void DaytonaSettingsPage::createLayout()
     connectionForm->addRow(tr("&Target:"), m_target);
     connectionForm->addRow(QString(), m_targetStatus);
 
+    m_apiKey = new QLineEdit;
+    m_apiKey->setObjectName(u"daytonaApiKey"_s);
+    m_apiKey->setEchoMode(QLineEdit::Password);
+    m_apiKey->setPlaceholderText(tr("paste an API key from Daytona's dashboard (Keys)"));
+    m_apiKey->setToolTip(tr("Kept in the system keychain, never in a settings file"));
+    m_apiKey->setClearButtonEnabled(true);
     m_keySource = new QLabel;
     m_keySource->setObjectName(u"daytonaKeySource"_s);
     m_keySource->setWordWrap(true);
     m_keySource->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    connectionForm->addRow(tr("API key:"), m_keySource);
+    connectionForm->addRow(tr("API &key:"), m_apiKey);
+    connectionForm->addRow(QString(), m_keySource);
 
     m_testButton = new QPushButton(tr("Test &Connection"));
     m_testButton->setObjectName(u"daytonaTestConnection"_s);
@@ -230,6 +237,10 @@ void DaytonaSettingsPage::createLayout()
 
     for (QLineEdit* edit : {m_apiUrl, m_target, m_image, m_snapshot})
         connect(edit, &QLineEdit::textChanged, this, &DaytonaSettingsPage::fieldEdited);
+    connect(m_apiKey, &QLineEdit::textChanged, this, [this] {
+        refreshEnvironment();
+        fieldEdited();
+    });
     connect(m_size, &QComboBox::currentIndexChanged, this, &DaytonaSettingsPage::fieldEdited);
     connect(m_autoStop, &QSpinBox::valueChanged, this, &DaytonaSettingsPage::fieldEdited);
     connect(m_publicPreview, &QCheckBox::toggled, this, &DaytonaSettingsPage::fieldEdited);
@@ -246,6 +257,7 @@ void DaytonaSettingsPage::setSettings(const DaytonaSettings& settings)
     m_snapshot->setText(settings.snapshot);
     m_autoStop->setValue(settings.autoStopMinutes);
     m_publicPreview->setChecked(settings.publicPreview);
+    m_apiKey->setText(settings.apiKey);
     m_loading = false;
     fieldEdited();
 }
@@ -260,6 +272,7 @@ DaytonaSettings DaytonaSettingsPage::settings() const
     settings.snapshot = m_snapshot->text().trimmed();
     settings.autoStopMinutes = m_autoStop->value();
     settings.publicPreview = m_publicPreview->isChecked();
+    settings.apiKey = m_apiKey->text().trimmed();
     return settings;
 }
 

@@ -16,8 +16,9 @@ class QSpinBox;
 
 namespace forge::ui {
 
-// Settings > Daytona: where the API is, the target, how new sandboxes are made, where the API key
-// comes from, and a button that checks the connection with what is on the page (saved or not).
+// Settings > Daytona: where the API is, the target, how new sandboxes are made, the API key (kept in
+// the keychain by the dialog; the environment's wins), and a button that checks the connection with
+// what is on the page (saved or not).
 // Each field says inline what is wrong with it; the dialog's OK follows isValid().
 class DaytonaSettingsPage : public QWidget
 {
@@ -70,6 +71,7 @@ private:
     QLabel* m_apiUrlStatus = nullptr;
     QLineEdit* m_target = nullptr;
     QLabel* m_targetStatus = nullptr;
+    QLineEdit* m_apiKey = nullptr;
     QLabel* m_keySource = nullptr;
     QPushButton* m_testButton = nullptr;
     QProgressBar* m_testBusy = nullptr;

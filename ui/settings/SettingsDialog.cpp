@@ -1,8 +1,14 @@
 #include "SettingsDialog.h"
 
 #include "DaytonaSettingsPage.h"
+#include "GitHubSettingsPage.h"
+#include "secrets/SecretStore.h"
+#include "ui/common/Theme.h"
 
+#include <QCoroTask>
 #include <QDialogButtonBox>
+#include <QLabel>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QTabWidget>
@@ -12,18 +18,36 @@ using namespace Qt::StringLiterals;
 
 namespace forge::ui {
 
-SettingsDialog::SettingsDialog(QWidget* parent)
+SettingsDialog::SettingsDialog(SecretStore& secrets, const DaytonaSettings& daytona, bool plainTextFallback,
+                               const QString& fallbackDirectory, QWidget* parent)
     : QDialog(parent)
+    , m_secrets(secrets)
+    , m_storedApiKey(daytona.apiKey)
+    , m_fallbackDirectory(fallbackDirectory)
 {
     setWindowTitle(tr("Settings"));
     setMinimumWidth(600);
     auto* layout = new QVBoxLayout(this);
 
     m_pages = new QTabWidget;
+    m_gitHub = new GitHubSettingsPage;
+    m_gitHub->setSettings(GitHubSettings::load());
+    m_gitHub->setPlainTextFallback(plainTextFallback);
     m_daytona = new DaytonaSettingsPage;
-    m_daytona->setSettings(DaytonaSettings::load());
+    m_daytona->setSettings(daytona);
+    m_pages->addTab(m_gitHub, tr("GitHub"));
     m_pages->addTab(m_daytona, tr("Daytona"));
     layout->addWidget(m_pages, 1);
+
+    m_error = new QLabel;
+    m_error->setObjectName(u"settingsError"_s);
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette palette = m_error->palette();
+    palette.setColor(QPalette::WindowText, Theme::failureColor());
+    m_error->setPalette(palette);
+    m_error->hide();
+    layout->addWidget(m_error);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel |
                                      QDialogButtonBox::RestoreDefaults);
@@ -32,10 +56,24 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
-            [this] { m_daytona->setSettings(DaytonaSettings()); });
+    connect(m_buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, [this] {
+        if (m_pages->currentWidget() == m_gitHub) {
+            m_gitHub->setSettings(GitHubSettings());
+            m_gitHub->setPlainTextFallback(false);
+            return;
+        }
+        DaytonaSettings defaults;
+        defaults.apiKey = m_daytona->settings().apiKey; // a key is not a default to restore
+        m_daytona->setSettings(defaults);
+    });
     connect(m_daytona, &DaytonaSettingsPage::validityChanged, this, &SettingsDialog::updateState);
+    connect(m_gitHub, &GitHubSettingsPage::validityChanged, this, &SettingsDialog::updateState);
     updateState();
+}
+
+void SettingsDialog::showPage(Page page)
+{
+    m_pages->setCurrentWidget(page == Page::GitHub ? static_cast<QWidget*>(m_gitHub) : m_daytona);
 }
 
 QPushButton* SettingsDialog::okButton() const
@@ -48,19 +86,75 @@ DaytonaSettings SettingsDialog::daytonaSettings() const
     return m_daytona->settings();
 }
 
+GitHubSettings SettingsDialog::gitHubSettings() const
+{
+    return m_gitHub->settings();
+}
+
+bool SettingsDialog::plainTextFallback() const
+{
+    return m_gitHub->plainTextFallback();
+}
+
+QString SettingsDialog::errorText() const
+{
+    return m_error->isVisible() ? m_error->text() : QString();
+}
+
 void SettingsDialog::accept()
 {
-    if (!m_daytona->isValid())
-        return; // Enter in a field while a value is invalid: the inline message says what to fix
+    // Enter in a field while a value is invalid: the inline message says what to fix.
+    if (!m_daytona->isValid() || !m_gitHub->isValid() || m_saving)
+        return;
     QSettings settings;
-    m_daytona->settings().save(settings);
+    const DaytonaSettings daytona = m_daytona->settings();
+    daytona.save(settings);
+    m_gitHub->settings().save(settings);
+    settings.setValue(QString::fromLatin1(GitHubSettingsPage::PlainTextFallbackKey), plainTextFallback());
     settings.sync();
+    // Before the key is written, so a key entered together with the opt-in is kept.
+    if (plainTextFallback())
+        m_secrets.enablePlainTextFallback(m_fallbackDirectory);
+    else
+        m_secrets.disablePlainTextFallback();
+
+    if (daytona.apiKey == m_storedApiKey) {
+        finishAccept({});
+        return;
+    }
+    // The key goes to the keychain; the dialog waits for it so a refusal is not lost.
+    m_saving = true;
+    updateState();
+    const SecretKey key = daytona.keychainKey();
+    auto task = daytona.apiKey.isEmpty() ? m_secrets.remove(key) : m_secrets.write(key, daytona.apiKey);
+    QCoro::connect(std::move(task), this, [this, apiKey = daytona.apiKey](const SecretResult& result) {
+        m_saving = false;
+        if (result.ok()) {
+            m_storedApiKey = apiKey;
+            DaytonaSettings::setApiKeyInKeychain(!apiKey.isEmpty());
+        }
+        finishAccept(result.ok() ? QString() : result.message());
+    });
+}
+
+void SettingsDialog::finishAccept(const QString& keychainProblem)
+{
+    updateState();
+    if (!keychainProblem.isEmpty()) {
+        m_error->setText(tr("The other settings are saved, but the Daytona API key could not be kept: "
+                            "%1")
+                             .arg(keychainProblem));
+        m_error->show();
+        m_pages->setCurrentWidget(m_daytona);
+        return;
+    }
+    m_error->hide();
     QDialog::accept();
 }
 
 void SettingsDialog::updateState()
 {
-    okButton()->setEnabled(m_daytona->isValid());
+    okButton()->setEnabled(m_daytona->isValid() && m_gitHub->isValid() && !m_saving);
 }
 
 } // namespace forge::ui

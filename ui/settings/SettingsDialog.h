@@ -1,38 +1,64 @@
 #pragma once
 
+#include "accounts/GitHubAccount.h"
 #include "store/DaytonaSettings.h"
 
 #include <QDialog>
 
 class QDialogButtonBox;
+class QLabel;
 class QPushButton;
 class QTabWidget;
+
+namespace forge {
+class SecretStore;
+}
 
 namespace forge::ui {
 
 class DaytonaSettingsPage;
+class GitHubSettingsPage;
 
-// Settings (Ctrl+,): one page per area; Daytona for now (GitHub joins with sign-in). Starts from
-// what is stored; OK stores the pages' values (disabled while a page has an invalid value), Cancel
+// Settings (Ctrl+,): one page per area (GitHub, Daytona). Starts from what is stored (the Daytona
+// key as read from the keychain); OK stores the pages' values, the key in the keychain (and stays
+// open, saying why, when the keychain refuses), disabled while a page has an invalid value. Cancel
 // and Esc leave what is stored untouched.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
+
 public:
-    explicit SettingsDialog(QWidget* parent = nullptr);
+    // `fallbackDirectory`: where secrets go in plain text if the user turns that on.
+    SettingsDialog(SecretStore& secrets, const DaytonaSettings& daytona, bool plainTextFallback,
+                   const QString& fallbackDirectory, QWidget* parent = nullptr);
+
+    enum class Page { GitHub, Daytona };
+    void showPage(Page page);
 
     DaytonaSettingsPage* daytonaPage() const { return m_daytona; }
+    GitHubSettingsPage* gitHubPage() const { return m_gitHub; }
     QPushButton* okButton() const;
     // What OK stores (or stored).
     DaytonaSettings daytonaSettings() const;
+    GitHubSettings gitHubSettings() const;
+    bool plainTextFallback() const;
+    // Why the last OK could not store everything; empty when it could.
+    QString errorText() const;
 
     void accept() override;
 
 private:
     void updateState();
+    void finishAccept(const QString& keychainProblem);
 
+    SecretStore& m_secrets;
+    QString m_storedApiKey; // as read from the keychain when the dialog opened
+    QString m_fallbackDirectory;
+    bool m_saving = false;
     QTabWidget* m_pages = nullptr;
+    GitHubSettingsPage* m_gitHub = nullptr;
     DaytonaSettingsPage* m_daytona = nullptr;
+    QLabel* m_error = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
 };
 

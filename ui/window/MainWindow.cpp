@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "AccountController.h"
+#include "GitHubSource.h"
 #include "LocalFolderSource.h"
 #include "ProjectListDelegate.h"
 #include "ProjectStatusText.h"
@@ -7,8 +9,10 @@
 #include "RunPlanEditor.h"
 #include "SandboxBackends.h"
 #include "UrlSource.h"
+#include "accounts/GitHubAccountManager.h"
 #include "core/RepoRef.h"
 #include "sandbox/LocalProvider.h"
+#include "secrets/SecretStore.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Icons.h"
 #include "ui/preview/PreviewOrigin.h"
@@ -20,12 +24,14 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCoroTask>
 #include <QDesktopServices>
 #include <QDir>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -34,6 +40,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -72,6 +79,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     : QMainWindow(parent)
     , m_options(std::move(options))
     , m_backends(new SandboxBackends(m_options.dataDirectory, this))
+    , m_account(new AccountController(m_options.dataDirectory, this))
     , m_store(QDir(m_options.dataDirectory).filePath(u"projects.json"_s))
 {
     setWindowTitle(tr("Forge Preview"));
@@ -94,8 +102,20 @@ MainWindow::MainWindow(Options options, QWidget* parent)
             log->appendNotice(message);
     });
 
+    // Clones on Daytona may carry the token only for the signed-in account's own host.
+    const auto applyGitHubHost = [this] {
+        const auto& account = m_account->accounts().account();
+        m_backends->setGitHubHost(account ? account->host().name()
+                                          : m_account->accounts().settings().host().name());
+    };
+    applyGitHubHost();
+    connect(m_account, &AccountController::accountChanged, this, applyGitHubHost);
+    connect(m_account, &AccountController::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+
     loadProjects();
     updateActions();
+    loadDaytonaKey();
 }
 
 MainWindow::~MainWindow()
@@ -289,12 +309,17 @@ void MainWindow::createLayout()
     m_isolationLabel = new QLabel;
     m_isolationLabel->hide();
     statusBar()->addPermanentWidget(m_isolationLabel);
+    statusBar()->addPermanentWidget(m_account->plainTextWarning());
+    statusBar()->addPermanentWidget(m_account->accountButton());
 }
 
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openAction);
+    file->addSeparator();
+    file->addAction(m_account->signInAction());
+    file->addAction(m_account->signOutAction());
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -435,6 +460,10 @@ void MainWindow::createSession(ProjectView& view, const Project& project)
     }
     view.provider = m_backends->providerFor(project.backend);
     view.session = new ProjectSession(*view.provider, project, this);
+    // Each run asks for the signed-in account's token, which it gets only for that account's host.
+    view.session->setCredentialLookup([account = QPointer<AccountController>(m_account)](QUrl url) {
+        return AccountController::credentialsFor(account, std::move(url));
+    });
     view.running = false;
     connectSession(view);
     refreshProjectItem(project.id);
@@ -669,7 +698,7 @@ void MainWindow::updateBackendActions()
                          "network.");
     }
     if (blocked.isEmpty())
-        blocked = SandboxBackends::daytonaUnavailableReason();
+        blocked = m_backends->daytonaUnavailableReason();
     m_runOnDaytonaAction->setEnabled(
         current != nullptr && (blocked.isEmpty() || backend == QLatin1StringView(SandboxBackends::Daytona)));
     m_runOnDaytonaAction->setToolTip(blocked.isEmpty()
@@ -681,9 +710,45 @@ void MainWindow::updateBackendActions()
 
 void MainWindow::openRepository()
 {
+    if (m_picker || m_pickerRequested)
+        return;
+    if (!m_account->accounts().account()) {
+        showRepoPicker(SecretResult::notFound());
+        return;
+    }
+    // The GitHub tab needs the token; the keychain answers asynchronously (within its timeout).
+    m_pickerRequested = true;
+    QCoro::connect(m_account->accounts().token(), this, [this](const SecretResult& token) {
+        m_pickerRequested = false;
+        showRepoPicker(token);
+    });
+}
+
+void MainWindow::showRepoPicker(const SecretResult& token)
+{
+    if (m_shuttingDown)
+        return;
     RepoPickerDialog picker(this);
     m_picker = &picker;
-    if (ProjectSession* current = session(m_currentId)) {
+    picker.setDaytonaAvailability(m_backends->daytonaUnavailableReason());
+    GitHubSource* gitHub = nullptr;
+    if (const auto& account = m_account->accounts().account()) {
+        if (token.isFound()) {
+            github::GitHubConfig config = account->config();
+            config.clientId = m_account->accounts().settings().effectiveClientId();
+            gitHub = new GitHubSource(config, token.secret(), account->login);
+            picker.addSource(gitHub, 0);
+        } else {
+            statusBar()->showMessage(
+                token.ok() ? tr("The keychain has no GitHub token for %1: sign in again to list your "
+                                "repositories.")
+                                 .arg(account->describe())
+                           : tr("Your repositories cannot be listed: %1").arg(token.message()),
+                15000);
+        }
+    }
+    const ProjectSession* current = session(m_currentId);
+    if (current) {
         // Start from the selected project's repository: the usual next step is another branch.
         const Project& project = current->project();
         picker.setBackend(project.backend);
@@ -691,11 +756,14 @@ void MainWindow::openRepository()
         if (const auto* reference = std::get_if<RepoRef>(&parsed)) {
             if (reference->isRemote()) {
                 picker.urlSource()->setRepository(project.repository);
+                picker.showSource(picker.urlSource());
             } else {
                 picker.localFolderSource()->setFolder(reference->localPath());
                 picker.showSource(picker.localFolderSource());
             }
         }
+    } else if (gitHub) {
+        picker.showSource(gitHub);
     }
     const bool accepted = picker.exec() == QDialog::Accepted;
     m_picker = nullptr;
@@ -705,15 +773,37 @@ void MainWindow::openRepository()
 
 void MainWindow::openSettings()
 {
-    SettingsDialog dialog(this);
+    SettingsDialog dialog(m_account->secrets(), m_backends->daytonaSettings(),
+                          AccountController::plainTextFallbackSetting(),
+                          m_account->plainTextFallbackDirectory(), this);
     m_settings = &dialog;
     const bool accepted = dialog.exec() == QDialog::Accepted;
     m_settings = nullptr;
     if (!accepted)
         return;
+    m_backends->setDaytonaApiKey(dialog.daytonaSettings().apiKey);
+    m_account->accounts().setSettings(dialog.gitHubSettings());
+    m_account->applyPlainTextFallback(dialog.plainTextFallback());
     updateActions();
     statusBar()->showMessage(tr("Settings saved. Projects on Daytona use them from their next run."), 8000);
     Q_EMIT settingsChanged();
+}
+
+void MainWindow::loadDaytonaKey()
+{
+    // Only when Settings stored one: a locked keychain would otherwise ask to be unlocked at every
+    // start, for a key that is not there.
+    if (!DaytonaSettings::isApiKeyInKeychain())
+        return;
+    const SecretKey key = DaytonaSettings::load().keychainKey();
+    QCoro::connect(m_account->secrets().read(key), this, [this](const SecretResult& result) {
+        if (result.isFound())
+            m_backends->setDaytonaApiKey(result.secret());
+        else if (!result.ok() && !DaytonaSettings::load().keySource().usable)
+            statusBar()->showMessage(tr("The Daytona API key could not be read: %1").arg(result.message()),
+                                     15000);
+        updateActions();
+    });
 }
 
 void MainWindow::runCurrent()

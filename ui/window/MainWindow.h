@@ -18,12 +18,14 @@ class QTabWidget;
 
 namespace forge {
 class ProjectSession;
+class SecretResult;
 class SandboxProvider;
 enum class ProjectStatus;
 } // namespace forge
 
 namespace forge::ui {
 
+class AccountController;
 class BuildLogPanel;
 class PreviewPane;
 class RepoPickerDialog;
@@ -67,6 +69,9 @@ public:
     RepoPickerDialog* repoPicker() const { return m_picker; }
     // The Settings dialog while it is open (tests drive it); null otherwise.
     SettingsDialog* settingsDialog() const { return m_settings; }
+    // The keychain, the GitHub account and its actions.
+    AccountController* accountController() const { return m_account; }
+    SandboxBackends* backends() const { return m_backends; }
 
 Q_SIGNALS:
     // A project joined the list (at start-up or when opened), or got a new session because its
@@ -115,7 +120,11 @@ private:
     bool anyProjectActive() const;
 
     void openRepository();
+    // Opens the picker, with the GitHub tab when `token` holds the signed-in account's token.
+    void showRepoPicker(const SecretResult& token);
     void openSettings();
+    // Reads the Daytona API key from the keychain for the back ends (at start and after Settings).
+    void loadDaytonaKey();
     void updateBackendActions();
     void runCurrent();
     void stopCurrent();
@@ -126,6 +135,8 @@ private:
 
     Options m_options;
     SandboxBackends* m_backends = nullptr;
+    AccountController* m_account = nullptr;
+    bool m_pickerRequested = false; // openRepository() is reading the token
     ProjectStore m_store;
     QHash<QString, ProjectView> m_views;
     QString m_currentId;

@@ -105,7 +105,8 @@ RepoPickerDialog::RepoPickerDialog(QWidget* parent)
     });
     connect(m_mode, &QButtonGroup::idClicked, this, &RepoPickerDialog::updateState);
     connect(m_planEditor, &RunPlanEditor::edited, this, &RepoPickerDialog::updateState);
-    setDaytonaAvailability(SandboxBackends::daytonaUnavailableReason());
+    // What the stored settings and the environment allow; the window adds the keychain's key.
+    setDaytonaAvailability(DaytonaSettings::load().unusableReason());
     updateState();
 }
 

@@ -136,7 +136,7 @@ std::shared_ptr<SandboxProvider> SandboxBackends::providerFor(const QString& bac
                 .arg(backend),
             tr("Choose Project > Run on This Computer (or Run on Daytona), then run it again.")));
     }
-    const DaytonaSettings settings = DaytonaSettings::load();
+    const DaytonaSettings settings = daytonaSettings();
     if (const QString reason = settings.unusableReason(); !reason.isEmpty()) {
         return adopt(new UnusableProvider(
             backend, tr("This project runs on Daytona, which cannot be used yet."),
@@ -144,18 +144,29 @@ std::shared_ptr<SandboxProvider> SandboxBackends::providerFor(const QString& bac
     }
     const daytona::DaytonaConfig config = settings.config();
     const QString identity = identityOf(config);
-    if (!m_daytona || settings != m_daytonaSettings || identity != m_daytonaIdentity) {
+    if (!m_daytona || settings != m_daytonaSettings || identity != m_daytonaIdentity ||
+        m_daytonaGitHubHost != m_gitHubHost) {
         // Runs that still use the previous provider keep it alive until they end.
-        m_daytona = adopt(new DaytonaProvider(config, settings.sandboxOptions()));
+        DaytonaSandboxOptions options = settings.sandboxOptions();
+        options.gitHubHost = m_gitHubHost;
+        m_daytona = adopt(new DaytonaProvider(config, options));
+        m_daytonaGitHubHost = m_gitHubHost;
         m_daytonaSettings = settings;
         m_daytonaIdentity = identity;
     }
     return m_daytona;
 }
 
-QString SandboxBackends::daytonaUnavailableReason()
+DaytonaSettings SandboxBackends::daytonaSettings() const
 {
-    return DaytonaSettings::load().unusableReason();
+    DaytonaSettings settings = DaytonaSettings::load();
+    settings.apiKey = m_daytonaApiKey;
+    return settings;
+}
+
+QString SandboxBackends::daytonaUnavailableReason() const
+{
+    return daytonaSettings().unusableReason();
 }
 
 QString SandboxBackends::title(const QString& backend)

@@ -14,7 +14,8 @@ class SandboxProvider;
 namespace forge::ui {
 
 // The back ends the window runs projects on: "local" (one LocalProvider for the window's life) and
-// "daytona" (a DaytonaProvider made from the stored Settings and the environment's key). Each new
+// "daytona" (a DaytonaProvider made from the stored Settings and the key from the environment or
+// the keychain). Each new
 // run asks for its provider here, so changed settings apply from the next run, while a run already
 // going keeps the provider it started with (the shared pointer keeps it alive).
 class SandboxBackends : public QObject
@@ -35,7 +36,14 @@ public:
     std::shared_ptr<SandboxProvider> providerFor(const QString& backend);
 
     // Why a project cannot be put on Daytona right now (empty: it can), for the picker and menus.
-    static QString daytonaUnavailableReason();
+    QString daytonaUnavailableReason() const;
+
+    // The Daytona API key read from the keychain (empty: none stored); the environment's wins.
+    void setDaytonaApiKey(const QString& key) { m_daytonaApiKey = key; }
+    // The GitHub host whose token a Daytona clone may carry (host[:port]).
+    void setGitHubHost(const QString& host) { m_gitHubHost = host; }
+    // The stored settings with the keychain's key.
+    DaytonaSettings daytonaSettings() const;
     // "this computer" / "Daytona" (for lists and menus).
     static QString title(const QString& backend);
 
@@ -52,6 +60,9 @@ private:
     std::shared_ptr<SandboxProvider> m_daytona;
     DaytonaSettings m_daytonaSettings;
     QString m_daytonaIdentity;
+    QString m_daytonaGitHubHost;
+    QString m_daytonaApiKey;
+    QString m_gitHubHost = QStringLiteral("github.com");
 };
 
 } // namespace forge::ui

@@ -7,12 +7,14 @@
 #include "DaytonaEmulator.h"
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
+#include "secrets/SecretStore.h"
 #include "store/DaytonaSettings.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Theme.h"
 #include "ui/preview/PreviewPane.h"
 #include "ui/settings/DaytonaSettingsPage.h"
 #include "ui/settings/SettingsDialog.h"
+#include "ui/window/AccountController.h"
 #include "ui/window/LocalFolderSource.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/ProjectListDelegate.h"
@@ -25,6 +27,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoroTask>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QEventLoop>
@@ -95,6 +98,7 @@ class TestDaytonaDesktop : public QObject
 
 private:
     QTemporaryDir m_root;
+    SecretStore m_secrets; // only read here: no key is written by these cases
     std::unique_ptr<test::DaytonaEmulator> m_emulator;
     std::unique_ptr<test::GitHttpServer> m_git;
 
@@ -143,7 +147,8 @@ private Q_SLOTS:
     void settingsValidateInlineAndEscKeepsWhatIsStored()
     {
         QSettings().remove(u"daytona"_s);
-        ui::SettingsDialog dialog;
+        ui::SettingsDialog dialog(m_secrets, DaytonaSettings::load(), false, m_root.filePath(u"secrets"_s));
+        dialog.showPage(ui::SettingsDialog::Page::Daytona);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         ui::DaytonaSettingsPage* page = dialog.daytonaPage();
@@ -157,9 +162,10 @@ private Q_SLOTS:
         QCOMPARE(url->text(), u"https://app.daytona.io/api"_s);
         QCOMPARE(image->text(), u"node:22-bookworm"_s);
         QVERIFY(dialog.okButton()->isEnabled());
-        QVERIFY2(
-            keySource->text().startsWith(u"not set: set DAYTONA_API_KEY before starting Forge Preview"_s),
-            qPrintable(keySource->text()));
+        QVERIFY2(keySource->text().startsWith(u"not set: enter your API key"_s),
+                 qPrintable(keySource->text()));
+        QVERIFY(dialog.findChild<QLineEdit*>(u"daytonaApiKey"_s)->text().isEmpty());
+        QCOMPARE(dialog.findChild<QLineEdit*>(u"daytonaApiKey"_s)->echoMode(), QLineEdit::Password);
         QVERIFY(!page->testButton()->isEnabled()); // no key: nothing to test with
         QVERIFY(page->testButton()->toolTip().contains(u"DAYTONA_API_KEY"_s));
         QVERIFY(saveShot(&dialog, u"settings-daytona-no-key.png"_s));
@@ -192,10 +198,74 @@ private Q_SLOTS:
         QCOMPARE(DaytonaSettings::load(), DaytonaSettings());
     }
 
+    // This test's D-Bus session has no Secret Service (run-keyring-test --no-keyring): a key typed
+    // in Settings is not lost silently, and goes to a plain-text file only once the user opts in.
+    void apiKeyWithoutAKeychainNeedsTheOptIn()
+    {
+        QVERIFY2(qEnvironmentVariable("FORGE_TEST_KEYRING") == u"no"_s,
+                 "run through tests/support/run-keyring-test --no-keyring (ctest does)");
+        storeEmulatorSettings();
+        const QString fallback = m_root.filePath(u"fallback-secrets"_s);
+        SecretStore secrets;
+        ui::SettingsDialog dialog(secrets, DaytonaSettings::load(), false, fallback);
+        dialog.showPage(ui::SettingsDialog::Page::Daytona);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto* key = dialog.findChild<QLineEdit*>(u"daytonaApiKey"_s);
+        QTest::keyClicks(key, QString::fromLatin1(ApiKey));
+        QCOMPARE(dialog.findChild<QLabel*>(u"daytonaKeySource"_s)->text(), u"kept in the keychain"_s);
+
+        // No keychain: OK keeps the dialog open and says why; nothing is written anywhere.
+        dialog.okButton()->click();
+        QTRY_VERIFY(!dialog.errorText().isEmpty());
+        QVERIFY(dialog.isVisible());
+        QVERIFY2(dialog.errorText().contains(u"keychain"_s, Qt::CaseInsensitive),
+                 qPrintable(dialog.errorText()));
+        QVERIFY(!QFile::exists(fallback + u"/secrets.json"_s));
+        QVERIFY(!DaytonaSettings::isApiKeyInKeychain());
+        QVERIFY(saveShot(&dialog, u"settings-daytona-no-keychain.png"_s));
+
+        // Opting in on the GitHub page (with its warning) lets OK keep the key in a 0600 file.
+        dialog.showPage(ui::SettingsDialog::Page::GitHub);
+        auto* optIn = dialog.findChild<QCheckBox*>(u"plainTextFallback"_s);
+        auto* warning = dialog.findChild<QLabel*>(u"plainTextFallbackWarning"_s);
+        QVERIFY(!warning->isVisible());
+        optIn->click();
+        QVERIFY(warning->isVisible());
+        QVERIFY(saveShot(&dialog, u"settings-github.png"_s));
+        dialog.okButton()->click();
+        QTRY_VERIFY(!dialog.isVisible());
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(secrets.isUsingPlainTextFallback());
+        QFile file(fallback + u"/secrets.json"_s);
+        QVERIFY(file.exists());
+        QCOMPARE(file.permissions() &
+                     (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+                 QFile::Permissions());
+        QVERIFY(DaytonaSettings::isApiKeyInKeychain());
+        QVERIFY(QSettings().value(u"secrets/plainTextFallback"_s).toBool());
+        const auto stored = QCoro::waitFor(secrets.read(DaytonaSettings::load().keychainKey()));
+        QCOMPARE(stored.secret(), QString::fromLatin1(ApiKey));
+
+        // The window says so while secrets live in that file.
+        QWidget window;
+        ui::AccountController controller(m_root.filePath(u"data-fallback"_s), &window);
+        QVERIFY(controller.plainTextWarning()->isHidden());
+        QVERIFY(QCoro::waitFor(controller.secrets().read(DaytonaSettings::load().keychainKey())).ok());
+        QVERIFY(!controller.plainTextWarning()->isHidden());
+        QVERIFY(controller.plainTextWarning()->toolTip().contains(u"plain-text"_s) ||
+                controller.plainTextWarning()->toolTip().contains(u"secrets.json"_s));
+
+        QSettings().remove(u"secrets"_s);
+        DaytonaSettings::setApiKeyInKeychain(false);
+        QSettings().remove(u"daytona"_s);
+    }
+
     void settingsAreStoredWithOkWithoutTheKey()
     {
         qputenv("DAYTONA_API_KEY", ApiKey);
-        ui::SettingsDialog dialog;
+        ui::SettingsDialog dialog(m_secrets, DaytonaSettings::load(), false, m_root.filePath(u"secrets"_s));
+        dialog.showPage(ui::SettingsDialog::Page::Daytona);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         auto* url = dialog.findChild<QLineEdit*>(u"daytonaApiUrl"_s);
@@ -224,7 +294,7 @@ private Q_SLOTS:
         QVERIFY(!file.readAll().contains(ApiKey));
 
         // A second dialog starts from what was stored.
-        ui::SettingsDialog again;
+        ui::SettingsDialog again(m_secrets, DaytonaSettings::load(), false, m_root.filePath(u"secrets"_s));
         QCOMPARE(again.daytonaSettings(), stored);
         QSettings().remove(u"daytona"_s);
     }
@@ -233,7 +303,8 @@ private Q_SLOTS:
     {
         qputenv("DAYTONA_API_KEY", ApiKey);
         storeEmulatorSettings();
-        ui::SettingsDialog dialog;
+        ui::SettingsDialog dialog(m_secrets, DaytonaSettings::load(), false, m_root.filePath(u"secrets"_s));
+        dialog.showPage(ui::SettingsDialog::Page::Daytona);
         dialog.resize(640, dialog.sizeHint().height());
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
