@@ -6,6 +6,7 @@
 
 #include "CliProcesses.h"
 #include "FixtureRepository.h"
+#include "Fixtures.h"
 #include "GitHttpServer.h"
 #include "ProcessTree.h"
 
@@ -37,11 +38,6 @@ namespace {
 
 constexpr int InstallAndStartTimeoutMs = 8 * 60 * 1000; // a cold npm install of Vite on a slow network
 constexpr int StopTimeoutMs = 60 * 1000;
-
-QString fixturePath(const QString& name)
-{
-    return QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/"_s + name;
-}
 
 } // namespace
 
@@ -83,7 +79,8 @@ void TestCliPreview::initTestCase()
 
     for (const QString& name : {u"vite-app"_s, u"express-app"_s}) {
         FixtureRepository repository(m_work.filePath(name));
-        QVERIFY2(repository.initialize(fixturePath(name)), qPrintable(repository.errorString()));
+        QVERIFY2(repository.initialize(forge::test::fixtureProjectPath(name)),
+                 qPrintable(repository.errorString()));
         QVERIFY2(repository.createBareClone(m_repositories, name), qPrintable(repository.errorString()));
     }
     QString error;

@@ -10,6 +10,7 @@
 
 #include "CliProcesses.h"
 #include "FixtureRepository.h"
+#include "Fixtures.h"
 #include "GitHttpServer.h"
 #include "SecretLeakScanner.h"
 #include "accounts/GitHubAccount.h"
@@ -35,11 +36,6 @@ namespace {
 
 const QString Canary = u"ghp_CANARYprivateclone0123456789abcdefAB"_s;
 constexpr int InstallAndStartTimeoutMs = 8 * 60 * 1000;
-
-QString fixturePath(const QString& name)
-{
-    return QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/"_s + name;
-}
 
 } // namespace
 
@@ -77,7 +73,8 @@ void TestPrivateClone::initTestCase()
     const QString served = m_work.filePath(u"served"_s);
     QVERIFY(QDir().mkpath(served));
     FixtureRepository repository(m_work.filePath(u"express-app"_s));
-    QVERIFY2(repository.initialize(fixturePath(u"express-app"_s)), qPrintable(repository.errorString()));
+    QVERIFY2(repository.initialize(forge::test::fixtureProjectPath(u"express-app"_s)),
+             qPrintable(repository.errorString()));
     QVERIFY2(repository.createBareClone(served, u"express-app"_s), qPrintable(repository.errorString()));
     m_private = std::make_unique<GitHttpServer>(served);
     QString error;

@@ -2,10 +2,14 @@
 
 // Small helpers the window-level GUI tests share. Header-only: each test is its own program.
 
+#include "ui/window/MainWindow.h"
+
 #include <QAbstractButton>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QEventLoop>
 #include <QTest>
+#include <QTimer>
 #include <QVariant>
 #include <QWebEnginePage>
 
@@ -34,6 +38,18 @@ inline QVariant evaluate(QWebEnginePage* page, const QString& script)
     if (!QTest::qWaitFor([&] { return done; }, 10'000))
         return {};
     return result;
+}
+
+// Stops every run of the window and waits until it has (a plain event loop: QTest's waits return
+// at once after a failed check, and the window must still stop its sandboxes then).
+inline void shutDown(ui::MainWindow& window)
+{
+    QEventLoop loop;
+    QObject::connect(&window, &ui::MainWindow::shutdownFinished, &loop, &QEventLoop::quit,
+                     Qt::QueuedConnection);
+    QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
+    window.shutdown();
+    loop.exec();
 }
 
 } // namespace forge::test

@@ -78,18 +78,6 @@ void clearDaytonaEnvironment()
         qunsetenv(name);
 }
 
-// Stops every run of the window and waits until it has (a plain event loop: QTest's waits return at
-// once after a failed check).
-void shutDown(ui::MainWindow& window)
-{
-    QEventLoop loop;
-    QObject::connect(&window, &ui::MainWindow::shutdownFinished, &loop, &QEventLoop::quit,
-                     Qt::QueuedConnection);
-    QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
-    window.shutdown();
-    loop.exec();
-}
-
 } // namespace
 
 class TestDaytonaDesktop : public QObject
@@ -428,7 +416,7 @@ private Q_SLOTS:
         window.openProject(project);
         ProjectSession* session = window.session(project.id);
         QVERIFY(session);
-        auto stopRuns = qScopeGuard([&window] { shutDown(window); });
+        auto stopRuns = qScopeGuard([&window] { test::shutDown(window); });
         QTRY_VERIFY_WITH_TIMEOUT(session->status() == ProjectStatus::Failed, 30'000);
         QVERIFY(session->failure());
         QCOMPARE(stepName(session->failure()->step()), u"create-sandbox"_s);
@@ -461,7 +449,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(toString(window.buildLog(project.id)->stepStatus(StepId::CreateSandbox)),
                                   u"succeeded"_s, 60'000);
         stopRuns.dismiss();
-        shutDown(window);
+        test::shutDown(window);
         QCOMPARE(toString(recreated->status()), u"stopped"_s);
     }
 
@@ -508,7 +496,7 @@ private Q_SLOTS:
         window.openRepositoryAction()->trigger();
         QVERIFY2(pickerDriven, "the picker did not accept the repository on Daytona");
         QVERIFY(session);
-        auto stopRun = qScopeGuard([&window] { shutDown(window); });
+        auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
         const QString id = session->project().id;
         QCOMPARE(session->project().backend, u"daytona"_s);
 

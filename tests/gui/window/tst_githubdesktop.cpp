@@ -49,16 +49,6 @@ QString artifact(const QString& name)
     return QStringLiteral(FORGE_ARTIFACTS_DIR) + u'/' + name;
 }
 
-void shutDown(ui::MainWindow& window)
-{
-    QEventLoop loop;
-    QObject::connect(&window, &ui::MainWindow::shutdownFinished, &loop, &QEventLoop::quit,
-                     Qt::QueuedConnection);
-    QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
-    window.shutdown();
-    loop.exec();
-}
-
 } // namespace
 
 class TestGitHubDesktop : public QObject
@@ -208,7 +198,7 @@ private Q_SLOTS:
         QCOMPARE(QCoro::waitFor(accounts->secrets().read(tokenKey)).status(), SecretResult::Status::NotFound);
         QVERIFY(!accounts->signOutAction()->isEnabled());
 
-        shutDown(window);
+        test::shutDown(window);
     }
 
 private:

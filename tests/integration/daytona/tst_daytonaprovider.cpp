@@ -5,6 +5,7 @@
 #include "AwaitCatching.h"
 #include "DaytonaEmulator.h"
 #include "FixtureRepository.h"
+#include "Fixtures.h"
 #include "GitHttpServer.h"
 #include "Toolbox.h"
 #include "sandbox/daytona/DaytonaProvider.h"
@@ -75,11 +76,6 @@ Fetched fetch(const QUrl& url, const QMap<QByteArray, QByteArray>& headers = {})
     return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
 }
 
-QString fixturePath(const QString& name)
-{
-    return QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/"_s + name;
-}
-
 } // namespace
 
 class TestDaytonaProvider : public QObject
@@ -120,7 +116,8 @@ void TestDaytonaProvider::initTestCase()
     QVERIFY(QDir().mkpath(m_repositories));
     for (const QString& name : {u"vite-app"_s, u"express-app"_s}) {
         FixtureRepository repository(m_work.filePath(name));
-        QVERIFY2(repository.initialize(fixturePath(name)), qPrintable(repository.errorString()));
+        QVERIFY2(repository.initialize(forge::test::fixtureProjectPath(name)),
+                 qPrintable(repository.errorString()));
         QVERIFY2(repository.createBareClone(m_repositories, name), qPrintable(repository.errorString()));
     }
     QString error;
