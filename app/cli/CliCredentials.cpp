@@ -25,6 +25,8 @@ QCoro::Task<GitHubCredentials> GitHubCredentials::resolve(std::optional<github::
         credentials.host = *parsed;
     } else if (account) {
         credentials.host = account->host();
+    } else {
+        credentials.host = GitHubSettings::load().host(); // the Enterprise server set in Settings
     }
 
     for (const auto* name : {"GH_TOKEN", "GITHUB_TOKEN"}) {
