@@ -1,6 +1,7 @@
 #include "ProjectSession.h"
 
 #include "PreviewWorkflow.h"
+#include "RunQueue.h"
 #include "StepJournal.h"
 
 #include <QCoroSignal>
@@ -85,6 +86,8 @@ void ProjectSession::stop()
         return;
     m_stopRequested = true;
     m_restartRequested = false;
+    if (m_queue)
+        m_queue->cancel(this); // still waiting for its turn: give it up
     if (m_status == ProjectStatus::Live) {
         Q_EMIT finishRequested();
     } else if (m_workflow) {
@@ -115,6 +118,19 @@ QCoro::Task<> ProjectSession::runOnce()
         co_return;
     }
 
+    QPointer<ProjectSession> self(this);
+    RunQueue::Ticket ticket;
+    if (m_queue) {
+        auto acquire = m_queue->acquire(this);
+        ticket = co_await std::move(acquire);
+        if (!self)
+            co_return;
+        if (!ticket) { // stopped while waiting for its turn
+            endWithoutRunning();
+            co_return;
+        }
+    }
+
     PreviewRequest request;
     request.repository = std::get<RepoRef>(parsed);
     request.branch = m_project.branch;
@@ -124,7 +140,6 @@ QCoro::Task<> ProjectSession::runOnce()
     m_plan = m_project.plan;
     if (m_credentialLookup && request.repository.isRemote()) {
         // Bound to a local first: GCC 12 destroys a temporary task inside co_await twice.
-        QPointer<ProjectSession> self(this);
         auto lookup = m_credentialLookup(request.repository.url());
         const CloneCredentials credentials = co_await std::move(lookup);
         if (!self)
@@ -133,12 +148,7 @@ QCoro::Task<> ProjectSession::runOnce()
         if (!credentials.problem.isEmpty())
             Q_EMIT notice(credentials.problem);
         if (m_stopRequested) {
-            setStatus(ProjectStatus::Stopped);
-            m_running = false;
-            m_stopRequested = false;
-            Q_EMIT runEnded();
-            if (std::exchange(m_restartRequested, false))
-                start();
+            endWithoutRunning();
             co_return;
         }
     }
@@ -160,6 +170,7 @@ QCoro::Task<> ProjectSession::runOnce()
     } catch (const StepFailure& caught) {
         failure = caught;
     }
+    ticket.reset(); // the build is over (live or failed): the next queued run may start
 
     if (!failure && !m_stopRequested)
         co_await qCoro(this, &ProjectSession::finishRequested);
@@ -190,6 +201,16 @@ QCoro::Task<> ProjectSession::runOnce()
         m_restartRequested = false;
         start();
     }
+}
+
+void ProjectSession::endWithoutRunning()
+{
+    setStatus(ProjectStatus::Stopped);
+    m_running = false;
+    m_stopRequested = false;
+    Q_EMIT runEnded();
+    if (std::exchange(m_restartRequested, false))
+        start();
 }
 
 void ProjectSession::setStatus(ProjectStatus status)

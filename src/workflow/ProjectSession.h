@@ -7,6 +7,7 @@
 
 #include <QCoroTask>
 #include <QObject>
+#include <QPointer>
 #include <QUrl>
 #include <functional>
 #include <memory>
@@ -16,6 +17,7 @@ namespace forge {
 
 class InMemoryStepJournal;
 class PreviewWorkflow;
+class RunQueue;
 class SandboxProvider;
 
 enum class ProjectStatus { Stopped, Queued, Building, Live, Failed };
@@ -65,6 +67,10 @@ public:
     using CredentialLookup = std::function<QCoro::Task<CloneCredentials>(QUrl repositoryUrl)>;
     void setCredentialLookup(CredentialLookup lookup) { m_credentialLookup = std::move(lookup); }
 
+    // Runs share `queue`: a run waits (status Queued) until it may start, and gives its place back
+    // once its preview is ready or it failed. Without a queue, runs start at once.
+    void setRunQueue(RunQueue* queue) { m_queue = queue; }
+
 Q_SIGNALS:
     void statusChanged(forge::ProjectStatus status);
     void runStarted();
@@ -86,11 +92,15 @@ Q_SIGNALS:
 private:
     QCoro::Task<> runOnce();
     void setStatus(ProjectStatus status);
+    // A run that ended before its workflow started (stopped while queued or while its credentials
+    // were looked up).
+    void endWithoutRunning();
     void connectWorkflow(PreviewWorkflow* workflow);
 
     SandboxProvider& m_provider;
     Project m_project;
     CredentialLookup m_credentialLookup;
+    QPointer<RunQueue> m_queue;
     std::unique_ptr<InMemoryStepJournal> m_journal;
     std::unique_ptr<PreviewWorkflow> m_workflow;
     ProjectStatus m_status = ProjectStatus::Stopped;

@@ -4,8 +4,11 @@
 
 #include "workflow/FailureAdvice.h"
 #include "workflow/PreviewWorkflow.h"
+#include "workflow/ProjectSession.h"
+#include "workflow/RunQueue.h"
 #include "workflow/StepJournal.h"
 
+#include <QCoroSignal>
 #include <QCoroTask>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -55,6 +58,19 @@ private:
     bool m_running = true;
 };
 
+// Holds installs until opened, so a test can see which runs are in progress at one moment.
+class Gate : public QObject
+{
+    Q_OBJECT
+
+public:
+    bool open = true;
+    int waiting = 0;
+
+Q_SIGNALS:
+    void opened();
+};
+
 // Each operation counts its calls and can be told to throw a given sequence of failures first.
 class ScriptedProvider : public SandboxProvider
 {
@@ -69,6 +85,7 @@ public:
     QByteArray installOutput;
     int previewPort = 0;
     QList<CommandSpec> commands;
+    Gate installGate;
 
     void maybeFail(const QString& operation)
     {
@@ -126,6 +143,11 @@ public:
     {
         maybeFail(u"run"_s);
         commands.append(spec);
+        if (spec.argv.value(1) == u"ci"_s && !installGate.open) {
+            ++installGate.waiting;
+            co_await qCoro(&installGate, &Gate::opened);
+            --installGate.waiting;
+        }
         if (spec.argv.value(1) == u"ci"_s) {
             if (sink && !installOutput.isEmpty())
                 sink(OutputChannel::Stderr, installOutput);
@@ -201,6 +223,7 @@ private Q_SLOTS:
     void permanentFailureFailsAtOnce();
     void adoptsTheLabelledSandbox();
     void finishedStepsAreReadBackNotRerun();
+    void sevenRunsFiveAtOnceTwoQueuedAllFinish();
     void installFailureCarriesTheLastLines();
     void secretsAreRedactedFromOutput();
     void projectIdIsStablePerRepositoryAndBranch();
@@ -462,6 +485,63 @@ void TestWorkflow::projectIdIsStablePerRepositoryAndBranch()
     request.projectId = PreviewRequest::projectIdFor(repo, u"main"_s);
     request.generation = 2;
     QCOMPARE(request.sandboxName(), u"forge-%1-2"_s.arg(request.projectId));
+}
+
+void TestWorkflow::sevenRunsFiveAtOnceTwoQueuedAllFinish()
+{
+    TinyHttpServer http;
+    ScriptedProvider provider;
+    provider.previewPort = http.serverPort();
+    provider.installGate.open = false;
+    RunQueue queue(5);
+    std::vector<std::unique_ptr<ProjectSession>> sessions;
+    for (int i = 0; i < 7; ++i) {
+        const auto repository = std::get<RepoRef>(RepoRef::parse(u"https://github.com/a/p%1"_s.arg(i), {}));
+        auto session = std::make_unique<ProjectSession>(provider, newProject(repository, {}, RunMode::Dev));
+        session->setRunQueue(&queue);
+        sessions.push_back(std::move(session));
+    }
+    for (auto& session : sessions)
+        session->start();
+    const auto count = [&](ProjectStatus status) {
+        return int(std::count_if(sessions.begin(), sessions.end(),
+                                 [status](const auto& session) { return session->status() == status; }));
+    };
+    // Five build (held in install), two wait their turn.
+    QTRY_COMPARE(provider.installGate.waiting, 5);
+    QCOMPARE(count(ProjectStatus::Building), 5);
+    QCOMPARE(count(ProjectStatus::Queued), 2);
+    QCOMPARE(queue.running(), 5);
+    QCOMPARE(queue.waiting(), 2);
+
+    provider.installGate.open = true;
+    Q_EMIT provider.installGate.opened();
+    QTRY_COMPARE_WITH_TIMEOUT(count(ProjectStatus::Live), 7, 20000);
+    QCOMPARE(queue.running(), 0); // a live preview holds no place: its build is over
+    QCOMPARE(provider.calls.value(u"create"_s), 7);
+
+    // A queued run that is stopped leaves the line and never starts.
+    provider.installGate.open = false;
+    for (auto& session : sessions)
+        session->restart();
+    QTRY_COMPARE(provider.installGate.waiting, 5);
+    QTRY_COMPARE(count(ProjectStatus::Queued), 2);
+    ProjectSession* queued = nullptr;
+    for (auto& session : sessions) {
+        if (session->status() == ProjectStatus::Queued)
+            queued = session.get();
+    }
+    QSignalSpy ended(queued, &ProjectSession::runEnded);
+    queued->stop();
+    QTRY_COMPARE(ended.size(), 1);
+    QVERIFY(queued->status() == ProjectStatus::Stopped);
+    QCOMPARE(queue.waiting(), 1);
+    provider.installGate.open = true;
+    Q_EMIT provider.installGate.opened();
+    QTRY_COMPARE_WITH_TIMEOUT(count(ProjectStatus::Live), 6, 20000);
+    for (auto& session : sessions)
+        session->stop();
+    QTRY_COMPARE(count(ProjectStatus::Stopped), 7);
 }
 
 QTEST_GUILESS_MAIN(TestWorkflow)

@@ -19,6 +19,7 @@
 #include "ui/preview/PreviewPane.h"
 #include "ui/settings/SettingsDialog.h"
 #include "workflow/ProjectSession.h"
+#include "workflow/RunQueue.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -80,6 +81,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     , m_options(std::move(options))
     , m_backends(new SandboxBackends(m_options.dataDirectory, this))
     , m_account(new AccountController(m_options.dataDirectory, this))
+    , m_runQueue(new RunQueue(QSettings().value(u"runs/maxConcurrent"_s, RunQueue::DefaultLimit).toInt(), this))
     , m_store(QDir(m_options.dataDirectory).filePath(u"projects.json"_s))
 {
     setWindowTitle(tr("Forge Preview"));
@@ -461,6 +463,7 @@ void MainWindow::createSession(ProjectView& view, const Project& project)
     view.provider = m_backends->providerFor(project.backend);
     view.session = new ProjectSession(*view.provider, project, this);
     // Each run asks for the signed-in account's token, which it gets only for that account's host.
+    view.session->setRunQueue(m_runQueue);
     view.session->setCredentialLookup([account = QPointer<AccountController>(m_account)](QUrl url) {
         return AccountController::credentialsFor(account, std::move(url));
     });

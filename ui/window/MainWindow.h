@@ -18,6 +18,7 @@ class QTabWidget;
 
 namespace forge {
 class ProjectSession;
+class RunQueue;
 class SecretResult;
 class SandboxProvider;
 enum class ProjectStatus;
@@ -72,6 +73,7 @@ public:
     // The keychain, the GitHub account and its actions.
     AccountController* accountController() const { return m_account; }
     SandboxBackends* backends() const { return m_backends; }
+    RunQueue* runQueue() const { return m_runQueue; }
 
 Q_SIGNALS:
     // A project joined the list (at start-up or when opened), or got a new session because its
@@ -136,6 +138,7 @@ private:
     Options m_options;
     SandboxBackends* m_backends = nullptr;
     AccountController* m_account = nullptr;
+    RunQueue* m_runQueue = nullptr; // at most N builds at once; the others show as queued
     bool m_pickerRequested = false; // openRepository() is reading the token
     ProjectStore m_store;
     QHash<QString, ProjectView> m_views;
