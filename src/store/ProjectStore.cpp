@@ -1,95 +1,226 @@
 #include "ProjectStore.h"
 
+#include "Database.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
 
 using namespace Qt::StringLiterals;
 
 namespace forge {
 
 namespace {
-constexpr int FormatVersion = 1;
+
+// The newest projects.json format an import understands (what earlier versions wrote).
+constexpr int JsonFormatVersion = 1;
+
+QVariant timeToDb(const QDateTime& time)
+{
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+// Qt binds a null QString as NULL; the columns that hold text are NOT NULL DEFAULT ''.
+QString notNull(const QString& text)
+{
+    return text.isNull() ? u""_s : text;
+}
+
 } // namespace
 
-ProjectStore::ProjectStore(QString filePath)
-    : m_filePath(std::move(filePath))
+ProjectStore::ProjectStore(QString databasePath)
+    : m_filePath(std::move(databasePath))
 {}
+
+ProjectStore::~ProjectStore() = default;
 
 bool ProjectStore::load()
 {
     m_projects.clear();
+    m_states.clear();
     m_warnings.clear();
     m_error.clear();
-    QFile file(m_filePath);
-    if (!file.exists())
-        return true;
-    auto setAside = [this](const QString& why) {
-        const QString aside =
-            m_filePath + u".broken-"_s + QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s);
-        const bool moved = QFile::rename(m_filePath, aside);
-        m_error = moved ? u"The project list %1 could not be read (%2). It was kept as %3; the app "
-                          u"starts with an empty list."_s.arg(m_filePath, why, aside)
-                        : u"The project list %1 could not be read (%2) and could not be moved aside. "
-                          u"Move or delete it, then start the app again."_s.arg(m_filePath, why);
+    if (!m_database) {
+        m_database = Database::open(m_filePath, &m_error);
+        m_openError = m_error;
+        if (!m_database)
+            return false;
+    }
+    QSqlQuery query(m_database->connection());
+    query.setForwardOnly(true);
+    if (!query.exec(u"SELECT id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
+                    u"preview_url, status FROM projects ORDER BY rowid"_s)) {
+        m_error = u"The project list in %1 could not be read (%2)."_s.arg(
+            QDir::toNativeSeparators(m_filePath), query.lastError().text());
         return false;
-    };
-    if (!file.open(QIODevice::ReadOnly))
-        return setAside(file.errorString());
+    }
+    while (query.next()) {
+        QJsonObject object{
+            {u"id"_s, query.value(0).toString()},      {u"repository"_s, query.value(1).toString()},
+            {u"branch"_s, query.value(2).toString()},  {u"mode"_s, query.value(3).toString()},
+            {u"backend"_s, query.value(4).toString()},
+        };
+        QString why;
+        if (!query.value(5).isNull()) {
+            QJsonParseError parseError;
+            const QJsonDocument plan =
+                QJsonDocument::fromJson(query.value(5).toString().toUtf8(), &parseError);
+            if (!plan.isObject()) {
+                m_warnings.append(u"the saved run plan of %1 is not valid: %2"_s.arg(
+                    object.value(u"repository"_s).toString(), parseError.errorString()));
+                continue;
+            }
+            object.insert(u"plan"_s, plan.object());
+        }
+        auto project = Project::fromJson(object, &why);
+        if (!project) {
+            m_warnings.append(why);
+            continue;
+        }
+        if (!query.value(6).isNull())
+            project->added = QDateTime::fromMSecsSinceEpoch(query.value(6).toLongLong(), Qt::UTC);
+        const ProjectState state{query.value(7).toString(), query.value(8).toString(),
+                                 query.value(9).toString()};
+        if (state != ProjectState())
+            m_states.insert(project->id, state);
+        m_projects.append(*project);
+    }
+    query.finish();
+    if (m_projects.isEmpty() && m_warnings.isEmpty())
+        importJson();
+    return true;
+}
+
+void ProjectStore::importJson()
+{
+    const QString jsonPath = QFileInfo(m_filePath).absoluteDir().filePath(u"projects.json"_s);
+    QFile file(jsonPath);
+    if (!file.exists())
+        return;
+    const QString native = QDir::toNativeSeparators(jsonPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_warnings.append(u"the project list %1 of an earlier version could not be read (%2); it was left "
+                          u"as it is"_s.arg(native, file.errorString()));
+        return;
+    }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
     file.close();
-    if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return setAside(parseError.error != QJsonParseError::NoError ? parseError.errorString()
-                                                                     : u"not a JSON object"_s);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        m_warnings.append(u"the project list %1 of an earlier version could not be read (%2); it was left "
+                          u"as it is"_s.arg(native, parseError.error != QJsonParseError::NoError
+                                                        ? parseError.errorString()
+                                                        : u"not a JSON object"_s));
+        return;
+    }
     const QJsonObject root = document.object();
     const int version = root.value(u"version"_s).toInt(0);
-    if (version > FormatVersion) {
-        // Written by a newer Forge Preview: leave it alone rather than lose what it holds.
-        m_error =
-            u"The project list %1 was written by a newer version of Forge Preview (format %2). "
-            u"Update Forge Preview to see those projects; the file was left untouched."_s.arg(m_filePath)
-                .arg(version);
-        m_filePath.clear(); // never save over it
-        return false;
+    if (version > JsonFormatVersion) {
+        m_warnings.append(u"the project list %1 was written by a newer version of Forge Preview (format %2) "
+                          u"and was not imported; it was left as it is"_s.arg(native)
+                              .arg(version));
+        return;
     }
     for (const QJsonValue& value : root.value(u"projects"_s).toArray()) {
         QString why;
         if (auto project = Project::fromJson(value.toObject(), &why))
-            m_projects.append(*project);
+            put(*project);
         else
             m_warnings.append(why);
     }
-    return true;
+    if (!save()) {
+        m_warnings.append(u"the projects in %1 could not be imported (%2); the file was left as it is"_s.arg(
+            native, m_error));
+        m_error.clear();
+        return;
+    }
+    // Kept, never deleted: the user may still want it (or an older version of the app may).
+    QString imported = jsonPath + u".imported"_s;
+    if (QFile::exists(imported))
+        imported += u"-"_s + QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s);
+    if (!QFile::rename(jsonPath, imported))
+        m_warnings.append(u"the projects in %1 were imported, but the file could not be renamed; move it "
+                          u"away so that it is not imported again"_s.arg(native));
 }
 
 bool ProjectStore::save() const
 {
-    if (m_filePath.isEmpty()) {
-        m_error = u"The project list is not saved: the file on disk belongs to a newer version."_s;
+    if (!m_database) {
+        m_error = u"The project list is not saved: %1"_s.arg(
+            m_openError.isEmpty() ? u"its database was not opened."_s : m_openError);
         return false;
     }
-    QDir().mkpath(QFileInfo(m_filePath).absolutePath());
-    QJsonArray list;
-    for (const Project& project : m_projects)
-        list.append(project.toJson());
-    const QJsonObject root{{u"version"_s, FormatVersion}, {u"projects"_s, list}};
-    QSaveFile file(m_filePath);
-    if (!file.open(QIODevice::WriteOnly)) {
-        m_error = u"Could not save the project list to %1: %2"_s.arg(m_filePath, file.errorString());
+    const QString native = QDir::toNativeSeparators(m_filePath);
+    auto fail = [&](const QString& why) {
+        m_database->rollback();
+        m_error =
+            u"Could not save the project list to %1: %2. The previous list is intact."_s.arg(native, why);
         return false;
-    }
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
-    if (!file.commit()) {
+    };
+    if (!m_database->transaction()) {
         m_error = u"Could not save the project list to %1: %2. The previous list is intact."_s.arg(
-            m_filePath, file.errorString());
+            native, m_database->lastError());
         return false;
     }
+    const QSqlDatabase db = m_database->connection();
+    QSet<QString> keep;
+    for (const Project& project : m_projects)
+        keep.insert(project.id);
+    QStringList gone;
+    {
+        QSqlQuery ids(db);
+        ids.setForwardOnly(true);
+        if (!ids.exec(u"SELECT id FROM projects"_s))
+            return fail(ids.lastError().text());
+        while (ids.next()) {
+            if (!keep.contains(ids.value(0).toString()))
+                gone.append(ids.value(0).toString());
+        }
+    }
+    QSqlQuery remove(db);
+    remove.prepare(u"DELETE FROM projects WHERE id = ?"_s); // its runs, steps and logs go with it
+    for (const QString& id : std::as_const(gone)) {
+        remove.bindValue(0, id);
+        if (!remove.exec())
+            return fail(remove.lastError().text());
+    }
+    QSqlQuery upsert(db);
+    upsert.prepare(
+        u"INSERT INTO projects (id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
+        u"preview_url, status, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        u"ON CONFLICT (id) DO UPDATE SET repository = excluded.repository, branch = excluded.branch, "
+        u"mode = excluded.mode, backend = excluded.backend, plan_json = excluded.plan_json, "
+        u"added = excluded.added, sandbox_id = excluded.sandbox_id, "
+        u"preview_url = excluded.preview_url, status = excluded.status, updated = excluded.updated"_s);
+    const QVariant now = timeToDb(QDateTime::currentDateTimeUtc());
+    for (const Project& project : m_projects) {
+        const ProjectState state = m_states.value(project.id);
+        upsert.bindValue(0, project.id);
+        upsert.bindValue(1, notNull(project.repository));
+        upsert.bindValue(2, notNull(project.branch));
+        upsert.bindValue(3, toString(project.mode));
+        upsert.bindValue(4, notNull(project.backend));
+        upsert.bindValue(5, project.plan
+                                ? QVariant(QString::fromUtf8(
+                                      QJsonDocument(project.plan->toJson()).toJson(QJsonDocument::Compact)))
+                                : QVariant(QMetaType::fromType<QString>()));
+        upsert.bindValue(6, timeToDb(project.added));
+        upsert.bindValue(7, notNull(state.sandboxId));
+        upsert.bindValue(8, notNull(state.previewUrl));
+        upsert.bindValue(9, notNull(state.status));
+        upsert.bindValue(10, now);
+        if (!upsert.exec())
+            return fail(upsert.lastError().text());
+    }
+    if (!m_database->commit())
+        return fail(m_database->lastError());
     return true;
 }
 
@@ -116,6 +247,31 @@ void ProjectStore::put(const Project& project)
 void ProjectStore::remove(const QString& id)
 {
     m_projects.removeIf([&id](const Project& project) { return project.id == id; });
+    m_states.remove(id);
+}
+
+bool ProjectStore::setState(const QString& id, const ProjectState& state)
+{
+    if (state == ProjectState())
+        m_states.remove(id);
+    else
+        m_states.insert(id, state);
+    if (!m_database)
+        return true; // written by the next successful save()
+    QSqlQuery query(m_database->connection());
+    query.prepare(
+        u"UPDATE projects SET sandbox_id = ?, preview_url = ?, status = ?, updated = ? WHERE id = ?"_s);
+    query.addBindValue(notNull(state.sandboxId));
+    query.addBindValue(notNull(state.previewUrl));
+    query.addBindValue(notNull(state.status));
+    query.addBindValue(timeToDb(QDateTime::currentDateTimeUtc()));
+    query.addBindValue(id);
+    if (!query.exec()) {
+        m_error = u"Could not save the state of a project to %1: %2"_s.arg(
+            QDir::toNativeSeparators(m_filePath), query.lastError().text());
+        return false;
+    }
+    return true;
 }
 
 } // namespace forge

@@ -2,24 +2,46 @@
 
 #include "Project.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <memory>
 
 namespace forge {
 
-// The user's projects, kept in one JSON file written atomically (QSaveFile), so a crash while
-// saving leaves the previous list intact. A file that cannot be read is never overwritten: it is
-// reported and set aside, and the error says where it went.
-// (The SQLite store with runs and logs replaces this file in a later step; see DESIGN.md.)
+class Database;
+
+// What a project is doing at run time, kept with it so it survives a restart: its sandbox, where its
+// preview answers and its status (the workflow's own strings).
+struct ProjectState
+{
+    QString sandboxId;
+    QString previewUrl;
+    QString status;
+
+    bool operator==(const ProjectState&) const = default;
+};
+
+// The user's projects, kept in the app's SQLite database (see Database). save() writes the whole
+// list in one transaction, so a crash while saving leaves the previous list intact. A database that
+// is damaged or was written by a newer version is never modified: load() reports it (what happened
+// and what to do) and save() refuses.
+//
+// The first load() of a database without projects imports a `projects.json` lying next to it (the
+// format of earlier versions) and renames that file `projects.json.imported`.
 class ProjectStore
 {
 public:
-    explicit ProjectStore(QString filePath);
+    explicit ProjectStore(QString databasePath);
+    ~ProjectStore();
+    ProjectStore(const ProjectStore&) = delete;
+    ProjectStore& operator=(const ProjectStore&) = delete;
 
-    // Reads the file. Returns false with errorString() set when it exists but cannot be used; the
-    // list is then empty and the unreadable file has been moved aside (".broken-<time>").
+    // Opens the database (creating it when missing) and reads the list. Returns false with
+    // errorString() set when it cannot be used; the list is then empty.
     bool load();
-    // Writes the list; false with errorString() set (disk full, no permission…).
+    // Writes the list; false with errorString() set (disk full, no permission, not loaded…).
     bool save() const;
 
     const QList<Project>& projects() const { return m_projects; }
@@ -28,15 +50,27 @@ public:
     void put(const Project& project);
     void remove(const QString& id);
 
+    // The runtime state of a project (empty when none was set). setState() keeps it in memory and,
+    // when the project is already stored, writes it at once; save() writes it too.
+    ProjectState state(const QString& id) const { return m_states.value(id); }
+    bool setState(const QString& id, const ProjectState& state);
+
     QString errorString() const { return m_error; }
     // Entries skipped while loading (each with its reason); the others loaded fine.
     QStringList warnings() const { return m_warnings; }
     QString filePath() const { return m_filePath; }
+    // The open database after a successful load() (for a RunStore), else nullptr.
+    Database* database() const { return m_database.get(); }
 
 private:
+    void importJson();
+
     QString m_filePath;
+    std::unique_ptr<Database> m_database;
     QList<Project> m_projects;
+    QHash<QString, ProjectState> m_states;
     mutable QString m_error;
+    QString m_openError; // why the database could not be used
     QStringList m_warnings;
 };
 

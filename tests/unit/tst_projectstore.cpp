@@ -1,7 +1,11 @@
+#include "store/Database.h"
 #include "store/ProjectStore.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,6 +22,12 @@ private:
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(content);
+    }
+
+    static QByteArray contents(const QString& path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }
 
     static Project sample()
@@ -42,92 +52,228 @@ private Q_SLOTS:
     void roundTrip()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(u"nested/projects.json"_s);
-        ProjectStore store(path);
-        QVERIFY(store.load()); // no file yet: an empty list
-        store.put(sample());
-        QVERIFY2(store.save(), qPrintable(store.errorString()));
-        QCOMPARE(QFile(path).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
-                 QFileDevice::Permissions());
+        const QString path = dir.filePath(u"nested/forge-preview.db"_s);
+        {
+            ProjectStore store(path);
+            QVERIFY(store.load()); // no file yet: an empty list
+            QVERIFY(store.projects().isEmpty());
+            store.put(sample());
+            Project second = sample();
+            second.id = u"second"_s;
+            second.plan.reset();
+            second.backend = u"daytona"_s;
+            store.put(second);
+            QVERIFY2(store.save(), qPrintable(store.errorString()));
+            QCOMPARE(QFile(path).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+                     QFileDevice::Permissions());
+        }
 
         ProjectStore reloaded(path);
-        QVERIFY(reloaded.load());
-        QCOMPARE(reloaded.projects().size(), 1);
+        QVERIFY2(reloaded.load(), qPrintable(reloaded.errorString()));
+        QVERIFY(reloaded.warnings().isEmpty());
+        QCOMPARE(reloaded.projects().size(), 2);
         const Project& project = reloaded.projects().first();
+        QCOMPARE(project.id, sample().id);
         QCOMPARE(project.repository, sample().repository);
         QCOMPARE(project.branch, u"main"_s);
         QCOMPARE(toString(project.mode), u"production"_s);
         QVERIFY(project.plan);
         QVERIFY(*project.plan == *sample().plan);
         QCOMPARE(project.added, sample().added);
+        QCOMPARE(reloaded.projects().at(1).id, u"second"_s); // in the order they were added
+        QVERIFY(!reloaded.projects().at(1).plan);
+        QCOMPARE(reloaded.projects().at(1).backend, u"daytona"_s);
+        QVERIFY(reloaded.database());
     }
 
     void putReplacesAndRemoveDeletes()
     {
         QTemporaryDir dir;
-        ProjectStore store(dir.filePath(u"projects.json"_s));
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        ProjectStore store(path);
+        QVERIFY(store.load());
         Project project = sample();
         store.put(project);
         project.branch = u"dev"_s;
         store.put(project);
         QCOMPARE(store.projects().size(), 1);
         QCOMPARE(store.find(project.id)->branch, u"dev"_s);
+        QVERIFY(store.save());
+        {
+            ProjectStore other(path);
+            QVERIFY(other.load());
+            QCOMPARE(other.find(project.id)->branch, u"dev"_s);
+        }
         store.remove(project.id);
         QVERIFY(store.projects().isEmpty());
         QVERIFY(!store.find(project.id));
+        QVERIFY(store.save());
+        ProjectStore other(path);
+        QVERIFY(other.load());
+        QVERIFY(other.projects().isEmpty());
     }
 
-    void corruptFileIsSetAsideNotOverwritten()
+    void stateIsKeptWithTheProject()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(u"projects.json"_s);
-        writeFile(path, "{ \"version\": 1, \"projects\": [ trunc");
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        const ProjectState live{u"sb-42"_s, u"https://5173-sb-42.proxy.example/"_s, u"deployed"_s};
+        {
+            ProjectStore store(path);
+            QVERIFY(store.load());
+            store.put(sample());
+            QCOMPARE(store.state(sample().id), ProjectState());
+            QVERIFY(store.setState(sample().id, live)); // not stored yet: written by save()
+            QVERIFY(store.save());
+        }
+        {
+            ProjectStore store(path);
+            QVERIFY(store.load());
+            QCOMPARE(store.state(sample().id), live);
+            // Written at once for a stored project, without save().
+            QVERIFY(store.setState(sample().id, {u"sb-42"_s, {}, u"stopped"_s}));
+        }
+        ProjectStore store(path);
+        QVERIFY(store.load());
+        QCOMPARE(store.state(sample().id).status, u"stopped"_s);
+        QVERIFY(store.state(sample().id).previewUrl.isEmpty());
+    }
+
+    void damagedDatabaseIsReportedAndNeverOverwritten()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        const QByteArray garbage = "{ \"version\": 1, \"projects\": [ trunc";
+        writeFile(path, garbage);
         ProjectStore store(path);
         QVERIFY(!store.load());
-        QVERIFY(store.errorString().contains(u"could not be read"_s));
+        QVERIFY2(store.errorString().contains(u"is damaged"_s), qPrintable(store.errorString()));
+        QVERIFY(store.errorString().contains(u"Move it away"_s));
         QVERIFY(store.projects().isEmpty());
-        const QStringList aside = QDir(dir.path()).entryList({u"projects.json.broken-*"_s});
-        QCOMPARE(aside.size(), 1);
-        QFile kept(dir.filePath(aside.first()));
-        QVERIFY(kept.open(QIODevice::ReadOnly));
-        QCOMPARE(kept.readAll(), QByteArray("{ \"version\": 1, \"projects\": [ trunc"));
-        QVERIFY(store.errorString().contains(aside.first()));
-    }
-
-    void newerFormatIsLeftUntouched()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(u"projects.json"_s);
-        const QByteArray newer = "{\"version\": 99, \"projects\": []}";
-        writeFile(path, newer);
-        ProjectStore store(path);
-        QVERIFY(!store.load());
-        QVERIFY(store.errorString().contains(u"newer version"_s));
+        QVERIFY(!store.database());
         store.put(sample());
         QVERIFY(!store.save());
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QCOMPARE(file.readAll(), newer);
+        QVERIFY2(store.errorString().contains(u"is damaged"_s), qPrintable(store.errorString()));
+        QCOMPARE(contents(path), garbage);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"forge-preview.db"_s});
+    }
+
+    void newerDatabaseIsLeftUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        {
+            QString error;
+            auto database = Database::open(path, &error);
+            QVERIFY2(database, qPrintable(error));
+            QSqlQuery query(database->connection());
+            QVERIFY(query.exec(u"PRAGMA user_version = 99"_s));
+            QVERIFY(query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
+        }
+        const QByteArray newer = contents(path);
+        ProjectStore store(path);
+        QVERIFY(!store.load());
+        QVERIFY2(store.errorString().contains(u"newer version"_s), qPrintable(store.errorString()));
+        store.put(sample());
+        QVERIFY(!store.save());
+        QCOMPARE(contents(path), newer);
+    }
+
+    void projectsJsonIsImportedOnce()
+    {
+        QTemporaryDir dir;
+        const QString json = dir.filePath(u"projects.json"_s);
+        QJsonArray list{sample().toJson()};
+        writeFile(json, QJsonDocument(QJsonObject{{u"version"_s, 1}, {u"projects"_s, list}}).toJson());
+        const QByteArray original = contents(json);
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        {
+            ProjectStore store(path);
+            QVERIFY2(store.load(), qPrintable(store.errorString()));
+            QVERIFY(store.warnings().isEmpty());
+            QCOMPARE(store.projects().size(), 1);
+            QVERIFY(*store.projects().first().plan == *sample().plan);
+        }
+        QVERIFY(!QFile::exists(json));
+        QCOMPARE(contents(json + u".imported"_s), original); // renamed, never deleted
+        ProjectStore store(path);
+        QVERIFY(store.load());
+        QCOMPARE(store.projects().size(), 1);
+        QCOMPARE(store.projects().first().added, sample().added);
+
+        // A projects.json appearing later is not imported over a list that has projects.
+        writeFile(json, original);
+        store.remove(sample().id);
+        Project other = sample();
+        other.id = u"other"_s;
+        store.put(other);
+        QVERIFY(store.save());
+        ProjectStore again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.projects().size(), 1);
+        QCOMPARE(again.projects().first().id, u"other"_s);
+        QVERIFY(QFile::exists(json));
+    }
+
+    void unreadableOrNewerProjectsJsonIsLeftAlone_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("warning");
+        QTest::newRow("damaged") << QByteArray("{ \"version\": 1, \"projects\": [ trunc")
+                                 << u"could not be read"_s;
+        QTest::newRow("newer") << QByteArray("{\"version\": 99, \"projects\": []}") << u"newer version"_s;
+    }
+
+    void unreadableOrNewerProjectsJsonIsLeftAlone()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, warning);
+        QTemporaryDir dir;
+        const QString json = dir.filePath(u"projects.json"_s);
+        writeFile(json, content);
+        ProjectStore store(dir.filePath(u"forge-preview.db"_s));
+        QVERIFY(store.load()); // the database itself is fine
+        QVERIFY(store.projects().isEmpty());
+        QCOMPARE(store.warnings().size(), 1);
+        QVERIFY2(store.warnings().first().contains(warning), qPrintable(store.warnings().first()));
+        QCOMPARE(contents(json), content);
     }
 
     void invalidEntriesAreSkippedWithAReason()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(u"projects.json"_s);
-        writeFile(path, "{\"version\":1,\"projects\":["
-                        "{\"id\":\"a\",\"repository\":\"https://github.com/a/b\",\"mode\":\"dev\"},"
-                        "{\"id\":\"\",\"repository\":\"x\"},"
-                        "{\"id\":\"c\",\"repository\":\"https://github.com/c/d\",\"mode\":\"turbo\"},"
-                        "{\"id\":\"e\",\"repository\":\"https://github.com/e/"
-                        "f\",\"plan\":{\"packageManager\":\"cobol\"}}]}");
-        ;
+        writeFile(dir.filePath(u"projects.json"_s),
+                  "{\"version\":1,\"projects\":["
+                  "{\"id\":\"a\",\"repository\":\"https://github.com/a/b\",\"mode\":\"dev\"},"
+                  "{\"id\":\"\",\"repository\":\"x\"},"
+                  "{\"id\":\"c\",\"repository\":\"https://github.com/c/d\",\"mode\":\"turbo\"},"
+                  "{\"id\":\"e\",\"repository\":\"https://github.com/e/"
+                  "f\",\"plan\":{\"packageManager\":\"cobol\"}}]}");
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        {
+            ProjectStore store(path);
+            QVERIFY(store.load());
+            QCOMPARE(store.projects().size(), 1);
+            QCOMPARE(store.projects().first().id, u"a"_s);
+            QCOMPARE(store.warnings().size(), 3);
+            QVERIFY(store.warnings().at(1).contains(u"unknown mode"_s));
+            QVERIFY(store.warnings().at(2).contains(u"run plan"_s));
+        }
+        // A row the database holds but this version cannot use is skipped the same way.
+        {
+            QString error;
+            auto database = Database::open(path, &error);
+            QVERIFY2(database, qPrintable(error));
+            QSqlQuery query(database->connection());
+            QVERIFY(query.exec(
+                u"INSERT INTO projects (id, repository, mode) VALUES ('t', 'https://github.com/t/u', "
+                u"'turbo')"_s));
+        }
         ProjectStore store(path);
         QVERIFY(store.load());
         QCOMPARE(store.projects().size(), 1);
-        QCOMPARE(store.projects().first().id, u"a"_s);
-        QCOMPARE(store.warnings().size(), 3);
-        QVERIFY(store.warnings().at(1).contains(u"unknown mode"_s));
-        QVERIFY(store.warnings().at(2).contains(u"run plan"_s));
+        QCOMPARE(store.warnings().size(), 1);
+        QVERIFY(store.warnings().first().contains(u"unknown mode"_s));
     }
 };
 

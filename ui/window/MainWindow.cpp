@@ -82,7 +82,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     , m_backends(new SandboxBackends(m_options.dataDirectory, this))
     , m_account(new AccountController(m_options.dataDirectory, this))
     , m_runQueue(new RunQueue(QSettings().value(u"runs/maxConcurrent"_s, RunQueue::DefaultLimit).toInt(), this))
-    , m_store(QDir(m_options.dataDirectory).filePath(u"projects.json"_s))
+    , m_store(QDir(m_options.dataDirectory).filePath(u"forge-preview.db"_s))
 {
     setWindowTitle(tr("Forge Preview"));
     setWindowIcon(applicationIcon());

@@ -4,6 +4,7 @@
 #include "../GuiTestHelpers.h"
 #include "FixtureRepository.h"
 #include "ProcessTree.h"
+#include "store/ProjectStore.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Theme.h"
 #include "ui/preview/PreviewPane.h"
@@ -280,9 +281,10 @@ private Q_SLOTS:
         QVERIFY(window.buildLog(id)->plainText(StepId::StartDevServer).contains(u"$ node server.js"_s));
         QVERIFY(session->project().plan);
         QCOMPARE(session->project().plan->devCommand, (QStringList{u"node"_s, u"server.js"_s}));
-        QFile stored(m_root.filePath(u"data/projects.json"_s));
-        QVERIFY(stored.open(QIODevice::ReadOnly));
-        QVERIFY(stored.readAll().contains("\"server.js\""));
+        ProjectStore stored(m_root.filePath(u"data/forge-preview.db"_s)); // as the next start reads it
+        QVERIFY2(stored.load(), qPrintable(stored.errorString()));
+        QVERIFY(stored.find(id) && stored.find(id)->plan);
+        QCOMPARE(stored.find(id)->plan->devCommand, (QStringList{u"node"_s, u"server.js"_s}));
         // The rerun's preview is shown, not left under the Building overlay of the run before.
         QTRY_COMPARE(window.previewPane()->overlay(), ui::PreviewPane::Overlay::None);
         page = window.previewPane()->page(); // the pane may have made a new page for the new run

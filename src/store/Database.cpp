@@ -1,0 +1,338 @@
+#include "Database.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+namespace {
+
+const QString Driver = u"QSQLITE"_s;
+constexpr int BusyTimeoutMs = 5000;
+
+// Schema migrations: entry N-1 brings the database from version N-1 to N. Never edit a shipped
+// entry; add the next one and raise Database::SchemaVersion.
+const QList<QStringList>& migrations()
+{
+    static const QList<QStringList> list{
+        // 1: projects, runs, the step journal and the logs.
+        {
+            uR"(CREATE TABLE projects (
+                id TEXT PRIMARY KEY NOT NULL,
+                repository TEXT NOT NULL,
+                branch TEXT NOT NULL DEFAULT '',
+                mode TEXT NOT NULL DEFAULT 'dev',
+                backend TEXT NOT NULL DEFAULT 'local',
+                plan_json TEXT,
+                added INTEGER,
+                sandbox_id TEXT NOT NULL DEFAULT '',
+                preview_url TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL DEFAULT '',
+                updated INTEGER))"_s,
+            uR"(CREATE TABLE runs (
+                id INTEGER PRIMARY KEY,
+                project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                status TEXT NOT NULL
+                    CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+                failed_step TEXT NOT NULL DEFAULT '',
+                error TEXT NOT NULL DEFAULT ''))"_s,
+            u"CREATE INDEX runs_by_project ON runs(project_id, id)"_s,
+            uR"(CREATE TABLE steps (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                step TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempt INTEGER NOT NULL DEFAULT 0,
+                started_at INTEGER,
+                finished_at INTEGER,
+                result_json TEXT,
+                error TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (run_id, step)))"_s,
+            uR"(CREATE TABLE log_lines (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                step TEXT NOT NULL DEFAULT '',
+                channel INTEGER NOT NULL DEFAULT 0,
+                text TEXT NOT NULL,
+                styled TEXT,
+                is_error INTEGER NOT NULL DEFAULT 0,
+                at INTEGER))"_s,
+            u"CREATE INDEX log_lines_by_run ON log_lines(run_id, id)"_s,
+        },
+    };
+    return list;
+}
+
+QString uniqueConnectionName()
+{
+    static std::atomic<int> counter{0};
+    return u"forge-store-%1"_s.arg(++counter);
+}
+
+// Runs one statement; false with the driver's message (never the values) in `error`.
+bool exec(const QSqlDatabase& db, const QString& sql, QString* error, QVariant* firstValue = nullptr)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql)) {
+        if (error)
+            *error = query.lastError().text();
+        return false;
+    }
+    if (firstValue)
+        *firstValue = query.next() ? query.value(0) : QVariant();
+    return true;
+}
+
+QString damagedMessage(const QString& path, const QString& why)
+{
+    return u"The database %1 is damaged (%2); Forge Preview left it untouched. Move it away to start "
+           u"with an empty list, or restore it from a backup."_s.arg(QDir::toNativeSeparators(path), why);
+}
+
+QString newerMessage(const QString& path, int version)
+{
+    return u"The database %1 was written by a newer version of Forge Preview (schema %2); update Forge "
+           u"Preview, or move the file away to start with an empty list. Forge Preview left it untouched."_s
+               .arg(QDir::toNativeSeparators(path))
+               .arg(version);
+}
+
+// Reads an existing file through a read-only connection: the checks below cannot change it.
+Database::OpenError inspect(const QString& path, QString* error)
+{
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = u"The database %1 cannot be read (%2); Forge Preview left it untouched. Check its "
+                     u"permissions, or move it away to start with an empty list."_s.arg(
+                         QDir::toNativeSeparators(path), file.errorString());
+            return Database::OpenError::Access;
+        }
+        const QByteArray header = file.read(16);
+        if (!header.isEmpty() && header != QByteArray("SQLite format 3\0", 16)) {
+            *error = damagedMessage(path, u"it is not an SQLite database"_s);
+            return Database::OpenError::Damaged;
+        }
+        if (header.isEmpty())
+            return Database::OpenError::None; // an empty file is an empty database
+    }
+    const QString name = uniqueConnectionName() + u"-check"_s;
+    Database::OpenError result = Database::OpenError::None;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(Driver, name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs));
+        QString why;
+        QVariant version;
+        QVariant check;
+        if (!db.open()) {
+            *error = damagedMessage(path, db.lastError().text());
+            result = Database::OpenError::Damaged;
+        } else if (!exec(db, u"PRAGMA user_version"_s, &why, &version)) {
+            *error = damagedMessage(path, why);
+            result = Database::OpenError::Damaged;
+        } else if (version.toInt() > Database::SchemaVersion) {
+            *error = newerMessage(path, version.toInt());
+            result = Database::OpenError::Newer;
+        } else if (!exec(db, u"PRAGMA quick_check"_s, &why, &check)) {
+            *error = damagedMessage(path, why);
+            result = Database::OpenError::Damaged;
+        } else if (check.toString() != u"ok"_s) {
+            *error = damagedMessage(path, u"quick_check: %1"_s.arg(check.toString()));
+            result = Database::OpenError::Damaged;
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return result;
+}
+
+bool writableByUs(const QFileInfo& info)
+{
+    // isWritable() asks the system (always yes for root); the owner's write bit is what the user set.
+    return info.isWritable() && info.permission(QFileDevice::WriteOwner);
+}
+
+} // namespace
+
+Database::Database(QString path, QString connectionName)
+    : m_path(std::move(path))
+    , m_connectionName(std::move(connectionName))
+{}
+
+Database::~Database()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlDatabase Database::connection() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+std::unique_ptr<Database> Database::open(const QString& path, QString* error, OpenError* kind)
+{
+    QString message;
+    auto fail = [&](OpenError why, const QString& text) -> std::unique_ptr<Database> {
+        if (error)
+            *error = text;
+        if (kind)
+            *kind = why;
+        return nullptr;
+    };
+    if (kind)
+        *kind = OpenError::None;
+    if (!QSqlDatabase::isDriverAvailable(Driver))
+        return fail(OpenError::Internal, u"Qt's SQLite driver is missing, so Forge Preview cannot keep "
+                                         u"its projects. Install it (Debian: libqt6sql6-sqlite) and start "
+                                         u"again."_s);
+
+    const QFileInfo info(path);
+    const QString folder = info.absolutePath();
+    const QString native = QDir::toNativeSeparators(path);
+    if (info.exists()) {
+        if (!info.isFile())
+            return fail(OpenError::Damaged, damagedMessage(path, u"it is not a file"_s));
+        if (!writableByUs(info))
+            return fail(OpenError::Access,
+                        u"The database %1 is read-only; Forge Preview left it untouched. Make it writable "
+                        u"(chmod u+w), or move it away to start with an empty list."_s.arg(native));
+        if (!writableByUs(QFileInfo(folder)))
+            return fail(OpenError::Access,
+                        u"The folder %1 cannot be written, and SQLite keeps the database's journal there; "
+                        u"Forge Preview left %2 untouched. Make the folder writable, or choose another "
+                        u"data folder."_s.arg(QDir::toNativeSeparators(folder), native));
+        const OpenError found = inspect(path, &message);
+        if (found != OpenError::None)
+            return fail(found, message);
+    } else {
+        if (!QDir().mkpath(folder) || !writableByUs(QFileInfo(folder)))
+            return fail(
+                OpenError::Access,
+                u"The database %1 cannot be created: the folder %2 cannot be written. Make it "
+                u"writable, or choose another data folder."_s.arg(native, QDir::toNativeSeparators(folder)));
+        // An empty file is an empty database; created here so that only its owner can read it (the
+        // journal files SQLite makes next to it take the same permissions).
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                       QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            return fail(OpenError::Access,
+                        u"The database %1 cannot be created (%2). Check that its folder "
+                        u"can be written, or choose another data folder."_s.arg(native, file.errorString()));
+    }
+
+    std::unique_ptr<Database> database(new Database(path, uniqueConnectionName()));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(Driver, database->m_connectionName);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs));
+        if (!db.open())
+            return fail(OpenError::Access,
+                        u"The database %1 cannot be opened (%2)."_s.arg(native, db.lastError().text()));
+        QVariant mode;
+        QString why;
+        if (!exec(db, u"PRAGMA journal_mode=WAL"_s, &why, &mode) ||
+            mode.toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
+            return fail(OpenError::Access,
+                        u"The database %1 cannot be switched to write-ahead logging (%2); Forge Preview "
+                        u"needs it to keep runs safe. Keep the data folder on a local disk."_s.arg(
+                            native, why.isEmpty() ? u"journal mode %1"_s.arg(mode.toString()) : why));
+        for (const QString& pragma : {u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
+                                      u"PRAGMA busy_timeout=%1"_s.arg(BusyTimeoutMs)}) {
+            if (!exec(db, pragma, &why))
+                return fail(OpenError::Internal,
+                            u"The database %1 could not be set up (%2)."_s.arg(native, why));
+        }
+    }
+    if (!database->migrate(&message))
+        return fail(message.contains(u"newer version"_s) ? OpenError::Newer : OpenError::Internal, message);
+    return database;
+}
+
+bool Database::migrate(QString* error)
+{
+    const QSqlDatabase db = connection();
+    QVariant value;
+    QString why;
+    if (!exec(db, u"PRAGMA user_version"_s, &why, &value)) {
+        *error = damagedMessage(m_path, why);
+        return false;
+    }
+    m_openedAtVersion = value.toInt();
+    if (m_openedAtVersion > SchemaVersion) {
+        *error = newerMessage(m_path, m_openedAtVersion);
+        return false;
+    }
+    const QList<QStringList>& steps = migrations();
+    static_assert(SchemaVersion >= 1);
+    Q_ASSERT(steps.size() == SchemaVersion);
+    for (int version = m_openedAtVersion + 1; version <= SchemaVersion; ++version) {
+        if (!transaction()) {
+            *error = u"The database %1 could not be upgraded to schema %2 (%3); it was left as it was."_s
+                         .arg(QDir::toNativeSeparators(m_path))
+                         .arg(version)
+                         .arg(m_lastError);
+            return false;
+        }
+        bool ok = true;
+        for (const QString& statement : steps.at(version - 1)) {
+            if (!exec(db, statement, &why)) {
+                ok = false;
+                break;
+            }
+        }
+        if (ok)
+            ok = exec(db, u"PRAGMA user_version=%1"_s.arg(version), &why);
+        if (ok && !commit()) {
+            ok = false;
+            why = m_lastError;
+        }
+        if (!ok) {
+            rollback();
+            *error = u"The database %1 could not be upgraded to schema %2 (%3); it was left as it was."_s
+                         .arg(QDir::toNativeSeparators(m_path))
+                         .arg(version)
+                         .arg(why);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Database::transaction()
+{
+    QSqlDatabase db = connection();
+    if (db.transaction())
+        return true;
+    m_lastError = db.lastError().text();
+    return false;
+}
+
+bool Database::commit()
+{
+    QSqlDatabase db = connection();
+    if (db.commit())
+        return true;
+    m_lastError = db.lastError().text();
+    return false;
+}
+
+void Database::rollback()
+{
+    QSqlDatabase db = connection();
+    db.rollback();
+}
+
+} // namespace forge

@@ -1,0 +1,178 @@
+#include "store/Database.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace forge;
+
+class TestDatabase : public QObject
+{
+    Q_OBJECT
+
+private:
+    static QVariant pragma(const Database& database, const QString& name)
+    {
+        QSqlQuery query(database.connection());
+        if (!query.exec(u"PRAGMA "_s + name) || !query.next())
+            return {};
+        return query.value(0);
+    }
+
+    static QByteArray contents(const QString& path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    static void writeFile(const QString& path, const QByteArray& content)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    }
+
+private Q_SLOTS:
+    void freshFileGetsTheSchemaInWalMode()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"nested/forge-preview.db"_s);
+        QString error;
+        Database::OpenError kind = Database::OpenError::Internal;
+        auto database = Database::open(path, &error, &kind);
+        QVERIFY2(database, qPrintable(error));
+        QCOMPARE(kind, Database::OpenError::None);
+        QCOMPARE(database->openedAtVersion(), 0);
+        QCOMPARE(pragma(*database, u"user_version"_s).toInt(), Database::SchemaVersion);
+        QCOMPARE(pragma(*database, u"journal_mode"_s).toString(), u"wal"_s);
+        QCOMPARE(pragma(*database, u"synchronous"_s).toInt(), 2); // FULL
+        QCOMPARE(pragma(*database, u"foreign_keys"_s).toInt(), 1);
+        QVERIFY(pragma(*database, u"busy_timeout"_s).toInt() > 0);
+        for (const QString& table : {u"projects"_s, u"runs"_s, u"steps"_s, u"log_lines"_s}) {
+            QSqlQuery query(database->connection());
+            QVERIFY(query.exec(u"SELECT count(*) FROM "_s + table));
+        }
+        // Only its owner can read it.
+        QCOMPARE(QFile(path).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+                 QFileDevice::Permissions());
+    }
+
+    void reopeningKeepsTheData()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        QString error;
+        {
+            auto database = Database::open(path, &error);
+            QVERIFY2(database, qPrintable(error));
+            QSqlQuery query(database->connection());
+            QVERIFY(query.exec(
+                u"INSERT INTO projects (id, repository) VALUES ('p', 'https://github.com/a/b')"_s));
+        }
+        auto reopened = Database::open(path, &error);
+        QVERIFY2(reopened, qPrintable(error));
+        QCOMPARE(reopened->openedAtVersion(), Database::SchemaVersion);
+        QSqlQuery query(reopened->connection());
+        QVERIFY(query.exec(u"SELECT repository FROM projects WHERE id = 'p'"_s));
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toString(), u"https://github.com/a/b"_s);
+        // Two databases at once get their own connections.
+        auto second = Database::open(path, &error);
+        QVERIFY2(second, qPrintable(error));
+        QVERIFY(second->connectionName() != reopened->connectionName());
+    }
+
+    void garbageFileIsReportedAndLeftUntouched_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::newRow("text") << QByteArray("{ \"version\": 1, \"projects\": [ trunc");
+        QByteArray header("SQLite format 3\0", 16);
+        QTest::newRow("header, then garbage") << header + QByteArray(4096, '\x5a');
+        QTest::newRow("one byte") << QByteArray("x");
+    }
+
+    void garbageFileIsReportedAndLeftUntouched()
+    {
+        QFETCH(QByteArray, content);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        writeFile(path, content);
+        QString error;
+        Database::OpenError kind = Database::OpenError::None;
+        QVERIFY(!Database::open(path, &error, &kind));
+        QCOMPARE(kind, Database::OpenError::Damaged);
+        QVERIFY2(error.contains(u"is damaged"_s), qPrintable(error));
+        QVERIFY2(error.contains(u"left it untouched"_s), qPrintable(error));
+        QVERIFY2(error.contains(u"Move it away"_s), qPrintable(error));
+        QVERIFY(error.contains(QDir::toNativeSeparators(path)));
+        QCOMPARE(contents(path), content);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"forge-preview.db"_s});
+    }
+
+    void newerSchemaIsReportedAndLeftUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        QString error;
+        {
+            auto database = Database::open(path, &error);
+            QVERIFY2(database, qPrintable(error));
+            QSqlQuery query(database->connection());
+            QVERIFY(query.exec(u"PRAGMA user_version = 99"_s));
+            QVERIFY(query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
+        }
+        const QByteArray before = contents(path);
+        Database::OpenError kind = Database::OpenError::None;
+        QVERIFY(!Database::open(path, &error, &kind));
+        QCOMPARE(kind, Database::OpenError::Newer);
+        QVERIFY2(error.contains(u"written by a newer version of Forge Preview (schema 99)"_s),
+                 qPrintable(error));
+        QVERIFY2(error.contains(u"update Forge Preview, or move the file away"_s), qPrintable(error));
+        QCOMPARE(contents(path), before);
+    }
+
+    void readOnlyFileIsReported()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        QString error;
+        QVERIFY2(Database::open(path, &error), qPrintable(error));
+        const QByteArray before = contents(path);
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner));
+        Database::OpenError kind = Database::OpenError::None;
+        QVERIFY(!Database::open(path, &error, &kind));
+        QCOMPARE(kind, Database::OpenError::Access);
+        QVERIFY2(error.contains(u"is read-only"_s), qPrintable(error));
+        QVERIFY2(error.contains(u"Make it writable"_s), qPrintable(error));
+        QCOMPARE(contents(path), before);
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+
+    void readOnlyFolderIsReported()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(u"data"_s);
+        QVERIFY(QDir().mkpath(folder));
+        const QString path = folder + u"/forge-preview.db"_s;
+        QString error;
+        QVERIFY2(Database::open(path, &error), qPrintable(error));
+        const auto readOnly = QFileDevice::ReadOwner | QFileDevice::ExeOwner;
+        QVERIFY(QFile::setPermissions(folder, readOnly));
+        Database::OpenError kind = Database::OpenError::None;
+        QVERIFY(!Database::open(path, &error, &kind));
+        QCOMPARE(kind, Database::OpenError::Access);
+        QVERIFY2(error.contains(u"cannot be written"_s), qPrintable(error));
+        // A new database in a read-only folder cannot be created.
+        QVERIFY(!Database::open(folder + u"/other.db"_s, &error, &kind));
+        QCOMPARE(kind, Database::OpenError::Access);
+        QVERIFY2(error.contains(u"cannot be created"_s), qPrintable(error));
+        QVERIFY(!QFile::exists(folder + u"/other.db"_s));
+        QFile::setPermissions(folder, readOnly | QFileDevice::WriteOwner);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"
