@@ -15,8 +15,8 @@ namespace forge::cli {
 
 // The GitHub host and token a command-line preview uses for private repositories, found the way the
 // GitHub CLI finds them: the host from --github-host, GH_HOST, the signed-in account, the GitHub
-// set in Settings, else github.com; the token from GH_TOKEN, GITHUB_TOKEN, else the keychain entry of the account the
-// desktop app signed in with on that host. The token is only for repositories on that host.
+// set in Settings, else github.com; the token from GH_TOKEN, GITHUB_TOKEN, else the keychain entry of the
+// account the desktop app signed in with on that host. The token is only for repositories on that host.
 struct GitHubCredentials
 {
     github::GitHubHost host;

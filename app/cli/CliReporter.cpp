@@ -108,6 +108,23 @@ void CliReporter::stepRetrying(StepId step, int nextAttempt, qint64 delayMs, con
     m_out.flush();
 }
 
+void CliReporter::stepRestored(StepId step, StepStatus status, const QString& summary)
+{
+    if (m_json) {
+        emitJson({{u"event"_s, u"step"_s},
+                  {u"step"_s, stepName(step)},
+                  {u"status"_s, toString(status)},
+                  {u"restored"_s, true},
+                  {u"summary"_s, summary}});
+        return;
+    }
+    m_out << paint(u"✓ "_s, "32") << stepTitle(step) << "  " << paint(u"done earlier"_s, "2");
+    if (!summary.isEmpty())
+        m_out << "  " << summary;
+    m_out << '\n';
+    m_out.flush();
+}
+
 void CliReporter::stepFinished(StepId step, StepStatus status, qint64 durationMs, const QString& summary)
 {
     if (m_json) {

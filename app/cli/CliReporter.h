@@ -19,6 +19,8 @@ public:
 
     void started(const RepoRef& repository, const QString& branch, RunMode mode, const QString& provider);
     void stepStarted(StepId step, int attempt);
+    // A step an interrupted earlier run finished (read back, not run again).
+    void stepRestored(StepId step, StepStatus status, const QString& summary);
     void stepOutput(StepId step, OutputChannel channel, const QString& line);
     void stepRetrying(StepId step, int nextAttempt, qint64 delayMs, const QString& reason);
     void stepFinished(StepId step, StepStatus status, qint64 durationMs, const QString& summary);

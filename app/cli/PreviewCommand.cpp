@@ -1,6 +1,8 @@
 #include "PreviewCommand.h"
 
+#include "sandbox/LocalProvider.h"
 #include "workflow/PreviewWorkflow.h"
+#include "workflow/ProjectSession.h"
 #include "workflow/StepJournal.h"
 
 #include <QCoroSignal>
@@ -55,7 +57,9 @@ void PreviewCommand::interrupt()
 
 QCoro::Task<int> PreviewCommand::run()
 {
-    static InMemoryStepJournal journal; // lives as long as the program; durability is a later step
+    Project project = newProject(m_options.repository, m_options.branch, m_options.mode);
+    project.backend = m_options.provider;
+    m_recorder = std::make_unique<CliRunRecorder>(LocalProvider::defaultDataDirectory(), project);
     PreviewRequest request;
     request.repository = m_options.repository;
     request.branch = m_options.branch;
@@ -65,13 +69,18 @@ QCoro::Task<int> PreviewCommand::run()
     if (m_options.repository.isRemote())
         request.authToken = m_gitHub.tokenFor(m_options.repository.url());
 
-    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, journal, request);
+    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->run().journal(), request);
     PreviewWorkflow* workflow = m_workflow.get();
     connect(workflow, &PreviewWorkflow::stepStarted, this,
             [this](StepId step, int attempt) { m_reporter.stepStarted(step, attempt); });
     connect(workflow, &PreviewWorkflow::stepOutput, this,
             [this](StepId step, OutputChannel channel, const QString& line) {
                 m_reporter.stepOutput(step, channel, line);
+                m_recorder->run().appendLog(step, channel, line);
+            });
+    connect(workflow, &PreviewWorkflow::stepRestored, this,
+            [this](StepId step, StepStatus status, const QString& summary) {
+                m_reporter.stepRestored(step, status, summary);
             });
     connect(workflow, &PreviewWorkflow::stepRetrying, this,
             [this](StepId step, int attempt, qint64 delay, const QString& reason) {
@@ -92,6 +101,12 @@ QCoro::Task<int> PreviewCommand::run()
     });
 
     m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
+    if (!m_recorder->problem().isEmpty())
+        m_reporter.notice(u"This run is not remembered, so it cannot be continued if interrupted: %1"_s.arg(
+            m_recorder->problem()));
+    if (m_recorder->run().isResuming())
+        m_reporter.notice(
+            u"Continuing the interrupted run of this project: finished steps are not repeated."_s);
     if (!m_gitHub.problem.isEmpty())
         m_reporter.notice(m_gitHub.problem);
     if (!request.authToken.isEmpty())
@@ -101,6 +116,7 @@ QCoro::Task<int> PreviewCommand::run()
     std::optional<StepFailure> failure;
     try {
         const QUrl url = co_await workflow->run();
+        m_recorder->run().finish(u"succeeded"_s);
         m_reporter.ready(url, m_options.exitWhenReady);
         // The token is never printed; say how the preview can be opened instead.
         if (workflow->previewEndpoint().headers.contains("x-daytona-preview-token")) {
@@ -115,8 +131,10 @@ QCoro::Task<int> PreviewCommand::run()
     int exitCode = ExitOk;
     if (failure) {
         if (failure->isCancelled() || m_interrupted) {
+            m_recorder->run().finish(u"cancelled"_s, failure);
             exitCode = ExitInterrupted;
         } else {
+            m_recorder->run().finish(u"failed"_s, failure);
             m_reporter.failed(*failure);
             exitCode = exitCodeFor(failure->step());
         }

@@ -3,6 +3,7 @@
 #include "CliCredentials.h"
 #include "CliOptions.h"
 #include "CliReporter.h"
+#include "CliRunRecorder.h"
 
 #include <QCoroTask>
 #include <QObject>
@@ -37,6 +38,7 @@ private:
     SandboxProvider& m_provider;
     CliReporter m_reporter;
     GitHubCredentials m_gitHub;
+    std::unique_ptr<CliRunRecorder> m_recorder;
     std::unique_ptr<PreviewWorkflow> m_workflow;
     bool m_interrupted = false;
     bool m_serverDied = false;

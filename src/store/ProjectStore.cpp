@@ -28,10 +28,6 @@ QVariant timeToDb(const QDateTime& time)
 }
 
 // Qt binds a null QString as NULL; the columns that hold text are NOT NULL DEFAULT ''.
-QString notNull(const QString& text)
-{
-    return text.isNull() ? u""_s : text;
-}
 
 } // namespace
 
@@ -192,9 +188,11 @@ bool ProjectStore::save() const
             return fail(remove.lastError().text());
     }
     QSqlQuery upsert(db);
+    // An empty QString can be a null one, which the driver binds as NULL: COALESCE makes it ''.
     upsert.prepare(
         u"INSERT INTO projects (id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
-        u"preview_url, status, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        u"preview_url, status, updated) VALUES (?, COALESCE(?, ''), COALESCE(?, ''), ?, COALESCE(?, ''), ?, "
+        u"?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), ?) "
         u"ON CONFLICT (id) DO UPDATE SET repository = excluded.repository, branch = excluded.branch, "
         u"mode = excluded.mode, backend = excluded.backend, plan_json = excluded.plan_json, "
         u"added = excluded.added, sandbox_id = excluded.sandbox_id, "
@@ -203,18 +201,18 @@ bool ProjectStore::save() const
     for (const Project& project : m_projects) {
         const ProjectState state = m_states.value(project.id);
         upsert.bindValue(0, project.id);
-        upsert.bindValue(1, notNull(project.repository));
-        upsert.bindValue(2, notNull(project.branch));
+        upsert.bindValue(1, project.repository);
+        upsert.bindValue(2, project.branch);
         upsert.bindValue(3, toString(project.mode));
-        upsert.bindValue(4, notNull(project.backend));
+        upsert.bindValue(4, project.backend);
         upsert.bindValue(5, project.plan
                                 ? QVariant(QString::fromUtf8(
                                       QJsonDocument(project.plan->toJson()).toJson(QJsonDocument::Compact)))
                                 : QVariant(QMetaType::fromType<QString>()));
         upsert.bindValue(6, timeToDb(project.added));
-        upsert.bindValue(7, notNull(state.sandboxId));
-        upsert.bindValue(8, notNull(state.previewUrl));
-        upsert.bindValue(9, notNull(state.status));
+        upsert.bindValue(7, state.sandboxId);
+        upsert.bindValue(8, state.previewUrl);
+        upsert.bindValue(9, state.status);
         upsert.bindValue(10, now);
         if (!upsert.exec())
             return fail(upsert.lastError().text());
@@ -259,11 +257,11 @@ bool ProjectStore::setState(const QString& id, const ProjectState& state)
     if (!m_database)
         return true; // written by the next successful save()
     QSqlQuery query(m_database->connection());
-    query.prepare(
-        u"UPDATE projects SET sandbox_id = ?, preview_url = ?, status = ?, updated = ? WHERE id = ?"_s);
-    query.addBindValue(notNull(state.sandboxId));
-    query.addBindValue(notNull(state.previewUrl));
-    query.addBindValue(notNull(state.status));
+    query.prepare(u"UPDATE projects SET sandbox_id = COALESCE(?, ''), preview_url = COALESCE(?, ''), "
+                  u"status = COALESCE(?, ''), updated = ? WHERE id = ?"_s);
+    query.addBindValue(state.sandboxId);
+    query.addBindValue(state.previewUrl);
+    query.addBindValue(state.status);
     query.addBindValue(timeToDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(id);
     if (!query.exec()) {

@@ -15,10 +15,11 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcRunStore, "forge.store.runs")
 
-// Qt binds a null QString as NULL; the columns that hold text are NOT NULL DEFAULT ''.
+// The SQLite driver binds a string without data (a null QString, and some empty ones) as NULL; the
+// columns that hold text are NOT NULL DEFAULT ''. A literal always has data.
 QString notNull(const QString& text)
 {
-    return text.isNull() ? u""_s : text;
+    return text.isEmpty() ? u""_s : text;
 }
 
 QVariant toDb(const QDateTime& time)

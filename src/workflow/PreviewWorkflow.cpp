@@ -104,8 +104,20 @@ QCoro::Task<QUrl> PreviewWorkflow::run()
     m_cancelled = false;
     // Each step's result is applied here, so a step read back from the journal restores the state
     // later steps need exactly as a step that just ran.
-    const QJsonObject created = co_await runStep(StepId::CreateSandbox, [this] { return createSandbox(); });
+    const auto earlier = m_journal.entry(StepId::CreateSandbox);
+    const bool resuming = earlier && earlier->status == StepStatus::Succeeded;
+    QJsonObject created = co_await runStep(StepId::CreateSandbox, [this] { return createSandbox(); });
     m_sandboxId = created.value(u"sandboxId"_s).toString();
+    if (resuming) {
+        // Not inside the condition: GCC 12 fails on co_await within && and ||.
+        const bool alive = co_await resumeSandbox();
+        if (!alive) {
+            // The sandbox of the interrupted run is gone: everything starts again in a new one.
+            m_journal.resetFrom(StepId::CreateSandbox);
+            created = co_await runStep(StepId::CreateSandbox, [this] { return createSandbox(); });
+            m_sandboxId = created.value(u"sandboxId"_s).toString();
+        }
+    }
     co_await runStep(StepId::CloneRepository, [this] { return cloneRepository(); });
     const QJsonObject detected =
         co_await runStep(StepId::DetectFramework, [this] { return detectFramework(); });
@@ -140,6 +152,31 @@ QCoro::Task<QUrl> PreviewWorkflow::run()
     co_return url;
 }
 
+QCoro::Task<bool> PreviewWorkflow::resumeSandbox()
+{
+    // After a crash the sandbox is stopped (the local back end stops what an earlier process left;
+    // Daytona may have auto-stopped it) or gone. Started again, the finished steps still hold: the
+    // files, the clone and the installed dependencies are in it.
+    SandboxInfo sandbox;
+    try {
+        sandbox = co_await m_provider.getSandbox(m_sandboxId);
+    } catch (const Failure& failure) {
+        if (failure.isTransient())
+            throw StepFailure(StepId::CreateSandbox, failure);
+        co_return false; // not found
+    }
+    if (sandbox.state == SandboxState::Gone || sandbox.state == SandboxState::Error)
+        co_return false;
+    if (sandbox.state != SandboxState::Started) {
+        try {
+            co_await m_provider.startSandbox(m_sandboxId);
+        } catch (const Failure& failure) {
+            throw StepFailure(StepId::CreateSandbox, failure);
+        }
+    }
+    co_return true;
+}
+
 QCoro::Task<> PreviewWorkflow::stop()
 {
     m_cancelled = true;
@@ -162,7 +199,10 @@ QCoro::Task<QJsonObject> PreviewWorkflow::runStep(StepId step, StepBody body)
 {
     if (const auto entry = m_journal.entry(step);
         entry && (entry->status == StepStatus::Succeeded || entry->status == StepStatus::Skipped)) {
-        co_return entry->result;
+        Q_EMIT stepRestored(step, entry->status, entry->result.value(u"summary"_s).toString());
+        // A copy: QCoro 0.8's return_value moves from a non-const lvalue.
+        const QJsonObject result = entry->result;
+        co_return result;
     }
 
     for (int attempt = 1;; ++attempt) {

@@ -54,6 +54,9 @@ public:
 
 Q_SIGNALS:
     void stepStarted(forge::StepId step, int attempt);
+    // A step an earlier, interrupted run of this project finished: read back from the journal, not
+    // run again.
+    void stepRestored(forge::StepId step, forge::StepStatus status, const QString& summary);
     // `line` is plain text; `styledLine` the same with its colour codes (ANSI SGR) kept; `isError`
     // marks a line recognised as an error message.
     void stepOutput(forge::StepId step, forge::OutputChannel channel, const QString& line,
@@ -70,6 +73,8 @@ Q_SIGNALS:
 private:
     using StepBody = std::function<QCoro::Task<QJsonObject>()>;
 
+    // Makes sure the sandbox of a resumed run is there and started; false when it is gone.
+    QCoro::Task<bool> resumeSandbox();
     QCoro::Task<QJsonObject> runStep(StepId step, StepBody body);
     QCoro::Task<QJsonObject> createSandbox();
     QCoro::Task<QJsonObject> cloneRepository();

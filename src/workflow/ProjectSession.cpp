@@ -2,6 +2,7 @@
 
 #include "PreviewWorkflow.h"
 #include "RunQueue.h"
+#include "RunRecorder.h"
 #include "StepJournal.h"
 
 #include <QCoroSignal>
@@ -153,22 +154,28 @@ QCoro::Task<> ProjectSession::runOnce()
         }
     }
 
-    // A fresh journal per run: a run started by the user does every step again (the sandbox itself
-    // is adopted by its label). Resuming an interrupted run comes with the durable journal.
-    m_journal = std::make_unique<InMemoryStepJournal>();
-    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, *m_journal, request);
+    // A new run does every step again (the sandbox itself is adopted by its label); a run the app
+    // did not live to finish is continued instead, its finished steps read back from the journal.
+    m_workflow.reset();
+    m_recorder = std::make_unique<RunRecorder>(m_runStore, m_project.id);
+    if (m_recorder->isResuming())
+        Q_EMIT notice(tr("Continuing the run that was interrupted when Forge Preview last closed: finished "
+                         "steps are not repeated."));
+    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);
     PreviewWorkflow* workflow = m_workflow.get();
     connectWorkflow(workflow);
 
     std::optional<StepFailure> failure;
     try {
         const QUrl url = co_await workflow->run();
+        m_recorder->finish(u"succeeded"_s);
         m_previewEndpoint = workflow->previewEndpoint();
         m_currentStep.reset();
         setStatus(ProjectStatus::Live);
         Q_EMIT previewReady(url);
     } catch (const StepFailure& caught) {
         failure = caught;
+        m_recorder->finish(caught.isCancelled() || m_stopRequested ? u"cancelled"_s : u"failed"_s, caught);
     }
     ticket.reset(); // the build is over (live or failed): the next queued run may start
 
@@ -230,6 +237,13 @@ void ProjectSession::connectWorkflow(PreviewWorkflow* workflow)
         Q_EMIT stepStarted(step, attempt);
     });
     connect(workflow, &PreviewWorkflow::stepOutput, this, &ProjectSession::stepOutput);
+    connect(
+        workflow, &PreviewWorkflow::stepOutput, this,
+        [this](StepId step, OutputChannel channel, const QString& line, const QString& styled, bool isError) {
+            if (m_recorder)
+                m_recorder->appendLog(step, channel, line, styled, isError);
+        });
+    connect(workflow, &PreviewWorkflow::stepRestored, this, &ProjectSession::stepRestored);
     connect(workflow, &PreviewWorkflow::stepRetrying, this, &ProjectSession::stepRetrying);
     connect(workflow, &PreviewWorkflow::stepFinished, this, &ProjectSession::stepFinished);
     connect(workflow, &PreviewWorkflow::planReady, this, [this](const RunPlan& plan) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "RunQueue.h"
 #include "WorkflowTypes.h"
 #include "core/CloneCredentials.h"
 #include "sandbox/SandboxProvider.h"
@@ -15,9 +16,9 @@
 
 namespace forge {
 
-class InMemoryStepJournal;
+class RunRecorder;
+class RunStore;
 class PreviewWorkflow;
-class RunQueue;
 class SandboxProvider;
 
 enum class ProjectStatus { Stopped, Queued, Building, Live, Failed };
@@ -71,10 +72,16 @@ public:
     // once its preview is ready or it failed. Without a queue, runs start at once.
     void setRunQueue(RunQueue* queue) { m_queue = queue; }
 
+    // Where runs, their journals and logs are kept; without one, runs are remembered nowhere and an
+    // interrupted run cannot be continued. Must outlive the session.
+    void setRunStore(RunStore* store) { m_runStore = store; }
+
 Q_SIGNALS:
     void statusChanged(forge::ProjectStatus status);
     void runStarted();
     void stepStarted(forge::StepId step, int attempt);
+    // A step the interrupted run finished, read back rather than run again.
+    void stepRestored(forge::StepId step, forge::StepStatus status, const QString& summary);
     void stepOutput(forge::StepId step, forge::OutputChannel channel, const QString& line,
                     const QString& styledLine, bool isError);
     void stepRetrying(forge::StepId step, int nextAttempt, qint64 delayMs, const QString& reason);
@@ -101,7 +108,8 @@ private:
     Project m_project;
     CredentialLookup m_credentialLookup;
     QPointer<RunQueue> m_queue;
-    std::unique_ptr<InMemoryStepJournal> m_journal;
+    RunStore* m_runStore = nullptr;
+    std::unique_ptr<RunRecorder> m_recorder; // the current run's row, journal and log
     std::unique_ptr<PreviewWorkflow> m_workflow;
     ProjectStatus m_status = ProjectStatus::Stopped;
     std::optional<StepId> m_currentStep;

@@ -1,7 +1,6 @@
 #include "RunQueue.h"
 
 #include <QCoroSignal>
-
 #include <algorithm>
 
 namespace forge {
@@ -15,8 +14,7 @@ public:
     Waiter(const QObject* owner, QObject* parent)
         : QObject(parent)
         , m_owner(owner)
-    {
-    }
+    {}
     const QObject* owner() const { return m_owner; }
 
 Q_SIGNALS:
@@ -28,8 +26,7 @@ private:
 
 RunQueue::Slot::Slot(QPointer<RunQueue> queue)
     : m_queue(std::move(queue))
-{
-}
+{}
 
 RunQueue::Slot::~Slot()
 {
@@ -40,8 +37,7 @@ RunQueue::Slot::~Slot()
 RunQueue::RunQueue(int limit, QObject* parent)
     : QObject(parent)
     , m_limit(std::max(1, limit))
-{
-}
+{}
 
 void RunQueue::setLimit(int limit)
 {
@@ -73,7 +69,7 @@ QCoro::Task<RunQueue::Ticket> RunQueue::acquire(const QObject* owner)
 void RunQueue::cancel(const QObject* owner)
 {
     const auto found = std::find_if(m_waiters.begin(), m_waiters.end(),
-                                     [owner](const Waiter* waiter) { return waiter->owner() == owner; });
+                                    [owner](const Waiter* waiter) { return waiter->owner() == owner; });
     if (found == m_waiters.end())
         return;
     Waiter* waiter = *found;

@@ -1,11 +1,9 @@
 #pragma once
 
+#include <QCoroTask>
 #include <QList>
 #include <QObject>
 #include <QPointer>
-
-#include <QCoroTask>
-
 #include <memory>
 
 namespace forge {

@@ -66,6 +66,16 @@ QString toString(StepStatus status)
     return {};
 }
 
+std::optional<StepStatus> stepStatusFromString(const QString& text)
+{
+    for (StepStatus status : {StepStatus::Pending, StepStatus::Running, StepStatus::Succeeded,
+                              StepStatus::Failed, StepStatus::Skipped}) {
+        if (toString(status) == text)
+            return status;
+    }
+    return std::nullopt;
+}
+
 QString PreviewRequest::projectIdFor(const RepoRef& repository, const QString& branch)
 {
     const QString identity = repository.canonical() + u'#' + branch;

@@ -36,6 +36,7 @@ std::optional<StepId> stepFromName(const QString& name);
 // Words for people ("Create sandbox").
 QString stepTitle(StepId step);
 QString toString(StepStatus status);
+std::optional<StepStatus> stepStatusFromString(const QString& text);
 
 // What the user asked to preview.
 struct PreviewRequest

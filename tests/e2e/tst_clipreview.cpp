@@ -50,6 +50,7 @@ private Q_SLOTS:
     void previewsViteAppFromLocalRepository();
     void previewsExpressAppOverGitHttp();
     void exitWhenReadyLeavesNothingRunning();
+    void killedDuringInstallResumesAtInstall();
     void refusesAFolderThatIsNotARepository();
     void reportsNothingRunnable();
     void explainsAMissingRepository();
@@ -173,6 +174,73 @@ void TestCliPreview::exitWhenReadyLeavesNothingRunning()
     int status = 0;
     fetch(url, &status);
     QCOMPARE(status, 0);
+}
+
+void TestCliPreview::killedDuringInstallResumesAtInstall()
+{
+    QTemporaryDir data;
+    const QStringList arguments{u"preview"_s, m_server->repositoryUrl(u"express-app"_s).toString(),
+                                u"--exit-when-ready"_s, u"--json"_s};
+    const auto installRunning = [](const CliRun& run) {
+        for (const QJsonObject& event : run.events()) {
+            if (event.value(u"step"_s) == u"install-dependencies"_s &&
+                event.value(u"status"_s) == u"running"_s)
+                return true;
+        }
+        return false;
+    };
+    {
+        CliRun first(data.path());
+        first.start(arguments);
+        QTRY_VERIFY2_WITH_TIMEOUT(installRunning(first) || first.finished(), qPrintable(first.transcript()),
+                                  InstallAndStartTimeoutMs);
+        QVERIFY2(!first.finished(), qPrintable(first.transcript()));
+        // No chance to clean up: as if the machine lost power or the process was killed.
+        ::kill(static_cast<pid_t>(first.process().processId()), SIGKILL);
+        QSignalSpy exited(&first.process(), &QProcess::finished);
+        QVERIFY(first.finished() || exited.wait(10000));
+    }
+    QVERIFY(!m_server->requests().isEmpty()); // the first run cloned
+    m_server->clearRequests();
+
+    CliRun second(data.path());
+    second.start(arguments);
+    QSignalSpy exited(&second.process(), &QProcess::finished);
+    QVERIFY2(exited.wait(InstallAndStartTimeoutMs), qPrintable(second.transcript()));
+    QCOMPARE(second.process().exitCode(), 0);
+    QVERIFY2(second.event(u"ready"_s), qPrintable(second.transcript()));
+    QVERIFY2(second.standardOutput().contains(u"Continuing the interrupted run"_s),
+             qPrintable(second.transcript()));
+
+    // Create and clone were read back, not run again; install ran (it was cut short).
+    QStringList restored;
+    QStringList ran;
+    for (const QJsonObject& event : second.events()) {
+        if (event.value(u"event"_s) != u"step"_s)
+            continue;
+        const QString step = event.value(u"step"_s).toString();
+        if (event.value(u"restored"_s).toBool())
+            restored.append(step);
+        else if (event.value(u"status"_s) == u"running"_s)
+            ran.append(step);
+    }
+    QVERIFY2(restored.contains(u"clone-repository"_s), qPrintable(second.transcript()));
+    QVERIFY2(!ran.contains(u"clone-repository"_s), qPrintable(second.transcript()));
+    QVERIFY2(ran.contains(u"install-dependencies"_s), qPrintable(second.transcript()));
+    QVERIFY2(!ran.contains(u"create-sandbox"_s), qPrintable(second.transcript()));
+    // The git server never heard from the second run, and there is exactly one sandbox.
+    QCOMPARE(m_server->requests().size(), 0);
+    const QStringList sandboxes =
+        QDir(data.filePath(u"sandboxes"_s)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(sandboxes.size(), 1);
+
+    // The next run of the same project is a new run (the last one finished).
+    CliRun third(data.path());
+    third.start(arguments);
+    QSignalSpy thirdExited(&third.process(), &QProcess::finished);
+    QVERIFY2(thirdExited.wait(InstallAndStartTimeoutMs), qPrintable(third.transcript()));
+    QCOMPARE(third.process().exitCode(), 0);
+    QVERIFY(!third.standardOutput().contains(u"Continuing the interrupted run"_s));
 }
 
 void TestCliPreview::refusesAFolderThatIsNotARepository()

@@ -57,8 +57,7 @@ private Q_SLOTS:
         std::optional<bool> secondGranted;
         std::optional<bool> thirdGranted;
         QCoro::connect(queue.acquire(&first), this, [&](RunQueue::Ticket t) { running = std::move(t); });
-        QCoro::connect(queue.acquire(&second), this,
-                       [&](RunQueue::Ticket t) { secondGranted = bool(t); });
+        QCoro::connect(queue.acquire(&second), this, [&](RunQueue::Ticket t) { secondGranted = bool(t); });
         QCoro::connect(queue.acquire(&third), this, [&](RunQueue::Ticket t) {
             thirdGranted = bool(t);
             running = std::move(t);

@@ -13,6 +13,8 @@
 #include "core/RepoRef.h"
 #include "sandbox/LocalProvider.h"
 #include "secrets/SecretStore.h"
+#include "store/Database.h"
+#include "store/RunStore.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Icons.h"
 #include "ui/preview/PreviewOrigin.h"
@@ -81,7 +83,8 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     , m_options(std::move(options))
     , m_backends(new SandboxBackends(m_options.dataDirectory, this))
     , m_account(new AccountController(m_options.dataDirectory, this))
-    , m_runQueue(new RunQueue(QSettings().value(u"runs/maxConcurrent"_s, RunQueue::DefaultLimit).toInt(), this))
+    , m_runQueue(
+          new RunQueue(QSettings().value(u"runs/maxConcurrent"_s, RunQueue::DefaultLimit).toInt(), this))
     , m_store(QDir(m_options.dataDirectory).filePath(u"forge-preview.db"_s))
 {
     setWindowTitle(tr("Forge Preview"));
@@ -115,6 +118,11 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     connect(m_account, &AccountController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 
+    QString databaseError;
+    m_database =
+        Database::open(QDir(m_options.dataDirectory).filePath(u"forge-preview.db"_s), &databaseError);
+    if (m_database)
+        m_runs = std::make_unique<RunStore>(*m_database);
     loadProjects();
     updateActions();
     loadDaytonaKey();
@@ -122,6 +130,11 @@ MainWindow::MainWindow(Options options, QWidget* parent)
 
 MainWindow::~MainWindow()
 {
+    // Sessions write their last log lines through the run store: they go first.
+    for (ProjectView& view : m_views) {
+        delete view.session;
+        view.session = nullptr;
+    }
     // Pages go before their profiles; the pane owns both and tears them down in that order.
     delete m_preview;
     m_preview = nullptr;
@@ -410,8 +423,15 @@ void MainWindow::saveLayout() const
 void MainWindow::loadProjects()
 {
     const bool loaded = m_store.load();
-    for (const Project& project : m_store.projects())
+    for (const Project& project : m_store.projects()) {
         addProjectView(project);
+        restoreLog(project.id);
+        // Forge Preview closed (or crashed) in the middle of this project's run: continue it.
+        if (m_runs && m_runs->unfinishedRun(project.id)) {
+            const QString id = project.id;
+            QTimer::singleShot(0, this, [this, id] { startProject(id); });
+        }
+    }
     const QString last = QSettings().value(u"window/currentProject"_s).toString();
     if (m_views.contains(last))
         m_projectList->setCurrentItem(m_views.value(last).item);
@@ -430,6 +450,43 @@ void MainWindow::loadProjects()
         QTimer::singleShot(0, this,
                            [this, problems] { showError(tr("Projects"), problems.join(u"\n\n"_s)); });
     }
+}
+
+void MainWindow::restoreLog(const QString& projectId)
+{
+    BuildLogPanel* log = buildLog(projectId);
+    const auto run = m_runs ? m_runs->latestRun(projectId) : std::nullopt;
+    if (!log || !run)
+        return;
+    QHash<QString, QList<LogRecord>> linesByStep;
+    for (LogRecord& line : m_runs->log(run->id))
+        linesByStep[line.step].append(std::move(line));
+    for (const StepRecord& record : m_runs->steps(run->id)) {
+        const auto step = stepFromName(record.step);
+        const auto status = stepStatusFromString(record.status);
+        if (!step || !status)
+            continue;
+        log->stepStarted(*step, record.attempt);
+        for (const LogRecord& line : linesByStep.value(record.step))
+            log->appendOutput(*step, OutputChannel(line.channel),
+                              line.styled.isEmpty() ? line.text : line.styled, line.isError);
+        if (*status != StepStatus::Running && *status != StepStatus::Pending) {
+            const qint64 duration = record.startedAt.isValid() && record.finishedAt.isValid()
+                                        ? record.startedAt.msecsTo(record.finishedAt)
+                                        : 0;
+            log->stepFinished(*step, *status, duration,
+                              *status == StepStatus::Failed ? record.error
+                                                            : record.result.value(u"summary"_s).toString());
+        }
+    }
+    if (run->status == u"failed"_s) {
+        if (const auto step = stepFromName(run->failedStep))
+            log->showFailure(StepFailure(*step, Failure::permanent(run->error)));
+    }
+    if (run->status != u"succeeded"_s)
+        log->runStopped();
+    log->appendNotice(tr("The log of the last run (%1), kept from before Forge Preview restarted.")
+                          .arg(QLocale().toString(run->startedAt.toLocalTime(), QLocale::ShortFormat)));
 }
 
 void MainWindow::saveProjects()
@@ -464,6 +521,7 @@ void MainWindow::createSession(ProjectView& view, const Project& project)
     view.session = new ProjectSession(*view.provider, project, this);
     // Each run asks for the signed-in account's token, which it gets only for that account's host.
     view.session->setRunQueue(m_runQueue);
+    view.session->setRunStore(m_runs.get());
     view.session->setCredentialLookup([account = QPointer<AccountController>(m_account)](QUrl url) {
         return AccountController::credentialsFor(account, std::move(url));
     });

@@ -17,8 +17,10 @@ class QStackedWidget;
 class QTabWidget;
 
 namespace forge {
+class Database;
 class ProjectSession;
 class RunQueue;
+class RunStore;
 class SecretResult;
 class SandboxProvider;
 enum class ProjectStatus;
@@ -107,6 +109,8 @@ private:
     void restoreLayout();
     void saveLayout() const;
     void loadProjects();
+    // Shows the last run of `projectId` from the database in its log (after a restart).
+    void restoreLog(const QString& projectId);
     void saveProjects();
 
     ProjectView& addProjectView(const Project& project);
@@ -141,6 +145,8 @@ private:
     RunQueue* m_runQueue = nullptr; // at most N builds at once; the others show as queued
     bool m_pickerRequested = false; // openRepository() is reading the token
     ProjectStore m_store;
+    std::unique_ptr<Database> m_database; // runs, their journals and logs (null when unusable)
+    std::unique_ptr<RunStore> m_runs;
     QHash<QString, ProjectView> m_views;
     QString m_currentId;
     bool m_shuttingDown = false; // shutdown() was called; set once, the window then goes

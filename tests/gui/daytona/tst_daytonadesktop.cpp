@@ -9,6 +9,7 @@
 #include "GitHttpServer.h"
 #include "secrets/SecretStore.h"
 #include "store/DaytonaSettings.h"
+#include "store/ProjectStore.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Theme.h"
 #include "ui/preview/PreviewPane.h"
@@ -439,9 +440,12 @@ private Q_SLOTS:
         window.runLocallyAction()->trigger();
         QCOMPARE(session->project().backend, u"local"_s);
         QVERIFY(list->item(0)->data(ui::ProjectDetailRole).toString().contains(u"local"_s));
-        QFile stored(m_root.filePath(u"data-nokey/projects.json"_s));
-        QVERIFY(stored.open(QIODevice::ReadOnly));
-        QVERIFY(stored.readAll().contains("\"local\"")); // the only field that can say so
+        {
+            ProjectStore stored(m_root.filePath(u"data-nokey/forge-preview.db"_s));
+            QVERIFY2(stored.load(), qPrintable(stored.errorString()));
+            QVERIFY(stored.find(project.id));
+            QCOMPARE(stored.find(project.id)->backend, u"local"_s);
+        }
         window.runAction()->trigger();
         QVERIFY(recreated);
         QVERIFY(recreated != session);
