@@ -193,6 +193,13 @@ QCoro::Task<> PreviewWorkflow::stop()
     }
 }
 
+QCoro::Task<> PreviewWorkflow::stopServer()
+{
+    m_ready = false;
+    if (m_server)
+        co_await m_server->stop();
+}
+
 // Runs one step with the journal's semantics: a finished step is read back, not rerun; a transient
 // failure is retried with backoff; any other failure is recorded and rethrown with the step.
 QCoro::Task<QJsonObject> PreviewWorkflow::runStep(StepId step, StepBody body)

@@ -40,6 +40,9 @@ public:
     // Stops the dev server and every process of the sandbox; the sandbox's files stay. Safe to call
     // at any time, also while run() is in progress (run() then fails with a cancelled failure).
     QCoro::Task<> stop();
+    // Stops only the dev server (no serverExited() for it); the sandbox keeps running. Used before
+    // a restore runs the dev server again from a new workflow over the same journal.
+    QCoro::Task<> stopServer();
 
     const PreviewRequest& request() const { return m_request; }
     std::optional<RunPlan> plan() const { return m_plan; }

@@ -161,6 +161,7 @@ QCoro::Task<> ProjectSession::runOnce()
     if (m_recorder->isResuming())
         Q_EMIT notice(tr("Continuing the run that was interrupted when Forge Preview last closed: finished "
                          "steps are not repeated."));
+    m_request = request;
     m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);
     PreviewWorkflow* workflow = m_workflow.get();
     connectWorkflow(workflow);
@@ -197,7 +198,13 @@ QCoro::Task<> ProjectSession::runOnce()
             Q_EMIT failed(*failure);
         }
     }
-    co_await workflow->stop();
+    // A restore may have replaced the workflow: stop the current one, which also cancels a
+    // restore's run, and wait until that restore has wound down.
+    co_await m_workflow->stop();
+    if (m_restoring) {
+        co_await qCoro(this, &ProjectSession::restoreEnded);
+        co_await m_workflow->stop();
+    }
     if (m_stopRequested || (failure && failure->isCancelled()))
         setStatus(ProjectStatus::Stopped);
     m_currentStep.reset();
@@ -218,6 +225,114 @@ void ProjectSession::endWithoutRunning()
     Q_EMIT runEnded();
     if (std::exchange(m_restartRequested, false))
         start();
+}
+
+QString ProjectSession::sandboxId() const
+{
+    return m_workflow ? m_workflow->sandboxId() : QString();
+}
+
+void ProjectSession::setManaged(bool managed)
+{
+    m_managed = managed;
+    // No manager any more to restart a dead dev server: the run ends as it did without one.
+    if (!managed && m_serverExitCode && m_status == ProjectStatus::Live && !m_restoring && !m_stopRequested)
+        Q_EMIT finishRequested();
+}
+
+QCoro::Task<bool> ProjectSession::restartDevServer(QString reason)
+{
+    return restore(RestoreFrom::DevServer, std::move(reason));
+}
+
+QCoro::Task<bool> ProjectSession::restoreSandbox(QString reason)
+{
+    return restore(RestoreFrom::Sandbox, std::move(reason));
+}
+
+QCoro::Task<bool> ProjectSession::restore(RestoreFrom from, QString reason)
+{
+    if (!m_running || m_stopRequested || m_restoring || m_status != ProjectStatus::Live || !m_recorder ||
+        !m_workflow)
+        co_return false;
+    m_restoring = true;
+    m_serverExitCode.reset();
+    QPointer<ProjectSession> self(this);
+    Q_EMIT restoring(reason);
+
+    // The old workflow's dev server is stopped (if it still runs); a new workflow over the same
+    // journal reads back the steps that still hold and runs the others again.
+    std::unique_ptr<PreviewWorkflow> old = std::move(m_workflow);
+    old->disconnect(this);
+    const QString sandboxId = old->sandboxId();
+    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), m_request);
+    PreviewWorkflow* workflow = m_workflow.get();
+    connectWorkflow(workflow);
+    StepJournal& journal = m_recorder->journal();
+
+    std::optional<QString> cause;
+    std::optional<QUrl> url;
+    try {
+        co_await old->stopServer();
+        if (!self)
+            co_return false;
+        if (m_stopRequested)
+            throw Failure::cancelled(u"The preview was stopped."_s);
+        if (from == RestoreFrom::Sandbox) {
+            SandboxInfo sandbox;
+            sandbox.state = SandboxState::Gone;
+            if (!sandboxId.isEmpty())
+                sandbox = co_await m_provider.getSandbox(sandboxId);
+            if (!self)
+                co_return false;
+            if (m_stopRequested)
+                throw Failure::cancelled(u"The preview was stopped."_s);
+            if (sandbox.state == SandboxState::Gone) {
+                Q_EMIT notice(tr("The sandbox is gone: making a new one and running every step again."));
+                journal.resetFrom(StepId::CreateSandbox);
+            } else {
+                if (sandbox.state != SandboxState::Started) {
+                    // Stopped or archived: started; in a recoverable error: recovered.
+                    Q_EMIT notice(tr("Starting the sandbox again (it was %1).").arg(toString(sandbox.state)));
+                    co_await m_provider.startSandbox(sandboxId);
+                    if (!self)
+                        co_return false;
+                    if (m_stopRequested)
+                        throw Failure::cancelled(u"The preview was stopped."_s);
+                }
+                journal.resetFrom(StepId::StartDevServer);
+            }
+        } else {
+            journal.resetFrom(StepId::StartDevServer);
+        }
+        url = co_await workflow->run();
+        if (!self)
+            co_return false;
+    } catch (const StepFailure& failure) {
+        if (!self)
+            co_return false;
+        cause = u"%1: %2"_s.arg(stepTitle(failure.step()), failure.message());
+    } catch (const Failure& failure) {
+        if (!self)
+            co_return false;
+        cause = failure.message();
+    }
+
+    m_currentStep.reset();
+    m_restoring = false;
+    if (url && !m_stopRequested) {
+        m_previewEndpoint = workflow->previewEndpoint();
+        m_failure.reset();
+        const QUrl restoredUrl = *url;
+        Q_EMIT previewReady(restoredUrl);
+        Q_EMIT restored(restoredUrl);
+        Q_EMIT restoreEnded();
+        co_return true;
+    }
+    if (!m_stopRequested)
+        Q_EMIT restoreFailed(cause.value_or(tr("The preview was stopped.")));
+    Q_EMIT restoreEnded();
+    co_return false;
 }
 
 void ProjectSession::setStatus(ProjectStatus status)
@@ -253,6 +368,11 @@ void ProjectSession::connectWorkflow(PreviewWorkflow* workflow)
     connect(workflow, &PreviewWorkflow::notice, this, &ProjectSession::notice);
     connect(workflow, &PreviewWorkflow::serverExited, this, [this](int exitCode) {
         m_serverExitCode = exitCode;
+        if (m_managed) {
+            // The manager restarts it; the run goes on.
+            Q_EMIT devServerExited(exitCode);
+            return;
+        }
         Q_EMIT finishRequested();
     });
 }

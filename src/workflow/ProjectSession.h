@@ -72,6 +72,32 @@ public:
     // once its preview is ready or it failed. Without a queue, runs start at once.
     void setRunQueue(RunQueue* queue) { m_queue = queue; }
 
+    // --- Restore (used by SandboxManager) ---
+    SandboxProvider& provider() const { return m_provider; }
+    // The current run's sandbox; empty before the create step has run.
+    QString sandboxId() const;
+    // While a SandboxManager watches the session, a dev server that exits while the preview is live
+    // no longer ends the run as failed: devServerExited() is emitted and the run stays, for the
+    // manager to restore. Without a manager the run ends as failed, as before.
+    void setManaged(bool managed);
+    bool isManaged() const { return m_managed; }
+    bool isRestoring() const { return m_restoring; }
+    // The dev server of the live preview ended (managed sessions only; see setManaged()).
+    bool isDevServerDead() const { return m_serverExitCode.has_value(); }
+
+    // Restarts the dev server of the live run in the same sandbox: the journal forgets
+    // start-dev-server and publish-preview, and a new workflow over the same journal reads back the
+    // earlier steps (no clone, no install) and runs those two again; the endpoint is asked for
+    // again (a started sandbox's new preview token on Daytona). The run stays live meanwhile. True when the
+    // preview answers again; never throws (restored() or restoreFailed() says how it went). False at once
+    // when the session is not live or already restoring.
+    QCoro::Task<bool> restartDevServer(QString reason = {});
+    // Brings back the sandbox of the live run: a stopped, archived or (recoverably) failed sandbox
+    // is started (recovered), then the dev server runs again as in restartDevServer(); a sandbox
+    // that is gone is replaced: every step runs again from create-sandbox in a new sandbox (the
+    // create step looks up the project's label first, so there are never two).
+    QCoro::Task<bool> restoreSandbox(QString reason = {});
+
     // Where runs, their journals and logs are kept; without one, runs are remembered nowhere and an
     // interrupted run cannot be continued. Must outlive the session.
     void setRunStore(RunStore* store) { m_runStore = store; }
@@ -93,6 +119,16 @@ Q_SIGNALS:
     void notice(const QString& message);
     // The run has ended (stopped, failed, or the dev server exited) and nothing of it still runs.
     void runEnded();
+    // A restore of the live run began; the preview is unavailable until restored()/restoreFailed().
+    void restoring(const QString& reason);
+    // The preview answers again, at `url` (previewReady() is emitted too).
+    void restored(const QUrl& url);
+    // The restore did not bring the preview back; the run stays, for another attempt.
+    void restoreFailed(const QString& cause);
+    // The dev server of a managed session's live preview ended (see setManaged()).
+    void devServerExited(int exitCode);
+    // Internal: a restore has ended (either way).
+    void restoreEnded();
     // Internal: the live preview should end (stop() or the dev server exited).
     void finishRequested();
 
@@ -103,6 +139,8 @@ private:
     // were looked up).
     void endWithoutRunning();
     void connectWorkflow(PreviewWorkflow* workflow);
+    enum class RestoreFrom { DevServer, Sandbox };
+    QCoro::Task<bool> restore(RestoreFrom from, QString reason);
 
     SandboxProvider& m_provider;
     Project m_project;
@@ -120,6 +158,9 @@ private:
     bool m_stopRequested = false;
     bool m_restartRequested = false;
     std::optional<int> m_serverExitCode;
+    PreviewRequest m_request; // the current run's request, for the workflows of its restores
+    bool m_managed = false;
+    bool m_restoring = false;
 };
 
 } // namespace forge

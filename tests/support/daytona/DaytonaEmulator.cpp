@@ -896,6 +896,12 @@ void DaytonaEmulator::stopSandboxExternally(const QString& id)
     d->setState(*sandbox, u"stopped"_s);
 }
 
+int DaytonaEmulator::killSessionCommands(const QString& id)
+{
+    auto sandbox = d->find(id);
+    return sandbox ? d->toolbox.killSessionCommands(sandbox->id) : 0;
+}
+
 void DaytonaEmulator::removeSandboxExternally(const QString& id)
 {
     auto sandbox = d->find(id);

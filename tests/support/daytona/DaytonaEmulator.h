@@ -105,6 +105,9 @@ public:
     void stopSandboxExternally(const QString& id);
     // As if someone deleted it elsewhere: gone from every listing, 404 from then on.
     void removeSandboxExternally(const QString& id);
+    // As if the sandbox's session commands (the dev server) crashed: their processes are killed,
+    // the sandbox stays started. Returns how many commands were running.
+    int killSessionCommands(const QString& id);
     // The next POST /sandbox ends in `error` with this errorReason (and answers 400 "Sandbox failed
     // to start: <reason>" unless a transition delay makes it answer before, ENDPOINTS.md section 4).
     void failNextSandboxCreate(const QString& reason, bool recoverable = false);

@@ -184,6 +184,23 @@ void Toolbox::dropSandbox(const QString& sandboxId)
     }
 }
 
+int Toolbox::killSessionCommands(const QString& sandboxId)
+{
+    int killed = 0;
+    const auto sessions = m_sessions.value(sandboxId);
+    for (const auto& session : sessions) {
+        for (const auto& command : session->commands) {
+            if (!command->process || !command->process->isRunning() || command->exitCode)
+                continue;
+            ++killed;
+            BackgroundProcess* process = command->process.get();
+            // The process's finished() reports the exit to the command, as for a crash.
+            QCoro::connect(process->stop(std::chrono::milliseconds(0)), process, [] {});
+        }
+    }
+    return killed;
+}
+
 QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId, QString localName,
                                           QByteArray path)
 {

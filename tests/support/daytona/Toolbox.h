@@ -40,6 +40,9 @@ public:
                                      QByteArray path);
     // Ends the sessions' commands of a sandbox that stopped or went away.
     void dropSandbox(const QString& sandboxId);
+    // Kills the processes of the sandbox's running session commands, as if they had crashed; the
+    // sessions stay and the commands report their exit as usual. Returns how many were running.
+    int killSessionCommands(const QString& sandboxId);
     // Clone bodies as received, except the password: it is kept only as passwordFingerprint(), so
     // no token is ever held in (or printed from) the emulator's records.
     QList<QJsonObject> gitCloneBodies() const { return m_gitCloneBodies; }

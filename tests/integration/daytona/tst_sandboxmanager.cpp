@@ -1,0 +1,387 @@
+// The sandbox manager (SandboxManager + ProjectSession's restores) against the Daytona emulator: a
+// live Express preview whose dev server dies, whose sandbox stops or disappears, comes back by
+// itself; health checks do not keep the sandbox awake; repeated failures end in gaveUp().
+
+#include "AwaitCatching.h"
+#include "DaytonaEmulator.h"
+#include "FixtureRepository.h"
+#include "Fixtures.h"
+#include "GitHttpServer.h"
+#include "daytona/DaytonaError.h"
+#include "sandbox/daytona/DaytonaProvider.h"
+#include "workflow/ProjectSession.h"
+#include "workflow/SandboxManager.h"
+
+#include <QCoroTask>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+using forge::DaytonaProvider;
+using forge::DaytonaSandboxOptions;
+using forge::ProjectSession;
+using forge::ProjectStatus;
+using forge::SandboxManager;
+using forge::StepId;
+using forge::test::DaytonaEmulator;
+using forge::test::FixtureRepository;
+using forge::test::GitHttpServer;
+
+namespace {
+
+constexpr auto ApiKey = "manager-test-key";
+constexpr int LiveTimeoutMs = 240'000;
+constexpr int RestoreTimeoutMs = 180'000;
+const QByteArray TokenHeader = "x-daytona-preview-token";
+
+int fetchStatus(const QUrl& url, const QMap<QByteArray, QByteArray>& headers)
+{
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    QNetworkRequest request(url);
+    request.setTransferTimeout(10'000);
+    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+        request.setRawHeader(it.key(), it.value());
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(15'000))
+        return 0;
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+} // namespace
+
+class TestSandboxManager : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void servingCheckChangesNothingAndKeepsNothingAwake();
+    void deadDevServerIsRestartedAlone();
+    void stoppedSandboxIsStartedNotRecreated();
+    void goneSandboxIsRecreated();
+    void recoverableErrorIsRecovered();
+    void givesUpAfterThreeFailedRestoresAndRetries();
+    void intervalFromSettings();
+
+private:
+    // A live Express preview on the emulator, watched by m_manager (checks only when asked).
+    bool startLive();
+    int sandboxCount();
+    QStringList stepsStartedDuring(const std::function<void()>& action, QSignalSpy& until, int timeoutMs);
+
+    QTemporaryDir m_work;
+    QString m_repositories;
+    std::unique_ptr<GitHttpServer> m_git;
+    std::unique_ptr<QTemporaryDir> m_data;
+    std::unique_ptr<DaytonaEmulator> m_emulator;
+    std::unique_ptr<DaytonaProvider> m_provider;
+    std::unique_ptr<ProjectSession> m_session;
+    std::unique_ptr<SandboxManager> m_manager;
+};
+
+void TestSandboxManager::initTestCase()
+{
+    qRegisterMetaType<forge::SandboxManager::Verdict>();
+    QVERIFY(m_work.isValid());
+    m_repositories = m_work.filePath(u"served"_s);
+    QVERIFY(QDir().mkpath(m_repositories));
+    FixtureRepository repository(m_work.filePath(u"express-app"_s));
+    QVERIFY2(repository.initialize(forge::test::fixtureProjectPath(u"express-app"_s)),
+             qPrintable(repository.errorString()));
+    QVERIFY2(repository.createBareClone(m_repositories, u"express-app"_s),
+             qPrintable(repository.errorString()));
+    QString error;
+    m_git = std::make_unique<GitHttpServer>(m_repositories);
+    QVERIFY2(m_git->listen(&error), qPrintable(error));
+}
+
+void TestSandboxManager::init()
+{
+    m_data = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_data->isValid());
+    DaytonaEmulator::Options options;
+    options.dataDirectory = m_data->path();
+    options.apiKeys = {QString::fromLatin1(ApiKey)};
+    m_emulator = std::make_unique<DaytonaEmulator>(options);
+    QVERIFY(m_emulator->listen());
+
+    forge::daytona::DaytonaConfig config;
+    config.apiKey = QString::fromLatin1(ApiKey);
+    config.apiUrl = m_emulator->apiUrl();
+    config.requestTimeout = 20s;
+    m_provider = std::make_unique<DaytonaProvider>(config, DaytonaSandboxOptions{});
+    m_provider->setLogPollInterval(100ms);
+
+    const auto parsed =
+        forge::RepoRef::parse(m_git->repositoryUrl(u"express-app"_s).toString(), QDir::currentPath());
+    QVERIFY(std::holds_alternative<forge::RepoRef>(parsed));
+    m_session = std::make_unique<ProjectSession>(
+        *m_provider, forge::newProject(std::get<forge::RepoRef>(parsed), QString(), forge::RunMode::Dev));
+    m_manager = std::make_unique<SandboxManager>();
+    m_manager->setInterval(1h); // checks only when a test asks
+    m_manager->setProbeTimeout(5s);
+}
+
+void TestSandboxManager::cleanup()
+{
+    if (m_manager && m_session)
+        m_manager->unwatch(m_session.get());
+    m_manager.reset();
+    if (m_session && m_session->isActive()) {
+        QSignalSpy ended(m_session.get(), &ProjectSession::runEnded);
+        m_session->stop();
+        QVERIFY(ended.wait(60'000));
+    }
+    m_session.reset();
+    m_provider.reset();
+    m_emulator.reset();
+    m_data.reset();
+}
+
+bool TestSandboxManager::startLive()
+{
+    QSignalSpy ready(m_session.get(), &ProjectSession::previewReady);
+    std::optional<QString> failure;
+    connect(m_session.get(), &ProjectSession::failed, this, [&failure](const forge::StepFailure& caught) {
+        failure = caught.message() + u" / "_s + caught.advice();
+    });
+    m_manager->watch(m_session.get());
+    m_session->start();
+    const bool ended =
+        QTest::qWaitFor([&] { return ready.count() > 0 || failure.has_value(); }, LiveTimeoutMs);
+    disconnect(m_session.get(), &ProjectSession::failed, this, nullptr);
+    if (!ended) {
+        qWarning() << "the preview did not become ready in time";
+        return false;
+    }
+    if (failure) {
+        qWarning() << "run failed:" << *failure;
+        return false;
+    }
+    return m_session->status() == ProjectStatus::Live &&
+           fetchStatus(m_session->previewUrl(), m_session->previewEndpoint().headers) == 200;
+}
+
+int TestSandboxManager::sandboxCount()
+{
+    const auto listed =
+        forge::test::awaitCatching<forge::daytona::DaytonaError>(m_provider->client().sandboxes().listAll());
+    if (listed.error)
+        return -1;
+    int count = 0;
+    for (const auto& sandbox : *listed.value) {
+        if (sandbox.state != u"destroyed"_s)
+            ++count;
+    }
+    return count;
+}
+
+QStringList TestSandboxManager::stepsStartedDuring(const std::function<void()>& action, QSignalSpy& until,
+                                                   int timeoutMs)
+{
+    QStringList steps;
+    const auto connection = connect(m_session.get(), &ProjectSession::stepStarted, this,
+                                    [&steps](StepId step) { steps.append(forge::stepName(step)); });
+    action();
+    if (until.isEmpty())
+        until.wait(timeoutMs);
+    disconnect(connection);
+    return steps;
+}
+
+void TestSandboxManager::servingCheckChangesNothingAndKeepsNothingAwake()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    const auto activityBefore = m_emulator->lastActivity(id);
+    QVERIFY(activityBefore);
+    m_emulator->clearRequests();
+
+    QSignalSpy finished(m_manager.get(), &SandboxManager::checkFinished);
+    QSignalSpy restoring(m_session.get(), &ProjectSession::restoring);
+    m_manager->checkNow(m_session.get());
+    QVERIFY(finished.wait(30'000));
+    QCOMPARE(finished.first().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
+    QCOMPARE(restoring.count(), 0);
+
+    // No toolbox call, and the probe told the proxy not to count it as activity.
+    bool probed = false;
+    for (const auto& request : m_emulator->requests()) {
+        QVERIFY2(!request.path().startsWith("/toolbox"), request.target.constData());
+        if (request.hasHeader("X-Daytona-Skip-Last-Activity-Update")) {
+            probed = true;
+            QCOMPARE(request.header("X-Daytona-Skip-Last-Activity-Update"), QByteArray("true"));
+        }
+    }
+    QVERIFY(probed);
+    QCOMPARE(m_emulator->lastActivity(id), activityBefore);
+    QVERIFY(m_session->status() == ProjectStatus::Live);
+    QCOMPARE(m_session->sandboxId(), id);
+}
+
+void TestSandboxManager::deadDevServerIsRestartedAlone()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    const qsizetype clones = m_emulator->gitCloneBodies().size();
+    QSignalSpy restored(m_session.get(), &ProjectSession::restored);
+    int failed = 0;
+    connect(m_session.get(), &ProjectSession::failed, this, [&failed] { ++failed; });
+
+    // The dev server crashes: the session reports it and the manager restarts it at once.
+    const QStringList steps = stepsStartedDuring(
+        [this, &id] { QCOMPARE(m_emulator->killSessionCommands(id), 1); }, restored, RestoreTimeoutMs);
+    QCOMPARE(restored.count(), 1);
+    QCOMPARE(failed, 0);
+    QCOMPARE(steps, (QStringList{u"start-dev-server"_s, u"publish-preview"_s}));
+    QCOMPARE(m_emulator->gitCloneBodies().size(), clones);
+    QCOMPARE(m_session->sandboxId(), id);
+    QVERIFY(m_session->status() == ProjectStatus::Live);
+    QCOMPARE(restored.first().first().toUrl(), m_session->previewUrl());
+    QCOMPARE(fetchStatus(m_session->previewUrl(), m_session->previewEndpoint().headers), 200);
+}
+
+void TestSandboxManager::stoppedSandboxIsStartedNotRecreated()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    const QByteArray oldToken = m_session->previewEndpoint().headers.value(TokenHeader);
+    QVERIFY(!oldToken.isEmpty());
+    const qsizetype clones = m_emulator->gitCloneBodies().size();
+
+    m_emulator->stopSandboxExternally(id);
+    QCOMPARE(m_emulator->state(id), u"stopped"_s);
+    QSignalSpy restored(m_session.get(), &ProjectSession::restored);
+    QSignalSpy restoring(m_session.get(), &ProjectSession::restoring);
+    const QStringList steps =
+        stepsStartedDuring([this] { m_manager->checkNow(m_session.get()); }, restored, RestoreTimeoutMs);
+    QCOMPARE(restored.count(), 1);
+    QVERIFY(restoring.count() >= 1);
+    QCOMPARE(steps, (QStringList{u"start-dev-server"_s, u"publish-preview"_s}));
+    QCOMPARE(m_session->sandboxId(), id);
+    QCOMPARE(m_emulator->state(id), u"started"_s);
+    QCOMPARE(sandboxCount(), 1);
+    QCOMPARE(m_emulator->gitCloneBodies().size(), clones);
+
+    const auto headers = m_session->previewEndpoint().headers;
+    QVERIFY(!headers.value(TokenHeader).isEmpty());
+    QVERIFY(headers.value(TokenHeader) != oldToken);
+    QCOMPARE(fetchStatus(m_session->previewUrl(), headers), 200);
+    QCOMPARE(m_manager->failedRestores(m_session.get()), 0);
+}
+
+void TestSandboxManager::goneSandboxIsRecreated()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    const qsizetype clones = m_emulator->gitCloneBodies().size();
+
+    m_emulator->removeSandboxExternally(id);
+    QSignalSpy restored(m_session.get(), &ProjectSession::restored);
+    const QStringList steps =
+        stepsStartedDuring([this] { m_manager->checkNow(m_session.get()); }, restored, RestoreTimeoutMs);
+    QCOMPARE(restored.count(), 1);
+    QVERIFY2(steps.startsWith(u"create-sandbox"_s), qPrintable(steps.join(u", "_s)));
+    const QString newId = m_session->sandboxId();
+    QVERIFY(!newId.isEmpty());
+    QVERIFY(newId != id);
+    QCOMPARE(sandboxCount(), 1);
+    QCOMPARE(m_emulator->gitCloneBodies().size(), clones + 1);
+    QCOMPARE(fetchStatus(m_session->previewUrl(), m_session->previewEndpoint().headers), 200);
+}
+
+void TestSandboxManager::recoverableErrorIsRecovered()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    m_emulator->setSandboxError(id, u"disk hiccup"_s, true);
+    QCOMPARE(m_emulator->state(id), u"error"_s);
+
+    m_emulator->clearRequests();
+    QSignalSpy restored(m_session.get(), &ProjectSession::restored);
+    m_manager->checkNow(m_session.get());
+    QVERIFY(restored.wait(RestoreTimeoutMs));
+    QCOMPARE(m_session->sandboxId(), id);
+    QCOMPARE(m_emulator->state(id), u"started"_s);
+    // Recovered through the API's recover call, not recreated.
+    bool recovered = false;
+    for (const auto& request : m_emulator->requests())
+        recovered = recovered || (request.method == "POST" && request.path().endsWith("/recover"));
+    QVERIFY(recovered);
+    QCOMPARE(sandboxCount(), 1);
+    QCOMPARE(fetchStatus(m_session->previewUrl(), m_session->previewEndpoint().headers), 200);
+}
+
+void TestSandboxManager::givesUpAfterThreeFailedRestoresAndRetries()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    m_emulator->removeSandboxExternally(id);
+    // Every new sandbox is refused: each restore fails at create-sandbox.
+    m_emulator->failNext("POST", u"^/api/sandbox$"_s, 400, 1000);
+
+    QSignalSpy finished(m_manager.get(), &SandboxManager::checkFinished);
+    QSignalSpy gaveUp(m_manager.get(), &SandboxManager::gaveUp);
+    QSignalSpy restoreFailed(m_session.get(), &ProjectSession::restoreFailed);
+    for (int attempt = 1; attempt <= SandboxManager::MaxFailedRestores; ++attempt) {
+        const qsizetype before = finished.count();
+        m_manager->checkNow(m_session.get());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before, 60'000);
+        QCOMPARE(finished.last().at(1).value<SandboxManager::Verdict>(),
+                 SandboxManager::Verdict::RestoreFailed);
+        QCOMPARE(restoreFailed.count(), attempt);
+        QCOMPARE(gaveUp.count(), attempt == SandboxManager::MaxFailedRestores ? 1 : 0);
+    }
+    QVERIFY(m_manager->hasGivenUp(m_session.get()));
+    const QString cause = gaveUp.first().at(1).toString();
+    qInfo("gave up: %s", qPrintable(cause));
+    QVERIFY2(cause.contains(u"Create sandbox"_s, Qt::CaseInsensitive), qPrintable(cause));
+    QVERIFY2(cause.contains(u"3 times"_s), qPrintable(cause));
+    QVERIFY(m_session->status() == ProjectStatus::Live); // the run stays, for Retry
+
+    // Given up: a check does nothing.
+    const qsizetype checks = finished.count();
+    m_manager->checkNow(m_session.get());
+    QCOMPARE(finished.count(), checks);
+    QCOMPARE(m_manager->isChecking(m_session.get()), false);
+
+    // Retry after the cause is fixed: checked at once and restored.
+    m_emulator->clearFaults();
+    QSignalSpy restored(m_session.get(), &ProjectSession::restored);
+    m_manager->retry(m_session.get());
+    QVERIFY(restored.wait(RestoreTimeoutMs));
+    QVERIFY(!m_manager->hasGivenUp(m_session.get()));
+    QCOMPARE(m_manager->failedRestores(m_session.get()), 0);
+    QCOMPARE(sandboxCount(), 1);
+    QCOMPARE(fetchStatus(m_session->previewUrl(), m_session->previewEndpoint().headers), 200);
+}
+
+void TestSandboxManager::intervalFromSettings()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"settings.ini"_s), QSettings::IniFormat);
+    QCOMPARE(SandboxManager::configuredInterval(settings), SandboxManager::DefaultInterval);
+    settings.setValue(u"manager/intervalMs"_s, 1500);
+    QCOMPARE(SandboxManager::configuredInterval(settings), 1500ms);
+
+    // The timer checks a live project by itself.
+    QVERIFY(startLive());
+    QSignalSpy finished(m_manager.get(), &SandboxManager::checkFinished);
+    m_manager->setInterval(200ms);
+    QVERIFY(finished.wait(30'000));
+    QCOMPARE(finished.first().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
+}
+
+QTEST_GUILESS_MAIN(TestSandboxManager)
+#include "tst_sandboxmanager.moc"
