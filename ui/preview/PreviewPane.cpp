@@ -310,6 +310,15 @@ void PreviewPane::showRestoring(const QString& projectId)
     setStatus(Status::Restoring);
 }
 
+void PreviewPane::showRestoreFailed(const QString& projectId, const QString& message)
+{
+    if (projectId != m_pageProjectId)
+        dropPage();
+    m_projectId = projectId;
+    setOverlay(Overlay::RestoreFailed, tr("The sandbox could not be restored"), message, tr("&Retry"));
+    setStatus(Status::Error);
+}
+
 void PreviewPane::showUnavailable(const QString& projectId, const QString& message)
 {
     if (projectId != m_pageProjectId)
@@ -564,6 +573,10 @@ void PreviewPane::onRenderProcessTerminated(int status, int exitCode)
 
 void PreviewPane::onOverlayButton()
 {
+    if (m_overlayKind == Overlay::RestoreFailed) {
+        Q_EMIT retryRequested(m_projectId);
+        return;
+    }
     if (!m_page)
         return;
     switch (m_overlayKind) {

@@ -45,7 +45,16 @@ public:
 
     enum class Device { Responsive, Phone, Tablet, Desktop };
     Q_ENUM(Device)
-    enum class Overlay { None, Placeholder, Building, Restoring, Unavailable, LoadFailed, Crashed };
+    enum class Overlay {
+        None,
+        Placeholder,
+        Building,
+        Restoring,
+        RestoreFailed,
+        Unavailable,
+        LoadFailed,
+        Crashed
+    };
     Q_ENUM(Overlay)
     enum class Status { None, Loading, Live, Building, Restoring, Error };
     Q_ENUM(Status)
@@ -59,6 +68,9 @@ public:
     // Overlays while the project's steps run; the project's old page (if shown) stays dimmed below.
     void showBuilding(const QString& projectId, const QString& message);
     void showRestoring(const QString& projectId);
+    // Restoring gave up (the sandbox manager tried three times): why, and a Retry button that emits
+    // retryRequested().
+    void showRestoreFailed(const QString& projectId, const QString& message);
     void showUnavailable(const QString& projectId, const QString& message);
     void showPlaceholder();
     // The project was removed: its page and profile (cookies, storage) are dropped.
@@ -112,6 +124,8 @@ Q_SIGNALS:
     void permissionDenied(const QString& what, const QUrl& origin);
     // The current preview finished loading and has painted content (`--screenshot`).
     void pagePainted();
+    // Retry on the "could not be restored" overlay.
+    void retryRequested(const QString& projectId);
     void renderProcessCrashed(const QString& reason);
     // After the user confirmed: `url` was handed to the system browser.
     void openedExternally(const QUrl& url);

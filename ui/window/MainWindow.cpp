@@ -22,6 +22,7 @@
 #include "ui/settings/SettingsDialog.h"
 #include "workflow/ProjectSession.h"
 #include "workflow/RunQueue.h"
+#include "workflow/SandboxManager.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -85,8 +86,10 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     , m_account(new AccountController(m_options.dataDirectory, this))
     , m_runQueue(
           new RunQueue(QSettings().value(u"runs/maxConcurrent"_s, RunQueue::DefaultLimit).toInt(), this))
+    , m_manager(new SandboxManager(this))
     , m_store(QDir(m_options.dataDirectory).filePath(u"forge-preview.db"_s))
 {
+    m_manager->setInterval(SandboxManager::configuredInterval(QSettings()));
     setWindowTitle(tr("Forge Preview"));
     setWindowIcon(applicationIcon());
     createActions();
@@ -123,6 +126,22 @@ MainWindow::MainWindow(Options options, QWidget* parent)
         Database::open(QDir(m_options.dataDirectory).filePath(u"forge-preview.db"_s), &databaseError);
     if (m_database)
         m_runs = std::make_unique<RunStore>(*m_database);
+    connect(m_manager, &SandboxManager::gaveUp, this, [this](ProjectSession* gaveUpOn, const QString& cause) {
+        const QString id = gaveUpOn->project().id;
+        m_restoreFailures.insert(id, cause);
+        if (BuildLogPanel* log = buildLog(id))
+            log->appendNotice(tr("Stopped restoring after three failures: %1").arg(cause));
+        if (id == m_currentId)
+            refreshPreview();
+    });
+    connect(m_preview, &PreviewPane::retryRequested, this, [this](const QString& projectId) {
+        if (ProjectSession* retried = session(projectId)) {
+            m_restoreFailures.remove(projectId);
+            m_manager->retry(retried);
+            refreshPreview();
+        }
+    });
+
     loadProjects();
     updateActions();
     loadDaytonaKey();
@@ -429,7 +448,11 @@ void MainWindow::loadProjects()
         // Forge Preview closed (or crashed) in the middle of this project's run: continue it.
         if (m_runs && m_runs->unfinishedRun(project.id)) {
             const QString id = project.id;
-            QTimer::singleShot(0, this, [this, id] { startProject(id); });
+            QTimer::singleShot(0, this, [this, id] {
+                // Unless something (--open) started it meanwhile: that run continues it already.
+                if (ProjectSession* resumed = session(id); resumed && !resumed->isActive())
+                    startProject(id);
+            });
         }
     }
     const QString last = QSettings().value(u"window/currentProject"_s).toString();
@@ -522,6 +545,7 @@ void MainWindow::createSession(ProjectView& view, const Project& project)
     // Each run asks for the signed-in account's token, which it gets only for that account's host.
     view.session->setRunQueue(m_runQueue);
     view.session->setRunStore(m_runs.get());
+    m_manager->watch(view.session);
     view.session->setCredentialLookup([account = QPointer<AccountController>(m_account)](QUrl url) {
         return AccountController::credentialsFor(account, std::move(url));
     });
@@ -573,6 +597,31 @@ void MainWindow::connectSession(ProjectView& view)
                 log->appendOutput(step, channel, styled, isError);
             });
     connect(session, &ProjectSession::stepRetrying, log, &BuildLogPanel::stepRetrying);
+    // The sandbox manager restores the preview (asleep, gone, dev server dead): say so, then show
+    // the new page (a restarted sandbox has a new URL or token, so it is loaded again).
+    connect(session, &ProjectSession::restoring, this, [this, log, id](const QString& reason) {
+        log->appendNotice(tr("Restoring the preview: %1").arg(reason));
+        if (id == m_currentId)
+            refreshPreview();
+    });
+    connect(session, &ProjectSession::restored, this, [this, log, id] {
+        log->appendNotice(tr("The preview is back."));
+        m_restoreFailures.remove(id);
+        if (id == m_currentId) {
+            m_preview->showPlaceholder(); // forces the page to load the new endpoint
+            refreshPreview();
+        }
+    });
+    connect(session, &ProjectSession::restoreFailed, log,
+            [log](const QString& cause) { log->appendNotice(tr("Restoring failed: %1").arg(cause)); });
+    // A step the interrupted run had finished: shown done, with what it did then.
+    connect(session, &ProjectSession::stepRestored, log,
+            [log](StepId step, StepStatus status, const QString& summary) {
+                log->stepStarted(step, 1);
+                log->stepFinished(step, status, 0,
+                                  summary.isEmpty() ? tr("done before the restart")
+                                                    : tr("%1 (done before the restart)").arg(summary));
+            });
     connect(session, &ProjectSession::stepFinished, log, &BuildLogPanel::stepFinished);
     connect(session, &ProjectSession::failed, log, &BuildLogPanel::showFailure);
     connect(session, &ProjectSession::notice, log, &BuildLogPanel::appendNotice);
@@ -693,6 +742,14 @@ void MainWindow::refreshPreview()
     }
     switch (current->status()) {
     case ProjectStatus::Live: {
+        if (current->isRestoring()) {
+            m_preview->showRestoring(m_currentId);
+            break;
+        }
+        if (m_manager->hasGivenUp(current)) {
+            m_preview->showRestoreFailed(m_currentId, m_restoreFailures.value(m_currentId));
+            break;
+        }
         // Load unless the pane already shows this very preview (a reload would lose the page's
         // state); a page kept under an overlay from an earlier run of the project does not count.
         const bool alreadyShown = m_preview->projectId() == m_currentId && m_preview->page() &&

@@ -21,6 +21,7 @@ class Database;
 class ProjectSession;
 class RunQueue;
 class RunStore;
+class SandboxManager;
 class SecretResult;
 class SandboxProvider;
 enum class ProjectStatus;
@@ -76,6 +77,7 @@ public:
     AccountController* accountController() const { return m_account; }
     SandboxBackends* backends() const { return m_backends; }
     RunQueue* runQueue() const { return m_runQueue; }
+    SandboxManager* sandboxManager() const { return m_manager; }
 
 Q_SIGNALS:
     // A project joined the list (at start-up or when opened), or got a new session because its
@@ -142,8 +144,10 @@ private:
     Options m_options;
     SandboxBackends* m_backends = nullptr;
     AccountController* m_account = nullptr;
-    RunQueue* m_runQueue = nullptr; // at most N builds at once; the others show as queued
-    bool m_pickerRequested = false; // openRepository() is reading the token
+    RunQueue* m_runQueue = nullptr;            // at most N builds at once; the others show as queued
+    SandboxManager* m_manager = nullptr;       // health checks and restores of live projects
+    QHash<QString, QString> m_restoreFailures; // project -> why the manager gave up
+    bool m_pickerRequested = false;            // openRepository() is reading the token
     ProjectStore m_store;
     std::unique_ptr<Database> m_database; // runs, their journals and logs (null when unusable)
     std::unique_ptr<RunStore> m_runs;

@@ -22,6 +22,7 @@
 #include "ui/window/RepoPickerDialog.h"
 #include "ui/window/UrlSource.h"
 #include "workflow/ProjectSession.h"
+#include "workflow/SandboxManager.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -546,6 +547,31 @@ private Q_SLOTS:
         // The project list shows where it runs.
         auto* list = window.findChild<QListWidget*>(u"projectList"_s);
         QVERIFY(list->item(0)->data(ui::ProjectDetailRole).toString().contains(u"Daytona"_s));
+
+        // The emulator drops the sandbox: the next health check restores it. The pane says
+        // "Restoring sandbox…" meanwhile and then shows the page again, from the new sandbox.
+        const QString before = session->sandboxId();
+        QVERIFY(!before.isEmpty());
+        m_emulator->removeSandboxExternally(before);
+        std::optional<ui::PreviewPane::Overlay> overlayWhileRestoring;
+        connect(session, &ProjectSession::restoring, this,
+                [&] { overlayWhileRestoring = window.previewPane()->overlay(); });
+        QSignalSpy restored(session, &ProjectSession::restored);
+        window.sandboxManager()->checkNow(session);
+        QTRY_VERIFY(overlayWhileRestoring.has_value());
+        QVERIFY(*overlayWhileRestoring == ui::PreviewPane::Overlay::Restoring);
+        QVERIFY(saveShot(&window, u"main-window-restoring.png"_s));
+        QVERIFY2(restored.wait(RunTimeoutMs) || !restored.isEmpty(),
+                 qPrintable(window.buildLog(id)->plainText()));
+        QVERIFY(session->sandboxId() != before);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.previewPane()->overlay() == ui::PreviewPane::Overlay::None &&
+                window.previewPane()->page() &&
+                evaluate(window.previewPane()->page(), u"document.body ? document.body.innerText : ''"_s)
+                    .toString()
+                    .contains(u"Forge fixture: Express app"_s),
+            60'000);
+        QCOMPARE(window.previewPane()->origin().port(), session->previewEndpoint().url.port());
 
         // Stopping ends the dev server; the session ends stopped.
         QSignalSpy finished(&window, &ui::MainWindow::shutdownFinished);
