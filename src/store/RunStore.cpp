@@ -179,6 +179,16 @@ void RunStore::markInterrupted(qint64 runId)
         report(query, "mark a run interrupted");
 }
 
+void RunStore::reopenRun(qint64 runId)
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(u"UPDATE runs SET status = 'running', finished_at = NULL, failed_step = '', error = '' "
+                  u"WHERE id = ?"_s);
+    query.addBindValue(runId);
+    if (!query.exec())
+        report(query, "reopen a run");
+}
+
 void RunStore::recordStepStarted(qint64 runId, const QString& step, int attempt, const QDateTime& at)
 {
     // One statement in autocommit mode: its own transaction, on disk when exec() returns.

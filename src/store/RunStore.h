@@ -75,6 +75,8 @@ public:
     // The newest run still marked running: what a killed process left behind.
     std::optional<RunRecord> unfinishedRun(const QString& projectId) const;
     void markInterrupted(qint64 runId);
+    // Marks a finished run running again (its preview is being brought back after a restart).
+    void reopenRun(qint64 runId);
 
     void recordStepStarted(qint64 runId, const QString& step, int attempt,
                            const QDateTime& at = QDateTime::currentDateTimeUtc());

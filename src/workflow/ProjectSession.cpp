@@ -97,6 +97,14 @@ void ProjectSession::stop()
     }
 }
 
+void ProjectSession::startFromDevServer()
+{
+    if (m_running)
+        return;
+    m_fromDevServer = true;
+    start();
+}
+
 void ProjectSession::restart()
 {
     if (!m_running) {
@@ -157,8 +165,16 @@ QCoro::Task<> ProjectSession::runOnce()
     // A new run does every step again (the sandbox itself is adopted by its label); a run the app
     // did not live to finish is continued instead, its finished steps read back from the journal.
     m_workflow.reset();
-    m_recorder = std::make_unique<RunRecorder>(m_runStore, m_project.id);
-    if (m_recorder->isResuming())
+    const bool fromDevServer = std::exchange(m_fromDevServer, false);
+    m_recorder = std::make_unique<RunRecorder>(m_runStore, m_project.id,
+                                               fromDevServer ? RunRecorder::Mode::ReopenLatest
+                                                             : RunRecorder::Mode::NewOrResume);
+    if (fromDevServer && m_recorder->isResuming())
+        m_recorder->journal().resetFrom(StepId::StartDevServer);
+    if (fromDevServer && m_recorder->isResuming())
+        Q_EMIT notice(tr("Bringing back the preview that was live when Forge Preview closed: only the dev "
+                         "server starts again (the sandbox, the clone and the dependencies are kept)."));
+    else if (m_recorder->isResuming())
         Q_EMIT notice(tr("Continuing the run that was interrupted when Forge Preview last closed: finished "
                          "steps are not repeated."));
     m_request = request;

@@ -62,6 +62,11 @@ public:
     void stop();
     // Stops (if needed), then starts again.
     void restart();
+    // Brings back the preview of the last run (live when the app closed): the run is taken up
+    // again and only the dev server is started anew; the sandbox, clone and installed
+    // dependencies are kept. Without a run store, or when the last run did not succeed, a
+    // normal start.
+    void startFromDevServer();
 
     // Asked at the start of each run for what the clone of a remote repository may carry (the
     // signed-in GitHub account's token, only for its own host). Without one, clones carry nothing.
@@ -147,6 +152,7 @@ private:
     CredentialLookup m_credentialLookup;
     QPointer<RunQueue> m_queue;
     RunStore* m_runStore = nullptr;
+    bool m_fromDevServer = false;            // the next run reopens the last one from start-dev-server
     std::unique_ptr<RunRecorder> m_recorder; // the current run's row, journal and log
     std::unique_ptr<PreviewWorkflow> m_workflow;
     ProjectStatus m_status = ProjectStatus::Stopped;

@@ -5,13 +5,18 @@
 
 namespace forge {
 
-RunRecorder::RunRecorder(RunStore* store, const QString& projectId)
+RunRecorder::RunRecorder(RunStore* store, const QString& projectId, Mode mode)
     : m_store(store)
 {
     if (m_store) {
+        const auto latest = m_store->latestRun(projectId);
         if (const auto unfinished = m_store->unfinishedRun(projectId)) {
             m_runId = unfinished->id;
             m_resuming = true;
+        } else if (mode == Mode::ReopenLatest && latest && latest->status == u"succeeded") {
+            m_runId = latest->id;
+            m_resuming = true;
+            m_store->reopenRun(m_runId);
         } else {
             m_runId = m_store->startRun(projectId);
         }

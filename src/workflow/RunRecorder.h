@@ -19,7 +19,12 @@ class RunStore;
 class RunRecorder
 {
 public:
-    RunRecorder(RunStore* store, const QString& projectId);
+    enum class Mode {
+        NewOrResume,  // continue an interrupted run, else start a new one
+        ReopenLatest, // take up the latest run again (its preview is to come back: see ProjectSession)
+    };
+
+    RunRecorder(RunStore* store, const QString& projectId, Mode mode = Mode::NewOrResume);
     ~RunRecorder();
     RunRecorder(const RunRecorder&) = delete;
     RunRecorder& operator=(const RunRecorder&) = delete;

@@ -445,6 +445,14 @@ void MainWindow::loadProjects()
     for (const Project& project : m_store.projects()) {
         addProjectView(project);
         restoreLog(project.id);
+        // Live when Forge Preview closed: bring the preview back by starting only its dev server.
+        if (m_runs && !m_runs->unfinishedRun(project.id) && m_store.state(project.id).status == u"live"_s) {
+            const QString id = project.id;
+            QTimer::singleShot(0, this, [this, id] {
+                if (ProjectSession* live = session(id); live && !live->isActive())
+                    live->startFromDevServer();
+            });
+        }
         // Forge Preview closed (or crashed) in the middle of this project's run: continue it.
         if (m_runs && m_runs->unfinishedRun(project.id)) {
             const QString id = project.id;
@@ -473,6 +481,22 @@ void MainWindow::loadProjects()
         QTimer::singleShot(0, this,
                            [this, problems] { showError(tr("Projects"), problems.join(u"\n\n"_s)); });
     }
+}
+
+void MainWindow::rememberStatus(const QString& projectId, ProjectStatus status)
+{
+    // Closing the window stops every preview; those that were live then come back at the next start,
+    // so a stop during shutdown is not remembered.
+    if (m_shuttingDown && status == ProjectStatus::Stopped)
+        return;
+    ProjectState state = m_store.state(projectId);
+    state.status = toString(status);
+    if (ProjectSession* current = session(projectId)) {
+        state.previewUrl = current->previewUrl().toString();
+        state.sandboxId = current->sandboxId();
+    }
+    if (!m_store.setState(projectId, state))
+        statusBar()->showMessage(m_store.errorString(), 10000);
 }
 
 void MainWindow::restoreLog(const QString& projectId)
@@ -636,7 +660,8 @@ void MainWindow::connectSession(ProjectView& view)
         if (id == m_currentId)
             refreshPreview();
     });
-    connect(session, &ProjectSession::statusChanged, this, [this, id] {
+    connect(session, &ProjectSession::statusChanged, this, [this, id](ProjectStatus status) {
+        rememberStatus(id, status);
         refreshProjectItem(id);
         if (id == m_currentId) {
             refreshPreview();

@@ -113,6 +113,8 @@ private:
     void loadProjects();
     // Shows the last run of `projectId` from the database in its log (after a restart).
     void restoreLog(const QString& projectId);
+    // Keeps the project's status with it, so a preview live when the app closes comes back.
+    void rememberStatus(const QString& projectId, ProjectStatus status);
     void saveProjects();
 
     ProjectView& addProjectView(const Project& project);
