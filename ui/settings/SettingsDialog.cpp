@@ -2,6 +2,7 @@
 
 #include "DaytonaSettingsPage.h"
 #include "GitHubSettingsPage.h"
+#include "RunsSettingsPage.h"
 #include "secrets/SecretStore.h"
 #include "ui/common/Theme.h"
 
@@ -37,6 +38,8 @@ SettingsDialog::SettingsDialog(SecretStore& secrets, const DaytonaSettings& dayt
     m_daytona->setSettings(daytona);
     m_pages->addTab(m_gitHub, tr("GitHub"));
     m_pages->addTab(m_daytona, tr("Daytona"));
+    m_runs = new RunsSettingsPage;
+    m_pages->addTab(m_runs, tr("Runs"));
     layout->addWidget(m_pages, 1);
 
     m_error = new QLabel;
@@ -57,6 +60,10 @@ SettingsDialog::SettingsDialog(SecretStore& secrets, const DaytonaSettings& dayt
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, [this] {
+        if (m_pages->currentWidget() == m_runs) {
+            m_runs->restoreDefaults();
+            return;
+        }
         if (m_pages->currentWidget() == m_gitHub) {
             m_gitHub->setSettings(GitHubSettings());
             m_gitHub->setPlainTextFallback(false);
@@ -73,7 +80,8 @@ SettingsDialog::SettingsDialog(SecretStore& secrets, const DaytonaSettings& dayt
 
 void SettingsDialog::showPage(Page page)
 {
-    m_pages->setCurrentWidget(page == Page::GitHub ? static_cast<QWidget*>(m_gitHub) : m_daytona);
+    QWidget* pages[] = {m_gitHub, m_daytona, m_runs};
+    m_pages->setCurrentWidget(pages[static_cast<int>(page)]);
 }
 
 QPushButton* SettingsDialog::okButton() const
@@ -110,6 +118,7 @@ void SettingsDialog::accept()
     const DaytonaSettings daytona = m_daytona->settings();
     daytona.save(settings);
     m_gitHub->settings().save(settings);
+    m_runs->save();
     settings.setValue(QString::fromLatin1(GitHubSettingsPage::PlainTextFallbackKey), plainTextFallback());
     settings.sync();
     // Before the key is written, so a key entered together with the opt-in is kept.

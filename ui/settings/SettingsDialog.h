@@ -18,8 +18,9 @@ namespace forge::ui {
 
 class DaytonaSettingsPage;
 class GitHubSettingsPage;
+class RunsSettingsPage;
 
-// Settings (Ctrl+,): one page per area (GitHub, Daytona). Starts from what is stored (the Daytona
+// Settings (Ctrl+,): one page per area (GitHub, Daytona, Runs). Starts from what is stored (the Daytona
 // key as read from the keychain); OK stores the pages' values, the key in the keychain (and stays
 // open, saying why, when the keychain refuses), disabled while a page has an invalid value. Cancel
 // and Esc leave what is stored untouched.
@@ -32,11 +33,12 @@ public:
     SettingsDialog(SecretStore& secrets, const DaytonaSettings& daytona, bool plainTextFallback,
                    const QString& fallbackDirectory, QWidget* parent = nullptr);
 
-    enum class Page { GitHub, Daytona };
+    enum class Page { GitHub, Daytona, Runs };
     void showPage(Page page);
 
     DaytonaSettingsPage* daytonaPage() const { return m_daytona; }
     GitHubSettingsPage* gitHubPage() const { return m_gitHub; }
+    RunsSettingsPage* runsPage() const { return m_runs; }
     QPushButton* okButton() const;
     // What OK stores (or stored).
     DaytonaSettings daytonaSettings() const;
@@ -58,6 +60,7 @@ private:
     QTabWidget* m_pages = nullptr;
     GitHubSettingsPage* m_gitHub = nullptr;
     DaytonaSettingsPage* m_daytona = nullptr;
+    RunsSettingsPage* m_runs = nullptr;
     QLabel* m_error = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
 };

@@ -196,7 +196,7 @@ void MainWindow::createActions()
     m_settingsAction = new QAction(tr("&Settings…"), this);
     m_settingsAction->setShortcut(Qt::CTRL | Qt::Key_Comma);
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
-    m_settingsAction->setToolTip(tr("Daytona API URL, target, sandbox size and image (Ctrl+,)"));
+    m_settingsAction->setToolTip(tr("GitHub, Daytona and how many builds run at once (Ctrl+,)"));
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
 
     // Where the selected project runs; checkable, one of the two.
@@ -927,6 +927,8 @@ void MainWindow::openSettings()
     m_backends->setDaytonaApiKey(dialog.daytonaSettings().apiKey);
     m_account->accounts().setSettings(dialog.gitHubSettings());
     m_account->applyPlainTextFallback(dialog.plainTextFallback());
+    m_runQueue->setLimit(QSettings().value(u"runs/maxConcurrent"_s, RunQueue::DefaultLimit).toInt());
+    m_manager->setInterval(SandboxManager::configuredInterval(QSettings()));
     updateActions();
     statusBar()->showMessage(tr("Settings saved. Projects on Daytona use them from their next run."), 8000);
     Q_EMIT settingsChanged();

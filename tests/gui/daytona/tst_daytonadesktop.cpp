@@ -22,6 +22,7 @@
 #include "ui/window/RepoPickerDialog.h"
 #include "ui/window/UrlSource.h"
 #include "workflow/ProjectSession.h"
+#include "workflow/RunQueue.h"
 #include "workflow/SandboxManager.h"
 
 #include <QAbstractButton>
@@ -249,6 +250,40 @@ private Q_SLOTS:
         QSettings().remove(u"secrets"_s);
         DaytonaSettings::setApiKeyInKeychain(false);
         QSettings().remove(u"daytona"_s);
+    }
+
+    // Settings > Runs: builds at once and the health-check interval, applied by the window at once.
+    void runsSettingsApplyToTheWindow()
+    {
+        ui::MainWindow window({m_root.filePath(u"data-runs"_s)});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.runQueue()->limit(), RunQueue::DefaultLimit);
+        bool edited = false;
+        QTimer::singleShot(0, this, [&] {
+            ui::SettingsDialog* dialog = window.settingsDialog();
+            if (!dialog)
+                return;
+            dialog->showPage(ui::SettingsDialog::Page::Runs);
+            auto* builds = dialog->findChild<QSpinBox*>(u"maxConcurrentRuns"_s);
+            auto* interval = dialog->findChild<QSpinBox*>(u"checkIntervalMinutes"_s);
+            if (!builds || !interval || builds->value() != RunQueue::DefaultLimit || interval->value() != 5) {
+                dialog->reject();
+                return;
+            }
+            builds->setValue(2);
+            interval->setValue(10);
+            saveShot(dialog, u"settings-runs.png"_s);
+            edited = true;
+            dialog->okButton()->click();
+        });
+        window.settingsAction()->trigger();
+        QVERIFY(edited);
+        QCOMPARE(window.runQueue()->limit(), 2);
+        QCOMPARE(QSettings().value(u"manager/intervalMs"_s).toLongLong(), 600'000);
+        QCOMPARE(SandboxManager::configuredInterval(QSettings()), std::chrono::milliseconds(600'000));
+        QSettings().remove(u"runs"_s);
+        QSettings().remove(u"manager"_s);
     }
 
     void settingsAreStoredWithOkWithoutTheKey()
