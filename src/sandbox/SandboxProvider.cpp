@@ -27,4 +27,10 @@ QCoro::Task<std::optional<QList<int>>> SandboxProvider::listeningPorts(QString i
     co_return std::nullopt;
 }
 
+QCoro::Task<> SandboxProvider::refreshActivity(QString id)
+{
+    Q_UNUSED(id);
+    co_return;
+}
+
 } // namespace forge

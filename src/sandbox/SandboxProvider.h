@@ -125,6 +125,9 @@ public:
     // The TCP ports something listens on inside the sandbox, to explain a preview that does not
     // answer; nullopt when the back end cannot tell (the workflow then probes the port itself).
     virtual QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id);
+    // Resets the sandbox's idle timer so the back end does not stop it for inactivity (Daytona's
+    // auto-stop). The default does nothing: local sandboxes never sleep.
+    virtual QCoro::Task<> refreshActivity(QString id);
 
 Q_SIGNALS:
     // Something the user should be told once, e.g. that sandboxes run without isolation.

@@ -67,6 +67,10 @@ const QList<QStringList>& migrations()
                 at INTEGER))"_s,
             u"CREATE INDEX log_lines_by_run ON log_lines(run_id, id)"_s,
         },
+        // 2: the keep-awake policy per project (on for existing projects).
+        {
+            u"ALTER TABLE projects ADD COLUMN keep_awake INTEGER NOT NULL DEFAULT 1"_s,
+        },
     };
     return list;
 }

@@ -19,7 +19,7 @@ namespace forge {
 class Database
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     enum class OpenError {
         None,

@@ -7,9 +7,13 @@ namespace forge {
 QJsonObject Project::toJson() const
 {
     QJsonObject object{
-        {u"id"_s, id},           {u"repository"_s, repository},
-        {u"branch"_s, branch},   {u"mode"_s, toString(mode)},
-        {u"backend"_s, backend}, {u"added"_s, added.toUTC().toString(Qt::ISODate)},
+        {u"id"_s, id},
+        {u"repository"_s, repository},
+        {u"branch"_s, branch},
+        {u"mode"_s, toString(mode)},
+        {u"backend"_s, backend},
+        {u"added"_s, added.toUTC().toString(Qt::ISODate)},
+        {u"keepAwake"_s, keepAwake},
     };
     if (plan)
         object.insert(u"plan"_s, plan->toJson());
@@ -35,6 +39,7 @@ std::optional<Project> Project::fromJson(const QJsonObject& object, QString* err
     project.mode = *mode;
     project.backend = object.value(u"backend"_s).toString(u"local"_s);
     project.added = QDateTime::fromString(object.value(u"added"_s).toString(), Qt::ISODate);
+    project.keepAwake = object.value(u"keepAwake"_s).toBool(true);
     if (object.contains(u"plan"_s)) {
         QString planError;
         project.plan = RunPlan::fromJson(object.value(u"plan"_s).toObject(), &planError);

@@ -20,6 +20,9 @@ struct Project
     QString backend = QStringLiteral("local");
     std::optional<RunPlan> plan; // a plan the user edited and kept; skips detection when set
     QDateTime added;
+    // Keep the sandbox awake while the app shows this project (refresh its activity), or let the back
+    // end stop it when idle and show "Sleeping - Wake" (SandboxManager::setKeepAwake).
+    bool keepAwake = true;
 
     QJsonObject toJson() const;
     // nullopt (with `error`) for an entry that is not a valid project; the caller keeps the rest.

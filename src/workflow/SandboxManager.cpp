@@ -18,6 +18,10 @@ struct SandboxManager::Watch
     bool gaveUp = false;
     bool removed = false;
     int failures = 0; // failed restores in a row
+    bool keepAwake = true;
+    bool shown = false;
+    bool asleep = false; // keep-awake off and the sandbox found stopped
+    bool waking = false; // wake() asked: the next check restores a stopped sandbox
 };
 
 SandboxManager::SandboxManager(QObject* parent)
@@ -135,6 +139,62 @@ void SandboxManager::retry(ProjectSession* session)
     QCoro::connect(check(watch), this, [] {});
 }
 
+void SandboxManager::setKeepAwake(ProjectSession* session, bool keepAwake)
+{
+    const auto watch = m_watches.value(session);
+    if (!watch || watch->keepAwake == keepAwake)
+        return;
+    watch->keepAwake = keepAwake;
+    if (keepAwake && watch->asleep)
+        wake(session);
+}
+
+bool SandboxManager::keepsAwake(ProjectSession* session) const
+{
+    const auto watch = m_watches.value(session);
+    return !watch || watch->keepAwake;
+}
+
+void SandboxManager::setShown(ProjectSession* session, bool shown)
+{
+    const auto watch = m_watches.value(session);
+    if (!watch || watch->shown == shown)
+        return;
+    watch->shown = shown;
+    // Shown again after a while: refresh its activity now rather than at the next tick.
+    if (shown && watch->keepAwake && !watch->asleep && watch->timer->isActive())
+        QCoro::connect(check(watch), this, [] {});
+}
+
+bool SandboxManager::isShown(ProjectSession* session) const
+{
+    const auto watch = m_watches.value(session);
+    return watch && watch->shown;
+}
+
+bool SandboxManager::isSleeping(ProjectSession* session) const
+{
+    const auto watch = m_watches.value(session);
+    return watch && watch->asleep;
+}
+
+void SandboxManager::wake(ProjectSession* session)
+{
+    const auto watch = m_watches.value(session);
+    if (!watch)
+        return;
+    watch->waking = true;
+    watch->gaveUp = false;
+    watch->failures = 0;
+    if (watch->asleep) {
+        watch->asleep = false;
+        Q_EMIT awake(session);
+    }
+    updateTimer(*watch);
+    // A check that is running picks `waking` up when it decides; otherwise this one restores.
+    QCoro::connect(check(watch), this, [] {});
+}
+
 void SandboxManager::updateTimer(Watch& watch)
 {
     const bool live = watch.session && watch.session->status() == ProjectStatus::Live;
@@ -187,12 +247,22 @@ QCoro::Task<> SandboxManager::check(std::shared_ptr<Watch> watch)
         co_return;
     }
 
+    // Keep-awake off (and no wake() pending): a stopped sandbox went to sleep and is left so; once
+    // asleep, one that errs or disappears stays asleep too (wake() restores or recreates it).
+    const bool letSleep = !watch->keepAwake && !watch->waking;
+    bool sleep = false;
+    bool wokeUp = false;
     if (!sandbox) {
         verdict = Verdict::CheckFailed;
         detail = tr("Could not read the sandbox's state: %1").arg(readError);
     } else {
         switch (sandbox->state) {
         case SandboxState::Started: {
+            // Started by someone else (or a wake() that already happened): no longer asleep.
+            if (watch->asleep) {
+                watch->asleep = false;
+                wokeUp = true;
+            }
             bool answering = false;
             QString probeDetail;
             if (!session->isDevServerDead()) {
@@ -211,6 +281,26 @@ QCoro::Task<> SandboxManager::check(std::shared_ptr<Watch> watch)
             }
             if (answering) {
                 detail = tr("The sandbox is started and the preview answers.");
+                if (watch->keepAwake && watch->shown) {
+                    // The user is looking at it: reset the idle timer so auto-stop does not apply.
+                    QString refreshError;
+                    try {
+                        co_await provider.refreshActivity(sandboxId);
+                    } catch (const Failure& failure) {
+                        refreshError = failure.message();
+                    }
+                    if (!self)
+                        co_return;
+                    if (!session || watch->removed) {
+                        watch->checking = false;
+                        co_return;
+                    }
+                    detail = refreshError.isEmpty()
+                                 ? tr("The sandbox is started, the preview answers and it is kept awake.")
+                                 : tr("The sandbox is started and the preview answers, but its activity "
+                                      "could not be refreshed: %1")
+                                       .arg(refreshError);
+                }
             } else {
                 restore = 1;
                 reason = tr("The dev server does not answer (%1); restarting it.").arg(probeDetail);
@@ -218,22 +308,40 @@ QCoro::Task<> SandboxManager::check(std::shared_ptr<Watch> watch)
             break;
         }
         case SandboxState::Stopped:
-            restore = 2;
-            reason = tr("The sandbox stopped; starting it again.");
+            if (letSleep) {
+                sleep = true;
+            } else {
+                restore = 2;
+                reason = watch->waking ? tr("Waking the sandbox up.")
+                                       : tr("The sandbox stopped; starting it again.");
+            }
             break;
         case SandboxState::Error:
-            restore = 2;
-            reason = tr("The sandbox is in error; recovering it.");
+            if (letSleep && watch->asleep) {
+                sleep = true;
+            } else {
+                restore = 2;
+                reason = tr("The sandbox is in error; recovering it.");
+            }
             break;
         case SandboxState::Gone:
-            restore = 2;
-            reason = tr("The sandbox is gone; making a new one.");
+            if (letSleep && watch->asleep) {
+                sleep = true;
+            } else {
+                restore = 2;
+                reason = tr("The sandbox is gone; making a new one.");
+            }
             break;
         case SandboxState::Creating:
             verdict = Verdict::Skipped;
             detail = tr("The sandbox is changing state; checking again later.");
             break;
         }
+    }
+
+    if (sleep) {
+        verdict = Verdict::Sleeping;
+        detail = tr("The sandbox is asleep (%1); it stays so until woken.").arg(toString(sandbox->state));
     }
 
     if (restore != 0 && session && !watch->removed) {
@@ -266,6 +374,20 @@ QCoro::Task<> SandboxManager::check(std::shared_ptr<Watch> watch)
     watch->checking = false;
     if (watch->removed || !session)
         co_return;
+    // A wake() is done once a check restored (or tried to), or found the sandbox serving; one that
+    // could not read the state or met a transition leaves it for the next check.
+    if (verdict != Verdict::CheckFailed && verdict != Verdict::Skipped)
+        watch->waking = false;
+    if (wokeUp)
+        Q_EMIT awake(session);
+    if (verdict == Verdict::Sleeping) {
+        const bool fellAsleep = !watch->asleep;
+        watch->asleep = true;
+        Q_EMIT checkFinished(session, verdict, detail);
+        if (fellAsleep && watch->session)
+            Q_EMIT sleeping(session);
+        co_return;
+    }
     if (verdict == Verdict::Restored) {
         watch->failures = 0;
     } else if (verdict == Verdict::RestoreFailed) {

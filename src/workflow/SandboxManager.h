@@ -27,6 +27,16 @@ class ProjectSession;
 //                                     anything else fails that restore)
 //   gone                           -> run the workflow again from create-sandbox
 // A sandbox in a transition (creating, starting, stopping) is left alone until the next check.
+//
+// Keep-awake policy, per project (Project::keepAwake; setKeepAwake, setShown):
+//   keep-awake on and shown -> a check that finds the preview serving also refreshes the sandbox's
+//                              activity, so the back end's auto-stop never stops what the user sees
+//   keep-awake on, not shown -> no refresh; a sandbox that stopped is restored as above
+//   keep-awake off           -> no refresh; a sandbox found stopped or archived went to sleep: it is
+//                              not restored, sleeping() is emitted and each check reports Sleeping
+//                              (and does nothing else) until wake() or keep-awake is turned on
+// A sandbox that disappears while the preview was up is recreated whatever the policy (it was lost,
+// it did not go to sleep); one that disappears while asleep stays asleep, and wake() recreates it.
 // After MaxFailedRestores failed restores in a row the project is no longer checked and gaveUp()
 // says why; retry() starts over. At most one check runs per project at a time.
 class SandboxManager : public QObject
@@ -44,6 +54,7 @@ public:
         Restored,      // a restore brought the preview back
         RestoreFailed, // a restore was tried and failed
         CheckFailed,   // the sandbox's state could not be read (e.g. the API is unreachable)
+        Sleeping,      // keep-awake is off and the sandbox is stopped: left asleep until wake()
     };
     Q_ENUM(Verdict)
 
@@ -70,6 +81,20 @@ public:
     // After gaveUp(): resets the failure count, checks at once and resumes the timer.
     void retry(ProjectSession* session);
 
+    // The keep-awake policy of a watched session (on by default; set it after watch()). Turning it
+    // on for a sleeping session wakes it (see wake()).
+    void setKeepAwake(ProjectSession* session, bool keepAwake);
+    bool keepsAwake(ProjectSession* session) const;
+    // Whether the window shows `session`. Showing a live session whose sandbox is kept awake checks
+    // it at once (which refreshes its activity).
+    void setShown(ProjectSession* session, bool shown);
+    bool isShown(ProjectSession* session) const;
+    // Sleeping: keep-awake is off and the last check found the sandbox stopped.
+    bool isSleeping(ProjectSession* session) const;
+    // Restores a sleeping session's sandbox at once (started again, or recreated if it is gone) and
+    // resumes normal checks. Also clears a gaveUp(), like retry().
+    void wake(ProjectSession* session);
+
     bool hasGivenUp(ProjectSession* session) const;
     int failedRestores(ProjectSession* session) const;
     bool isChecking(ProjectSession* session) const;
@@ -81,6 +106,12 @@ Q_SIGNALS:
                        const QString& detail);
     // Three restores in a row failed: the project is no longer checked until retry().
     void gaveUp(forge::ProjectSession* session, const QString& cause);
+    // Keep-awake is off and the sandbox went to sleep (emitted once per sleep; each check while
+    // asleep reports Verdict::Sleeping). The window shows "Sleeping - Wake".
+    void sleeping(forge::ProjectSession* session);
+    // The session is no longer asleep: wake(), keep-awake turned on, or the sandbox was started
+    // by someone else. A restore (ProjectSession::restoring/restored) follows unless it is started.
+    void awake(forge::ProjectSession* session);
 
 private:
     struct Watch;

@@ -1,7 +1,9 @@
 #include "store/Database.h"
+#include "store/ProjectStore.h"
 
 #include <QDir>
 #include <QFile>
+#include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -110,6 +112,65 @@ private Q_SLOTS:
         QVERIFY(error.contains(QDir::toNativeSeparators(path)));
         QCOMPARE(contents(path), content);
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"forge-preview.db"_s});
+    }
+
+    void schemaOneFileIsUpgradedWithKeepAwakeOn()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        {
+            // A file as schema 1 left it: the projects table without keep_awake, one project.
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"schema-one"_s);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(uR"(CREATE TABLE projects (
+                id TEXT PRIMARY KEY NOT NULL,
+                repository TEXT NOT NULL,
+                branch TEXT NOT NULL DEFAULT '',
+                mode TEXT NOT NULL DEFAULT 'dev',
+                backend TEXT NOT NULL DEFAULT 'local',
+                plan_json TEXT,
+                added INTEGER,
+                sandbox_id TEXT NOT NULL DEFAULT '',
+                preview_url TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL DEFAULT '',
+                updated INTEGER))"_s));
+            QVERIFY(query.exec(u"INSERT INTO projects (id, repository, backend) "
+                               u"VALUES ('p', 'https://github.com/a/b', 'daytona')"_s));
+            QVERIFY(query.exec(u"PRAGMA user_version = 1"_s));
+            query.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"schema-one"_s);
+
+        QString error;
+        {
+            auto database = Database::open(path, &error);
+            QVERIFY2(database, qPrintable(error));
+            QCOMPARE(database->openedAtVersion(), 1);
+            QCOMPARE(pragma(*database, u"user_version"_s).toInt(), 2);
+            QSqlQuery query(database->connection());
+            QVERIFY(query.exec(u"SELECT keep_awake FROM projects WHERE id = 'p'"_s));
+            QVERIFY(query.next());
+            QCOMPARE(query.value(0).toInt(), 1);
+        }
+
+        // The store reads it as on, and keeps a project's choice to let it sleep.
+        {
+            ProjectStore store(path);
+            QVERIFY2(store.load(), qPrintable(store.errorString()));
+            QCOMPARE(store.projects().size(), 1);
+            QCOMPARE(store.projects().first().keepAwake, true);
+            Project project = store.projects().first();
+            project.keepAwake = false;
+            store.put(project);
+            QVERIFY2(store.save(), qPrintable(store.errorString()));
+        }
+        ProjectStore reloaded(path);
+        QVERIFY2(reloaded.load(), qPrintable(reloaded.errorString()));
+        QCOMPARE(reloaded.projects().size(), 1);
+        QCOMPARE(reloaded.projects().first().keepAwake, false);
     }
 
     void newerSchemaIsReportedAndLeftUntouched()

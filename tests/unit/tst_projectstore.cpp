@@ -62,6 +62,7 @@ private Q_SLOTS:
             second.id = u"second"_s;
             second.plan.reset();
             second.backend = u"daytona"_s;
+            second.keepAwake = false;
             store.put(second);
             QVERIFY2(store.save(), qPrintable(store.errorString()));
             QCOMPARE(QFile(path).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
@@ -83,7 +84,23 @@ private Q_SLOTS:
         QCOMPARE(reloaded.projects().at(1).id, u"second"_s); // in the order they were added
         QVERIFY(!reloaded.projects().at(1).plan);
         QCOMPARE(reloaded.projects().at(1).backend, u"daytona"_s);
+        QVERIFY(project.keepAwake);
+        QVERIFY(!reloaded.projects().at(1).keepAwake);
         QVERIFY(reloaded.database());
+    }
+
+    void keepAwakeInJsonDefaultsToOn()
+    {
+        QJsonObject object = sample().toJson();
+        QCOMPARE(object.value(u"keepAwake"_s).toBool(false), true);
+        object.remove(u"keepAwake"_s);
+        const auto absent = Project::fromJson(object);
+        QVERIFY(absent);
+        QVERIFY(absent->keepAwake);
+        object.insert(u"keepAwake"_s, false);
+        const auto off = Project::fromJson(object);
+        QVERIFY(off);
+        QVERIFY(!off->keepAwake);
     }
 
     void putReplacesAndRemoveDeletes()

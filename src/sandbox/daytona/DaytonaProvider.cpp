@@ -619,6 +619,11 @@ QCoro::Task<std::optional<QList<int>>> DaytonaProvider::listeningPorts(QString i
     co_return std::nullopt; // cannot tell; the caller treats every port as possibly free
 }
 
+QCoro::Task<> DaytonaProvider::refreshActivity(QString id)
+{
+    co_await translated(m_client->sandboxes().refreshActivity(id));
+}
+
 QCoro::Task<> DaytonaProvider::testConnection()
 {
     if (const QString invalid = m_client->http().config().validationError(); !invalid.isEmpty())

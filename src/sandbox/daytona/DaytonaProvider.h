@@ -70,6 +70,8 @@ public:
     QCoro::Task<int> allocatePort(QString id, int preferred) override;
     QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) override;
     QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id) override;
+    // POST /sandbox/{id}/last-activity; throws Failure like the other calls.
+    QCoro::Task<> refreshActivity(QString id) override;
 
     // Whether the API answers with these settings: lists sandboxes once. Throws Failure with what
     // to fix (wrong key, wrong URL, no network).

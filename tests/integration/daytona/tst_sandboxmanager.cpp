@@ -73,8 +73,12 @@ private Q_SLOTS:
     void recoverableErrorIsRecovered();
     void givesUpAfterThreeFailedRestoresAndRetries();
     void intervalFromSettings();
+    void keptAwakeWhileShown();
+    void notRefreshedWhenHiddenOrLetSleep();
+    void letSleepStaysAsleepUntilWoken();
 
 private:
+    int activityRefreshes() const;
     // A live Express preview on the emulator, watched by m_manager (checks only when asked).
     bool startLive();
     int sandboxCount();
@@ -381,6 +385,128 @@ void TestSandboxManager::intervalFromSettings()
     m_manager->setInterval(200ms);
     QVERIFY(finished.wait(30'000));
     QCOMPARE(finished.first().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
+}
+
+int TestSandboxManager::activityRefreshes() const
+{
+    int count = 0;
+    for (const auto& request : m_emulator->requests()) {
+        if (request.method == "POST" && request.path().endsWith("/last-activity"))
+            ++count;
+    }
+    return count;
+}
+
+void TestSandboxManager::keptAwakeWhileShown()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    QVERIFY(m_manager->keepsAwake(m_session.get())); // the default
+    const auto before = m_emulator->lastActivity(id);
+    QVERIFY(before);
+    // The emulator keeps milliseconds: let the clock move past the last activity.
+    QTRY_VERIFY(QDateTime::currentDateTimeUtc() > *before);
+    m_emulator->clearRequests();
+
+    // Showing the project checks it at once, and the check refreshes its activity.
+    QSignalSpy finished(m_manager.get(), &SandboxManager::checkFinished);
+    m_manager->setShown(m_session.get(), true);
+    QVERIFY(m_manager->isShown(m_session.get()));
+    QVERIFY(finished.wait(30'000));
+    QCOMPARE(finished.first().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
+    QCOMPARE(activityRefreshes(), 1);
+    const auto after = m_emulator->lastActivity(id);
+    QVERIFY(after);
+    QVERIFY2(*after > *before, qPrintable(after->toString(Qt::ISODateWithMs)));
+
+    // And every later check while shown.
+    QTRY_VERIFY(QDateTime::currentDateTimeUtc() > *after);
+    m_manager->checkNow(m_session.get());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30'000);
+    QCOMPARE(activityRefreshes(), 2);
+    QVERIFY(*m_emulator->lastActivity(id) > *after);
+}
+
+void TestSandboxManager::notRefreshedWhenHiddenOrLetSleep()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    const auto before = m_emulator->lastActivity(id);
+    QVERIFY(before);
+    QTRY_VERIFY(QDateTime::currentDateTimeUtc() > *before);
+    m_emulator->clearRequests();
+    QSignalSpy finished(m_manager.get(), &SandboxManager::checkFinished);
+
+    // Kept awake but not shown.
+    QVERIFY(!m_manager->isShown(m_session.get()));
+    m_manager->checkNow(m_session.get());
+    QVERIFY(finished.wait(30'000));
+    QCOMPARE(finished.last().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
+
+    // Shown but let sleep.
+    m_manager->setKeepAwake(m_session.get(), false);
+    m_manager->setShown(m_session.get(), true);
+    m_manager->checkNow(m_session.get());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30'000);
+    QCOMPARE(finished.last().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
+
+    QCOMPARE(activityRefreshes(), 0);
+    QCOMPARE(m_emulator->lastActivity(id), before);
+}
+
+void TestSandboxManager::letSleepStaysAsleepUntilWoken()
+{
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    const qsizetype clones = m_emulator->gitCloneBodies().size();
+    m_manager->setKeepAwake(m_session.get(), false);
+    m_manager->setShown(m_session.get(), true);
+
+    QSignalSpy finished(m_manager.get(), &SandboxManager::checkFinished);
+    QSignalSpy sleeping(m_manager.get(), &SandboxManager::sleeping);
+    QSignalSpy awake(m_manager.get(), &SandboxManager::awake);
+    QSignalSpy restoring(m_session.get(), &ProjectSession::restoring);
+
+    // Daytona's auto-stop (or anything else) stops it: it is asleep, not restored.
+    m_emulator->stopSandboxExternally(id);
+    m_manager->checkNow(m_session.get());
+    QVERIFY(sleeping.wait(30'000));
+    QCOMPARE(sleeping.count(), 1);
+    QCOMPARE(finished.last().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Sleeping);
+    QVERIFY(m_manager->isSleeping(m_session.get()));
+
+    // Later checks change nothing and do not announce the sleep again.
+    for (int round = 0; round < 2; ++round) {
+        const qsizetype before = finished.count();
+        m_manager->checkNow(m_session.get());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before, 30'000);
+        QCOMPARE(finished.last().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Sleeping);
+    }
+    QCOMPARE(sleeping.count(), 1);
+    QCOMPARE(restoring.count(), 0);
+    QCOMPARE(m_emulator->state(id), u"stopped"_s);
+    QVERIFY(m_session->status() == ProjectStatus::Live);
+
+    // Wake: started again (not recreated), the dev server rerun, the preview answers.
+    QSignalSpy restored(m_session.get(), &ProjectSession::restored);
+    m_manager->wake(m_session.get());
+    QCOMPARE(awake.count(), 1);
+    QVERIFY(!m_manager->isSleeping(m_session.get()));
+    QVERIFY(restored.wait(RestoreTimeoutMs));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.last().at(1).value<SandboxManager::Verdict>(),
+                              SandboxManager::Verdict::Restored, 30'000);
+    QCOMPARE(m_session->sandboxId(), id);
+    QCOMPARE(m_emulator->state(id), u"started"_s);
+    QCOMPARE(sandboxCount(), 1);
+    QCOMPARE(m_emulator->gitCloneBodies().size(), clones);
+    QCOMPARE(fetchStatus(m_session->previewUrl(), m_session->previewEndpoint().headers), 200);
+
+    // Normal checks again.
+    const qsizetype before = finished.count();
+    m_manager->checkNow(m_session.get());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before, 30'000);
+    QCOMPARE(finished.last().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
+    QCOMPARE(sleeping.count(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxManager)
