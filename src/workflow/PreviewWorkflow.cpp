@@ -256,8 +256,15 @@ QCoro::Task<QJsonObject> PreviewWorkflow::runStep(StepId step, StepBody body)
 
         m_journal.recordFinished(step, StepStatus::Failed, {}, message);
         Q_EMIT stepFinished(step, StepStatus::Failed, clock.elapsed(), message);
-        Failure redacted(failure->kind(), message, m_redactor.redact(failure->advice()),
-                         failure->lastLines());
+        QString advice = m_redactor.redact(failure->advice());
+        if (failure->isTransient() && !failure->isCancelled()) {
+            // The retries are used up: say so, so a passing outage is not mistaken for a broken project.
+            const QString tried =
+                u"Tried %1 times; the service or the network kept failing. Run the project "
+                u"again in a while (Ctrl+Enter); nothing done so far is lost."_s.arg(attempt);
+            advice = advice.isEmpty() ? tried : advice + u' ' + tried;
+        }
+        Failure redacted(failure->kind(), message, advice, failure->lastLines());
         throw StepFailure(step, redacted);
     }
 }

@@ -95,6 +95,7 @@ private Q_SLOTS:
     void commandsKeepArgumentsEnvironmentAndFolder();
     void commandTimeoutEndsTheCommand();
     void transientApiErrorsStayTransient();
+    void aStormOfErrorsEndsInBoundedRetriesAndAClearError();
     void unauthorizedIsPermanentAndSaysWhatToFix();
     void testConnection();
 
@@ -449,6 +450,39 @@ void TestDaytonaProvider::transientApiErrorsStayTransient()
     const auto gone = await(daytona->getSandbox(u"no-such-sandbox"_s));
     QVERIFY(gone.value);
     QVERIFY(gone.value->state == forge::SandboxState::Gone);
+}
+
+void TestDaytonaProvider::aStormOfErrorsEndsInBoundedRetriesAndAClearError()
+{
+    // Every create answers 429 or 5xx: the step tries three times in all (two retries with backoff,
+    // honouring Retry-After), then fails with what happened and what to do. No sandbox is made.
+    auto daytona = provider();
+    m_emulator->rateLimitNext("POST", u"^/api/sandbox$"_s, "Retry-After", 1);
+    forge::test::DaytonaFault storm;
+    storm.kind = forge::test::DaytonaFault::Kind::Status;
+    storm.method = "POST";
+    storm.path = QRegularExpression(u"^/api/sandbox$"_s);
+    storm.status = 503;
+    storm.count = 20;
+    m_emulator->injectFault(storm);
+    forge::InMemoryStepJournal journal;
+    PreviewWorkflow workflow(*daytona, journal,
+                             request(u"express-app"_s, u"storm-0000-0000-0000-000000000001"_s));
+    workflow.setBackoff(forge::Backoff(10ms, 100ms, 2, [] { return 0.5; }));
+    QSignalSpy retrying(&workflow, &PreviewWorkflow::stepRetrying);
+    const auto run = forge::test::awaitCatching<forge::StepFailure>(workflow.run());
+    QVERIFY(run.error);
+    const forge::StepFailure* failure = &*run.error;
+    QVERIFY(failure->step() == StepId::CreateSandbox);
+    QCOMPARE(retrying.count(), 2);
+    int creates = 0;
+    for (const auto& request : m_emulator->requests())
+        creates += request.method == "POST" && request.path() == "/api/sandbox";
+    QCOMPARE(creates, 3);
+    QVERIFY2(failure->message().contains(u"503"_s) ||
+                 failure->message().contains(u"unavailable"_s, Qt::CaseInsensitive),
+             qPrintable(failure->message()));
+    QVERIFY2(!failure->advice().isEmpty(), qPrintable(failure->message()));
 }
 
 void TestDaytonaProvider::unauthorizedIsPermanentAndSaysWhatToFix()
