@@ -129,6 +129,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     connect(m_manager, &SandboxManager::gaveUp, this, [this](ProjectSession* gaveUpOn, const QString& cause) {
         const QString id = gaveUpOn->project().id;
         m_restoreFailures.insert(id, cause);
+        refreshProjectItem(id);
         if (BuildLogPanel* log = buildLog(id))
             log->appendNotice(tr("Stopped restoring after three failures: %1").arg(cause));
         if (id == m_currentId)
@@ -625,12 +626,14 @@ void MainWindow::connectSession(ProjectView& view)
     // the new page (a restarted sandbox has a new URL or token, so it is loaded again).
     connect(session, &ProjectSession::restoring, this, [this, log, id](const QString& reason) {
         log->appendNotice(tr("Restoring the preview: %1").arg(reason));
+        refreshProjectItem(id);
         if (id == m_currentId)
             refreshPreview();
     });
     connect(session, &ProjectSession::restored, this, [this, log, id] {
         log->appendNotice(tr("The preview is back."));
         m_restoreFailures.remove(id);
+        refreshProjectItem(id);
         if (id == m_currentId) {
             m_preview->showPlaceholder(); // forces the page to load the new endpoint
             refreshPreview();
@@ -754,8 +757,12 @@ void MainWindow::refreshProjectItem(const QString& projectId)
         return;
     const ProjectStatus status = view.session->status();
     view.item->setData(ProjectStatusRole, int(status));
-    view.item->setData(ProjectDetailRole,
-                       projectDetail(view.session->project(), status, view.session->currentStep()));
+    QString detail = projectDetail(view.session->project(), status, view.session->currentStep());
+    if (view.session->isRestoring())
+        detail += u" · "_s + tr("restoring…");
+    else if (status == ProjectStatus::Live && m_manager->hasGivenUp(view.session))
+        detail += u" · "_s + tr("could not be restored");
+    view.item->setData(ProjectDetailRole, detail);
 }
 
 void MainWindow::refreshPreview()
