@@ -319,6 +319,18 @@ void PreviewPane::showRestoreFailed(const QString& projectId, const QString& mes
     setStatus(Status::Error);
 }
 
+void PreviewPane::showSleeping(const QString& projectId)
+{
+    if (projectId != m_pageProjectId)
+        dropPage();
+    m_projectId = projectId;
+    setOverlay(Overlay::Sleeping, tr("Sleeping"),
+               tr("The sandbox went to sleep while nobody looked (this project is not kept awake). Wake "
+                  "starts it again with its dev server; files and dependencies are kept."),
+               tr("&Wake"));
+    setStatus(Status::None);
+}
+
 void PreviewPane::showUnavailable(const QString& projectId, const QString& message)
 {
     if (projectId != m_pageProjectId)
@@ -575,6 +587,10 @@ void PreviewPane::onOverlayButton()
 {
     if (m_overlayKind == Overlay::RestoreFailed) {
         Q_EMIT retryRequested(m_projectId);
+        return;
+    }
+    if (m_overlayKind == Overlay::Sleeping) {
+        Q_EMIT wakeRequested(m_projectId);
         return;
     }
     if (!m_page)

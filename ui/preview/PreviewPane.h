@@ -51,6 +51,7 @@ public:
         Building,
         Restoring,
         RestoreFailed,
+        Sleeping,
         Unavailable,
         LoadFailed,
         Crashed
@@ -71,6 +72,8 @@ public:
     // Restoring gave up (the sandbox manager tried three times): why, and a Retry button that emits
     // retryRequested().
     void showRestoreFailed(const QString& projectId, const QString& message);
+    // The project's sandbox sleeps (its keep-awake is off); Wake emits wakeRequested().
+    void showSleeping(const QString& projectId);
     void showUnavailable(const QString& projectId, const QString& message);
     void showPlaceholder();
     // The project was removed: its page and profile (cookies, storage) are dropped.
@@ -126,6 +129,8 @@ Q_SIGNALS:
     void pagePainted();
     // Retry on the "could not be restored" overlay.
     void retryRequested(const QString& projectId);
+    // Wake on the "Sleeping" overlay.
+    void wakeRequested(const QString& projectId);
     void renderProcessCrashed(const QString& reason);
     // After the user confirmed: `url` was handed to the system browser.
     void openedExternally(const QUrl& url);

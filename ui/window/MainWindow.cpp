@@ -135,6 +135,18 @@ MainWindow::MainWindow(Options options, QWidget* parent)
         if (id == m_currentId)
             refreshPreview();
     });
+    const auto refreshManaged = [this](ProjectSession* changed) {
+        const QString id = changed->project().id;
+        refreshProjectItem(id);
+        if (id == m_currentId)
+            refreshPreview();
+    };
+    connect(m_manager, &SandboxManager::sleeping, this, refreshManaged);
+    connect(m_manager, &SandboxManager::awake, this, refreshManaged);
+    connect(m_preview, &PreviewPane::wakeRequested, this, [this](const QString& projectId) {
+        if (ProjectSession* asleep = session(projectId))
+            m_manager->wake(asleep);
+    });
     connect(m_preview, &PreviewPane::retryRequested, this, [this](const QString& projectId) {
         if (ProjectSession* retried = session(projectId)) {
             m_restoreFailures.remove(projectId);
@@ -210,6 +222,23 @@ void MainWindow::createActions()
     m_runOnDaytonaAction->setData(QString::fromLatin1(SandboxBackends::Daytona));
     connect(m_backendGroup, &QActionGroup::triggered, this,
             [this](QAction* action) { setProjectBackend(m_currentId, action->data().toString()); });
+
+    // Whether the selected project's sandbox is kept awake while the window shows it.
+    m_keepAwakeAction = new QAction(tr("&Keep Awake While Shown"), this);
+    m_keepAwakeAction->setCheckable(true);
+    m_keepAwakeAction->setToolTip(tr("Keep the sandbox from going to sleep while this project is shown; "
+                                     "when off, a sleeping sandbox waits for Wake"));
+    connect(m_keepAwakeAction, &QAction::toggled, this, [this](bool on) {
+        ProjectSession* current = session(m_currentId);
+        if (!current || current->project().keepAwake == on)
+            return;
+        Project project = current->project();
+        project.keepAwake = on;
+        current->setProject(project);
+        m_store.put(project);
+        saveProjects();
+        m_manager->setKeepAwake(current, on);
+    });
 
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -368,6 +397,7 @@ void MainWindow::createMenus()
     project->addSeparator();
     project->addAction(m_runLocallyAction);
     project->addAction(m_runOnDaytonaAction);
+    project->addAction(m_keepAwakeAction);
     project->addSeparator();
     project->addAction(m_removeAction);
 
@@ -571,6 +601,8 @@ void MainWindow::createSession(ProjectView& view, const Project& project)
     view.session->setRunQueue(m_runQueue);
     view.session->setRunStore(m_runs.get());
     m_manager->watch(view.session);
+    m_manager->setKeepAwake(view.session, project.keepAwake);
+    m_manager->setShown(view.session, project.id == m_currentId);
     view.session->setCredentialLookup([account = QPointer<AccountController>(m_account)](QUrl url) {
         return AccountController::credentialsFor(account, std::move(url));
     });
@@ -733,6 +765,11 @@ void MainWindow::setProjectBackend(const QString& projectId, const QString& back
 
 void MainWindow::showProject(const QString& projectId)
 {
+    // Only the shown project's sandbox is kept awake (when its policy says so).
+    if (ProjectSession* previous = session(m_currentId); previous && m_currentId != projectId)
+        m_manager->setShown(previous, false);
+    if (ProjectSession* next = session(projectId))
+        m_manager->setShown(next, true);
     m_currentId = projectId;
     const ProjectView view = m_views.value(projectId);
     if (!view.session) {
@@ -760,6 +797,8 @@ void MainWindow::refreshProjectItem(const QString& projectId)
     QString detail = projectDetail(view.session->project(), status, view.session->currentStep());
     if (view.session->isRestoring())
         detail += u" · "_s + tr("restoring…");
+    else if (status == ProjectStatus::Live && m_manager->isSleeping(view.session))
+        detail += u" · "_s + tr("sleeping");
     else if (status == ProjectStatus::Live && m_manager->hasGivenUp(view.session))
         detail += u" · "_s + tr("could not be restored");
     view.item->setData(ProjectDetailRole, detail);
@@ -776,6 +815,10 @@ void MainWindow::refreshPreview()
     case ProjectStatus::Live: {
         if (current->isRestoring()) {
             m_preview->showRestoring(m_currentId);
+            break;
+        }
+        if (m_manager->isSleeping(current)) {
+            m_preview->showSleeping(m_currentId);
             break;
         }
         if (m_manager->hasGivenUp(current)) {
@@ -833,6 +876,11 @@ void MainWindow::updateActions()
 
 void MainWindow::updateBackendActions()
 {
+    if (ProjectSession* selected = session(m_currentId)) {
+        const QSignalBlocker blocker(m_keepAwakeAction);
+        m_keepAwakeAction->setChecked(selected->project().keepAwake);
+    }
+    m_keepAwakeAction->setEnabled(session(m_currentId) != nullptr);
     ProjectSession* current = session(m_currentId);
     const QString backend = current ? current->project().backend : QString();
     m_runLocallyAction->setEnabled(current != nullptr);

@@ -69,6 +69,7 @@ public:
     QAction* runAction() const { return m_runAction; }
     QAction* runLocallyAction() const { return m_runLocallyAction; }
     QAction* runOnDaytonaAction() const { return m_runOnDaytonaAction; }
+    QAction* keepAwakeAction() const { return m_keepAwakeAction; }
     // The picker while it is open (tests drive it); null otherwise.
     RepoPickerDialog* repoPicker() const { return m_picker; }
     // The Settings dialog while it is open (tests drive it); null otherwise.
@@ -181,6 +182,7 @@ private:
     QActionGroup* m_backendGroup = nullptr;
     QAction* m_runLocallyAction = nullptr;
     QAction* m_runOnDaytonaAction = nullptr;
+    QAction* m_keepAwakeAction = nullptr;
     QMenu* m_logMenu = nullptr;
 };
 

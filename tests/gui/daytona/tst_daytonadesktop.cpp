@@ -608,6 +608,29 @@ private Q_SLOTS:
             60'000);
         QCOMPARE(window.previewPane()->origin().port(), session->previewEndpoint().url.port());
 
+        // Keep awake off (Project menu): a sandbox that goes to sleep stays asleep, the pane says
+        // "Sleeping" with Wake, and Wake brings the page back from the same sandbox.
+        window.keepAwakeAction()->setChecked(false);
+        QVERIFY(!session->project().keepAwake);
+        const QString sleeper = session->sandboxId();
+        m_emulator->stopSandboxExternally(sleeper);
+        window.sandboxManager()->checkNow(session);
+        QTRY_VERIFY(window.previewPane()->overlay() == ui::PreviewPane::Overlay::Sleeping);
+        QVERIFY(list->item(0)->data(ui::ProjectDetailRole).toString().contains(u"sleeping"_s));
+        QVERIFY(saveShot(&window, u"main-window-sleeping.png"_s));
+        QCOMPARE(m_emulator->state(sleeper), u"stopped"_s);
+        QSignalSpy woken(session, &ProjectSession::restored);
+        window.previewPane()->overlayButton()->click();
+        QVERIFY2(woken.wait(RunTimeoutMs) || !woken.isEmpty(), qPrintable(window.buildLog(id)->plainText()));
+        QCOMPARE(session->sandboxId(), sleeper);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.previewPane()->overlay() == ui::PreviewPane::Overlay::None &&
+                window.previewPane()->page() &&
+                evaluate(window.previewPane()->page(), u"document.body ? document.body.innerText : ''"_s)
+                    .toString()
+                    .contains(u"Forge fixture: Express app"_s),
+            60'000);
+
         // Stopping ends the dev server; the session ends stopped.
         QSignalSpy finished(&window, &ui::MainWindow::shutdownFinished);
         window.shutdown();
