@@ -283,33 +283,40 @@ bool Database::migrate(QString* error)
     static_assert(SchemaVersion >= 1);
     Q_ASSERT(steps.size() == SchemaVersion);
     for (int version = m_openedAtVersion + 1; version <= SchemaVersion; ++version) {
-        if (!transaction()) {
+        const auto failed = [&](const QString& reason) {
             *error = u"The database %1 could not be upgraded to schema %2 (%3); it was left as it was."_s
                          .arg(QDir::toNativeSeparators(m_path))
                          .arg(version)
-                         .arg(m_lastError);
+                         .arg(reason);
             return false;
+        };
+        // IMMEDIATE takes the write lock before the version is read again: the app and the CLI (or
+        // two windows) opening one file at once migrate it once, one after the other.
+        if (!exec(db, u"BEGIN IMMEDIATE"_s, &why))
+            return failed(why);
+        QVariant current;
+        bool ok = exec(db, u"PRAGMA user_version"_s, &why, &current);
+        if (ok && current.toInt() >= version) {
+            if (!exec(db, u"COMMIT"_s, &why))
+                return failed(why);
+            continue; // another connection did this step meanwhile
         }
-        bool ok = true;
-        for (const QString& statement : steps.at(version - 1)) {
-            if (!exec(db, statement, &why)) {
-                ok = false;
-                break;
+        if (ok) {
+            for (const QString& statement : steps.at(version - 1)) {
+                if (!exec(db, statement, &why)) {
+                    ok = false;
+                    break;
+                }
             }
         }
         if (ok)
             ok = exec(db, u"PRAGMA user_version=%1"_s.arg(version), &why);
-        if (ok && !commit()) {
-            ok = false;
-            why = m_lastError;
-        }
+        if (ok)
+            ok = exec(db, u"COMMIT"_s, &why);
         if (!ok) {
-            rollback();
-            *error = u"The database %1 could not be upgraded to schema %2 (%3); it was left as it was."_s
-                         .arg(QDir::toNativeSeparators(m_path))
-                         .arg(version)
-                         .arg(why);
-            return false;
+            QString ignored;
+            exec(db, u"ROLLBACK"_s, &ignored);
+            return failed(why);
         }
     }
     return true;

@@ -76,14 +76,9 @@ void TestCliPreview::initTestCase()
     QVERIFY2(QFile::exists(QStringLiteral(FORGE_CLI_PATH)), FORGE_CLI_PATH);
     m_network.setProxy(QNetworkProxy::NoProxy);
     m_repositories = m_work.filePath(u"served"_s);
-    QVERIFY(QDir().mkpath(m_repositories));
-
-    for (const QString& name : {u"vite-app"_s, u"express-app"_s}) {
-        FixtureRepository repository(m_work.filePath(name));
-        QVERIFY2(repository.initialize(forge::test::fixtureProjectPath(name)),
-                 qPrintable(repository.errorString()));
-        QVERIFY2(repository.createBareClone(m_repositories, name), qPrintable(repository.errorString()));
-    }
+    const QString prepared =
+        forge::test::prepareServedFixtures(m_work.path(), m_repositories, {u"vite-app"_s, u"express-app"_s});
+    QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
     QString error;
     m_server = std::make_unique<GitHttpServer>(m_repositories);
     QVERIFY2(m_server->listen(&error), qPrintable(error));

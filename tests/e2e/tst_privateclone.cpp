@@ -71,11 +71,8 @@ void TestPrivateClone::initTestCase()
     QVERIFY2(qEnvironmentVariable("FORGE_TEST_KEYRING") == u"yes"_s,
              "run through tests/support/run-keyring-test (ctest does)");
     const QString served = m_work.filePath(u"served"_s);
-    QVERIFY(QDir().mkpath(served));
-    FixtureRepository repository(m_work.filePath(u"express-app"_s));
-    QVERIFY2(repository.initialize(forge::test::fixtureProjectPath(u"express-app"_s)),
-             qPrintable(repository.errorString()));
-    QVERIFY2(repository.createBareClone(served, u"express-app"_s), qPrintable(repository.errorString()));
+    const QString prepared = forge::test::prepareServedFixtures(m_work.path(), served, {u"express-app"_s});
+    QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
     m_private = std::make_unique<GitHttpServer>(served);
     QString error;
     QVERIFY2(m_private->listen(&error), qPrintable(error));

@@ -6,6 +6,7 @@
 #include "../GuiTestHelpers.h"
 #include "DaytonaEmulator.h"
 #include "FixtureRepository.h"
+#include "Fixtures.h"
 #include "GitHttpServer.h"
 #include "secrets/SecretStore.h"
 #include "store/DaytonaSettings.h"
@@ -123,11 +124,8 @@ private Q_SLOTS:
 
         // Daytona clones over the network, so the fixture is served over git's smart HTTP.
         const QString served = m_root.filePath(u"served"_s);
-        QVERIFY(QDir().mkpath(served));
-        test::FixtureRepository repository(m_root.filePath(u"express-app"_s));
-        QVERIFY2(repository.initialize(QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/express-app"_s),
-                 qPrintable(repository.errorString()));
-        QVERIFY2(repository.createBareClone(served, u"express-app"_s), qPrintable(repository.errorString()));
+        const QString prepared = test::prepareServedFixtures(m_root.path(), served, {u"express-app"_s});
+        QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
         m_git = std::make_unique<test::GitHttpServer>(served);
         QString error;
         QVERIFY2(m_git->listen(&error), qPrintable(error));

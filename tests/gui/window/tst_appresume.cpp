@@ -31,11 +31,8 @@ private Q_SLOTS:
         QTemporaryDir root;
         QVERIFY(root.isValid());
         const QString served = root.filePath(u"served"_s);
-        QVERIFY(QDir().mkpath(served));
-        test::FixtureRepository repository(root.filePath(u"express-app"_s));
-        QVERIFY2(repository.initialize(test::fixtureProjectPath(u"express-app"_s)),
-                 qPrintable(repository.errorString()));
-        QVERIFY2(repository.createBareClone(served, u"express-app"_s), qPrintable(repository.errorString()));
+        const QString prepared = test::prepareServedFixtures(root.path(), served, {u"express-app"_s});
+        QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
         test::GitHttpServer git(served);
         QString error;
         QVERIFY2(git.listen(&error), qPrintable(error));

@@ -114,13 +114,9 @@ void TestDaytonaProvider::initTestCase()
 {
     QVERIFY(m_work.isValid());
     m_repositories = m_work.filePath(u"served"_s);
-    QVERIFY(QDir().mkpath(m_repositories));
-    for (const QString& name : {u"vite-app"_s, u"express-app"_s}) {
-        FixtureRepository repository(m_work.filePath(name));
-        QVERIFY2(repository.initialize(forge::test::fixtureProjectPath(name)),
-                 qPrintable(repository.errorString()));
-        QVERIFY2(repository.createBareClone(m_repositories, name), qPrintable(repository.errorString()));
-    }
+    const QString prepared =
+        forge::test::prepareServedFixtures(m_work.path(), m_repositories, {u"vite-app"_s, u"express-app"_s});
+    QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
     QString error;
     m_git = std::make_unique<GitHttpServer>(m_repositories);
     QVERIFY2(m_git->listen(&error), qPrintable(error));

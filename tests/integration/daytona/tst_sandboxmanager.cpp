@@ -99,12 +99,9 @@ void TestSandboxManager::initTestCase()
     qRegisterMetaType<forge::SandboxManager::Verdict>();
     QVERIFY(m_work.isValid());
     m_repositories = m_work.filePath(u"served"_s);
-    QVERIFY(QDir().mkpath(m_repositories));
-    FixtureRepository repository(m_work.filePath(u"express-app"_s));
-    QVERIFY2(repository.initialize(forge::test::fixtureProjectPath(u"express-app"_s)),
-             qPrintable(repository.errorString()));
-    QVERIFY2(repository.createBareClone(m_repositories, u"express-app"_s),
-             qPrintable(repository.errorString()));
+    const QString prepared =
+        forge::test::prepareServedFixtures(m_work.path(), m_repositories, {u"express-app"_s});
+    QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
     QString error;
     m_git = std::make_unique<GitHttpServer>(m_repositories);
     QVERIFY2(m_git->listen(&error), qPrintable(error));
