@@ -480,7 +480,7 @@ void MainWindow::loadProjects()
         if (m_runs && !m_runs->unfinishedRun(project.id) && m_store.state(project.id).status == u"live"_s) {
             const QString id = project.id;
             QTimer::singleShot(0, this, [this, id] {
-                if (ProjectSession* live = session(id); live && !live->isActive())
+                if (ProjectSession* live = session(id); live && !live->isActive() && !m_shuttingDown)
                     live->startFromDevServer();
             });
         }

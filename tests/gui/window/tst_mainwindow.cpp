@@ -348,19 +348,26 @@ private Q_SLOTS:
             ui::MainWindow window({m_root.filePath(u"data"_s)});
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
-            // The project opened by the previous test is back, stopped.
+            // The project opened by an earlier test is back. It was live when that window closed, so
+            // its preview comes back too (only its dev server starts again).
             auto* list = window.findChild<QListWidget*>(u"projectList"_s);
             QCOMPARE(list->count(), 1);
-            QCOMPARE(list->item(0)->data(ui::ProjectStatusRole).toInt(), int(ProjectStatus::Stopped));
+            ProjectSession* back = window.session(window.currentProjectId());
+            QVERIFY(back);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                back->status() == ProjectStatus::Live || back->status() == ProjectStatus::Failed, 120'000);
+            QCOMPARE(list->item(0)->data(ui::ProjectStatusRole).toInt(), int(ProjectStatus::Live));
             auto* splitter = window.findChild<QSplitter*>(u"mainSplitter"_s);
             splitter->setSizes({400, window.width() - 400});
             sizes = splitter->sizes();
+            test::shutDown(window);
             QVERIFY(window.close());
         }
         ui::MainWindow reopened({m_root.filePath(u"data"_s)});
         reopened.show();
         QVERIFY(QTest::qWaitForWindowExposed(&reopened));
         QCOMPARE(reopened.findChild<QSplitter*>(u"mainSplitter"_s)->sizes(), sizes);
+        test::shutDown(reopened);
         reopened.close();
     }
 
