@@ -35,17 +35,24 @@ github::GitHubHost GitHubSettings::host() const
     return github::GitHubHost::fromApiUrl(QUrl(apiUrl.trimmed()));
 }
 
+namespace {
+
+// The configuration for the GitHub whose API is at `apiUrl` (empty: github.com), keeping the API
+// path as given (Enterprise servers answer on /api/v3; a test server on its root).
+github::GitHubConfig configForApi(const QUrl& apiUrl, const QString& clientId)
+{
+    const github::GitHubHost host = github::GitHubHost::fromApiUrl(apiUrl);
+    github::GitHubConfig config = host.config(clientId);
+    if (!host.isGitHubCom())
+        config.apiUrl = apiUrl;
+    return config;
+}
+
+} // namespace
+
 github::GitHubConfig GitHubSettings::config() const
 {
-    const QString text = apiUrl.trimmed();
-    if (text.isEmpty())
-        return github::GitHubConfig::gitHubCom(effectiveClientId());
-    github::GitHubConfig config = host().config(effectiveClientId());
-    // The API path as entered (Enterprise servers answer on /api/v3; a test server on its root).
-    const QUrl url(text);
-    if (!host().isGitHubCom())
-        config.apiUrl = url;
-    return config;
+    return configForApi(QUrl(apiUrl.trimmed()), effectiveClientId());
 }
 
 GitHubSettings GitHubSettings::load(const QSettings& settings)
@@ -75,10 +82,7 @@ void GitHubSettings::save() const
 
 github::GitHubConfig GitHubAccount::config() const
 {
-    github::GitHubConfig config = host().config(GitHubSettings::buildClientId());
-    if (!host().isGitHubCom())
-        config.apiUrl = apiUrl;
-    return config;
+    return configForApi(apiUrl, GitHubSettings::buildClientId());
 }
 
 QString GitHubAccount::describe() const

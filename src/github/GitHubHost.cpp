@@ -1,7 +1,5 @@
 #include "GitHubHost.h"
 
-#include <QHostAddress>
-
 using namespace Qt::StringLiterals;
 
 namespace forge::github {
@@ -10,10 +8,19 @@ namespace {
 
 bool isLoopbackName(const QString& host)
 {
-    if (host == u"localhost"_s)
-        return true;
-    const QHostAddress address(host);
-    return !address.isNull() && address.isLoopback();
+    QUrl url;
+    url.setHost(host);
+    return GitHubConfig::isLoopback(url);
+}
+
+// The URL's port, or -1 when it is its scheme's default (https 443, http 80), so "host" and
+// "host:443" name the same server.
+int explicitPort(const QUrl& url)
+{
+    const int port = url.port(-1);
+    const bool schemeDefault =
+        (url.scheme() == u"https"_s && port == 443) || (url.scheme() == u"http"_s && port == 80);
+    return schemeDefault ? -1 : port;
 }
 
 QString withPort(const QString& host, int port)
@@ -52,9 +59,9 @@ std::optional<GitHubHost> GitHubHost::parse(const QString& text, QString* error)
         return fail(u"“%1” is not a GitHub host. Give only the host name, such as github.com or "
                     u"github.example.com, optionally with :PORT (no https://, no path)."_s.arg(trimmed));
     const QString host = url.host().toLower();
-    int port = url.port(-1);
-    if (port == 443 || (port == 80 && isLoopbackName(host)))
-        port = -1;
+    int port = explicitPort(url);
+    if (port == 80 && isLoopbackName(host))
+        port = -1; // a loopback host is reached over http
     if (host == u"api.github.com"_s || host == u"www.github.com"_s)
         return GitHubHost();
     return GitHubHost(host, port);
@@ -65,10 +72,7 @@ GitHubHost GitHubHost::fromApiUrl(const QUrl& apiUrl)
     const QString host = apiUrl.host().toLower();
     if (host.isEmpty() || host == u"api.github.com"_s)
         return GitHubHost();
-    int port = apiUrl.port(-1);
-    if ((apiUrl.scheme() == u"https"_s && port == 443) || (apiUrl.scheme() == u"http"_s && port == 80))
-        port = -1;
-    return GitHubHost(host, port);
+    return GitHubHost(host, explicitPort(apiUrl));
 }
 
 QString GitHubHost::name() const
@@ -113,10 +117,7 @@ bool GitHubHost::serves(const QUrl& repositoryUrl) const
         return false;
     if (scheme != u"https"_s && !(scheme == u"http"_s && isLoopback()))
         return false;
-    int port = repositoryUrl.port(-1);
-    if ((scheme == u"https"_s && port == 443) || (scheme == u"http"_s && port == 80))
-        port = -1;
-    return host == m_host && port == m_port;
+    return host == m_host && explicitPort(repositoryUrl) == m_port;
 }
 
 } // namespace forge::github

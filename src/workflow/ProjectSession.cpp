@@ -169,14 +169,14 @@ QCoro::Task<> ProjectSession::runOnce()
     m_recorder = std::make_unique<RunRecorder>(m_runStore, m_project.id,
                                                fromDevServer ? RunRecorder::Mode::ReopenLatest
                                                              : RunRecorder::Mode::NewOrResume);
-    if (fromDevServer && m_recorder->isResuming())
+    if (fromDevServer && m_recorder->isResuming()) {
         m_recorder->journal().resetFrom(StepId::StartDevServer);
-    if (fromDevServer && m_recorder->isResuming())
         Q_EMIT notice(tr("Bringing back the preview that was live when Forge Preview closed: only the dev "
                          "server starts again (the sandbox, the clone and the dependencies are kept)."));
-    else if (m_recorder->isResuming())
+    } else if (m_recorder->isResuming()) {
         Q_EMIT notice(tr("Continuing the run that was interrupted when Forge Preview last closed: finished "
                          "steps are not repeated."));
+    }
     m_request = request;
     m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);
     PreviewWorkflow* workflow = m_workflow.get();

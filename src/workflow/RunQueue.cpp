@@ -39,6 +39,11 @@ RunQueue::RunQueue(int limit, QObject* parent)
     , m_limit(std::max(1, limit))
 {}
 
+int RunQueue::configuredLimit(const QSettings& settings)
+{
+    return settings.value(QString::fromLatin1(LimitKey), DefaultLimit).toInt();
+}
+
 void RunQueue::setLimit(int limit)
 {
     m_limit = std::max(1, limit);

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSettings>
 #include <memory>
 
 namespace forge {
@@ -31,7 +32,13 @@ public:
     };
     using Ticket = std::shared_ptr<Slot>;
 
+    // The QSettings key of the limit the app uses (Settings > Runs).
+    static constexpr auto LimitKey = "runs/maxConcurrent";
+
     explicit RunQueue(int limit = DefaultLimit, QObject* parent = nullptr);
+
+    // The limit stored under LimitKey, else DefaultLimit.
+    static int configuredLimit(const QSettings& settings);
 
     int limit() const { return m_limit; }
     // Takes effect at once for waiting runs; running ones are never interrupted.

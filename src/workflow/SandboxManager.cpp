@@ -38,7 +38,7 @@ SandboxManager::~SandboxManager()
 std::chrono::milliseconds SandboxManager::configuredInterval(const QSettings& settings)
 {
     bool ok = false;
-    const qint64 ms = settings.value(u"manager/intervalMs"_s).toLongLong(&ok);
+    const qint64 ms = settings.value(QString::fromLatin1(IntervalKey)).toLongLong(&ok);
     return ok && ms > 0 ? std::chrono::milliseconds(ms) : DefaultInterval;
 }
 

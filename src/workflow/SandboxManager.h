@@ -61,7 +61,9 @@ public:
     explicit SandboxManager(QObject* parent = nullptr);
     ~SandboxManager() override;
 
-    // The interval the app uses: QSettings `manager/intervalMs`, else DefaultInterval.
+    // The QSettings key of the interval the app uses, in milliseconds (Settings > Runs).
+    static constexpr auto IntervalKey = "manager/intervalMs";
+    // The interval the app uses: QSettings IntervalKey, else DefaultInterval.
     static std::chrono::milliseconds configuredInterval(const QSettings& settings);
 
     // How often each live project is checked; applies to running timers at once.

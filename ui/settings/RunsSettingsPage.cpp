@@ -59,8 +59,7 @@ RunsSettingsPage::RunsSettingsPage(QWidget* parent)
 void RunsSettingsPage::load()
 {
     const QSettings settings;
-    m_maxConcurrent->setValue(
-        settings.value(QString::fromLatin1(MaxConcurrentKey), RunQueue::DefaultLimit).toInt());
+    m_maxConcurrent->setValue(RunQueue::configuredLimit(settings));
     using namespace std::chrono;
     const auto interval = SandboxManager::configuredInterval(settings);
     m_checkInterval->setValue(int(std::max<qint64>(1, duration_cast<minutes>(interval).count())));
@@ -69,8 +68,9 @@ void RunsSettingsPage::load()
 void RunsSettingsPage::save() const
 {
     QSettings settings;
-    settings.setValue(QString::fromLatin1(MaxConcurrentKey), m_maxConcurrent->value());
-    settings.setValue(QString::fromLatin1(CheckIntervalKey), qint64(m_checkInterval->value()) * 60'000);
+    settings.setValue(QString::fromLatin1(RunQueue::LimitKey), m_maxConcurrent->value());
+    settings.setValue(QString::fromLatin1(SandboxManager::IntervalKey),
+                      qint64(m_checkInterval->value()) * 60'000);
 }
 
 void RunsSettingsPage::restoreDefaults()

@@ -13,9 +13,6 @@ class RunsSettingsPage : public QWidget
     Q_OBJECT
 
 public:
-    static constexpr auto MaxConcurrentKey = "runs/maxConcurrent";
-    static constexpr auto CheckIntervalKey = "manager/intervalMs";
-
     explicit RunsSettingsPage(QWidget* parent = nullptr);
 
     void load();

@@ -205,7 +205,7 @@ void AccountController::loadAvatar()
         return;
     QUrl url = account->avatarUrl;
     // Pictures come from the web over https (or a test server on this machine), never with a token.
-    const bool loopback = url.host() == u"127.0.0.1"_s || url.host() == u"localhost"_s;
+    const bool loopback = github::GitHubConfig::isLoopback(url);
     if (!url.isValid() || (url.scheme() != u"https"_s && !(url.scheme() == u"http"_s && loopback)))
         return;
     if (!m_network)

@@ -84,8 +84,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     , m_options(std::move(options))
     , m_backends(new SandboxBackends(m_options.dataDirectory, this))
     , m_account(new AccountController(m_options.dataDirectory, this))
-    , m_runQueue(
-          new RunQueue(QSettings().value(u"runs/maxConcurrent"_s, RunQueue::DefaultLimit).toInt(), this))
+    , m_runQueue(new RunQueue(RunQueue::configuredLimit(QSettings()), this))
     , m_manager(new SandboxManager(this))
     , m_store(QDir(m_options.dataDirectory).filePath(u"forge-preview.db"_s))
 {
@@ -982,7 +981,7 @@ void MainWindow::openSettings()
     m_backends->setDaytonaApiKey(dialog.daytonaSettings().apiKey);
     m_account->accounts().setSettings(dialog.gitHubSettings());
     m_account->applyPlainTextFallback(dialog.plainTextFallback());
-    m_runQueue->setLimit(QSettings().value(u"runs/maxConcurrent"_s, RunQueue::DefaultLimit).toInt());
+    m_runQueue->setLimit(RunQueue::configuredLimit(QSettings()));
     m_manager->setInterval(SandboxManager::configuredInterval(QSettings()));
     updateActions();
     statusBar()->showMessage(tr("Settings saved. Projects on Daytona use them from their next run."), 8000);
