@@ -4,11 +4,19 @@
 add_library(forge_options INTERFACE)
 add_library(Forge::Options ALIAS forge_options)
 
-target_compile_options(forge_options INTERFACE
-    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-    -Wformat=2 -Wimplicit-fallthrough)
-if(FORGE_WERROR)
-    target_compile_options(forge_options INTERFACE -Werror)
+if(MSVC)
+    # The Windows package build (.github/workflows/packages.yml).
+    target_compile_options(forge_options INTERFACE /W4 /permissive- /Zc:__cplusplus /utf-8)
+    if(FORGE_WERROR)
+        target_compile_options(forge_options INTERFACE /WX)
+    endif()
+else()
+    target_compile_options(forge_options INTERFACE
+        -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
+        -Wformat=2 -Wimplicit-fallthrough)
+    if(FORGE_WERROR)
+        target_compile_options(forge_options INTERFACE -Werror)
+    endif()
 endif()
 
 target_compile_definitions(forge_options INTERFACE

@@ -1,5 +1,7 @@
 #include "GuiOptions.h"
 
+#include "core/DeepLink.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
@@ -25,6 +27,10 @@ GuiParseResult parseGuiArguments(const QStringList& arguments)
         u"quit-when-ready"_s,
         u"Quit once the preview has painted (after --screenshot); exit code 1 if the run fails."_s);
     parser.addOptions({help, version, open, branch, mode, screenshot, quitWhenReady});
+    parser.addPositionalArgument(u"link"_s,
+                                 u"A forge-preview://open?repo=…&branch=… link: shows what it would clone "
+                                 u"and runs it once you confirm."_s,
+                                 u"[link]"_s);
 
     GuiParseResult result;
     if (!parser.parse(arguments)) {
@@ -33,20 +39,26 @@ GuiParseResult parseGuiArguments(const QStringList& arguments)
         return result;
     }
     if (parser.isSet(help)) {
-        result.output = parser.helpText();
+        // Parsed before any QApplication exists (--help must work without a display), when Qt
+        // cannot know the program's name for the usage line.
+        result.output = parser.helpText().replace(u"<executable_name>"_s, u"forge-preview"_s);
         return result;
     }
     if (parser.isSet(version)) {
         result.output = u"forge-preview %1"_s.arg(QCoreApplication::applicationVersion());
         return result;
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        result.output = u"Unexpected argument: %1. To open a repository use --open %1."_s.arg(
-            parser.positionalArguments().first());
+    GuiOptions options;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() == 1 && DeepLink::looksLikeLink(positional.first())) {
+        // Checked (and refused if need be) by the window, which says why; here it is only taken.
+        options.link = positional.first();
+    } else if (!positional.isEmpty()) {
+        result.output =
+            u"Unexpected argument: %1. To open a repository use --open %1."_s.arg(positional.first());
         result.exitCode = 2;
         return result;
     }
-    GuiOptions options;
     options.open = parser.value(open);
     options.branch = parser.value(branch);
     options.screenshot = parser.value(screenshot);
@@ -59,6 +71,11 @@ GuiParseResult parseGuiArguments(const QStringList& arguments)
             return result;
         }
         options.mode = *parsedMode;
+    }
+    if (!options.link.isEmpty() && !options.open.isEmpty()) {
+        result.output = u"Give either --open or a forge-preview:// link, not both."_s;
+        result.exitCode = 2;
+        return result;
     }
     if ((options.quitWhenReady || !options.screenshot.isEmpty() || parser.isSet(branch) ||
          parser.isSet(mode)) &&

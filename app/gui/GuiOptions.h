@@ -16,6 +16,7 @@ struct GuiOptions
     RunMode mode = RunMode::Dev;
     QString screenshot; // save a picture of the window here once the preview has painted
     bool quitWhenReady = false;
+    QString link; // a forge-preview:// link to confirm and open (the desktop file's %u)
 };
 
 struct GuiParseResult

@@ -1,10 +1,12 @@
 // forge-preview: the desktop application.
 
 #include "GuiOptions.h"
+#include "core/DeepLink.h"
 #include "core/RepoRef.h"
 #include "core/SignalWatcher.h"
 #include "sandbox/LocalProvider.h"
 #include "ui/common/Icons.h"
+#include "ui/common/InstanceChannel.h"
 #include "ui/common/Theme.h"
 #include "ui/window/MainWindow.h"
 #include "workflow/ProjectSession.h"
@@ -12,7 +14,9 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFileOpenEvent>
 #include <QTextStream>
+#include <QTimer>
 #include <cstdio>
 #include <cstdlib>
 
@@ -34,10 +38,57 @@ std::variant<forge::Project, QString> projectFromOptions(const forge::gui::GuiOp
     return forge::newProject(std::get<forge::RepoRef>(parsed), options.branch, options.mode);
 }
 
+// macOS hands a clicked forge-preview:// link to the running app as a QFileOpenEvent, not as an
+// argument (Info.plist registers the scheme).
+class LinkOpenEventFilter : public QObject
+{
+public:
+    explicit LinkOpenEventFilter(forge::ui::MainWindow& window)
+        : QObject(&window)
+        , m_window(window)
+    {}
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::FileOpen) {
+            const QUrl url = static_cast<QFileOpenEvent*>(event)->url();
+            if (forge::DeepLink::looksLikeLink(url.toString())) {
+                m_window.openLink(url.toString());
+                return true;
+            }
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    forge::ui::MainWindow& m_window;
+};
+
+QStringList argumentsOf(int argc, char* argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    return arguments;
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
 {
+    QCoreApplication::setApplicationName(u"forge-preview"_s);
+    QCoreApplication::setOrganizationName(u"forge-preview"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(FORGE_VERSION));
+
+    // --version and --help answer before QApplication is made: they must work on a machine without
+    // a display (a package check, a terminal over ssh).
+    if (const auto early = forge::gui::parseGuiArguments(argumentsOf(argc, argv));
+        !early.options && early.exitCode == 0) {
+        QTextStream(stdout) << early.output << (early.output.endsWith(u'\n') ? "" : "\n");
+        return 0;
+    }
+
     if (qEnvironmentVariableIsSet("QTWEBENGINE_DISABLE_SANDBOX")) {
         // The test launcher sets it when running as root; the app never does, and says so when it
         // finds it set, because it weakens every preview.
@@ -45,16 +96,14 @@ int main(int argc, char* argv[])
                    stderr);
     }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(u"forge-preview"_s);
-    QApplication::setOrganizationName(u"forge-preview"_s);
     QApplication::setApplicationDisplayName(u"Forge Preview"_s);
-    QApplication::setApplicationVersion(QStringLiteral(FORGE_VERSION));
-    QApplication::setDesktopFileName(u"forge-preview"_s);
+    // The reverse-DNS application id: the .desktop file's name, the Wayland app id.
+    QApplication::setDesktopFileName(QStringLiteral(FORGE_APP_ID));
 
+    // Again, now without the options QApplication took for itself (-platform, -style…).
     const auto parsed = forge::gui::parseGuiArguments(QApplication::arguments());
     if (!parsed.options) {
-        QTextStream(parsed.exitCode == 0 ? stdout : stderr)
-            << parsed.output << (parsed.output.endsWith(u'\n') ? "" : "\n");
+        QTextStream(stderr) << parsed.output << (parsed.output.endsWith(u'\n') ? "" : "\n");
         return parsed.exitCode;
     }
     const forge::gui::GuiOptions options = *parsed.options;
@@ -68,11 +117,55 @@ int main(int argc, char* argv[])
         toOpen = std::get<forge::Project>(project);
     }
 
+    // One instance per user and data folder: a second start hands its link (or just "come to the
+    // front") to the first and leaves.
+    forge::ui::InstanceChannel instance(forge::LocalProvider::defaultDataDirectory());
+    if (!options.open.isEmpty()) {
+        if (instance.sendToRunningInstance(QString::fromLatin1(forge::ui::InstanceChannel::Activate))) {
+            printError(
+                u"forge-preview: Forge Preview is already running. Open the repository from its window "
+                u"(Ctrl+O), or quit it and run this command again."_s);
+            return 1;
+        }
+    } else {
+        const QString request =
+            options.link.isEmpty()
+                ? QString::fromLatin1(forge::ui::InstanceChannel::Activate)
+                : QLatin1StringView(forge::ui::InstanceChannel::OpenLinkPrefix) + options.link;
+        if (instance.sendToRunningInstance(request)) {
+            QTextStream(stdout)
+                << (options.link.isEmpty()
+                        ? "Forge Preview is already running: its window was brought to the front.\n"
+                        : "Forge Preview is already running: the link was handed to its window.\n");
+            return 0;
+        }
+    }
+    if (!instance.listen()) {
+        printError(u"forge-preview: warning: cannot take requests from a second start (%1); links will open "
+                   u"a second window."_s.arg(instance.errorString()));
+    }
+
     forge::ui::Theme::install();
     QApplication::setWindowIcon(forge::ui::applicationIcon());
 
     forge::ui::MainWindow window({forge::LocalProvider::defaultDataDirectory()});
     window.show();
+    app.installEventFilter(new LinkOpenEventFilter(window));
+    QObject::connect(&instance, &forge::ui::InstanceChannel::requestReceived, &window,
+                     [&window](const QString& request) {
+                         const QLatin1StringView linkPrefix(forge::ui::InstanceChannel::OpenLinkPrefix);
+                         if (request.startsWith(linkPrefix)) {
+                             window.openLink(request.mid(linkPrefix.size()));
+                         } else {
+                             window.showNormal();
+                             window.raise();
+                             window.activateWindow();
+                         }
+                     });
+    if (!options.link.isEmpty()) {
+        // Once the window is up, so the confirmation has a parent to sit on.
+        QTimer::singleShot(0, &window, [&window, link = options.link] { window.openLink(link); });
+    }
 
     // SIGTERM (log out, `kill`), SIGINT and SIGHUP close the window like the user would: every
     // preview is stopped first. A third signal leaves at once.

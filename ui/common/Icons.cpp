@@ -91,7 +91,9 @@ QIcon icon(const QString& name, const QColor& color)
 
 QIcon applicationIcon()
 {
-    return QIcon(u":/icons/app.svg"_s);
+    // Installed, the desktop's icon theme has it under the application id (hicolor, from the
+    // package); run from the build tree, the built-in SVG is the same picture.
+    return QIcon::fromTheme(QStringLiteral(FORGE_APP_ID), QIcon(u":/icons/app.svg"_s));
 }
 
 } // namespace forge::ui

@@ -3,6 +3,7 @@
 #include "AccountController.h"
 #include "GitHubSource.h"
 #include "LocalFolderSource.h"
+#include "OpenLinkDialog.h"
 #include "ProjectListDelegate.h"
 #include "ProjectStatusText.h"
 #include "RepoPickerDialog.h"
@@ -10,6 +11,7 @@
 #include "SandboxBackends.h"
 #include "UrlSource.h"
 #include "accounts/GitHubAccountManager.h"
+#include "core/DeepLink.h"
 #include "core/RepoRef.h"
 #include "sandbox/LocalProvider.h"
 #include "secrets/SecretStore.h"
@@ -740,6 +742,38 @@ void MainWindow::openProject(const Project& project)
     saveProjects();
     m_projectList->setCurrentItem(m_views.value(project.id).item);
     startProject(project.id);
+}
+
+void MainWindow::openLink(const QString& link)
+{
+    if (m_shuttingDown)
+        return;
+    raise();
+    activateWindow();
+    const auto parsed = DeepLink::parse(link);
+    if (const auto* error = std::get_if<RepoRefError>(&parsed)) {
+        // No dialog for a link that fails the checks: it never gets as far as asking.
+        statusBar()->showMessage(tr("Link refused: %1").arg(error->explanation()));
+        Q_EMIT linkRefused(error->explanation());
+        return;
+    }
+    if (m_linkDialog) {
+        statusBar()->showMessage(tr("Another link is waiting for your answer; answer it first."), 10000);
+        return;
+    }
+    const DeepLink& deepLink = std::get<DeepLink>(parsed);
+    Project project = newProject(deepLink.repository, deepLink.branch, RunMode::Dev);
+    if (const ProjectSession* existing = session(project.id)) {
+        // Already in the list: the link runs it again as it is (back end, mode, plan).
+        project = existing->project();
+    }
+
+    OpenLinkDialog dialog(deepLink, SandboxBackends::title(project.backend), this);
+    m_linkDialog = &dialog;
+    const bool confirmed = dialog.exec() == QDialog::Accepted;
+    m_linkDialog = nullptr;
+    if (confirmed && !m_shuttingDown)
+        openProject(project);
 }
 
 void MainWindow::setProjectBackend(const QString& projectId, const QString& backend)

@@ -31,6 +31,7 @@ namespace forge::ui {
 
 class AccountController;
 class BuildLogPanel;
+class OpenLinkDialog;
 class PreviewPane;
 class RepoPickerDialog;
 class RunPlanEditor;
@@ -55,6 +56,10 @@ public:
     // Adds the project (or takes the new choices of an existing one: mode, plan, back end), selects
     // it and runs it.
     void openProject(const Project& project);
+    // A forge-preview:// link (clicked in a browser, handed over by a second start): a valid one is
+    // shown in OpenLinkDialog and runs only if the user confirms; an invalid or hostile one is
+    // refused with the reason in the status bar, and no dialog opens.
+    void openLink(const QString& link);
     // Puts the project on another back end ("local", "daytona"); it applies from its next run.
     void setProjectBackend(const QString& projectId, const QString& backend);
     // Stops every running project, then emits shutdownFinished(); the window then closes.
@@ -72,6 +77,8 @@ public:
     QAction* keepAwakeAction() const { return m_keepAwakeAction; }
     // The picker while it is open (tests drive it); null otherwise.
     RepoPickerDialog* repoPicker() const { return m_picker; }
+    // The link confirmation while it is open (tests drive it); null otherwise.
+    OpenLinkDialog* linkDialog() const { return m_linkDialog; }
     // The Settings dialog while it is open (tests drive it); null otherwise.
     SettingsDialog* settingsDialog() const { return m_settings; }
     // The keychain, the GitHub account and its actions.
@@ -89,6 +96,8 @@ Q_SIGNALS:
     // The preview of `projectId` has loaded and painted (see PreviewPane::pagePainted).
     void previewPainted(const QString& projectId);
     void shutdownFinished();
+    // A link was refused before anything was shown; `reason` says why and what to do.
+    void linkRefused(const QString& reason);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -168,6 +177,7 @@ private:
     QAction* m_savePlanAction = nullptr;
     PreviewPane* m_preview = nullptr;
     RepoPickerDialog* m_picker = nullptr;
+    OpenLinkDialog* m_linkDialog = nullptr;
     SettingsDialog* m_settings = nullptr;
     QLabel* m_isolationLabel = nullptr;
 
