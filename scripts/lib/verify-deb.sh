@@ -14,22 +14,13 @@ root="$work/root"
 base_tarball="$work/debootstrap-bookworm.tar"
 
 mkdir -p "$work"
-unmount_all() {
-    local mount
-    for mount in "$root/dev/pts" "$root/dev" "$root/proc" "$root/sys"; do
-        mountpoint -q "$mount" && umount -l "$mount"
-    done
-    return 0
-}
-trap unmount_all EXIT
-unmount_all
 rm -rf "$root"
 mkdir -p "$root"
 
 # The host's Debian mirror (deb822 or one-line sources), else Debian's own.
-mirror="$(grep -hoE '^URIs: *\S+' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}')"
+mirror="$(grep -hoE '^URIs: *\S+' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}' || true)"
 [ -n "$mirror" ] || mirror="$(grep -hoE '^deb +(\[[^]]*\] +)?https?://\S+' /etc/apt/sources.list 2>/dev/null |
-    head -1 | awk '{print $NF}')"
+    head -1 | awk '{print $NF}' || true)"
 mirror="${mirror:-http://deb.debian.org/debian}"
 
 # A base root is kept as a tarball next to the packages, so a second verification on this machine
@@ -54,12 +45,24 @@ fi
 [ -s "$root/etc/apt/sources.list" ] || compgen -G "$root/etc/apt/sources.list.d/*.sources" >/dev/null ||
     echo "deb $mirror bookworm main" >"$root/etc/apt/sources.list"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-mount --bind /dev "$root/dev"
-mount -t devpts devpts "$root/dev/pts" 2>/dev/null || true
-mount -t proc proc "$root/proc"
-mount -t sysfs sysfs "$root/sys"
 
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+# This machine's own trust settings, like its DNS: certificate authorities it added (a company
+# proxy's, say) and the CA file its npm is told to use. Without them npm inside cannot reach the
+# registry where the host's npm can.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
+host_npm_cafile="$(npm config get cafile 2>/dev/null || true)"
+
+# The root is entered with bubblewrap (as root: a mount namespace and pivot_root, no user
+# namespace), not chroot: a chrooted process may not create user namespaces, so Forge Preview's
+# own bubblewrap sandboxes could not start inside. The host's /proc and /dev are bound, not made
+# anew: the kernel lets the inner bubblewrap mount a proc only where a whole one is visible.
+in_root() {
+    bwrap --bind "$root" / --dev-bind /dev /dev --bind /proc /proc --die-with-parent --clearenv \
+        --setenv PATH /usr/sbin:/usr/bin:/sbin:/bin --setenv HOME /root --setenv LANG C.UTF-8 "$@"
+}
 
 forge_log "Installing $(basename "$deb") with apt (dependencies and recommendations resolved by apt)"
 cp "$deb" "$root/tmp/"
@@ -67,6 +70,10 @@ in_root apt-get update -qq
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "/tmp/$(basename "$deb")" \
     >"$work/apt-install.log" 2>&1 || { tail -30 "$work/apt-install.log" >&2; forge_die "apt could not install the package"; }
 in_root dpkg -s forge-preview | grep -E '^(Status|Version):'
+in_root update-ca-certificates >/dev/null
+if [ -n "$host_npm_cafile" ] && [ "$host_npm_cafile" != "null" ] && [ -f "$root$host_npm_cafile" ]; then
+    echo "cafile=$host_npm_cafile" >>"$root/etc/npmrc"
+fi
 
 forge_log "Running the installed programs"
 gui_version="$(in_root forge-preview --version)"
@@ -91,5 +98,8 @@ if ! in_root forge-preview-cli preview "$fixture" --exit-when-ready --ready-time
     forge_die "the installed forge-preview-cli could not preview the fixture (log: $work/cli-preview.log)"
 fi
 cat "$work/cli-preview.log"
-grep -q 'http://' "$work/cli-preview.log" || forge_die "the CLI did not print a preview URL"
+grep -q 'Preview ready: http://' "$work/cli-preview.log" || forge_die "the CLI did not print a preview URL"
+if grep -q 'bubblewrap is not available' "$work/cli-preview.log"; then
+    forge_die "the installed forge-preview-cli could not isolate its sandbox with bubblewrap (see the log above)"
+fi
 forge_log "Verified: $(basename "$deb") installs on a fresh Debian 12 and runs from its installed files."

@@ -744,6 +744,11 @@ void MainWindow::openProject(const Project& project)
     startProject(project.id);
 }
 
+OpenLinkDialog* MainWindow::linkDialog() const
+{
+    return m_linkDialog;
+}
+
 void MainWindow::openLink(const QString& link)
 {
     if (m_shuttingDown)
@@ -768,12 +773,17 @@ void MainWindow::openLink(const QString& link)
         project = existing->project();
     }
 
-    OpenLinkDialog dialog(deepLink, SandboxBackends::title(project.backend), this);
-    m_linkDialog = &dialog;
-    const bool confirmed = dialog.exec() == QDialog::Accepted;
-    m_linkDialog = nullptr;
-    if (confirmed && !m_shuttingDown)
-        openProject(project);
+    // Not exec(): the request may come from a second start or the event filter, which must not
+    // wait for the user's answer.
+    auto* dialog = new OpenLinkDialog(deepLink, SandboxBackends::title(project.backend), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_linkDialog = dialog;
+    connect(dialog, &QDialog::finished, this, [this, project](int result) {
+        m_linkDialog = nullptr;
+        if (result == QDialog::Accepted && !m_shuttingDown)
+            openProject(project);
+    });
+    dialog->open();
 }
 
 void MainWindow::setProjectBackend(const QString& projectId, const QString& backend)

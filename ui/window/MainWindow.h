@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 #include <memory>
 
 class QAction;
@@ -78,7 +79,7 @@ public:
     // The picker while it is open (tests drive it); null otherwise.
     RepoPickerDialog* repoPicker() const { return m_picker; }
     // The link confirmation while it is open (tests drive it); null otherwise.
-    OpenLinkDialog* linkDialog() const { return m_linkDialog; }
+    OpenLinkDialog* linkDialog() const;
     // The Settings dialog while it is open (tests drive it); null otherwise.
     SettingsDialog* settingsDialog() const { return m_settings; }
     // The keychain, the GitHub account and its actions.
@@ -177,7 +178,7 @@ private:
     QAction* m_savePlanAction = nullptr;
     PreviewPane* m_preview = nullptr;
     RepoPickerDialog* m_picker = nullptr;
-    OpenLinkDialog* m_linkDialog = nullptr;
+    QPointer<OpenLinkDialog> m_linkDialog;
     SettingsDialog* m_settings = nullptr;
     QLabel* m_isolationLabel = nullptr;
 

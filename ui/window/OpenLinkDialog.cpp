@@ -12,17 +12,19 @@ namespace {
 
 // A value the user must be able to read in full and copy: never elided, never rich text (a link
 // could otherwise style its own text).
-QLabel* valueLabel(const QString& text, const QString& objectName)
+QLabel* valueLabel(const QString& text, const QString& objectName, bool monospace = true)
 {
     auto* label = new QLabel(text);
     label->setObjectName(objectName);
     label->setTextFormat(Qt::PlainText);
     label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    QFont font = label->font();
-    font.setFamily(QStringLiteral("monospace"));
-    font.setStyleHint(QFont::Monospace);
-    label->setFont(font);
+    if (monospace) {
+        QFont font = label->font();
+        font.setFamily(QStringLiteral("monospace"));
+        font.setStyleHint(QFont::Monospace);
+        label->setFont(font);
+    }
     return label;
 }
 
@@ -44,7 +46,7 @@ OpenLinkDialog::OpenLinkDialog(const DeepLink& link, const QString& backendTitle
     form->addRow(tr("Branch:"),
                  valueLabel(link.branch.isEmpty() ? tr("the repository's default branch") : link.branch,
                             QStringLiteral("linkBranch")));
-    form->addRow(tr("Runs on:"), valueLabel(backendTitle, QStringLiteral("linkBackend")));
+    form->addRow(tr("Runs on:"), valueLabel(backendTitle, QStringLiteral("linkBackend"), false));
 
     auto* warning = new QLabel(
         tr("Installing and starting it runs the repository's own scripts (its install and dev commands). "

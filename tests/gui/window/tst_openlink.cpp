@@ -21,7 +21,6 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -91,9 +90,9 @@ private Q_SLOTS:
         const QString link = linkTo(repository, u"main"_s);
         QSignalSpy created(&window, &ui::MainWindow::sessionCreated);
 
-        // openLink() waits for the answer (a modal dialog), so it runs from the event loop.
-        QTimer::singleShot(0, &window, [&window, link] { window.openLink(link); });
-        QTRY_VERIFY(window.linkDialog() && window.linkDialog()->isVisible());
+        window.openLink(link); // returns at once; the dialog waits for the answer
+        QVERIFY(window.linkDialog());
+        QTRY_VERIFY(window.linkDialog()->isVisible());
         ui::OpenLinkDialog* dialog = window.linkDialog();
         QCOMPARE(labelText(dialog, u"linkRepository"_s), repository.toString());
         QCOMPARE(labelText(dialog, u"linkBranch"_s), u"main"_s);
@@ -102,6 +101,9 @@ private Q_SLOTS:
         // Enter lands on Cancel, not on the run.
         QVERIFY(dialog->cancelButton()->isDefault());
         QVERIFY(!dialog->runButton()->isDefault());
+        // A second link while the first waits is not stacked on top of it.
+        window.openLink(linkTo(repository, u"other"_s));
+        QCOMPARE(window.linkDialog(), dialog);
         QVERIFY(dialog->grab().save(QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/open-link-dialog.png"_s));
 
         QTest::keyClick(dialog, Qt::Key_Return);
@@ -148,12 +150,14 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const QString link = linkTo(m_git->repositoryUrl(u"express-app"_s), u"main"_s);
-        QSignalSpy created(&window, &ui::MainWindow::sessionCreated);
-        QTimer::singleShot(0, &window, [&window, link] { window.openLink(link); });
-        QTRY_VERIFY(window.linkDialog() && window.linkDialog()->isVisible());
+        ProjectSession* session = nullptr;
+        connect(&window, &ui::MainWindow::sessionCreated, this,
+                [&session](ProjectSession* created) { session = created; });
+        window.openLink(link);
+        QVERIFY(window.linkDialog());
+        QTRY_VERIFY(window.linkDialog()->isVisible());
         window.linkDialog()->runButton()->click();
-        QTRY_COMPARE(created.count(), 1);
-        auto* session = created.first().first().value<ProjectSession*>();
+        QTRY_VERIFY(session);
         QCOMPARE(session->project().branch, u"main"_s);
         QTRY_VERIFY2_WITH_TIMEOUT(
             session->status() == ProjectStatus::Live || session->status() == ProjectStatus::Failed,
