@@ -157,9 +157,7 @@ int main(int argc, char* argv[])
                          if (request.startsWith(linkPrefix)) {
                              window.openLink(request.mid(linkPrefix.size()));
                          } else {
-                             window.showNormal();
-                             window.raise();
-                             window.activateWindow();
+                             window.bringToFront();
                          }
                      });
     if (!options.link.isEmpty()) {

@@ -749,12 +749,23 @@ OpenLinkDialog* MainWindow::linkDialog() const
     return m_linkDialog;
 }
 
+void MainWindow::bringToFront()
+{
+    if (isMinimized())
+        showNormal();
+    raise();
+    activateWindow();
+    if (m_linkDialog) {
+        m_linkDialog->raise();
+        m_linkDialog->activateWindow();
+    }
+}
+
 void MainWindow::openLink(const QString& link)
 {
     if (m_shuttingDown)
         return;
-    raise();
-    activateWindow();
+    bringToFront();
     const auto parsed = DeepLink::parse(link);
     if (const auto* error = std::get_if<RepoRefError>(&parsed)) {
         // No dialog for a link that fails the checks: it never gets as far as asking.

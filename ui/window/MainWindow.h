@@ -61,6 +61,9 @@ public:
     // shown in OpenLinkDialog and runs only if the user confirms; an invalid or hostile one is
     // refused with the reason in the status bar, and no dialog opens.
     void openLink(const QString& link);
+    // Shows the window in front of others (a second start asked for it), with a link confirmation
+    // that is waiting above it.
+    void bringToFront();
     // Puts the project on another back end ("local", "daytona"); it applies from its next run.
     void setProjectBackend(const QString& projectId, const QString& backend);
     // Stops every running project, then emits shutdownFinished(); the window then closes.
