@@ -22,6 +22,7 @@ QString usage()
            u"  -m, --mode <dev|production> dev server (default) or build + production server\n"
            u"  -p, --provider <local|daytona> sandbox back end (default: local)\n"
            u"      --exit-when-ready      stop the sandbox and exit 0 as soon as the preview answers\n"
+           u"      --no-install-cache     install the dependencies even when the install cache has them\n"
            u"      --json                 print one JSON object per line instead of text\n"
            u"      --ready-timeout <s>    how long the dev server may take to answer (default: 180)\n"
            u"      --github-host <host[:port]> the GitHub (or Enterprise) host whose token private\n"
@@ -64,6 +65,7 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     const QCommandLineOption mode({u"m"_s, u"mode"_s}, u"mode"_s, u"mode"_s, u"dev"_s);
     const QCommandLineOption provider({u"p"_s, u"provider"_s}, u"provider"_s, u"provider"_s, u"local"_s);
     const QCommandLineOption exitWhenReady(u"exit-when-ready"_s);
+    const QCommandLineOption noInstallCache(u"no-install-cache"_s);
     const QCommandLineOption json(u"json"_s);
     const QCommandLineOption readyTimeout(u"ready-timeout"_s, u"seconds"_s, u"seconds"_s, u"180"_s);
     const QCommandLineOption help(QStringList{u"h"_s, u"help"_s});
@@ -76,8 +78,8 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     const QCommandLineOption isPublic(u"public"_s);
     const QCommandLineOption autoStop(u"auto-stop"_s, u"minutes"_s, u"minutes"_s);
     const QCommandLineOption gitHubHost(u"github-host"_s, u"host"_s, u"host"_s);
-    parser.addOptions({branch, mode, provider, exitWhenReady, json, readyTimeout, help, version, apiUrl,
-                       target, size, image, snapshot, isPublic, autoStop, gitHubHost});
+    parser.addOptions({branch, mode, provider, exitWhenReady, noInstallCache, json, readyTimeout, help,
+                       version, apiUrl, target, size, image, snapshot, isPublic, autoStop, gitHubHost});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -180,6 +182,7 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     }
 
     options.exitWhenReady = parser.isSet(exitWhenReady);
+    options.useInstallCache = !parser.isSet(noInstallCache);
     options.json = parser.isSet(json);
     return ParseOutcome{options, ExitOk, {}, false};
 }

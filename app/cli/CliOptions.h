@@ -36,6 +36,7 @@ struct CliOptions
     RunMode mode = RunMode::Dev;
     QString provider = QStringLiteral("local");
     bool exitWhenReady = false;
+    bool useInstallCache = true; // --no-install-cache turns it off
     bool json = false;
     int readyTimeoutSeconds = 180;
     // --provider daytona: where and how (the API key comes from the environment, never argv).

@@ -66,6 +66,7 @@ QCoro::Task<int> PreviewCommand::run()
     request.mode = m_options.mode;
     request.projectId = PreviewRequest::projectIdFor(m_options.repository, m_options.branch);
     request.readyTimeout = std::chrono::seconds(m_options.readyTimeoutSeconds);
+    request.useInstallCache = m_options.useInstallCache;
     if (m_options.repository.isRemote())
         request.authToken = m_gitHub.tokenFor(m_options.repository.url());
 

@@ -65,7 +65,8 @@ QCoro::Task<int> run(forge::cli::CliOptions options)
         provider = std::make_unique<forge::DaytonaProvider>(*config, sandboxOptions);
     } else {
         provider = std::make_unique<forge::LocalProvider>(forge::LocalProvider::Options{
-            forge::LocalProvider::defaultDataDirectory(), forge::LocalProvider::Isolation::Auto});
+            forge::LocalProvider::defaultDataDirectory(), forge::LocalProvider::Isolation::Auto,
+            forge::LocalProvider::defaultCacheDirectory()});
     }
 
     forge::cli::PreviewCommand command(options, *provider);

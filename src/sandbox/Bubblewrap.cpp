@@ -136,6 +136,8 @@ QStringList Bubblewrap::arguments(const BubblewrapSpec& spec, const QStringList&
     args << u"--bind"_s << spec.workspace << QLatin1StringView(WorkspacePath);
     for (const BubblewrapMount& mount : spec.readOnlyMounts)
         args << u"--ro-bind"_s << mount.source << mount.target;
+    for (const BubblewrapMount& mount : spec.readWriteMounts)
+        args << u"--bind"_s << mount.source << mount.target;
     // The root itself is a throw-away tmpfs holding the mount points; read-only, so that nothing a
     // command writes outside the three writable folders appears to work.
     args << u"--remount-ro"_s << u"/"_s;

@@ -28,6 +28,8 @@ struct BubblewrapSpec
     QMap<QString, QString> environment;
     bool clearEnvironment = true;
     QList<BubblewrapMount> readOnlyMounts; // toolchains outside /usr, a local repository at /source
+    // Shared with other sandboxes on purpose: the package managers' download caches.
+    QList<BubblewrapMount> readWriteMounts;
 };
 
 // The bubblewrap command line of a sandbox (SECURITY-NOTES §5f): every namespace unshared except the

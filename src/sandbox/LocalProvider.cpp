@@ -5,12 +5,17 @@
 #include "LocalProcess.h"
 #include "LocalSandboxStore.h"
 #include "core/Failure.h"
+#include "core/InstallCacheKey.h"
 
+#include <QCoroProcess>
 #include <QCoroSignal>
+#include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QHostAddress>
+#include <QProcess>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -23,6 +28,23 @@ using namespace std::chrono_literals;
 namespace forge {
 
 namespace {
+
+// Where the shared package-manager caches appear inside bubblewrap.
+constexpr auto SharedCacheMountPoint = "/cache";
+
+// cp with copy-on-write where the file system allows it (btrfs, XFS), a plain copy elsewhere;
+// symbolic links are copied as links, never followed (-a), so a link a repository planted in
+// node_modules cannot make the host copy files from outside the sandbox.
+QCoro::Task<bool> copyTree(QString from, QString to)
+{
+    QProcess cp;
+    cp.setProgram(u"cp"_s);
+    cp.setArguments({u"-a"_s, u"--reflink=auto"_s, u"--"_s, from, to});
+    cp.setProcessChannelMode(QProcess::MergedChannels);
+    cp.start();
+    co_await qCoro(cp).waitForFinished(std::chrono::minutes(5));
+    co_return cp.exitStatus() == QProcess::NormalExit&& cp.exitCode() == 0;
+}
 
 // Lets coroutines that need the isolation decision while another one is still probing wait for it.
 class IsolationGate : public QObject
@@ -152,7 +174,15 @@ struct LocalProvider::Private
     explicit Private(Options o)
         : options(std::move(o))
         , store(options.dataDirectory + u"/sandboxes"_s)
-    {}
+    {
+        if (options.cacheDirectory.isEmpty())
+            options.cacheDirectory = options.dataDirectory + u"/cache"_s;
+    }
+
+    QString installCachePath() const { return options.cacheDirectory + u"/installs"_s; }
+    // The package managers' own download caches, one set for all sandboxes: a second project that
+    // needs the same packages does not download them again. Mounted at /cache inside bubblewrap.
+    QString packageCachePath() const { return options.cacheDirectory + u"/package-managers"_s; }
 
     SandboxRecord require(const QString& id) const
     {
@@ -181,6 +211,16 @@ struct LocalProvider::Private
             env.insert(u"HOME"_s, store.homePath(id));
             env.insert(u"TMPDIR"_s, store.tmpPath(id));
             env.insert(u"PATH"_s, hostPath);
+        }
+        // npm and bun verify what they take from these caches against the lockfile's integrity
+        // hashes, so one project cannot slip changed packages into another's install. (pnpm's
+        // store has no variable of its own that npm would not warn about; it stays per sandbox.)
+        if (QDir().mkpath(packageCachePath())) {
+            const QString caches =
+                isolatedRun ? QString::fromLatin1(SharedCacheMountPoint) : packageCachePath();
+            env.insert(u"npm_config_cache"_s, caches + u"/npm"_s);
+            env.insert(u"YARN_CACHE_FOLDER"_s, caches + u"/yarn"_s);
+            env.insert(u"BUN_INSTALL_CACHE_DIR"_s, caches + u"/bun"_s);
         }
         return env;
     }
@@ -255,6 +295,9 @@ struct LocalProvider::Private
                 QString::fromLatin1(Bubblewrap::WorkspacePath) + (cwd.isEmpty() ? QString() : u'/' + cwd);
             bwrap.environment = env;
             bwrap.readOnlyMounts = toolchain.mounts;
+            if (env.contains(u"npm_config_cache"_s))
+                bwrap.readWriteMounts.append(
+                    {packageCachePath(), QString::fromLatin1(SharedCacheMountPoint)});
             launch.program = Bubblewrap::program();
             launch.arguments = Bubblewrap::arguments(bwrap, command);
             launch.workingDirectory = workspace;
@@ -271,6 +314,90 @@ struct LocalProvider::Private
         return launch;
     }
 };
+
+QString LocalProvider::defaultCacheDirectory()
+{
+    const QString overridden = qEnvironmentVariable("FORGE_PREVIEW_DATA_DIR");
+    if (!overridden.isEmpty())
+        return QDir(overridden).absoluteFilePath(u"cache"_s);
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+}
+
+QCoro::Task<bool> LocalProvider::restoreDependencies(QString id, QString key, QStringList directories)
+{
+    if (!InstallCacheKey::isValid(key) || !d->store.load(id))
+        co_return false;
+    const QString entry = d->installCachePath() + u'/' + key;
+    if (!QFileInfo(entry).isDir())
+        co_return false;
+    const QString workspace = d->store.workspacePath(id);
+    for (const QString& directory : directories) {
+        QString target;
+        try {
+            target = workspace + u'/' + relativeInWorkspace(directory, u"dependency folder"_s);
+        } catch (const Failure&) {
+            co_return false;
+        }
+        // QDir::removeRecursively removes links, never what they point to.
+        if (QFileInfo(target).isSymLink() ? !QFile::remove(target)
+                                          : (QFileInfo::exists(target) && !QDir(target).removeRecursively()))
+            co_return false;
+        const QString saved = entry + u'/' + directory;
+        if (!QFileInfo::exists(saved))
+            continue;
+        if (!QDir().mkpath(QFileInfo(target).path()))
+            co_return false;
+        const bool copied = co_await copyTree(saved, target);
+        if (!copied)
+            co_return false;
+    }
+    // Used now: the least recently used entries are the first to go (saveDependencies()).
+    QFile(entry).setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
+    co_return true;
+}
+
+QCoro::Task<bool> LocalProvider::saveDependencies(QString id, QString key, QStringList directories)
+{
+    constexpr int KeptEntries = 8;
+    if (!InstallCacheKey::isValid(key) || !d->store.load(id))
+        co_return false;
+    const QString cache = d->installCachePath();
+    const QString entry = cache + u'/' + key;
+    if (QFileInfo(entry).isDir())
+        co_return true; // another sandbox saved the same install already
+    if (!QDir().mkpath(cache))
+        co_return false;
+    QTemporaryDir partial(cache + u"/.partial-XXXXXX");
+    if (!partial.isValid())
+        co_return false;
+    const QString workspace = d->store.workspacePath(id);
+    for (const QString& directory : directories) {
+        QString source;
+        try {
+            source = workspace + u'/' + relativeInWorkspace(directory, u"dependency folder"_s);
+        } catch (const Failure&) {
+            co_return false;
+        }
+        const QFileInfo info(source);
+        if (!info.isDir() || info.isSymLink())
+            continue;
+        const QString copy = partial.path() + u'/' + directory;
+        if (!QDir().mkpath(QFileInfo(copy).path()))
+            co_return false;
+        const bool copied = co_await copyTree(source, copy);
+        if (!copied)
+            co_return false;
+    }
+    // Whole or not at all: the entry appears under its key only once complete.
+    if (!QDir().rename(partial.path(), entry))
+        co_return QFileInfo(entry).isDir();
+    partial.setAutoRemove(false);
+
+    QFileInfoList entries = QDir(cache).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
+    for (qsizetype i = KeptEntries; i < entries.size(); ++i)
+        QDir(entries.at(i).absoluteFilePath()).removeRecursively();
+    co_return true;
+}
 
 QString LocalProvider::defaultDataDirectory()
 {

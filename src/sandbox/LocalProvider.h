@@ -30,12 +30,18 @@ public:
     {
         QString dataDirectory; // sandboxes live in <dataDirectory>/sandboxes/<name>
         Isolation isolation = Isolation::Auto;
+        // The install cache and the package managers' download caches, shared by every local
+        // sandbox; empty: <dataDirectory>/cache.
+        QString cacheDirectory;
     };
 
     explicit LocalProvider(Options options, QObject* parent = nullptr);
     // Where both programs keep their data: FORGE_PREVIEW_DATA_DIR when set (tests, or a roomier
     // disk), else the application's local data folder (~/.local/share/forge-preview).
     static QString defaultDataDirectory();
+    // Where both programs keep caches: <FORGE_PREVIEW_DATA_DIR>/cache when that is set, else the
+    // application's cache folder (~/.cache/forge-preview), which may be cleared at any time.
+    static QString defaultCacheDirectory();
     ~LocalProvider() override;
 
     QString kind() const override { return QStringLiteral("local"); }
@@ -58,6 +64,11 @@ public:
     QCoro::Task<std::unique_ptr<BackgroundProcess>> startBackground(QString id, CommandSpec spec) override;
     QCoro::Task<int> allocatePort(QString id, int preferred) override;
     QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) override;
+    // On the host, in <cacheDirectory>/installs: one cache for every local sandbox, copied with
+    // copy-on-write where the file system allows (cp --reflink=auto).
+    bool cachesDependencies() const override { return true; }
+    QCoro::Task<bool> restoreDependencies(QString id, QString key, QStringList directories) override;
+    QCoro::Task<bool> saveDependencies(QString id, QString key, QStringList directories) override;
 
 private:
     QCoro::Task<bool> isolation();

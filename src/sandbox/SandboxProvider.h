@@ -129,6 +129,22 @@ public:
     // auto-stop). The default does nothing: local sandboxes never sleep.
     virtual QCoro::Task<> refreshActivity(QString id);
 
+    // The install cache. `key` is an InstallCacheKey; `directories` are the folders an install fills
+    // (node_modules…), relative to the workspace. restoreDependencies() puts the folders saved under
+    // `key` back in place of whatever is there and says whether there was anything to restore;
+    // saveDependencies() keeps them after a successful install. Neither throws: a cache that cannot
+    // be used only means installing again. By default a back end caches nothing
+    // (cachesDependencies() is false and the workflow does not ask).
+    virtual bool cachesDependencies() const { return false; }
+    virtual QCoro::Task<bool> restoreDependencies(QString id, QString key, QStringList directories);
+    virtual QCoro::Task<bool> saveDependencies(QString id, QString key, QStringList directories);
+
+protected:
+    // The install cache kept inside the sandbox ($HOME/.forge-cache/installs), through runCommand():
+    // for back ends whose sandboxes keep their files between runs but share nothing (Daytona).
+    QCoro::Task<bool> restoreDependenciesInSandbox(QString id, QString key, QStringList directories);
+    QCoro::Task<bool> saveDependenciesInSandbox(QString id, QString key, QStringList directories);
+
 Q_SIGNALS:
     // Something the user should be told once, e.g. that sandboxes run without isolation.
     void notice(const QString& message);

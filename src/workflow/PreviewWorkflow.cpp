@@ -3,11 +3,13 @@
 #include "FailureAdvice.h"
 #include "PreviewHostAllowance.h"
 #include "StepOutput.h"
+#include "core/InstallCacheKey.h"
 #include "core/RunPlanDetector.h"
 
 #include <QCoroSignal>
 #include <QCoroTimer>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -424,6 +426,30 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
     co_await checkNodeVersion(StepId::InstallDependencies);
     // Workspaces install from the repository root; see RunPlan.
     QStringList argv = co_await resolvePackageManager(m_plan->installCommand);
+
+    const QStringList directories = InstallCacheKey::dependencyDirectories(*m_plan);
+    QString cacheKey;
+    if (m_request.useInstallCache && m_provider.cachesDependencies())
+        cacheKey = co_await installCacheKey();
+    if (!cacheKey.isEmpty()) {
+        QElapsedTimer restoring;
+        restoring.start();
+        const bool restored = co_await m_provider.restoreDependencies(m_sandboxId, cacheKey, directories);
+        throwIfCancelled();
+        if (restored) {
+            emitNote(StepId::InstallDependencies, OutputChannel::Stdout,
+                     u"Restored %1 from the install cache in %2 s instead of running `%3`: the lockfile, "
+                     u"the package manager and Node.js are the same as when it was installed (key %4)."_s.arg(
+                         directories.join(u", "_s),
+                         QString::number(double(restoring.elapsed()) / 1000.0, 'f', 1), argv.join(u' '),
+                         cacheKey.left(12)));
+            co_return QJsonObject{{u"command"_s, toJsonArray(argv)},
+                                  {u"cached"_s, true},
+                                  {u"cacheKey"_s, cacheKey},
+                                  {u"summary"_s, u"restored from the install cache"_s}};
+        }
+    }
+
     QStringList tail;
     CommandSpec install{argv, {}, {}, m_request.installTimeout};
     CommandResult result = co_await runStepCommand(StepId::InstallDependencies, install, &tail);
@@ -438,7 +464,32 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
     }
     if (!result.succeeded())
         throw FailureAdvice::installFailed(argv, result, tail);
+    if (!cacheKey.isEmpty()) {
+        const bool saved = co_await m_provider.saveDependencies(m_sandboxId, cacheKey, directories);
+        throwIfCancelled();
+        if (!saved) {
+            emitNote(StepId::InstallDependencies, OutputChannel::Stderr,
+                     u"Note: the installed dependencies could not be kept in the install cache (is the disk "
+                     u"full?); the next run installs them again."_s);
+        }
+    }
     co_return QJsonObject{{u"command"_s, toJsonArray(argv)}, {u"summary"_s, argv.join(u' ')}};
+}
+
+QCoro::Task<QString> PreviewWorkflow::installCacheKey()
+{
+    QString nodeVersion;
+    try {
+        const CommandSpec version = shortCommand({u"node"_s, u"--version"_s});
+        const CommandResult result =
+            co_await m_provider.runCommand(m_sandboxId, version, collectStdout(&nodeVersion));
+        if (!result.succeeded())
+            co_return QString();
+        const ProjectSnapshot snapshot = co_await m_provider.snapshotProject(m_sandboxId, QString());
+        co_return InstallCacheKey::compute(snapshot, *m_plan, nodeVersion, m_provider.kind());
+    } catch (const Failure&) {
+        co_return QString(); // no cache this time; the install itself says what is wrong
+    }
 }
 
 QCoro::Task<QJsonObject> PreviewWorkflow::buildProject()

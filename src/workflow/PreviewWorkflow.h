@@ -92,6 +92,9 @@ private:
     // `argv` with the package manager reached through corepack when it is not installed itself.
     QCoro::Task<QStringList> resolvePackageManager(QStringList argv);
     QCoro::Task<> checkNodeVersion(StepId step);
+    // The install cache key of the project as cloned (InstallCacheKey); empty when it cannot be
+    // worked out (then nothing is cached).
+    QCoro::Task<QString> installCacheKey();
     QCoro::Task<bool> commandSucceeds(CommandSpec spec);
     QCoro::Task<int> waitUntilServing(int port);
     void throwIfCancelled() const;

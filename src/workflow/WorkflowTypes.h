@@ -48,6 +48,9 @@ struct PreviewRequest
     int generation = 1;          // bumped when a sandbox is recreated from scratch
     std::optional<RunPlan> plan; // a saved, user-edited plan; skips detection when set
     QString authToken;           // for the repository host only; never logged
+    // Restore node_modules from the install cache when the lockfile, package manager and Node.js
+    // are unchanged, instead of installing (SandboxProvider::restoreDependencies).
+    bool useInstallCache = true;
     std::chrono::milliseconds installTimeout = std::chrono::minutes(20);
     std::chrono::milliseconds buildTimeout = std::chrono::minutes(20);
     std::chrono::milliseconds readyTimeout = std::chrono::minutes(3);

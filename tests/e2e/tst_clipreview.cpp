@@ -51,12 +51,14 @@ private Q_SLOTS:
     void previewsExpressAppOverGitHttp();
     void exitWhenReadyLeavesNothingRunning();
     void killedDuringInstallResumesAtInstall();
+    void secondPreviewRestoresTheInstallCache();
     void refusesAFolderThatIsNotARepository();
     void reportsNothingRunnable();
     void explainsAMissingRepository();
     void refusesHostileInputBeforeRunningAnything();
     void previewsViteOnDaytonaThroughTheEmulator();
     void daytonaRefusesALocalFolder();
+    void daytonaSecondPreviewRestoresTheInstallCache();
     void daytonaWithoutAnApiKeySaysWhatToSet();
 
 private:
@@ -238,6 +240,54 @@ void TestCliPreview::killedDuringInstallResumesAtInstall()
     QVERIFY(!third.standardOutput().contains(u"Continuing the interrupted run"_s));
 }
 
+// The second preview of a project with the same lockfile takes node_modules from the install cache
+// instead of running npm ci; --no-install-cache and a changed lockfile install again.
+void TestCliPreview::secondPreviewRestoresTheInstallCache()
+{
+    QTemporaryDir data;
+    forge::test::FixtureRepository repository(m_work.filePath(u"express-cached"_s));
+    QVERIFY2(repository.initialize(QStringLiteral(FORGE_FIXTURES_DIR) + u"/projects/express-app"_s),
+             qPrintable(repository.errorString()));
+    const QStringList arguments{u"preview"_s, repository.path(), u"--exit-when-ready"_s, u"--json"_s};
+    const auto previewOnce = [&data](const QStringList& withArguments) {
+        auto run = std::make_unique<CliRun>(data.path());
+        run->start(withArguments);
+        QSignalSpy exited(&run->process(), &QProcess::finished);
+        if (!run->finished())
+            exited.wait(InstallAndStartTimeoutMs);
+        return run;
+    };
+    const QString installed = u"$ npm ci"_s;
+    const QString restored = u"from the install cache"_s;
+
+    auto first = previewOnce(arguments);
+    QVERIFY2(first->finished() && first->process().exitCode() == 0, qPrintable(first->transcript()));
+    QVERIFY2(first->standardOutput().contains(installed), qPrintable(first->transcript()));
+    QVERIFY(!first->standardOutput().contains(restored));
+    QVERIFY2(!QDir(data.filePath(u"cache/installs"_s)).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty(),
+             "nothing was saved in the install cache");
+
+    auto second = previewOnce(arguments);
+    QVERIFY2(second->finished() && second->process().exitCode() == 0, qPrintable(second->transcript()));
+    QVERIFY2(second->standardOutput().contains(restored), qPrintable(second->transcript()));
+    QVERIFY2(!second->standardOutput().contains(installed), qPrintable(second->transcript()));
+
+    auto bypassed = previewOnce(arguments + QStringList{u"--no-install-cache"_s});
+    QVERIFY2(bypassed->finished() && bypassed->process().exitCode() == 0, qPrintable(bypassed->transcript()));
+    QVERIFY2(bypassed->standardOutput().contains(installed), qPrintable(bypassed->transcript()));
+
+    // Same dependencies, but a lockfile that is not byte for byte the same: installed again.
+    QFile lockfile(repository.path() + u"/package-lock.json"_s);
+    QVERIFY(lockfile.open(QIODevice::ReadOnly));
+    const QByteArray relocked = lockfile.readAll() + "\n";
+    lockfile.close();
+    QVERIFY2(repository.commitFile(u"package-lock.json"_s, relocked), qPrintable(repository.errorString()));
+    auto changed = previewOnce(arguments);
+    QVERIFY2(changed->finished() && changed->process().exitCode() == 0, qPrintable(changed->transcript()));
+    QVERIFY2(changed->standardOutput().contains(installed), qPrintable(changed->transcript()));
+    QVERIFY(!changed->standardOutput().contains(restored));
+}
+
 void TestCliPreview::refusesAFolderThatIsNotARepository()
 {
     QTemporaryDir data;
@@ -375,6 +425,33 @@ void TestCliPreview::previewsViteOnDaytonaThroughTheEmulator()
     QVERIFY(!run.transcript().contains(QString::fromUtf8(token)));
     QVERIFY(!run.transcript().contains(QString::fromLatin1(EmulatorKey)));
     QVERIFY2(run.standardOutput().contains(u"private"_s), qPrintable(run.transcript()));
+}
+
+// On Daytona the install cache lives in the sandbox: the second preview of the project (same
+// sandbox, started again) takes node_modules from it.
+void TestCliPreview::daytonaSecondPreviewRestoresTheInstallCache()
+{
+    QTemporaryDir data;
+    QTemporaryDir emulatorData;
+    EmulatorProcess emulator(emulatorData.path());
+    const QUrl api = emulator.apiUrl();
+    QVERIFY2(api.isValid() && api.port() > 0, qPrintable(api.toString()));
+    const QStringList arguments{u"preview"_s,           m_server->repositoryUrl(u"express-app"_s).toString(),
+                                u"--provider"_s,        u"daytona"_s,
+                                u"--api-url"_s,         api.toString(),
+                                u"--exit-when-ready"_s, u"--json"_s};
+    QStringList outputs;
+    for (int run = 0; run < 2; ++run) {
+        CliRun cli(data.path(), {{u"DAYTONA_API_KEY"_s, QString::fromLatin1(EmulatorKey)}});
+        cli.start(arguments);
+        QSignalSpy exited(&cli.process(), &QProcess::finished);
+        QVERIFY2(cli.finished() || exited.wait(InstallAndStartTimeoutMs), qPrintable(cli.transcript()));
+        QVERIFY2(cli.process().exitCode() == 0, qPrintable(cli.transcript()));
+        outputs.append(cli.standardOutput());
+    }
+    QVERIFY2(outputs.at(0).contains(u"$ npm ci"_s), qPrintable(outputs.at(0)));
+    QVERIFY2(outputs.at(1).contains(u"from the install cache"_s), qPrintable(outputs.at(1)));
+    QVERIFY2(!outputs.at(1).contains(u"$ npm ci"_s), qPrintable(outputs.at(1)));
 }
 
 void TestCliPreview::daytonaRefusesALocalFolder()

@@ -137,7 +137,7 @@ QString bubblewrapProblem()
 {
     if (!bwrapProblem) {
         QTemporaryDir data;
-        LocalProvider provider({data.path(), LocalProvider::Isolation::Auto});
+        LocalProvider provider({data.path(), LocalProvider::Isolation::Auto, {}});
         QString notice;
         QObject::connect(&provider, &SandboxProvider::notice, [&](const QString& text) { notice = text; });
         const SandboxInfo info = sync(provider.createSandbox({u"probe"_s, {}}));
@@ -168,7 +168,7 @@ private:
 
     LocalProvider& provider(LocalProvider::Isolation isolation = LocalProvider::Isolation::None)
     {
-        m_provider = std::make_unique<LocalProvider>(LocalProvider::Options{m_data.path(), isolation});
+        m_provider = std::make_unique<LocalProvider>(LocalProvider::Options{m_data.path(), isolation, {}});
         return *m_provider;
     }
 
@@ -562,7 +562,7 @@ private Q_SLOTS:
                  qPrintable(text));
         QVERIFY(!p.isIsolated());
 
-        LocalProvider strict({m_data.path(), LocalProvider::Isolation::Bubblewrap});
+        LocalProvider strict({m_data.path(), LocalProvider::Isolation::Bubblewrap, {}});
         try {
             sync(strict.runCommand(info.id, command({u"true"_s}), {}));
             QFAIL("Isolation::Bubblewrap ran without bubblewrap");
@@ -623,6 +623,66 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(p.workspacePath(info.id) + u"/made.txt"_s));
         QVERIFY(QFileInfo::exists(m_data.path() + u"/sandboxes/"_s + info.id + u"/home/h"_s));
         QVERIFY(QFileInfo::exists(m_data.path() + u"/sandboxes/"_s + info.id + u"/tmp/t"_s));
+    }
+
+    // The install cache: what one sandbox saved, another gets back; links are copied as links;
+    // keys and folders that could point outside the cache or the workspace are refused.
+    void installCacheIsSharedBetweenSandboxes()
+    {
+        LocalProvider& p = provider();
+        const SandboxInfo first = sandbox(p, u"forge-p1-1"_s);
+        const SandboxInfo second = sandbox(p, u"forge-p2-1"_s);
+        const QString modules = p.workspacePath(first.id) + u"/node_modules"_s;
+        QVERIFY(QDir().mkpath(modules + u"/pkg"_s));
+        QFile index(modules + u"/pkg/index.js"_s);
+        QVERIFY(index.open(QIODevice::WriteOnly));
+        index.write("module.exports = 42;\n");
+        index.close();
+        QVERIFY(QFile::link(u"/etc/hostname"_s, modules + u"/outside"_s));
+        const QString key(64, u'a');
+        const QStringList directories{u"node_modules"_s};
+
+        QVERIFY(!sync(p.restoreDependencies(second.id, key, directories))); // nothing saved yet
+        QVERIFY(sync(p.saveDependencies(first.id, key, directories)));
+        const QString entry = m_data.path() + u"/cache/installs/"_s + key;
+        QVERIFY(QFileInfo::exists(entry + u"/node_modules/pkg/index.js"_s));
+        QVERIFY(QFileInfo(entry + u"/node_modules/outside"_s).isSymLink());
+
+        const QString restored = p.workspacePath(second.id) + u"/node_modules"_s;
+        QVERIFY(QDir().mkpath(restored + u"/stale"_s));
+        QVERIFY(sync(p.restoreDependencies(second.id, key, directories)));
+        QVERIFY(QFileInfo::exists(restored + u"/pkg/index.js"_s));
+        QVERIFY(QFileInfo(restored + u"/outside"_s).isSymLink());
+        QVERIFY(!QFileInfo::exists(restored + u"/stale"_s)); // replaced, not merged
+
+        QVERIFY(!sync(p.restoreDependencies(second.id, u"../../etc"_s, directories)));
+        QVERIFY(!sync(p.saveDependencies(first.id, u"../../etc"_s, directories)));
+        QVERIFY(!sync(p.restoreDependencies(second.id, key, {u"../outside"_s})));
+        QVERIFY(!sync(p.restoreDependencies(u"forge-missing-1"_s, key, directories)));
+    }
+
+    // The package managers' download caches are one folder for every sandbox, writable inside.
+    void packageManagerCachesAreShared_data()
+    {
+        addIsolationRows();
+    }
+    void packageManagerCachesAreShared()
+    {
+        ISOLATION_OR_SKIP();
+        LocalProvider& p = provider(isolation);
+        const SandboxInfo first = sandbox(p, u"forge-p1-1"_s);
+        const SandboxInfo second = sandbox(p, u"forge-p2-1"_s);
+        QVERIFY(
+            sync(p.runCommand(
+                     first.id,
+                     shell(u"mkdir -p \"$npm_config_cache\" && echo shared > \"$npm_config_cache/mark\""_s),
+                     {}))
+                .succeeded());
+        Output output;
+        QVERIFY(sync(p.runCommand(second.id, shell(u"cat \"$npm_config_cache/mark\""_s), output.sink()))
+                    .succeeded());
+        QCOMPARE(output.out, "shared\n");
+        QVERIFY(QFileInfo::exists(m_data.path() + u"/cache/package-managers/npm/mark"_s));
     }
 
     void isolationHasNoSessionBus()

@@ -107,8 +107,12 @@ QString identityOf(const daytona::DaytonaConfig& config)
 
 SandboxBackends::SandboxBackends(const QString& dataDirectory, QObject* parent)
     : QObject(parent)
-    , m_local(std::make_shared<LocalProvider>(
-          LocalProvider::Options{dataDirectory, LocalProvider::Isolation::Auto}))
+    , m_local(std::make_shared<LocalProvider>(LocalProvider::Options{
+          dataDirectory, LocalProvider::Isolation::Auto,
+          // The user's cache folder for the user's data folder; a window on another data folder
+          // (tests) keeps its cache beside it.
+          dataDirectory == LocalProvider::defaultDataDirectory() ? LocalProvider::defaultCacheDirectory()
+                                                                 : QString()}))
 {}
 
 SandboxBackends::~SandboxBackends() = default;

@@ -72,6 +72,17 @@ public:
     QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id) override;
     // POST /sandbox/{id}/last-activity; throws Failure like the other calls.
     QCoro::Task<> refreshActivity(QString id) override;
+    // Kept in the sandbox ($HOME/.forge-cache): every later run of the same sandbox, a restart or
+    // a restore included, takes node_modules from it while the lockfile is unchanged.
+    bool cachesDependencies() const override { return true; }
+    QCoro::Task<bool> restoreDependencies(QString id, QString key, QStringList directories) override
+    {
+        return restoreDependenciesInSandbox(std::move(id), std::move(key), std::move(directories));
+    }
+    QCoro::Task<bool> saveDependencies(QString id, QString key, QStringList directories) override
+    {
+        return saveDependenciesInSandbox(std::move(id), std::move(key), std::move(directories));
+    }
 
     // Whether the API answers with these settings: lists sandboxes once. Throws Failure with what
     // to fix (wrong key, wrong URL, no network).

@@ -128,7 +128,7 @@ struct DaytonaEmulator::Private
     Private(DaytonaEmulator* owner, Options o)
         : q(owner)
         , options(std::move(o))
-        , provider(LocalProvider::Options{options.dataDirectory, options.isolation})
+        , provider(LocalProvider::Options{options.dataDirectory, options.isolation, {}})
         , listener([this](HttpRequest request, std::shared_ptr<HttpResponder> responder) {
             receive(std::move(request), std::move(responder));
         })
