@@ -77,6 +77,18 @@ QString relativeInWorkspace(const QString& path, const QString& what)
     return clean == u"."_s ? QString() : clean;
 }
 
+// The host path of a dependency folder (node_modules…) of a workspace; empty for anything that is
+// not a folder strictly inside it ("", ".", "../x", "/x").
+QString dependencyFolder(const QString& workspace, const QString& directory)
+{
+    try {
+        const QString relative = relativeInWorkspace(directory, u"dependency folder"_s);
+        return relative.isEmpty() ? QString() : workspace + u'/' + relative;
+    } catch (const Failure&) {
+        return {};
+    }
+}
+
 // The host folder for `relative`, which must exist and (after following symbolic links, which the
 // repository controls) still be inside the workspace.
 QString existingFolderInWorkspace(const QString& workspace, const QString& relative, const QString& what)
@@ -332,12 +344,9 @@ QCoro::Task<bool> LocalProvider::restoreDependencies(QString id, QString key, QS
         co_return false;
     const QString workspace = d->store.workspacePath(id);
     for (const QString& directory : directories) {
-        QString target;
-        try {
-            target = workspace + u'/' + relativeInWorkspace(directory, u"dependency folder"_s);
-        } catch (const Failure&) {
+        const QString target = dependencyFolder(workspace, directory);
+        if (target.isEmpty())
             co_return false;
-        }
         // QDir::removeRecursively removes links, never what they point to.
         if (QFileInfo(target).isSymLink() ? !QFile::remove(target)
                                           : (QFileInfo::exists(target) && !QDir(target).removeRecursively()))
@@ -372,12 +381,9 @@ QCoro::Task<bool> LocalProvider::saveDependencies(QString id, QString key, QStri
         co_return false;
     const QString workspace = d->store.workspacePath(id);
     for (const QString& directory : directories) {
-        QString source;
-        try {
-            source = workspace + u'/' + relativeInWorkspace(directory, u"dependency folder"_s);
-        } catch (const Failure&) {
+        const QString source = dependencyFolder(workspace, directory);
+        if (source.isEmpty())
             co_return false;
-        }
         const QFileInfo info(source);
         if (!info.isDir() || info.isSymLink())
             continue;

@@ -658,6 +658,10 @@ private Q_SLOTS:
         QVERIFY(!sync(p.restoreDependencies(second.id, u"../../etc"_s, directories)));
         QVERIFY(!sync(p.saveDependencies(first.id, u"../../etc"_s, directories)));
         QVERIFY(!sync(p.restoreDependencies(second.id, key, {u"../outside"_s})));
+        // Never the workspace itself.
+        QVERIFY(!sync(p.restoreDependencies(second.id, key, {QString()})));
+        QVERIFY(!sync(p.restoreDependencies(second.id, key, {u"."_s})));
+        QVERIFY(QFileInfo::exists(restored + u"/pkg/index.js"_s));
         QVERIFY(!sync(p.restoreDependencies(u"forge-missing-1"_s, key, directories)));
     }
 
