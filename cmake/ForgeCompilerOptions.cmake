@@ -30,7 +30,20 @@ target_compile_definitions(forge_options INTERFACE
     QT_STRICT_ITERATORS
     QT_DISABLE_DEPRECATED_BEFORE=0x060400)
 
-if(FORGE_SANITIZE)
+if(FORGE_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        message(FATAL_ERROR "FORGE_FUZZ needs clang's libFuzzer: configure with the fuzz preset "
+                            "(CMAKE_CXX_COMPILER=clang++; Debian: clang libclang-rt-dev)")
+    endif()
+    # Coverage for libFuzzer in every Forge library the targets link; the fuzz programs add
+    # -fsanitize=fuzzer for libFuzzer's main (tests/fuzz/CMakeLists.txt).
+    # Without -fsanitize=function: clang 14 cannot emit its prologue data for coroutines ("Cannot
+    # represent a difference across sections").
+    target_compile_options(forge_options INTERFACE
+        -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function -fno-omit-frame-pointer
+        -fno-sanitize-recover=undefined)
+    target_link_options(forge_options INTERFACE -fsanitize=address,undefined)
+elseif(FORGE_SANITIZE)
     target_compile_options(forge_options INTERFACE
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(forge_options INTERFACE -fsanitize=address,undefined)

@@ -17,6 +17,8 @@ FORGE_TEST_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools)
 # scripts/package: CPack's dependency computation (dpkg-shlibdeps), the package checks, and the
 # fresh Debian root that --verify installs the .deb into.
 FORGE_PACKAGE_PACKAGES=(dpkg-dev file lintian desktop-file-utils appstream debootstrap)
+# scripts/fuzz: clang with libFuzzer and the sanitizer runtimes.
+FORGE_FUZZ_PACKAGES=(clang libclang-rt-dev)
 
 forge_log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 forge_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
