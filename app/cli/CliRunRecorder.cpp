@@ -17,7 +17,9 @@ CliRunRecorder::CliRunRecorder(const QString& dataDirectory, const Project& proj
     // kept plan, another back end) is left as it is.
     {
         ProjectStore projects(path);
-        if (!projects.load()) {
+        const bool loaded = projects.load();
+        m_setAsideNotice = projects.setAsideNotice();
+        if (!loaded) {
             m_problem = projects.errorString();
         } else if (!projects.find(project.id)) {
             projects.put(project);

@@ -25,12 +25,15 @@ public:
 
     RunRecorder& run() { return *m_recorder; }
     QString problem() const { return m_problem; }
+    // Set when the database was damaged and has been moved aside (Database::setAsideNotice()).
+    QString setAsideNotice() const { return m_setAsideNotice; }
 
 private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<RunStore> m_runs;
     std::unique_ptr<RunRecorder> m_recorder;
     QString m_problem;
+    QString m_setAsideNotice;
 };
 
 } // namespace forge::cli

@@ -102,6 +102,8 @@ QCoro::Task<int> PreviewCommand::run()
     });
 
     m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
+    if (!m_recorder->setAsideNotice().isEmpty())
+        m_reporter.notice(m_recorder->setAsideNotice());
     if (!m_recorder->problem().isEmpty())
         m_reporter.notice(u"This run is not remembered, so it cannot be continued if interrupted: %1"_s.arg(
             m_recorder->problem()));

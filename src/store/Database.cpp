@@ -1,5 +1,6 @@
 #include "Database.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -110,8 +111,14 @@ QString newerMessage(const QString& path, int version)
 }
 
 // Reads an existing file through a read-only connection: the checks below cannot change it.
-Database::OpenError inspect(const QString& path, QString* error)
+Database::OpenError inspect(const QString& path, QString* error, QString* damage)
 {
+    // Damaged: `damage` says what is wrong, for the notice of a file moved aside.
+    const auto damaged = [&](const QString& why) {
+        *error = damagedMessage(path, why);
+        *damage = why;
+        return Database::OpenError::Damaged;
+    };
     {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
@@ -121,10 +128,8 @@ Database::OpenError inspect(const QString& path, QString* error)
             return Database::OpenError::Access;
         }
         const QByteArray header = file.read(16);
-        if (!header.isEmpty() && header != QByteArray("SQLite format 3\0", 16)) {
-            *error = damagedMessage(path, u"it is not an SQLite database"_s);
-            return Database::OpenError::Damaged;
-        }
+        if (!header.isEmpty() && header != QByteArray("SQLite format 3\0", 16))
+            return damaged(u"it is not an SQLite database"_s);
         if (header.isEmpty())
             return Database::OpenError::None; // an empty file is an empty database
     }
@@ -138,25 +143,48 @@ Database::OpenError inspect(const QString& path, QString* error)
         QVariant version;
         QVariant check;
         if (!db.open()) {
-            *error = damagedMessage(path, db.lastError().text());
-            result = Database::OpenError::Damaged;
+            result = damaged(db.lastError().text());
         } else if (!exec(db, u"PRAGMA user_version"_s, &why, &version)) {
-            *error = damagedMessage(path, why);
-            result = Database::OpenError::Damaged;
+            result = damaged(why);
         } else if (version.toInt() > Database::SchemaVersion) {
             *error = newerMessage(path, version.toInt());
             result = Database::OpenError::Newer;
         } else if (!exec(db, u"PRAGMA quick_check"_s, &why, &check)) {
-            *error = damagedMessage(path, why);
-            result = Database::OpenError::Damaged;
+            result = damaged(why);
         } else if (check.toString() != u"ok"_s) {
-            *error = damagedMessage(path, u"quick_check: %1"_s.arg(check.toString()));
-            result = Database::OpenError::Damaged;
+            result = damaged(u"quick_check: %1"_s.arg(check.toString()));
         }
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
     return result;
+}
+
+// SQLite's files next to a database: a journal from a killed process belongs with the file it
+// journals, so it moves with it.
+const QStringList& companionSuffixes()
+{
+    static const QStringList suffixes{u"-wal"_s, u"-shm"_s, u"-journal"_s};
+    return suffixes;
+}
+
+// Moves a damaged database and its companions to `<path>.damaged-<time>` (SQLite still finds the
+// journal next to the moved file, so it can be opened as it was). The new name, or empty with `why`.
+QString setAside(const QString& path, QString* why)
+{
+    const QString stamp = QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s);
+    QString aside = u"%1.damaged-%2"_s.arg(path, stamp);
+    for (int n = 2; QFileInfo::exists(aside); ++n)
+        aside = u"%1.damaged-%2-%3"_s.arg(path, stamp).arg(n);
+    if (!QFile::rename(path, aside)) {
+        *why = QFile(path).errorString();
+        return {};
+    }
+    for (const QString& suffix : companionSuffixes()) {
+        if (QFileInfo::exists(path + suffix))
+            QFile::rename(path + suffix, aside + suffix);
+    }
+    return aside;
 }
 
 bool writableByUs(const QFileInfo& info)
@@ -189,6 +217,7 @@ QSqlDatabase Database::connection() const
 std::unique_ptr<Database> Database::open(const QString& path, QString* error, OpenError* kind)
 {
     QString message;
+    QString setAsideNotice;
     auto fail = [&](OpenError why, const QString& text) -> std::unique_ptr<Database> {
         if (error)
             *error = text;
@@ -218,10 +247,24 @@ std::unique_ptr<Database> Database::open(const QString& path, QString* error, Op
                         u"The folder %1 cannot be written, and SQLite keeps the database's journal there; "
                         u"Forge Preview left %2 untouched. Make the folder writable, or choose another "
                         u"data folder."_s.arg(QDir::toNativeSeparators(folder), native));
-        const OpenError found = inspect(path, &message);
-        if (found != OpenError::None)
+        QString damage;
+        const OpenError found = inspect(path, &message, &damage);
+        if (found == OpenError::Damaged) {
+            // Kept, never overwritten: the user (or a backup tool) may still get data out of it.
+            QString why;
+            const QString aside = setAside(path, &why);
+            if (aside.isEmpty())
+                return fail(found, u"%1 It could not be moved aside either (%2)."_s.arg(message, why));
+            setAsideNotice =
+                u"The database %1 was damaged (%2). Forge Preview moved it, unchanged, to %3 and started "
+                u"an empty one, so the project list is empty. To get your projects back, quit Forge "
+                u"Preview and put a backup of the database in place of %1."_s.arg(
+                    native, damage, QDir::toNativeSeparators(aside));
+        } else if (found != OpenError::None) {
             return fail(found, message);
-    } else {
+        }
+    }
+    if (!QFileInfo::exists(path)) {
         if (!QDir().mkpath(folder) || !writableByUs(QFileInfo(folder)))
             return fail(
                 OpenError::Access,
@@ -230,8 +273,10 @@ std::unique_ptr<Database> Database::open(const QString& path, QString* error, Op
         // An empty file is an empty database; created here so that only its owner can read it (the
         // journal files SQLite makes next to it take the same permissions).
         QFile file(path);
+        // (Unless another process, opening the same damaged file, has just made the new one.)
         if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
-                       QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+                       QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
+            !QFileInfo::exists(path))
             return fail(OpenError::Access,
                         u"The database %1 cannot be created (%2). Check that its folder "
                         u"can be written, or choose another data folder."_s.arg(native, file.errorString()));
@@ -262,6 +307,7 @@ std::unique_ptr<Database> Database::open(const QString& path, QString* error, Op
     }
     if (!database->migrate(&message))
         return fail(message.contains(u"newer version"_s) ? OpenError::Newer : OpenError::Internal, message);
+    database->m_setAsideNotice = setAsideNotice;
     return database;
 }
 

@@ -11,8 +11,10 @@ namespace forge {
 // foreign keys on and a busy timeout, and brought to SchemaVersion by numbered migrations
 // (PRAGMA user_version), each in its own transaction.
 //
-// A file that is not a usable database, one written by a newer Forge Preview, or one that cannot be
-// written is never modified: open() fails with a sentence saying what happened and what to do.
+// A file that is not a usable database (damaged) is moved aside, unchanged, with its journal files,
+// and an empty database takes its place; setAsideNotice() says where the old one went. One written
+// by a newer Forge Preview, or one that cannot be written, is never modified: open() fails with a
+// sentence saying what happened and what to do.
 //
 // Each Database has its own Qt SQL connection, usable from the thread that opened it. Everything
 // that runs queries on it (RunStore, ProjectStore) must be destroyed before it.
@@ -30,7 +32,8 @@ public:
     };
 
     // nullptr with `error` (and `kind`) set when the database cannot be used. Creates the file (and
-    // its folder), readable by its owner only, when it does not exist.
+    // its folder), readable by its owner only, when it does not exist. `kind` is Damaged only when
+    // a damaged file could not even be moved aside.
     static std::unique_ptr<Database> open(const QString& path, QString* error, OpenError* kind = nullptr);
     ~Database();
     Database(const Database&) = delete;
@@ -41,6 +44,9 @@ public:
     QSqlDatabase connection() const;
     // The schema version the file was at before open() migrated it (0 for a new file).
     int openedAtVersion() const { return m_openedAtVersion; }
+    // When open() found the file damaged: what was wrong, where the file was moved, and how to get
+    // its data back; empty otherwise. For the user, once.
+    QString setAsideNotice() const { return m_setAsideNotice; }
 
     // Transactions on this connection; false with the driver's message in lastError().
     bool transaction();
@@ -55,6 +61,7 @@ private:
     QString m_path;
     QString m_connectionName;
     int m_openedAtVersion = 0;
+    QString m_setAsideNotice;
     QString m_lastError;
 };
 

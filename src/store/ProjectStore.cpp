@@ -37,6 +37,11 @@ ProjectStore::ProjectStore(QString databasePath)
 
 ProjectStore::~ProjectStore() = default;
 
+QString ProjectStore::setAsideNotice() const
+{
+    return m_database ? m_database->setAsideNotice() : QString();
+}
+
 bool ProjectStore::load()
 {
     m_projects.clear();

@@ -59,6 +59,8 @@ public:
     // Entries skipped while loading (each with its reason); the others loaded fine.
     QStringList warnings() const { return m_warnings; }
     QString filePath() const { return m_filePath; }
+    // When load() found the database damaged and moved it aside: what happened and what to do.
+    QString setAsideNotice() const;
     // The open database after a successful load() (for a RunStore), else nullptr.
     Database* database() const { return m_database.get(); }
 

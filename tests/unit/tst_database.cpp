@@ -1,12 +1,15 @@
 #include "store/Database.h"
 #include "store/ProjectStore.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 using namespace forge;
@@ -87,31 +90,82 @@ private Q_SLOTS:
         QVERIFY(second->connectionName() != reopened->connectionName());
     }
 
-    void garbageFileIsReportedAndLeftUntouched_data()
+    void damagedFileIsSetAsideUnchanged_data()
     {
         QTest::addColumn<QByteArray>("content");
-        QTest::newRow("text") << QByteArray("{ \"version\": 1, \"projects\": [ trunc");
+        QTest::addColumn<QString>("why");
+        QTest::newRow("text") << QByteArray("{ \"version\": 1, \"projects\": [ trunc")
+                              << u"not an SQLite database"_s;
         QByteArray header("SQLite format 3\0", 16);
-        QTest::newRow("header, then garbage") << header + QByteArray(4096, '\x5a');
-        QTest::newRow("one byte") << QByteArray("x");
+        QTest::newRow("header, then garbage") << header + QByteArray(4096, '\x5a') << QString();
+        QTest::newRow("one byte") << QByteArray("x") << u"not an SQLite database"_s;
     }
 
-    void garbageFileIsReportedAndLeftUntouched()
+    void damagedFileIsSetAsideUnchanged()
     {
         QFETCH(QByteArray, content);
+        QFETCH(QString, why);
         QTemporaryDir dir;
         const QString path = dir.filePath(u"forge-preview.db"_s);
         writeFile(path, content);
+        writeFile(path + u"-wal"_s, "a journal that belongs to the damaged file");
         QString error;
-        Database::OpenError kind = Database::OpenError::None;
-        QVERIFY(!Database::open(path, &error, &kind));
-        QCOMPARE(kind, Database::OpenError::Damaged);
-        QVERIFY2(error.contains(u"is damaged"_s), qPrintable(error));
-        QVERIFY2(error.contains(u"left it untouched"_s), qPrintable(error));
-        QVERIFY2(error.contains(u"Move it away"_s), qPrintable(error));
-        QVERIFY(error.contains(QDir::toNativeSeparators(path)));
-        QCOMPARE(contents(path), content);
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"forge-preview.db"_s});
+        auto database = Database::open(path, &error);
+        QVERIFY2(database, qPrintable(error));
+
+        // Moved aside with its journal, byte for byte; a working empty database in its place.
+        // (The check that found the damage may have made the shared-memory index, -shm, too.)
+        QStringList aside = QDir(dir.path()).entryList({u"forge-preview.db.damaged-*"_s}, QDir::Files);
+        aside.sort();
+        QVERIFY2(aside.size() >= 2 && aside.contains(aside.first() + u"-wal"_s),
+                 qPrintable(aside.join(u", "_s)));
+        const QString moved = dir.filePath(aside.first());
+        QCOMPARE(contents(moved), content);
+        QCOMPARE(contents(moved + u"-wal"_s), QByteArray("a journal that belongs to the damaged file"));
+        QCOMPARE(pragma(*database, u"user_version"_s).toInt(), Database::SchemaVersion);
+        QCOMPARE(pragma(*database, u"quick_check"_s).toString(), u"ok"_s);
+
+        // The user is told what happened, where the old file is and how to get the projects back.
+        const QString notice = database->setAsideNotice();
+        QVERIFY2(notice.contains(u"was damaged"_s), qPrintable(notice));
+        QVERIFY2(notice.contains(why), qPrintable(notice));
+        QVERIFY2(notice.contains(QDir::toNativeSeparators(moved)), qPrintable(notice));
+        QVERIFY2(notice.contains(u"put a backup"_s), qPrintable(notice));
+
+        // Once: the next start finds a sound database and says nothing; the old file stays.
+        database.reset();
+        auto reopened = Database::open(path, &error);
+        QVERIFY2(reopened, qPrintable(error));
+        QVERIFY(reopened->setAsideNotice().isEmpty());
+        QCOMPARE(contents(moved), content);
+    }
+
+    void databaseOfAKilledProcessOpensWithItsData()
+    {
+        // Another process writes a project and is killed before it can close the database: its last
+        // transaction is only in the write-ahead log, which must be read, not lost or refused.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        QProcess writer;
+        writer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        writer.start(QCoreApplication::applicationFilePath(), {u"--write-and-wait"_s, path});
+        QVERIFY(writer.waitForStarted());
+        QByteArray said;
+        while (!said.contains("written") && writer.waitForReadyRead(20000))
+            said += writer.readAllStandardOutput();
+        QVERIFY2(said.contains("written"), said.constData());
+        QVERIFY(QFileInfo(path + u"-wal"_s).size() > 0);
+        writer.kill();
+        QVERIFY(writer.waitForFinished());
+        QVERIFY(QFile::exists(path + u"-wal"_s)); // nobody checkpointed it
+
+        ProjectStore store(path);
+        QVERIFY2(store.load(), qPrintable(store.errorString()));
+        QVERIFY(store.setAsideNotice().isEmpty());
+        QCOMPARE(store.projects().size(), 1);
+        QCOMPARE(store.projects().first().repository, u"https://github.com/octo/killed"_s);
+        QCOMPARE(pragma(*store.database(), u"quick_check"_s).toString(), u"ok"_s);
+        QCOMPARE(QDir(dir.path()).entryList({u"*.damaged-*"_s}, QDir::Files), QStringList());
     }
 
     void schemaOneFileIsUpgradedWithKeepAwakeOn()
@@ -235,5 +289,28 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDatabase)
+// `--write-and-wait <path>`: the process databaseOfAKilledProcessOpensWithItsData() kills. Writes
+// one project, says "written", and waits to be killed with the database open.
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    if (argc == 3 && qstrcmp(argv[1], "--write-and-wait") == 0) {
+        ProjectStore store(QString::fromLocal8Bit(argv[2]));
+        if (!store.load())
+            qFatal("%s", qPrintable(store.errorString()));
+        Project project;
+        project.id = u"killed-writer"_s;
+        project.repository = u"https://github.com/octo/killed"_s;
+        project.added = QDateTime::currentDateTimeUtc();
+        store.put(project);
+        if (!store.save())
+            qFatal("%s", qPrintable(store.errorString()));
+        std::fputs("written\n", stdout);
+        std::fflush(stdout);
+        return app.exec();
+    }
+    TestDatabase test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_database.moc"

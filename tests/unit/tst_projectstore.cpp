@@ -156,23 +156,27 @@ private Q_SLOTS:
         QVERIFY(store.state(sample().id).previewUrl.isEmpty());
     }
 
-    void damagedDatabaseIsReportedAndNeverOverwritten()
+    void damagedDatabaseIsSetAsideAndNeverOverwritten()
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"forge-preview.db"_s);
         const QByteArray garbage = "{ \"version\": 1, \"projects\": [ trunc";
         writeFile(path, garbage);
         ProjectStore store(path);
-        QVERIFY(!store.load());
-        QVERIFY2(store.errorString().contains(u"is damaged"_s), qPrintable(store.errorString()));
-        QVERIFY(store.errorString().contains(u"Move it away"_s));
+        QVERIFY2(store.load(), qPrintable(store.errorString()));
+        QVERIFY2(store.setAsideNotice().contains(u"was damaged"_s), qPrintable(store.setAsideNotice()));
         QVERIFY(store.projects().isEmpty());
-        QVERIFY(!store.database());
+        // The new list works; the damaged file is kept as it was, next to it.
         store.put(sample());
-        QVERIFY(!store.save());
-        QVERIFY2(store.errorString().contains(u"is damaged"_s), qPrintable(store.errorString()));
-        QCOMPARE(contents(path), garbage);
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"forge-preview.db"_s});
+        QVERIFY2(store.save(), qPrintable(store.errorString()));
+        const QStringList aside = QDir(dir.path()).entryList({u"forge-preview.db.damaged-*"_s}, QDir::Files);
+        QCOMPARE(aside.size(), 1);
+        QCOMPARE(contents(dir.filePath(aside.first())), garbage);
+        QVERIFY(store.setAsideNotice().contains(QDir::toNativeSeparators(dir.filePath(aside.first()))));
+        ProjectStore again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.projects().size(), 1);
+        QVERIFY(again.setAsideNotice().isEmpty());
     }
 
     void newerDatabaseIsLeftUntouched()

@@ -504,6 +504,12 @@ void MainWindow::loadProjects()
         showProject(QString());
 
     QStringList problems;
+    // The first to open a damaged database moves it aside: the window's own connection, normally.
+    for (const QString& notice :
+         {m_database ? m_database->setAsideNotice() : QString(), m_store.setAsideNotice()}) {
+        if (!notice.isEmpty())
+            problems << notice;
+    }
     if (!loaded)
         problems << m_store.errorString();
     for (const QString& warning : m_store.warnings())
