@@ -298,6 +298,35 @@ bool RunStore::flush()
     return writePending();
 }
 
+bool RunStore::trimLog(qint64 runId, qint64 added) const
+{
+    // Whole slices of a tenth of the limit: one indexed delete every 10,000 lines at most.
+    constexpr qint64 Slack = MaxLogLinesPerRun / 10;
+    if (!m_storedLines.contains(runId)) {
+        QSqlQuery count(m_database.connection());
+        count.prepare(u"SELECT COUNT(*) FROM log_lines WHERE run_id = ?"_s);
+        count.addBindValue(runId);
+        if (!count.exec() || !count.next())
+            return report(count, "count log lines");
+        m_storedLines.insert(runId, count.value(0).toLongLong()); // the new lines included
+    } else {
+        m_storedLines[runId] += added;
+    }
+    if (m_storedLines.value(runId) <= MaxLogLinesPerRun + Slack)
+        return true;
+    QSqlQuery trim(m_database.connection());
+    trim.prepare(
+        u"DELETE FROM log_lines WHERE run_id = ? AND id < (SELECT id FROM log_lines WHERE run_id = ? "
+        u"ORDER BY id DESC LIMIT 1 OFFSET ?)"_s);
+    trim.addBindValue(runId);
+    trim.addBindValue(runId);
+    trim.addBindValue(MaxLogLinesPerRun - 1);
+    if (!trim.exec())
+        return report(trim, "trim log lines");
+    m_storedLines[runId] = MaxLogLinesPerRun;
+    return true;
+}
+
 bool RunStore::writePending() const
 {
     if (m_pending.isEmpty())
@@ -325,6 +354,17 @@ bool RunStore::writePending() const
         if (!query.exec()) {
             report(query, "write log lines");
             m_database.rollback();
+            m_storedLines.clear(); // counted again next time
+            return false;
+        }
+    }
+    QHash<qint64, qint64> added;
+    for (const PendingLine& pending : lines)
+        ++added[pending.runId];
+    for (auto it = added.cbegin(); it != added.cend(); ++it) {
+        if (!trimLog(it.key(), it.value())) {
+            m_database.rollback();
+            m_storedLines.clear();
             return false;
         }
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QSqlQuery>
@@ -60,6 +61,9 @@ class RunStore
 public:
     static constexpr int LogBatchSize = 500;
     static constexpr int LogFlushIntervalMs = 200;
+    // A run keeps its newest this-many log lines: a dev server that prints for days (or floods its
+    // output on purpose) must not fill the disk. Older lines are deleted in slices as new ones come.
+    static constexpr qint64 MaxLogLinesPerRun = 100'000;
 
     explicit RunStore(Database& database);
     ~RunStore();
@@ -105,10 +109,16 @@ private:
         LogRecord line;
     };
     bool writePending() const;
+    // Deletes the oldest lines of `runId` past MaxLogLinesPerRun (within the open transaction, after
+    // `added` new lines were inserted).
+    bool trimLog(qint64 runId, qint64 added) const;
     bool report(const QSqlQuery& query, const char* what) const;
 
     Database& m_database;
     mutable QList<PendingLine> m_pending;
+    // Lines stored per run, counted once per run and then kept up to date, so trimming costs nothing
+    // until it is needed.
+    mutable QHash<qint64, qint64> m_storedLines;
     QTimer m_flushTimer;
     mutable QString m_lastError;
 };

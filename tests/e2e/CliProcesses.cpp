@@ -28,6 +28,11 @@ CliRun::CliRun(const QString& dataDirectory, const QMap<QString, QString>& extra
         while ((newline = m_stdout.indexOf('\n')) >= 0) {
             const QByteArray line = m_stdout.left(newline);
             m_stdout.remove(0, newline + 1);
+            if (line.startsWith(R"({"event":"output")")) {
+                ++m_outputEvents;
+                if (m_dropOutput)
+                    continue;
+            }
             m_lines.append(QString::fromUtf8(line));
             const QJsonObject event = QJsonDocument::fromJson(line).object();
             if (!event.isEmpty())

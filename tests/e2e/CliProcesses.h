@@ -30,6 +30,9 @@ public:
     QString standardError() const { return m_stderr; }
     QString standardOutput() const { return m_lines.join(u'\n'); }
     QProcess& process() { return m_process; }
+    // For runs that print floods: "output" events are counted, not kept (nor in the transcript).
+    void dropOutputEvents() { m_dropOutput = true; }
+    qint64 outputEventCount() const { return m_outputEvents; }
 
 private:
     QProcess m_process;
@@ -37,6 +40,8 @@ private:
     QStringList m_lines;
     QString m_stderr;
     QList<QJsonObject> m_events;
+    bool m_dropOutput = false;
+    qint64 m_outputEvents = 0;
 };
 
 // forge-daytona-emulator as its own process, the way a user would start it (README).

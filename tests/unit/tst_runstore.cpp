@@ -199,6 +199,44 @@ private Q_SLOTS:
         QCOMPARE(store.log(run, lines.at(count - 3).id).size(), 2);
     }
 
+    void aFloodingRunKeepsOnlyItsNewestLines()
+    {
+        // A dev server that never stops printing: the run's log stays bounded on disk, keeping the
+        // newest lines; another run's log is not touched.
+        auto database = openDatabase(databasePath());
+        QVERIFY(database);
+        addProject(*database, u"p1"_s);
+        RunStore store(*database);
+        const qint64 quiet = store.startRun(u"p1"_s);
+        store.appendLog(quiet, line(u"quiet 0"_s));
+        const qint64 flood = store.startRun(u"p1"_s);
+        const qint64 total = RunStore::MaxLogLinesPerRun * 13 / 10 + 7;
+        qint64 mostStored = 0;
+        for (qint64 i = 0; i < total; ++i) {
+            store.appendLog(flood, line(u"flood %1"_s.arg(i), u"dev"_s));
+            if (i % RunStore::LogBatchSize == 0)
+                mostStored = std::max(mostStored, store.logLineCount(flood));
+        }
+        QVERIFY(store.flush());
+        QVERIFY2(mostStored <= RunStore::MaxLogLinesPerRun * 11 / 10 + RunStore::LogBatchSize,
+                 qPrintable(QString::number(mostStored)));
+        const qint64 kept = store.logLineCount(flood);
+        QVERIFY2(kept >= RunStore::MaxLogLinesPerRun && kept <= RunStore::MaxLogLinesPerRun * 11 / 10,
+                 qPrintable(QString::number(kept)));
+        const QList<LogRecord> oldest = store.log(flood, 0, 1);
+        QCOMPARE(oldest.first().text, u"flood %1"_s.arg(total - kept));
+        QCOMPARE(store.log(flood).last().text, u"flood %1"_s.arg(total - 1));
+        QCOMPARE(store.logLineCount(quiet), 1);
+
+        // A store opened later (the next start) counts what is there and goes on trimming.
+        RunStore later(*database);
+        for (qint64 i = 0; i < RunStore::MaxLogLinesPerRun / 5; ++i)
+            later.appendLog(flood, line(u"later %1"_s.arg(i), u"dev"_s));
+        QVERIFY(later.flush());
+        QVERIFY(later.logLineCount(flood) <= RunStore::MaxLogLinesPerRun * 11 / 10);
+        QCOMPARE(later.log(flood).last().text, u"later %1"_s.arg(RunStore::MaxLogLinesPerRun / 5 - 1));
+    }
+
     void bufferedLinesAreWrittenOnDestructionAndByTheTimer()
     {
         qint64 run = 0;
