@@ -63,9 +63,10 @@ RateLimitInfo rateLimit(const QList<QPair<QByteArray, QByteArray>>& headers)
 {
     RateLimitInfo info;
     bool ok = false;
-    if (const int limit = toInt(header(headers, "x-ratelimit-limit"), &ok); ok)
+    // Counts: a negative one (fuzzing found "-5000" read as a limit) is as good as none.
+    if (const int limit = toInt(header(headers, "x-ratelimit-limit"), &ok); ok && limit >= 0)
         info.limit = limit;
-    if (const int remaining = toInt(header(headers, "x-ratelimit-remaining"), &ok); ok)
+    if (const int remaining = toInt(header(headers, "x-ratelimit-remaining"), &ok); ok && remaining >= 0)
         info.remaining = remaining;
     const qint64 reset = header(headers, "x-ratelimit-reset").trimmed().toLongLong(&ok);
     if (ok && reset > 0)

@@ -60,6 +60,11 @@ private slots:
         QCOMPARE(info.remaining, 0);
         QCOMPARE(info.reset, QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC));
         QCOMPARE(parsing::rateLimit({}).remaining, -1);
+        // Negative counts are not counts (found by the github fuzz target).
+        const RateLimitInfo negative =
+            parsing::rateLimit({{"X-RateLimit-Limit", "-5000"}, {"X-RateLimit-Remaining", "-1"}});
+        QCOMPARE(negative.limit, -1);
+        QCOMPARE(negative.remaining, -1);
         QCOMPARE(parsing::retryAfterSeconds({{"Retry-After", "30"}}), 30);
         QCOMPARE(parsing::retryAfterSeconds({{"Retry-After", "soon"}}), -1);
     }
