@@ -303,12 +303,10 @@ bool RunStore::trimLog(qint64 runId, qint64 added) const
     // Whole slices of a tenth of the limit: one indexed delete every 10,000 lines at most.
     constexpr qint64 Slack = MaxLogLinesPerRun / 10;
     if (!m_storedLines.contains(runId)) {
-        QSqlQuery count(m_database.connection());
-        count.prepare(u"SELECT COUNT(*) FROM log_lines WHERE run_id = ?"_s);
-        count.addBindValue(runId);
-        if (!count.exec() || !count.next())
-            return report(count, "count log lines");
-        m_storedLines.insert(runId, count.value(0).toLongLong()); // the new lines included
+        const std::optional<qint64> stored = storedLineCount(runId);
+        if (!stored)
+            return false;
+        m_storedLines.insert(runId, *stored); // the new lines included
     } else {
         m_storedLines[runId] += added;
     }
@@ -354,7 +352,6 @@ bool RunStore::writePending() const
         if (!query.exec()) {
             report(query, "write log lines");
             m_database.rollback();
-            m_storedLines.clear(); // counted again next time
             return false;
         }
     }
@@ -364,7 +361,7 @@ bool RunStore::writePending() const
     for (auto it = added.cbegin(); it != added.cend(); ++it) {
         if (!trimLog(it.key(), it.value())) {
             m_database.rollback();
-            m_storedLines.clear();
+            m_storedLines.clear(); // the counts took in lines that were rolled back; count again
             return false;
         }
     }
@@ -373,6 +370,7 @@ bool RunStore::writePending() const
         qCWarning(lcRunStore, "Could not write %lld log lines: %s", qint64(lines.size()),
                   qPrintable(m_lastError));
         m_database.rollback();
+        m_storedLines.clear(); // as above
         return false;
     }
     return true;
@@ -412,13 +410,18 @@ QList<LogRecord> RunStore::log(qint64 runId, qint64 afterId, int limit) const
 qint64 RunStore::logLineCount(qint64 runId) const
 {
     writePending();
+    return storedLineCount(runId).value_or(0);
+}
+
+std::optional<qint64> RunStore::storedLineCount(qint64 runId) const
+{
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(u"SELECT count(*) FROM log_lines WHERE run_id = ?"_s);
     query.addBindValue(runId);
     if (!query.exec() || !query.next()) {
         report(query, "count a run's log lines");
-        return 0;
+        return std::nullopt;
     }
     return query.value(0).toLongLong();
 }

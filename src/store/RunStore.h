@@ -112,6 +112,8 @@ private:
     // Deletes the oldest lines of `runId` past MaxLogLinesPerRun (within the open transaction, after
     // `added` new lines were inserted).
     bool trimLog(qint64 runId, qint64 added) const;
+    // The lines of `runId` in the database (not the buffered ones); nullopt when it cannot be read.
+    std::optional<qint64> storedLineCount(qint64 runId) const;
     bool report(const QSqlQuery& query, const char* what) const;
 
     Database& m_database;
