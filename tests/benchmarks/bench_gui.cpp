@@ -31,20 +31,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// A /proc/<pid>/status field in kB (VmRSS, VmHWM); 0 when unreadable.
-qint64 statusKb(qint64 pid, const QByteArray& field)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray prefix = field + ':';
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith(prefix))
-            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong();
-    }
-    return 0;
-}
-
 struct LogFigures
 {
     qint64 worstStallMs = 0;
@@ -58,7 +44,7 @@ LogFigures pushLines(int lines)
     panel.resize(900, 700);
     panel.show();
     QCoreApplication::processEvents();
-    const qint64 before = statusKb(QCoreApplication::applicationPid(), "VmRSS");
+    const qint64 before = forge::test::statusKiB(QCoreApplication::applicationPid(), "VmRSS");
 
     QElapsedTimer beat;
     beat.start();
@@ -94,7 +80,8 @@ LogFigures pushLines(int lines)
     LogFigures figures;
     figures.seconds = double(clock.elapsed()) / 1000.0;
     figures.worstStallMs = worst;
-    figures.grewMb = double(statusKb(QCoreApplication::applicationPid(), "VmRSS") - before) / 1024.0;
+    figures.grewMb =
+        double(forge::test::statusKiB(QCoreApplication::applicationPid(), "VmRSS") - before) / 1024.0;
     return figures;
 }
 
@@ -133,9 +120,9 @@ StartUpFigures startUp(int runs)
         }
         times.append(double(clock.nsecsElapsed()) / 1e6);
         QThread::sleep(2);
-        qint64 kb = statusKb(app.processId(), "VmRSS");
+        qint64 kb = forge::test::statusKiB(app.processId(), "VmRSS");
         for (const forge::test::ProcessId& child : forge::test::descendantsOf(app.processId()))
-            kb += statusKb(child.pid, "VmRSS");
+            kb += forge::test::statusKiB(child.pid, "VmRSS");
         idleMb = std::max(idleMb, double(kb) / 1024.0);
         app.terminate();
         if (!app.waitForFinished(20'000))

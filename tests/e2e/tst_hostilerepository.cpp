@@ -5,6 +5,7 @@
 
 #include "CliProcesses.h"
 #include "FixtureRepository.h"
+#include "ProcessTree.h"
 #include "store/Database.h"
 #include "store/RunStore.h"
 
@@ -119,16 +120,6 @@ function lines(i) {
 }
 endless();
 )";
-
-qint64 peakResidentKiB(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QRegularExpression peak(u"^VmHWM:\\s+(\\d+) kB"_s, QRegularExpression::MultilineOption);
-    const auto match = peak.match(QString::fromLatin1(status.readAll()));
-    return match.hasMatch() ? match.captured(1).toLongLong() : -1;
-}
 
 QString outputLines(const CliRun& run)
 {
@@ -267,7 +258,7 @@ void TestHostileRepository::aFloodingDevServerDoesNotExhaustMemory()
     QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
 
     // The gigabyte line and 300,000 more went through the app, which never held much of them.
-    const qint64 peakKiB = peakResidentKiB(run.process().processId());
+    const qint64 peakKiB = forge::test::statusKiB(run.process().processId(), "VmHWM");
     qInfo("forge-preview-cli peak resident memory after a 1 GiB line and 300,000 lines: %lld MiB",
           peakKiB / 1024);
     QVERIFY(peakKiB > 0);

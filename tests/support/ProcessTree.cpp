@@ -26,6 +26,19 @@ QList<QByteArray> statFields(qint64 pid)
 
 } // namespace
 
+qint64 statusKiB(qint64 pid, const QByteArray& field)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray prefix = field + ':';
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith(prefix))
+            return line.mid(prefix.size()).trimmed().split(' ').value(0).toLongLong();
+    }
+    return 0;
+}
+
 size_t qHash(const ProcessId& id, size_t seed)
 {
     return ::qHash(id.pid, seed);

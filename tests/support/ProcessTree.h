@@ -21,4 +21,7 @@ bool isAlive(const ProcessId& id);
 // Every live descendant of `root`, found by walking parent pids in /proc.
 QSet<ProcessId> descendantsOf(qint64 root);
 
+// A memory field of /proc/<pid>/status in KiB ("VmRSS", "VmHWM" for the peak); 0 when unreadable.
+qint64 statusKiB(qint64 pid, const QByteArray& field);
+
 } // namespace forge::test
