@@ -72,6 +72,11 @@ const QList<QStringList>& migrations()
         {
             u"ALTER TABLE projects ADD COLUMN keep_awake INTEGER NOT NULL DEFAULT 1"_s,
         },
+        // 3: running a project without isolation, an explicit choice per project (off for existing
+        // projects: a database from before fail-closed isolation runs everything isolated).
+        {
+            u"ALTER TABLE projects ADD COLUMN run_without_isolation INTEGER NOT NULL DEFAULT 0"_s,
+        },
     };
     return list;
 }

@@ -21,7 +21,7 @@ namespace forge {
 class Database
 {
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     enum class OpenError {
         None,

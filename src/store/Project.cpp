@@ -14,6 +14,7 @@ QJsonObject Project::toJson() const
         {u"backend"_s, backend},
         {u"added"_s, added.toUTC().toString(Qt::ISODate)},
         {u"keepAwake"_s, keepAwake},
+        {u"runWithoutIsolation"_s, runWithoutIsolation},
     };
     if (plan)
         object.insert(u"plan"_s, plan->toJson());
@@ -40,6 +41,8 @@ std::optional<Project> Project::fromJson(const QJsonObject& object, QString* err
     project.backend = object.value(u"backend"_s).toString(u"local"_s);
     project.added = QDateTime::fromString(object.value(u"added"_s).toString(), Qt::ISODate);
     project.keepAwake = object.value(u"keepAwake"_s).toBool(true);
+    // Only an explicit true turns isolation off: an entry without it (or with anything else) runs isolated.
+    project.runWithoutIsolation = object.value(u"runWithoutIsolation"_s).toBool(false);
     if (object.contains(u"plan"_s)) {
         QString planError;
         project.plan = RunPlan::fromJson(object.value(u"plan"_s).toObject(), &planError);

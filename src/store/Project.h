@@ -23,6 +23,11 @@ struct Project
     // Keep the sandbox awake while the app shows this project (refresh its activity), or let the back
     // end stop it when idle and show "Sleeping - Wake" (SandboxManager::setKeepAwake).
     bool keepAwake = true;
+    // The user chose to run this project's code as plain processes on this computer, without the
+    // local back end's isolation (Project > Run Without Isolation…, after a confirmation). Off by
+    // default: without working isolation a run fails instead (issue 16, "fail closed"). Daytona
+    // sandboxes are isolated by Daytona whatever this says.
+    bool runWithoutIsolation = false;
 
     QJsonObject toJson() const;
     // nullopt (with `error`) for an entry that is not a valid project; the caller keeps the rest.

@@ -56,17 +56,22 @@ bool ProjectStore::load()
     }
     QSqlQuery query(m_database->connection());
     query.setForwardOnly(true);
-    if (!query.exec(u"SELECT id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
-                    u"preview_url, status, keep_awake FROM projects ORDER BY rowid"_s)) {
+    if (!query.exec(
+            u"SELECT id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
+            u"preview_url, status, keep_awake, run_without_isolation FROM projects ORDER BY rowid"_s)) {
         m_error = u"The project list in %1 could not be read (%2)."_s.arg(
             QDir::toNativeSeparators(m_filePath), query.lastError().text());
         return false;
     }
     while (query.next()) {
         QJsonObject object{
-            {u"id"_s, query.value(0).toString()},      {u"repository"_s, query.value(1).toString()},
-            {u"branch"_s, query.value(2).toString()},  {u"mode"_s, query.value(3).toString()},
-            {u"backend"_s, query.value(4).toString()}, {u"keepAwake"_s, query.value(10).toInt() != 0},
+            {u"id"_s, query.value(0).toString()},
+            {u"repository"_s, query.value(1).toString()},
+            {u"branch"_s, query.value(2).toString()},
+            {u"mode"_s, query.value(3).toString()},
+            {u"backend"_s, query.value(4).toString()},
+            {u"keepAwake"_s, query.value(10).toInt() != 0},
+            {u"runWithoutIsolation"_s, query.value(11).toInt() == 1},
         };
         QString why;
         if (!query.value(5).isNull()) {
@@ -196,13 +201,14 @@ bool ProjectStore::save() const
     // An empty QString can be a null one, which the driver binds as NULL: COALESCE makes it ''.
     upsert.prepare(
         u"INSERT INTO projects (id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
-        u"preview_url, status, updated, keep_awake) VALUES (?, COALESCE(?, ''), COALESCE(?, ''), ?, "
-        u"COALESCE(?, ''), ?, ?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), ?, ?) "
+        u"preview_url, status, updated, keep_awake, run_without_isolation) VALUES (?, COALESCE(?, ''), "
+        u"COALESCE(?, ''), ?, COALESCE(?, ''), ?, ?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), "
+        u"?, ?, ?) "
         u"ON CONFLICT (id) DO UPDATE SET repository = excluded.repository, branch = excluded.branch, "
         u"mode = excluded.mode, backend = excluded.backend, plan_json = excluded.plan_json, "
         u"added = excluded.added, sandbox_id = excluded.sandbox_id, "
         u"preview_url = excluded.preview_url, status = excluded.status, updated = excluded.updated, "
-        u"keep_awake = excluded.keep_awake"_s);
+        u"keep_awake = excluded.keep_awake, run_without_isolation = excluded.run_without_isolation"_s);
     const QVariant now = timeToDb(QDateTime::currentDateTimeUtc());
     for (const Project& project : m_projects) {
         const ProjectState state = m_states.value(project.id);
@@ -221,6 +227,7 @@ bool ProjectStore::save() const
         upsert.bindValue(9, state.status);
         upsert.bindValue(10, now);
         upsert.bindValue(11, project.keepAwake ? 1 : 0);
+        upsert.bindValue(12, project.runWithoutIsolation ? 1 : 0);
         if (!upsert.exec())
             return fail(upsert.lastError().text());
     }

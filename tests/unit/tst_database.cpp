@@ -203,11 +203,12 @@ private Q_SLOTS:
             auto database = Database::open(path, &error);
             QVERIFY2(database, qPrintable(error));
             QCOMPARE(database->openedAtVersion(), 1);
-            QCOMPARE(pragma(*database, u"user_version"_s).toInt(), 2);
+            QCOMPARE(pragma(*database, u"user_version"_s).toInt(), Database::SchemaVersion);
             QSqlQuery query(database->connection());
-            QVERIFY(query.exec(u"SELECT keep_awake FROM projects WHERE id = 'p'"_s));
+            QVERIFY(query.exec(u"SELECT keep_awake, run_without_isolation FROM projects WHERE id = 'p'"_s));
             QVERIFY(query.next());
             QCOMPARE(query.value(0).toInt(), 1);
+            QCOMPARE(query.value(1).toInt(), 0);
         }
 
         // The store reads it as on, and keeps a project's choice to let it sleep.
@@ -225,6 +226,57 @@ private Q_SLOTS:
         QVERIFY2(reloaded.load(), qPrintable(reloaded.errorString()));
         QCOMPARE(reloaded.projects().size(), 1);
         QCOMPARE(reloaded.projects().first().keepAwake, false);
+        QCOMPARE(reloaded.projects().first().runWithoutIsolation, false);
+    }
+
+    // A database from before fail-closed isolation (schema 2): its projects come back isolated, and
+    // the choice to run one without isolation is kept from then on.
+    void schemaTwoFileIsUpgradedWithIsolationOn()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"schema-two"_s);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(uR"(CREATE TABLE projects (
+                id TEXT PRIMARY KEY NOT NULL,
+                repository TEXT NOT NULL,
+                branch TEXT NOT NULL DEFAULT '',
+                mode TEXT NOT NULL DEFAULT 'dev',
+                backend TEXT NOT NULL DEFAULT 'local',
+                plan_json TEXT,
+                added INTEGER,
+                sandbox_id TEXT NOT NULL DEFAULT '',
+                preview_url TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL DEFAULT '',
+                updated INTEGER,
+                keep_awake INTEGER NOT NULL DEFAULT 1))"_s));
+            QVERIFY(query.exec(u"INSERT INTO projects (id, repository, keep_awake) "
+                               u"VALUES ('p', 'https://github.com/a/b', 0)"_s));
+            QVERIFY(query.exec(u"PRAGMA user_version = 2"_s));
+            query.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"schema-two"_s);
+
+        {
+            ProjectStore store(path);
+            QVERIFY2(store.load(), qPrintable(store.errorString()));
+            QCOMPARE(store.database()->openedAtVersion(), 2);
+            QCOMPARE(pragma(*store.database(), u"user_version"_s).toInt(), Database::SchemaVersion);
+            QCOMPARE(store.projects().size(), 1);
+            QCOMPARE(store.projects().first().keepAwake, false); // earlier columns untouched
+            QCOMPARE(store.projects().first().runWithoutIsolation, false);
+            Project project = store.projects().first();
+            project.runWithoutIsolation = true;
+            store.put(project);
+            QVERIFY2(store.save(), qPrintable(store.errorString()));
+        }
+        ProjectStore reloaded(path);
+        QVERIFY2(reloaded.load(), qPrintable(reloaded.errorString()));
+        QCOMPARE(reloaded.projects().first().runWithoutIsolation, true);
     }
 
     void newerSchemaIsReportedAndLeftUntouched()

@@ -63,6 +63,7 @@ private Q_SLOTS:
             second.plan.reset();
             second.backend = u"daytona"_s;
             second.keepAwake = false;
+            second.runWithoutIsolation = true;
             store.put(second);
             QVERIFY2(store.save(), qPrintable(store.errorString()));
             QCOMPARE(QFile(path).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
@@ -86,6 +87,8 @@ private Q_SLOTS:
         QCOMPARE(reloaded.projects().at(1).backend, u"daytona"_s);
         QVERIFY(project.keepAwake);
         QVERIFY(!reloaded.projects().at(1).keepAwake);
+        QVERIFY(!project.runWithoutIsolation); // isolated unless chosen
+        QVERIFY(reloaded.projects().at(1).runWithoutIsolation);
         QVERIFY(reloaded.database());
     }
 
@@ -101,6 +104,25 @@ private Q_SLOTS:
         const auto off = Project::fromJson(object);
         QVERIFY(off);
         QVERIFY(!off->keepAwake);
+    }
+
+    // An entry of an earlier version (no key) runs isolated; only an explicit true turns it off.
+    void runWithoutIsolationInJsonDefaultsToOff()
+    {
+        QJsonObject object = sample().toJson();
+        QCOMPARE(object.value(u"runWithoutIsolation"_s).toBool(true), false);
+        object.remove(u"runWithoutIsolation"_s);
+        const auto absent = Project::fromJson(object);
+        QVERIFY(absent);
+        QVERIFY(!absent->runWithoutIsolation);
+        object.insert(u"runWithoutIsolation"_s, u"yes"_s);
+        const auto text = Project::fromJson(object);
+        QVERIFY(text);
+        QVERIFY(!text->runWithoutIsolation);
+        object.insert(u"runWithoutIsolation"_s, true);
+        const auto on = Project::fromJson(object);
+        QVERIFY(on);
+        QVERIFY(on->runWithoutIsolation);
     }
 
     void putReplacesAndRemoveDeletes()
