@@ -41,9 +41,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "git, ca-certificates, libqt6sql6-sqlite, libqt6webenginecore6-bin")
-# Local sandboxes need bubblewrap and Node.js; previews on Daytona need neither. The keychain is any
-# Secret Service (GNOME Keyring, KeePassXC, KWallet 5.97+).
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bubblewrap, nodejs, npm, gnome-keyring | keepassxc | kwalletmanager, fonts-dejavu-core")
+# Local sandboxes need bubblewrap, pasta (passt: their network) and Node.js; previews on Daytona need
+# none of them. The keychain is any Secret Service (GNOME Keyring, KeePassXC, KWallet 5.97+).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bubblewrap, passt, nodejs, npm, gnome-keyring | keepassxc | kwalletmanager, fonts-dejavu-core")
 
 # The .tar.gz unpacks into forge-preview-<version>-Linux/{bin,share}.
 set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF)

@@ -12,7 +12,8 @@ FORGE_BUILD_PACKAGES=(
     qt6-webengine-dev qt6-webengine-dev-tools qt6-svg-dev libgl-dev libvulkan-dev
     qcoro-qt6-dev qtkeychain-qt6-dev libsecret-1-0
 )
-FORGE_RUNTIME_PACKAGES=(bubblewrap fonts-dejavu-core)
+# bubblewrap isolates repository code; pasta (passt) gives each sandbox a network of its own.
+FORGE_RUNTIME_PACKAGES=(bubblewrap passt fonts-dejavu-core)
 FORGE_TEST_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools)
 # scripts/package: CPack's dependency computation (dpkg-shlibdeps), the package checks, and the
 # fresh Debian root that --verify installs the .deb into.

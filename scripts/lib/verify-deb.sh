@@ -98,8 +98,7 @@ if ! in_root forge-preview-cli preview "$fixture" --exit-when-ready --ready-time
     forge_die "the installed forge-preview-cli could not preview the fixture (log: $work/cli-preview.log)"
 fi
 cat "$work/cli-preview.log"
+# Isolation fails closed, so a preview that got ready ran in bubblewrap with pasta's network, both
+# pulled in by the package's recommendations.
 grep -q 'Preview ready: http://' "$work/cli-preview.log" || forge_die "the CLI did not print a preview URL"
-if grep -q 'bubblewrap is not available' "$work/cli-preview.log"; then
-    forge_die "the installed forge-preview-cli could not isolate its sandbox with bubblewrap (see the log above)"
-fi
 forge_log "Verified: $(basename "$deb") installs on a fresh Debian 12 and runs from its installed files."

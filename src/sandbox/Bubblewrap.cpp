@@ -1,5 +1,8 @@
 #include "Bubblewrap.h"
 
+#include "SandboxNetwork.h"
+#include "core/Failure.h"
+
 #include <QCoroSignal>
 #include <QDir>
 #include <QFileInfo>
@@ -50,6 +53,19 @@ QStringList systemArguments()
             args << u"--ro-bind"_s << u"/dev/null"_s << secret;
     }
     return args;
+}
+
+// Where the sandbox's resolv.conf goes: /etc/resolv.conf, or where it points when it is a link
+// (Ubuntu's points into /run/systemd/resolve, which bwrap then creates on the sandbox's root).
+QString resolvConfTarget()
+{
+    const QFileInfo info(u"/etc/resolv.conf"_s);
+    if (info.isSymLink()) {
+        const QString target = info.symLinkTarget();
+        if (target.startsWith(u'/'))
+            return QDir::cleanPath(target);
+    }
+    return info.absoluteFilePath();
 }
 
 bool isSystemPath(const QString& path)
@@ -124,12 +140,17 @@ QStringList Bubblewrap::arguments(const BubblewrapSpec& spec, const QStringList&
         u"--unshare-all"_s,
         // bwrap 0.8 only accepts --disable-userns with an explicit --unshare-user (also as root).
         u"--unshare-user"_s,
-        u"--share-net"_s,
     };
+    if (spec.network == SandboxNetworkMode::Host)
+        args << u"--share-net"_s;
+    else if (spec.network == SandboxNetworkMode::Private)
+        args << SandboxNetwork::bubblewrapArguments();
     if (spec.clearEnvironment)
         args << u"--clearenv"_s;
     args << u"--disable-userns"_s << u"--cap-drop"_s << u"ALL"_s;
     args << systemArguments();
+    if (spec.network == SandboxNetworkMode::Private && !spec.resolvConf.isEmpty())
+        args << u"--ro-bind"_s << spec.resolvConf << resolvConfTarget();
     args << u"--proc"_s << u"/proc"_s << u"--dev"_s << u"/dev"_s;
     args << u"--bind"_s << spec.tmpDirectory << u"/tmp"_s;
     args << u"--bind"_s << spec.homeDirectory << QLatin1StringView(HomePath);
@@ -151,11 +172,13 @@ QStringList Bubblewrap::arguments(const BubblewrapSpec& spec, const QStringList&
 }
 
 QCoro::Task<Bubblewrap::ProbeResult> Bubblewrap::probe(QString scratchDirectory,
-                                                       QList<BubblewrapMount> mounts)
+                                                       QList<BubblewrapMount> mounts, QString resolvConf)
 {
     const QString bwrap = program();
     if (bwrap.isEmpty())
         co_return ProbeResult{false, u"the bwrap program is not installed"_s};
+    if (SandboxNetwork::program().isEmpty())
+        co_return ProbeResult{false, u"the pasta program (package passt) is not installed"_s};
 
     BubblewrapSpec spec;
     spec.workspace = scratchDirectory + u"/workspace"_s;
@@ -163,24 +186,43 @@ QCoro::Task<Bubblewrap::ProbeResult> Bubblewrap::probe(QString scratchDirectory,
     spec.tmpDirectory = scratchDirectory + u"/tmp"_s;
     spec.environment.insert(u"PATH"_s, sandboxPath({}));
     spec.readOnlyMounts = std::move(mounts);
+    spec.network = SandboxNetworkMode::Private;
+    spec.resolvConf = resolvConf;
     for (const QString& dir : {spec.workspace, spec.homeDirectory, spec.tmpDirectory}) {
         if (!QDir().mkpath(dir))
             co_return ProbeResult{false, u"could not create a test folder in %1"_s.arg(scratchDirectory)};
     }
 
+    SandboxNetwork network({true, {}, {}});
+    QString pipeError;
+    if (!network.preparePipes(&pipeError))
+        co_return ProbeResult{false, u"could not create pipes: %1"_s.arg(pipeError)};
     QProcess process;
     process.setProgram(bwrap);
     process.setArguments(arguments(spec, {u"true"_s}));
     process.setStandardInputFile(QProcess::nullDevice());
+    process.setChildProcessModifier([&network] { network.setUpChild(); });
     process.start();
-    const auto finished = co_await qCoro(&process, &QProcess::finished, 10s);
-    if (!finished) {
+    const auto stopProcess = [&process] {
         if (process.state() != QProcess::NotRunning) {
             process.kill();
             process.waitForFinished(1000); // already killed: returns at once
-            co_return ProbeResult{false, u"bwrap did not finish a trivial command within 10 seconds"_s};
         }
+    };
+    if (!process.waitForStarted(10000))
         co_return ProbeResult{false, u"bwrap could not be started: %1"_s.arg(process.errorString())};
+    try {
+        co_await network.connect(10s);
+    } catch (const Failure& failure) {
+        stopProcess();
+        QString message = QString::fromUtf8(process.readAllStandardError()).trimmed().section(u'\n', 0, 0);
+        co_return ProbeResult{false, message.isEmpty() ? failure.message()
+                                                       : u"bwrap failed: %1"_s.arg(message.left(300))};
+    }
+    const auto finished = co_await qCoro(&process, &QProcess::finished, 10s);
+    if (!finished) {
+        stopProcess();
+        co_return ProbeResult{false, u"bwrap did not finish a trivial command within 10 seconds"_s};
     }
     const auto [exitCode, exitStatus] = *finished;
     if (exitStatus != QProcess::NormalExit || exitCode != 0) {

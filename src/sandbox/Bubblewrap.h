@@ -16,6 +16,15 @@ struct BubblewrapMount
     bool operator==(const BubblewrapMount&) const = default;
 };
 
+// Which network a sandbox's commands see. Never the host's for repository code: this machine's
+// network namespace carries its loopback services and its abstract Unix sockets (X11's
+// @/tmp/.X11-unix/X0, IBus, D-Bus), none of which a file-system view can hide.
+enum class SandboxNetworkMode {
+    LoopbackOnly, // a namespace of its own with loopback only (copies, probes)
+    Private,      // a namespace of its own, connected to the internet by SandboxNetwork (pasta)
+    Host,         // this machine's: only git clone, which runs no repository code (GitEnvironment)
+};
+
 struct BubblewrapSpec
 {
     QString workspace;        // host folder mounted read-write at /workspace
@@ -28,13 +37,16 @@ struct BubblewrapSpec
     QMap<QString, QString> environment;
     bool clearEnvironment = true;
     QList<BubblewrapMount> readOnlyMounts; // toolchains outside /usr, a local repository at /source
-    // Shared with other sandboxes on purpose: the package managers' download caches.
+    // Read-write besides the three above (the install cache's entry while it is filled).
     QList<BubblewrapMount> readWriteMounts;
+    SandboxNetworkMode network = SandboxNetworkMode::LoopbackOnly;
+    // Private network: the host file shown as /etc/resolv.conf (it names pasta's DNS address).
+    QString resolvConf;
 };
 
-// The bubblewrap command line of a sandbox (SECURITY-NOTES §5f): every namespace unshared except the
-// network, no capabilities, no further user namespaces, a new session (no TIOCSTI into our
-// terminal), killed with its parent; the system read-only, only the workspace, a private home and a
+// The bubblewrap command line of a sandbox (SECURITY-NOTES §5f): every namespace unshared (the
+// network too, except for a clone), no capabilities, no further user namespaces, a new session (no TIOCSTI
+// into our terminal), killed with its parent; the system read-only, only the workspace, a private home and a
 // private /tmp writable; nothing of the user's home, /root, /run (D-Bus, Wayland, XDG_RUNTIME_DIR)
 // or /tmp/.X11-unix inside.
 class Bubblewrap
@@ -54,9 +66,11 @@ public:
         bool works = false;
         QString reason; // why not, in words, when it does not
     };
-    // Runs `true` inside a sandbox built with the real arguments in `scratchDirectory` (user
-    // namespaces are often refused in containers, which only shows when bwrap actually runs).
-    static QCoro::Task<ProbeResult> probe(QString scratchDirectory, QList<BubblewrapMount> mounts);
+    // Runs `true` inside a sandbox built with the real arguments in `scratchDirectory`, connected to
+    // its own network the way commands are (user namespaces are often refused in containers and
+    // /dev/net/tun may be missing, which only shows when bwrap and pasta actually run).
+    static QCoro::Task<ProbeResult> probe(QString scratchDirectory, QList<BubblewrapMount> mounts,
+                                          QString resolvConf);
 };
 
 // Where Node.js, npm and the other JavaScript tools live on this machine. A toolchain outside the

@@ -18,6 +18,12 @@ using namespace std::chrono_literals;
 
 namespace forge {
 
+namespace {
+// bwrap reporting its sandbox, pasta attaching and configuring: milliseconds normally; generous for
+// a loaded machine.
+constexpr auto NetworkSetupTimeout = 20s;
+} // namespace
+
 // ---- ProcessTable ------------------------------------------------------------------------------
 
 std::optional<ProcessStatus> ProcessTable::status(qint64 pid)
@@ -128,7 +134,15 @@ LocalProcess::LocalProcess(LaunchSpec spec)
     m_process.setStandardInputFile(QProcess::nullDevice());
     // Its own session and process group: signals to -pid reach the whole tree, and the child has no
     // controlling terminal to inject keystrokes into (the TIOCSTI problem of CVE-2017-5226).
-    m_process.setChildProcessModifier([] { ::setsid(); });
+    if (m_spec.network.enabled) {
+        m_network = std::make_unique<SandboxNetwork>(m_spec.network);
+        m_process.setChildProcessModifier([network = m_network.get()] {
+            ::setsid();
+            network->setUpChild();
+        });
+    } else {
+        m_process.setChildProcessModifier([] { ::setsid(); });
+    }
 
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &LocalProcess::readOutput);
     connect(&m_process, &QProcess::readyReadStandardError, this, &LocalProcess::readOutput);
@@ -164,6 +178,12 @@ LocalProcess::~LocalProcess()
 QCoro::Task<> LocalProcess::start()
 {
     auto self = shared_from_this();
+    QString pipeError;
+    if (m_network && !m_network->preparePipes(&pipeError)) {
+        throw Failure::permanent(u"Could not prepare the sandbox's network: %1."_s.arg(pipeError),
+                                 u"Close some programs (the system is out of file descriptors), then "
+                                 "try again."_s);
+    }
     m_process.start();
     if (!m_startResolved)
         co_await qCoro(this, &LocalProcess::startAttempted);
@@ -171,6 +191,19 @@ QCoro::Task<> LocalProcess::start()
         throw Failure::permanent(
             u"Could not start “%1”: %2."_s.arg(QFileInfo(m_spec.program).fileName(), m_process.errorString()),
             u"Check that the program is installed and can be executed, then try again."_s);
+    }
+    if (m_network) {
+        std::optional<Failure> unconnected;
+        try {
+            co_await m_network->connect(NetworkSetupTimeout);
+        } catch (const Failure& failure) {
+            unconnected = failure; // no co_await inside a handler
+        }
+        if (unconnected) {
+            killTree();
+            co_await waitForFinished(10s);
+            throw *unconnected;
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "LocalSandboxStore.h"
+#include "SandboxNetwork.h"
 #include "SandboxProvider.h"
 
 #include <QCoroTask>
@@ -56,6 +57,9 @@ struct LaunchSpec
     // True when the program is bubblewrap: the polite signal then goes to the processes inside it
     // only, because bwrap itself dies at once on SIGTERM and takes the tree down with SIGKILL.
     bool leaderIsSupervisor = false;
+    // bwrap with a network namespace of its own (SandboxNetworkMode::Private): connected by pasta
+    // before the command starts.
+    NetworkSpec network;
 };
 
 // One child process in its own session (setsid in the child), with its whole tree under control.
@@ -82,6 +86,9 @@ public:
     // SIGKILL to the tree, without waiting.
     void killTree();
     CommandResult result() const { return m_result; }
+    // The sandbox's first process, whose network namespace is the command's (0 without a private
+    // network).
+    qint64 sandboxPid() const { return m_network ? m_network->sandboxPid() : 0; }
 
 Q_SIGNALS:
     void output(forge::OutputChannel channel, const QByteArray& bytes);
@@ -94,6 +101,7 @@ private:
     QList<qint64> tree() const;
 
     LaunchSpec m_spec;
+    std::unique_ptr<SandboxNetwork> m_network; // before m_process: outlives the child it set up
     QProcess m_process;
     qint64 m_pid = 0;
     quint64 m_startTime = 0;

@@ -2,6 +2,7 @@
 
 #include "Bubblewrap.h"
 #include "GitEnvironment.h"
+#include "HostServices.h"
 #include "LocalProcess.h"
 #include "LocalSandboxStore.h"
 #include "core/Failure.h"
@@ -16,6 +17,7 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QProcess>
+#include <QSaveFile>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -29,8 +31,36 @@ namespace forge {
 
 namespace {
 
-// Where the shared package-manager caches appear inside bubblewrap.
-constexpr auto SharedCacheMountPoint = "/cache";
+// Where an install-cache entry appears inside bubblewrap while it is restored or filled.
+constexpr auto CacheEntryMountPoint = "/forge-cache-entry";
+
+// Copies dependency folders between /workspace and an install-cache entry inside a sandbox, so that
+// every path the repository controls is resolved in the sandbox's view, never on this machine: a
+// folder of the repository replaced by a symbolic link can only lead to what the sandbox may touch
+// anyway. A symbolic link on the way to a folder is refused all the same (exit 3), and one in place
+// of the folder itself is removed on restore and skipped on save.
+// $1: "restore" or "save"; then the folders, relative to the workspace.
+// (Not a raw string literal: moc misreads the rest of the file after one.)
+constexpr auto CacheCopyScript =
+    "set -euf\n"
+    "mode=$1; shift\n"
+    "for dir in \"$@\"; do\n"
+    "  path=/workspace\n"
+    "  old_ifs=$IFS; IFS=/\n"
+    "  for part in $dir; do\n"
+    "    if [ -L \"$path\" ]; then echo \"refused: $path is a symbolic link\" >&2; exit 3; fi\n"
+    "    path=$path/$part\n"
+    "  done\n"
+    "  IFS=$old_ifs\n"
+    "  entry=/forge-cache-entry/$dir\n"
+    "  if [ \"$mode\" = restore ]; then\n"
+    "    rm -rf -- \"$path\"\n"
+    "    if [ -e \"$entry\" ]; then mkdir -p -- \"${path%/*}\"; cp -a --reflink=auto -- \"$entry\" "
+    "\"$path\"; fi\n"
+    "  elif [ -d \"$path\" ] && [ ! -L \"$path\" ]; then\n"
+    "    mkdir -p -- \"${entry%/*}\"; cp -a --reflink=auto -- \"$path\" \"$entry\"\n"
+    "  fi\n"
+    "done\n";
 
 // cp with copy-on-write where the file system allows it (btrfs, XFS), a plain copy elsewhere;
 // symbolic links are copied as links, never followed (-a), so a link a repository planted in
@@ -87,6 +117,20 @@ QString dependencyFolder(const QString& workspace, const QString& directory)
     } catch (const Failure&) {
         return {};
     }
+}
+
+// Whether a folder on the way from `workspace` to `relative` (not `relative` itself) is a symbolic
+// link, which the repository may have planted to send a copy elsewhere.
+bool hasLinkOnTheWay(const QString& workspace, const QString& relative)
+{
+    QString path = workspace;
+    const QStringList parts = relative.split(u'/', Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
+        path += u'/' + parts.at(i);
+        if (QFileInfo(path).isSymLink())
+            return true;
+    }
+    return false;
 }
 
 // The host folder for `relative`, which must exist and (after following symbolic links, which the
@@ -176,6 +220,7 @@ struct LocalProvider::Private
     Options options;
     LocalSandboxStore store;
     HostToolchain toolchain;
+    HostServices services;
     QString hostPath;
     std::optional<bool> isolated;
     QString isolationProblem;
@@ -192,9 +237,36 @@ struct LocalProvider::Private
     }
 
     QString installCachePath() const { return options.cacheDirectory + u"/installs"_s; }
-    // The package managers' own download caches, one set for all sandboxes: a second project that
-    // needs the same packages does not download them again. Mounted at /cache inside bubblewrap.
-    QString packageCachePath() const { return options.cacheDirectory + u"/package-managers"_s; }
+    // The sandboxes' /etc/resolv.conf: DNS goes through pasta (SandboxNetwork::DnsAddress).
+    QString resolvConfPath() const { return options.dataDirectory + u"/network/resolv.conf"_s; }
+
+    void writeResolvConf() const
+    {
+        QDir().mkpath(QFileInfo(resolvConfPath()).path());
+        QSaveFile file(resolvConfPath());
+        if (file.open(QIODevice::WriteOnly)) {
+            file.write("# Written by Forge Preview: sandboxes resolve names through pasta.\nnameserver ");
+            file.write(SandboxNetwork::DnsAddress);
+            file.write("\n");
+            file.commit();
+        }
+    }
+
+    // The bubblewrap part every command of sandbox `id` shares.
+    BubblewrapSpec bubblewrap(const QString& id) const
+    {
+        BubblewrapSpec bwrap;
+        bwrap.workspace = store.workspacePath(id);
+        bwrap.homeDirectory = store.homePath(id);
+        bwrap.tmpDirectory = store.tmpPath(id);
+        bwrap.workingDirectory = QString::fromLatin1(Bubblewrap::WorkspacePath);
+        // The environment reaches the command through bwrap's own (set exactly on the QProcess), not
+        // --setenv, which is argv that every local user can read; a proxy URL may hold a password.
+        bwrap.clearEnvironment = false;
+        bwrap.readOnlyMounts = toolchain.mounts;
+        bwrap.resolvConf = resolvConfPath();
+        return bwrap;
+    }
 
     SandboxRecord require(const QString& id) const
     {
@@ -224,16 +296,12 @@ struct LocalProvider::Private
             env.insert(u"TMPDIR"_s, store.tmpPath(id));
             env.insert(u"PATH"_s, hostPath);
         }
-        // npm and bun verify what they take from these caches against the lockfile's integrity
-        // hashes, so one project cannot slip changed packages into another's install. (pnpm's
-        // store has no variable of its own that npm would not warn about; it stays per sandbox.)
-        if (QDir().mkpath(packageCachePath())) {
-            const QString caches =
-                isolatedRun ? QString::fromLatin1(SharedCacheMountPoint) : packageCachePath();
-            env.insert(u"npm_config_cache"_s, caches + u"/npm"_s);
-            env.insert(u"YARN_CACHE_FOLDER"_s, caches + u"/yarn"_s);
-            env.insert(u"BUN_INSTALL_CACHE_DIR"_s, caches + u"/bun"_s);
-        }
+        // The package managers' download caches stay where they put them, in the sandbox's own home
+        // (~/.npm, ~/.cache/yarn, ~/.bun, pnpm's store): one project's sandbox cannot change what
+        // another's installs take. A shared cache would let it: Yarn (classic, and Berry without
+        // --check-cache) and Bun trust what is there, and npm trusts cached metadata.
+        for (auto it = services.variables.cbegin(); it != services.variables.cend(); ++it)
+            env.insert(it.key(), it.value());
         return env;
     }
 
@@ -298,30 +366,21 @@ struct LocalProvider::Private
         command[0] = resolveProgram(id, spec.argv.first(), cwd, env.value(u"PATH"_s), isolatedRun);
 
         LaunchSpec launch;
+        for (auto it = env.cbegin(); it != env.cend(); ++it)
+            launch.environment.insert(it.key(), it.value());
         if (isolatedRun) {
-            BubblewrapSpec bwrap;
-            bwrap.workspace = workspace;
-            bwrap.homeDirectory = store.homePath(id);
-            bwrap.tmpDirectory = store.tmpPath(id);
-            bwrap.workingDirectory =
-                QString::fromLatin1(Bubblewrap::WorkspacePath) + (cwd.isEmpty() ? QString() : u'/' + cwd);
-            bwrap.environment = env;
-            bwrap.readOnlyMounts = toolchain.mounts;
-            if (env.contains(u"npm_config_cache"_s))
-                bwrap.readWriteMounts.append(
-                    {packageCachePath(), QString::fromLatin1(SharedCacheMountPoint)});
+            BubblewrapSpec bwrap = bubblewrap(id);
+            bwrap.workingDirectory += cwd.isEmpty() ? QString() : u'/' + cwd;
+            bwrap.network = SandboxNetworkMode::Private;
             launch.program = Bubblewrap::program();
             launch.arguments = Bubblewrap::arguments(bwrap, command);
             launch.workingDirectory = workspace;
-            // bwrap clears it (--clearenv); given anyway so bwrap itself never sees the user's.
-            launch.environment.insert(u"LANG"_s, u"C.UTF-8"_s);
             launch.leaderIsSupervisor = true;
+            launch.network = NetworkSpec{true, spec.exposedPorts, services.loopbackPorts()};
         } else {
             launch.program = command.takeFirst();
             launch.arguments = command;
             launch.workingDirectory = hostCwd;
-            for (auto it = env.cbegin(); it != env.cend(); ++it)
-                launch.environment.insert(it.key(), it.value());
         }
         return launch;
     }
@@ -343,23 +402,13 @@ QCoro::Task<bool> LocalProvider::restoreDependencies(QString id, QString key, QS
     if (!QFileInfo(entry).isDir())
         co_return false;
     const QString workspace = d->store.workspacePath(id);
-    for (const QString& directory : directories) {
-        const QString target = dependencyFolder(workspace, directory);
-        if (target.isEmpty())
-            co_return false;
-        // QDir::removeRecursively removes links, never what they point to.
-        if (QFileInfo(target).isSymLink() ? !QFile::remove(target)
-                                          : (QFileInfo::exists(target) && !QDir(target).removeRecursively()))
-            co_return false;
-        const QString saved = entry + u'/' + directory;
-        if (!QFileInfo::exists(saved))
-            continue;
-        if (!QDir().mkpath(QFileInfo(target).path()))
-            co_return false;
-        const bool copied = co_await copyTree(saved, target);
-        if (!copied)
+    for (const QString& directory : std::as_const(directories)) {
+        if (dependencyFolder(workspace, directory).isEmpty())
             co_return false;
     }
+    const bool restored = co_await copyDependencies(id, CacheCopy::Restore, entry, directories);
+    if (!restored)
+        co_return false;
     // Used now: the least recently used entries are the first to go (saveDependencies()).
     QFile(entry).setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
     co_return true;
@@ -380,20 +429,13 @@ QCoro::Task<bool> LocalProvider::saveDependencies(QString id, QString key, QStri
     if (!partial.isValid())
         co_return false;
     const QString workspace = d->store.workspacePath(id);
-    for (const QString& directory : directories) {
-        const QString source = dependencyFolder(workspace, directory);
-        if (source.isEmpty())
-            co_return false;
-        const QFileInfo info(source);
-        if (!info.isDir() || info.isSymLink())
-            continue;
-        const QString copy = partial.path() + u'/' + directory;
-        if (!QDir().mkpath(QFileInfo(copy).path()))
-            co_return false;
-        const bool copied = co_await copyTree(source, copy);
-        if (!copied)
+    for (const QString& directory : std::as_const(directories)) {
+        if (dependencyFolder(workspace, directory).isEmpty())
             co_return false;
     }
+    const bool copied = co_await copyDependencies(id, CacheCopy::Save, partial.path(), directories);
+    if (!copied)
+        co_return false;
     // Whole or not at all: the entry appears under its key only once complete.
     if (!QDir().rename(partial.path(), entry))
         co_return QFileInfo(entry).isDir();
@@ -402,6 +444,78 @@ QCoro::Task<bool> LocalProvider::saveDependencies(QString id, QString key, QStri
     QFileInfoList entries = QDir(cache).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
     for (qsizetype i = KeptEntries; i < entries.size(); ++i)
         QDir(entries.at(i).absoluteFilePath()).removeRecursively();
+    co_return true;
+}
+
+// Isolated, the copy runs inside the sandbox (CacheCopyScript), the entry bound in read-only to
+// restore and read-write to save; nothing on this machine follows a path the repository controls.
+// Without isolation (the user's explicit choice: repository code already runs as the user) the
+// host copies after refusing symbolic links on the way.
+QCoro::Task<bool> LocalProvider::copyDependencies(QString id, CacheCopy mode, QString entry,
+                                                  QStringList directories)
+{
+    const bool isolatedRun = co_await isolation();
+    if (!isolatedRun)
+        co_return co_await copyDependenciesOnHost(id, mode, entry, directories);
+
+    BubblewrapSpec bwrap = d->bubblewrap(id);
+    const BubblewrapMount mount{entry, QString::fromLatin1(CacheEntryMountPoint)};
+    if (mode == CacheCopy::Restore)
+        bwrap.readOnlyMounts.append(mount);
+    else
+        bwrap.readWriteMounts.append(mount);
+    QStringList command{u"/bin/sh"_s, u"-c"_s, QString::fromLatin1(CacheCopyScript), u"sh"_s,
+                        mode == CacheCopy::Restore ? u"restore"_s : u"save"_s};
+    command << directories;
+    LaunchSpec launch;
+    launch.program = Bubblewrap::program();
+    launch.arguments = Bubblewrap::arguments(bwrap, command);
+    launch.workingDirectory = d->store.workspacePath(id);
+    launch.environment.insert(u"LANG"_s, u"C.UTF-8"_s);
+    launch.environment.insert(u"PATH"_s, Bubblewrap::sandboxPath({}));
+    launch.leaderIsSupervisor = true;
+    auto process = std::make_shared<LocalProcess>(std::move(launch));
+    try {
+        co_await this->launch(id, process);
+    } catch (const Failure&) {
+        co_return false;
+    }
+    const bool finished = co_await process->waitForFinished(std::chrono::minutes(5));
+    if (!finished)
+        co_await process->stop(TimeoutGrace);
+    co_return finished && process->result().succeeded();
+}
+
+QCoro::Task<bool> LocalProvider::copyDependenciesOnHost(QString id, CacheCopy mode, QString entry,
+                                                        QStringList directories)
+{
+    const QString workspace = d->store.workspacePath(id);
+    for (const QString& directory : std::as_const(directories)) {
+        const QString inWorkspace = workspace + u'/' + QDir::cleanPath(directory);
+        if (hasLinkOnTheWay(workspace, QDir::cleanPath(directory)))
+            co_return false;
+        const QString inEntry = entry + u'/' + QDir::cleanPath(directory);
+        const QFileInfo info(inWorkspace);
+        if (mode == CacheCopy::Restore) {
+            // QDir::removeRecursively removes links, never what they point to.
+            if (info.isSymLink() ? !QFile::remove(inWorkspace)
+                                 : (info.exists() && !QDir(inWorkspace).removeRecursively()))
+                co_return false;
+            if (!QFileInfo::exists(inEntry))
+                continue;
+            if (!QDir().mkpath(QFileInfo(inWorkspace).path()))
+                co_return false;
+            const bool copied = co_await copyTree(inEntry, inWorkspace);
+            if (!copied)
+                co_return false;
+        } else if (info.isDir() && !info.isSymLink()) {
+            if (!QDir().mkpath(QFileInfo(inEntry).path()))
+                co_return false;
+            const bool copied = co_await copyTree(inWorkspace, inEntry);
+            if (!copied)
+                co_return false;
+        }
+    }
     co_return true;
 }
 
@@ -419,7 +533,9 @@ LocalProvider::LocalProvider(Options options, QObject* parent)
 {
     d->hostPath = qEnvironmentVariable("PATH", u"/usr/local/bin:/usr/bin:/bin"_s);
     d->toolchain = HostToolchain::discover(d->hostPath, qEnvironmentVariable("HOME"));
+    d->services = HostServices::ofThisUser();
     QDir().mkpath(d->store.rootDirectory());
+    d->writeResolvConf();
 
     // A new provider means a new run of the app: nothing it did before is still running on purpose.
     // Processes that survived a crash (plain mode; bubblewrap dies with its parent) are killed, and
@@ -549,45 +665,43 @@ QCoro::Task<> LocalProvider::deleteSandbox(QString id)
     d->store.remove(id);
 }
 
-// Decides once, on first use, whether commands run inside bubblewrap; throws when bubblewrap is
-// required and does not work. Concurrent callers wait for the one probe in progress.
+// Decides once, on first use, whether commands run inside bubblewrap, and throws (every time) when
+// isolation was asked for and does not work: repository code never runs with less isolation than
+// the user chose. Concurrent callers wait for the one probe in progress.
 QCoro::Task<bool> LocalProvider::isolation()
 {
+    if (d->options.isolation == Isolation::None)
+        co_return false;
     if (!d->isolated) {
         if (d->probing) {
             co_await qCoro(&d->gate, &IsolationGate::decided);
         } else {
             d->probing = true;
-            bool works = false;
-            QString reason;
-            if (d->options.isolation != Isolation::None) {
-                QTemporaryDir scratch(d->options.dataDirectory + u"/bwrap-probe-XXXXXX"_s);
-                Bubblewrap::ProbeResult result;
-                if (!scratch.isValid())
-                    result.reason = u"could not create a test folder in %1"_s.arg(d->options.dataDirectory);
-                else
-                    result = co_await Bubblewrap::probe(scratch.path(), d->toolchain.mounts);
-                works = result.works;
-                reason = result.reason;
-            }
-            d->isolated = works;
-            d->isolationProblem = reason;
+            Bubblewrap::ProbeResult result;
+            QTemporaryDir scratch(d->options.dataDirectory + u"/bwrap-probe-XXXXXX"_s);
+            if (!scratch.isValid())
+                result.reason = u"could not create a test folder in %1"_s.arg(d->options.dataDirectory);
+            else
+                result = co_await Bubblewrap::probe(scratch.path(), d->toolchain.mounts, d->resolvConfPath());
+            d->isolated = result.works;
+            d->isolationProblem = result.reason;
             d->probing = false;
-            if (!works && d->options.isolation == Isolation::Auto) {
-                Q_EMIT notice(
-                    u"bubblewrap is not available (%1): sandboxes run as ordinary processes with "
-                    "your user's access to your files. Install bubblewrap to isolate them."_s.arg(reason));
+            if (result.works && !d->services.loopback.isEmpty()) {
+                Q_EMIT notice(u"Sandboxes have a network of their own; on this computer they reach only "
+                              "%1, as you configured."_s.arg(d->services.describeLoopback()));
             }
             Q_EMIT d->gate.decided();
         }
     }
-    if (!*d->isolated && d->options.isolation == Isolation::Bubblewrap) {
+    if (!*d->isolated) {
         throw Failure::permanent(
-            u"Sandboxes cannot be isolated: bubblewrap is not available (%1)."_s.arg(d->isolationProblem),
-            u"Install bubblewrap (the bwrap program) and make sure user namespaces are "
-            "allowed, or turn off isolation in the settings."_s);
+            u"Repository code cannot be isolated on this computer: %1."_s.arg(d->isolationProblem),
+            u"Install bubblewrap and pasta (Debian/Ubuntu packages “bubblewrap” and “passt”) and make "
+            "sure unprivileged user namespaces and /dev/net/tun are available. To run this project "
+            "anyway with your own user's access to your files and network, turn on *Run Without "
+            "Isolation* for it (forge-preview-cli: --no-isolation)."_s);
     }
-    co_return *d->isolated;
+    co_return true;
 }
 
 QCoro::Task<> LocalProvider::launch(const QString& id, std::shared_ptr<LocalProcess> process)
@@ -660,10 +774,21 @@ QCoro::Task<CommandResult> LocalProvider::cloneRepository(QString id, CloneSpec 
 
     const QString git = d->resolveProgram(id, u"git"_s, {},
                                           d->baseEnvironment(id, isolatedRun).value(u"PATH"_s), isolatedRun);
+    // A home of its own for every clone, empty and outside everything a sandbox can write: the
+    // sandbox home keeps what repository scripts put there (a ~/.gitconfig with a proxy that would
+    // receive the token), and git must read nothing of it. Removed when the clone ends.
+    QTemporaryDir cloneHome(d->store.sandboxPath(id) + u"/clone-home-XXXXXX"_s);
+    if (!cloneHome.isValid()) {
+        throw Failure::permanent(
+            u"Could not create a folder for the clone in %1."_s.arg(d->store.sandboxPath(id)),
+            u"Check that the disk is not full and the folder is writable."_s);
+    }
     QProcessEnvironment base;
     const QMap<QString, QString> baseMap = d->baseEnvironment(id, isolatedRun);
     for (auto it = baseMap.cbegin(); it != baseMap.cend(); ++it)
         base.insert(it.key(), it.value());
+    if (!isolatedRun)
+        base.insert(u"HOME"_s, cloneHome.path());
     // A stalled connection ends the clone instead of hanging it: below 1 byte/s for a minute.
     base.insert(u"GIT_HTTP_LOW_SPEED_LIMIT"_s, u"1"_s);
     base.insert(u"GIT_HTTP_LOW_SPEED_TIME"_s, u"60"_s);
@@ -680,13 +805,13 @@ QCoro::Task<CommandResult> LocalProvider::cloneRepository(QString id, CloneSpec 
         // to exactly the explicit one built above (base variables + GitEnvironment's scrubbed git
         // configuration). The token is then only in the environment of bwrap and git, readable by
         // this user alone, which is what SECURITY-NOTES test 1 allows.
-        BubblewrapSpec bwrap;
-        bwrap.workspace = workspace;
-        bwrap.homeDirectory = d->store.homePath(id);
-        bwrap.tmpDirectory = d->store.tmpPath(id);
-        bwrap.workingDirectory = QString::fromLatin1(Bubblewrap::WorkspacePath);
-        bwrap.clearEnvironment = false;
+        BubblewrapSpec bwrap = d->bubblewrap(id);
+        bwrap.homeDirectory = cloneHome.path();
         bwrap.readOnlyMounts = mounts;
+        // git is ours and runs no repository code (no hooks, no config files, no submodules:
+        // GitEnvironment), so it may use this machine's network: a repository on a server on this
+        // machine, a proxy or a VPN reach it as they reach the user's own git.
+        bwrap.network = SandboxNetworkMode::Host;
         launch.program = Bubblewrap::program();
         launch.arguments = Bubblewrap::arguments(bwrap, command);
         launch.leaderIsSupervisor = true;
@@ -764,6 +889,36 @@ QCoro::Task<int> LocalProvider::allocatePort(QString id, int preferred)
     }
     throw Failure::transient(u"Could not find a free network port for the dev server."_s,
                              u"Close programs that listen on many ports, then try again."_s);
+}
+
+QCoro::Task<std::optional<QList<int>>> LocalProvider::listeningPorts(QString id)
+{
+    d->require(id);
+    qint64 sandboxPid = 0;
+    for (const auto& weak : d->live.value(id)) {
+        if (auto process = weak.lock(); process && process->isRunning() && process->sandboxPid() > 0)
+            sandboxPid = process->sandboxPid(); // the newest one wins: the dev server
+    }
+    if (sandboxPid <= 0)
+        co_return std::nullopt;
+    QList<int> ports;
+    for (const QString& table : {u"tcp"_s, u"tcp6"_s}) {
+        QFile file(u"/proc/%1/net/%2"_s.arg(sandboxPid).arg(table));
+        if (!file.open(QIODevice::ReadOnly))
+            co_return std::nullopt;
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        for (const QByteArray& line : lines.mid(1)) {
+            // "sl local_address rem_address st ...": local "0100007F:1F90", state 0A = LISTEN.
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() < 4 || fields.at(3) != "0A")
+                continue;
+            bool ok = false;
+            const int port = fields.at(1).split(':').value(1).toInt(&ok, 16);
+            if (ok && !ports.contains(port))
+                ports.append(port);
+        }
+    }
+    co_return ports;
 }
 
 QCoro::Task<PreviewEndpoint> LocalProvider::previewEndpoint(QString id, int port)

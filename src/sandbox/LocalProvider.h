@@ -12,24 +12,27 @@ class LocalProcess;
 class LocalSandboxStore;
 
 // Sandboxes on this machine. A sandbox is a folder under the data directory holding the workspace,
-// a private home and a private /tmp; each command runs as a child process, inside bubblewrap where
-// bubblewrap works (workspace writable, system read-only, nothing of the user's own files visible,
-// killed with its parent). Where it does not, the provider says so once through notice() and runs
-// plain processes, each in its own session so the whole tree can be killed.
+// a private home and a private /tmp; each command runs as a child process inside bubblewrap
+// (workspace writable, system read-only, nothing of the user's own files visible, killed with its
+// parent) with a network namespace of its own (SandboxNetwork). Isolation fails closed: when
+// bubblewrap or pasta does not work, commands fail saying what to install. Only a provider made with
+// Isolation::None, the user's explicit choice for a project, runs plain processes (each in its own
+// session so the whole tree can be killed).
 class LocalProvider : public SandboxProvider
 {
     Q_OBJECT
 public:
     enum class Isolation {
-        Auto,       // bubblewrap when it works, else plain processes (with a notice)
-        Bubblewrap, // bubblewrap or fail
-        None,       // plain processes, no notice
+        Bubblewrap, // bubblewrap with a network of its own, or fail
+        None,       // plain processes: only when the user chose it for a project
+        // Kept while callers move over; the same as Bubblewrap (there is no silent fallback).
+        Auto = Bubblewrap,
     };
 
     struct Options
     {
         QString dataDirectory; // sandboxes live in <dataDirectory>/sandboxes/<name>
-        Isolation isolation = Isolation::Auto;
+        Isolation isolation = Isolation::Bubblewrap;
         // The install cache and the package managers' download caches, shared by every local
         // sandbox; empty: <dataDirectory>/cache.
         QString cacheDirectory;
@@ -64,6 +67,8 @@ public:
     QCoro::Task<std::unique_ptr<BackgroundProcess>> startBackground(QString id, CommandSpec spec) override;
     QCoro::Task<int> allocatePort(QString id, int preferred) override;
     QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) override;
+    // Read from the network namespace of the sandbox's newest command that has one.
+    QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id) override;
     // On the host, in <cacheDirectory>/installs: one cache for every local sandbox, copied with
     // copy-on-write where the file system allows (cp --reflink=auto).
     bool cachesDependencies() const override { return true; }
@@ -71,7 +76,12 @@ public:
     QCoro::Task<bool> saveDependencies(QString id, QString key, QStringList directories) override;
 
 private:
+    enum class CacheCopy { Restore, Save };
     QCoro::Task<bool> isolation();
+    // Copies `directories` between the workspace and the install-cache folder `entry`.
+    QCoro::Task<bool> copyDependencies(QString id, CacheCopy mode, QString entry, QStringList directories);
+    QCoro::Task<bool> copyDependenciesOnHost(QString id, CacheCopy mode, QString entry,
+                                             QStringList directories);
     // Starts `process` for sandbox `id` and keeps track of it until it finishes (in memory, for
     // stopSandbox(), and in sandbox.json, for the next run of the app after a crash).
     QCoro::Task<> launch(const QString& id, std::shared_ptr<LocalProcess> process);

@@ -43,6 +43,9 @@ struct CommandSpec
     QString workingDirectory;             // relative to the sandbox workspace; empty = workspace root
     QMap<QString, QString> environment;   // added to the sandbox's base environment
     std::chrono::milliseconds timeout{0}; // 0 = no limit
+    // Ports the command serves on (the dev server's): a back end whose sandboxes have a network of
+    // their own makes exactly these reachable at previewEndpoint() (local: 127.0.0.1 only).
+    QList<int> exposedPorts;
 };
 
 struct CommandResult

@@ -531,7 +531,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
     const PreviewEndpoint planned = co_await m_provider.previewEndpoint(m_sandboxId, port);
     const QMap<QString, QString> environment =
         mergedInto(plan.environment, previewHostEnvironment(planned.url, plan.framework));
-    const CommandSpec serve{argv, plan.projectDirectory, environment, std::chrono::milliseconds(0)};
+    const CommandSpec serve{argv, plan.projectDirectory, environment, std::chrono::milliseconds(0), {port}};
     m_server = co_await m_provider.startBackground(m_sandboxId, serve);
     m_serverReady.reset();
     m_serverPortInUse = false;

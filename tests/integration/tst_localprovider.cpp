@@ -11,10 +11,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocalServer>
+#include <QNetworkInterface>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -132,17 +135,52 @@ QByteArray uniqueSleep()
     return "1000." + QByteArray::number(QRandomGenerator::global()->bounded(100000, 999999));
 }
 
+// A Node.js script that tries each connection in turn and prints "<label> CONNECTED" or
+// "<label> <error code>"; `targets` are net.connect() option objects in JavaScript.
+QString connectProbe(const QList<std::pair<QString, QString>>& targets)
+{
+    QString script =
+        u"const net = require('net');"
+        "const attempt = (label, options) => new Promise((done) => {"
+        "  const socket = net.connect(options, () => { console.log(label + ' CONNECTED'); socket.destroy(); "
+        "done(); });"
+        "  socket.on('error', (e) => { console.log(label + ' ' + e.code); done(); });"
+        "  socket.setTimeout(3000, () => { console.log(label + ' TIMEOUT'); socket.destroy(); done(); });"
+        "});"
+        "(async () => {"_s;
+    for (const auto& [label, options] : targets)
+        script += u"await attempt('%1', %2);"_s.arg(label, options);
+    return script + u"})()"_s;
+}
+
+// The body of an HTTP/1.0 GET to `address`:`port`, or empty.
+QByteArray httpGet(const QHostAddress& address, int port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(address, quint16(port));
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    QByteArray response;
+    while (socket.waitForReadyRead(5000))
+        response += socket.readAll();
+    response += socket.readAll();
+    return response.mid(response.indexOf("\r\n\r\n") + 4);
+}
+
 std::optional<QString> bwrapProblem; // set once: empty = works
 QString bubblewrapProblem()
 {
     if (!bwrapProblem) {
         QTemporaryDir data;
-        LocalProvider provider({data.path(), LocalProvider::Isolation::Auto, {}});
-        QString notice;
-        QObject::connect(&provider, &SandboxProvider::notice, [&](const QString& text) { notice = text; });
+        LocalProvider provider({data.path(), LocalProvider::Isolation::Bubblewrap, {}});
         const SandboxInfo info = sync(provider.createSandbox({u"probe"_s, {}}));
-        sync(provider.runCommand(info.id, command({u"true"_s}), {}));
-        bwrapProblem = provider.isIsolated() ? QString() : notice;
+        try {
+            sync(provider.runCommand(info.id, command({u"true"_s}), {}));
+            bwrapProblem = QString();
+        } catch (const Failure& failure) {
+            bwrapProblem = failure.message();
+        }
     }
     return *bwrapProblem;
 }
@@ -524,50 +562,59 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Failure, sync(p.snapshotProject(info.id, u"../.."_s)));
     }
 
-    void noticeWhenIsolationIsMissing()
+    void noNoticeWithoutIsolation()
     {
-        // Isolation::None never says anything; Auto says it once when bubblewrap does not work.
+        // Isolation::None is the user's explicit choice: plain processes, nothing to announce.
         LocalProvider& p = provider(LocalProvider::Isolation::None);
         QSignalSpy notices(&p, &SandboxProvider::notice);
         const SandboxInfo info = sandbox(p);
-        sync(p.runCommand(info.id, command({u"true"_s}), {}));
+        QVERIFY(sync(p.runCommand(info.id, command({u"true"_s}), {})).succeeded());
         QCOMPARE(notices.size(), 0);
         QVERIFY(!p.isIsolated());
-        if (!bubblewrapProblem().isEmpty())
-            QVERIFY(bubblewrapProblem().startsWith(u"bubblewrap is not available ("_s));
     }
 
-    // Without bwrap on the PATH: Auto tells the user once and runs plain; Bubblewrap refuses.
-    void noticeOnceWhenBubblewrapIsMissing()
+    // Isolation fails closed: without bwrap, or with bwrap but without pasta for the sandbox's own
+    // network, no command runs (the old code ran them as plain processes after a notice), and the
+    // failure says what to install and that running unisolated is a choice per project.
+    void failsClosedWithoutBubblewrapOrPasta_data()
     {
+        QTest::addColumn<QStringList>("tools");
+        QTest::addColumn<QString>("missing");
+        QTest::newRow("no bwrap") << QStringList{u"sh"_s, u"true"_s} << u"bwrap"_s;
+        QTest::newRow("no pasta") << QStringList{u"sh"_s, u"true"_s, u"bwrap"_s} << u"pasta"_s;
+    }
+
+    void failsClosedWithoutBubblewrapOrPasta()
+    {
+        QFETCH(QStringList, tools);
+        QFETCH(QString, missing);
         QTemporaryDir bin;
-        QVERIFY(QFile::link(u"/bin/sh"_s, bin.path() + u"/sh"_s));
-        QVERIFY(QFile::link(u"/bin/true"_s, bin.path() + u"/true"_s));
+        for (const QString& tool : std::as_const(tools)) {
+            const QString found = QStandardPaths::findExecutable(tool);
+            if (found.isEmpty())
+                QSKIP(qPrintable(tool + u" is not installed"_s));
+            QVERIFY(QFile::link(found, bin.path() + u'/' + tool));
+        }
         const QByteArray oldPath = qgetenv("PATH");
         qputenv("PATH", QFile::encodeName(bin.path()));
         auto restore = qScopeGuard([&] { qputenv("PATH", oldPath); });
 
-        LocalProvider& p = provider(LocalProvider::Isolation::Auto);
-        QSignalSpy notices(&p, &SandboxProvider::notice);
-        const SandboxInfo info = sandbox(p);
-        QVERIFY(sync(p.runCommand(info.id, command({u"true"_s}), {})).succeeded());
-        QVERIFY(sync(p.runCommand(info.id, shell(u"true"_s), {})).succeeded());
-        QCOMPARE(notices.size(), 1);
-        const QString text = notices.first().first().toString();
-        QVERIFY2(text.startsWith(
-                     u"bubblewrap is not available (the bwrap program is not installed): sandboxes run "
-                     "as ordinary processes"_s),
-                 qPrintable(text));
-        QVERIFY(!p.isIsolated());
-
-        LocalProvider strict({m_data.path(), LocalProvider::Isolation::Bubblewrap, {}});
-        try {
-            sync(strict.runCommand(info.id, command({u"true"_s}), {}));
-            QFAIL("Isolation::Bubblewrap ran without bubblewrap");
-        } catch (const Failure& failure) {
-            QVERIFY(!failure.isTransient());
-            QVERIFY(failure.message().contains(u"bubblewrap"_s));
-            QVERIFY(!failure.advice().isEmpty());
+        for (const auto isolation : {LocalProvider::Isolation::Bubblewrap, LocalProvider::Isolation::Auto}) {
+            LocalProvider& p = provider(isolation);
+            const SandboxInfo info = sandbox(p);
+            const QString marker = p.workspacePath(info.id) + u"/ran"_s;
+            try {
+                sync(p.runCommand(info.id, shell(u"touch ran"_s), {}));
+                QFAIL("a command ran without isolation");
+            } catch (const Failure& failure) {
+                QVERIFY(!failure.isTransient());
+                QVERIFY2(failure.message().contains(missing), qPrintable(failure.message()));
+                QVERIFY2(failure.advice().contains(u"passt"_s) && failure.advice().contains(u"bubblewrap"_s),
+                         qPrintable(failure.advice()));
+                QVERIFY2(failure.advice().contains(u"--no-isolation"_s), qPrintable(failure.advice()));
+            }
+            QVERIFY(!QFileInfo::exists(marker));
+            QVERIFY(!p.isIsolated());
         }
     }
 
@@ -624,10 +671,16 @@ private Q_SLOTS:
     }
 
     // The install cache: what one sandbox saved, another gets back; links are copied as links;
-    // keys and folders that could point outside the cache or the workspace are refused.
+    // keys and folders that could point outside the cache or the workspace are refused. Isolated,
+    // the copies run inside the sandbox.
+    void installCacheIsSharedBetweenSandboxes_data()
+    {
+        addIsolationRows();
+    }
     void installCacheIsSharedBetweenSandboxes()
     {
-        LocalProvider& p = provider();
+        ISOLATION_OR_SKIP();
+        LocalProvider& p = provider(isolation);
         const SandboxInfo first = sandbox(p, u"forge-p1-1"_s);
         const SandboxInfo second = sandbox(p, u"forge-p2-1"_s);
         const QString modules = p.workspacePath(first.id) + u"/node_modules"_s;
@@ -663,28 +716,168 @@ private Q_SLOTS:
         QVERIFY(!sync(p.restoreDependencies(u"forge-missing-1"_s, key, directories)));
     }
 
-    // The package managers' download caches are one folder for every sandbox, writable inside.
-    void packageManagerCachesAreShared_data()
+    // Attack (issue 16, item 3): the repository replaces a workspace package folder with a symbolic
+    // link out of the workspace. The old code checked only the last component and then deleted and
+    // copied on this machine through the link: restore emptied a host folder, save copied any host
+    // folder into the cache. Both are refused now and the host folder stays as it was.
+    void installCacheRefusesLinkedFolders_data()
     {
         addIsolationRows();
     }
-    void packageManagerCachesAreShared()
+    void installCacheRefusesLinkedFolders()
+    {
+        ISOLATION_OR_SKIP();
+        LocalProvider& p = provider(isolation);
+        const SandboxInfo info = sandbox(p);
+        QTemporaryDir outside; // stands for any folder of the user's
+        QVERIFY(QDir().mkpath(outside.path() + u"/node_modules"_s));
+        QFile precious(outside.path() + u"/node_modules/precious.txt"_s);
+        QVERIFY(precious.open(QIODevice::WriteOnly));
+        precious.write("the user's file");
+        precious.close();
+        const QString workspace = p.workspacePath(info.id);
+        QVERIFY(QDir().mkpath(workspace + u"/packages"_s));
+        QVERIFY(QFile::link(outside.path(), workspace + u"/packages/web"_s));
+        const QStringList directories{u"packages/web/node_modules"_s};
+
+        const QString saveKey(64, u'b');
+        QVERIFY(!sync(p.saveDependencies(info.id, saveKey, directories)));
+        QVERIFY(!QFileInfo::exists(m_data.path() + u"/cache/installs/"_s + saveKey +
+                                   u"/packages/web/node_modules/precious.txt"_s));
+
+        // An entry saved from a real folder, restored where the folder became a link.
+        const QString restoreKey(64, u'c');
+        const QString entry = m_data.path() + u"/cache/installs/"_s + restoreKey;
+        QVERIFY(QDir().mkpath(entry + u"/packages/web/node_modules/planted"_s));
+        QVERIFY(!sync(p.restoreDependencies(info.id, restoreKey, directories)));
+        QVERIFY(QFileInfo::exists(outside.path() + u"/node_modules/precious.txt"_s));
+        QVERIFY(!QFileInfo::exists(outside.path() + u"/node_modules/planted"_s));
+    }
+
+    // Attack (issue 16, item 4): one project's sandbox writes into the package managers' download
+    // caches, which the old code shared read-write between all sandboxes (Yarn and Bun trust what
+    // is there). Each sandbox has its own now.
+    void packageManagerCachesArePerSandbox_data()
+    {
+        addIsolationRows();
+    }
+    void packageManagerCachesArePerSandbox()
     {
         ISOLATION_OR_SKIP();
         LocalProvider& p = provider(isolation);
         const SandboxInfo first = sandbox(p, u"forge-p1-1"_s);
         const SandboxInfo second = sandbox(p, u"forge-p2-1"_s);
-        QVERIFY(
-            sync(p.runCommand(
-                     first.id,
-                     shell(u"mkdir -p \"$npm_config_cache\" && echo shared > \"$npm_config_cache/mark\""_s),
-                     {}))
-                .succeeded());
-        Output output;
-        QVERIFY(sync(p.runCommand(second.id, shell(u"cat \"$npm_config_cache/mark\""_s), output.sink()))
+        const QString caches =
+            u"\"${npm_config_cache:-$HOME/.npm}\" \"${YARN_CACHE_FOLDER:-$HOME/.cache/yarn}\" "
+            u"\"${BUN_INSTALL_CACHE_DIR:-$HOME/.bun/install/cache}\""_s;
+        QVERIFY(sync(p.runCommand(
+                         first.id,
+                         shell(u"for c in %1; do mkdir -p \"$c\" && echo poisoned > \"$c/mark\"; done"_s.arg(
+                             caches)),
+                         {}))
                     .succeeded());
-        QCOMPARE(output.out, "shared\n");
-        QVERIFY(QFileInfo::exists(m_data.path() + u"/cache/package-managers/npm/mark"_s));
+        Output output;
+        sync(p.runCommand(second.id,
+                          shell(u"for c in %1; do cat \"$c/mark\" 2>/dev/null; done; true"_s.arg(caches)),
+                          output.sink()));
+        QCOMPARE(output.out, QByteArray());
+    }
+
+    // ---- the sandbox's own network (bubblewrap only) ----
+
+    // Attack (issue 16, item 2): repository code reaching services on this machine's loopback and
+    // its abstract Unix sockets (X11's @/tmp/.X11-unix/X0, IBus and D-Bus live there). The old code
+    // shared this machine's network namespace (--share-net), and both connected.
+    void isolatedNetworkCannotReachThisMachine()
+    {
+        if (!bubblewrapProblem().isEmpty())
+            QSKIP(qPrintable(u"bubblewrap does not work here: "_s + bubblewrapProblem()));
+        QTcpServer loopback;
+        QVERIFY(loopback.listen(QHostAddress::LocalHost, 0));
+        QLocalServer abstractSocket;
+        abstractSocket.setSocketOptions(QLocalServer::AbstractNamespaceOption);
+        const QString name = u"forge-test-%1"_s.arg(QRandomGenerator::global()->generate());
+        QVERIFY(abstractSocket.listen(name));
+
+        LocalProvider& p = provider(LocalProvider::Isolation::Bubblewrap);
+        const SandboxInfo info = sandbox(p);
+        Output output;
+        const QString script =
+            connectProbe({{u"loopback"_s, u"{host:'127.0.0.1',port:%1}"_s.arg(loopback.serverPort())},
+                          {u"abstract"_s, u"{path:'\\0%1'}"_s.arg(name)}});
+        QVERIFY(
+            sync(p.runCommand(info.id, command({u"node"_s, u"-e"_s, script}), output.sink())).succeeded());
+        QVERIFY2(output.out.contains("loopback ") && output.out.contains("abstract "),
+                 output.out.constData());
+        QVERIFY2(!output.out.contains("CONNECTED"), output.out.constData());
+    }
+
+    // The dev server's port is forwarded from 127.0.0.1 on this machine and from nowhere else: a
+    // server that binds 0.0.0.0 (as dev servers are told to) is not reachable from the network.
+    void exposedPortIsForwardedToLoopbackOnly()
+    {
+        if (!bubblewrapProblem().isEmpty())
+            QSKIP(qPrintable(u"bubblewrap does not work here: "_s + bubblewrapProblem()));
+        LocalProvider& p = provider(LocalProvider::Isolation::Bubblewrap);
+        const SandboxInfo info = sandbox(p);
+        const int port = sync(p.allocatePort(info.id, 0));
+        CommandSpec serve =
+            command({u"node"_s, u"-e"_s,
+                     u"require('http').createServer((q, r) => r.end('served from the sandbox'))"
+                     ".listen(%1, '0.0.0.0', () => console.log('listening'))"_s.arg(port)});
+        serve.exposedPorts = {port};
+        std::unique_ptr<BackgroundProcess> server = sync(p.startBackground(info.id, serve));
+        QByteArray printed;
+        QSignalSpy outputs(server.get(), &BackgroundProcess::output);
+        connect(server.get(), &BackgroundProcess::output, this,
+                [&printed](OutputChannel, const QByteArray& bytes) { printed += bytes; });
+        while (!printed.contains("listening"))
+            QVERIFY2(outputs.wait(20000), printed.constData());
+
+        QCOMPARE(httpGet(QHostAddress::LocalHost, port), QByteArray("served from the sandbox"));
+        QCOMPARE(sync(p.listeningPorts(info.id)), std::optional<QList<int>>(QList<int>{port}));
+        for (const QHostAddress& address : QNetworkInterface::allAddresses()) {
+            if (address.isLoopback() || address.protocol() != QAbstractSocket::IPv4Protocol)
+                continue;
+            QTcpSocket socket;
+            socket.connectToHost(address, quint16(port));
+            QVERIFY2(!socket.waitForConnected(3000), qPrintable(address.toString()));
+        }
+        sync(server->stop());
+    }
+
+    // A proxy (or registry) the user configured on this machine's loopback stays reachable: exactly
+    // its port, named once in a notice; the sandbox gets the variable; other loopback ports do not.
+    void configuredLoopbackProxyIsForwarded()
+    {
+        if (!bubblewrapProblem().isEmpty())
+            QSKIP(qPrintable(u"bubblewrap does not work here: "_s + bubblewrapProblem()));
+        QTcpServer proxy;
+        QTcpServer other;
+        QVERIFY(proxy.listen(QHostAddress::LocalHost, 0));
+        QVERIFY(other.listen(QHostAddress::LocalHost, 0));
+        const QByteArray proxyUrl = "http://127.0.0.1:" + QByteArray::number(proxy.serverPort());
+        const QByteArray oldProxy = qgetenv("HTTPS_PROXY");
+        qputenv("HTTPS_PROXY", proxyUrl);
+        LocalProvider& p = provider(LocalProvider::Isolation::Bubblewrap);
+        oldProxy.isNull() ? qunsetenv("HTTPS_PROXY") : qputenv("HTTPS_PROXY", oldProxy);
+        QSignalSpy notices(&p, &SandboxProvider::notice);
+        const SandboxInfo info = sandbox(p);
+        Output output;
+        const QString script =
+            connectProbe({{u"proxy"_s, u"{host:'127.0.0.1',port:%1}"_s.arg(proxy.serverPort())},
+                          {u"other"_s, u"{host:'127.0.0.1',port:%1}"_s.arg(other.serverPort())}}) +
+            u";console.log('variable ' + process.env.HTTPS_PROXY)"_s;
+        QVERIFY(
+            sync(p.runCommand(info.id, command({u"node"_s, u"-e"_s, script}), output.sink())).succeeded());
+        QVERIFY2(output.out.contains("proxy CONNECTED"), output.out.constData());
+        QVERIFY2(output.out.contains("other ") && !output.out.contains("other CONNECTED"),
+                 output.out.constData());
+        QVERIFY2(output.out.contains(QByteArray("variable " + proxyUrl)), output.out.constData());
+        QCOMPARE(notices.size(), 1);
+        QVERIFY2(notices.first().first().toString().contains(
+                     u"127.0.0.1:%1 (HTTPS_PROXY)"_s.arg(proxy.serverPort())),
+                 qPrintable(notices.first().first().toString()));
     }
 
     void isolationHasNoSessionBus()

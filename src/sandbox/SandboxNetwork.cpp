@@ -1,0 +1,269 @@
+#include "SandboxNetwork.h"
+
+#include "core/Failure.h"
+
+#include <QCoroProcess>
+#include <QCoroSignal>
+#include <QCoroTimer>
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace forge {
+
+namespace {
+
+constexpr auto RoutePollInterval = 5ms;
+
+QString portList(const QList<int>& ports)
+{
+    QStringList text;
+    for (const int port : ports)
+        text << QString::number(port);
+    return text.join(u',');
+}
+
+// Whether the namespace of `pid` has a default route yet: pasta's --config-net sets addresses and
+// then routes, so the route is the last thing it does before traffic can flow.
+bool hasDefaultRoute(qint64 pid)
+{
+    QFile ipv4(u"/proc/%1/net/route"_s.arg(pid));
+    if (ipv4.open(QIODevice::ReadOnly)) {
+        const QList<QByteArray> lines = ipv4.readAll().split('\n');
+        for (const QByteArray& line : lines) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() > 1 && fields.at(1) == "00000000")
+                return true;
+        }
+    }
+    QFile ipv6(u"/proc/%1/net/ipv6_route"_s.arg(pid));
+    if (ipv6.open(QIODevice::ReadOnly)) {
+        const QList<QByteArray> lines = ipv6.readAll().split('\n');
+        for (const QByteArray& line : lines) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            // Destination ::/0 on an interface other than lo.
+            if (fields.size() >= 10 && fields.at(0) == QByteArray(32, '0') && fields.at(1) == "00" &&
+                fields.at(9) != "lo")
+                return true;
+        }
+    }
+    return false;
+}
+
+Failure networkFailure(const QString& why)
+{
+    return Failure::permanent(
+        u"The sandbox's own network could not be set up: %1."_s.arg(why),
+        u"Install pasta (Debian/Ubuntu package “passt”) and make sure /dev/net/tun exists and is usable "
+        "by your user; then run again. Repository code never runs on this computer's network."_s);
+}
+
+} // namespace
+
+SandboxNetwork::SandboxNetwork(NetworkSpec spec)
+    : m_spec(std::move(spec))
+{}
+
+SandboxNetwork::~SandboxNetwork()
+{
+    if (m_pasta.state() != QProcess::NotRunning) {
+        m_pasta.kill();
+        m_pasta.waitForFinished(1000); // killed: returns at once
+    }
+    for (int* fd : {&m_infoRead, &m_infoWrite, &m_blockRead, &m_blockWrite, &m_userNamespace})
+        closeFd(*fd);
+}
+
+QString SandboxNetwork::program()
+{
+    return QStandardPaths::findExecutable(u"pasta"_s);
+}
+
+QStringList SandboxNetwork::bubblewrapArguments()
+{
+    return {u"--info-fd"_s, QString::number(InfoFd), u"--block-fd"_s, QString::number(BlockFd)};
+}
+
+QStringList SandboxNetwork::pastaArguments(const NetworkSpec& spec, qint64 sandboxPid,
+                                           const QString& userNamespace, bool runningAsRoot)
+{
+    QStringList args{u"--foreground"_s, u"--quiet"_s, u"--config-net"_s,
+                     // The gateway address would otherwise lead to this machine's loopback.
+                     u"--no-map-gw"_s,
+                     // pasta forwards every bound port both ways unless told otherwise ("auto").
+                     u"--udp-ports"_s, u"none"_s, u"--udp-ns"_s, u"none"_s};
+    if (spec.inboundPorts.isEmpty()) {
+        args << u"--tcp-ports"_s << u"none"_s;
+    } else {
+        for (const int port : spec.inboundPorts)
+            args << u"--tcp-ports"_s << u"127.0.0.1/%1"_s.arg(port);
+    }
+    args << u"--tcp-ns"_s
+         << (spec.hostLoopbackPorts.isEmpty() ? u"none"_s : portList(spec.hostLoopbackPorts));
+    args << u"--dns-forward"_s << QString::fromLatin1(DnsAddress);
+    // As root pasta switches to "nobody" before it joins the namespace, which then fails; it keeps
+    // root only when told (it is root on this machine already, so nothing is gained by asking).
+    if (runningAsRoot)
+        args << u"--runas"_s << u"0"_s;
+    args << u"--netns"_s << u"/proc/%1/ns/net"_s.arg(sandboxPid);
+    // Unprivileged, the namespace belongs to bwrap's outer user namespace (the sandbox's own is
+    // nested inside it by --disable-userns); pasta must join that one to be allowed in.
+    if (!userNamespace.isEmpty())
+        args << u"--userns"_s << userNamespace;
+    return args;
+}
+
+bool SandboxNetwork::preparePipes(QString* error)
+{
+    int info[2];
+    int block[2];
+    if (::pipe2(info, O_CLOEXEC) != 0) {
+        *error = QString::fromLocal8Bit(strerror(errno));
+        return false;
+    }
+    if (::pipe2(block, O_CLOEXEC) != 0) {
+        *error = QString::fromLocal8Bit(strerror(errno));
+        ::close(info[0]);
+        ::close(info[1]);
+        return false;
+    }
+    m_infoRead = info[0];
+    m_infoWrite = info[1];
+    m_blockRead = block[0];
+    m_blockWrite = block[1];
+    return true;
+}
+
+void SandboxNetwork::setUpChild() const noexcept
+{
+    // Above every descriptor number first, so that placing one cannot overwrite the other.
+    const int info = ::fcntl(m_infoWrite, F_DUPFD, 10);
+    const int block = ::fcntl(m_blockRead, F_DUPFD, 10);
+    ::dup2(info, InfoFd); // dup2 clears close-on-exec on the copy
+    ::dup2(block, BlockFd);
+    ::close(info);
+    ::close(block);
+}
+
+QCoro::Task<> SandboxNetwork::connect(std::chrono::milliseconds timeout)
+{
+    const QDeadlineTimer deadline(timeout);
+    closeFd(m_infoWrite); // bwrap holds its own copies now
+    closeFd(m_blockRead);
+
+    const qint64 pid = co_await readSandboxPid(std::chrono::milliseconds(deadline.remainingTime()));
+    if (pid <= 0)
+        throw networkFailure(u"bubblewrap did not report the sandbox's process"_s);
+
+    const bool root = ::geteuid() == 0;
+    QString userNamespace;
+    if (!root) {
+        const int own =
+            ::open(QFile::encodeName(u"/proc/%1/ns/user"_s.arg(pid)).constData(), O_RDONLY | O_CLOEXEC);
+        m_userNamespace = own >= 0 ? ::ioctl(own, NS_GET_PARENT) : -1;
+        if (own >= 0)
+            ::close(own);
+        if (m_userNamespace < 0)
+            throw networkFailure(u"the sandbox's user namespace could not be opened"_s);
+        userNamespace = u"/proc/%1/fd/%2"_s.arg(::getpid()).arg(m_userNamespace);
+    }
+
+    const QString pasta = program();
+    if (pasta.isEmpty())
+        throw networkFailure(u"the pasta program is not installed"_s);
+    m_pasta.setProgram(pasta);
+    m_pasta.setArguments(pastaArguments(m_spec, pid, userNamespace, root));
+    m_pasta.setStandardInputFile(QProcess::nullDevice());
+    m_pasta.setProcessChannelMode(QProcess::MergedChannels);
+    m_pasta.start();
+    const bool started =
+        co_await qCoro(m_pasta).waitForStarted(std::chrono::milliseconds(deadline.remainingTime()));
+    if (!started)
+        throw networkFailure(u"pasta could not be started (%1)"_s.arg(m_pasta.errorString()));
+    const bool routed = co_await waitForRoute(pid, std::chrono::milliseconds(deadline.remainingTime()));
+    if (!routed)
+        throw networkFailure(pastaError());
+
+    // Let the sandbox go on: its command starts with the network in place.
+    const char go = '1';
+    if (::write(m_blockWrite, &go, 1) != 1)
+        throw networkFailure(u"the sandbox could not be released"_s);
+    closeFd(m_blockWrite);
+    closeFd(m_userNamespace);
+    m_sandboxPid = pid;
+}
+
+QCoro::Task<qint64> SandboxNetwork::readSandboxPid(std::chrono::milliseconds timeout)
+{
+    const QDeadlineTimer deadline(timeout);
+    ::fcntl(m_infoRead, F_SETFL, ::fcntl(m_infoRead, F_GETFL) | O_NONBLOCK);
+    QSocketNotifier notifier(m_infoRead, QSocketNotifier::Read);
+    QByteArray info;
+    for (;;) {
+        char buffer[512];
+        const ssize_t count = ::read(m_infoRead, buffer, sizeof buffer);
+        if (count > 0) {
+            info.append(buffer, count);
+            // bwrap writes one JSON object; it may keep the descriptor open afterwards.
+            const QJsonObject object = QJsonDocument::fromJson(info).object();
+            if (object.contains(u"child-pid"_s))
+                co_return object.value(u"child-pid"_s).toInteger();
+            if (info.size() > 64 * 1024)
+                co_return 0;
+            continue;
+        }
+        if (count == 0 || (errno != EAGAIN && errno != EINTR) || deadline.hasExpired())
+            co_return 0; // bwrap exited (it failed to set up the sandbox) or never answered
+        co_await qCoro(&notifier, &QSocketNotifier::activated,
+                       std::chrono::milliseconds(deadline.remainingTime()));
+    }
+}
+
+QCoro::Task<bool> SandboxNetwork::waitForRoute(qint64 sandboxPid, std::chrono::milliseconds timeout)
+{
+    const QDeadlineTimer deadline(timeout);
+    // Polled: /proc has no notification for a namespace's routes, and pasta does not report
+    // readiness while it stays in the foreground. It takes a few milliseconds.
+    for (;;) {
+        if (hasDefaultRoute(sandboxPid))
+            co_return true;
+        if (m_pasta.state() == QProcess::NotRunning || deadline.hasExpired())
+            co_return false;
+        co_await QCoro::sleepFor(RoutePollInterval);
+    }
+}
+
+QString SandboxNetwork::pastaError()
+{
+    if (m_pasta.state() == QProcess::NotRunning) {
+        QString output = QString::fromLocal8Bit(m_pasta.readAll()).trimmed();
+        output.remove(
+            QRegularExpression(u"^Failed to send .* syslog$"_s, QRegularExpression::MultilineOption));
+        output = output.simplified();
+        return output.isEmpty() ? u"pasta stopped with exit code %1"_s.arg(m_pasta.exitCode())
+                                : u"pasta: %1"_s.arg(output.left(300));
+    }
+    return u"pasta did not configure the network within the time allowed"_s;
+}
+
+void SandboxNetwork::closeFd(int& fd)
+{
+    if (fd >= 0)
+        ::close(fd);
+    fd = -1;
+}
+
+} // namespace forge
