@@ -132,13 +132,16 @@ int main(int argc, char* argv[])
             options.link.isEmpty()
                 ? QString::fromLatin1(forge::ui::InstanceChannel::Activate)
                 : QLatin1StringView(forge::ui::InstanceChannel::OpenLinkPrefix) + options.link;
-        if (instance.sendToRunningInstance(request)) {
+        QString problem;
+        if (instance.sendToRunningInstance(request, 3000, &problem)) {
             QTextStream(stdout)
                 << (options.link.isEmpty()
                         ? "Forge Preview is already running: its window was brought to the front.\n"
                         : "Forge Preview is already running: the link was handed to its window.\n");
             return 0;
         }
+        if (!problem.isEmpty())
+            printError(u"forge-preview: warning: %1"_s.arg(problem));
     }
     if (!instance.listen()) {
         printError(u"forge-preview: warning: cannot take requests from a second start (%1); links will open "
