@@ -229,6 +229,16 @@ std::variant<RepoRef, RepoRefError> parseUrl(const QString& input, const QString
         }
     }
 
+    // The repository's name is the last segment without ".git". A path that ends in ".git" alone
+    // ("https://host/.git", "…/owner/.git") names no repository (found by the fuzz target
+    // repository_input; tests/fuzz/regressions/repository_input).
+    if (const QString name = stripDotGit(segments.constLast());
+        name.isEmpty() || name == u"." || name == u"..") {
+        return fail(u"The URL “%1” does not name a repository: its path ends in “%2”."_s.arg(
+                        input, segments.constLast()),
+                    u"Use the repository's address, for example https://git.example.com/owner/repo.git."_s);
+    }
+
     if (host == GitHubHost || host == u"www.github.com") {
         if (port > 0)
             return fail(u"“%1” is not a GitHub repository URL."_s.arg(input));
