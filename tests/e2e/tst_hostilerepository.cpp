@@ -12,10 +12,14 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonObject>
+#include <QLocalServer>
+#include <QNetworkInterface>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -121,6 +125,21 @@ function lines(i) {
 endless();
 )";
 
+// Tries this machine's loopback service and abstract Unix socket given on its command line (the
+// X11, IBus and D-Bus sockets live where that one does) and prints what happened.
+const QByteArray Reach = R"(const net = require('net');
+const [port, abstractName] = process.argv.slice(2);
+const attempt = (label, options) => new Promise((done) => {
+  const socket = net.connect(options, () => { console.log(label + ' CONNECTED'); socket.destroy(); done(); });
+  socket.on('error', (e) => { console.log(label + ' ' + e.code); done(); });
+  socket.setTimeout(3000, () => { console.log(label + ' TIMEOUT'); socket.destroy(); done(); });
+});
+(async () => {
+  await attempt('REACH loopback', { host: '127.0.0.1', port: Number(port) });
+  await attempt('REACH abstract', { path: '\0' + abstractName });
+})();
+)";
+
 QString outputLines(const CliRun& run)
 {
     QStringList lines;
@@ -142,6 +161,7 @@ private Q_SLOTS:
     void scriptsCannotLeaveTheSandboxOrReadTheUsersFiles();
     void scriptsCannotKillTheApp();
     void aFloodingDevServerDoesNotExhaustMemory();
+    void scriptsCannotReachThisMachinesNetwork();
 
 private:
     // A repository made of `files` under the test's folder; its path.
@@ -168,12 +188,9 @@ QString TestHostileRepository::repository(const QString& name, const QMap<QStrin
 
 bool TestHostileRepository::isolated(const CliRun& run)
 {
-    for (const QJsonObject& event : run.events()) {
-        if (event.value(u"event"_s) == u"notice"_s &&
-            event.value(u"message"_s).toString().contains(u"bubblewrap"_s))
-            return false;
-    }
-    return true;
+    // Isolation fails closed: without bubblewrap and pasta the run fails at its first step.
+    const auto failed = run.event(u"failed"_s);
+    return !failed || !failed->value(u"message"_s).toString().contains(u"cannot be isolated"_s);
 }
 
 void TestHostileRepository::scriptsCannotLeaveTheSandboxOrReadTheUsersFiles()
@@ -279,6 +296,56 @@ void TestHostileRepository::aFloodingDevServerDoesNotExhaustMemory()
     QVERIFY(newest.exec(u"SELECT MAX(id) FROM runs"_s) && newest.next());
     const qint64 stored = runs.logLineCount(newest.value(0).toLongLong());
     QVERIFY2(stored <= forge::RunStore::MaxLogLinesPerRun * 11 / 10, qPrintable(QString::number(stored)));
+}
+
+// Issue 16, item 2: with --share-net (the old code) the dev script reached a service on this
+// machine's 127.0.0.1 and an abstract Unix socket, and the dev server, bound to 0.0.0.0, answered on
+// every address of this machine. Now the sandbox has a network of its own: both connections fail,
+// and the preview answers on 127.0.0.1 only.
+void TestHostileRepository::scriptsCannotReachThisMachinesNetwork()
+{
+    QTcpServer loopbackService;
+    QVERIFY(loopbackService.listen(QHostAddress::LocalHost, 0));
+    QLocalServer abstractSocket;
+    abstractSocket.setSocketOptions(QLocalServer::AbstractNamespaceOption);
+    const QString abstractName = u"forge-e2e-%1"_s.arg(QCoreApplication::applicationPid());
+    QVERIFY(abstractSocket.listen(abstractName));
+    const QByteArray dev = "node reach.js " + QByteArray::number(loopbackService.serverPort()) + ' ' +
+                           abstractName.toUtf8() + " && node server.js";
+    const QString path =
+        repository(u"reach"_s,
+                   {{u"package.json"_s, packageJson(dev)}, {u"reach.js"_s, Reach}, {u"server.js"_s, Server}});
+    QTemporaryDir data;
+    CliRun run(data.path());
+    run.start({u"preview"_s, path, u"--json"_s});
+    QTRY_VERIFY2_WITH_TIMEOUT(run.event(u"ready"_s) || run.finished(), qPrintable(run.transcript()),
+                              RunTimeoutMs);
+    if (!isolated(run))
+        QSKIP("bubblewrap or pasta cannot run here, so the run failed closed");
+    QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
+
+    const QString output = outputLines(run);
+    QVERIFY2(output.contains(u"REACH loopback "_s) && output.contains(u"REACH abstract "_s),
+             qPrintable(output));
+    QVERIFY2(!output.contains(u"CONNECTED"_s), qPrintable(output));
+    QVERIFY(!loopbackService.hasPendingConnections());
+    QVERIFY(!abstractSocket.hasPendingConnections());
+
+    const QUrl url(run.event(u"ready"_s)->value(u"url"_s).toString());
+    QCOMPARE(url.host(), u"127.0.0.1"_s);
+    for (const QHostAddress& address : QNetworkInterface::allAddresses()) {
+        if (address.isLoopback() || address.protocol() != QAbstractSocket::IPv4Protocol)
+            continue;
+        QTcpSocket fromTheNetwork;
+        fromTheNetwork.connectToHost(address, quint16(url.port()));
+        QVERIFY2(!fromTheNetwork.waitForConnected(3000),
+                 qPrintable(u"the preview answers on %1"_s.arg(address.toString())));
+    }
+
+    ::kill(static_cast<pid_t>(run.process().processId()), SIGINT);
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY2(run.finished() || exited.wait(60000), qPrintable(run.transcript()));
+    QCOMPARE(run.process().exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestHostileRepository)
