@@ -53,7 +53,9 @@ CliRun::~CliRun()
 
 void CliRun::start(const QStringList& arguments)
 {
-    m_process.start(QStringLiteral(FORGE_CLI_PATH), arguments);
+    // FORGE_E2E_CLI runs the same test against another build of the CLI, e.g. the code before a
+    // security fix, to watch the attack a test describes succeed there (issue 16's rule).
+    m_process.start(qEnvironmentVariable("FORGE_E2E_CLI", QStringLiteral(FORGE_CLI_PATH)), arguments);
 }
 
 std::optional<QJsonObject> CliRun::event(const QString& name) const
