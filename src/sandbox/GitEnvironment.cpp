@@ -39,6 +39,9 @@ const QStringList& removedVariables()
         u"GIT_PROTOCOL_FROM_USER"_s,
         u"GIT_TERMINAL_PROMPT"_s,
         u"GCM_INTERACTIVE"_s,
+        // Where git looks for its "global" config, attributes and ignore files by default; none of
+        // them is read (see forClone), and a clone has no business looking there at all.
+        u"XDG_CONFIG_HOME"_s,
     };
     return names;
 }
@@ -119,9 +122,17 @@ QProcessEnvironment GitEnvironment::forClone(const QProcessEnvironment& base, co
     if (localFile)
         protocols << u"file"_s;
     env.insert(u"GIT_ALLOW_PROTOCOL"_s, protocols.join(u':'));
-    // The system configuration belongs to whoever administers the machine, not to this user; the
-    // user's own ~/.gitconfig stays (proxies, url rewrites) and is overridden below where it matters.
+    // No configuration file is read at all, only the entries below. The system file belongs to
+    // whoever administers the machine. The "global" files ($HOME/.gitconfig, $XDG_CONFIG_HOME/git/
+    // config) are worse: for a local sandbox HOME is the sandbox home, which outlives a run and
+    // which the repository's own scripts write, so a planted `http.proxy` received the next clone's
+    // token, and a URL-specific `http.<url>.sslVerify=false` beat the generic override below
+    // (issue 16; tests/e2e/tst_hostilegitconfig.cpp). The user's own ~/.gitconfig is not read either
+    // (README, Credentials): proxies come from the environment, as curl reads them
+    // (proxyVariables). GIT_CONFIG_GLOBAL needs git 2.32; older git ignores it, which is one reason
+    // the clone also gets an empty home of its own (LocalProvider::cloneRepository).
     env.insert(u"GIT_CONFIG_NOSYSTEM"_s, u"1"_s);
+    env.insert(u"GIT_CONFIG_GLOBAL"_s, u"/dev/null"_s);
 
     // Runtime configuration through the environment: it has command-line precedence over every
     // config file and is never written to the new repository's .git/config.
@@ -138,6 +149,10 @@ QProcessEnvironment GitEnvironment::forClone(const QProcessEnvironment& base, co
         // No hook of any kind runs while untrusted content is checked out (templates from the
         // user's init.templateDir would otherwise still install and run post-checkout).
         {u"core.hooksPath"_s, u"/dev/null"_s},
+        // Without a global config git still reads $XDG_CONFIG_HOME/git/attributes (or
+        // ~/.config/git/...) by default, and attributes decide how checked-out files are converted.
+        {u"core.attributesFile"_s, u"/dev/null"_s},
+        {u"core.excludesFile"_s, u"/dev/null"_s},
         {u"submodule.recurse"_s, u"false"_s},
     };
     if (!authToken.isEmpty() && !localFile && !url.host().isEmpty()) {
@@ -161,6 +176,24 @@ QProcessEnvironment GitEnvironment::forClone(const QProcessEnvironment& base, co
         env.insert(u"GIT_CONFIG_VALUE_"_s + QString::number(i), config[i].second);
     }
     return env;
+}
+
+QProcessEnvironment GitEnvironment::proxyVariables(const QProcessEnvironment& user)
+{
+    // Exactly the names curl (and git's http.c, which reads the same ones to set up proxy
+    // authentication) takes a proxy from: `<scheme>_proxy` in lower case, its upper-case form except
+    // for http (HTTP_PROXY is ignored on purpose: CGI programs get a request's "Proxy:" header as
+    // HTTP_PROXY, "httpoxy"), then all_proxy/ALL_PROXY; no_proxy/NO_PROXY for the exceptions.
+    static const QStringList names{
+        u"http_proxy"_s, u"https_proxy"_s, u"HTTPS_PROXY"_s, u"all_proxy"_s,
+        u"ALL_PROXY"_s,  u"no_proxy"_s,    u"NO_PROXY"_s,
+    };
+    QProcessEnvironment proxies;
+    for (const QString& name : names) {
+        if (user.contains(name))
+            proxies.insert(name, user.value(name));
+    }
+    return proxies;
 }
 
 QStringList GitEnvironment::cloneArguments(const QUrl& url, const QString& branch, int depth,

@@ -11,13 +11,19 @@ namespace forge {
 // (SECURITY-NOTES §1d): the token travels only as an `http.<origin>/.extraheader` entry of
 // GIT_CONFIG_COUNT, scoped to the repository's own origin, never in argv, a URL or .git/config;
 // protocols are limited to https (http only for loopback, file only for an explicit local
-// repository); prompts are off; inherited GIT_* debugging and TLS-weakening variables are removed.
+// repository); prompts are off; inherited GIT_* debugging and TLS-weakening variables are removed;
+// and no git configuration file is read, neither the system's nor any in HOME.
 class GitEnvironment
 {
 public:
     // Environment for a git child process, built from `base` (usually the caller's environment).
+    // Proxies are whatever proxy variables `base` carries (see proxyVariables).
     static QProcessEnvironment forClone(const QProcessEnvironment& base, const QUrl& url,
                                         const QString& authToken);
+    // The proxy variables of `user` (usually QProcessEnvironment::systemEnvironment()) that curl
+    // reads, for a clone whose base environment is built from scratch. Their values can hold proxy
+    // credentials: they belong in a child's environment, never in argv (bwrap's --setenv is argv).
+    static QProcessEnvironment proxyVariables(const QProcessEnvironment& user);
     // `git clone` arguments (without the program name), with `--` before the URL.
     static QStringList cloneArguments(const QUrl& url, const QString& branch, int depth,
                                       const QString& target);

@@ -1,7 +1,17 @@
 // GitEnvironment: what a git child inherits, where the token goes (only the GIT_CONFIG_COUNT entry
-// for the repository's own origin) and which repository addresses are refused, with what reason.
+// for the repository's own origin), that no configuration file is read (checked with real git
+// against a home full of hostile ones), where proxies come from, and which repository addresses
+// are refused, with what reason.
 #include "sandbox/GitEnvironment.h"
 
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +52,79 @@ QString configValue(const QProcessEnvironment& env, const QString& key)
     return u"<unset>"_s;
 }
 
+// What a script in a sandbox can leave in the sandbox's home: a proxy that would receive the next
+// clone's requests (token included), TLS verification off for one host (a URL-specific key beats
+// the generic http.sslVerify=true entry), and a helper that would be asked for credentials.
+const QByteArray HostileConfig = R"([http]
+	proxy = http://127.0.0.1:9/
+[http "https://github.com/"]
+	sslVerify = false
+	proxy = http://127.0.0.1:9/
+[credential]
+	helper = !echo hostile-helper
+[include]
+	path = ~/.included
+)";
+
+bool writeFile(const QString& path, const QByteArray& content)
+{
+    QFile file(path);
+    return QDir().mkpath(QFileInfo(path).path()) && file.open(QIODevice::WriteOnly) &&
+           file.write(content) == content.size();
+}
+
+// A home whose every git configuration file is hostile ($HOME/.gitconfig, $HOME/.config/git/config)
+// plus an XDG_CONFIG_HOME elsewhere with one more; the base environment a caller would pass.
+struct HostileHome
+{
+    QTemporaryDir home;
+    QTemporaryDir xdg;
+    QTemporaryDir notARepository; // where git runs: no .git/config above it (see ceiling below)
+
+    bool create()
+    {
+        return home.isValid() && xdg.isValid() && notARepository.isValid() &&
+               writeFile(home.filePath(u".gitconfig"_s), HostileConfig) &&
+               writeFile(home.filePath(u".config/git/config"_s), HostileConfig) &&
+               writeFile(home.filePath(u".included"_s), "[http]\n\tproxy = http://127.0.0.1:9/\n") &&
+               writeFile(xdg.filePath(u"git/config"_s), HostileConfig);
+    }
+    QProcessEnvironment base() const
+    {
+        QProcessEnvironment env;
+        env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
+        env.insert(u"HOME"_s, home.path());
+        env.insert(u"XDG_CONFIG_HOME"_s, xdg.path());
+        env.insert(u"LC_ALL"_s, u"C"_s);
+        return env;
+    }
+};
+
+struct GitResult
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// Runs real git with `env` in `directory`, which git must not take for (part of) a repository:
+// GIT_CEILING_DIRECTORIES stops its search for one at the directory's parent.
+GitResult runGit(const QStringList& arguments, QProcessEnvironment env, const QString& directory)
+{
+    env.insert(u"GIT_CEILING_DIRECTORIES"_s, QFileInfo(directory).absolutePath());
+    QProcess git;
+    git.setProcessEnvironment(env);
+    git.setWorkingDirectory(directory);
+    git.start(u"git"_s, arguments);
+    GitResult result;
+    if (!git.waitForFinished(60000))
+        return result;
+    result.exitCode = git.exitStatus() == QProcess::NormalExit ? git.exitCode() : -1;
+    result.out = QString::fromUtf8(git.readAllStandardOutput()).trimmed();
+    result.err = QString::fromUtf8(git.readAllStandardError()).trimmed();
+    return result;
+}
+
 } // namespace
 
 class TestGitEnvironment : public QObject
@@ -68,10 +151,9 @@ private Q_SLOTS:
             u"SSH_ASKPASS"_s,
             u"GIT_CONFIG"_s,
             u"GIT_CONFIG_PARAMETERS"_s,
-            u"GIT_CONFIG_GLOBAL"_s,
             u"GIT_CONFIG_SYSTEM"_s,
-            u"GIT_CONFIG_KEY_7"_s,
-            u"GIT_CONFIG_VALUE_7"_s,
+            u"GIT_CONFIG_KEY_42"_s, // beyond our own entries
+            u"GIT_CONFIG_VALUE_42"_s,
             u"GIT_DIR"_s,
             u"GIT_WORK_TREE"_s,
             u"GIT_SSH"_s,
@@ -82,12 +164,15 @@ private Q_SLOTS:
             u"GIT_TEMPLATE_DIR"_s,
             u"GIT_OBJECT_DIRECTORY"_s,
             u"GIT_ALTERNATE_OBJECT_DIRECTORIES"_s,
+            u"XDG_CONFIG_HOME"_s,
         };
         for (const QString& name : dangerous)
             base.insert(name, u"1"_s);
         // Inherited values of what we set ourselves must be replaced, not kept.
         base.insert(u"GIT_ALLOW_PROTOCOL"_s, u"ext:ssh:file:http"_s);
         base.insert(u"GIT_TERMINAL_PROMPT"_s, u"1"_s);
+        base.insert(u"GIT_CONFIG_GLOBAL"_s, u"/home/someone/.gitconfig"_s);
+        base.insert(u"GIT_CONFIG_NOSYSTEM"_s, u"0"_s);
         base.insert(u"GIT_CONFIG_COUNT"_s, u"9"_s);
         base.insert(u"GIT_CONFIG_KEY_0"_s, u"http.sslVerify"_s);
         base.insert(u"GIT_CONFIG_VALUE_0"_s, u"false"_s);
@@ -105,6 +190,7 @@ private Q_SLOTS:
         QCOMPARE(env.value(u"GCM_INTERACTIVE"_s), u"never"_s);
         QCOMPARE(env.value(u"GIT_ALLOW_PROTOCOL"_s), u"https"_s);
         QCOMPARE(env.value(u"GIT_CONFIG_NOSYSTEM"_s), u"1"_s);
+        QCOMPARE(env.value(u"GIT_CONFIG_GLOBAL"_s), u"/dev/null"_s);
 
         // Only our own config entries, numbered from 0 without gaps.
         const auto entries = configEntries(env);
@@ -120,7 +206,146 @@ private Q_SLOTS:
         QCOMPARE(configValue(env, u"http.sslVerify"_s), u"true"_s);
         QCOMPARE(configValue(env, u"credential.helper"_s), QString());
         QCOMPARE(configValue(env, u"core.hooksPath"_s), u"/dev/null"_s);
+        QCOMPARE(configValue(env, u"core.attributesFile"_s), u"/dev/null"_s);
+        QCOMPARE(configValue(env, u"core.excludesFile"_s), u"/dev/null"_s);
         QVERIFY(extraHeaderKeys(env).isEmpty()); // no token, no header
+    }
+
+    void noConfigurationFileIsSwitchedBackOn_data()
+    {
+        QTest::addColumn<QUrl>("url");
+        QTest::addColumn<QString>("token");
+        QTest::newRow("https with token") << QUrl(u"https://github.com/o/r"_s) << Canary;
+        QTest::newRow("https public") << QUrl(u"https://github.com/o/r"_s) << QString();
+        QTest::newRow("loopback http") << QUrl(u"http://127.0.0.1:8080/r.git"_s) << Canary;
+        QTest::newRow("local file") << QUrl::fromLocalFile(u"/srv/repo"_s) << QString();
+    }
+
+    void noConfigurationFileIsSwitchedBackOn()
+    {
+        // Whatever the URL or token: neither the system file nor any "global" one.
+        QFETCH(QUrl, url);
+        QFETCH(QString, token);
+        QProcessEnvironment base;
+        base.insert(u"XDG_CONFIG_HOME"_s, u"/home/someone/.config"_s);
+        const auto env = GitEnvironment::forClone(base, url, token);
+        QCOMPARE(env.value(u"GIT_CONFIG_NOSYSTEM"_s), u"1"_s);
+        QCOMPARE(env.value(u"GIT_CONFIG_GLOBAL"_s), u"/dev/null"_s);
+        QVERIFY(!env.contains(u"XDG_CONFIG_HOME"_s));
+        QVERIFY(!env.contains(u"GIT_CONFIG_SYSTEM"_s));
+    }
+
+    void realGitReadsNothingFromAHostileHome()
+    {
+        if (QStandardPaths::findExecutable(u"git"_s).isEmpty())
+            QSKIP("git is not installed");
+        HostileHome hostile;
+        QVERIFY(hostile.create());
+        const QString cwd = hostile.notARepository.path();
+
+        // Without GitEnvironment git takes every one of them: the fixture is an attack that works.
+        const GitResult plain =
+            runGit({u"config"_s, u"--get-urlmatch"_s, u"http.sslVerify"_s, u"https://github.com/x"_s},
+                   hostile.base(), cwd);
+        QCOMPARE(plain.out, u"false"_s);
+        QCOMPARE(runGit({u"config"_s, u"--get"_s, u"http.proxy"_s}, hostile.base(), cwd).out,
+                 u"http://127.0.0.1:9/"_s);
+
+        const QProcessEnvironment env =
+            GitEnvironment::forClone(hostile.base(), QUrl(u"https://github.com/o/r"_s), Canary);
+        const GitResult proxy = runGit({u"config"_s, u"--get"_s, u"http.proxy"_s}, env, cwd);
+        QCOMPARE(proxy.exitCode, 1); // "the key was not found"
+        QVERIFY2(proxy.out.isEmpty(), qPrintable(proxy.out));
+        const GitResult urlProxy =
+            runGit({u"config"_s, u"--get-urlmatch"_s, u"http.proxy"_s, u"https://github.com/x"_s}, env, cwd);
+        QVERIFY2(urlProxy.out.isEmpty(), qPrintable(urlProxy.out));
+        // The generic override is all there is, so nothing URL-specific can beat it.
+        const GitResult verify = runGit(
+            {u"config"_s, u"--get-urlmatch"_s, u"http.sslVerify"_s, u"https://github.com/x"_s}, env, cwd);
+        QCOMPARE(verify.exitCode, 0);
+        QCOMPARE(verify.out, u"true"_s);
+
+        // And every value git sees at all comes from the command line (GIT_CONFIG_COUNT), none
+        // from a file; the helper from the file is gone too.
+        const GitResult all = runGit({u"config"_s, u"--list"_s, u"--show-origin"_s}, env, cwd);
+        QCOMPARE(all.exitCode, 0);
+        const QStringList lines = all.out.split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY(!lines.isEmpty());
+        for (const QString& line : lines)
+            QVERIFY2(line.startsWith(u"command line:"_s), qPrintable(line));
+        QVERIFY2(!all.out.contains(u"hostile-helper"_s), qPrintable(all.out));
+        QVERIFY2(!all.out.contains(u"127.0.0.1:9"_s), qPrintable(all.out));
+    }
+
+    void proxyVariablesAreTheOnesCurlReads()
+    {
+        QProcessEnvironment user;
+        user.insert(u"http_proxy"_s, u"http://lower.example:3128"_s);
+        user.insert(u"HTTP_PROXY"_s, u"http://httpoxy.example:3128"_s); // curl ignores it: so do we
+        user.insert(u"https_proxy"_s, u"http://user:secret@lower.example:3128"_s);
+        user.insert(u"HTTPS_PROXY"_s, u"http://upper.example:3128"_s);
+        user.insert(u"all_proxy"_s, u"socks5h://127.0.0.1:1080"_s);
+        user.insert(u"ALL_PROXY"_s, u"socks5h://127.0.0.1:1081"_s);
+        user.insert(u"no_proxy"_s, u"localhost,.internal"_s);
+        user.insert(u"NO_PROXY"_s, u"127.0.0.1"_s);
+        user.insert(u"ftp_proxy"_s, u"http://ftp.example:3128"_s);
+        user.insert(u"HOME"_s, u"/home/someone"_s);
+        user.insert(u"GH_TOKEN"_s, Canary);
+        user.insert(u"GIT_PROXY_COMMAND"_s, u"nc"_s);
+
+        const QProcessEnvironment proxies = GitEnvironment::proxyVariables(user);
+        QStringList names = proxies.keys();
+        names.sort();
+        QCOMPARE(names, (QStringList{u"ALL_PROXY"_s, u"HTTPS_PROXY"_s, u"NO_PROXY"_s, u"all_proxy"_s,
+                                     u"http_proxy"_s, u"https_proxy"_s, u"no_proxy"_s}));
+        for (const QString& name : names)
+            QCOMPARE(proxies.value(name), user.value(name)); // credentials in a proxy URL kept as they are
+        QVERIFY(GitEnvironment::proxyVariables(QProcessEnvironment()).isEmpty());
+        // An empty value is a value (curl: "no proxy"), not an absent variable.
+        QProcessEnvironment empty;
+        empty.insert(u"https_proxy"_s, QString());
+        QCOMPARE(GitEnvironment::proxyVariables(empty).keys(), QStringList{u"https_proxy"_s});
+    }
+
+    void realGitTakesTheProxyFromTheEnvironmentOnly()
+    {
+        // A clone goes through the proxy the environment names, not the one a hostile home names
+        // (which is the discard port, 9: a connection there would fail differently).
+        if (QStandardPaths::findExecutable(u"git"_s).isEmpty())
+            QSKIP("git is not installed");
+        HostileHome hostile;
+        QVERIFY(hostile.create());
+        QTcpServer proxy;
+        QVERIFY(proxy.listen(QHostAddress::LocalHost, 0));
+        QByteArray head;
+        connect(&proxy, &QTcpServer::newConnection, &proxy, [&proxy, &head] {
+            QTcpSocket* socket = proxy.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, socket, [socket, &head] {
+                head += socket->readAll();
+                if (head.contains("\r\n\r\n")) {
+                    socket->write(
+                        "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    socket->disconnectFromHost();
+                }
+            });
+        });
+        QProcessEnvironment user;
+        user.insert(u"http_proxy"_s, u"http://127.0.0.1:%1"_s.arg(proxy.serverPort()));
+        QProcessEnvironment base = hostile.base();
+        base.insert(GitEnvironment::proxyVariables(user));
+        // A repository on a port nothing listens on: only the proxy can answer.
+        const QUrl url(u"http://127.0.0.1:1/o/r.git"_s);
+        QProcessEnvironment env = GitEnvironment::forClone(base, url, Canary);
+        env.insert(u"GIT_CEILING_DIRECTORIES"_s, QFileInfo(hostile.notARepository.path()).absolutePath());
+
+        QProcess git;
+        git.setProcessEnvironment(env);
+        git.setWorkingDirectory(hostile.notARepository.path());
+        QSignalSpy finished(&git, &QProcess::finished);
+        git.start(u"git"_s, {u"ls-remote"_s, u"--"_s, url.toString()});
+        QVERIFY(finished.wait(60000));
+        QVERIFY(git.exitCode() != 0); // the proxy answered 502
+        QVERIFY2(head.startsWith("GET http://127.0.0.1:1/o/r.git/info/refs"), head.left(80).constData());
     }
 
     void allowedProtocolsFollowTheUrl_data()
