@@ -119,8 +119,8 @@ QStringList SandboxNetwork::pastaArguments(const NetworkSpec& spec, qint64 sandb
     if (runningAsRoot)
         args << u"--runas"_s << u"0"_s;
     args << u"--netns"_s << u"/proc/%1/ns/net"_s.arg(sandboxPid);
-    // Unprivileged, the namespace belongs to bwrap's outer user namespace (the sandbox's own is
-    // nested inside it by --disable-userns); pasta must join that one to be allowed in.
+    // Unprivileged, pasta must join the user namespace that owns the network namespace (bwrap's
+    // outer one; the sandbox's own is nested inside it by --disable-userns) to be allowed in.
     if (!userNamespace.isEmpty())
         args << u"--userns"_s << userNamespace;
     return args;
@@ -171,11 +171,13 @@ QCoro::Task<> SandboxNetwork::connect(std::chrono::milliseconds timeout)
     const bool root = ::geteuid() == 0;
     QString userNamespace;
     if (!root) {
-        const int own =
-            ::open(QFile::encodeName(u"/proc/%1/ns/user"_s.arg(pid)).constData(), O_RDONLY | O_CLOEXEC);
-        m_userNamespace = own >= 0 ? ::ioctl(own, NS_GET_PARENT) : -1;
-        if (own >= 0)
-            ::close(own);
+        // The namespace's owner, asked of the namespace itself: the sandbox's process may be in
+        // the owner still or already in the user namespace nested inside it (--disable-userns).
+        const int net =
+            ::open(QFile::encodeName(u"/proc/%1/ns/net"_s.arg(pid)).constData(), O_RDONLY | O_CLOEXEC);
+        m_userNamespace = net >= 0 ? ::ioctl(net, NS_GET_USERNS) : -1;
+        if (net >= 0)
+            ::close(net);
         if (m_userNamespace < 0)
             throw networkFailure(u"the sandbox's user namespace could not be opened"_s);
         userNamespace = u"/proc/%1/fd/%2"_s.arg(::getpid()).arg(m_userNamespace);
