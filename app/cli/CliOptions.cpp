@@ -23,6 +23,10 @@ QString usage()
            u"  -p, --provider <local|daytona> sandbox back end (default: local)\n"
            u"      --exit-when-ready      stop the sandbox and exit 0 as soon as the preview answers\n"
            u"      --no-install-cache     install the dependencies even when the install cache has them\n"
+           u"      --no-isolation         run the repository's code as plain processes, as you, with access\n"
+           u"                             to your files, tokens and network (local only; only for code you\n"
+           u"                             trust). Without it, a local run fails where bubblewrap or pasta\n"
+           u"                             does not work, saying what to install.\n"
            u"      --json                 print one JSON object per line instead of text\n"
            u"      --ready-timeout <s>    how long the dev server may take to answer (default: 180)\n"
            u"      --github-host <host[:port]> the GitHub (or Enterprise) host whose token private\n"
@@ -66,6 +70,7 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     const QCommandLineOption provider({u"p"_s, u"provider"_s}, u"provider"_s, u"provider"_s, u"local"_s);
     const QCommandLineOption exitWhenReady(u"exit-when-ready"_s);
     const QCommandLineOption noInstallCache(u"no-install-cache"_s);
+    const QCommandLineOption noIsolation(u"no-isolation"_s);
     const QCommandLineOption json(u"json"_s);
     const QCommandLineOption readyTimeout(u"ready-timeout"_s, u"seconds"_s, u"seconds"_s, u"180"_s);
     const QCommandLineOption help(QStringList{u"h"_s, u"help"_s});
@@ -78,8 +83,8 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     const QCommandLineOption isPublic(u"public"_s);
     const QCommandLineOption autoStop(u"auto-stop"_s, u"minutes"_s, u"minutes"_s);
     const QCommandLineOption gitHubHost(u"github-host"_s, u"host"_s, u"host"_s);
-    parser.addOptions({branch, mode, provider, exitWhenReady, noInstallCache, json, readyTimeout, help,
-                       version, apiUrl, target, size, image, snapshot, isPublic, autoStop, gitHubHost});
+    parser.addOptions({branch, mode, provider, exitWhenReady, noInstallCache, noIsolation, json, readyTimeout,
+                       help, version, apiUrl, target, size, image, snapshot, isPublic, autoStop, gitHubHost});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -123,6 +128,9 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
         if (!daytona && parser.isSet(*only))
             return usageError(u"--%1 only applies to --provider daytona."_s.arg(only->names().constFirst()));
     }
+    if (daytona && parser.isSet(noIsolation))
+        return usageError(u"--no-isolation only applies to --provider local: Daytona runs every sandbox "
+                          u"isolated in its cloud."_s);
     if (daytona && !options.repository.isRemote()) {
         return ParseOutcome{
             std::nullopt, ExitUsage,
@@ -183,6 +191,7 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
 
     options.exitWhenReady = parser.isSet(exitWhenReady);
     options.useInstallCache = !parser.isSet(noInstallCache);
+    options.isolation = !parser.isSet(noIsolation);
     options.json = parser.isSet(json);
     return ParseOutcome{options, ExitOk, {}, false};
 }

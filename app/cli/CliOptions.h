@@ -37,6 +37,9 @@ struct CliOptions
     QString provider = QStringLiteral("local");
     bool exitWhenReady = false;
     bool useInstallCache = true; // --no-install-cache turns it off
+    // Local sandboxes are isolated, or the run fails saying what to install; --no-isolation runs the
+    // repository's code as plain processes instead (the user's explicit choice, with a warning).
+    bool isolation = true;
     bool json = false;
     int readyTimeoutSeconds = 180;
     // --provider daytona: where and how (the API key comes from the environment, never argv).

@@ -1,5 +1,6 @@
 #include "PreviewCommand.h"
 
+#include "core/SandboxIsolation.h"
 #include "sandbox/LocalProvider.h"
 #include "workflow/PreviewWorkflow.h"
 #include "workflow/ProjectSession.h"
@@ -102,6 +103,11 @@ QCoro::Task<int> PreviewCommand::run()
     });
 
     m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
+    if (!m_options.isolation) {
+        m_reporter.notice(u"Running without isolation (--no-isolation): the repository's code runs as you, "
+                          u"with access to your files, tokens and network. Use it only for a repository "
+                          u"you trust."_s);
+    }
     if (!m_recorder->setAsideNotice().isEmpty())
         m_reporter.notice(m_recorder->setAsideNotice());
     if (!m_recorder->problem().isEmpty())
@@ -129,6 +135,14 @@ QCoro::Task<int> PreviewCommand::run()
         }
     } catch (const StepFailure& caught) {
         failure = caught;
+        // This computer cannot isolate the sandbox: what to install, and how to run without it here.
+        if (SandboxIsolation::isUnavailable(caught)) {
+            failure = StepFailure(caught.step(),
+                                  SandboxIsolation::withChoice(
+                                      caught, u"Or, only for a repository you trust, run again with "
+                                              u"--no-isolation: its code then runs as you, with access to "
+                                              u"your files, tokens and network."_s));
+        }
     }
 
     int exitCode = ExitOk;

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QProcessEnvironment>
 #include <QTextStream>
+#include <QTimer>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -64,9 +65,13 @@ QCoro::Task<int> run(forge::cli::CliOptions options)
         sandboxOptions.gitHubHost = gitHub.host.name();
         provider = std::make_unique<forge::DaytonaProvider>(*config, sandboxOptions);
     } else {
-        provider = std::make_unique<forge::LocalProvider>(forge::LocalProvider::Options{
-            forge::LocalProvider::defaultDataDirectory(), forge::LocalProvider::Isolation::Auto,
-            forge::LocalProvider::defaultCacheDirectory()});
+        // Isolated, or the run fails at its first step saying what to install; plain processes only
+        // when the user asked for them (--no-isolation; PreviewCommand warns).
+        provider = std::make_unique<forge::LocalProvider>(
+            forge::LocalProvider::Options{forge::LocalProvider::defaultDataDirectory(),
+                                          options.isolation ? forge::LocalProvider::Isolation::Bubblewrap
+                                                            : forge::LocalProvider::Isolation::None,
+                                          forge::LocalProvider::defaultCacheDirectory()});
     }
 
     forge::cli::PreviewCommand command(options, *provider);
@@ -102,9 +107,14 @@ int main(int argc, char* argv[])
     }
 
     int exitCode = forge::cli::ExitInternalError;
-    QCoro::connect(run(*parsed.options), &app, [&exitCode](int code) {
-        exitCode = code;
-        QCoreApplication::exit(code);
+    // Started from inside the event loop: a run can end without ever waiting (a machine that cannot
+    // isolate sandboxes fails before anything starts), and an exit() before exec() would be lost,
+    // leaving the program waiting for ever.
+    QTimer::singleShot(0, &app, [&app, &exitCode, options = *parsed.options] {
+        QCoro::connect(run(options), &app, [&exitCode](int code) {
+            exitCode = code;
+            QCoreApplication::exit(code);
+        });
     });
     app.exec();
     return exitCode;

@@ -11,6 +11,7 @@
 #include "ProcessTree.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -60,8 +61,12 @@ private Q_SLOTS:
     void daytonaRefusesALocalFolder();
     void daytonaSecondPreviewRestoresTheInstallCache();
     void daytonaWithoutAnApiKeySaysWhatToSet();
+    void failsClosedWithoutBubblewrap();
+    void noIsolationWarnsBeforeRunning();
 
 private:
+    // A static site (nothing to install), committed once in the work folder.
+    QString staticSite();
     // Serves the preview until it answers, then checks its content and that Ctrl+C ends everything.
     void previewAndInterrupt(const QStringList& arguments, const QByteArray& expectedContent);
     QByteArray fetch(const QUrl& url, int* status, const QMap<QByteArray, QByteArray>& headers = {});
@@ -485,6 +490,93 @@ void TestCliPreview::daytonaWithoutAnApiKeySaysWhatToSet()
     QCOMPARE(local.process().exitCode(), 2);
     QVERIFY2(local.standardError().contains(u"--size only applies to --provider daytona"_s),
              qPrintable(local.transcript()));
+}
+
+QString TestCliPreview::staticSite()
+{
+    const QString path = m_work.filePath(u"static-site"_s);
+    if (!QFile::exists(path + u"/index.html"_s)) {
+        FixtureRepository site(path);
+        if (!site.initializeWithFiles(
+                {{u"index.html"_s, "<!doctype html><h1>Forge fixture: static site</h1>\n"}}))
+            qWarning("%s", qPrintable(site.errorString()));
+    }
+    return path;
+}
+
+// Issue 16, "fail closed": without bubblewrap the run stops at its first step, saying why, what to
+// install and that --no-isolation exists, and runs none of the repository's code. (With the old
+// automatic fallback the same run went on as plain processes, after a notice.)
+void TestCliPreview::failsClosedWithoutBubblewrap()
+{
+    QTemporaryDir data;
+    QTemporaryDir bin; // a PATH with a shell and nothing else: no bwrap, no pasta
+    QVERIFY(QFile::link(u"/bin/sh"_s, bin.filePath(u"sh"_s)));
+    CliRun run(data.path(), {{u"PATH"_s, bin.path()}});
+    run.start({u"preview"_s, staticSite(), u"--json"_s});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    // It ends by itself (a run that fails before anything waits must not leave the CLI hanging).
+    QVERIFY2(run.finished() || exited.wait(60000), qPrintable(run.transcript()));
+    QVERIFY(!run.event(u"ready"_s));
+    const auto failed = run.event(u"failed"_s);
+    QVERIFY2(failed, qPrintable(run.transcript()));
+    const QString message = failed->value(u"message"_s).toString();
+    const QString advice = failed->value(u"advice"_s).toString();
+    QVERIFY2(message.startsWith(u"Repository code cannot be isolated on this computer"_s),
+             qPrintable(message));
+    QVERIFY2(message.contains(u"bwrap"_s), qPrintable(message));
+    for (const QString& words : {u"bubblewrap"_s, u"passt"_s, u"--no-isolation"_s})
+        QVERIFY2(advice.contains(words), qPrintable(advice));
+    // Nothing of the repository reached a sandbox.
+    QDirIterator files(data.filePath(u"sandboxes"_s), {u"index.html"_s}, QDir::Files,
+                       QDirIterator::Subdirectories);
+    QVERIFY2(!files.hasNext(), qPrintable(files.hasNext() ? files.next() : QString()));
+    QEXPECT_FAIL("",
+                 "LocalProvider checks isolation on the first command (the clone), not when the "
+                 "sandbox is made; the run fails at clone-repository with exit 4",
+                 Continue);
+    QCOMPARE(failed->value(u"step"_s).toString(), u"create-sandbox"_s);
+    QEXPECT_FAIL("", "as above", Continue);
+    QCOMPARE(run.process().exitCode(), 3);
+}
+
+// --no-isolation: the warning comes first, before any step (a `notice` event with --json, a "!"
+// line on standard error as text), and the project then runs as plain processes.
+void TestCliPreview::noIsolationWarnsBeforeRunning()
+{
+    const QString site = staticSite();
+    {
+        QTemporaryDir data;
+        CliRun run(data.path());
+        run.start({u"preview"_s, site, u"--no-isolation"_s, u"--exit-when-ready"_s, u"--json"_s});
+        QSignalSpy exited(&run.process(), &QProcess::finished);
+        QVERIFY2(run.finished() || exited.wait(120000), qPrintable(run.transcript()));
+        QVERIFY2(run.process().exitCode() == 0 && run.event(u"ready"_s), qPrintable(run.transcript()));
+        const QList<QJsonObject> events = run.events();
+        qsizetype warning = -1;
+        qsizetype firstStep = -1;
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            const QString name = events.at(i).value(u"event"_s).toString();
+            if (warning < 0 && name == u"notice"_s &&
+                events.at(i).value(u"message"_s).toString().startsWith(u"Running without isolation"_s))
+                warning = i;
+            if (firstStep < 0 && name == u"step"_s)
+                firstStep = i;
+        }
+        QVERIFY2(warning >= 0, qPrintable(run.transcript()));
+        QVERIFY(warning < firstStep);
+        const QString text = events.at(warning).value(u"message"_s).toString();
+        for (const QString& words : {u"--no-isolation"_s, u"as you"_s, u"your files"_s, u"network"_s})
+            QVERIFY2(text.contains(words), qPrintable(text));
+    }
+    QTemporaryDir data;
+    CliRun run(data.path());
+    run.start({u"preview"_s, site, u"--no-isolation"_s, u"--exit-when-ready"_s});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY2(run.finished() || exited.wait(120000), qPrintable(run.transcript()));
+    QCOMPARE(run.process().exitCode(), 0);
+    QVERIFY2(run.standardError().contains(u"! Running without isolation (--no-isolation)"_s),
+             qPrintable(run.transcript()));
 }
 
 QTEST_GUILESS_MAIN(TestCliPreview)
