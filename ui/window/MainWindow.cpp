@@ -2,6 +2,8 @@
 
 #include "AccountController.h"
 #include "GitHubSource.h"
+#include "IsolationChoice.h"
+#include "IsolationWarning.h"
 #include "LocalFolderSource.h"
 #include "OpenLinkDialog.h"
 #include "ProjectListDelegate.h"
@@ -13,6 +15,7 @@
 #include "accounts/GitHubAccountManager.h"
 #include "core/DeepLink.h"
 #include "core/RepoRef.h"
+#include "core/SandboxIsolation.h"
 #include "sandbox/LocalProvider.h"
 #include "secrets/SecretStore.h"
 #include "store/Database.h"
@@ -98,13 +101,6 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     createMenus();
     restoreLayout();
 
-    connect(&m_backends->local(), &SandboxProvider::notice, this, [this](const QString& message) {
-        m_isolationLabel->setText(message);
-        m_isolationLabel->setToolTip(message);
-        m_isolationLabel->show();
-        if (BuildLogPanel* log = buildLog(m_currentId))
-            log->appendNotice(message);
-    });
     connect(m_backends, &SandboxBackends::notice, this, [this](const QString& message) {
         statusBar()->showMessage(message, 10000);
         if (BuildLogPanel* log = buildLog(m_currentId))
@@ -241,6 +237,10 @@ void MainWindow::createActions()
         m_manager->setKeepAwake(current, on);
     });
 
+    // Whether the selected project runs without isolation on this computer; asks before turning on.
+    m_isolationChoice = new IsolationChoice(this);
+    connect(m_isolationChoice, &IsolationChoice::chosen, this, &MainWindow::setProjectWithoutIsolation);
+
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setMenuRole(QAction::QuitRole);
@@ -258,7 +258,8 @@ void MainWindow::createLayout()
     auto* separator2 = new QAction(m_projectList);
     separator2->setSeparator(true);
     m_projectList->addActions({m_runAction, m_stopAction, m_showPlanAction, separator, m_runLocallyAction,
-                               m_runOnDaytonaAction, separator2, m_removeAction});
+                               m_runOnDaytonaAction, m_isolationChoice->action(), separator2,
+                               m_removeAction});
     m_projectList->setMinimumWidth(220);
     connect(m_projectList, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         showProject(item ? item->data(ProjectIdRole).toString() : QString());
@@ -363,17 +364,27 @@ void MainWindow::createLayout()
     m_workSplitter->setStretchFactor(0, 2);
     m_workSplitter->setStretchFactor(1, 3);
 
+    // Above the build log and the preview, for as long as the selected project runs without isolation.
+    m_isolationBanner = new IsolationBanner;
+    connect(m_isolationBanner, &IsolationBanner::isolateRequested, this,
+            [this] { setProjectWithoutIsolation(m_currentId, false); });
+    auto* workArea = new QWidget;
+    auto* workLayout = new QVBoxLayout(workArea);
+    workLayout->setContentsMargins(0, 0, 0, 0);
+    workLayout->setSpacing(0);
+    workLayout->addWidget(m_isolationBanner);
+    workLayout->addWidget(m_workSplitter, 1);
+
     m_mainSplitter = new QSplitter(Qt::Horizontal);
     m_mainSplitter->setObjectName(u"mainSplitter"_s);
     m_mainSplitter->addWidget(projectsPane);
-    m_mainSplitter->addWidget(m_workSplitter);
+    m_mainSplitter->addWidget(workArea);
     m_mainSplitter->setStretchFactor(0, 0);
     m_mainSplitter->setStretchFactor(1, 1);
     setCentralWidget(m_mainSplitter);
 
-    m_isolationLabel = new QLabel;
-    m_isolationLabel->hide();
-    statusBar()->addPermanentWidget(m_isolationLabel);
+    m_isolationStatus = new IsolationStatusLabel;
+    statusBar()->addPermanentWidget(m_isolationStatus);
     statusBar()->addPermanentWidget(m_account->plainTextWarning());
     statusBar()->addPermanentWidget(m_account->accountButton());
 }
@@ -399,6 +410,7 @@ void MainWindow::createMenus()
     project->addAction(m_runLocallyAction);
     project->addAction(m_runOnDaytonaAction);
     project->addAction(m_keepAwakeAction);
+    project->addAction(m_isolationChoice->action());
     project->addSeparator();
     project->addAction(m_removeAction);
 
@@ -602,7 +614,7 @@ void MainWindow::createSession(ProjectView& view, const Project& project)
         view.session->disconnect();
         view.session->deleteLater();
     }
-    view.provider = m_backends->providerFor(project.backend);
+    view.provider = m_backends->providerFor(project);
     view.session = new ProjectSession(*view.provider, project, this);
     // Each run asks for the signed-in account's token, which it gets only for that account's host.
     view.session->setRunQueue(m_runQueue);
@@ -630,7 +642,7 @@ void MainWindow::startProject(const QString& projectId)
     if (found == m_views.end() || m_shuttingDown)
         return;
     ProjectView& view = found.value();
-    const std::shared_ptr<SandboxProvider> wanted = m_backends->providerFor(view.session->project().backend);
+    const std::shared_ptr<SandboxProvider> wanted = m_backends->providerFor(view.session->project());
     if (wanted == view.provider) {
         view.session->restart();
         return;
@@ -655,6 +667,12 @@ void MainWindow::connectSession(ProjectView& view)
             found->running = true;
     });
     connect(session, &ProjectSession::runStarted, log, &BuildLogPanel::reset);
+    // After the reset: every run without isolation says so at its start.
+    connect(session, &ProjectSession::runStarted, this, [this, log, id] {
+        if (runsWithoutIsolation(id))
+            log->appendNotice(IsolationChoice::runStartNotice());
+        refreshIsolation();
+    });
     connect(session, &ProjectSession::stepStarted, log, &BuildLogPanel::stepStarted);
     connect(session, &ProjectSession::stepOutput, log,
             [log](StepId step, OutputChannel channel, const QString&, const QString& styled, bool isError) {
@@ -689,7 +707,18 @@ void MainWindow::connectSession(ProjectView& view)
                                                     : tr("%1 (done before the restart)").arg(summary));
             });
     connect(session, &ProjectSession::stepFinished, log, &BuildLogPanel::stepFinished);
-    connect(session, &ProjectSession::failed, log, &BuildLogPanel::showFailure);
+    connect(session, &ProjectSession::failed, this, [this, log](const StepFailure& failure) {
+        // Isolation does not work here: what to install, and where the choice to run without it is.
+        if (SandboxIsolation::isUnavailable(failure))
+            m_isolationStatus->setUnavailable(failure.message());
+        log->showFailure(IsolationChoice::explained(failure));
+    });
+    connect(session, &ProjectSession::stepFinished, this, [this, id](StepId, StepStatus status) {
+        // An isolated run got somewhere: isolation works (again) on this computer.
+        if (status == StepStatus::Succeeded && m_views.value(id).provider.get() == &m_backends->local() &&
+            m_backends->local().isIsolated())
+            m_isolationStatus->setUnavailable({});
+    });
     connect(session, &ProjectSession::notice, log, &BuildLogPanel::appendNotice);
     // Once live, the dev server's output is what matters (requests, hot reloads, compile errors).
     connect(session, &ProjectSession::previewReady, log, [log] { log->selectStep(StepId::StartDevServer); });
@@ -823,6 +852,64 @@ void MainWindow::setProjectBackend(const QString& projectId, const QString& back
         8000);
 }
 
+void MainWindow::setProjectWithoutIsolation(const QString& projectId, bool runWithoutIsolation)
+{
+    ProjectSession* current = session(projectId);
+    if (!current || current->project().runWithoutIsolation == runWithoutIsolation)
+        return;
+    Project project = current->project();
+    project.runWithoutIsolation = runWithoutIsolation;
+    current->setProject(project);
+    m_store.put(project);
+    saveProjects();
+    refreshProjectItem(projectId);
+    updateBackendActions();
+    const QString name = m_views.value(projectId).item->text();
+    QString message;
+    if (runWithoutIsolation)
+        message = current->isActive()
+                      ? tr("%1 runs without isolation from its next run (Ctrl+Enter).").arg(name)
+                      : tr("%1 will run without isolation (Ctrl+Enter to run it now).").arg(name);
+    else
+        message = current->isActive() ? tr("%1 runs isolated from its next run (Ctrl+Enter).").arg(name)
+                                      : tr("%1 will run isolated.").arg(name);
+    statusBar()->showMessage(message, 8000);
+}
+
+bool MainWindow::runsWithoutIsolation(const QString& projectId) const
+{
+    const ProjectView view = m_views.value(projectId);
+    if (!view.session)
+        return false;
+    const Project& project = view.session->project();
+    const bool chosen =
+        project.runWithoutIsolation && project.backend == QLatin1StringView(SandboxBackends::Local);
+    return chosen || (view.session->isActive() && m_backends->isWithoutIsolation(view.provider));
+}
+
+void MainWindow::refreshIsolation()
+{
+    QStringList withoutIsolation;
+    for (auto it = m_views.cbegin(); it != m_views.cend(); ++it) {
+        if (runsWithoutIsolation(it.key()))
+            withoutIsolation << it->item->text();
+    }
+    withoutIsolation.sort(Qt::CaseInsensitive);
+    m_isolationStatus->setProjectsWithoutIsolation(withoutIsolation);
+
+    const ProjectView view = m_views.value(m_currentId);
+    if (!view.session) {
+        m_isolationChoice->setProject(nullptr, {});
+        m_isolationBanner->showFor({}, false, false, false);
+        return;
+    }
+    const Project& project = view.session->project();
+    m_isolationChoice->setProject(&project, view.item->text());
+    const bool local = project.backend == QLatin1StringView(SandboxBackends::Local);
+    m_isolationBanner->showFor(view.item->text(), project.runWithoutIsolation && local,
+                               m_backends->isWithoutIsolation(view.provider), view.session->isActive());
+}
+
 void MainWindow::showProject(const QString& projectId)
 {
     // Only the shown project's sandbox is kept awake (when its policy says so).
@@ -862,6 +949,7 @@ void MainWindow::refreshProjectItem(const QString& projectId)
     else if (status == ProjectStatus::Live && m_manager->hasGivenUp(view.session))
         detail += u" · "_s + tr("could not be restored");
     view.item->setData(ProjectDetailRole, detail);
+    view.item->setData(ProjectWithoutIsolationRole, runsWithoutIsolation(projectId));
 }
 
 void MainWindow::refreshPreview()
@@ -964,6 +1052,7 @@ void MainWindow::updateBackendActions()
                                               "its next run")
                                          : blocked);
     m_runOnDaytonaAction->setStatusTip(blocked);
+    refreshIsolation();
 }
 
 void MainWindow::openRepository()
@@ -1103,6 +1192,7 @@ void MainWindow::removeCurrent()
     view.session->deleteLater();
     if (m_projectList->count() == 0)
         showProject(QString());
+    refreshIsolation();
 }
 
 void MainWindow::savePlanAndRun()

@@ -32,6 +32,9 @@ namespace forge::ui {
 
 class AccountController;
 class BuildLogPanel;
+class IsolationBanner;
+class IsolationChoice;
+class IsolationStatusLabel;
 class OpenLinkDialog;
 class PreviewPane;
 class RepoPickerDialog;
@@ -66,6 +69,9 @@ public:
     void bringToFront();
     // Puts the project on another back end ("local", "daytona"); it applies from its next run.
     void setProjectBackend(const QString& projectId, const QString& backend);
+    // Runs the project's code without isolation on this computer, or isolated again; from its next
+    // run. (The menu asks for confirmation before it calls this.)
+    void setProjectWithoutIsolation(const QString& projectId, bool runWithoutIsolation);
     // Stops every running project, then emits shutdownFinished(); the window then closes.
     void shutdown();
 
@@ -79,6 +85,10 @@ public:
     QAction* runLocallyAction() const { return m_runLocallyAction; }
     QAction* runOnDaytonaAction() const { return m_runOnDaytonaAction; }
     QAction* keepAwakeAction() const { return m_keepAwakeAction; }
+    // Project > Run Without Isolation…, its confirmation, the banner and the status bar's note.
+    IsolationChoice* isolationChoice() const { return m_isolationChoice; }
+    IsolationBanner* isolationBanner() const { return m_isolationBanner; }
+    IsolationStatusLabel* isolationStatus() const { return m_isolationStatus; }
     // The picker while it is open (tests drive it); null otherwise.
     RepoPickerDialog* repoPicker() const { return m_picker; }
     // The link confirmation while it is open (tests drive it); null otherwise.
@@ -150,6 +160,10 @@ private:
     // Reads the Daytona API key from the keychain for the back ends (at start and after Settings).
     void loadDaytonaKey();
     void updateBackendActions();
+    // Whether the project runs (or its current run still runs) on this computer without isolation.
+    bool runsWithoutIsolation(const QString& projectId) const;
+    // The isolation choice, banner and status note for the selected project and all the others.
+    void refreshIsolation();
     void runCurrent();
     void stopCurrent();
     void removeCurrent();
@@ -183,7 +197,9 @@ private:
     RepoPickerDialog* m_picker = nullptr;
     QPointer<OpenLinkDialog> m_linkDialog;
     SettingsDialog* m_settings = nullptr;
-    QLabel* m_isolationLabel = nullptr;
+    IsolationStatusLabel* m_isolationStatus = nullptr;
+    IsolationBanner* m_isolationBanner = nullptr;
+    IsolationChoice* m_isolationChoice = nullptr;
 
     QAction* m_openAction = nullptr;
     QAction* m_runAction = nullptr;

@@ -64,8 +64,23 @@ void ProjectListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& o
     painter->setPen(selected ? text : statusColor(status));
     painter->drawText(chipRect, Qt::AlignCenter, chip);
 
-    const QRect detailRect(nameRect.left(), nameRect.bottom() + 4, area.width() - iconSize - 8,
-                           opt.fontMetrics.height());
+    QRect detailRect(nameRect.left(), nameRect.bottom() + 4, area.width() - iconSize - 8,
+                     opt.fontMetrics.height());
+    if (index.data(ProjectWithoutIsolationRole).toBool()) {
+        // Right-aligned on the detail line, in the warning colour: seen at a glance in the list.
+        const QString marker = tr("not isolated");
+        const int markerIcon = opt.fontMetrics.height();
+        const int markerWidth = markerIcon + 4 + opt.fontMetrics.horizontalAdvance(marker);
+        const QColor warning = selected ? text : Theme::warningColor();
+        const QRect markerRect(area.right() - markerWidth, detailRect.top(), markerWidth,
+                               detailRect.height());
+        icon(u"warning"_s, warning)
+            .paint(painter, QRect(markerRect.topLeft(), QSize(markerIcon, markerIcon)));
+        painter->setPen(warning);
+        painter->drawText(markerRect.adjusted(markerIcon + 4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                          marker);
+        detailRect.setRight(markerRect.left() - 8);
+    }
     painter->setPen(muted);
     painter->drawText(detailRect, Qt::AlignLeft | Qt::AlignVCenter,
                       opt.fontMetrics.elidedText(index.data(ProjectDetailRole).toString(), Qt::ElideRight,

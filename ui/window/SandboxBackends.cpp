@@ -107,12 +107,11 @@ QString identityOf(const daytona::DaytonaConfig& config)
 
 SandboxBackends::SandboxBackends(const QString& dataDirectory, QObject* parent)
     : QObject(parent)
-    , m_local(std::make_shared<LocalProvider>(LocalProvider::Options{
-          dataDirectory, LocalProvider::Isolation::Auto,
-          // The user's cache folder for the user's data folder; a window on another data folder
-          // (tests) keeps its cache beside it.
-          dataDirectory == LocalProvider::defaultDataDirectory() ? LocalProvider::defaultCacheDirectory()
-                                                                 : QString()}))
+    , m_dataDirectory(dataDirectory)
+    , m_local(makeLocal(true))
+    // Made now, not on first use: a new LocalProvider stops every process recorded in the data
+    // folder (LocalProvider's constructor, after a crash), which would include the isolated one's.
+    , m_withoutIsolation(makeLocal(false))
 {}
 
 SandboxBackends::~SandboxBackends() = default;
@@ -128,10 +127,24 @@ std::shared_ptr<SandboxProvider> SandboxBackends::adopt(SandboxProvider* provide
                                             });
 }
 
-std::shared_ptr<SandboxProvider> SandboxBackends::providerFor(const QString& backend)
+std::shared_ptr<LocalProvider> SandboxBackends::makeLocal(bool isolated)
 {
+    // Isolated: bubblewrap and a network of its own, or the run fails saying what to install.
+    auto provider = std::make_shared<LocalProvider>(LocalProvider::Options{
+        m_dataDirectory, isolated ? LocalProvider::Isolation::Bubblewrap : LocalProvider::Isolation::None,
+        // The user's cache folder for the user's data folder; a window on another data folder
+        // (tests) keeps its cache beside it.
+        m_dataDirectory == LocalProvider::defaultDataDirectory() ? LocalProvider::defaultCacheDirectory()
+                                                                 : QString()});
+    connect(provider.get(), &SandboxProvider::notice, this, &SandboxBackends::notice);
+    return provider;
+}
+
+std::shared_ptr<SandboxProvider> SandboxBackends::providerFor(const Project& project)
+{
+    const QString& backend = project.backend;
     if (backend == QLatin1StringView(Local))
-        return m_local;
+        return project.runWithoutIsolation ? m_withoutIsolation : m_local;
     if (backend != QLatin1StringView(Daytona)) {
         return adopt(new UnusableProvider(
             backend,
@@ -159,6 +172,11 @@ std::shared_ptr<SandboxProvider> SandboxBackends::providerFor(const QString& bac
         m_daytonaIdentity = identity;
     }
     return m_daytona;
+}
+
+bool SandboxBackends::isWithoutIsolation(const std::shared_ptr<SandboxProvider>& provider) const
+{
+    return provider && provider == m_withoutIsolation;
 }
 
 DaytonaSettings SandboxBackends::daytonaSettings() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/DaytonaSettings.h"
+#include "store/Project.h"
 
 #include <QObject>
 #include <QString>
@@ -13,11 +14,13 @@ class SandboxProvider;
 
 namespace forge::ui {
 
-// The back ends the window runs projects on: "local" (one LocalProvider for the window's life) and
-// "daytona" (a DaytonaProvider made from the stored Settings and the key from the environment or
-// the keychain). Each new
-// run asks for its provider here, so changed settings apply from the next run, while a run already
-// going keeps the provider it started with (the shared pointer keeps it alive).
+// The back ends the window runs projects on: "local" and "daytona" (a DaytonaProvider made from the
+// stored Settings and the key from the environment or the keychain). On this computer every project
+// runs isolated (a LocalProvider that fails closed where isolation does not work), except those
+// whose owner chose to run them without isolation (Project::runWithoutIsolation): those share a
+// second LocalProvider that runs plain processes, over the same sandboxes and caches. Each new run
+// asks for its provider here, so changed settings and choices apply from the next run, while a run
+// already going keeps the provider it started with (the shared pointer keeps it alive).
 class SandboxBackends : public QObject
 {
     Q_OBJECT
@@ -28,12 +31,16 @@ public:
     explicit SandboxBackends(const QString& dataDirectory, QObject* parent = nullptr);
     ~SandboxBackends() override;
 
+    // The isolated local provider (the one every local project uses unless its owner chose otherwise).
     LocalProvider& local() const { return *m_local; }
 
-    // The provider a run of a project on `backend` uses now. When Daytona cannot be used (no key,
-    // invalid settings) or the back end is unknown, a provider whose every operation fails with
-    // what to set, so the run fails at its first step with that message instead of not starting.
-    std::shared_ptr<SandboxProvider> providerFor(const QString& backend);
+    // The provider a run of `project` uses now: its back end, and on this computer isolated unless
+    // the project runs without isolation. When Daytona cannot be used (no key, invalid settings) or
+    // the back end is unknown, a provider whose every operation fails with what to set, so the run
+    // fails at its first step with that message instead of not starting.
+    std::shared_ptr<SandboxProvider> providerFor(const Project& project);
+    // Whether `provider` runs plain processes on this computer (a project's choice).
+    bool isWithoutIsolation(const std::shared_ptr<SandboxProvider>& provider) const;
 
     // Why a project cannot be put on Daytona right now (empty: it can), for the picker and menus.
     QString daytonaUnavailableReason() const;
@@ -48,14 +55,17 @@ public:
     static QString title(const QString& backend);
 
 Q_SIGNALS:
-    // Something a Daytona provider wants the user to know (the local provider's own notice()
-    // says how sandboxes are isolated; the window shows it apart).
+    // Something a provider wants the user to know.
     void notice(const QString& message);
 
 private:
     std::shared_ptr<SandboxProvider> adopt(SandboxProvider* provider);
 
+    std::shared_ptr<LocalProvider> makeLocal(bool isolated);
+
+    QString m_dataDirectory;
     std::shared_ptr<LocalProvider> m_local;
+    std::shared_ptr<LocalProvider> m_withoutIsolation;
     // The Daytona provider of the current settings, and what it was made from.
     std::shared_ptr<SandboxProvider> m_daytona;
     DaytonaSettings m_daytonaSettings;
