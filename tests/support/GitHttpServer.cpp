@@ -13,6 +13,18 @@ namespace forge::test {
 
 namespace {
 
+// An Authorization header against the expected one. The scheme is case-insensitive (RFC 9110
+// section 11.1): git's http.extraHeader form sends "basic", its own Basic auth (after a 401, with
+// GIT_ASKPASS, as Daytona's daemon clones) sends "Basic"; the credentials must match exactly.
+bool sameAuthorization(const QByteArray& received, const QByteArray& expected)
+{
+    const qsizetype space = expected.indexOf(' ');
+    if (space < 0 || received.size() != expected.size() || received.indexOf(' ') != space)
+        return received == expected;
+    return received.first(space).compare(expected.first(space), Qt::CaseInsensitive) == 0 &&
+           received.sliced(space) == expected.sliced(space);
+}
+
 // A request body larger than this is refused (413): fixture repositories are small, and a broken
 // client must not make a test eat memory.
 constexpr qsizetype MaxBodySize = 64 * 1024 * 1024;
@@ -257,7 +269,7 @@ private:
         }
         if (!m_server->m_expectedAuthorization.isEmpty() &&
             (!m_request.hasHeader("Authorization") ||
-             m_request.header("Authorization") != m_server->m_expectedAuthorization)) {
+             !sameAuthorization(m_request.header("Authorization"), m_server->m_expectedAuthorization))) {
             respond(401, {{"WWW-Authenticate", R"(Basic realm="test")"}, {"Content-Type", "text/plain"}},
                     "Authentication required\n");
             return;

@@ -1,5 +1,6 @@
 #include "DaytonaProvider.h"
 
+#include "HostClone.h"
 #include "RemoteSnapshot.h"
 #include "ShellCommand.h"
 #include "core/Failure.h"
@@ -9,8 +10,10 @@
 #include <QCoreApplication>
 #include <QCoroSignal>
 #include <QDir>
+#include <QFile>
 #include <QPointer>
 #include <QUuid>
+#include <optional>
 #include <stdexcept>
 
 using namespace Qt::StringLiterals;
@@ -26,6 +29,16 @@ using daytona::DaytonaError;
 const QString ProjectFolder = u"project"_s;
 // The dev server runs until stopped; a week stands for "no limit" in the log follower.
 constexpr auto Unlimited = std::chrono::hours(24 * 7);
+// A clone made on this machine goes up in parts of this size (HostClone, uploadClone).
+constexpr qint64 UploadPartBytes = 16 * 1024 * 1024;
+constexpr int UnpackTimeoutSeconds = 600;
+// $1: the folder of uploaded parts, $2: the project folder. --no-same-owner: the files belong to the
+// sandbox's user, not to this computer's user id (tar keeps ids when it runs as root).
+constexpr auto UnpackScript = R"(set -e
+mkdir -p -- "$2"
+cat -- "$1"/part-* | tar --no-same-owner -xzf - -C "$2"
+rm -rf -- "$1"
+)";
 
 Failure failureFrom(const DaytonaError& error, const QString& advice = {})
 {
@@ -482,17 +495,22 @@ QCoro::Task<CommandResult> DaytonaProvider::cloneRepository(QString id, CloneSpe
             throw failureFrom(error);
     }
 
+    // The token belongs to the GitHub host; another git host never sees it. A clone that carries it
+    // is made on this machine and uploaded: the token never enters the sandbox (HostClone.h says why).
+    if (!spec.authToken.isEmpty() && sameHost(spec.url, m_options.gitHubHost))
+        co_return co_await cloneHereAndUpload(sandbox, path, spec, sink);
+    co_return co_await cloneInSandbox(sandbox, path, spec, sink);
+}
+
+QCoro::Task<CommandResult> DaytonaProvider::cloneInSandbox(std::shared_ptr<SandboxContext> sandbox,
+                                                           QString path, CloneSpec spec, OutputSink sink)
+{
     daytona::GitCloneParams params;
     params.url = spec.url.toString(QUrl::RemoveUserInfo);
     params.path = path;
     params.branch = spec.branch;
     if (spec.depth > 0)
         params.depth = spec.depth;
-    // The token belongs to the GitHub host; another git host never sees it.
-    if (!spec.authToken.isEmpty() && sameHost(spec.url, m_options.gitHubHost)) {
-        params.username = u"x-access-token"_s;
-        params.password = spec.authToken;
-    }
     if (sink) {
         sink(OutputChannel::Stdout, u"Cloning %1 into %2\n"_s.arg(params.url, path).toUtf8());
     }
@@ -514,6 +532,84 @@ QCoro::Task<CommandResult> DaytonaProvider::cloneRepository(QString id, CloneSpe
     CommandResult result;
     result.exitCode = failed ? 128 : 0;
     co_return result;
+}
+
+QCoro::Task<CommandResult> DaytonaProvider::cloneHereAndUpload(std::shared_ptr<SandboxContext> sandbox,
+                                                               QString path, CloneSpec spec, OutputSink sink)
+{
+    if (sink) {
+        sink(
+            OutputChannel::Stdout,
+            u"Cloning %1 on this computer, so that the GitHub token stays here; the clone then goes to %2\n"_s
+                .arg(spec.url.toString(QUrl::RemoveUserInfo), path)
+                .toUtf8());
+    }
+    HostClone clone;
+    const CommandResult cloned = co_await clone.clone(spec, sink);
+    if (!cloned.succeeded())
+        co_return cloned; // git's words are in the output, for the clone step's advice
+    const QString archive = co_await clone.pack();
+    co_await uploadClone(sandbox, archive, path, sink);
+    co_return cloned;
+}
+
+QCoro::Task<> DaytonaProvider::uploadClone(std::shared_ptr<SandboxContext> sandbox, QString archive,
+                                           QString path, OutputSink sink)
+{
+    QFile file(archive);
+    if (!file.open(QIODevice::ReadOnly)) {
+        throw Failure::permanent(
+            u"Could not read the packed clone %1: %2."_s.arg(archive, file.errorString()),
+            u"Run again; if it happens again, check the temporary folder's disk."_s);
+    }
+    if (sink) {
+        sink(
+            OutputChannel::Stdout,
+            u"Uploading the clone (%1 MiB)\n"_s.arg(double(file.size()) / (1024 * 1024), 0, 'f', 1).toUtf8());
+    }
+    // Beside the project folder, under a name no repository file has; gone once unpacked.
+    const QString parent = path.section(u'/', 0, -2);
+    const QString folder = parent + u"/.forge-upload-"_s + QUuid::createUuid().toString(QUuid::Id128);
+    std::optional<Failure> failure;
+    try {
+        co_await translated(sandbox->toolbox->createFolder(folder, u"0700"_s));
+        // In parts: no single request grows with the repository (nor outlasts a proxy's limits).
+        for (int part = 0; !file.atEnd(); ++part) {
+            const QByteArray bytes = file.read(UploadPartBytes);
+            if (bytes.isEmpty()) {
+                throw Failure::permanent(
+                    u"Could not read the packed clone %1: %2."_s.arg(archive, file.errorString()),
+                    u"Run again; if it happens again, check the temporary folder's disk."_s);
+            }
+            const QList<daytona::UploadFile> upload{
+                {folder + u"/part-%1"_s.arg(part, 6, 10, QLatin1Char('0')), bytes}};
+            co_await translated(sandbox->toolbox->uploadFiles(upload));
+        }
+        CommandSpec unpack;
+        unpack.argv =
+            QStringList{u"sh"_s, u"-c"_s, QString::fromLatin1(UnpackScript), u"forge-unpack"_s, folder, path};
+        const QString line = commandLineFor(unpack, parent.isEmpty() ? u"/"_s : parent);
+        const daytona::ExecuteResult unpacked =
+            co_await translated(sandbox->toolbox->execute(line, {}, {}, UnpackTimeoutSeconds));
+        if (unpacked.exitCode != 0) {
+            throw Failure::permanent(
+                u"The clone could not be unpacked in the sandbox (exit code %1): %2"_s.arg(unpacked.exitCode)
+                    .arg(unpacked.result.trimmed().right(500)),
+                u"The sandbox's image needs sh, cat, tar and gzip (node:22-bookworm has them); choose an "
+                u"image or snapshot that has them in the Daytona settings, then run again."_s);
+        }
+    } catch (const Failure& caught) {
+        failure = caught;
+    }
+    if (failure) {
+        // The parts can be large: they do not stay behind in the work folder.
+        try {
+            co_await sandbox->toolbox->deleteFile(folder, true);
+        } catch (const DaytonaError&) {
+            // Never created, or the sandbox is unreachable; the next upload uses another name anyway.
+        }
+        throw *failure;
+    }
 }
 
 QCoro::Task<ProjectSnapshot> DaytonaProvider::snapshotProject(QString id, QString directory)

@@ -98,6 +98,15 @@ private:
     QCoro::Task<QString> projectPath(std::shared_ptr<SandboxContext> sandbox);
     QCoro::Task<daytona::Sandbox> waitUntilStarted(QString id);
     daytona::CreateSandboxParams createParams(const SandboxSpec& spec) const;
+    // A clone by the toolbox's git clone in the sandbox; it never sends credentials.
+    QCoro::Task<CommandResult> cloneInSandbox(std::shared_ptr<SandboxContext> sandbox, QString path,
+                                              CloneSpec spec, OutputSink sink);
+    // A clone that carries the token: made on this machine (HostClone), uploaded and unpacked into
+    // `path`, so the token never enters the sandbox.
+    QCoro::Task<CommandResult> cloneHereAndUpload(std::shared_ptr<SandboxContext> sandbox, QString path,
+                                                  CloneSpec spec, OutputSink sink);
+    QCoro::Task<> uploadClone(std::shared_ptr<SandboxContext> sandbox, QString archive, QString path,
+                              OutputSink sink);
 
     // Shared with the dev server's log follower, which can outlive this provider by a moment (its
     // session is being deleted while the stream winds down).

@@ -314,19 +314,33 @@ void TestDaytonaProvider::cloneCredentialsOnlyForTheGitHubHost()
     QVERIFY(elsewhere.value && elsewhere.value->succeeded());
     QVERIFY(!m_emulator->gitCloneBodies().value(1).contains(u"password"_s));
 
-    // The same clone, now that the served host and port are the configured GitHub host.
+    // The same clone, now that the served host and port are the configured GitHub host: made on
+    // this machine with the token and uploaded, so no toolbox request carries it (issue 16; see
+    // test_daytona_token_isolation for the attack this prevents).
     options.gitHubHost = m_git->repositoryUrl(u"x"_s).authority();
     auto github = provider(options);
-    const auto again = await(github->cloneRepository(sandbox.value->id, spec, {}));
-    QVERIFY(again.value && again.value->succeeded());
-    const QJsonObject body = m_emulator->gitCloneBodies().value(2);
-    // The emulator keeps only a fingerprint: no token in its records.
-    QCOMPARE(body.value(u"password"_s).toString(),
-             forge::test::daytona::Toolbox::passwordFingerprint(spec.authToken));
-    for (const auto& request : m_emulator->requests())
+    m_git->clearRequests();
+    QByteArray cloneOutput;
+    const auto again = await(github->cloneRepository(
+        sandbox.value->id, spec,
+        [&cloneOutput](OutputChannel, const QByteArray& bytes) { cloneOutput += bytes; }));
+    QVERIFY2(again.value && again.value->succeeded(), cloneOutput.constData());
+    QVERIFY2(cloneOutput.contains("on this computer"), cloneOutput.constData());
+    QCOMPARE(m_emulator->gitCloneBodies().size(), 2);
+    QVERIFY(m_git->requestsWithAuthorization() > 0);
+    for (const auto& request : m_emulator->requests()) {
         QVERIFY(!request.body.contains(spec.authToken.toUtf8()));
-    QCOMPARE(body.value(u"username"_s).toString(), u"x-access-token"_s);
-    QVERIFY(!body.value(u"url"_s).toString().contains(spec.authToken));
+        QVERIFY(!request.target.contains(spec.authToken.toUtf8()));
+    }
+    // The upload is the whole clone, .git included: the workflow reads the commit from it.
+    QByteArray head;
+    forge::CommandSpec revParse;
+    revParse.argv = QStringList{u"git"_s, u"rev-parse"_s, u"--abbrev-ref"_s, u"HEAD"_s};
+    revParse.timeout = 30s;
+    const auto revision = await(github->runCommand(
+        sandbox.value->id, revParse, [&head](OutputChannel, const QByteArray& bytes) { head += bytes; }));
+    QVERIFY(revision.value && revision.value->succeeded());
+    QCOMPARE(head.trimmed(), QByteArray("main"));
 
     // A branch that does not exist: git's words reach the output for the step's advice.
     spec.branch = u"no-such-branch"_s;

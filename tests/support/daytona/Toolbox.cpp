@@ -7,11 +7,13 @@
 
 #include <QCoroSignal>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTcpSocket>
 #include <QUrlQuery>
@@ -507,23 +509,34 @@ QCoro::Task<HttpResponse> Toolbox::gitClone(const HttpRequest& request, QString 
     const QString url = body.value(u"url"_s).toString();
     if (url.isEmpty())
         co_return goError(request, 400, u"url is required"_s);
-    CloneSpec spec;
-    spec.url = QUrl(url);
-    spec.branch = body.value(u"branch"_s).toString();
-    spec.depth = body.value(u"depth"_s).toInt(0);
-    const auto target =
-        workspaceRelative(body.value(u"path"_s).toString(), m_provider.workspacePath(localName));
+    const QString branch = body.value(u"branch"_s).toString();
+    const QString path = body.value(u"path"_s).toString();
+    const auto target = workspaceRelative(path, m_provider.workspacePath(localName));
     if (!target)
         co_return goError(request, 400, u"path is outside the sandbox"_s);
-    spec.targetDirectory = *target;
-    spec.authToken = body.value(u"password"_s).toString();
+    const bool authenticated = body.contains(u"username"_s) && body.contains(u"password"_s);
+    if (authenticated && target->isEmpty()) // its helper folder lives in the work dir (see cloneInSandbox)
+        co_return goError(request, 400,
+                          u"the emulator clones with credentials only into a folder below the work dir"_s);
     auto output = std::make_shared<QByteArray>();
     // A local sink, not a temporary in the co_await expression: GCC 12 destroys such a temporary
     // twice, which releases the captured shared_ptr twice.
     const OutputSink sink = [output](OutputChannel, const QByteArray& bytes) { *output += bytes; };
     CommandResult result;
     try {
-        result = co_await m_provider.cloneRepository(localName, spec, sink);
+        // The daemon authenticates only when both are given (toolbox/git/clone_repository.go).
+        if (authenticated) {
+            result =
+                co_await cloneInSandbox(localName, url, branch, *target, body.value(u"username"_s).toString(),
+                                        body.value(u"password"_s).toString(), sink);
+        } else {
+            CloneSpec spec;
+            spec.url = QUrl(url);
+            spec.branch = branch;
+            spec.depth = body.value(u"depth"_s).toInt(0);
+            spec.targetDirectory = *target;
+            result = co_await m_provider.cloneRepository(localName, spec, sink);
+        }
     } catch (const Failure& failure) {
         co_return goError(request, 400, failure.message());
     }
@@ -531,6 +544,61 @@ QCoro::Task<HttpResponse> Toolbox::gitClone(const HttpRequest& request, QString 
         co_return goError(request, 400,
                           u"failed to clone repository: "_s + QString::fromUtf8(output->trimmed()));
     co_return HttpResponse{200, {}, {}};
+}
+
+// What Daytona's daemon does with credentials on its git-CLI path (apps/daemon/pkg/git/clone.go,
+// CloneRepositoryCLI and gitCLIRun at v0.190.0): `git` from the sandbox's PATH, run as the sandbox's
+// user with that user's home (its ~/.gitconfig honoured on purpose, says the daemon's comment), and
+// the credentials handed over through a GIT_ASKPASS helper. The daemon lives in the sandbox, so this
+// runs as a command of the sandbox here: whatever repository code left in the home applies to it,
+// as on Daytona. (The in-process go-git default path is as exposed - same user, same files, the
+// request itself reaching the daemon in plain HTTP - in ways a local emulator cannot play.) The
+// password goes in a 0600 file next to the helper instead of the daemon's environment variable,
+// so that it never appears in a bubblewrap command line here; either way it is inside the sandbox.
+QCoro::Task<CommandResult> Toolbox::cloneInSandbox(QString localName, QString url, QString branch,
+                                                   QString target, QString username, QString password,
+                                                   OutputSink sink)
+{
+    const QString folder = u".daytona-git-"_s + newId();
+    const QString hostFolder = m_provider.workspacePath(localName) + u'/' + folder;
+    const QString inside = co_await m_provider.workspacePathInside(localName);
+    const QString insideFolder = inside + u'/' + folder;
+    const auto writeFile = [](const QString& file, const QByteArray& content, QFileDevice::Permissions mode) {
+        QFile out(file);
+        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || !out.setPermissions(mode) ||
+            out.write(content) != content.size())
+            throw Failure::permanent(u"The emulator could not write %1."_s.arg(file));
+    };
+    if (!QDir().mkpath(hostFolder))
+        throw Failure::permanent(u"The emulator could not create %1."_s.arg(hostFolder));
+    const auto removeFolder = qScopeGuard([hostFolder] { QDir(hostFolder).removeRecursively(); });
+    const QFileDevice::Permissions owner = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    writeFile(hostFolder + u"/password"_s, password.toUtf8(), owner);
+    writeFile(hostFolder + u"/askpass.sh"_s,
+              "#!/bin/sh\ncase \"$1\" in\n  Username*) printf '%s' \"$GIT_USERNAME\" ;;\n"
+              "  Password*) cat '" +
+                  insideFolder.toUtf8() + "/password' ;;\nesac\n",
+              owner | QFileDevice::ExeOwner);
+
+    CommandSpec spec;
+    // buildCloneArgs: no depth (the daemon ignores it), credentials never in argv or the URL.
+    spec.argv = QStringList{u"git"_s,
+                            u"-c"_s,
+                            u"credential.helper="_s,
+                            u"-c"_s,
+                            u"core.hooksPath=/dev/null"_s,
+                            u"clone"_s,
+                            u"--single-branch"_s,
+                            u"--progress"_s};
+    if (!branch.isEmpty())
+        spec.argv << u"--branch"_s << branch;
+    spec.argv << u"--"_s << url << (target.isEmpty() ? inside : inside + u'/' + target);
+    // buildCloneEnv
+    spec.environment = {{u"GIT_ASKPASS"_s, insideFolder + u"/askpass.sh"_s},
+                        {u"GIT_TERMINAL_PROMPT"_s, u"0"_s},
+                        {u"GIT_USERNAME"_s, username}};
+    spec.timeout = std::chrono::minutes(10);
+    co_return co_await m_provider.runCommand(localName, spec, sink);
 }
 
 } // namespace forge::test::daytona

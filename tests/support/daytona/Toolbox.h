@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HttpConnection.h"
+#include "sandbox/SandboxProvider.h"
 
 #include <QCoroTask>
 #include <QHash>
@@ -58,6 +59,8 @@ private:
                              const QString& commandId);
     HttpResponse followLogs(const HttpRequest& request, const std::shared_ptr<ToolboxCommand>& command);
     QCoro::Task<HttpResponse> gitClone(const HttpRequest& request, QString localName);
+    QCoro::Task<CommandResult> cloneInSandbox(QString localName, QString url, QString branch, QString target,
+                                              QString username, QString password, OutputSink sink);
 
     LocalProvider& m_provider;
     // sandbox id -> session id -> session
