@@ -34,8 +34,17 @@ std::variant<RepoRef, RepoRefError> linkedRepository(const QString& value)
     // RepoRef, which says exactly why it refuses the ones it refuses.
     if (value.contains(u':')) {
         auto parsed = RepoRef::parse(value, {});
-        if (const auto* ref = std::get_if<RepoRef>(&parsed); ref && !ref->isRemote())
-            return refuse(u"A link cannot open a folder on this computer."_s);
+        if (const auto* ref = std::get_if<RepoRef>(&parsed)) {
+            if (!ref->isRemote())
+                return refuse(u"A link cannot open a folder on this computer."_s);
+            // RepoRef takes http:// on this computer's loopback for a repository the user types (a
+            // local git server); a web page must not point the app there (issue 16).
+            if (ref->url().scheme() != u"https"_s) {
+                return refuse(u"A link may only name a repository at an https:// address, or owner/repo; "
+                              u"“%1” would be fetched unencrypted from a server on this computer."_s.arg(
+                                  ref->url().toDisplayString()));
+            }
+        }
         return parsed;
     }
     return refuse(u"The link's repository “%1” is not a repository address: a link names one as "

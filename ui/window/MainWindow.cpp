@@ -808,11 +808,17 @@ void MainWindow::openLink(const QString& link)
         Q_EMIT linkRefused(error->explanation());
         return;
     }
+    confirmLink(std::get<DeepLink>(parsed));
+}
+
+void MainWindow::confirmLink(const DeepLink& deepLink)
+{
+    if (m_shuttingDown)
+        return;
     if (m_linkDialog) {
         statusBar()->showMessage(tr("Another link is waiting for your answer; answer it first."), 10000);
         return;
     }
-    const DeepLink& deepLink = std::get<DeepLink>(parsed);
     Project project = newProject(deepLink.repository, deepLink.branch, RunMode::Dev);
     if (const ProjectSession* existing = session(project.id)) {
         // Already in the list: the link runs it again as it is (back end, mode, plan).

@@ -19,6 +19,7 @@ class QTabWidget;
 
 namespace forge {
 class Database;
+struct DeepLink;
 class ProjectSession;
 class RunQueue;
 class RunStore;
@@ -64,6 +65,9 @@ public:
     // shown in OpenLinkDialog and runs only if the user confirms; an invalid or hostile one is
     // refused with the reason in the status bar, and no dialog opens.
     void openLink(const QString& link);
+    // The confirmation for a link that passed DeepLink::parse (openLink's second half; tests also
+    // drive it with a repository a link may not name, such as a local http:// git server).
+    void confirmLink(const DeepLink& link);
     // Shows the window in front of others (a second start asked for it), with a link confirmation
     // that is waiting above it.
     void bringToFront();
