@@ -4,6 +4,7 @@
 #include "core/InstallCacheKey.h"
 
 #include <QDir>
+#include <QRegularExpression>
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -31,6 +32,23 @@ QCoro::Task<std::optional<QList<int>>> SandboxProvider::listeningPorts(QString i
 {
     Q_UNUSED(id);
     co_return std::nullopt;
+}
+
+QCoro::Task<bool> SandboxProvider::hasProgram(QString id, QString program)
+{
+    // A plain name only: it reaches the shell as an argument, but an option or a path would not
+    // mean "a program on the PATH".
+    static const QRegularExpression plainName(u"\\A[A-Za-z0-9_][A-Za-z0-9_.+-]*\\z"_s);
+    if (!plainName.match(program).hasMatch())
+        co_return false;
+    // `command -v` only looks the name up; from `/`, so that a relative PATH entry ("." or an empty
+    // one) cannot find a file of the repository's.
+    CommandSpec lookup;
+    lookup.argv =
+        QStringList{u"sh"_s, u"-c"_s, u"cd / && command -v -- \"$1\" >/dev/null"_s, u"sh"_s, program};
+    lookup.timeout = std::chrono::seconds(30);
+    const CommandResult result = co_await runCommand(id, lookup, [](OutputChannel, const QByteArray&) {});
+    co_return result.succeeded();
 }
 
 QCoro::Task<> SandboxProvider::refreshActivity(QString id)

@@ -128,6 +128,12 @@ public:
     // The TCP ports something listens on inside the sandbox, to explain a preview that does not
     // answer; nullopt when the back end cannot tell (the workflow then probes the port itself).
     virtual QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id);
+    // Whether `program` (a bare name such as "yarn") is on the PATH of the sandbox's commands. It
+    // runs nothing from the workspace and nothing a repository controls: package-manager detection
+    // must not run repository code before the user's plan does (`yarn --version` in the workspace
+    // runs whatever .yarnrc.yml's `yarnPath` names). The default asks the sandbox's own shell,
+    // `command -v`, from its root folder; false for a name that is not a plain program name.
+    virtual QCoro::Task<bool> hasProgram(QString id, QString program);
     // Resets the sandbox's idle timer so the back end does not stop it for inactivity (Daytona's
     // auto-stop). The default does nothing: local sandboxes never sleep.
     virtual QCoro::Task<> refreshActivity(QString id);

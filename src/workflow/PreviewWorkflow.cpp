@@ -354,18 +354,24 @@ QCoro::Task<QStringList> PreviewWorkflow::resolvePackageManager(QStringList argv
     if (const auto known = m_resolvedTools.constFind(tool); known != m_resolvedTools.cend())
         co_return *known + argv;
 
-    const CommandSpec ownVersion = shortCommand({tool, u"--version"_s});
-    if (co_await commandSucceeds(ownVersion)) {
+    // Only looked up, never run: `yarn --version` in the workspace runs the script that the
+    // repository's .yarnrc.yml names as `yarnPath`, and `corepack yarn --version` reads the
+    // repository's package.json and .corepack.env (which can switch off Corepack's signature
+    // checks) before fetching and running that same Yarn. The version the project wants comes from
+    // its files (RunPlanDetector: the packageManager field, the lockfiles, .yarnrc.yml); the first
+    // thing to run is the user's plan.
+    if (co_await m_provider.hasProgram(m_sandboxId, tool)) {
         m_resolvedTools.insert(tool, {});
         co_return argv;
     }
-    if (tool != u"bun"_s) {
-        // Node.js ships corepack, which fetches the pnpm or yarn version the project asks for.
-        const CommandSpec corepackVersion = shortCommand({u"corepack"_s, tool, u"--version"_s});
-        if (co_await commandSucceeds(corepackVersion)) {
-            m_resolvedTools.insert(tool, QStringList{u"corepack"_s});
-            co_return QStringList{u"corepack"_s} + argv;
-        }
+    // Node.js ships corepack, which fetches the pnpm or yarn version the project asks for.
+    // (Not `a && co_await b`: GCC 12 stops with an internal error on co_await within && and ||.)
+    bool corepack = false;
+    if (tool != u"bun"_s)
+        corepack = co_await m_provider.hasProgram(m_sandboxId, u"corepack"_s);
+    if (corepack) {
+        m_resolvedTools.insert(tool, QStringList{u"corepack"_s});
+        co_return QStringList{u"corepack"_s} + argv;
     }
     throw Failure::permanent(
         u"The project uses %1, which is not installed."_s.arg(tool),
@@ -373,14 +379,18 @@ QCoro::Task<QStringList> PreviewWorkflow::resolvePackageManager(QStringList argv
                          : u"Install %1 (or enable it with `corepack enable`) and try again."_s.arg(tool));
 }
 
-QCoro::Task<bool> PreviewWorkflow::commandSucceeds(CommandSpec spec)
+QCoro::Task<std::optional<QString>> PreviewWorkflow::nodeVersion()
 {
-    try {
-        const CommandResult result = co_await m_provider.runCommand(m_sandboxId, spec, {});
-        co_return result.succeeded();
-    } catch (const Failure&) {
-        co_return false;
-    }
+    // From the sandbox's root folder, not the workspace: a version manager's `node` (asdf, Volta,
+    // nodenv shims) reads the working folder's .tool-versions, .node-version or package.json and
+    // may download or run what the repository names there.
+    const CommandSpec version = shortCommand({u"sh"_s, u"-c"_s, u"cd / && exec node --version"_s});
+    QString printed;
+    const CommandResult result =
+        co_await m_provider.runCommand(m_sandboxId, version, collectStdout(&printed));
+    if (!result.succeeded())
+        co_return std::nullopt;
+    co_return printed;
 }
 
 QCoro::Task<> PreviewWorkflow::checkNodeVersion(StepId step)
@@ -390,8 +400,7 @@ QCoro::Task<> PreviewWorkflow::checkNodeVersion(StepId step)
         co_return;
     QString installed;
     try {
-        const CommandSpec nodeVersion = shortCommand({u"node"_s, u"--version"_s});
-        co_await m_provider.runCommand(m_sandboxId, nodeVersion, collectStdout(&installed));
+        installed = (co_await nodeVersion()).value_or(QString());
     } catch (const Failure&) {
         co_return; // the install command itself will report a missing Node.js
     }
@@ -478,15 +487,12 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
 
 QCoro::Task<QString> PreviewWorkflow::installCacheKey()
 {
-    QString nodeVersion;
     try {
-        const CommandSpec version = shortCommand({u"node"_s, u"--version"_s});
-        const CommandResult result =
-            co_await m_provider.runCommand(m_sandboxId, version, collectStdout(&nodeVersion));
-        if (!result.succeeded())
+        const std::optional<QString> node = co_await nodeVersion();
+        if (!node)
             co_return QString();
         const ProjectSnapshot snapshot = co_await m_provider.snapshotProject(m_sandboxId, QString());
-        co_return InstallCacheKey::compute(snapshot, *m_plan, nodeVersion, m_provider.kind());
+        co_return InstallCacheKey::compute(snapshot, *m_plan, *node, m_provider.kind());
     } catch (const Failure&) {
         co_return QString(); // no cache this time; the install itself says what is wrong
     }

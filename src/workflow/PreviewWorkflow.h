@@ -89,13 +89,15 @@ private:
 
     // Runs a command of a step to completion, streaming its lines; returns the result and the tail.
     QCoro::Task<CommandResult> runStepCommand(StepId step, CommandSpec spec, QStringList* tail);
-    // `argv` with the package manager reached through corepack when it is not installed itself.
+    // `argv` with the package manager reached through corepack when it is not installed itself;
+    // decided by looking the programs up (SandboxProvider::hasProgram), never by running them.
     QCoro::Task<QStringList> resolvePackageManager(QStringList argv);
     QCoro::Task<> checkNodeVersion(StepId step);
     // The install cache key of the project as cloned (InstallCacheKey); empty when it cannot be
     // worked out (then nothing is cached).
     QCoro::Task<QString> installCacheKey();
-    QCoro::Task<bool> commandSucceeds(CommandSpec spec);
+    // What `node --version` prints in the sandbox (run outside the workspace); nullopt when it fails.
+    QCoro::Task<std::optional<QString>> nodeVersion();
     QCoro::Task<int> waitUntilServing(int port);
     void throwIfCancelled() const;
     void emitLine(StepId step, OutputChannel channel, const ScannedLine& line);

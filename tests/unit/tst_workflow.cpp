@@ -84,6 +84,8 @@ public:
     CommandResult installResult{0, false, false};
     QByteArray installOutput;
     int previewPort = 0;
+    // Programs that `command -v` (SandboxProvider::hasProgram) does not find.
+    QStringList missingPrograms;
     QList<CommandSpec> commands;
     Gate installGate;
 
@@ -143,6 +145,9 @@ public:
     {
         maybeFail(u"run"_s);
         commands.append(spec);
+        if (spec.argv.value(0) == u"sh"_s && spec.argv.value(2).contains(u"command -v"_s) &&
+            missingPrograms.contains(spec.argv.constLast()))
+            co_return CommandResult{127, false, false};
         if (spec.argv.value(1) == u"ci"_s && !installGate.open) {
             ++installGate.waiting;
             co_await qCoro(&installGate, &Gate::opened);
@@ -227,6 +232,7 @@ private Q_SLOTS:
     void installFailureCarriesTheLastLines();
     void secretsAreRedactedFromOutput();
     void projectIdIsStablePerRepositoryAndBranch();
+    void packageManagerIsLookedUpNotRun();
 };
 
 void TestWorkflow::cloneFailureAdvice_data()
@@ -542,6 +548,35 @@ void TestWorkflow::sevenRunsFiveAtOnceTwoQueuedAllFinish()
     for (auto& session : sessions)
         session->stop();
     QTRY_COMPARE(count(ProjectStatus::Stopped), 7);
+}
+
+void TestWorkflow::packageManagerIsLookedUpNotRun()
+{
+    // Yarn runs the script .yarnrc.yml's yarnPath names for every command, `--version` included:
+    // before the user's plan, nothing of the package manager's may run in the workspace (issue 16).
+    TinyHttpServer http;
+    ScriptedProvider provider;
+    provider.previewPort = http.serverPort();
+    provider.packageJson = R"({"packageManager":"yarn@4.5.0","scripts":{"dev":"vite"}})";
+    provider.missingPrograms = {u"yarn"_s};
+    InMemoryStepJournal journal;
+    PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
+
+    QCoro::waitFor(workflow.run());
+    QStringList planCommands;
+    for (const CommandSpec& command : std::as_const(provider.commands)) {
+        const QStringList& argv = command.argv;
+        if (argv.value(0) == u"sh"_s) {
+            // The workflow's own probes (hasProgram, node --version) run from `/`.
+            QVERIFY2(argv.value(2).startsWith(u"cd / && "_s), qPrintable(argv.join(u' ')));
+        } else if (argv.value(0) != u"git"_s) {
+            planCommands.append(argv.join(u' '));
+        }
+    }
+    // Yarn is not installed, so corepack runs the plan, and nothing else ran.
+    QVERIFY2(planCommands == (QStringList{u"corepack yarn install"_s, u"corepack yarn run dev"_s}),
+             qPrintable(planCommands.join(u" | "_s)));
+    QCoro::waitFor(workflow.stop());
 }
 
 QTEST_GUILESS_MAIN(TestWorkflow)

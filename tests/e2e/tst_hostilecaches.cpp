@@ -1,0 +1,179 @@
+// Repositories that attack through what Forge Preview does before and around the user's plan, run
+// through forge-preview-cli exactly as a user would (issue 16):
+// - package-manager detection must not run repository code: Yarn obeys `yarnPath` in the
+//   repository's .yarnrc.yml, so `yarn --version` (or `corepack yarn --version`) in the workspace
+//   runs whatever script the repository names there.
+
+#include "CliProcesses.h"
+#include "FixtureRepository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using forge::test::CliRun;
+using forge::test::FixtureRepository;
+
+namespace {
+
+constexpr int RunTimeoutMs = 5 * 60 * 1000;
+
+// Yarn 1.22.22 pinned the way `corepack use` writes it (with the tarball's SHA-512), so Corepack
+// would fetch exactly that Yarn. Yarn 1.22 hands every command to the script that .yarnrc.yml's
+// `yarnPath` names, exactly as Yarn 2+ does.
+const QByteArray YarnPathPackageJson = R"({ "name": "yarnpath", "version": "1.0.0", "private": true,
+  "packageManager": "yarn@1.22.22+sha512.a6b2f7906b721bba3d67d4aff083df04dad64c399707841b7acf00f6b133b7ac24255f2652fa22ae3534329dc6180534e98d17432037ff6fd140556e2bb3137e",
+  "scripts": { "dev": "node server.js" } }
+)";
+
+// The "Yarn release" the repository ships: it notes every call in the workspace, pretends to
+// install, and on `yarn run dev` prints the calls it saw and starts the server.
+const QByteArray YarnPathScript = R"(const fs = require('fs');
+const path = require('path');
+const calls = path.join(__dirname, 'yarnpath-calls.txt');
+const args = process.argv.slice(2);
+fs.appendFileSync(calls, args.join(' ') + '\n');
+if (args[0] === '--version') { console.log('1.22.22'); process.exit(0); }
+if (args[0] === 'install') { console.log('installed nothing'); process.exit(0); }
+console.log('YARNPATH CALLS [' + fs.readFileSync(calls, 'utf8').trim().split('\n').join(' | ') + ']');
+require('./server.js');
+)";
+
+// A server on the port Forge Preview gives, so a preview can go live.
+const QByteArray Server = R"(const http = require('http');
+const fs = require('fs');
+let installedBy = 'nobody';
+try { installedBy = fs.readFileSync('node_modules/installed-by.txt', 'utf8'); } catch (e) {}
+console.log('INSTALLED BY ' + installedBy);
+const port = Number(process.env.PORT || 3000);
+http.createServer((req, res) => res.end('served')).listen(port, '0.0.0.0', () => {
+  console.log(`listening on port ${port}`);
+});
+)";
+
+QString outputLines(const CliRun& run)
+{
+    QStringList lines;
+    for (const QJsonObject& event : run.events()) {
+        if (event.value(u"event"_s) == u"output"_s)
+            lines << event.value(u"line"_s).toString();
+    }
+    return lines.join(u'\n');
+}
+
+} // namespace
+
+class TestHostileCaches : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void detectionDoesNotRunTheRepositorysYarnPath();
+
+private:
+    // A repository made of `files` under the test's folder; its path.
+    QString repository(const QString& name, const QMap<QString, QByteArray>& files);
+    // Previews `path` with the data folder `data` until the preview is live (or the run ends);
+    // false (with the transcript in `failure`) when it did not go live.
+    bool preview(CliRun& run, const QString& path, QString* failure);
+    // Whether the run went through bubblewrap (the CLI gives a notice when it cannot).
+    static bool isolated(const CliRun& run);
+
+    QTemporaryDir m_work;
+    // A real Yarn 1.22.22 from the npm registry, installed for the test (bin/yarn), outside /tmp so
+    // that the sandbox mounts it where it is; empty when it could not be installed.
+    QString m_yarnToolchain;
+    QTemporaryDir m_toolchainDir{QDir::currentPath() + u"/yarn-toolchain-XXXXXX"_s};
+};
+
+void TestHostileCaches::initTestCase()
+{
+    // The attack needs the Yarn a user would have, on the PATH the sandbox sees (HostToolchain puts
+    // the folders of the host's yarn there): `npm install --global --prefix` gives bin/yarn.
+    QVERIFY(m_toolchainDir.isValid());
+    QProcess npm;
+    npm.start(u"npm"_s, {u"install"_s, u"--global"_s, u"--prefix"_s, m_toolchainDir.path(), u"yarn@1.22.22"_s,
+                         u"--no-audit"_s, u"--no-fund"_s});
+    if (npm.waitForFinished(RunTimeoutMs) && npm.exitStatus() == QProcess::NormalExit &&
+        npm.exitCode() == 0 && QFile::exists(m_toolchainDir.filePath(u"bin/yarn"_s)))
+        m_yarnToolchain = m_toolchainDir.filePath(u"bin"_s);
+    else
+        qWarning("npm could not install yarn@1.22.22: %s", npm.readAllStandardError().constData());
+}
+
+void TestHostileCaches::init()
+{
+    QVERIFY(m_work.isValid());
+    QVERIFY2(QFile::exists(QStringLiteral(FORGE_CLI_PATH)), FORGE_CLI_PATH);
+}
+
+QString TestHostileCaches::repository(const QString& name, const QMap<QString, QByteArray>& files)
+{
+    FixtureRepository repo(m_work.filePath(name));
+    if (!repo.initializeWithFiles(files))
+        qFatal("%s", qPrintable(repo.errorString()));
+    return repo.path();
+}
+
+bool TestHostileCaches::preview(CliRun& run, const QString& path, QString* failure)
+{
+    run.start({u"preview"_s, path, u"--exit-when-ready"_s, u"--json"_s});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    if (!run.finished() && !exited.wait(RunTimeoutMs)) {
+        *failure = u"the CLI did not finish: "_s + run.transcript();
+        return false;
+    }
+    if (!run.event(u"ready"_s) || run.process().exitCode() != 0) {
+        *failure = u"the preview did not go live: "_s + run.transcript();
+        return false;
+    }
+    return true;
+}
+
+bool TestHostileCaches::isolated(const CliRun& run)
+{
+    for (const QJsonObject& event : run.events()) {
+        if (event.value(u"event"_s) == u"notice"_s &&
+            event.value(u"message"_s).toString().contains(u"bubblewrap"_s))
+            return false;
+    }
+    return true;
+}
+
+void TestHostileCaches::detectionDoesNotRunTheRepositorysYarnPath()
+{
+    if (m_yarnToolchain.isEmpty())
+        QSKIP("Yarn could not be installed from the npm registry (see the warning above)");
+    const QString path = repository(u"yarnpath"_s, {{u"package.json"_s, YarnPathPackageJson},
+                                                    {u"yarn.lock"_s, "# yarn lockfile v1\n\n\n"},
+                                                    {u".yarnrc.yml"_s, "yarnPath: evil.cjs\n"},
+                                                    {u"evil.cjs"_s, YarnPathScript},
+                                                    {u"server.js"_s, Server}});
+    QTemporaryDir data;
+    CliRun run(data.path(), {{u"PATH"_s, m_yarnToolchain + u':' + qEnvironmentVariable("PATH")}});
+    QString failure;
+    const bool live = preview(run, path, &failure);
+    if (!isolated(run))
+        QSKIP("bubblewrap cannot run here, so the CLI ran without isolation");
+    QVERIFY2(live, qPrintable(failure));
+
+    // The repository's script ran for the user's plan (install, then the dev server) and for
+    // nothing else: in particular not for a `--version` before the install.
+    const QString output = outputLines(run);
+    const QRegularExpression callsLine(u"YARNPATH CALLS \\[(.*)\\]"_s);
+    const QStringList calls = callsLine.match(output).captured(1).split(u" | "_s);
+    const QStringList plan{u"install --frozen-lockfile"_s, u"run dev"_s};
+    QVERIFY2(calls == plan,
+             qPrintable(u"the repository's yarnPath script ran for: "_s + calls.join(u" | "_s)));
+}
+
+QTEST_GUILESS_MAIN(TestHostileCaches)
+#include "tst_hostilecaches.moc"
