@@ -2,6 +2,7 @@
 
 #include <QHostAddress>
 #include <QRegularExpression>
+#include <initializer_list>
 
 using namespace Qt::StringLiterals;
 
@@ -21,6 +22,90 @@ QString httpSchemeFor(const QString& scheme)
 int defaultPortFor(const QString& httpScheme)
 {
     return httpScheme == "https"_L1 ? 443 : 80;
+}
+
+// One prefix of an address family: the first `bits` bits of `network`.
+struct IPv4Range
+{
+    quint32 network;
+    int bits;
+};
+
+bool contains(const IPv4Range& range, quint32 address)
+{
+    const quint32 mask = range.bits == 0 ? 0 : ~quint32(0) << (32 - range.bits);
+    return (address & mask) == (range.network & mask);
+}
+
+// IPv4 space that is not the public internet (see the header for the sources). Each entry says
+// why a preview must not reach it.
+constexpr IPv4Range NonPublicIPv4[] = {
+    {0x00000000, 8},  // 0.0.0.0/8 "this network"; Linux connects 0.0.0.0 to the local machine
+    {0x0A000000, 8},  // 10.0.0.0/8 private
+    {0x64400000, 10}, // 100.64.0.0/10 shared address space: carrier-grade NAT, Tailscale
+    {0x7F000000, 8},  // 127.0.0.0/8 loopback
+    {0xA9FE0000, 16}, // 169.254.0.0/16 link-local, cloud metadata services (169.254.169.254)
+    {0xAC100000, 12}, // 172.16.0.0/12 private
+    {0xC0000000, 24}, // 192.0.0.0/24 IETF protocol assignments
+    {0xC0000200, 24}, // 192.0.2.0/24 documentation (TEST-NET-1)
+    {0xC0586300, 24}, // 192.88.99.0/24 former 6to4 relay anycast (RFC 7526)
+    {0xC0A80000, 16}, // 192.168.0.0/16 private
+    {0xC6120000, 15}, // 198.18.0.0/15 benchmarking (RFC 2544): used inside networks
+    {0xC6336400, 24}, // 198.51.100.0/24 documentation (TEST-NET-2)
+    {0xCB007100, 24}, // 203.0.113.0/24 documentation (TEST-NET-3)
+    {0xE0000000, 4},  // 224.0.0.0/4 multicast
+    {0xF0000000, 4},  // 240.0.0.0/4 reserved, 255.255.255.255 broadcast
+};
+
+bool isPublicIPv4(quint32 address)
+{
+    for (const IPv4Range& range : NonPublicIPv4) {
+        if (contains(range, address))
+            return false;
+    }
+    return true;
+}
+
+quint32 ipv4At(const Q_IPV6ADDR& address, int offset)
+{
+    return quint32(address[offset]) << 24 | quint32(address[offset + 1]) << 16 |
+           quint32(address[offset + 2]) << 8 | quint32(address[offset + 3]);
+}
+
+bool startsWith(const Q_IPV6ADDR& address, std::initializer_list<quint8> prefix)
+{
+    int i = 0;
+    for (const quint8 byte : prefix) {
+        if (address[i++] != byte)
+            return false;
+    }
+    return true;
+}
+
+bool isPublicIPv6(const Q_IPV6ADDR& a)
+{
+    // An IPv4 address carried in IPv6 reaches that IPv4 address: ::ffff:a.b.c.d (mapped, what
+    // Chromium may use on a dual-stack socket), 64:ff9b::a.b.c.d (NAT64's well-known prefix, which
+    // a NAT64 gateway turns into a connection to a.b.c.d, 192.168.1.1 included).
+    if (startsWith(a, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}))
+        return isPublicIPv4(ipv4At(a, 12));
+    if (startsWith(a, {0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0}))
+        return isPublicIPv4(ipv4At(a, 12));
+    // Only global unicast is public. Everything else is special and stays blocked: ::/128, ::1,
+    // IPv4-compatible ::/96, 64:ff9b:1::/48 (local NAT64), 100::/64 (discard), 5f00::/16 (SRv6),
+    // fc00::/7 (unique local), fe80::/10 (link-local), fec0::/10 (old site-local), ff00::/8
+    // (multicast), and whatever is allocated outside 2000::/3 in future.
+    if ((a[0] & 0xe0) != 0x20)
+        return false;
+    if (a[0] == 0x20 && a[1] == 0x01 && (a[2] & 0xfe) == 0x00)
+        return false; // 2001::/23 IETF protocol assignments: Teredo, benchmarking, ORCHID...
+    if (startsWith(a, {0x20, 0x01, 0x0d, 0xb8}))
+        return false; // 2001:db8::/32 documentation
+    if (a[0] == 0x3f && a[1] == 0xff && (a[2] & 0xf0) == 0x00)
+        return false; // 3fff::/20 documentation (RFC 9637)
+    if (startsWith(a, {0x20, 0x02}))
+        return isPublicIPv4(ipv4At(a, 2)); // 2002::/16 6to4: 2002:AABB:CCDD:: is A.B.C.D's
+    return true;
 }
 
 } // namespace
@@ -51,6 +136,15 @@ bool isSameOrigin(const QUrl& url, const QUrl& origin)
     return url.port(defaultPort) == origin.port(defaultPort);
 }
 
+bool isLocalNetworkAddress(const QHostAddress& address)
+{
+    if (address.protocol() == QAbstractSocket::IPv4Protocol)
+        return !isPublicIPv4(address.toIPv4Address());
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return !isPublicIPv6(address.toIPv6Address());
+    return true; // not an address at all: nothing to allow
+}
+
 bool isLocalNetworkHost(const QString& rawHost)
 {
     QString host = rawHost.toLower();
@@ -64,25 +158,7 @@ bool isLocalNetworkHost(const QString& rawHost)
     QHostAddress address;
     if (!address.setAddress(host))
         return false; // a name: not resolved here (see header)
-    bool isMappedV4 = false;
-    const quint32 mapped = address.toIPv4Address(&isMappedV4);
-    if (isMappedV4 && address.protocol() == QAbstractSocket::IPv6Protocol)
-        address = QHostAddress(mapped);
-
-    if (address.isLoopback() || address.isNull() || address == QHostAddress::AnyIPv4 ||
-        address == QHostAddress::AnyIPv6)
-        return true;
-    static const QList<QPair<QHostAddress, int>> privateRanges = {
-        QHostAddress::parseSubnet(u"0.0.0.0/8"_s),      QHostAddress::parseSubnet(u"10.0.0.0/8"_s),
-        QHostAddress::parseSubnet(u"127.0.0.0/8"_s),    QHostAddress::parseSubnet(u"172.16.0.0/12"_s),
-        QHostAddress::parseSubnet(u"192.168.0.0/16"_s), QHostAddress::parseSubnet(u"169.254.0.0/16"_s),
-        QHostAddress::parseSubnet(u"fc00::/7"_s),       QHostAddress::parseSubnet(u"fe80::/10"_s),
-    };
-    for (const auto& range : privateRanges) {
-        if (address.isInSubnet(range))
-            return true;
-    }
-    return false;
+    return isLocalNetworkAddress(address);
 }
 
 bool isNetworkScheme(const QString& scheme)

@@ -1,6 +1,6 @@
 #include "ui/preview/PreviewRequestInterceptor.h"
 
-#include "ui/preview/PreviewOrigin.h"
+#include "ui/preview/ResolvedHostCheck.h"
 
 #include <QMutexLocker>
 #include <QWebEngineUrlRequestInfo>
@@ -12,7 +12,10 @@ namespace forge::ui {
 PreviewRequestInterceptor::PreviewRequestInterceptor(QObject* parent)
     : QWebEngineUrlRequestInterceptor(parent)
     , m_rules(std::make_shared<const Rules>())
+    , m_names(std::make_shared<ResolvedHostCheck>())
 {}
+
+PreviewRequestInterceptor::~PreviewRequestInterceptor() = default;
 
 void PreviewRequestInterceptor::setRules(Rules rules)
 {
@@ -26,48 +29,30 @@ PreviewRequestInterceptor::Rules PreviewRequestInterceptor::rules() const
     return *snapshot();
 }
 
+void PreviewRequestInterceptor::setHostCheck(std::shared_ptr<ResolvedHostCheck> names)
+{
+    QMutexLocker locker(&m_mutex);
+    m_names = std::move(names);
+}
+
 std::shared_ptr<const PreviewRequestInterceptor::Rules> PreviewRequestInterceptor::snapshot() const
 {
     QMutexLocker locker(&m_mutex);
     return m_rules;
 }
 
-PreviewRequestInterceptor::Decision PreviewRequestInterceptor::decide(const Rules& rules, const QUrl& url)
+std::shared_ptr<ResolvedHostCheck> PreviewRequestInterceptor::hostCheck() const
 {
-    const QString scheme = url.scheme().toLower();
-    // data: and blob: stay inside the renderer; about: is blank/srcdoc. Neither reaches a host.
-    if (scheme == "data"_L1 || scheme == "blob"_L1 || scheme == "about"_L1)
-        return {Verdict::Allow, {}};
-    if (!previeworigin::isNetworkScheme(scheme))
-        return {Verdict::Block, u"%1: addresses are not available to previews"_s.arg(scheme)};
-
-    if (previeworigin::isSameOrigin(url, rules.origin))
-        return {rules.originHeaders.isEmpty() ? Verdict::Allow : Verdict::AllowWithHeaders, {}};
-
-    if (previeworigin::isLocalNetworkHost(url.host())) {
-        // A local preview's dev server is often reached as both 127.0.0.1 and localhost (Vite's
-        // HMR client uses the name it was started with). Same port on the same loopback machine
-        // is the same server, so it may be reached, but never gets the preview's headers.
-        const bool originIsLoopback = previeworigin::isLocalNetworkHost(rules.origin.host());
-        const QUrl asHttp = previeworigin::originOf(url);
-        if (originIsLoopback && asHttp.isValid() && asHttp.scheme() == rules.origin.scheme() &&
-            asHttp.port(-1) == rules.origin.port(-1) && url.host() != rules.origin.host()) {
-            static const QStringList loopbackNames = {u"localhost"_s, u"127.0.0.1"_s, u"[::1]"_s, u"::1"_s};
-            if (loopbackNames.contains(url.host().toLower()) &&
-                loopbackNames.contains(rules.origin.host().toLower()))
-                return {Verdict::Allow, {}};
-        }
-        return {Verdict::Block, u"%1 is on your computer or local network; previews may only reach their own "
-                                u"server (%2)"_s.arg(url.host(QUrl::FullyEncoded), rules.origin.toString())};
-    }
-    return {Verdict::Allow, {}};
+    QMutexLocker locker(&m_mutex);
+    return m_names;
 }
 
 void PreviewRequestInterceptor::interceptRequest(QWebEngineUrlRequestInfo& info)
 {
     const auto rules = snapshot();
+    const auto names = hostCheck();
     const QUrl url = info.requestUrl();
-    const Decision decision = decide(*rules, url);
+    const Decision decision = decide(*rules, url, names.get());
     switch (decision.verdict) {
     case Verdict::Allow:
         break;

@@ -1,51 +1,46 @@
 #pragma once
 
-#include <QByteArray>
-#include <QList>
+#include "ui/preview/PreviewRequestRules.h"
+
 #include <QMutex>
-#include <QPair>
 #include <QUrl>
 #include <QWebEngineUrlRequestInterceptor>
 #include <memory>
 
 namespace forge::ui {
 
-// Decides, for every request a preview page makes (documents, subresources, fetch/XHR and
-// WebSocket handshakes), whether it may go out and which headers it carries:
-//  - the preview's auth headers (Daytona's preview token) are added only when scheme, host and
-//    port equal the preview origin exactly, so no other site ever sees them;
-//  - requests to other hosts on the user's machine or private network are blocked (a previewed
-//    page must not port-scan the user's machine or reach their router);
-//  - file:, qrc: and every other non-network scheme is blocked.
-// interceptRequest() may run on a Chromium thread and stalls the request until it returns, so it
-// only reads an immutable snapshot of the rules (swapped under a mutex) and emits a signal, which
-// receivers must take with a queued connection.
+class ResolvedHostCheck;
+
+// Applies the preview's request rules (PreviewRequestRules.h: the preview's headers to its origin
+// only; nothing on the user's machine or private network, by address or by a name that resolves
+// there; no non-network schemes) to every request a preview page makes: documents, subresources,
+// fetch/XHR and WebSocket handshakes.
+// interceptRequest() stalls the request until it returns (Qt 6 calls it on the GUI thread), so it
+// reads an immutable snapshot of the rules (swapped under a mutex), waits for a name's look-up only
+// as long as ResolvedHostCheck allows, and emits a signal, which receivers must take with a queued
+// connection.
 class PreviewRequestInterceptor : public QWebEngineUrlRequestInterceptor
 {
     Q_OBJECT
 public:
-    using HeaderList = QList<QPair<QByteArray, QByteArray>>;
-
-    struct Rules
-    {
-        QUrl origin; // scheme://host:port of the preview
-        HeaderList originHeaders;
-    };
-
-    enum class Verdict { Allow, AllowWithHeaders, Block };
-    struct Decision
-    {
-        Verdict verdict = Verdict::Block;
-        QString reason; // why it was blocked, for the log
-    };
+    using HeaderList = previewrequests::HeaderList;
+    using Rules = previewrequests::Rules;
+    using Verdict = previewrequests::Verdict;
+    using Decision = previewrequests::Decision;
 
     explicit PreviewRequestInterceptor(QObject* parent = nullptr);
+    ~PreviewRequestInterceptor() override;
 
     void setRules(Rules rules);
     Rules rules() const;
+    // Where names are looked up (the system's resolver unless a test says otherwise).
+    void setHostCheck(std::shared_ptr<ResolvedHostCheck> names);
 
-    // The decision alone, without a request object (shared with tests).
-    static Decision decide(const Rules& rules, const QUrl& requestUrl);
+    // The decision alone, without a request object (shared with tests); see previewrequests::decide.
+    static Decision decide(const Rules& rules, const QUrl& requestUrl, ResolvedHostCheck* names = nullptr)
+    {
+        return previewrequests::decide(rules, requestUrl, names);
+    }
 
     void interceptRequest(QWebEngineUrlRequestInfo& info) override;
 
@@ -55,9 +50,11 @@ Q_SIGNALS:
 
 private:
     std::shared_ptr<const Rules> snapshot() const;
+    std::shared_ptr<ResolvedHostCheck> hostCheck() const;
 
     mutable QMutex m_mutex;
     std::shared_ptr<const Rules> m_rules;
+    std::shared_ptr<ResolvedHostCheck> m_names;
 };
 
 } // namespace forge::ui

@@ -5,11 +5,14 @@
 #include "ui/preview/PreviewOrigin.h"
 #include "ui/preview/PreviewPage.h"
 #include "ui/preview/PreviewPane.h"
+#include "ui/preview/PreviewProfile.h"
 #include "ui/preview/PreviewRequestInterceptor.h"
+#include "ui/preview/ResolvedHostCheck.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -25,6 +28,7 @@
 #include <csignal>
 #include <memory>
 #include <sys/types.h>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using forge::test::PreviewTestServer;
@@ -104,6 +108,7 @@ private Q_SLOTS:
     void pathBarStaysOnTheOrigin();
     void reloadBackAndForward();
     void headersOnlyReachThePreviewOrigin();
+    void namesThatResolveHereAreBlocked();
     void popupsAndOtherSitesNeedConfirmation();
     void refusedConfirmationOpensNothing();
     void localSchemesAreBlocked();
@@ -499,6 +504,56 @@ void TestPreviewPane::headersOnlyReachThePreviewOrigin()
         QVERIFY2(!request.target.contains(tokenValue), request.target.constData());
 }
 
+// Issue 16: a name that resolves to this machine or the private network is as blocked as the
+// address itself. main() tells Chromium that every *.rebind.test name is 127.0.0.1 (as a hostile
+// public DNS name would be); the other test server listens there. The interceptor's own look-ups
+// are given the same answers, except that public.rebind.test claims a public address: that request
+// goes through, which shows that the address, not the name, decides. Without look-ups (the code
+// before issue 16) the hostile name reaches the server: the first step shows the attack.
+void TestPreviewPane::namesThatResolveHereAreBlocked()
+{
+    QSignalSpy blocked(m_pane, &PreviewPane::requestBlocked);
+    QVERIFY(showAndWait(u"a"_s, m_origin.url(u"/"_s)));
+    auto* profile = qobject_cast<forge::ui::PreviewProfile*>(m_pane->page()->profile()->parent());
+    QVERIFY(profile);
+    auto fetch = [this](const QString& name, const QString& path) {
+        const QString url = u"http://%1:%2%3"_s.arg(name).arg(m_other.port()).arg(path);
+        js(m_pane->page(),
+           u"window.done = window.done || {}; fetch('%1', {mode: 'no-cors'}).then("
+           u"() => { window.done['%2'] = 'reached'; }, () => { window.done['%2'] = 'failed'; })"_s.arg(url,
+                                                                                                       path));
+        return QTest::qWaitFor(
+            [&] {
+                return !js(m_pane->page(), u"(window.done || {})['%1'] || ''"_s.arg(path))
+                            .toString()
+                            .isEmpty();
+            },
+            timeoutMs);
+    };
+    // The attack, as it went before names were looked up: the name reaches the server.
+    profile->interceptor()->setHostCheck(nullptr);
+    QVERIFY(fetch(u"evil.rebind.test"_s, u"/before"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_other.requestsFor("/before").isEmpty(), timeoutMs);
+
+    // With look-ups: blocked before any byte leaves, with the address in the reason.
+    profile->interceptor()->setHostCheck(
+        std::make_shared<forge::ui::ResolvedHostCheck>([](const QString& host) {
+            return QList<QHostAddress>{
+                QHostAddress(host == u"public.rebind.test"_s ? u"93.184.216.34"_s : u"127.0.0.1"_s)};
+        }));
+    QVERIFY(fetch(u"evil.rebind.test"_s, u"/rebind"_s));
+    QVERIFY2(m_other.requestsFor("/rebind").isEmpty(), "a name resolving to 127.0.0.1 reached the server");
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(blocked.cbegin(), blocked.cend(),
+                                         [](const QList<QVariant>& args) {
+                                             return args.value(0).toUrl().host() == u"evil.rebind.test"_s &&
+                                                    args.value(1).toString().contains(u"127.0.0.1"_s);
+                                         }),
+                             timeoutMs);
+
+    QVERIFY(fetch(u"public.rebind.test"_s, u"/public"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_other.requestsFor("/public").isEmpty(), timeoutMs);
+}
+
 void TestPreviewPane::popupsAndOtherSitesNeedConfirmation()
 {
     const QUrl external = m_other.url(u"/external"_s);
@@ -833,7 +888,16 @@ void TestPreviewPane::overlaysExplainState()
 int main(int argc, char** argv)
 {
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
-    QApplication app(argc, argv);
+    // Every *.rebind.test name is 127.0.0.1 to Chromium (namesThatResolveHereAreBlocked). WebEngine
+    // takes Chromium switches from the application's arguments; QTest gets the original ones.
+    QByteArray webEngineArgs = "--webEngineArgs"; // Qt 6 passes what follows to Chromium
+    QByteArray resolverRules = "--host-resolver-rules=MAP *.rebind.test 127.0.0.1";
+    std::vector<char*> appArguments(argv, argv + argc);
+    appArguments.push_back(webEngineArgs.data());
+    appArguments.push_back(resolverRules.data());
+    int appArgc = int(appArguments.size());
+    appArguments.push_back(nullptr);
+    QApplication app(appArgc, appArguments.data());
     TestPreviewPane test;
     return QTest::qExec(&test, argc, argv);
 }
