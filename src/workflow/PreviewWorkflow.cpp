@@ -447,8 +447,9 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
         throwIfCancelled();
         if (restored) {
             emitNote(StepId::InstallDependencies, OutputChannel::Stdout,
-                     u"Restored %1 from the install cache in %2 s instead of running `%3`: the lockfile, "
-                     u"the package manager and Node.js are the same as when it was installed (key %4)."_s.arg(
+                     u"Restored %1 from the install cache in %2 s instead of running `%3`: this repository's "
+                     u"lockfiles and other install inputs, the package manager and Node.js are the same as "
+                     u"when it was installed (key %4)."_s.arg(
                          directories.join(u", "_s),
                          QString::number(double(restoring.elapsed()) / 1000.0, 'f', 1), argv.join(u' '),
                          cacheKey.left(12)));
@@ -492,7 +493,19 @@ QCoro::Task<QString> PreviewWorkflow::installCacheKey()
         if (!node)
             co_return QString();
         const ProjectSnapshot snapshot = co_await m_provider.snapshotProject(m_sandboxId, QString());
-        co_return InstallCacheKey::compute(snapshot, *m_plan, *node, m_provider.kind());
+        const QString key =
+            InstallCacheKey::compute(snapshot, *m_plan, *node, m_provider.kind(),
+                                     InstallCacheKey::repositoryIdentity(m_request.repository));
+        if (const QStringList unreadable = InstallCacheKey::unreadableInputs(snapshot);
+            !unreadable.isEmpty()) {
+            emitNote(StepId::InstallDependencies, OutputChannel::Stderr,
+                     u"Note: the install cache is not used for this run: %1 could not be read (a symbolic "
+                     u"link, larger than %2 MB, or more install inputs than are read), so no key can "
+                     u"cover everything the install depends on."_s.arg(
+                         unreadable.join(u", "_s),
+                         QString::number(ProjectSnapshot::MaxHashedFileSize / (1024 * 1024))));
+        }
+        co_return key;
     } catch (const Failure&) {
         co_return QString(); // no cache this time; the install itself says what is wrong
     }

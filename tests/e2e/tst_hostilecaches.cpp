@@ -2,7 +2,9 @@
 // through forge-preview-cli exactly as a user would (issue 16):
 // - package-manager detection must not run repository code: Yarn obeys `yarnPath` in the
 //   repository's .yarnrc.yml, so `yarn --version` (or `corepack yarn --version`) in the workspace
-//   runs whatever script the repository names there.
+//   runs whatever script the repository names there;
+// - a fork with the same lockfile and package.json, but its own .npmrc and install script, must not
+//   fill the install cache entry the original repository then restores.
 
 #include "CliProcesses.h"
 #include "FixtureRepository.h"
@@ -57,6 +59,34 @@ http.createServer((req, res) => res.end('served')).listen(port, '0.0.0.0', () =>
 });
 )";
 
+// The original repository and its fork share package.json, the lockfile and this install script;
+// what node_modules ends up holding depends on the environment the install script runs in.
+const QByteArray CachedPackageJson = R"({ "name": "cached", "version": "1.0.0", "private": true,
+  "scripts": { "postinstall": "node postinstall.js", "dev": "node server.js" } }
+)";
+const QByteArray CachedLockfile = R"({
+  "name": "cached",
+  "version": "1.0.0",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {
+      "name": "cached",
+      "version": "1.0.0",
+      "hasInstallScript": true
+    }
+  }
+}
+)";
+const QByteArray PostInstall = R"(const fs = require('fs');
+fs.mkdirSync('node_modules', { recursive: true });
+fs.writeFileSync('node_modules/installed-by.txt', process.env.FORK_WAS_HERE ? 'the fork' : 'the original');
+)";
+// The fork's own additions: npm passes .npmrc's node-options to every install script, so the
+// fork's hook runs inside the shared postinstall.js.
+const QByteArray ForkNpmrc = "node-options=--require=./fork-hook.cjs\n";
+const QByteArray ForkHook = "process.env.FORK_WAS_HERE = '1';\n";
+
 QString outputLines(const CliRun& run)
 {
     QStringList lines;
@@ -77,6 +107,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void detectionDoesNotRunTheRepositorysYarnPath();
+    void aForkDoesNotFillTheOriginalsInstallCache();
 
 private:
     // A repository made of `files` under the test's folder; its path.
@@ -173,6 +204,43 @@ void TestHostileCaches::detectionDoesNotRunTheRepositorysYarnPath()
     const QStringList plan{u"install --frozen-lockfile"_s, u"run dev"_s};
     QVERIFY2(calls == plan,
              qPrintable(u"the repository's yarnPath script ran for: "_s + calls.join(u" | "_s)));
+}
+
+void TestHostileCaches::aForkDoesNotFillTheOriginalsInstallCache()
+{
+    const QMap<QString, QByteArray> original{{u"package.json"_s, CachedPackageJson},
+                                             {u"package-lock.json"_s, CachedLockfile},
+                                             {u"postinstall.js"_s, PostInstall},
+                                             {u"server.js"_s, Server}};
+    QMap<QString, QByteArray> fork = original;
+    fork.insert(u".npmrc"_s, ForkNpmrc);
+    fork.insert(u"fork-hook.cjs"_s, ForkHook);
+    const QString originalPath = repository(u"original"_s, original);
+    const QString forkPath = repository(u"fork"_s, fork);
+    QTemporaryDir data; // one data folder, so one install cache, for every run below
+    QString failure;
+
+    // The fork is previewed first; its install fills the cache.
+    CliRun forkRun(data.path());
+    const bool forkLive = preview(forkRun, forkPath, &failure);
+    if (!isolated(forkRun))
+        QSKIP("bubblewrap cannot run here, so the CLI ran without isolation");
+    QVERIFY2(forkLive, qPrintable(failure));
+    QVERIFY2(outputLines(forkRun).contains(u"INSTALLED BY the fork"_s), qPrintable(forkRun.transcript()));
+
+    // The original installs for itself instead of taking the fork's node_modules.
+    CliRun originalRun(data.path());
+    QVERIFY2(preview(originalRun, originalPath, &failure), qPrintable(failure));
+    const QString originalOutput = outputLines(originalRun);
+    QVERIFY2(!originalOutput.contains(u"from the install cache"_s), qPrintable(originalOutput));
+    QVERIFY2(originalOutput.contains(u"INSTALLED BY the original"_s), qPrintable(originalOutput));
+
+    // The cache still works for the original itself: a rerun restores what it installed.
+    CliRun rerun(data.path());
+    QVERIFY2(preview(rerun, originalPath, &failure), qPrintable(failure));
+    const QString rerunOutput = outputLines(rerun);
+    QVERIFY2(rerunOutput.contains(u"from the install cache"_s), qPrintable(rerunOutput));
+    QVERIFY2(rerunOutput.contains(u"INSTALLED BY the original"_s), qPrintable(rerunOutput));
 }
 
 QTEST_GUILESS_MAIN(TestHostileCaches)

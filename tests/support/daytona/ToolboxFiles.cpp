@@ -23,9 +23,12 @@ HttpResponse goError(const HttpRequest& request, int status, const QString& mess
     return HttpResponse::json(status, toolboxErrorBody(status, request.path(), request.method, message));
 }
 
-// Go's os.FileMode.String() ("drwxr-xr-x") and the octal permissions ("0755").
+// Go's os.FileMode.String() ("drwxr-xr-x"; "Lrwxrwxrwx" for a symbolic link, which the daemon lists
+// without following it) and the octal permissions ("0755").
 std::pair<QString, QString> modeStrings(const QFileInfo& info)
 {
+    if (info.isSymLink())
+        return {u"Lrwxrwxrwx"_s, u"0777"_s};
     const QFileDevice::Permissions p = info.permissions();
     const std::pair<QFileDevice::Permission, char> bits[] = {
         {QFileDevice::ReadOwner, 'r'}, {QFileDevice::WriteOwner, 'w'}, {QFileDevice::ExeOwner, 'x'},
@@ -49,7 +52,7 @@ QJsonObject fileInfo(const QFileInfo& info, const QString& shownPath)
 {
     const auto [mode, permissions] = modeStrings(info);
     const QString modified = info.lastModified().toUTC().toString(Qt::ISODateWithMs);
-    return {{u"name"_s, info.fileName()},    {u"isDir"_s, info.isDir()},
+    return {{u"name"_s, info.fileName()},    {u"isDir"_s, info.isDir() && !info.isSymLink()},
             {u"size"_s, info.size()},        {u"mode"_s, mode},
             {u"permissions"_s, permissions}, {u"owner"_s, info.owner()},
             {u"group"_s, info.group()},      {u"modifiedAt"_s, modified},
