@@ -283,6 +283,8 @@ void LocalProcess::readOutput()
 void LocalProcess::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     readOutput();
+    if (m_network)
+        m_network->stop();
     m_result.exitCode = exitCode;
     m_result.crashed = status == QProcess::CrashExit;
     m_finished = true;

@@ -7,6 +7,7 @@
 #include "LocalSandboxStore.h"
 #include "core/Failure.h"
 #include "core/InstallCacheKey.h"
+#include "core/SandboxIsolation.h"
 
 #include <QCoroProcess>
 #include <QCoroSignal>
@@ -371,12 +372,12 @@ struct LocalProvider::Private
         if (isolatedRun) {
             BubblewrapSpec bwrap = bubblewrap(id);
             bwrap.workingDirectory += cwd.isEmpty() ? QString() : u'/' + cwd;
-            bwrap.network = SandboxNetworkMode::Private;
+            bwrap.network = options.hostNetwork ? SandboxNetworkMode::Host : SandboxNetworkMode::Private;
             launch.program = Bubblewrap::program();
             launch.arguments = Bubblewrap::arguments(bwrap, command);
             launch.workingDirectory = workspace;
             launch.leaderIsSupervisor = true;
-            launch.network = NetworkSpec{true, spec.exposedPorts, services.loopbackPorts()};
+            launch.network = NetworkSpec{!options.hostNetwork, spec.exposedPorts, services.loopbackPorts()};
         } else {
             launch.program = command.takeFirst();
             launch.arguments = command;
@@ -599,8 +600,10 @@ QCoro::Task<SandboxInfo> LocalProvider::createSandbox(SandboxSpec spec)
         throw Failure::permanent(u"“%1” is not a valid sandbox name."_s.arg(spec.name),
                                  u"Use letters, digits, '.', '_' and '-' only (at most 128)."_s);
     }
-    // No co_await before this point: checking and creating happen in one go on the event loop, so
-    // two concurrent creates of the same name cannot both create.
+    // Isolation is checked first, so a machine without it fails at "Create sandbox".
+    co_await isolation();
+    // No co_await from here on: checking and creating happen in one go on the event loop, so two
+    // concurrent creates of the same name cannot both create.
     if (auto existing = d->store.load(spec.name)) {
         bool changed = false;
         for (auto it = spec.labels.cbegin(); it != spec.labels.cend(); ++it) {
@@ -665,13 +668,16 @@ QCoro::Task<> LocalProvider::deleteSandbox(QString id)
     d->store.remove(id);
 }
 
-// Decides once, on first use, whether commands run inside bubblewrap, and throws (every time) when
-// isolation was asked for and does not work: repository code never runs with less isolation than
-// the user chose. Concurrent callers wait for the one probe in progress.
+// Whether commands run inside bubblewrap; throws when isolation was asked for and does not work:
+// repository code never runs with less isolation than the user chose. A working setup is probed
+// once; a failing one again at the next run, so installing what was missing is enough. Concurrent
+// callers wait for the one probe in progress.
 QCoro::Task<bool> LocalProvider::isolation()
 {
     if (d->options.isolation == Isolation::None)
         co_return false;
+    if (d->isolated == false && !d->probing)
+        d->isolated.reset();
     if (!d->isolated) {
         if (d->probing) {
             co_await qCoro(&d->gate, &IsolationGate::decided);
@@ -693,14 +699,8 @@ QCoro::Task<bool> LocalProvider::isolation()
             Q_EMIT d->gate.decided();
         }
     }
-    if (!*d->isolated) {
-        throw Failure::permanent(
-            u"Repository code cannot be isolated on this computer: %1."_s.arg(d->isolationProblem),
-            u"Install bubblewrap and pasta (Debian/Ubuntu packages “bubblewrap” and “passt”) and make "
-            "sure unprivileged user namespaces and /dev/net/tun are available. To run this project "
-            "anyway with your own user's access to your files and network, turn on *Run Without "
-            "Isolation* for it (forge-preview-cli: --no-isolation)."_s);
-    }
+    if (!*d->isolated)
+        throw SandboxIsolation::unavailable(d->isolationProblem);
     co_return true;
 }
 

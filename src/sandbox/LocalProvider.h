@@ -25,17 +25,18 @@ public:
     enum class Isolation {
         Bubblewrap, // bubblewrap with a network of its own, or fail
         None,       // plain processes: only when the user chose it for a project
-        // Kept while callers move over; the same as Bubblewrap (there is no silent fallback).
-        Auto = Bubblewrap,
     };
 
     struct Options
     {
         QString dataDirectory; // sandboxes live in <dataDirectory>/sandboxes/<name>
         Isolation isolation = Isolation::Bubblewrap;
-        // The install cache and the package managers' download caches, shared by every local
-        // sandbox; empty: <dataDirectory>/cache.
+        // The install cache, shared by every local sandbox; empty: <dataDirectory>/cache.
         QString cacheDirectory;
+        // Commands keep this machine's network instead of one of their own. Only for
+        // forge-daytona-emulator, whose sandboxes stand in for cloud machines that its preview proxy
+        // reaches on 127.0.0.1; never for a preview the user asked for.
+        bool hostNetwork = false;
     };
 
     explicit LocalProvider(Options options, QObject* parent = nullptr);

@@ -13,10 +13,12 @@
 #include <QSocketNotifier>
 #include <QStandardPaths>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -79,12 +81,17 @@ SandboxNetwork::SandboxNetwork(NetworkSpec spec)
 
 SandboxNetwork::~SandboxNetwork()
 {
+    stop();
+    for (int* fd : {&m_infoRead, &m_infoWrite, &m_blockRead, &m_blockWrite, &m_userNamespace})
+        closeFd(*fd);
+}
+
+void SandboxNetwork::stop()
+{
     if (m_pasta.state() != QProcess::NotRunning) {
         m_pasta.kill();
         m_pasta.waitForFinished(1000); // killed: returns at once
     }
-    for (int* fd : {&m_infoRead, &m_infoWrite, &m_blockRead, &m_blockWrite, &m_userNamespace})
-        closeFd(*fd);
 }
 
 QString SandboxNetwork::program()
@@ -190,6 +197,9 @@ QCoro::Task<> SandboxNetwork::connect(std::chrono::milliseconds timeout)
     m_pasta.setArguments(pastaArguments(m_spec, pid, userNamespace, root));
     m_pasta.setStandardInputFile(QProcess::nullDevice());
     m_pasta.setProcessChannelMode(QProcess::MergedChannels);
+    // Dies with this program, as bwrap does (--die-with-parent): nothing may keep listening on the
+    // preview's port after a crash. (pasta keeps its user id, so the setting survives.)
+    m_pasta.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_pasta.start();
     const bool started =
         co_await qCoro(m_pasta).waitForStarted(std::chrono::milliseconds(deadline.remainingTime()));

@@ -65,6 +65,9 @@ public:
     QCoro::Task<> connect(std::chrono::milliseconds timeout);
     // The sandbox's first process (in the host's PID numbering) once connected; 0 before.
     qint64 sandboxPid() const { return m_sandboxPid; }
+    // Ends pasta: called when the sandbox's command has finished. pasta would notice the namespace
+    // going only when its inotify watch on /proc fires, which procfs does not promise.
+    void stop();
 
 private:
     QCoro::Task<qint64> readSandboxPid(std::chrono::milliseconds timeout);

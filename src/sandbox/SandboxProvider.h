@@ -45,7 +45,7 @@ struct CommandSpec
     std::chrono::milliseconds timeout{0}; // 0 = no limit
     // Ports the command serves on (the dev server's): a back end whose sandboxes have a network of
     // their own makes exactly these reachable at previewEndpoint() (local: 127.0.0.1 only).
-    QList<int> exposedPorts;
+    QList<int> exposedPorts = {};
 };
 
 struct CommandResult

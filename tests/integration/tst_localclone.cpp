@@ -200,8 +200,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<LocalProvider::Isolation>("isolation");
         QTest::newRow("plain processes") << LocalProvider::Isolation::None;
-        // Whatever this machine offers (bubblewrap shares the network, so loopback still works).
-        QTest::newRow("auto isolation") << LocalProvider::Isolation::Auto;
+        // The clone keeps this machine's network (git runs no repository code), so loopback works.
+        QTest::newRow("bubblewrap") << LocalProvider::Isolation::Bubblewrap;
     }
 
     void defaultThenNamedBranch()

@@ -128,7 +128,8 @@ struct DaytonaEmulator::Private
     Private(DaytonaEmulator* owner, Options o)
         : q(owner)
         , options(std::move(o))
-        , provider(LocalProvider::Options{options.dataDirectory, options.isolation, {}})
+        // A cloud sandbox is one machine whose ports the preview proxy reaches: here, this one's.
+        , provider(LocalProvider::Options{options.dataDirectory, options.isolation, {}, true})
         , listener([this](HttpRequest request, std::shared_ptr<HttpResponder> responder) {
             receive(std::move(request), std::move(responder));
         })

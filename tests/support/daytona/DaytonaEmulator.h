@@ -68,7 +68,7 @@ public:
     {
         QString dataDirectory; // where LocalProvider keeps the sandboxes
         QStringList apiKeys{QStringLiteral("test-api-key")};
-        LocalProvider::Isolation isolation = LocalProvider::Isolation::Auto;
+        LocalProvider::Isolation isolation = LocalProvider::Isolation::Bubblewrap;
     };
 
     explicit DaytonaEmulator(Options options, QObject* parent = nullptr);
