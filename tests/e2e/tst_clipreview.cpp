@@ -531,12 +531,7 @@ void TestCliPreview::failsClosedWithoutBubblewrap()
     QDirIterator files(data.filePath(u"sandboxes"_s), {u"index.html"_s}, QDir::Files,
                        QDirIterator::Subdirectories);
     QVERIFY2(!files.hasNext(), qPrintable(files.hasNext() ? files.next() : QString()));
-    QEXPECT_FAIL("",
-                 "LocalProvider checks isolation on the first command (the clone), not when the "
-                 "sandbox is made; the run fails at clone-repository with exit 4",
-                 Continue);
     QCOMPARE(failed->value(u"step"_s).toString(), u"create-sandbox"_s);
-    QEXPECT_FAIL("", "as above", Continue);
     QCOMPARE(run.process().exitCode(), 3);
 }
 
