@@ -1,5 +1,7 @@
 #include "HostServices.h"
 
+#include "GitEnvironment.h"
+
 #include <QDir>
 #include <QFile>
 #include <QHostAddress>
@@ -10,15 +12,6 @@ using namespace Qt::StringLiterals;
 namespace forge {
 
 namespace {
-
-// The variables curl, git and npm take proxies from. curl ignores an upper-case HTTP_PROXY (httpoxy)
-// but other tools read it, so every spelling the user set is passed as it is.
-const QStringList& proxyVariables()
-{
-    static const QStringList names{u"http_proxy"_s, u"https_proxy"_s, u"all_proxy"_s, u"no_proxy"_s,
-                                   u"HTTP_PROXY"_s, u"HTTPS_PROXY"_s, u"ALL_PROXY"_s, u"NO_PROXY"_s};
-    return names;
-}
 
 bool isLoopbackHost(const QString& host)
 {
@@ -68,8 +61,11 @@ HostServices HostServices::read(const QProcessEnvironment& environment, const QB
                 services.loopback.append(service);
         }
     };
-    for (const QString& name : proxyVariables()) {
-        const QString value = environment.value(name);
+    // The names curl reads (GitEnvironment::proxyVariables), for git and the package managers alike.
+    const QProcessEnvironment proxies = GitEnvironment::proxyVariables(environment);
+    const QStringList names = proxies.keys();
+    for (const QString& name : names) {
+        const QString value = proxies.value(name);
         if (value.isEmpty())
             continue;
         services.variables.insert(name, value);

@@ -9,7 +9,7 @@
 namespace forge {
 
 // The network settings of the user's that installs inside a sandbox must keep: proxies (as curl
-// and npm read them from the environment) and npm's registry (the environment, else ~/.npmrc).
+// reads them from the environment) and npm's registry (the environment, else ~/.npmrc).
 // A service among them on this machine's loopback (a local registry mirror, a proxy on
 // 127.0.0.1:3128) is the one thing on this machine a sandbox may reach: exactly its port, forwarded
 // on purpose and named in the log (SandboxNetwork's hostLoopbackPorts). Sandboxes never see the

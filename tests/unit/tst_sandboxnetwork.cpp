@@ -74,6 +74,7 @@ private Q_SLOTS:
         env.insert(u"HTTPS_PROXY"_s, u"http://user:secret@127.0.0.1:3128"_s);
         env.insert(u"http_proxy"_s, u"proxy.corp.example:8080"_s); // not on this machine
         env.insert(u"no_proxy"_s, u"localhost,127.0.0.1"_s);
+        env.insert(u"HTTP_PROXY"_s, u"http://127.0.0.1:9"_s); // curl ignores it (httpoxy); so do we
         env.insert(u"HOME"_s, u"/home/someone"_s);
         const HostServices services = HostServices::read(env, "registry=http://localhost:4873/\n");
         QCOMPARE(services.variables.value(u"HTTPS_PROXY"_s), u"http://user:secret@127.0.0.1:3128"_s);
@@ -81,6 +82,7 @@ private Q_SLOTS:
         QCOMPARE(services.variables.value(u"no_proxy"_s), u"localhost,127.0.0.1"_s);
         QCOMPARE(services.variables.value(u"npm_config_registry"_s), u"http://localhost:4873/"_s);
         QVERIFY(!services.variables.contains(u"HOME"_s));
+        QVERIFY(!services.variables.contains(u"HTTP_PROXY"_s));
         QCOMPARE(services.loopbackPorts(), (QList<int>{3128, 4873}));
         QCOMPARE(services.describeLoopback(),
                  u"127.0.0.1:3128 (HTTPS_PROXY), 127.0.0.1:4873 (registry in ~/.npmrc)"_s);
@@ -103,7 +105,7 @@ private Q_SLOTS:
         env.insert(u"all_proxy"_s, u"socks5://[::1]"_s);
         env.insert(u"https_proxy"_s, u"https://localhost"_s);
         const HostServices services = HostServices::read(env, {});
-        QCOMPARE(services.loopbackPorts(), (QList<int>{443, 1080}));
+        QCOMPARE(services.loopbackPorts(), (QList<int>{1080, 443}));
     }
 };
 
