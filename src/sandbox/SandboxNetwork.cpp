@@ -30,6 +30,14 @@ namespace {
 
 constexpr auto RoutePollInterval = 5ms;
 
+// Says that a descriptor has something to read (see readSandboxPid()).
+class Readable : public QObject
+{
+    Q_OBJECT
+Q_SIGNALS:
+    void ready();
+};
+
 QString portList(const QList<int>& ports)
 {
     QStringList text;
@@ -223,6 +231,10 @@ QCoro::Task<qint64> SandboxNetwork::readSandboxPid(std::chrono::milliseconds tim
     const QDeadlineTimer deadline(timeout);
     ::fcntl(m_infoRead, F_SETFL, ::fcntl(m_infoRead, F_GETFL) | O_NONBLOCK);
     QSocketNotifier notifier(m_infoRead, QSocketNotifier::Read);
+    // Awaited through a signal of our own: QCoro passes a null reference for activated()'s
+    // QPrivateSignal argument, which UndefinedBehaviorSanitizer rightly refuses.
+    Readable readable;
+    QObject::connect(&notifier, &QSocketNotifier::activated, &readable, &Readable::ready);
     QByteArray info;
     for (;;) {
         char buffer[512];
@@ -239,8 +251,7 @@ QCoro::Task<qint64> SandboxNetwork::readSandboxPid(std::chrono::milliseconds tim
         }
         if (count == 0 || (errno != EAGAIN && errno != EINTR) || deadline.hasExpired())
             co_return 0; // bwrap exited (it failed to set up the sandbox) or never answered
-        co_await qCoro(&notifier, &QSocketNotifier::activated,
-                       std::chrono::milliseconds(deadline.remainingTime()));
+        co_await qCoro(&readable, &Readable::ready, std::chrono::milliseconds(deadline.remainingTime()));
     }
 }
 
@@ -279,3 +290,5 @@ void SandboxNetwork::closeFd(int& fd)
 }
 
 } // namespace forge
+
+#include "SandboxNetwork.moc"
