@@ -67,6 +67,16 @@ std::optional<QJsonObject> CliRun::event(const QString& name) const
     return std::nullopt;
 }
 
+QString CliRun::outputLines() const
+{
+    QStringList lines;
+    for (const QJsonObject& event : m_events) {
+        if (event.value(u"event"_s) == u"output"_s)
+            lines << event.value(u"line"_s).toString();
+    }
+    return lines.join(u'\n');
+}
+
 QString CliRun::transcript() const
 {
     return m_lines.join(u'\n') + u"\n--- stderr ---\n"_s + m_stderr;

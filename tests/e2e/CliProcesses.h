@@ -29,6 +29,8 @@ public:
     QString transcript() const;
     QString standardError() const { return m_stderr; }
     QString standardOutput() const { return m_lines.join(u'\n'); }
+    // The lines the sandboxed commands printed ("output" events), in order.
+    QString outputLines() const;
     QProcess& process() { return m_process; }
     // For runs that print floods: "output" events are counted, not kept (nor in the transcript).
     void dropOutputEvents() { m_dropOutput = true; }

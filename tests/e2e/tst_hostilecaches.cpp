@@ -87,16 +87,6 @@ fs.writeFileSync('node_modules/installed-by.txt', process.env.FORK_WAS_HERE ? 't
 const QByteArray ForkNpmrc = "node-options=--require=./fork-hook.cjs\n";
 const QByteArray ForkHook = "process.env.FORK_WAS_HERE = '1';\n";
 
-QString outputLines(const CliRun& run)
-{
-    QStringList lines;
-    for (const QJsonObject& event : run.events()) {
-        if (event.value(u"event"_s) == u"output"_s)
-            lines << event.value(u"line"_s).toString();
-    }
-    return lines.join(u'\n');
-}
-
 } // namespace
 
 class TestHostileCaches : public QObject
@@ -198,7 +188,7 @@ void TestHostileCaches::detectionDoesNotRunTheRepositorysYarnPath()
 
     // The repository's script ran for the user's plan (install, then the dev server) and for
     // nothing else: in particular not for a `--version` before the install.
-    const QString output = outputLines(run);
+    const QString output = run.outputLines();
     const QRegularExpression callsLine(u"YARNPATH CALLS \\[(.*)\\]"_s);
     const QStringList calls = callsLine.match(output).captured(1).split(u" | "_s);
     const QStringList plan{u"install --frozen-lockfile"_s, u"run dev"_s};
@@ -226,19 +216,19 @@ void TestHostileCaches::aForkDoesNotFillTheOriginalsInstallCache()
     if (!isolated(forkRun))
         QSKIP("bubblewrap cannot run here, so the CLI ran without isolation");
     QVERIFY2(forkLive, qPrintable(failure));
-    QVERIFY2(outputLines(forkRun).contains(u"INSTALLED BY the fork"_s), qPrintable(forkRun.transcript()));
+    QVERIFY2(forkRun.outputLines().contains(u"INSTALLED BY the fork"_s), qPrintable(forkRun.transcript()));
 
     // The original installs for itself instead of taking the fork's node_modules.
     CliRun originalRun(data.path());
     QVERIFY2(preview(originalRun, originalPath, &failure), qPrintable(failure));
-    const QString originalOutput = outputLines(originalRun);
+    const QString originalOutput = originalRun.outputLines();
     QVERIFY2(!originalOutput.contains(u"from the install cache"_s), qPrintable(originalOutput));
     QVERIFY2(originalOutput.contains(u"INSTALLED BY the original"_s), qPrintable(originalOutput));
 
     // The cache still works for the original itself: a rerun restores what it installed.
     CliRun rerun(data.path());
     QVERIFY2(preview(rerun, originalPath, &failure), qPrintable(failure));
-    const QString rerunOutput = outputLines(rerun);
+    const QString rerunOutput = rerun.outputLines();
     QVERIFY2(rerunOutput.contains(u"from the install cache"_s), qPrintable(rerunOutput));
     QVERIFY2(rerunOutput.contains(u"INSTALLED BY the original"_s), qPrintable(rerunOutput));
 }

@@ -76,16 +76,6 @@ private:
     int m_connections = 0;
 };
 
-QString outputLines(const CliRun& run)
-{
-    QStringList lines;
-    for (const QJsonObject& event : run.events()) {
-        if (event.value(u"event"_s) == u"output"_s)
-            lines << event.value(u"line"_s).toString();
-    }
-    return lines.join(u'\n');
-}
-
 // The dev script: points every git configuration file the sandbox's git could read at `proxy`,
 // then serves, so the preview goes live and nothing looks amiss.
 QByteArray hostileScript(quint16 proxyPort, const QUrl& gitServer)
@@ -163,7 +153,7 @@ void TestHostileGitConfig::aDevScriptCannotProxyTheNextClone()
     preview(first, url);
     QVERIFY2(first.event(u"ready"_s), qPrintable(first.transcript()));
     QCOMPARE(first.process().exitCode(), 0);
-    const QString planted = outputLines(first);
+    const QString planted = first.outputLines();
     // Both files were written (the attack is in place), so what follows tests the clone.
     QVERIFY2(planted.contains(
                  QRegularExpression(u"^WROTE \\S*/\\.gitconfig$"_s, QRegularExpression::MultilineOption)),

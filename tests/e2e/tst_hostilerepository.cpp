@@ -146,16 +146,6 @@ if (connect($socket, pack_sockaddr_un("\0" . $ARGV[0]))) { print "REACH abstract
 else { print "REACH abstract $!\n" }
 )";
 
-QString outputLines(const CliRun& run)
-{
-    QStringList lines;
-    for (const QJsonObject& event : run.events()) {
-        if (event.value(u"event"_s) == u"output"_s)
-            lines << event.value(u"line"_s).toString();
-    }
-    return lines.join(u'\n');
-}
-
 } // namespace
 
 class TestHostileRepository : public QObject
@@ -223,7 +213,7 @@ void TestHostileRepository::scriptsCannotLeaveTheSandboxOrReadTheUsersFiles()
     QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
     QCOMPARE(run.process().exitCode(), 0);
 
-    const QString output = outputLines(run);
+    const QString output = run.outputLines();
     QVERIFY2(output.contains(u"FOUND []"_s), qPrintable(output)); // the search ran and found nothing
     QVERIFY2(!run.transcript().contains(QLatin1StringView(Canary)), qPrintable(run.transcript()));
     // Nothing landed outside the sandbox: not on the host, not in the user's home.
@@ -252,7 +242,7 @@ void TestHostileRepository::scriptsCannotKillTheApp()
     QCOMPARE(run.process().exitStatus(), QProcess::NormalExit);
     QVERIFY2(run.process().exitCode() != 0, qPrintable(run.transcript()));
     QVERIFY2(run.event(u"failed"_s) || run.event(u"server-exited"_s), qPrintable(run.transcript()));
-    const QString output = outputLines(run);
+    const QString output = run.outputLines();
     // (What it printed after its first kill may be lost: the app stops the sandbox once the dev server dies.)
     // It saw only its own sandbox's processes: nothing of the app, nothing of the host.
     const QRegularExpression sees(u"SEES (.*)"_s);
@@ -334,7 +324,7 @@ void TestHostileRepository::scriptsCannotReachThisMachinesNetwork()
         QSKIP("bubblewrap or pasta cannot run here, so the run failed closed");
     QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
 
-    const QString output = outputLines(run);
+    const QString output = run.outputLines();
     QVERIFY2(output.contains(u"REACH loopback "_s) && output.contains(u"REACH abstract "_s),
              qPrintable(output));
     QVERIFY2(!output.contains(u"CONNECTED"_s), qPrintable(output));
