@@ -108,16 +108,17 @@ QString relativeInWorkspace(const QString& path, const QString& what)
     return clean == u"."_s ? QString() : clean;
 }
 
-// The host path of a dependency folder (node_modules…) of a workspace; empty for anything that is
-// not a folder strictly inside it ("", ".", "../x", "/x").
-QString dependencyFolder(const QString& workspace, const QString& directory)
+// Whether every one of `directories` (node_modules…) names a folder strictly inside the workspace:
+// never "", ".", "../x" or "/x".
+bool areDependencyFolders(const QStringList& directories)
 {
-    try {
-        const QString relative = relativeInWorkspace(directory, u"dependency folder"_s);
-        return relative.isEmpty() ? QString() : workspace + u'/' + relative;
-    } catch (const Failure&) {
-        return {};
-    }
+    return std::all_of(directories.cbegin(), directories.cend(), [](const QString& directory) {
+        try {
+            return !relativeInWorkspace(directory, u"dependency folder"_s).isEmpty();
+        } catch (const Failure&) {
+            return false;
+        }
+    });
 }
 
 // Whether a folder on the way from `workspace` to `relative` (not `relative` itself) is a symbolic
@@ -402,11 +403,6 @@ QCoro::Task<bool> LocalProvider::restoreDependencies(QString id, QString key, QS
     const QString entry = d->installCachePath() + u'/' + key;
     if (!QFileInfo(entry).isDir())
         co_return false;
-    const QString workspace = d->store.workspacePath(id);
-    for (const QString& directory : std::as_const(directories)) {
-        if (dependencyFolder(workspace, directory).isEmpty())
-            co_return false;
-    }
     const bool restored = co_await copyDependencies(id, CacheCopy::Restore, entry, directories);
     if (!restored)
         co_return false;
@@ -429,11 +425,6 @@ QCoro::Task<bool> LocalProvider::saveDependencies(QString id, QString key, QStri
     QTemporaryDir partial(cache + u"/.partial-XXXXXX");
     if (!partial.isValid())
         co_return false;
-    const QString workspace = d->store.workspacePath(id);
-    for (const QString& directory : std::as_const(directories)) {
-        if (dependencyFolder(workspace, directory).isEmpty())
-            co_return false;
-    }
     const bool copied = co_await copyDependencies(id, CacheCopy::Save, partial.path(), directories);
     if (!copied)
         co_return false;
@@ -455,7 +446,14 @@ QCoro::Task<bool> LocalProvider::saveDependencies(QString id, QString key, QStri
 QCoro::Task<bool> LocalProvider::copyDependencies(QString id, CacheCopy mode, QString entry,
                                                   QStringList directories)
 {
-    const bool isolatedRun = co_await isolation();
+    if (!areDependencyFolders(directories))
+        co_return false;
+    bool isolatedRun = false;
+    try {
+        isolatedRun = co_await isolation();
+    } catch (const Failure&) {
+        co_return false; // the cache never throws (SandboxProvider); the next command will say why
+    }
     if (!isolatedRun)
         co_return co_await copyDependenciesOnHost(id, mode, entry, directories);
 
@@ -492,10 +490,11 @@ QCoro::Task<bool> LocalProvider::copyDependenciesOnHost(QString id, CacheCopy mo
 {
     const QString workspace = d->store.workspacePath(id);
     for (const QString& directory : std::as_const(directories)) {
-        const QString inWorkspace = workspace + u'/' + QDir::cleanPath(directory);
-        if (hasLinkOnTheWay(workspace, QDir::cleanPath(directory)))
+        const QString relative = QDir::cleanPath(directory);
+        if (hasLinkOnTheWay(workspace, relative))
             co_return false;
-        const QString inEntry = entry + u'/' + QDir::cleanPath(directory);
+        const QString inWorkspace = workspace + u'/' + relative;
+        const QString inEntry = entry + u'/' + relative;
         const QFileInfo info(inWorkspace);
         if (mode == CacheCopy::Restore) {
             // QDir::removeRecursively removes links, never what they point to.

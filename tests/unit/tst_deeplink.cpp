@@ -84,7 +84,8 @@ private slots:
             << u"forge-preview://open?repo=http://127.0.0.1:8000/a/b.git"_s << u"https://"_s;
         QTest::newRow("plain http to localhost, encoded")
             << u"forge-preview://open?repo=http%3A%2F%2Flocalhost%2Fa%2Fb"_s << u"https://"_s;
-        QTest::newRow("plain http to [::1]") << u"forge-preview://open?repo=http://[::1]:9/a/b"_s << u"https://"_s;
+        QTest::newRow("plain http to [::1]")
+            << u"forge-preview://open?repo=http://[::1]:9/a/b"_s << u"https://"_s;
         QTest::newRow("no repository") << u"forge-preview://open?branch=main"_s << u"no repository"_s;
         QTest::newRow("two repositories") << u"forge-preview://open?repo=a/b&repo=evil/c"_s << u"repeated"_s;
         QTest::newRow("unknown parameter") << u"forge-preview://open?repo=a/b&run=1"_s << u"unknown"_s;

@@ -171,8 +171,8 @@ private slots:
         // that is only a ".git" suffix names no repository, and was accepted without a name.
         QTest::newRow("only .git") << u"https://utAgathb.gom/.git"_s << u"does not name a repository"_s
                                    << QString();
-        QTest::newRow("only .GIT, nested") << u"https://git.example.com/owner/.GIT"_s
-                                           << u"does not name a repository"_s << QString();
+        QTest::newRow("only .GIT, nested")
+            << u"https://git.example.com/owner/.GIT"_s << u"does not name a repository"_s << QString();
         QTest::newRow("github owner only")
             << u"https://github.com/octocat"_s << u"does not name a GitHub"_s << QString();
         QTest::newRow("bad port") << u"https://git.example.com:99999/a/b"_s << u"invalid port"_s << QString();

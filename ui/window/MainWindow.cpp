@@ -231,9 +231,7 @@ void MainWindow::createActions()
             return;
         Project project = current->project();
         project.keepAwake = on;
-        current->setProject(project);
-        m_store.put(project);
-        saveProjects();
+        keepProject(current, project);
         m_manager->setKeepAwake(current, on);
     });
 
@@ -305,9 +303,7 @@ void MainWindow::createLayout()
             return;
         Project project = current->project();
         project.plan.reset();
-        current->setProject(project);
-        m_store.put(project);
-        saveProjects();
+        keepProject(current, project);
         statusBar()->showMessage(tr("The plan will be detected again on the next run."), 5000);
     });
     auto* planButtons = new QHBoxLayout;
@@ -838,6 +834,13 @@ void MainWindow::confirmLink(const DeepLink& deepLink)
     dialog->open();
 }
 
+void MainWindow::keepProject(ProjectSession* projectSession, const Project& project)
+{
+    projectSession->setProject(project);
+    m_store.put(project);
+    saveProjects();
+}
+
 void MainWindow::setProjectBackend(const QString& projectId, const QString& backend)
 {
     ProjectSession* current = session(projectId);
@@ -845,9 +848,7 @@ void MainWindow::setProjectBackend(const QString& projectId, const QString& back
         return;
     Project project = current->project();
     project.backend = backend;
-    current->setProject(project);
-    m_store.put(project);
-    saveProjects();
+    keepProject(current, project);
     refreshProjectItem(projectId);
     updateBackendActions();
     const QString name = m_views.value(projectId).item->text();
@@ -865,9 +866,7 @@ void MainWindow::setProjectWithoutIsolation(const QString& projectId, bool runWi
         return;
     Project project = current->project();
     project.runWithoutIsolation = runWithoutIsolation;
-    current->setProject(project);
-    m_store.put(project);
-    saveProjects();
+    keepProject(current, project);
     refreshProjectItem(projectId);
     updateBackendActions();
     const QString name = m_views.value(projectId).item->text();
@@ -1214,9 +1213,7 @@ void MainWindow::savePlanAndRun()
     }
     Project project = current->project();
     project.plan = plan;
-    current->setProject(project);
-    m_store.put(project);
-    saveProjects();
+    keepProject(current, project);
     m_planEditor->setModified(false);
     m_projectTabs->setCurrentIndex(0);
     startProject(m_currentId);

@@ -153,6 +153,8 @@ private:
     void startProject(const QString& projectId);
     void showProject(const QString& projectId);
     void refreshProjectItem(const QString& projectId);
+    // Applies a changed project to its session and stores it (database and projects list).
+    void keepProject(ProjectSession* projectSession, const Project& project);
     void refreshPreview();
     void updateActions();
     bool anyProjectActive() const;
