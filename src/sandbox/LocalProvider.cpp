@@ -900,24 +900,7 @@ QCoro::Task<std::optional<QList<int>>> LocalProvider::listeningPorts(QString id)
     }
     if (sandboxPid <= 0)
         co_return std::nullopt;
-    QList<int> ports;
-    for (const QString& table : {u"tcp"_s, u"tcp6"_s}) {
-        QFile file(u"/proc/%1/net/%2"_s.arg(sandboxPid).arg(table));
-        if (!file.open(QIODevice::ReadOnly))
-            co_return std::nullopt;
-        const QList<QByteArray> lines = file.readAll().split('\n');
-        for (const QByteArray& line : lines.mid(1)) {
-            // "sl local_address rem_address st ...": local "0100007F:1F90", state 0A = LISTEN.
-            const QList<QByteArray> fields = line.simplified().split(' ');
-            if (fields.size() < 4 || fields.at(3) != "0A")
-                continue;
-            bool ok = false;
-            const int port = fields.at(1).split(':').value(1).toInt(&ok, 16);
-            if (ok && !ports.contains(port))
-                ports.append(port);
-        }
-    }
-    co_return ports;
+    co_return SandboxNetwork::listeningPorts(sandboxPid);
 }
 
 QCoro::Task<PreviewEndpoint> LocalProvider::previewEndpoint(QString id, int port)

@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QSocketNotifier>
 #include <QStandardPaths>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -47,7 +48,7 @@ QString portList(const QList<int>& ports)
 }
 
 // Whether the namespace of `pid` has a default route yet: pasta's --config-net sets addresses and
-// then routes, so the route is the last thing it does before traffic can flow.
+// then routes, so with the route in place traffic to the internet can flow.
 bool hasDefaultRoute(qint64 pid)
 {
     QFile ipv4(u"/proc/%1/net/route"_s.arg(pid));
@@ -213,7 +214,8 @@ QCoro::Task<> SandboxNetwork::connect(std::chrono::milliseconds timeout)
         co_await qCoro(m_pasta).waitForStarted(std::chrono::milliseconds(deadline.remainingTime()));
     if (!started)
         throw networkFailure(u"pasta could not be started (%1)"_s.arg(m_pasta.errorString()));
-    const bool routed = co_await waitForRoute(pid, std::chrono::milliseconds(deadline.remainingTime()));
+    const bool routed =
+        co_await waitUntilConfigured(pid, std::chrono::milliseconds(deadline.remainingTime()));
     if (!routed)
         throw networkFailure(pastaError());
 
@@ -255,13 +257,48 @@ QCoro::Task<qint64> SandboxNetwork::readSandboxPid(std::chrono::milliseconds tim
     }
 }
 
-QCoro::Task<bool> SandboxNetwork::waitForRoute(qint64 sandboxPid, std::chrono::milliseconds timeout)
+std::optional<QList<int>> SandboxNetwork::listeningPorts(qint64 pid)
+{
+    QList<int> ports;
+    for (const QString& table : {u"tcp"_s, u"tcp6"_s}) {
+        QFile file(u"/proc/%1/net/%2"_s.arg(pid).arg(table));
+        if (!file.open(QIODevice::ReadOnly))
+            return std::nullopt;
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        for (const QByteArray& line : lines.mid(1)) {
+            // "sl local_address rem_address st ...": local "0100007F:1F90", state 0A = LISTEN.
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() < 4 || fields.at(3) != "0A")
+                continue;
+            bool ok = false;
+            const int port = fields.at(1).split(':').value(1).toInt(&ok, 16);
+            if (ok && !ports.contains(port))
+                ports.append(port);
+        }
+    }
+    return ports;
+}
+
+// pasta sets addresses, then routes, and only then opens the namespace's side of the forwarded
+// loopback ports: a command released on the route alone could find its proxy refused.
+bool SandboxNetwork::isConfigured(qint64 sandboxPid) const
+{
+    if (!hasDefaultRoute(sandboxPid))
+        return false;
+    if (m_spec.hostLoopbackPorts.isEmpty())
+        return true;
+    const std::optional<QList<int>> listening = listeningPorts(sandboxPid);
+    return listening && std::all_of(m_spec.hostLoopbackPorts.cbegin(), m_spec.hostLoopbackPorts.cend(),
+                                    [&](int port) { return listening->contains(port); });
+}
+
+QCoro::Task<bool> SandboxNetwork::waitUntilConfigured(qint64 sandboxPid, std::chrono::milliseconds timeout)
 {
     const QDeadlineTimer deadline(timeout);
     // Polled: /proc has no notification for a namespace's routes, and pasta does not report
     // readiness while it stays in the foreground. It takes a few milliseconds.
     for (;;) {
-        if (hasDefaultRoute(sandboxPid))
+        if (isConfigured(sandboxPid))
             co_return true;
         if (m_pasta.state() == QProcess::NotRunning || deadline.hasExpired())
             co_return false;

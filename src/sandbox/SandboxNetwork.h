@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 #include <chrono>
+#include <optional>
 
 namespace forge {
 
@@ -50,6 +51,9 @@ public:
     static QString program();
     // --info-fd/--block-fd for bwrap's command line.
     static QStringList bubblewrapArguments();
+    // The TCP ports something listens on in the network namespace of `pid` (any address, IPv4 or
+    // IPv6); nullopt when /proc cannot tell.
+    static std::optional<QList<int>> listeningPorts(qint64 pid);
     // pasta's command line for the namespace of `sandboxPid` (unit-tested; see the class comment).
     static QStringList pastaArguments(const NetworkSpec& spec, qint64 sandboxPid,
                                       const QString& userNamespace, bool runningAsRoot);
@@ -71,7 +75,8 @@ public:
 
 private:
     QCoro::Task<qint64> readSandboxPid(std::chrono::milliseconds timeout);
-    QCoro::Task<bool> waitForRoute(qint64 sandboxPid, std::chrono::milliseconds timeout);
+    QCoro::Task<bool> waitUntilConfigured(qint64 sandboxPid, std::chrono::milliseconds timeout);
+    bool isConfigured(qint64 sandboxPid) const;
     QString pastaError();
     void closeFd(int& fd);
 
