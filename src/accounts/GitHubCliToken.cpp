@@ -1,4 +1,5 @@
 #include "accounts/GitHubCliToken.h"
+#include "core/SignalWait.h"
 
 #include <QCoro/QCoroSignal>
 #include <QProcess>
@@ -31,7 +32,7 @@ QCoro::Task<GitHubCliToken> GitHubCliToken::read(github::GitHubHost host, std::c
         result.problem = u"The GitHub CLI could not be started: %1"_s.arg(process.errorString());
         co_return result;
     }
-    const auto finished = co_await qCoro(&process, &QProcess::finished, timeout);
+    const bool finished = co_await waitForSignal(&process, &QProcess::finished, timeout);
     if (!finished) {
         process.kill();
         process.waitForFinished(1000);
@@ -40,7 +41,8 @@ QCoro::Task<GitHubCliToken> GitHubCliToken::read(github::GitHubHost host, std::c
             u"keychain). Run “gh auth token” in a terminal to see why."_s.arg(timeout.count() / 1000);
         co_return result;
     }
-    const auto [exitCode, exitStatus] = *finished;
+    const int exitCode = process.exitCode();
+    const QProcess::ExitStatus exitStatus = process.exitStatus();
     const QString token = QString::fromUtf8(process.readAllStandardOutput()).trimmed();
     if (exitStatus != QProcess::NormalExit || exitCode != 0 || token.isEmpty()) {
         // gh's own words ("no oauth token found for github.com"); stderr never holds the token.

@@ -1,4 +1,5 @@
 #include "CommandLogFollower.h"
+#include "core/SignalWait.h"
 
 #include "OutputDemultiplexer.h"
 
@@ -66,7 +67,7 @@ QCoro::Task<bool> CommandLogFollower::stream(QString sessionId, QString commandI
     const auto openTimeout = std::min(timeout, m_http.config().requestTimeout);
     const bool opened = co_await qCoro(socket).open(request, openTimeout);
     if (opened && socket.state() == QAbstractSocket::ConnectedState) {
-        const auto closed = co_await qCoro(&socket, &QWebSocket::disconnected, timeout);
+        const bool closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
         if (!closed)
             socket.abort();
     }

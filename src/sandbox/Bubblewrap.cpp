@@ -1,4 +1,5 @@
 #include "Bubblewrap.h"
+#include "core/SignalWait.h"
 
 #include "SandboxNetwork.h"
 #include "core/Failure.h"
@@ -219,13 +220,13 @@ QCoro::Task<Bubblewrap::ProbeResult> Bubblewrap::probe(QString scratchDirectory,
         co_return ProbeResult{false, message.isEmpty() ? failure.message()
                                                        : u"bwrap failed: %1"_s.arg(message.left(300))};
     }
-    const auto finished = co_await qCoro(&process, &QProcess::finished, 10s);
+    const bool finished = co_await waitForSignal(&process, &QProcess::finished, 10s);
     if (!finished) {
         stopProcess();
         co_return ProbeResult{false, u"bwrap did not finish a trivial command within 10 seconds"_s};
     }
-    const auto [exitCode, exitStatus] = *finished;
-    if (exitStatus != QProcess::NormalExit || exitCode != 0) {
+    const int exitCode = process.exitCode();
+    if (process.exitStatus() != QProcess::NormalExit || exitCode != 0) {
         QString message = QString::fromUtf8(process.readAllStandardError()).trimmed().section(u'\n', 0, 0);
         if (message.isEmpty())
             message = u"exit code %1"_s.arg(exitCode);

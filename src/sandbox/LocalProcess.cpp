@@ -1,4 +1,5 @@
 #include "LocalProcess.h"
+#include "core/SignalWait.h"
 
 #include "core/Failure.h"
 
@@ -212,8 +213,8 @@ QCoro::Task<bool> LocalProcess::waitForFinished(std::chrono::milliseconds timeou
     auto self = shared_from_this();
     if (m_finished || !m_started)
         co_return m_finished;
-    const auto result = co_await qCoro(this, &LocalProcess::finished, timeout < 0ms ? -1ms : timeout);
-    co_return result.has_value() || m_finished;
+    const bool arrived = co_await waitForSignal(this, &LocalProcess::finished, timeout < 0ms ? -1ms : timeout);
+    co_return arrived || m_finished;
 }
 
 QList<qint64> LocalProcess::tree() const

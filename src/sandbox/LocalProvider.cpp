@@ -1,4 +1,5 @@
 #include "LocalProvider.h"
+#include "core/SignalWait.h"
 
 #include "Bubblewrap.h"
 #include "GitEnvironment.h"
@@ -73,7 +74,7 @@ QCoro::Task<bool> copyTree(QString from, QString to)
     cp.setArguments({u"-a"_s, u"--reflink=auto"_s, u"--"_s, from, to});
     cp.setProcessChannelMode(QProcess::MergedChannels);
     cp.start();
-    co_await qCoro(cp).waitForFinished(std::chrono::minutes(5));
+    co_await waitForSignal(&cp, &QProcess::finished, std::chrono::minutes(5));
     co_return cp.exitStatus() == QProcess::NormalExit&& cp.exitCode() == 0;
 }
 

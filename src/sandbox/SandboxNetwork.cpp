@@ -1,4 +1,5 @@
 #include "SandboxNetwork.h"
+#include "core/SignalWait.h"
 
 #include "core/Failure.h"
 
@@ -210,9 +211,9 @@ QCoro::Task<> SandboxNetwork::connect(std::chrono::milliseconds timeout)
     // preview's port after a crash. (pasta keeps its user id, so the setting survives.)
     m_pasta.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_pasta.start();
-    const bool started =
-        co_await qCoro(m_pasta).waitForStarted(std::chrono::milliseconds(deadline.remainingTime()));
-    if (!started)
+    if (m_pasta.state() == QProcess::Starting)
+        co_await waitForSignal(&m_pasta, &QProcess::stateChanged, std::chrono::milliseconds(deadline.remainingTime()));
+    if (m_pasta.state() != QProcess::Running)
         throw networkFailure(u"pasta could not be started (%1)"_s.arg(m_pasta.errorString()));
     const bool routed =
         co_await waitUntilConfigured(pid, std::chrono::milliseconds(deadline.remainingTime()));
@@ -253,7 +254,7 @@ QCoro::Task<qint64> SandboxNetwork::readSandboxPid(std::chrono::milliseconds tim
         }
         if (count == 0 || (errno != EAGAIN && errno != EINTR) || deadline.hasExpired())
             co_return 0; // bwrap exited (it failed to set up the sandbox) or never answered
-        co_await qCoro(&readable, &Readable::ready, std::chrono::milliseconds(deadline.remainingTime()));
+        co_await waitForSignal(&readable, &Readable::ready, std::chrono::milliseconds(deadline.remainingTime()));
     }
 }
 

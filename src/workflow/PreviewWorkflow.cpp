@@ -1,4 +1,5 @@
 #include "PreviewWorkflow.h"
+#include "core/SignalWait.h"
 
 #include "FailureAdvice.h"
 #include "PreviewHostAllowance.h"
@@ -653,7 +654,7 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
             }
             throw FailureAdvice::devServerNotReady(evidence, m_serverOutput->evidence());
         }
-        co_await qCoro(m_server.get(), &BackgroundProcess::finished, delay);
+        co_await waitForSignal(m_server.get(), &BackgroundProcess::finished, delay);
         delay = std::min<std::chrono::milliseconds>(delay * 3 / 2, 2s);
     }
 }

@@ -1,4 +1,5 @@
 #include "DaytonaProvider.h"
+#include "core/SignalWait.h"
 
 #include "HostClone.h"
 #include "RemoteSnapshot.h"
@@ -232,7 +233,7 @@ public:
             // Already gone with the sandbox, or unreachable: either way it no longer serves us.
         }
         if (self && command->running)
-            co_await qCoro(self.data(), &BackgroundProcess::finished, grace);
+            co_await waitForSignal(self.data(), &BackgroundProcess::finished, grace);
         if (self && command->running)
             self->markFinished(-1);
     }

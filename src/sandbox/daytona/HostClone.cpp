@@ -1,4 +1,5 @@
 #include "HostClone.h"
+#include "core/SignalWait.h"
 
 #include "core/Failure.h"
 #include "sandbox/GitEnvironment.h"
@@ -55,7 +56,7 @@ QCoro::Task<CommandResult> runHere(QString program, QStringList arguments, QProc
         throw Failure::permanent(u"Could not start %1: %2."_s.arg(program, process.errorString()),
                                  u"Check that it is installed and can run, then run again."_s);
     }
-    const auto finished = co_await qCoro(&process, &QProcess::finished, ProcessLimit);
+    const bool finished = co_await waitForSignal(&process, &QProcess::finished, ProcessLimit);
     CommandResult result;
     if (!finished) {
         process.kill();
@@ -63,9 +64,8 @@ QCoro::Task<CommandResult> runHere(QString program, QStringList arguments, QProc
         result.timedOut = true;
         co_return result;
     }
-    const auto [exitCode, exitStatus] = *finished;
-    result.exitCode = exitCode;
-    result.crashed = exitStatus == QProcess::CrashExit;
+    result.exitCode = process.exitCode();
+    result.crashed = process.exitStatus() == QProcess::CrashExit;
     co_return result;
 }
 
