@@ -1,13 +1,15 @@
 #include "CommandLogFollower.h"
-#include "core/SignalWait.h"
 
 #include "OutputDemultiplexer.h"
+#include "core/Backoff.h"
+#include "core/SignalWait.h"
 
 #include <QCoroSignal>
 #include <QCoroTimer>
-#include <QCoroWebSocket>
 #include <QElapsedTimer>
 #include <QWebSocket>
+#include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -19,6 +21,16 @@ void deliver(const CommandLogFollower::Sink& sink, const QByteArray& out, const 
 {
     if (sink && (!out.isEmpty() || !err.isEmpty()))
         sink(out, err);
+}
+
+// The part of `chunk` past what was delivered: `seen` counts this stream's bytes received on the
+// current connection, which replays the log from its start.
+QByteArray unseen(const QByteArray& chunk, qsizetype& seen, qsizetype& delivered)
+{
+    const qsizetype skip = std::clamp<qsizetype>(delivered - seen, 0, chunk.size());
+    seen += chunk.size();
+    delivered = std::max(delivered, seen);
+    return chunk.mid(skip);
 }
 
 } // namespace
@@ -43,39 +55,84 @@ QUrl CommandLogFollower::webSocketUrl(const QString& sessionId, const QString& c
                              query);
 }
 
-QCoro::Task<bool> CommandLogFollower::stream(QString sessionId, QString commandId, const Sink& sink,
-                                             Delivered& delivered, std::chrono::milliseconds timeout)
+QCoro::Task<CommandLogFollower::StreamEnd> CommandLogFollower::stream(QString sessionId, QString commandId,
+                                                                      const Sink& sink, Delivered& delivered,
+                                                                      std::chrono::milliseconds timeout)
 {
     HttpRequest handshake;
     handshake.url = webSocketUrl(sessionId, commandId);
+    handshake.countsAsActivity = m_countsAsActivity;
     // Same auth and SDK-version headers as HTTP: the version selects the split (marker) format.
     const QNetworkRequest request = m_http.prepare(handshake);
 
     OutputDemultiplexer demux;
+    Delivered seen; // on this connection, which starts over from the log's first byte
     QWebSocket socket;
+    auto pass = [&](const OutputDemultiplexer::Output& split) {
+        const QByteArray out = unseen(split.stdoutData, seen.stdoutBytes, delivered.stdoutBytes);
+        const QByteArray err = unseen(split.stderrData, seen.stderrBytes, delivered.stderrBytes);
+        deliver(sink, out, err);
+    };
     auto onBytes = [&](const QByteArray& bytes) {
-        const auto split = demux.feed(bytes);
-        delivered.stdoutBytes += split.stdoutData.size();
-        delivered.stderrBytes += split.stderrData.size();
         m_usedWebSocket = true;
-        deliver(sink, split.stdoutData, split.stderrData);
+        pass(demux.feed(bytes));
     };
     QObject::connect(&socket, &QWebSocket::binaryMessageReceived, &socket, onBytes);
     QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket,
                      [&](const QString& text) { onBytes(text.toUtf8()); });
+    // Qt closes in answer to the server's close frame (aboutToClose); a cut connection only
+    // disconnects.
+    bool closeFrame = false;
+    QObject::connect(&socket, &QWebSocket::aboutToClose, &socket, [&closeFrame] { closeFrame = true; });
 
-    const auto openTimeout = std::min(timeout, m_http.config().requestTimeout);
-    const bool opened = co_await qCoro(socket).open(request, openTimeout);
-    if (opened && socket.state() == QAbstractSocket::ConnectedState) {
-        const bool closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
-        if (!closed)
-            socket.abort();
+    SignalWaiter opening(std::min(timeout, m_http.config().requestTimeout));
+    QObject::connect(&socket, &QWebSocket::connected, &opening, &SignalWaiter::arrive);
+    QObject::connect(&socket, &QWebSocket::disconnected, &opening, &SignalWaiter::giveUp);
+    // Qt 6.4 names it error(); errorOccurred() came in 6.5.
+    QObject::connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), &opening,
+                     &SignalWaiter::giveUp);
+    socket.open(request);
+    if (socket.state() != QAbstractSocket::UnconnectedState)
+        co_await qCoro(&opening, &SignalWaiter::ended);
+    if (socket.state() != QAbstractSocket::ConnectedState) {
+        socket.abort();
+        co_return StreamEnd::NotOpened;
     }
-    const auto rest = demux.finish();
-    delivered.stdoutBytes += rest.stdoutData.size();
-    delivered.stderrBytes += rest.stderrData.size();
-    deliver(sink, rest.stdoutData, rest.stderrData);
-    co_return opened;
+    ++m_streamsOpened;
+    const bool closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
+    if (!closed)
+        socket.abort();
+    pass(demux.finish());
+    const bool complete = closed && closeFrame && socket.closeCode() == QWebSocketProtocol::CloseCodeNormal;
+    co_return complete ? StreamEnd::Complete : StreamEnd::Dropped;
+}
+
+QCoro::Task<std::optional<CommandStatus>> CommandLogFollower::status(QString sessionId, QString commandId)
+{
+    try {
+        co_return co_await m_toolbox.commandStatus(sessionId, commandId);
+    } catch (const DaytonaError& error) {
+        // A 404 (the session was deleted, the sandbox is gone) is an answer; a blip is not.
+        if (!error.isTransient())
+            throw;
+    }
+    co_return std::nullopt;
+}
+
+QCoro::Task<> CommandLogFollower::readSnapshot(QString sessionId, QString commandId, const Sink& sink,
+                                               Delivered& delivered)
+{
+    try {
+        const CommandLogs logs = co_await m_toolbox.commandLogs(sessionId, commandId);
+        const QByteArray out = logs.stdoutData.mid(delivered.stdoutBytes);
+        const QByteArray err = logs.stderrData.mid(delivered.stderrBytes);
+        delivered.stdoutBytes += out.size();
+        delivered.stderrBytes += err.size();
+        deliver(sink, out, err);
+    } catch (const DaytonaError&) {
+        // Larger than DaytonaHttp takes, or unreachable: the output comes later or not at all, but
+        // whether the command runs is its status's to say.
+    }
 }
 
 QCoro::Task<int> CommandLogFollower::follow(QString sessionId, QString commandId, Sink sink,
@@ -84,25 +141,41 @@ QCoro::Task<int> CommandLogFollower::follow(QString sessionId, QString commandId
     QElapsedTimer clock;
     clock.start();
     m_usedWebSocket = false;
+    m_streamsOpened = 0;
     Delivered delivered;
-    co_await stream(sessionId, commandId, sink, delivered, timeout);
-
-    // The stream may have closed early or never opened: poll until the command reports its exit.
+    const Backoff backoff(m_pollInterval, std::max(m_pollInterval, MaxRetryDelay),
+                          std::numeric_limits<int>::max());
+    int retry = 0;
     for (;;) {
-        const CommandStatus status = co_await m_toolbox.commandStatus(sessionId, commandId);
-        // Logs after status: once the exit code is known the snapshot is complete.
-        const CommandLogs logs = co_await m_toolbox.commandLogs(sessionId, commandId);
-        const QByteArray out = logs.stdoutData.mid(delivered.stdoutBytes);
-        const QByteArray err = logs.stderrData.mid(delivered.stderrBytes);
-        delivered.stdoutBytes += out.size();
-        delivered.stderrBytes += err.size();
-        deliver(sink, out, err);
-        if (status.exitCode)
-            co_return *status.exitCode;
         const auto elapsed = std::chrono::milliseconds(clock.elapsed());
         if (elapsed >= timeout)
             break;
-        co_await QCoro::sleepFor(std::min(m_pollInterval, timeout - elapsed));
+        const Delivered before = delivered;
+        const StreamEnd end = co_await stream(sessionId, commandId, sink, delivered, timeout - elapsed);
+        const std::optional<CommandStatus> state = co_await status(sessionId, commandId);
+        if (state && state->exitCode) {
+            // The stream ended before the daemon read the log to its end: one more replay (or a
+            // snapshot) for the rest.
+            if (end == StreamEnd::Dropped) {
+                const auto left = std::max(timeout - std::chrono::milliseconds(clock.elapsed()),
+                                           m_http.config().requestTimeout);
+                const StreamEnd rest = co_await stream(sessionId, commandId, sink, delivered, left);
+                if (rest == StreamEnd::NotOpened)
+                    co_await readSnapshot(sessionId, commandId, sink, delivered);
+            } else if (end == StreamEnd::NotOpened) {
+                co_await readSnapshot(sessionId, commandId, sink, delivered);
+            }
+            co_return *state->exitCode;
+        }
+        if (end == StreamEnd::NotOpened)
+            co_await readSnapshot(sessionId, commandId, sink, delivered);
+        const bool progressed =
+            delivered.stdoutBytes > before.stdoutBytes || delivered.stderrBytes > before.stderrBytes;
+        retry = progressed ? 1 : retry + 1;
+        const auto waited = std::chrono::milliseconds(clock.elapsed());
+        if (waited >= timeout)
+            break;
+        co_await QCoro::sleepFor(std::min(backoff.delayFor(retry), timeout - waited));
     }
     throw DaytonaError(DaytonaError::Kind::Timeout,
                        u"Command %1 in session %2 was still running after %3 s. Check it in the sandbox or "

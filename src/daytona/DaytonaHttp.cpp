@@ -58,6 +58,8 @@ QNetworkRequest DaytonaHttp::prepare(const HttpRequest& request) const
     prepared.setRawHeader("X-Daytona-SDK-Version", SdkVersion);
     prepared.setRawHeader("User-Agent", QByteArray(Source) + '/' + SdkVersion);
     prepared.setRawHeader("Accept", "application/json");
+    if (!request.countsAsActivity)
+        prepared.setRawHeader(SkipActivityHeader, "true");
     if (!request.body.isEmpty() || request.method == "POST" || request.method == "PUT")
         prepared.setHeader(QNetworkRequest::ContentTypeHeader, request.contentType);
     const auto timeout = request.timeout.value_or(m_config.requestTimeout);

@@ -23,6 +23,10 @@ struct HttpRequest
     // A limit on the whole exchange. The transfer timeout restarts on every byte, so a server that
     // trickles data would otherwise hold the request forever.
     std::optional<std::chrono::milliseconds> deadline;
+    // Whether Daytona's proxy counts this request as the sandbox's activity, which postpones
+    // auto-stop. Looking (status, logs, ports) should not: then it sends
+    // X-Daytona-Skip-Last-Activity-Update (apps/proxy/pkg/proxy/get_sandbox_target.go, v0.190.0).
+    bool countsAsActivity = true;
 };
 
 struct HttpReply
@@ -43,6 +47,8 @@ public:
     static constexpr auto SdkVersion = "0.190.0";
     static constexpr auto Source = "forge-preview";
     static constexpr qint64 DefaultMaxBodyBytes = 16 * 1024 * 1024;
+    // The proxy skips the activity update only when this header's value is exactly "true".
+    static constexpr auto SkipActivityHeader = "X-Daytona-Skip-Last-Activity-Update";
 
     explicit DaytonaHttp(DaytonaConfig config);
 

@@ -126,6 +126,7 @@ ToolboxApi::sessionExec(QString sessionId, QString command, bool runAsync,
 QCoro::Task<CommandStatus> ToolboxApi::commandStatus(QString sessionId, QString commandId)
 {
     HttpRequest request;
+    request.countsAsActivity = false; // looking is not using (DaytonaHttp.h)
     request.url = url(u"/process/session/%1/command/%2"_s.arg(DaytonaHttp::segment(sessionId),
                                                               DaytonaHttp::segment(commandId)));
     const QJsonValue value = co_await m_http.sendJson(std::move(request));
@@ -164,6 +165,7 @@ CommandLogs ToolboxApi::parseLogs(const HttpReply& reply)
 QCoro::Task<CommandLogs> ToolboxApi::commandLogs(QString sessionId, QString commandId)
 {
     HttpRequest request;
+    request.countsAsActivity = false; // looking is not using (DaytonaHttp.h)
     request.url = url(u"/process/session/%1/command/%2/logs"_s.arg(DaytonaHttp::segment(sessionId),
                                                                    DaytonaHttp::segment(commandId)));
     const HttpReply reply = co_await m_http.send(std::move(request));
@@ -173,6 +175,7 @@ QCoro::Task<CommandLogs> ToolboxApi::commandLogs(QString sessionId, QString comm
 QCoro::Task<QList<int>> ToolboxApi::listeningPorts()
 {
     HttpRequest request;
+    request.countsAsActivity = false; // looking is not using (DaytonaHttp.h)
     request.url = url(u"/port"_s);
     const QJsonValue value = co_await m_http.sendJson(std::move(request));
     const QJsonValue ports = value.toObject().value(u"ports"_s);

@@ -63,7 +63,8 @@ struct UploadFile
 };
 
 // The in-sandbox toolbox API (ENDPOINTS §7-§11), reached through `{toolboxProxyUrl}/{sandboxId}` with
-// the same auth headers as the API. Only the calls the app needs.
+// the same auth headers as the API. Only the calls the app needs. The calls that only look
+// (commandStatus, commandLogs, listeningPorts) do not count as the sandbox's activity.
 class ToolboxApi
 {
 public:

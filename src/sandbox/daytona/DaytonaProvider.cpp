@@ -637,6 +637,9 @@ QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec s
         const daytona::SessionCommandResult started = co_await toolbox->sessionExec(sessionId, line, true);
         daytona::CommandLogFollower follower(m_client->http(), *toolbox);
         follower.setPollInterval(m_logPollInterval);
+        // A step the user waits on is the sandbox in use: auto-stop must not end a long install.
+        // The dev server's follower (DaytonaBackgroundProcess) does not count; see CommandLogFollower.h.
+        follower.setCountsAsActivity(true);
         // Locals, not temporaries in the co_await expression: GCC 12 miscompiles those.
         const daytona::CommandLogFollower::Sink split = splitInto(sink);
         const std::chrono::milliseconds limit =

@@ -88,7 +88,8 @@ public:
     // to fix (wrong key, wrong URL, no network).
     QCoro::Task<> testConnection();
 
-    // For tests: how the dev server's log stream falls back to polling.
+    // For tests: the first wait before a dropped log stream is opened again (and the command's
+    // status read again); see CommandLogFollower::setPollInterval.
     void setLogPollInterval(std::chrono::milliseconds interval) { m_logPollInterval = interval; }
 
 private:

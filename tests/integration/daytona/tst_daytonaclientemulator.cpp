@@ -69,6 +69,32 @@ int httpStatus(const QUrl& url, const QByteArray& tokenHeader = {})
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
+// A follow() running while the test goes on: what it delivered and how it ended.
+struct FollowRun
+{
+    QByteArray out;
+    QByteArray err;
+    std::optional<int> exitCode;
+    std::optional<DaytonaError> error;
+    bool done = false;
+};
+
+QCoro::Task<> followInto(forge::daytona::CommandLogFollower& follower, QString sessionId, QString commandId,
+                         std::shared_ptr<FollowRun> run)
+{
+    const forge::daytona::CommandLogFollower::Sink sink = [run](const QByteArray& out,
+                                                                const QByteArray& err) {
+        run->out += out;
+        run->err += err;
+    };
+    try {
+        run->exitCode = co_await follower.follow(sessionId, commandId, sink, 120s);
+    } catch (const DaytonaError& error) {
+        run->error = error;
+    }
+    run->done = true;
+}
+
 } // namespace
 
 class TestDaytonaClientEmulator : public QObject
@@ -99,6 +125,49 @@ private:
             return *sandbox;
         qWarning("create failed: %s", qPrintable(describe(created)));
         return {};
+    }
+
+    // Starts `command` asynchronously in a new session `sessionId`; returns its id (empty on failure).
+    static QString startCommand(forge::daytona::ToolboxApi& toolbox, const QString& sessionId,
+                                const QString& command)
+    {
+        if (syncVoid(toolbox.createSession(sessionId)))
+            return {};
+        const auto started = sync(toolbox.sessionExec(sessionId, command, true));
+        const auto* result = std::get_if<forge::daytona::SessionCommandResult>(&started);
+        return result ? result->cmdId : QString();
+    }
+
+    static int heldTicks(const QSignalSpy& held, const QString& sandboxId)
+    {
+        int ticks = 0;
+        for (const auto& arguments : held)
+            ticks += arguments.at(0).toString() == sandboxId ? 1 : 0;
+        return ticks;
+    }
+
+    // The log streams of a command the emulator opened (WebSocket handshakes answered 101).
+    int followStreams(const QString& commandId) const
+    {
+        int streams = 0;
+        for (const auto& request : m_emulator->requests()) {
+            if (request.path().endsWith(QByteArray("/command/" + commandId.toUtf8() + "/logs")) &&
+                request.target.contains("follow=true") && request.status == 101)
+                ++streams;
+        }
+        return streams;
+    }
+
+    // Downloads of a command's whole log (GET .../logs without follow).
+    int logSnapshots(const QString& commandId) const
+    {
+        int snapshots = 0;
+        for (const auto& request : m_emulator->requests()) {
+            if (request.path().endsWith(QByteArray("/command/" + commandId.toUtf8() + "/logs")) &&
+                !request.target.contains("follow=true"))
+                ++snapshots;
+        }
+        return snapshots;
     }
 
 private Q_SLOTS:
@@ -287,6 +356,119 @@ private Q_SLOTS:
         QCOMPARE(DaytonaError::kindName(std::get<DaytonaError>(missing).kind()),
                  DaytonaError::kindName(DaytonaError::Kind::NotFound));
         QCOMPARE(m_emulator->requestCount() - beforeMissing, 1);
+    }
+
+    // Issue 17: a log stream held open must not keep the sandbox awake (Daytona's proxy refreshes
+    // the activity of an open request every 50 s unless told not to), so every request of the
+    // follower carries X-Daytona-Skip-Last-Activity-Update: true.
+    void followIsNotActivity()
+    {
+        m_emulator->setActivityRefreshInterval(50ms);
+        DaytonaClient client(config());
+        const Sandbox sandbox = createSandbox(client, u"forge-follow-idle"_s);
+        QVERIFY(!sandbox.id.isEmpty());
+        const auto toolbox = client.toolbox(sandbox);
+        const QString commandId =
+            startCommand(*toolbox, u"idle"_s,
+                         u"echo serving; while [ ! -e release-idle ]; do sleep 0.05; done; echo done"_s);
+        QVERIFY(!commandId.isEmpty());
+        const QDateTime activity = m_emulator->lastActivity(sandbox.id).value();
+        QTRY_VERIFY(QDateTime::currentDateTimeUtc() > activity); // the emulator keeps milliseconds
+
+        QSignalSpy held(m_emulator.get(), &DaytonaEmulator::activityHeld);
+        forge::daytona::CommandLogFollower follower(client.http(), *toolbox);
+        auto run = std::make_shared<FollowRun>();
+        QCoro::connect(followInto(follower, u"idle"_s, commandId, run), this, [] {});
+        QTRY_VERIFY_WITH_TIMEOUT(run->out.contains("serving"), 30'000);
+        // The stream stayed open through five of the proxy's activity intervals.
+        QTRY_VERIFY_WITH_TIMEOUT(heldTicks(held, sandbox.id) >= 5, 30'000);
+        QCOMPARE(m_emulator->lastActivity(sandbox.id).value(), activity);
+        QVERIFY(!run->done);
+        int followerRequests = 0;
+        for (const auto& request : m_emulator->requests()) {
+            if (!request.path().contains("/process/session/idle/command/"))
+                continue;
+            ++followerRequests;
+            QCOMPARE(request.header("X-Daytona-Skip-Last-Activity-Update"), QByteArray("true"));
+        }
+        QVERIFY(followerRequests >= 1);
+
+        QVERIFY(std::holds_alternative<forge::daytona::ExecuteResult>(
+            sync(toolbox->execute(u"touch release-idle"_s))));
+        QTRY_VERIFY_WITH_TIMEOUT(run->done, 30'000);
+        QVERIFY2(!run->error, run->error ? qPrintable(run->error->userMessage()) : "");
+        QCOMPARE(run->exitCode, std::optional<int>(0));
+        QCOMPARE(run->out, QByteArray("serving\ndone\n"));
+        m_emulator->setActivityRefreshInterval(50s);
+    }
+
+    // Issue 17: a stream that drops is opened again (the daemon replays the log), and what came
+    // before the drop is not delivered twice; the logs are not downloaded.
+    void followReconnectsAfterADrop()
+    {
+        DaytonaClient client(config());
+        const Sandbox sandbox = createSandbox(client, u"forge-follow-drop"_s);
+        QVERIFY(!sandbox.id.isEmpty());
+        const auto toolbox = client.toolbox(sandbox);
+        const QString commandId = startCommand(
+            *toolbox, u"drop"_s,
+            u"echo first; echo first-err >&2; while [ ! -e release-drop ]; do sleep 0.05; done; echo second"_s);
+        QVERIFY(!commandId.isEmpty());
+
+        forge::daytona::CommandLogFollower follower(client.http(), *toolbox);
+        follower.setPollInterval(50ms);
+        auto run = std::make_shared<FollowRun>();
+        QCoro::connect(followInto(follower, u"drop"_s, commandId, run), this, [] {});
+        QTRY_VERIFY_WITH_TIMEOUT(run->out.contains("first") && run->err.contains("first-err"), 30'000);
+        QCOMPARE(followStreams(commandId), 1);
+
+        QCOMPARE(m_emulator->dropLogStreams(sandbox.id), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(followStreams(commandId) == 2, 30'000);
+        QVERIFY(!run->done);
+        QVERIFY(std::holds_alternative<forge::daytona::ExecuteResult>(
+            sync(toolbox->execute(u"touch release-drop"_s))));
+        QTRY_VERIFY_WITH_TIMEOUT(run->done, 30'000);
+        QVERIFY2(!run->error, run->error ? qPrintable(run->error->userMessage()) : "");
+        QCOMPARE(run->exitCode, std::optional<int>(0));
+        QCOMPARE(run->out, QByteArray("first\nsecond\n"));
+        QCOMPARE(run->err, QByteArray("first-err\n"));
+        QCOMPARE(logSnapshots(commandId), 0);
+        // The second stream ended with the daemon's normal close after the exit: nothing to catch up.
+        QCOMPARE(followStreams(commandId), 2);
+    }
+
+    // Issue 17: a log larger than the client takes in one answer (16 MiB) does not make a running
+    // command look dead: whether it runs is its status's to say, and the log comes over the stream.
+    void largeLogDoesNotEndTheFollow()
+    {
+        DaytonaClient client(config());
+        const Sandbox sandbox = createSandbox(client, u"forge-follow-large"_s);
+        QVERIFY(!sandbox.id.isEmpty());
+        const auto toolbox = client.toolbox(sandbox);
+        constexpr qsizetype Large = 17 * 1024 * 1024;
+        const QString commandId =
+            startCommand(*toolbox, u"large"_s,
+                         u"head -c %1 /dev/zero | tr '\\0' x; echo; echo large-done; "
+                         u"while [ ! -e release-large ]; do sleep 0.05; done; echo after-large"_s.arg(Large));
+        QVERIFY(!commandId.isEmpty());
+
+        forge::daytona::CommandLogFollower follower(client.http(), *toolbox);
+        follower.setPollInterval(50ms);
+        auto run = std::make_shared<FollowRun>();
+        QCoro::connect(followInto(follower, u"large"_s, commandId, run), this, [] {});
+        QTRY_VERIFY_WITH_TIMEOUT(run->out.endsWith("large-done\n"), 60'000);
+
+        QCOMPARE(m_emulator->dropLogStreams(sandbox.id), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(followStreams(commandId) == 2 || run->done, 60'000);
+        QVERIFY2(!run->error, run->error ? qPrintable(run->error->userMessage()) : "");
+        QVERIFY(!run->done);
+        QVERIFY(std::holds_alternative<forge::daytona::ExecuteResult>(
+            sync(toolbox->execute(u"touch release-large"_s))));
+        QTRY_VERIFY_WITH_TIMEOUT(run->done, 60'000);
+        QVERIFY2(!run->error, run->error ? qPrintable(run->error->userMessage()) : "");
+        QCOMPARE(run->exitCode, std::optional<int>(0));
+        QCOMPARE(run->out.size(), Large + qsizetype(sizeof("\nlarge-done\nafter-large\n") - 1));
+        QVERIFY(run->out.endsWith("\nlarge-done\nafter-large\n"));
     }
 
     void wrongKeyIsUnauthorized()

@@ -118,6 +118,8 @@ struct DaytonaEmulator::Private
     QList<DaytonaRequest> requests;
     qsizetype cleared = 0;
     std::chrono::milliseconds transitionDelay{0};
+    // How often an open toolbox request refreshes its sandbox's activity (see holdActivity()).
+    std::chrono::milliseconds activityRefreshInterval = std::chrono::seconds(50);
     QString previewHostTemplate; // see setPreviewHostTemplate()
     // Background tasks (delayed transitions, slow answers) hold a weak_ptr to this and stop when
     // the emulator is gone.
@@ -273,17 +275,51 @@ struct DaytonaEmulator::Private
         if (sandbox->state != u"started"_s)
             co_return error(request, 400, u"sandbox is not started (state: %1)"_s.arg(sandbox->state));
         touch(*sandbox, request);
+        holdActivity(sandbox, request);
         const QString id = sandbox->id;
         const QString localName = sandbox->localName;
         co_return co_await toolbox.handle(request, id, localName, m.captured(2).toUtf8());
     }
 
-    // ENDPOINTS.md section 6: proxied requests reset the idle timer unless told not to.
+    // ENDPOINTS.md section 6: proxied requests reset the idle timer unless told not to. The proxy
+    // skips only on the exact value "true" (apps/proxy/pkg/proxy/get_sandbox_target.go, v0.190.0).
+    static bool skipsActivity(const HttpRequest& request)
+    {
+        return request.header("X-Daytona-Skip-Last-Activity-Update") == "true";
+    }
+
     void touch(EmulatedSandbox& sandbox, const HttpRequest& request)
     {
-        if (request.header("X-Daytona-Skip-Last-Activity-Update").compare("true", Qt::CaseInsensitive) == 0)
+        if (!skipsActivity(request))
+            sandbox.lastActivityAt = QDateTime::currentDateTimeUtc();
+    }
+
+    // While a proxied request stays open (a log stream, a long exec) the real proxy refreshes the
+    // sandbox's activity every 50 s until it ends, unless the request carried the skip header
+    // (updateLastActivity in get_sandbox_target.go, v0.190.0). Each tick is reported through
+    // activityHeld(), refreshing or not, so a test can wait for ticks instead of sleeping.
+    void holdActivity(const std::shared_ptr<EmulatedSandbox>& sandbox, const HttpRequest& request)
+    {
+        if (!request.responder)
             return;
-        sandbox.lastActivityAt = QDateTime::currentDateTimeUtc();
+        auto* timer = new QTimer(q);
+        timer->setInterval(activityRefreshInterval);
+        const std::weak_ptr<EmulatedSandbox> weakSandbox = sandbox;
+        const std::weak_ptr<HttpResponder> weakResponder = request.responder;
+        const bool refreshes = !skipsActivity(request);
+        QObject::connect(
+            timer, &QTimer::timeout, timer, [this, timer, weakSandbox, weakResponder, refreshes] {
+                const auto held = weakSandbox.lock();
+                const auto responder = weakResponder.lock();
+                if (!held || !responder || !responder->isInProgress() || held->state != u"started"_s) {
+                    timer->deleteLater();
+                    return;
+                }
+                if (refreshes)
+                    held->lastActivityAt = QDateTime::currentDateTimeUtc();
+                Q_EMIT q->activityHeld(held->id, refreshes);
+            });
+        timer->start();
     }
 
     static QString iso(const QDateTime& time) { return time.toUTC().toString(Qt::ISODateWithMs); }
@@ -895,6 +931,17 @@ void DaytonaEmulator::stopSandboxExternally(const QString& id)
     d->provider.stopSandbox(sandbox->localName); // fire and forget; its processes end
     sandbox->desiredState = u"stopped"_s;
     d->setState(*sandbox, u"stopped"_s);
+}
+
+void DaytonaEmulator::setActivityRefreshInterval(std::chrono::milliseconds interval)
+{
+    d->activityRefreshInterval = interval;
+}
+
+int DaytonaEmulator::dropLogStreams(const QString& id)
+{
+    auto sandbox = d->find(id);
+    return sandbox ? d->toolbox.dropLogStreams(sandbox->id) : 0;
 }
 
 int DaytonaEmulator::killSessionCommands(const QString& id)

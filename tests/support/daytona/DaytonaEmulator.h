@@ -108,6 +108,12 @@ public:
     // As if the sandbox's session commands (the dev server) crashed: their processes are killed,
     // the sandbox stays started. Returns how many commands were running.
     int killSessionCommands(const QString& id);
+    // Cuts the sandbox's open `logs?follow=true` WebSockets without a close frame (a proxy restart,
+    // a network drop); the commands run on. Returns how many were open.
+    int dropLogStreams(const QString& id);
+    // How often a toolbox request that stays open (a log stream) refreshes its sandbox's activity,
+    // unless it was sent with X-Daytona-Skip-Last-Activity-Update: true. Real: 50 s.
+    void setActivityRefreshInterval(std::chrono::milliseconds interval);
     // The next POST /sandbox ends in `error` with this errorReason (and answers 400 "Sandbox failed
     // to start: <reason>" unless a transition delay makes it answer before, ENDPOINTS.md section 4).
     void failNextSandboxCreate(const QString& reason, bool recoverable = false);
@@ -130,6 +136,9 @@ public:
 
 Q_SIGNALS:
     void requestServed(const forge::test::DaytonaRequest& request);
+    // A toolbox request held open through one activity interval; `refreshed`: it counted as the
+    // sandbox's activity (it was sent without the skip header).
+    void activityHeld(const QString& id, bool refreshed);
 
 private:
     struct Private;

@@ -126,10 +126,12 @@ public:
     }
 
     bool isOpen() const { return m_open && !m_answered; }
+    bool isInProgress() const { return m_open && (!m_answered || m_takenOver); }
 
     QTcpSocket* takeOverSocket()
     {
         m_answered = true;
+        m_takenOver = true;
         disconnect(m_socket, &QTcpSocket::readyRead, this, nullptr);
         return m_open ? m_socket : nullptr;
     }
@@ -224,6 +226,7 @@ private:
     int m_stage = 0;
     bool m_open = true;
     bool m_answered = false;
+    bool m_takenOver = false;
 };
 
 // Safe to keep after the connection is gone (the client gave up): then it does nothing.
@@ -240,6 +243,7 @@ public:
     }
     bool isOpen() const override { return m_connection && m_connection->isOpen(); }
     QTcpSocket* takeOverSocket() override { return m_connection ? m_connection->takeOverSocket() : nullptr; }
+    bool isInProgress() const override { return m_connection && m_connection->isInProgress(); }
 
 private:
     QPointer<Connection> m_connection;

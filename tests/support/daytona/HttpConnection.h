@@ -53,6 +53,9 @@ public:
     // Hands the raw socket to the caller (after a WebSocket handshake, say); send() then does
     // nothing. The connection still owns the socket and goes away when it disconnects.
     virtual QTcpSocket* takeOverSocket() = 0;
+    // Whether the exchange goes on: not yet answered, or taken over and still connected (an open
+    // WebSocket). Daytona's proxy refreshes a sandbox's activity for as long as this holds.
+    virtual bool isInProgress() const = 0;
 };
 
 using HttpHandler = std::function<void(HttpRequest, std::shared_ptr<HttpResponder>)>;

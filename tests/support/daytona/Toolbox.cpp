@@ -106,6 +106,7 @@ struct ToolboxCommand
     std::unique_ptr<BackgroundProcess> process;
     // WebSocket followers: (bytes with markers, bytes without), and what to do at exit.
     QList<std::function<void(const QByteArray&, const QByteArray&)>> followers;
+    QList<QPointer<QTcpSocket>> followSockets; // for Toolbox::dropLogStreams()
     QList<std::function<void()>> onExit;
 
     void append(OutputChannel channel, const QByteArray& bytes)
@@ -184,6 +185,23 @@ void Toolbox::dropSandbox(const QString& sandboxId)
                 command->exited(137);
         }
     }
+}
+
+int Toolbox::dropLogStreams(const QString& sandboxId)
+{
+    int dropped = 0;
+    const auto sessions = m_sessions.value(sandboxId);
+    for (const auto& session : sessions) {
+        for (const auto& command : session->commands) {
+            for (const QPointer<QTcpSocket>& socket : std::exchange(command->followSockets, {})) {
+                if (socket && socket->state() == QAbstractSocket::ConnectedState) {
+                    socket->abort(); // no close frame: the connection is simply gone
+                    ++dropped;
+                }
+            }
+        }
+    }
+    return dropped;
 }
 
 int Toolbox::killSessionCommands(const QString& sandboxId)
@@ -472,6 +490,7 @@ HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_p
         return detached;
     }
     QPointer<QTcpSocket> guard = socket;
+    command->followSockets.append(guard);
     command->followers.append([guard, markers](const QByteArray& marked, const QByteArray& plain) {
         if (guard)
             guard->write(webSocketFrame(0x2, markers ? marked : plain));

@@ -44,6 +44,9 @@ public:
     // Kills the processes of the sandbox's running session commands, as if they had crashed; the
     // sessions stay and the commands report their exit as usual. Returns how many were running.
     int killSessionCommands(const QString& sandboxId);
+    // Cuts the open `logs?follow=true` connections of the sandbox's commands without a close frame,
+    // as a proxy restart or a network drop would; the commands run on. Returns how many were open.
+    int dropLogStreams(const QString& sandboxId);
     // Clone bodies as received, except the password: it is kept only as passwordFingerprint(), so
     // no token is ever held in (or printed from) the emulator's records.
     QList<QJsonObject> gitCloneBodies() const { return m_gitCloneBodies; }

@@ -880,7 +880,6 @@ private slots:
         CommandLogFollower follower(http, toolbox);
         follower.setWebSocketBase(closed);
         follower.setPollInterval(std::chrono::milliseconds(20));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"failed to connect"_s));
         QByteArray out;
         const auto exitCode = run(follower.follow(
             u"s1"_s, u"c1"_s, [&](const QByteArray& o, const QByteArray&) { out += o; },
