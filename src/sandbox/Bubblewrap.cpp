@@ -154,7 +154,8 @@ QStringList Bubblewrap::arguments(const BubblewrapSpec& spec, const QStringList&
         args << u"--ro-bind"_s << spec.resolvConf << resolvConfTarget();
     args << u"--proc"_s << u"/proc"_s << u"--dev"_s << u"/dev"_s;
     args << u"--bind"_s << spec.tmpDirectory << u"/tmp"_s;
-    args << u"--bind"_s << spec.homeDirectory << QLatin1StringView(HomePath);
+    args << u"--bind"_s << spec.homeDirectory
+         << (spec.homeTarget.isEmpty() ? QString::fromLatin1(HomePath) : spec.homeTarget);
     args << u"--bind"_s << spec.workspace << QLatin1StringView(WorkspacePath);
     for (const BubblewrapMount& mount : spec.readOnlyMounts)
         args << u"--ro-bind"_s << mount.source << mount.target;

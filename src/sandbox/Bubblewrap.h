@@ -28,7 +28,8 @@ enum class SandboxNetworkMode {
 struct BubblewrapSpec
 {
     QString workspace;        // host folder mounted read-write at /workspace
-    QString homeDirectory;    // host folder mounted read-write at /home/sandbox
+    QString homeDirectory;    // host folder mounted read-write at homeTarget
+    QString homeTarget;       // where the home is inside; empty: /home/sandbox (HomePath)
     QString tmpDirectory;     // host folder mounted read-write at /tmp
     QString workingDirectory; // path inside the sandbox (/workspace/...)
     // Passed with --setenv after --clearenv: they end up in bwrap's argv, which every local user can

@@ -255,12 +255,18 @@ struct LocalProvider::Private
         }
     }
 
+    QString homeInside() const
+    {
+        return options.homeInside.isEmpty() ? QString::fromLatin1(Bubblewrap::HomePath) : options.homeInside;
+    }
+
     // The bubblewrap part every command of sandbox `id` shares.
     BubblewrapSpec bubblewrap(const QString& id) const
     {
         BubblewrapSpec bwrap;
         bwrap.workspace = store.workspacePath(id);
         bwrap.homeDirectory = store.homePath(id);
+        bwrap.homeTarget = homeInside();
         bwrap.tmpDirectory = store.tmpPath(id);
         bwrap.workingDirectory = QString::fromLatin1(Bubblewrap::WorkspacePath);
         // The environment reaches the command through bwrap's own (set exactly on the QProcess), not
@@ -291,7 +297,7 @@ struct LocalProvider::Private
             {u"CI"_s, u"true"_s},
         };
         if (isolatedRun) {
-            env.insert(u"HOME"_s, QString::fromLatin1(Bubblewrap::HomePath));
+            env.insert(u"HOME"_s, homeInside());
             env.insert(u"TMPDIR"_s, u"/tmp"_s);
             env.insert(u"PATH"_s, Bubblewrap::sandboxPath(toolchain.pathDirectories));
         } else {
@@ -332,8 +338,8 @@ struct LocalProvider::Private
                 const QString clean = QDir::cleanPath(program);
                 if (clean == insideWorkspace || clean.startsWith(insideWorkspace + u'/'))
                     host = workspace + clean.mid(insideWorkspace.size());
-                else if (clean.startsWith(QLatin1StringView(Bubblewrap::HomePath) + u'/'))
-                    host = store.homePath(id) + clean.mid(qsizetype(qstrlen(Bubblewrap::HomePath)));
+                else if (clean.startsWith(homeInside() + u'/'))
+                    host = store.homePath(id) + clean.mid(homeInside().size());
             }
             if (!isExecutableFile(host))
                 throw programNotFound(program);
@@ -575,6 +581,22 @@ QCoro::Task<QString> LocalProvider::workspacePathInside(QString id)
 {
     const bool isolatedRun = co_await isolation();
     co_return isolatedRun ? QString::fromLatin1(Bubblewrap::WorkspacePath) : d->store.workspacePath(id);
+}
+
+QString LocalProvider::homePath(const QString& id) const
+{
+    return d->store.homePath(id);
+}
+
+QString LocalProvider::tmpPath(const QString& id) const
+{
+    return d->store.tmpPath(id);
+}
+
+QCoro::Task<QString> LocalProvider::homePathInside(QString id)
+{
+    const bool isolatedRun = co_await isolation();
+    co_return isolatedRun ? d->homeInside() : d->store.homePath(id);
 }
 
 QCoro::Task<std::optional<SandboxInfo>> LocalProvider::findSandbox(QMap<QString, QString> labels)

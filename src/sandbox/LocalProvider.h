@@ -37,6 +37,9 @@ public:
         // forge-daytona-emulator, whose sandboxes stand in for cloud machines that its preview proxy
         // reaches on 127.0.0.1; never for a preview the user asked for.
         bool hostNetwork = false;
+        // Where a sandbox's home is for its commands inside bubblewrap; empty: /home/sandbox.
+        // forge-daytona-emulator's sandboxes use /home/daytona, the home of Daytona's images.
+        QString homeInside{};
     };
 
     explicit LocalProvider(Options options, QObject* parent = nullptr);
@@ -55,6 +58,10 @@ public:
     QString workspacePath(const QString& id) const;
     // The same folder as the sandbox's commands see it: /workspace inside bubblewrap, else the host path.
     QCoro::Task<QString> workspacePathInside(QString id);
+    // The host paths of a sandbox's private home and /tmp, and the home as its commands see it.
+    QString homePath(const QString& id) const;
+    QString tmpPath(const QString& id) const;
+    QCoro::Task<QString> homePathInside(QString id);
 
     QCoro::Task<std::optional<SandboxInfo>> findSandbox(QMap<QString, QString> labels) override;
     QCoro::Task<SandboxInfo> createSandbox(SandboxSpec spec) override;

@@ -130,8 +130,10 @@ struct DaytonaEmulator::Private
     Private(DaytonaEmulator* owner, Options o)
         : q(owner)
         , options(std::move(o))
-        // A cloud sandbox is one machine whose ports the preview proxy reaches: here, this one's.
-        , provider(LocalProvider::Options{options.dataDirectory, options.isolation, {}, true})
+        // A cloud sandbox is one machine whose ports the preview proxy reaches: here, this one's. Its
+        // home is /home/daytona, as in Daytona's images (the SDK's getUserHomeDir).
+        , provider(
+              LocalProvider::Options{options.dataDirectory, options.isolation, {}, true, u"/home/daytona"_s})
         , listener([this](HttpRequest request, std::shared_ptr<HttpResponder> responder) {
             receive(std::move(request), std::move(responder));
         })
@@ -593,6 +595,10 @@ struct DaytonaEmulator::Private
         sandbox->localName = u"daytona-"_s + sandbox->id;
         sandbox->labels = body.value(u"labels"_s).toObject();
         sandbox->env = body.value(u"env"_s).toObject();
+        QMap<QString, QString> environment;
+        for (auto it = sandbox->env.begin(); it != sandbox->env.end(); ++it)
+            environment.insert(it.key(), it.value().toString());
+        toolbox.setSandboxEnvironment(sandbox->id, environment);
         sandbox->isPublic = body.value(u"public"_s).toBool(false);
         sandbox->snapshot = hasBuild ? QString() : body.value(u"snapshot"_s).toString(u"daytona-small"_s);
         sandbox->buildInfo = body.value(u"buildInfo"_s).toObject();

@@ -9,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
@@ -88,6 +89,46 @@ QString sessionScript(const QString& sessionId, const QString& command)
            "trap '__daytona_rc=$?; pwd > \"$__daytona_state.cwd\"; export -p > \"$__daytona_state.env\"; "
            "exit $__daytona_rc' EXIT\n"_s.arg(state) +
            command + u'\n';
+}
+
+// Where the sandbox's folders are, on this machine and for its commands (see SandboxPaths).
+QCoro::Task<SandboxPaths> sandboxPaths(LocalProvider& provider, QString localName)
+{
+    SandboxPaths paths;
+    paths.workspace = provider.workspacePath(localName);
+    paths.workspaceInside = co_await provider.workspacePathInside(localName);
+    paths.home = provider.homePath(localName);
+    paths.homeInside = co_await provider.homePathInside(localName);
+    paths.tmp = provider.tmpPath(localName);
+    const bool isolated = paths.workspaceInside != paths.workspace;
+    paths.tmpInside = isolated ? u"/tmp"_s : paths.tmp;
+    co_return paths;
+}
+
+// go-git's status codes by `git status --porcelain` letter (MapStatus in apps/daemon/pkg/git/service.go,
+// daytonaio/daytona v0.190.0).
+QString gitStatusName(QChar code)
+{
+    switch (code.unicode()) {
+    case '?':
+        return u"Untracked"_s;
+    case 'M':
+        return u"Modified"_s;
+    case 'T':
+        return u"Modified"_s;
+    case 'A':
+        return u"Added"_s;
+    case 'D':
+        return u"Deleted"_s;
+    case 'R':
+        return u"Renamed"_s;
+    case 'C':
+        return u"Copied"_s;
+    case 'U':
+        return u"Updated but unmerged"_s;
+    default:
+        return u"Unmodified"_s;
+    }
 }
 
 } // namespace
@@ -233,8 +274,9 @@ QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId
     const QByteArray& method = request.method;
     auto& sessions = m_sessions[sandboxId];
 
+    const SandboxPaths paths = co_await sandboxPaths(m_provider, localName);
     if (method == "POST" && p == u"/process/execute"_s)
-        co_return co_await execute(request, localName);
+        co_return co_await execute(request, sandboxId, localName, paths);
 
     if (p == u"/process/session"_s) {
         if (method == "GET") {
@@ -294,33 +336,39 @@ QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId
     }
     if (auto m = inUseRe.match(p); m.hasMatch() && method == "GET")
         co_return jsonOk(200, {{u"isInUse"_s, listeningPorts().contains(m.captured(1).toInt())}});
-    if (method == "GET" && (p == u"/work-dir"_s || p == u"/user-home-dir"_s)) {
-        // Where the sandbox's own commands see it, so `cd <work dir>` in a session works.
-        const QString dir = co_await m_provider.workspacePathInside(localName);
-        co_return jsonOk(200, {{u"dir"_s, dir}});
-    }
+    // Where the sandbox's own commands see them, so `cd <work dir>` in a session works.
+    if (method == "GET" && p == u"/work-dir"_s)
+        co_return jsonOk(200, {{u"dir"_s, paths.workspaceInside}});
+    if (method == "GET" && p == u"/user-home-dir"_s)
+        co_return jsonOk(200, {{u"dir"_s, paths.homeInside}});
     if (method == "GET" && p == u"/version"_s)
         co_return jsonOk(200, {{u"version"_s, u"v0.190.0-emulator"_s}});
-    if (auto files = handleFiles(request, path, m_provider.workspacePath(localName)))
+    if (auto files = handleFiles(request, path, paths))
         co_return *files;
+    if (method == "GET" && p == u"/git/status"_s)
+        co_return co_await gitStatus(request, localName, paths);
     if (method == "POST" && p == u"/git/clone"_s)
         co_return co_await gitClone(request, localName);
     co_return goError(request, 404, u"not found"_s);
 }
 
-QCoro::Task<HttpResponse> Toolbox::execute(const HttpRequest& request, QString localName)
+QCoro::Task<HttpResponse> Toolbox::execute(const HttpRequest& request, QString sandboxId, QString localName,
+                                           SandboxPaths paths)
 {
     const QJsonObject body = QJsonDocument::fromJson(request.body).object();
     const QString command = body.value(u"command"_s).toString();
     if (command.trimmed().isEmpty())
         co_return goError(request, 400, u"command is required"_s);
+    // The cwd may be any folder of the sandbox (/tmp, the home), where LocalProvider starts commands
+    // only in the workspace: the shell changes to it first.
+    const auto cwd = hostPath(body.value(u"cwd"_s).toString(), paths);
+    if (!cwd || !QFileInfo(*cwd).isDir())
+        co_return goError(request, 400,
+                          u"cwd %1 is not a folder of the sandbox"_s.arg(body.value(u"cwd"_s).toString()));
     CommandSpec spec;
     // ENDPOINTS.md section 8: the daemon hands the command to a shell, so pipes and && work.
-    spec.argv = {u"sh"_s, u"-c"_s, command};
-    const auto cwd = workspaceRelative(body.value(u"cwd"_s).toString(), m_provider.workspacePath(localName));
-    if (!cwd)
-        co_return goError(request, 400, u"cwd is outside the sandbox"_s);
-    spec.workingDirectory = *cwd;
+    spec.argv = {u"sh"_s, u"-c"_s, u"cd -- \"$0\" && exec sh -c \"$1\""_s, insidePath(*cwd, paths), command};
+    spec.environment = m_environments.value(sandboxId);
     const QJsonObject envs = body.value(u"envs"_s).toObject();
     for (auto it = envs.begin(); it != envs.end(); ++it)
         spec.environment.insert(it.key(), it.value().toString());
@@ -359,6 +407,7 @@ QCoro::Task<HttpResponse> Toolbox::sessionExec(const HttpRequest& request, QStri
     command->command = commandText;
     CommandSpec spec;
     spec.argv = {u"sh"_s, u"-c"_s, sessionScript(sessionId, commandText)};
+    spec.environment = m_environments.value(sandboxId);
     try {
         command->process = co_await m_provider.startBackground(localName, spec);
     } catch (const Failure& failure) {
@@ -618,6 +667,102 @@ QCoro::Task<CommandResult> Toolbox::cloneInSandbox(QString localName, QString ur
                         {u"GIT_USERNAME"_s, username}};
     spec.timeout = std::chrono::minutes(10);
     co_return co_await m_provider.runCommand(localName, spec, sink);
+}
+
+namespace {
+
+struct GitOutput
+{
+    bool succeeded = false;
+    QByteArray stdoutBytes;
+};
+
+// `git -C <repository> <arguments>` in the sandbox, with the sandbox's own git and configuration.
+QCoro::Task<GitOutput> runGit(LocalProvider& provider, QString localName, QString repository,
+                              QStringList arguments)
+{
+    CommandSpec spec;
+    spec.argv = QStringList{u"git"_s, u"-C"_s, repository} + arguments;
+    spec.timeout = std::chrono::minutes(1);
+    auto output = std::make_shared<QByteArray>();
+    const OutputSink sink = [output](OutputChannel channel, const QByteArray& bytes) {
+        if (channel == OutputChannel::Stdout)
+            *output += bytes;
+    };
+    const CommandResult result = co_await provider.runCommand(localName, spec, sink);
+    co_return GitOutput{result.succeeded(), *output};
+}
+
+// `git status --porcelain -z` entries as the daemon's FileStatus list.
+QJsonArray gitFileStatus(const QByteArray& porcelain)
+{
+    QJsonArray files;
+    const QList<QByteArray> fields = porcelain.split('\0');
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        const QByteArray& entry = fields.at(i);
+        if (entry.size() < 4)
+            continue;
+        const QChar staging = QChar::fromLatin1(entry.at(0));
+        const QChar worktree = QChar::fromLatin1(entry.at(1));
+        QString extra;
+        if (staging == u'R' || staging == u'C') // "XY new\0old": go-git keeps the old name in Extra
+            extra = QString::fromUtf8(fields.value(++i));
+        files.append(QJsonObject{{u"name"_s, QString::fromUtf8(entry.mid(3))},
+                                 {u"extra"_s, extra},
+                                 {u"staging"_s, gitStatusName(staging)},
+                                 {u"worktree"_s, gitStatusName(worktree)}});
+    }
+    return files;
+}
+
+} // namespace
+
+// GET /git/status?path=: the branch, each changed file, and the upstream with ahead/behind counts
+// (apps/daemon/pkg/toolbox/git/status.go and apps/daemon/pkg/git/status.go in daytonaio/daytona
+// v0.190.0, which reads the work tree with go-git and the upstream with the git CLI).
+QCoro::Task<HttpResponse> Toolbox::gitStatus(const HttpRequest& request, QString localName,
+                                             SandboxPaths paths)
+{
+    const QString given =
+        QUrlQuery(QString::fromUtf8(request.query())).queryItemValue(u"path"_s, QUrl::FullyDecoded);
+    if (given.isEmpty())
+        co_return goError(request, 400, u"path is required"_s);
+    const auto host = hostPath(given, paths);
+    if (!host || !QFileInfo(*host).isDir())
+        co_return goError(request, 404, u"repository does not exist"_s);
+    const QString repository = insidePath(*host, paths);
+    // Argument lists as locals: GCC 12 rejects braced lists in a co_await expression.
+    const QStringList headArguments{u"rev-parse"_s, u"--abbrev-ref"_s, u"HEAD"_s};
+    const GitOutput head = co_await runGit(m_provider, localName, repository, headArguments);
+    if (!head.succeeded)
+        co_return goError(request, 404, u"repository does not exist"_s);
+    const QStringList statusArguments{u"status"_s, u"--porcelain=v1"_s, u"-z"_s, u"--untracked-files=all"_s};
+    const GitOutput status = co_await runGit(m_provider, localName, repository, statusArguments);
+    if (!status.succeeded)
+        co_return goError(request, 500, u"git status failed"_s);
+    const QStringList upstreamArguments{u"rev-parse"_s, u"--abbrev-ref"_s, u"--symbolic-full-name"_s,
+                                        u"@{upstream}"_s};
+    const GitOutput upstream = co_await runGit(m_provider, localName, repository, upstreamArguments);
+    const QString upstreamName =
+        upstream.succeeded ? QString::fromUtf8(upstream.stdoutBytes.trimmed()) : QString();
+    int ahead = 0, behind = 0;
+    if (!upstreamName.isEmpty()) {
+        const QStringList countArguments{u"rev-list"_s, u"--left-right"_s, u"--count"_s,
+                                         upstreamName + u"...HEAD"_s};
+        const GitOutput counts = co_await runGit(m_provider, localName, repository, countArguments);
+        const QList<QByteArray> numbers = counts.stdoutBytes.trimmed().split('\t');
+        if (counts.succeeded && numbers.size() == 2) {
+            behind = numbers.at(0).toInt();
+            ahead = numbers.at(1).toInt();
+        }
+    }
+    QJsonObject answer; // not a braced list in co_return: GCC 12 rejects that in a coroutine
+    answer.insert(u"currentBranch"_s, QString::fromUtf8(head.stdoutBytes.trimmed()));
+    answer.insert(u"fileStatus"_s, gitFileStatus(status.stdoutBytes));
+    answer.insert(u"branchPublished"_s, !upstreamName.isEmpty());
+    answer.insert(u"ahead"_s, ahead);
+    answer.insert(u"behind"_s, behind);
+    co_return jsonOk(200, answer);
 }
 
 } // namespace forge::test::daytona

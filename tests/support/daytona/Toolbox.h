@@ -1,12 +1,14 @@
 #pragma once
 
 #include "HttpConnection.h"
+#include "ToolboxFiles.h"
 #include "sandbox/SandboxProvider.h"
 
 #include <QCoroTask>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <memory>
 
@@ -39,6 +41,11 @@ public:
     // `path` is what follows /toolbox/<sandboxId> (e.g. "/process/execute").
     QCoro::Task<HttpResponse> handle(HttpRequest request, QString sandboxId, QString localName,
                                      QByteArray path);
+    // The env given at create: every command of the sandbox sees it, as a container's processes do.
+    void setSandboxEnvironment(const QString& sandboxId, const QMap<QString, QString>& environment)
+    {
+        m_environments.insert(sandboxId, environment);
+    }
     // Ends the sessions' commands of a sandbox that stopped or went away.
     void dropSandbox(const QString& sandboxId);
     // Kills the processes of the sandbox's running session commands, as if they had crashed; the
@@ -55,7 +62,9 @@ public:
     static QByteArray redactedBody(const QByteArray& path, const QByteArray& body);
 
 private:
-    QCoro::Task<HttpResponse> execute(const HttpRequest& request, QString localName);
+    QCoro::Task<HttpResponse> execute(const HttpRequest& request, QString sandboxId, QString localName,
+                                      SandboxPaths paths);
+    QCoro::Task<HttpResponse> gitStatus(const HttpRequest& request, QString localName, SandboxPaths paths);
     QCoro::Task<HttpResponse> sessionExec(const HttpRequest& request, QString sandboxId, QString localName,
                                           QString sessionId);
     HttpResponse commandLogs(const HttpRequest& request, const QString& sandboxId, const QString& sessionId,
@@ -69,6 +78,7 @@ private:
     // sandbox id -> session id -> session
     QHash<QString, QHash<QString, std::shared_ptr<ToolboxSession>>> m_sessions;
     QList<QJsonObject> m_gitCloneBodies;
+    QHash<QString, QMap<QString, QString>> m_environments; // by sandbox id
     FollowMode m_followMode = FollowMode::Normal;
 };
 

@@ -130,17 +130,121 @@ std::optional<QString> workspaceRelative(const QString& path, const QString& wor
     return p;
 }
 
+namespace {
+
+// `path` below `folder` (or the folder itself): the rest, "" or "/...", else nullopt.
+std::optional<QString> below(const QString& path, const QString& folder)
+{
+    if (folder.isEmpty() || !(path == folder || path.startsWith(folder + u'/')))
+        return std::nullopt;
+    return path.mid(folder.size());
+}
+
+// A writable folder's root, which the emulator never deletes or overwrites.
+bool isRoot(const QString& host, const SandboxPaths& paths)
+{
+    return host == paths.workspace || host == paths.home || host == paths.tmp;
+}
+
+// A multipart/form-data part as the daemon writes it (multipartContentDisposition).
+QByteArray downloadPart(const QByteArray& name, const QString& path, const QByteArray& contentType,
+                        const QByteArray& content)
+{
+    const QByteArray encoded = QUrl::toPercentEncoding(path, "!#$&+-.^_`|~");
+    QByteArray quoted = path.toUtf8();
+    quoted.replace('\\', "\\\\").replace('"', "\\\"").replace('\r', "").replace('\n', "");
+    return "Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + quoted +
+           "\"; filename*=utf-8''" + encoded + "\r\nContent-Type: " + contentType + "\r\n\r\n" + content;
+}
+
+// POST /files/bulk-download: every path as a multipart part named "file", or "error" with an
+// ErrorResponse (apps/daemon/pkg/toolbox/fs/download_files.go in daytonaio/daytona v0.190.0).
+HttpResponse bulkDownload(const HttpRequest& request, const SandboxPaths& paths)
+{
+    const QJsonArray requested = QJsonDocument::fromJson(request.body).object().value(u"paths"_s).toArray();
+    if (requested.isEmpty())
+        return HttpResponse::json(400,
+                                  R"({"error":"request body must be {\"paths\": [ ... ]} and non-empty"})");
+    const QByteArray boundary = "DAYTONA-FILE-BOUNDARY";
+    QByteArray body;
+    for (const QJsonValue& value : requested) {
+        const QString given = value.toString();
+        const std::optional<QString> host = hostPath(given, paths);
+        QFile file(host.value_or(QString()));
+        body += "--" + boundary + "\r\n";
+        if (host && QFileInfo(*host).isFile() && file.open(QIODevice::ReadOnly)) {
+            body += downloadPart("file", given, "application/octet-stream", file.readAll()) + "\r\n";
+            continue;
+        }
+        const bool isDir = host && QFileInfo(*host).isDir();
+        const int status = given.isEmpty() || isDir ? 400 : 404;
+        const QString message = given.isEmpty() ? u"invalid file path: path is empty"_s
+                                : isDir ? u"invalid file path: path points to a directory: %1"_s.arg(given)
+                                        : u"file not found: %1"_s.arg(given);
+        QJsonObject error =
+            QJsonDocument::fromJson(toolboxErrorBody(status, given.toUtf8(), request.method, message))
+                .object();
+        error.insert(u"code"_s, status == 404 ? u"FILE_NOT_FOUND"_s : u"INVALID_FILE_PATH"_s);
+        body += downloadPart("error", given, "application/json; charset=utf-8",
+                             QJsonDocument(error).toJson(QJsonDocument::Compact)) +
+                "\r\n";
+    }
+    body += "--" + boundary + "--\r\n";
+    return HttpResponse{200, {{"Content-Type", "multipart/form-data; boundary=" + boundary}}, body};
+}
+
+} // namespace
+
+std::optional<QString> hostPath(const QString& path, const SandboxPaths& paths)
+{
+    const QString trimmed = path.trimmed();
+    if (!trimmed.startsWith(u'/')) {
+        const std::optional<QString> relative = workspaceRelative(trimmed, paths.workspace);
+        if (!relative)
+            return std::nullopt;
+        return relative->isEmpty() ? paths.workspace : paths.workspace + u'/' + *relative;
+    }
+    const QString clean = QDir::cleanPath(trimmed);
+    const std::pair<QString, QString> folders[] = {{paths.workspaceInside, paths.workspace},
+                                                   {paths.workspace, paths.workspace},
+                                                   {paths.homeInside, paths.home},
+                                                   {paths.home, paths.home},
+                                                   {paths.tmpInside, paths.tmp},
+                                                   {paths.tmp, paths.tmp}};
+    for (const auto& [seen, host] : folders) {
+        if (const auto rest = below(clean, seen))
+            return host + *rest;
+    }
+    return std::nullopt;
+}
+
+QString insidePath(const QString& host, const SandboxPaths& paths)
+{
+    const std::pair<QString, QString> folders[] = {{paths.workspace, paths.workspaceInside},
+                                                   {paths.home, paths.homeInside},
+                                                   {paths.tmp, paths.tmpInside}};
+    for (const auto& [from, to] : folders) {
+        if (const auto rest = below(host, from))
+            return to + *rest;
+    }
+    return host;
+}
+
 std::optional<HttpResponse> handleFiles(const HttpRequest& request, const QByteArray& path,
-                                        const QString& workspace)
+                                        const SandboxPaths& paths)
 {
     if (!path.startsWith("/files"))
         return std::nullopt;
+    if (path == "/files/bulk-download" && request.method == "POST")
+        return bulkDownload(request, paths);
     const QUrlQuery query(QString::fromUtf8(request.query()));
     const QString given = query.queryItemValue(u"path"_s, QUrl::FullyDecoded);
-    const std::optional<QString> relative = workspaceRelative(given, workspace);
-    if (!relative)
-        return goError(request, 400, u"path is outside the sandbox"_s);
-    const QString host = relative->isEmpty() ? workspace : workspace + u'/' + *relative;
+    const std::optional<QString> mapped = hostPath(given, paths);
+    // The rest of the sandbox's root is the system, read-only: nothing there to write or list here.
+    if (!mapped)
+        return goError(request, given.startsWith(u'/') ? 404 : 400,
+                       u"path is outside the sandbox's folders"_s);
+    const QString host = *mapped;
     const QFileInfo info(host);
     const QByteArray& method = request.method;
 
@@ -187,8 +291,8 @@ std::optional<HttpResponse> handleFiles(const HttpRequest& request, const QByteA
     if (path == "/files" && method == "DELETE") {
         if (!info.exists() && !info.isSymLink())
             return goError(request, 404, u"file not found"_s);
-        if (relative->isEmpty())
-            return goError(request, 400, u"cannot delete the work dir"_s);
+        if (isRoot(host, paths))
+            return goError(request, 400, u"cannot delete %1"_s.arg(given));
         if (info.isDir() && !info.isSymLink()) {
             if (query.queryItemValue(u"recursive"_s) != u"true"_s)
                 return goError(request, 400, u"cannot delete a directory without recursive=true"_s);
@@ -211,12 +315,12 @@ std::optional<HttpResponse> handleFiles(const HttpRequest& request, const QByteA
             if (!part.name.endsWith(".file"))
                 continue;
             const QString destination = destinations.value(part.name.chopped(5));
-            const std::optional<QString> target = workspaceRelative(destination, workspace);
-            if (destination.isEmpty() || !target || target->isEmpty()) {
+            const std::optional<QString> target = hostPath(destination, paths);
+            if (destination.isEmpty() || !target || isRoot(*target, paths)) {
                 errors.append(u"%1: no valid path"_s.arg(QString::fromUtf8(part.name)));
                 continue;
             }
-            const QString file = workspace + u'/' + *target;
+            const QString file = *target;
             QDir().mkpath(QFileInfo(file).absolutePath());
             QFile out(file);
             if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
@@ -237,7 +341,7 @@ std::optional<HttpResponse> handleFiles(const HttpRequest& request, const QByteA
         // The raw-body form only (multipart is not implemented).
         QDir().mkpath(QFileInfo(host).absolutePath());
         QFile file(host);
-        if (relative->isEmpty() || !file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        if (isRoot(host, paths) || !file.open(QIODevice::WriteOnly | QIODevice::Truncate))
             return goError(request, 400, u"could not write the file"_s);
         file.write(request.body);
         file.close();
