@@ -137,6 +137,9 @@ public:
     // Resets the sandbox's idle timer so the back end does not stop it for inactivity (Daytona's
     // auto-stop). The default does nothing: local sandboxes never sleep.
     virtual QCoro::Task<> refreshActivity(QString id);
+    // How long a sandbox may go without activity before the back end stops it by itself (Daytona's
+    // auto-stop interval); zero when it never does (local sandboxes, auto-stop turned off).
+    virtual std::chrono::milliseconds idleStopAfter() const { return std::chrono::milliseconds::zero(); }
 
     // The install cache. `key` is an InstallCacheKey; `directories` are the folders an install fills
     // (node_modules…), relative to the workspace. restoreDependencies() puts the folders saved under

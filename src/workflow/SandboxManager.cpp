@@ -46,7 +46,22 @@ void SandboxManager::setInterval(std::chrono::milliseconds interval)
 {
     m_interval = interval.count() > 0 ? interval : DefaultInterval;
     for (const auto& watch : std::as_const(m_watches))
-        watch->timer->setInterval(m_interval);
+        watch->timer->setInterval(intervalFor(*watch));
+}
+
+std::chrono::milliseconds SandboxManager::intervalFor(const Watch& watch) const
+{
+    if (!watch.keepAwake || !watch.shown || !watch.session)
+        return m_interval;
+    // Twice per idle limit, so that one refresh that fails does not let the sandbox stop.
+    const std::chrono::milliseconds idle = watch.session->provider().idleStopAfter();
+    return idle.count() > 0 ? std::min(m_interval, idle / 2) : m_interval;
+}
+
+std::chrono::milliseconds SandboxManager::checkInterval(ProjectSession* session) const
+{
+    const auto watch = m_watches.value(session);
+    return watch ? intervalFor(*watch) : m_interval;
 }
 
 void SandboxManager::watch(ProjectSession* session)
@@ -145,6 +160,7 @@ void SandboxManager::setKeepAwake(ProjectSession* session, bool keepAwake)
     if (!watch || watch->keepAwake == keepAwake)
         return;
     watch->keepAwake = keepAwake;
+    watch->timer->setInterval(intervalFor(*watch));
     if (keepAwake && watch->asleep)
         wake(session);
 }
@@ -161,6 +177,7 @@ void SandboxManager::setShown(ProjectSession* session, bool shown)
     if (!watch || watch->shown == shown)
         return;
     watch->shown = shown;
+    watch->timer->setInterval(intervalFor(*watch));
     // Shown again after a while: refresh its activity now rather than at the next tick.
     if (shown && watch->keepAwake && !watch->asleep && watch->timer->isActive())
         QCoro::connect(check(watch), this, [] {});

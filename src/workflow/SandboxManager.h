@@ -31,6 +31,9 @@ class ProjectSession;
 // Keep-awake policy, per project (Project::keepAwake; setKeepAwake, setShown):
 //   keep-awake on and shown -> a check that finds the preview serving also refreshes the sandbox's
 //                              activity, so the back end's auto-stop never stops what the user sees
+//                              (checks then come at least twice per auto-stop interval); nothing
+//                              else does: the dev server's log stream and the checks' reads are sent
+//                              as not being activity
 //   keep-awake on, not shown -> no refresh; a sandbox that stopped is restored as above
 //   keep-awake off           -> no refresh; a sandbox found stopped or archived went to sleep: it is
 //                              not restored, sleeping() is emitted and each check reports Sleeping
@@ -91,6 +94,10 @@ public:
     // it at once (which refreshes its activity).
     void setShown(ProjectSession* session, bool shown);
     bool isShown(ProjectSession* session) const;
+    // How often `session` is checked: interval(), or half its back end's idle limit
+    // (SandboxProvider::idleStopAfter) when that is shorter while it is shown and kept awake, since
+    // only those checks refresh its activity (a log stream or status read does not).
+    std::chrono::milliseconds checkInterval(ProjectSession* session) const;
     // Sleeping: keep-awake is off and the last check found the sandbox stopped.
     bool isSleeping(ProjectSession* session) const;
     // Restores a sleeping session's sandbox at once (started again, or recreated if it is gone) and
@@ -120,6 +127,7 @@ private:
 
     QCoro::Task<> check(std::shared_ptr<Watch> watch);
     void updateTimer(Watch& watch);
+    std::chrono::milliseconds intervalFor(const Watch& watch) const;
 
     QHash<ProjectSession*, std::shared_ptr<Watch>> m_watches;
     std::chrono::milliseconds m_interval = DefaultInterval;

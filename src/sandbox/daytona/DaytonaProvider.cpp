@@ -703,6 +703,10 @@ QCoro::Task<PreviewEndpoint> DaytonaProvider::previewEndpoint(QString id, int po
     endpoint.url = link.url;
     // A browser gets Daytona's warning page first unless told to skip it (ENDPOINTS.md section 6).
     endpoint.headers.insert("X-Daytona-Skip-Preview-Warning", "true");
+    // Neither the readiness probe nor the preview pane (its page, its hot-reload WebSocket, which
+    // the proxy would count every 50 s while open) keeps the sandbox awake: only Keep Awake While
+    // Shown does (SandboxManager), so a hidden or let-sleep project can auto-stop.
+    endpoint.headers.insert(daytona::DaytonaHttp::SkipActivityHeader, "true");
     if (!sandbox->sandbox.isPublic && !link.token.isEmpty())
         endpoint.headers.insert("x-daytona-preview-token", link.token.toUtf8());
     co_return endpoint;

@@ -72,6 +72,11 @@ public:
     QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id) override;
     // POST /sandbox/{id}/last-activity; throws Failure like the other calls.
     QCoro::Task<> refreshActivity(QString id) override;
+    // The auto-stop minutes new sandboxes are made with (DaytonaSandboxOptions::autoStopMinutes).
+    std::chrono::milliseconds idleStopAfter() const override
+    {
+        return std::chrono::minutes(m_options.autoStopMinutes);
+    }
     // Kept in the sandbox ($HOME/.forge-cache): every later run of the same sandbox, a restart or
     // a restore included, takes node_modules from it while the lockfile is unchanged.
     bool cachesDependencies() const override { return true; }

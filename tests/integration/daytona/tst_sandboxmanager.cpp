@@ -76,6 +76,8 @@ private Q_SLOTS:
     void keptAwakeWhileShown();
     void notRefreshedWhenHiddenOrLetSleep();
     void letSleepStaysAsleepUntilWoken();
+    void liveDevServerKeepsNothingAwake();
+    void shownAndKeptAwakeIsCheckedWithinAutoStop();
 
 private:
     int activityRefreshes() const;
@@ -504,6 +506,43 @@ void TestSandboxManager::letSleepStaysAsleepUntilWoken()
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before, 30'000);
     QCOMPARE(finished.last().at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
     QCOMPARE(sleeping.count(), 1);
+}
+
+// Issue 17: while the preview is up, its dev server's log stream stays open and the preview pane
+// shows the page; Daytona's proxy would count both (the stream every 50 s), so auto-stop would
+// never happen.
+void TestSandboxManager::liveDevServerKeepsNothingAwake()
+{
+    m_emulator->setActivityRefreshInterval(50ms);
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    const auto before = m_emulator->lastActivity(id);
+    QVERIFY(before);
+    QSignalSpy held(m_emulator.get(), &DaytonaEmulator::activityHeld);
+    // The preview pane loads the page with the endpoint's headers: that is not activity either.
+    QTRY_VERIFY(QDateTime::currentDateTimeUtc() > *before); // the emulator keeps milliseconds
+    QCOMPARE(fetchStatus(m_session->previewUrl(), m_session->previewEndpoint().headers), 200);
+    // Five of the proxy's intervals with the dev server's stream open.
+    QTRY_VERIFY_WITH_TIMEOUT(held.count() >= 5, 30'000);
+    for (const auto& tick : std::as_const(held))
+        QVERIFY2(!tick.at(1).toBool(), "an open request counted as the sandbox's activity");
+    QCOMPARE(m_emulator->lastActivity(id), before);
+    QVERIFY(m_session->status() == ProjectStatus::Live);
+}
+
+// Only checks of a shown, kept-awake project refresh its activity: they come at least twice per
+// auto-stop interval (30 minutes by default), however long the configured interval.
+void TestSandboxManager::shownAndKeptAwakeIsCheckedWithinAutoStop()
+{
+    m_manager->watch(m_session.get());
+    QCOMPARE(m_manager->checkInterval(m_session.get()), std::chrono::milliseconds(1h));
+    m_manager->setShown(m_session.get(), true);
+    QCOMPARE(m_manager->checkInterval(m_session.get()), std::chrono::milliseconds(15min));
+    m_manager->setKeepAwake(m_session.get(), false);
+    QCOMPARE(m_manager->checkInterval(m_session.get()), std::chrono::milliseconds(1h));
+    m_manager->setKeepAwake(m_session.get(), true);
+    m_manager->setShown(m_session.get(), false);
+    QCOMPARE(m_manager->checkInterval(m_session.get()), std::chrono::milliseconds(1h));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxManager)
