@@ -6,6 +6,7 @@
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -73,10 +74,18 @@ bool runToEnd(QProcess& process, std::chrono::milliseconds timeout, QString* why
     return true;
 }
 
-quint16 freePort()
+// A free port where the daemon's IsPortInUse answers (3000-9999), starting somewhere this process
+// picks so that tests running at once rarely try the same ones.
+quint16 freePreviewPort()
 {
-    QTcpServer server;
-    return server.listen(QHostAddress::LocalHost) ? server.serverPort() : 0;
+    const int start = 3000 + int(QCoreApplication::applicationPid() % 7000);
+    for (int i = 0; i < 7000; ++i) {
+        QTcpServer server;
+        const auto port = quint16(3000 + (start - 3000 + i) % 7000);
+        if (server.listen(QHostAddress::Any, port))
+            return port;
+    }
+    return 0;
 }
 
 } // namespace
@@ -156,7 +165,9 @@ void TestDaytonaSdk::startEmulator()
 {
     m_emulator.setProcessChannelMode(QProcess::MergedChannels);
     m_emulator.setProgram(QStringLiteral(FORGE_DAYTONA_EMULATOR_PATH));
-    m_emulator.setArguments({u"--port"_s, u"0"_s, u"--data-dir"_s, m_scratch.filePath(u"emulator"_s)});
+    // Each state change takes a while, so the SDK sees the transitional states and polls past them.
+    m_emulator.setArguments({u"--port"_s, u"0"_s, u"--data-dir"_s, m_scratch.filePath(u"emulator"_s),
+                             u"--transition-delay"_s, u"300"_s});
     QSignalSpy output(&m_emulator, &QProcess::readyReadStandardOutput);
     m_emulator.start();
     QVERIFY2(m_emulator.waitForStarted(), qPrintable(m_emulator.errorString()));
@@ -188,7 +199,7 @@ void TestDaytonaSdk::sdkScenario()
 {
     const QString node = QStandardPaths::findExecutable(u"node"_s);
     QVERIFY2(!node.isEmpty(), "node is not on PATH: install Node.js (scripts/test installs it)");
-    const quint16 port = freePort();
+    const quint16 port = freePreviewPort();
     QVERIFY(port != 0);
     QProcess scenario;
     echoOutput(scenario);

@@ -3,11 +3,12 @@
 // tst_daytonasdk.cpp installs the SDK and runs this with
 //   DAYTONA_API_URL, DAYTONA_API_KEY   the emulator and its key (as for any SDK program)
 //   FORGE_GIT_URL                      a repository on 127.0.0.1 (git http-backend), branch main
-//   FORGE_FREE_PORT                    a port nothing listens on, for the preview server
+//   FORGE_FREE_PORT                    a port in 3000-9999 nothing listens on, for the preview server
 // Each step prints its name; the first mismatch prints what was expected and exits 1.
 'use strict';
 
 const { Daytona, DaytonaNotFoundError } = require('@daytonaio/sdk');
+const { PortApi } = require('@daytona/toolbox-api-client');
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const label = { 'forge.conformance': run };
@@ -227,16 +228,21 @@ async function git(state) {
 async function previews(state) {
   const { sandbox } = state;
   const port = Number(process.env.FORGE_FREE_PORT);
-  await step('ports: a server in a session, preview link and token', async () => {
+  await step('ports: a server in a session, in-use and listed, preview link and token', async () => {
+    // The SDK's own toolbox client for the port routes, which the Sandbox class does not wrap.
+    const ports = new PortApi(sandbox.clientConfig, '', sandbox.axiosInstance);
+    expectEqual((await ports.isPortInUse(port)).data.isInUse, false, `port ${port} in use before the server`);
     await sandbox.process.createSession('server');
-    const script = `require('http').createServer((q, r) => r.end('conformance ' + q.url)).listen(${port})`;
+    const script = `require('http').createServer((q, r) => r.end('conformance ' + q.url)).listen(${port}, '0.0.0.0')`;
     await sandbox.process.executeSessionCommand('server', { command: `node -e "${script}"`, runAsync: true });
     const deadline = Date.now() + 30000;
-    for (;;) {
-      const probe = await sandbox.process.executeCommand(`node -e "require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"`);
-      if (probe.exitCode === 0) break;
+    while (!(await ports.isPortInUse(port)).data.isInUse) {
       expect(Date.now() < deadline, `nothing listens on ${port} after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const listed = (await ports.getPorts()).data.ports;
+    expect(listed.includes(port), `GET /port lists ${JSON.stringify(listed)}, not ${port}`);
+    await expectRejects(ports.isPortInUse(80), 'isPortInUse(80), outside 3000-9999');
     const link = await sandbox.getPreviewLink(port);
     expect(link.url && link.token, `preview link without url or token: ${JSON.stringify(link)}`);
     const answer = await fetch(`${link.url}/hello`, { headers: { 'x-daytona-preview-token': link.token } });
@@ -272,6 +278,7 @@ async function stopStartArchiveDelete(daytona, state) {
   await step('archive and start from archived', async () => {
     await sandbox.stop();
     await sandbox.archive();
+    expect(['archiving', 'archived'].includes(sandbox.state), `state right after archive: ${sandbox.state}`);
     await waitForState(sandbox, 'archived');
     await sandbox.start();
     expectEqual(sandbox.state, 'started', 'state after start from archived');

@@ -334,8 +334,14 @@ QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId
             ports.append(port);
         co_return jsonOk(200, {{u"ports"_s, ports}});
     }
-    if (auto m = inUseRe.match(p); m.hasMatch() && method == "GET")
-        co_return jsonOk(200, {{u"isInUse"_s, listeningPorts().contains(m.captured(1).toInt())}});
+    if (auto m = inUseRe.match(p); m.hasMatch() && method == "GET") {
+        // IsPortInUse answers only for 3000-9999 (apps/daemon/pkg/toolbox/port/detector.go,
+        // daytonaio/daytona v0.190.0).
+        const int port = m.captured(1).toInt();
+        if (port < 3000 || port > 9999)
+            co_return goError(request, 400, u"port out of range: must be between 3000 and 9999"_s);
+        co_return jsonOk(200, {{u"isInUse"_s, listeningPorts().contains(port)}});
+    }
     // Where the sandbox's own commands see them, so `cd <work dir>` in a session works.
     if (method == "GET" && p == u"/work-dir"_s)
         co_return jsonOk(200, {{u"dir"_s, paths.workspaceInside}});
@@ -347,8 +353,17 @@ QCoro::Task<HttpResponse> Toolbox::handle(HttpRequest request, QString sandboxId
         co_return *files;
     if (method == "GET" && p == u"/git/status"_s)
         co_return co_await gitStatus(request, localName, paths);
-    if (method == "POST" && p == u"/git/clone"_s)
+    if (method == "POST" && p == u"/git/clone"_s) {
+        // LocalProvider clones into the workspace only: a target in the home or /tmp is refused
+        // here rather than cloned into a look-alike folder below the work dir.
+        const QString target = QJsonDocument::fromJson(request.body).object().value(u"path"_s).toString();
+        const std::optional<QString> host = hostPath(target, paths);
+        if (!host || !(*host == paths.workspace || host->startsWith(paths.workspace + u'/')))
+            co_return goError(request, 400,
+                              u"the emulator clones only below the work dir %1, not to %2"_s.arg(
+                                  paths.workspaceInside, target));
         co_return co_await gitClone(request, localName);
+    }
     co_return goError(request, 404, u"not found"_s);
 }
 
