@@ -616,8 +616,10 @@ QCoro::Task<> DaytonaProvider::uploadClone(std::shared_ptr<SandboxContext> sandb
 QCoro::Task<ProjectSnapshot> DaytonaProvider::snapshotProject(QString id, QString directory)
 {
     const auto sandbox = co_await context(id);
-    const QString root = insideProject(co_await projectPath(sandbox), directory);
-    co_return co_await translated(readRemoteSnapshot(sandbox->toolbox, root));
+    const QString project = co_await projectPath(sandbox);
+    const QString root = insideProject(project, directory);
+    const QString relative = root == project ? QString() : root.mid(project.size() + 1);
+    co_return co_await translated(readRemoteSnapshot(sandbox->toolbox, project, relative));
 }
 
 QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec spec, OutputSink sink)

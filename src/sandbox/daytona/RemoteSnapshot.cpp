@@ -1,7 +1,11 @@
 #include "RemoteSnapshot.h"
 
+#include "ShellCommand.h"
+
 #include <QCryptographicHash>
 #include <QHash>
+#include <QRegularExpression>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -27,22 +31,69 @@ QCoro::Task<QHash<QString, FileInfo>> listing(std::shared_ptr<daytona::ToolboxAp
     co_return byName;
 }
 
-// Go's os.FileMode text starts with 'L' for a symbolic link; a link could point out of the project.
+// Go's os.FileMode text starts with 'L' for a symbolic link. Daytona's daemon lists and describes
+// files with os.Stat, which follows links (getFileInfo in apps/daemon/pkg/toolbox/fs/get_file_info.go,
+// daytonaio/daytona v0.190.0), so a listing never shows this: a link reads as what it points to.
+// Kept for daemons that do say so; the check that counts is PathCheck's realpath in the sandbox.
 bool isLink(const FileInfo& info)
 {
     return info.mode.startsWith(u'L');
 }
 
-// Reads what ProjectSnapshot::fromDirectory reads, with the same bounds, through the toolbox. Every
-// folder on the way to an install input is listed first, so a symbolic link anywhere on the way is
-// refused as fromDirectory refuses it (the repository controls every name).
+// $1: the project folder; $2: the snapshot's folder relative to it ("" for the project itself);
+// then paths relative to the snapshot's folder. Prints one character per path, in order: 1 when
+// the path resolves to exactly where its name says (no symbolic link anywhere on the way, below the
+// project folder's own real path), 0 otherwise. Digits only, so no name the repository chose is
+// ever parsed back; a name ending in a newline loses it in $(...) and reads as 0, which is safe.
+constexpr auto PathCheckScript = R"(project=$(realpath -e -- "$1") || exit 3
+root=$project${2:+/$2}
+shift 2
+for p; do
+  r=$(realpath -e -- "$root/$p" 2>/dev/null) && [ "$r" = "$root/$p" ] && printf 1 || printf 0
+done
+)";
+constexpr int PathCheckTimeoutSeconds = 120;
+
+// Which of `relatives` (below `project`/`directory`) are free of symbolic links, as the sandbox
+// itself resolves them: one command for the whole list.
+QCoro::Task<QList<bool>> unlinkedPaths(std::shared_ptr<daytona::ToolboxApi> toolbox, QString project,
+                                       QString directory, QStringList relatives)
+{
+    QStringList argv{u"sh"_s,          u"-c"_s, QString::fromLatin1(PathCheckScript),
+                     u"forge-paths"_s, project, directory};
+    argv += relatives;
+    const QString line = shell::commandLine(argv, u"/"_s, {});
+    const daytona::ExecuteResult checked = co_await toolbox->execute(line, {}, {}, PathCheckTimeoutSeconds);
+    const QString digits = checked.result.trimmed();
+    static const QRegularExpression onlyDigits(u"\\A[01]*\\z"_s);
+    if (checked.exitCode != 0 || digits.size() != relatives.size() || !onlyDigits.match(digits).hasMatch()) {
+        throw DaytonaError(
+            DaytonaError::Kind::InvalidState,
+            u"Could not check in the sandbox where the project's files lead (sh and realpath, exit code %1). "
+            u"The sandbox's image needs sh and realpath (coreutils; node:22-bookworm has them): choose "
+            u"such an image or snapshot in the Daytona settings, then run again."_s.arg(checked.exitCode));
+    }
+    QList<bool> unlinked;
+    for (const QChar digit : digits)
+        unlinked.append(digit == u'1');
+    co_return unlinked;
+}
+
+// Reads what ProjectSnapshot::fromDirectory reads, with the same bounds, through the toolbox. The
+// listings choose the files; before any is downloaded, the sandbox resolves them all with realpath
+// (unlinkedPaths), since the listings follow links: a file that is a link, or lies behind a linked
+// folder, is refused as fromDirectory refuses it (the repository controls every name, and a link
+// could lead out of the project, for example to /etc/passwd or another project's files).
 class RemoteReader
 {
 public:
-    RemoteReader(ProjectSnapshot& snapshot, std::shared_ptr<daytona::ToolboxApi> toolbox, QString root)
+    RemoteReader(ProjectSnapshot& snapshot, std::shared_ptr<daytona::ToolboxApi> toolbox, QString project,
+                 QString directory)
         : m_snapshot(snapshot)
         , m_toolbox(std::move(toolbox))
-        , m_root(std::move(root))
+        , m_project(std::move(project))
+        , m_directory(std::move(directory))
+        , m_root(m_directory.isEmpty() ? m_project : m_project + u'/' + m_directory)
     {}
 
     // The listing of a folder relative to the root ("" for the root), fetched once.
@@ -56,8 +107,8 @@ public:
         co_return entries;
     }
 
-    // Detection's files: `names` in `relativeDirectory`, read when small; an install input too large
-    // to keep is hashed.
+    // Detection's files: `names` in `relativeDirectory`, chosen for reading when small; an install
+    // input too large to keep is hashed.
     QCoro::Task<> readInto(QString relativeDirectory, QHash<QString, FileInfo> entries, QStringList names)
     {
         for (const QString& name : names) {
@@ -70,21 +121,17 @@ public:
                 co_await readInstallInput(relative);
                 continue;
             }
-            if (isLink(*entry) || entry->size > ProjectSnapshot::MaxFileSize) {
-                m_snapshot.addUnreadableFile(relative);
-                continue;
-            }
-            const QByteArray content = co_await m_toolbox->downloadFile(m_root + u'/' + relative);
-            if (content.size() > ProjectSnapshot::MaxFileSize)
+            if (isLink(*entry) || entry->size > ProjectSnapshot::MaxFileSize)
                 m_snapshot.addUnreadableFile(relative);
             else
-                m_snapshot.addFile(relative, content);
+                choose({relative, false, relative});
         }
     }
 
-    // As SnapshotReader::readInstallInput (core/ProjectSnapshot.cpp): kept, hashed or unreadable;
-    // nothing when absent; false once the bounds are exceeded.
-    QCoro::Task<bool> readInstallInput(QString relative)
+    // As SnapshotReader::readInstallInput (core/ProjectSnapshot.cpp): chosen, or recorded as
+    // unreadable; nothing when absent; false once the bounds are exceeded. A link found later makes
+    // `refusedAs` unreadable (the file itself, or the install-input folder it was found in).
+    QCoro::Task<bool> readInstallInput(QString relative, QString refusedAs = {})
     {
         if (++m_inputFiles > ProjectSnapshot::MaxInstallInputFiles)
             co_return false;
@@ -93,8 +140,10 @@ public:
         for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
             const QHash<QString, FileInfo> entries = co_await folder(parent);
             const auto entry = entries.constFind(parts.at(i));
-            if (entry == entries.cend())
+            if (entry == entries.cend()) {
+                absentBelow(parent, relative);
                 co_return true;
+            }
             if (!entry->isDir || isLink(*entry)) {
                 m_snapshot.addUnreadableFile(relative);
                 co_return true;
@@ -103,8 +152,10 @@ public:
         }
         const QHash<QString, FileInfo> entries = co_await folder(parent);
         const auto entry = entries.constFind(parts.constLast());
-        if (entry == entries.cend())
+        if (entry == entries.cend()) {
+            absentBelow(parent, relative);
             co_return true;
+        }
         if (entry->isDir || isLink(*entry) || entry->size > ProjectSnapshot::MaxHashedFileSize) {
             m_snapshot.addUnreadableFile(relative);
             co_return true;
@@ -113,14 +164,8 @@ public:
             m_snapshot.addUnreadableFile(relative);
             co_return false;
         }
-        const QByteArray content = co_await m_toolbox->downloadFile(m_root + u'/' + relative);
-        m_inputBytes += content.size();
-        if (content.size() > ProjectSnapshot::MaxHashedFileSize)
-            m_snapshot.addUnreadableFile(relative);
-        else if (content.size() > ProjectSnapshot::MaxFileSize)
-            m_snapshot.addFileDigest(relative, QCryptographicHash::hash(content, QCryptographicHash::Sha256));
-        else
-            m_snapshot.addFile(relative, content);
+        m_inputBytes += entry->size;
+        choose({relative, true, refusedAs.isEmpty() ? relative : refusedAs});
         co_return true;
     }
 
@@ -145,7 +190,64 @@ public:
             m_snapshot.addUnreadableFile(top);
     }
 
+    // Downloads the chosen files whose paths the sandbox finds free of links (one command for all
+    // of them) and records the others as unreadable. Called once the files chosen so far decide
+    // what to look at next (workspace patterns, referenced install inputs).
+    QCoro::Task<> readChosen()
+    {
+        const QList<ChosenFile> chosen = std::exchange(m_chosen, {});
+        if (chosen.isEmpty())
+            co_return;
+        QStringList relatives;
+        for (const ChosenFile& file : chosen)
+            relatives.append(file.relative);
+        const QList<bool> unlinked = co_await unlinkedPaths(m_toolbox, m_project, m_directory, relatives);
+        for (qsizetype i = 0; i < chosen.size(); ++i) {
+            if (!unlinked.at(i))
+                m_snapshot.addUnreadableFile(chosen.at(i).refusedAs);
+            else if (!chosen.at(i).folderOnly)
+                co_await download(chosen.at(i));
+        }
+    }
+
 private:
+    struct ChosenFile
+    {
+        QString relative;
+        bool installInput = false; // hashed when too large to keep
+        QString refusedAs;         // what a link makes unreadable
+        bool folderOnly = false;   // a folder on the way to an absent file: checked, not read
+    };
+
+    // `relative` is absent from the folder `parent`: nothing to read, unless `parent` is (or lies
+    // behind) a link, which fromDirectory, never following links, reports as unreadable.
+    void absentBelow(const QString& parent, const QString& relative)
+    {
+        if (!parent.isEmpty())
+            choose({parent, false, relative, true});
+    }
+
+    void choose(ChosenFile file)
+    {
+        for (const ChosenFile& known : std::as_const(m_chosen)) {
+            if (known.relative == file.relative && known.refusedAs == file.refusedAs)
+                return;
+        }
+        m_chosen.append(std::move(file));
+    }
+
+    QCoro::Task<> download(ChosenFile file)
+    {
+        const QByteArray content = co_await m_toolbox->downloadFile(m_root + u'/' + file.relative);
+        if (content.size() <= ProjectSnapshot::MaxFileSize)
+            m_snapshot.addFile(file.relative, content);
+        else if (file.installInput && content.size() <= ProjectSnapshot::MaxHashedFileSize)
+            m_snapshot.addFileDigest(file.relative,
+                                     QCryptographicHash::hash(content, QCryptographicHash::Sha256));
+        else
+            m_snapshot.addUnreadableFile(file.relative);
+    }
+
     QCoro::Task<bool> readFolderFiles(QString top, QString relative, int depth)
     {
         const QHash<QString, FileInfo> entries = co_await folder(relative);
@@ -163,7 +265,7 @@ private:
             if (entry.isDir)
                 read = co_await readFolderFiles(top, path, depth + 1);
             else
-                read = co_await readInstallInput(path);
+                read = co_await readInstallInput(path, top);
             if (!read)
                 co_return false;
         }
@@ -172,20 +274,26 @@ private:
 
     ProjectSnapshot& m_snapshot;
     std::shared_ptr<daytona::ToolboxApi> m_toolbox;
+    QString m_project;
+    QString m_directory;
     QString m_root;
     QHash<QString, QHash<QString, FileInfo>> m_listings;
+    QList<ChosenFile> m_chosen;
     int m_inputFiles = 0;
     qint64 m_inputBytes = 0;
 };
 
 } // namespace
 
-QCoro::Task<ProjectSnapshot> readRemoteSnapshot(std::shared_ptr<daytona::ToolboxApi> toolbox, QString root)
+QCoro::Task<ProjectSnapshot> readRemoteSnapshot(std::shared_ptr<daytona::ToolboxApi> toolbox, QString project,
+                                                QString directory)
 {
     ProjectSnapshot snapshot;
-    RemoteReader reader(snapshot, toolbox, root);
+    RemoteReader reader(snapshot, toolbox, project, directory);
+    const QString root = directory.isEmpty() ? project : project + u'/' + directory;
     const QHash<QString, FileInfo> top = co_await reader.folder(QString());
     co_await reader.readInto(QString(), top, ProjectSnapshot::rootFileNames());
+    co_await reader.readChosen(); // the root's package.json names the workspaces
 
     // Workspace packages of a monorepo root, as fromDirectory finds them.
     QStringList directories;
@@ -207,11 +315,11 @@ QCoro::Task<ProjectSnapshot> readRemoteSnapshot(std::shared_ptr<daytona::Toolbox
     }
     directories.removeDuplicates();
     int read = 0;
-    for (const QString& directory : std::as_const(directories)) {
+    for (const QString& package : std::as_const(directories)) {
         if (++read > ProjectSnapshot::MaxWorkspacePackages)
             break;
-        const QHash<QString, FileInfo> entries = co_await listing(toolbox, root + u'/' + directory);
-        co_await reader.readInto(directory, entries, ProjectSnapshot::packageFileNames());
+        const QHash<QString, FileInfo> entries = co_await listing(toolbox, root + u'/' + package);
+        co_await reader.readInto(package, entries, ProjectSnapshot::packageFileNames());
     }
 
     // The install inputs detection does not look at.
@@ -221,12 +329,14 @@ QCoro::Task<ProjectSnapshot> readRemoteSnapshot(std::shared_ptr<daytona::Toolbox
     }
     for (const QString& folder : ProjectSnapshot::installInputFolders())
         co_await reader.readInstallFolder(folder);
+    co_await reader.readChosen(); // what they hold names further install inputs
     for (const QString& path : snapshot.referencedInstallInputs()) {
         if (snapshot.contains(path))
             continue;
         if (!co_await reader.readInstallInput(path))
             snapshot.addUnreadableFile(path); // beyond the bounds: the key cannot cover it
     }
+    co_await reader.readChosen();
     co_return snapshot;
 }
 

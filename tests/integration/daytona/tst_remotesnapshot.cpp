@@ -71,14 +71,17 @@ private Q_SLOTS:
 
     void readsTheSameInstallInputsAsALocalFolder();
     void refusesTheSameLinks();
+    void refusesLinksTheListingFollows();
 
 private:
     // Commits `files` (and the symbolic links `links`: path -> target) as repository `name`, serves
     // it, and returns its work tree.
     QString serve(const QString& name, const QMap<QString, QByteArray>& files,
                   const QMap<QString, QString>& links = {});
-    // The snapshot the Daytona back end reads of repository `name` cloned into a new sandbox.
-    std::optional<ProjectSnapshot> remoteSnapshot(const QString& name);
+    // The snapshot the Daytona back end reads of repository `name` cloned into a new sandbox;
+    // `beside` files are put in the sandbox's work folder, next to the project folder, first.
+    std::optional<ProjectSnapshot> remoteSnapshot(const QString& name,
+                                                  const QMap<QString, QByteArray>& beside = {});
 
     QTemporaryDir m_work;
     std::unique_ptr<GitHttpServer> m_git;
@@ -129,7 +132,8 @@ QString TestRemoteSnapshot::serve(const QString& name, const QMap<QString, QByte
     return repo.path();
 }
 
-std::optional<ProjectSnapshot> TestRemoteSnapshot::remoteSnapshot(const QString& name)
+std::optional<ProjectSnapshot> TestRemoteSnapshot::remoteSnapshot(const QString& name,
+                                                                  const QMap<QString, QByteArray>& beside)
 {
     forge::daytona::DaytonaConfig config;
     config.apiKey = QString::fromLatin1(ApiKey);
@@ -139,6 +143,13 @@ std::optional<ProjectSnapshot> TestRemoteSnapshot::remoteSnapshot(const QString&
     const auto sandbox = await(daytona.createSandbox({u"forge-snapshot-1"_s, {{u"forge.project"_s, name}}}));
     if (!sandbox.value)
         return std::nullopt;
+    const QString workDir =
+        m_emulator->provider().workspacePath(m_emulator->localSandboxName(sandbox.value->id));
+    for (auto it = beside.cbegin(); it != beside.cend(); ++it) {
+        QFile file(workDir + u'/' + it.key());
+        if (!file.open(QIODevice::WriteOnly) || file.write(it.value()) != it.value().size())
+            return std::nullopt;
+    }
     forge::CloneSpec clone;
     clone.url = m_git->repositoryUrl(name);
     const auto cloned = await(daytona.cloneRepository(sandbox.value->id, clone, {}));
@@ -192,6 +203,29 @@ void TestRemoteSnapshot::refusesTheSameLinks()
     QVERIFY(remote->content(u".npmrc"_s).isEmpty());
     forge::RunPlan plan;
     QVERIFY(InstallCacheKey::compute(*remote, plan, u"v20"_s, u"daytona"_s, u"remote:x"_s).isEmpty());
+}
+
+void TestRemoteSnapshot::refusesLinksTheListingFollows()
+{
+    // Issue 17: Daytona's daemon lists files with os.Stat, which follows links, so a listing shows a
+    // hostile repository's links as the files they point to. Before the sandbox's realpath was
+    // asked, package.json was downloaded from /etc/passwd and .npmrc from the sandbox's work folder,
+    // outside the project.
+    const QString secret = u"secret-beside-the-project"_s;
+    serve(u"hostile"_s, YarnProject,
+          {{u"package.json"_s, u"/etc/passwd"_s}, {u".npmrc"_s, u"../outside.txt"_s}});
+    const std::optional<ProjectSnapshot> remote =
+        remoteSnapshot(u"hostile"_s, {{u"outside.txt"_s, secret.toUtf8()}});
+    QVERIFY(remote);
+
+    QVERIFY2(!remote->content(u"package.json"_s).contains("root:"),
+             remote->content(u"package.json"_s).left(80).constData());
+    QVERIFY(remote->content(u".npmrc"_s).isEmpty());
+    const QStringList unreadable = InstallCacheKey::unreadableInputs(*remote);
+    for (const QString& path : {u"package.json"_s, u".npmrc"_s})
+        QVERIFY2(unreadable.contains(path), qPrintable(unreadable.join(u", "_s)));
+    // Files that are no links still come through.
+    QCOMPARE(remote->content(u"yarn.lock"_s), YarnProject.value(u"yarn.lock"_s));
 }
 
 QTEST_GUILESS_MAIN(TestRemoteSnapshot)

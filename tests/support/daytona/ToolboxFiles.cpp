@@ -23,12 +23,12 @@ HttpResponse goError(const HttpRequest& request, int status, const QString& mess
     return HttpResponse::json(status, toolboxErrorBody(status, request.path(), request.method, message));
 }
 
-// Go's os.FileMode.String() ("drwxr-xr-x"; "Lrwxrwxrwx" for a symbolic link, which the daemon lists
-// without following it) and the octal permissions ("0755").
+// Go's os.FileMode.String() ("drwxr-xr-x") and the octal permissions ("0755") of what `info` names,
+// a link's target for a symbolic link: the daemon describes files with os.Stat, which follows links
+// (getFileInfo in apps/daemon/pkg/toolbox/fs/get_file_info.go, daytonaio/daytona v0.190.0), so it
+// never says "L". QFileInfo follows links too, except for isSymLink().
 std::pair<QString, QString> modeStrings(const QFileInfo& info)
 {
-    if (info.isSymLink())
-        return {u"Lrwxrwxrwx"_s, u"0777"_s};
     const QFileDevice::Permissions p = info.permissions();
     const std::pair<QFileDevice::Permission, char> bits[] = {
         {QFileDevice::ReadOwner, 'r'}, {QFileDevice::WriteOwner, 'w'}, {QFileDevice::ExeOwner, 'x'},
@@ -52,7 +52,7 @@ QJsonObject fileInfo(const QFileInfo& info, const QString& shownPath)
 {
     const auto [mode, permissions] = modeStrings(info);
     const QString modified = info.lastModified().toUTC().toString(Qt::ISODateWithMs);
-    return {{u"name"_s, info.fileName()},    {u"isDir"_s, info.isDir() && !info.isSymLink()},
+    return {{u"name"_s, info.fileName()},    {u"isDir"_s, info.isDir()},
             {u"size"_s, info.size()},        {u"mode"_s, mode},
             {u"permissions"_s, permissions}, {u"owner"_s, info.owner()},
             {u"group"_s, info.group()},      {u"modifiedAt"_s, modified},
@@ -254,8 +254,12 @@ std::optional<HttpResponse> handleFiles(const HttpRequest& request, const QByteA
         QJsonArray list;
         const QFileInfoList entries =
             QDir(host).entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
-        for (const QFileInfo& entry : entries)
-            list.append(fileInfo(entry, given + (given.endsWith(u'/') ? u""_s : u"/"_s) + entry.fileName()));
+        for (const QFileInfo& entry : entries) {
+            // ListFiles skips what os.Stat fails on: a link that leads nowhere is not listed.
+            if (entry.exists())
+                list.append(
+                    fileInfo(entry, given + (given.endsWith(u'/') ? u""_s : u"/"_s) + entry.fileName()));
+        }
         return jsonOk(list);
     }
     if (path == "/files/info" && method == "GET") {
