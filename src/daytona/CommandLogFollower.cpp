@@ -94,12 +94,15 @@ QCoro::Task<CommandLogFollower::StreamEnd> CommandLogFollower::stream(QString se
     socket.open(request);
     if (socket.state() != QAbstractSocket::UnconnectedState)
         co_await qCoro(&opening, &SignalWaiter::ended);
-    if (socket.state() != QAbstractSocket::ConnectedState) {
+    // A command that has ended is replayed and closed at once: the socket may be closed already.
+    if (!opening.arrived()) {
         socket.abort();
         co_return StreamEnd::NotOpened;
     }
     ++m_streamsOpened;
-    const bool closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
+    bool closed = socket.state() == QAbstractSocket::UnconnectedState;
+    if (!closed)
+        closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
     if (!closed)
         socket.abort();
     pass(demux.finish());
