@@ -94,15 +94,12 @@ QCoro::Task<CommandLogFollower::StreamEnd> CommandLogFollower::stream(QString se
     socket.open(request);
     if (socket.state() != QAbstractSocket::UnconnectedState)
         co_await qCoro(&opening, &SignalWaiter::ended);
-    // A command that has ended is replayed and closed at once: the socket may be closed already.
-    if (!opening.arrived()) {
+    if (socket.state() != QAbstractSocket::ConnectedState) {
         socket.abort();
         co_return StreamEnd::NotOpened;
     }
     ++m_streamsOpened;
-    bool closed = socket.state() == QAbstractSocket::UnconnectedState;
-    if (!closed)
-        closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
+    const bool closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
     if (!closed)
         socket.abort();
     pass(demux.finish());

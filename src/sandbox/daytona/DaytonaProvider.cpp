@@ -7,6 +7,7 @@
 #include "core/Failure.h"
 #include "daytona/CommandLogFollower.h"
 #include "github/GitHubHost.h"
+#include "sandbox/GitEnvironment.h"
 
 #include <QCoreApplication>
 #include <QCoroSignal>
@@ -488,19 +489,73 @@ QCoro::Task<CommandResult> DaytonaProvider::cloneRepository(QString id, CloneSpe
     const auto sandbox = co_await context(id);
     const QString path = co_await projectPath(sandbox);
 
-    // Replace what an earlier clone left there.
+    co_await deleteProjectFolder(sandbox, path); // what an earlier clone left there
+
+    // The token belongs to the GitHub host; another git host never sees it. A clone that carries it
+    // is made on this machine and uploaded: the token never enters the sandbox (HostClone.h says why).
+    // That is kept over a clone in the sandbox with the token in a session command's environment or
+    // in an askpass file removed afterwards: on a rerun, repository code has run in the sandbox as
+    // the same user, and whatever it left running (a dev server of an earlier run, a planted
+    // background process) can read a git process's environment (/proc/<pid>/environ) or the file
+    // while the clone runs. So the clones below never carry a credential.
+    if (!spec.authToken.isEmpty() && sameHost(spec.url, m_options.gitHubHost))
+        co_return co_await cloneHereAndUpload(sandbox, path, spec, sink);
+    const CommandResult cloned = co_await cloneWithSandboxGit(id, sandbox, path, spec, sink);
+    if (cloned.exitCode != ExitGitMissing)
+        co_return cloned;
+    if (sink) {
+        sink(OutputChannel::Stderr, u"The sandbox has no git; cloning with Daytona's toolbox instead, which "
+                                    u"fetches the whole history.\n"_s.toUtf8());
+    }
+    co_await deleteProjectFolder(sandbox, path);
+    co_return co_await cloneInSandbox(sandbox, path, spec, sink);
+}
+
+QCoro::Task<> DaytonaProvider::deleteProjectFolder(std::shared_ptr<SandboxContext> sandbox, QString path)
+{
     try {
         co_await sandbox->toolbox->deleteFile(path, true);
     } catch (const DaytonaError& error) {
         if (error.kind() != DaytonaError::Kind::NotFound && error.kind() != DaytonaError::Kind::InvalidState)
             throw failureFrom(error);
     }
+}
 
-    // The token belongs to the GitHub host; another git host never sees it. A clone that carries it
-    // is made on this machine and uploaded: the token never enters the sandbox (HostClone.h says why).
-    if (!spec.authToken.isEmpty() && sameHost(spec.url, m_options.gitHubHost))
-        co_return co_await cloneHereAndUpload(sandbox, path, spec, sink);
-    co_return co_await cloneInSandbox(sandbox, path, spec, sink);
+// `git clone --depth` by the sandbox's own git in a session command, so its progress streams into
+// the clone step's output. Not the toolbox's git clone first: the daemon ignores `depth` and clones
+// the whole history inside its own process, which on a small sandbox (1 vCPU, 1 GiB) can run out of
+// memory or outlast the proxy, answering 502 after about 60 s (daytonaio/daytona#4544, #4667). git
+// runs as GitEnvironment sets it up for a local clone: no configuration file (the home folder's
+// belongs to whatever ran in the sandbox before), https only, no hooks, no prompts. Exit code
+// ExitGitMissing when the image has no git.
+QCoro::Task<CommandResult> DaytonaProvider::cloneWithSandboxGit(QString id,
+                                                                std::shared_ptr<SandboxContext> sandbox,
+                                                                QString path, CloneSpec spec, OutputSink sink)
+{
+    QString reason;
+    if (!GitEnvironment::isAllowedUrl(spec.url, &reason))
+        throw Failure::permanent(u"This repository address cannot be cloned."_s, reason);
+    // Into the empty project folder, from inside it: runCommand's folders are the project's.
+    co_await translated(sandbox->toolbox->createFolder(path, u"0755"_s));
+    const QUrl url = spec.url.adjusted(QUrl::RemoveUserInfo);
+    CommandSpec clone;
+    clone.argv = QStringList{
+        u"sh"_s, u"-c"_s, u"command -v git >/dev/null 2>&1 || exit %1\nexec git \"$@\""_s.arg(ExitGitMissing),
+        u"forge-clone"_s};
+    clone.argv += GitEnvironment::cloneArguments(url, spec.branch, spec.depth, u"."_s);
+    QProcessEnvironment base;
+    base.insert(u"LC_ALL"_s, u"C"_s); // git's words in English: the clone step's advice reads them
+    // A stalled transfer ends the clone: below 1 byte/s for a minute (as HostClone).
+    base.insert(u"GIT_HTTP_LOW_SPEED_LIMIT"_s, u"1"_s);
+    base.insert(u"GIT_HTTP_LOW_SPEED_TIME"_s, u"60"_s);
+    const QProcessEnvironment environment = GitEnvironment::forClone(base, url, QString());
+    for (const QString& name : environment.keys())
+        clone.environment.insert(name, environment.value(name));
+    clone.timeout = std::chrono::hours(1);
+    if (sink)
+        sink(OutputChannel::Stdout,
+             u"Cloning %1 into %2 (git clone in the sandbox)\n"_s.arg(url.toString(), path).toUtf8());
+    co_return co_await runCommand(id, clone, sink);
 }
 
 QCoro::Task<CommandResult> DaytonaProvider::cloneInSandbox(std::shared_ptr<SandboxContext> sandbox,
@@ -519,6 +574,18 @@ QCoro::Task<CommandResult> DaytonaProvider::cloneInSandbox(std::shared_ptr<Sandb
     try {
         co_await sandbox->toolbox->gitClone(params);
     } catch (const DaytonaError& error) {
+        // The daemon clones the whole history in its own process: a 502 or a timeout is that clone
+        // outgrowing the sandbox or the proxy (daytonaio/daytona#4544, #4667), and trying again
+        // would only repeat it.
+        if (error.kind() == DaytonaError::Kind::ServerError || error.kind() == DaytonaError::Kind::Timeout) {
+            throw Failure::permanent(
+                u"Daytona's toolbox could not finish the clone (%1); it fetches the whole history "
+                u"in one request, which this repository outgrows."_s.arg(
+                    error.statusCode() > 0 ? u"HTTP %1"_s.arg(error.statusCode()) : u"no answer in time"_s),
+                u"Use an image or snapshot that has git (node:22-bookworm has it) in the Daytona settings, "
+                u"so that the sandbox's own git makes a shallow clone, or choose a larger sandbox size; "
+                u"then run again."_s);
+        }
         if (error.isTransient())
             throw failureFrom(error);
         // git's own words (not found, authentication, unknown branch) are in the server's message;

@@ -104,7 +104,14 @@ private:
     QCoro::Task<QString> projectPath(std::shared_ptr<SandboxContext> sandbox);
     QCoro::Task<daytona::Sandbox> waitUntilStarted(QString id);
     daytona::CreateSandboxParams createParams(const SandboxSpec& spec) const;
-    // A clone by the toolbox's git clone in the sandbox; it never sends credentials.
+    // What cloneWithSandboxGit's command exits with when the sandbox has no git.
+    static constexpr int ExitGitMissing = 127;
+    QCoro::Task<> deleteProjectFolder(std::shared_ptr<SandboxContext> sandbox, QString path);
+    // A shallow clone by the sandbox's own git, in a session command; it never carries credentials.
+    QCoro::Task<CommandResult> cloneWithSandboxGit(QString id, std::shared_ptr<SandboxContext> sandbox,
+                                                   QString path, CloneSpec spec, OutputSink sink);
+    // A clone by the toolbox's git clone (whole history; the fallback without git in the sandbox);
+    // it never sends credentials.
     QCoro::Task<CommandResult> cloneInSandbox(std::shared_ptr<SandboxContext> sandbox, QString path,
                                               CloneSpec spec, OutputSink sink);
     // A clone that carries the token: made on this machine (HostClone), uploaded and unpacked into

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void explainsAHostCheckAndTakesTheUsersFix();
     void adoptsSandboxWithTheSameName();
     void cloneCredentialsOnlyForTheGitHubHost();
+    void clonesShallowWithTheSandboxGit();
     void refusesLocalFolders();
     void commandsKeepArgumentsEnvironmentAndFolder();
     void commandTimeoutEndsTheCommand();
@@ -102,6 +103,8 @@ private Q_SLOTS:
 private:
     std::unique_ptr<DaytonaProvider> provider(DaytonaSandboxOptions options = {}, const QString& key = {});
     forge::PreviewRequest request(const QString& repository, const QString& projectId) const;
+    // The session commands that cloned (the sandbox's git), as sent to the toolbox.
+    QStringList cloneCommands() const;
 
     QTemporaryDir m_work;
     QString m_repositories;
@@ -162,6 +165,20 @@ forge::PreviewRequest TestDaytonaProvider::request(const QString& repository, co
     return request;
 }
 
+QStringList TestDaytonaProvider::cloneCommands() const
+{
+    QStringList commands;
+    for (const auto& recorded : m_emulator->requests()) {
+        if (recorded.method != "POST" || !recorded.path().endsWith("/exec"))
+            continue;
+        const QString command =
+            QJsonDocument::fromJson(recorded.body).object().value(u"command"_s).toString();
+        if (command.contains(u"forge-clone"_s))
+            commands.append(command);
+    }
+    return commands;
+}
+
 void TestDaytonaProvider::previewsViteThroughPrivateProxy()
 {
     auto daytona = provider();
@@ -220,10 +237,9 @@ void TestDaytonaProvider::previewsViteThroughPrivateProxy()
              u"FROM node:22-bookworm\n"_s);
     QCOMPARE(created.value(u"cpu"_s).toInt(), 1);
     QCOMPARE(created.value(u"autoStopInterval"_s).toInt(), 30);
-    // Not a GitHub host: no credentials in the clone body, and TLS checks stay on.
-    const QJsonObject clone = m_emulator->gitCloneBodies().value(0);
-    QVERIFY(!clone.contains(u"password"_s));
-    QCOMPARE(clone.value(u"insecure_skip_tls"_s).toBool(true), false);
+    // Not a GitHub host: cloned by the sandbox's git, shallow, without the toolbox's clone.
+    QVERIFY(m_emulator->gitCloneBodies().isEmpty());
+    QVERIFY(!cloneCommands().isEmpty());
 
     // A second run adopts the sandbox by its label and the dev server comes back.
     QVERIFY(!awaitVoid(workflow.stop()));
@@ -305,14 +321,16 @@ void TestDaytonaProvider::cloneCredentialsOnlyForTheGitHubHost()
     spec.authToken = u"ghp_secretsecretsecret"_s;
     const auto result = await(daytona->cloneRepository(sandbox.value->id, spec, {}));
     QVERIFY(result.value && result.value->succeeded());
-    QVERIFY(!m_emulator->gitCloneBodies().value(0).contains(u"password"_s));
+    QCOMPARE(cloneCommands().size(), 1);
+    QVERIFY(!cloneCommands().constFirst().contains(spec.authToken));
 
     // The same host on another port is another service: it gets nothing either.
     options.gitHubHost = m_git->repositoryUrl(u"x"_s).host() + u":1"_s;
     auto otherPort = provider(options);
     const auto elsewhere = await(otherPort->cloneRepository(sandbox.value->id, spec, {}));
     QVERIFY(elsewhere.value && elsewhere.value->succeeded());
-    QVERIFY(!m_emulator->gitCloneBodies().value(1).contains(u"password"_s));
+    QCOMPARE(cloneCommands().size(), 2);
+    QVERIFY(!cloneCommands().constLast().contains(spec.authToken));
 
     // The same clone, now that the served host and port are the configured GitHub host: made on
     // this machine with the token and uploaded, so no toolbox request carries it (issue 16; see
@@ -326,7 +344,8 @@ void TestDaytonaProvider::cloneCredentialsOnlyForTheGitHubHost()
         [&cloneOutput](OutputChannel, const QByteArray& bytes) { cloneOutput += bytes; }));
     QVERIFY2(again.value && again.value->succeeded(), cloneOutput.constData());
     QVERIFY2(cloneOutput.contains("on this computer"), cloneOutput.constData());
-    QCOMPARE(m_emulator->gitCloneBodies().size(), 2);
+    QCOMPARE(cloneCommands().size(), 2);
+    QVERIFY(m_emulator->gitCloneBodies().isEmpty());
     QVERIFY(m_git->requestsWithAuthorization() > 0);
     for (const auto& request : m_emulator->requests()) {
         QVERIFY(!request.body.contains(spec.authToken.toUtf8()));
@@ -349,6 +368,41 @@ void TestDaytonaProvider::cloneCredentialsOnlyForTheGitHubHost()
         sandbox.value->id, spec, [&output](OutputChannel, const QByteArray& bytes) { output += bytes; }));
     QVERIFY(missing.value && !missing.value->succeeded());
     QVERIFY2(output.contains("no-such-branch"), output.constData());
+}
+
+void TestDaytonaProvider::clonesShallowWithTheSandboxGit()
+{
+    // Issue 17: the toolbox's git clone ignores `depth` and clones the whole history in the daemon's
+    // process, which on a small sandbox ends in a 502 after about a minute, and a 502 was retried.
+    // The clone is the sandbox's own `git clone --depth 1` in a session command, its progress in the
+    // output; the toolbox's clone, failing here as on a small sandbox, is not asked.
+    m_emulator->failNext("POST", u"/git/clone$"_s, 502, 100);
+    auto daytona = provider();
+    const auto sandbox =
+        await(daytona->createSandbox({u"forge-shallow-1"_s, {{u"forge.project"_s, u"shallow"_s}}}));
+    QVERIFY(sandbox.value);
+    forge::CloneSpec spec;
+    spec.url = m_git->repositoryUrl(u"express-app"_s);
+    spec.depth = 1;
+    QByteArray output;
+    const auto cloned = await(daytona->cloneRepository(
+        sandbox.value->id, spec, [&output](OutputChannel, const QByteArray& bytes) { output += bytes; }));
+    QVERIFY2(!cloned.error, cloned.error ? qPrintable(cloned.error->message()) : "");
+    QVERIFY2(cloned.value->succeeded(), output.constData());
+    QVERIFY2(output.contains("Cloning into"), output.constData());
+
+    QByteArray shallow;
+    CommandSpec check;
+    check.argv = QStringList{u"git"_s, u"rev-parse"_s, u"--is-shallow-repository"_s};
+    check.timeout = 30s;
+    const auto checked = await(daytona->runCommand(
+        sandbox.value->id, check, [&shallow](OutputChannel, const QByteArray& bytes) { shallow += bytes; }));
+    QVERIFY(checked.value && checked.value->succeeded());
+    QCOMPARE(shallow.trimmed(), QByteArray("true"));
+    QCOMPARE(cloneCommands().size(), 1);
+    QVERIFY2(cloneCommands().constFirst().contains(u"--depth 1"_s), qPrintable(cloneCommands().constFirst()));
+    for (const auto& recorded : m_emulator->requests())
+        QVERIFY2(!recorded.path().endsWith("/git/clone"), "the toolbox's git clone was asked");
 }
 
 void TestDaytonaProvider::refusesLocalFolders()

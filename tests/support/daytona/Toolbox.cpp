@@ -616,7 +616,9 @@ QCoro::Task<HttpResponse> Toolbox::gitClone(const HttpRequest& request, QString 
             CloneSpec spec;
             spec.url = QUrl(url);
             spec.branch = branch;
-            spec.depth = body.value(u"depth"_s).toInt(0);
+            // The whole history, whatever `depth` says: the daemon's clone takes no depth (issue 17;
+            // CloneRepository in apps/daemon/pkg/git/clone.go, daytonaio/daytona v0.190.0).
+            spec.depth = 0;
             spec.targetDirectory = *target;
             result = co_await m_provider.cloneRepository(localName, spec, sink);
         }
