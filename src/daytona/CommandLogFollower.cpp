@@ -94,12 +94,15 @@ QCoro::Task<CommandLogFollower::StreamEnd> CommandLogFollower::stream(QString se
     socket.open(request);
     if (socket.state() != QAbstractSocket::UnconnectedState)
         co_await qCoro(&opening, &SignalWaiter::ended);
-    if (socket.state() != QAbstractSocket::ConnectedState) {
+    // A command that has ended is replayed and closed at once: the socket may be closed already.
+    if (!opening.arrived()) {
         socket.abort();
         co_return StreamEnd::NotOpened;
     }
     ++m_streamsOpened;
-    const bool closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
+    bool closed = socket.state() == QAbstractSocket::UnconnectedState;
+    if (!closed)
+        closed = co_await waitForSignal(&socket, &QWebSocket::disconnected, timeout);
     if (!closed)
         socket.abort();
     pass(demux.finish());
@@ -110,10 +113,13 @@ QCoro::Task<CommandLogFollower::StreamEnd> CommandLogFollower::stream(QString se
 QCoro::Task<std::optional<CommandStatus>> CommandLogFollower::status(QString sessionId, QString commandId)
 {
     try {
-        co_return co_await m_toolbox.commandStatus(sessionId, commandId);
+        const CommandStatus answer = co_await m_toolbox.commandStatus(sessionId, commandId);
+        m_statusFailures = 0;
+        co_return answer;
     } catch (const DaytonaError& error) {
-        // A 404 (the session was deleted, the sandbox is gone) is an answer; a blip is not.
-        if (!error.isTransient())
+        // A 404 (the session was deleted, the sandbox is gone) is an answer; a blip is not, unless
+        // it lasts: then the sandbox is lost to us and following it on would never end.
+        if (!error.isTransient() || ++m_statusFailures >= MaxStatusFailures)
             throw;
     }
     co_return std::nullopt;
@@ -142,6 +148,7 @@ QCoro::Task<int> CommandLogFollower::follow(QString sessionId, QString commandId
     clock.start();
     m_usedWebSocket = false;
     m_streamsOpened = 0;
+    m_statusFailures = 0;
     Delivered delivered;
     const Backoff backoff(m_pollInterval, std::max(m_pollInterval, MaxRetryDelay),
                           std::numeric_limits<int>::max());

@@ -25,6 +25,9 @@ public:
 
     // The longest wait between two attempts to open the stream again.
     static constexpr std::chrono::milliseconds MaxRetryDelay = std::chrono::seconds(10);
+    // Transient failures of the status read in a row (with the waits between, about a minute)
+    // after which follow() gives up with the last one.
+    static constexpr int MaxStatusFailures = 8;
 
     CommandLogFollower(DaytonaHttp& http, ToolboxApi& toolbox);
 
@@ -61,7 +64,8 @@ private:
 
     QCoro::Task<StreamEnd> stream(QString sessionId, QString commandId, const Sink& sink,
                                   Delivered& delivered, std::chrono::milliseconds timeout);
-    // The command's status, or nothing after a transient failure (the next round asks again).
+    // The command's status, or nothing after a transient failure (the next round asks again) until
+    // MaxStatusFailures in a row.
     QCoro::Task<std::optional<CommandStatus>> status(QString sessionId, QString commandId);
     // Delivers what a snapshot of the logs holds beyond `delivered`; a failure only means later.
     QCoro::Task<> readSnapshot(QString sessionId, QString commandId, const Sink& sink, Delivered& delivered);
@@ -74,6 +78,7 @@ private:
     bool m_countsAsActivity = false;
     bool m_usedWebSocket = false;
     int m_streamsOpened = 0;
+    int m_statusFailures = 0;
 };
 
 } // namespace forge::daytona

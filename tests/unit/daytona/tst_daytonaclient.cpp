@@ -844,6 +844,54 @@ private slots:
                  qPrintable(handshakeTarget));
     }
 
+    // Issue 17: whether the command runs is its status's to say; a failed status read is asked
+    // again (a blip does not end a dev server's follow), but one that lasts ends it.
+    void followRidesOutStatusBlipsButNotAnOutage()
+    {
+        FakeDaytonaServer server;
+        int statusCalls = 0;
+        bool outage = false;
+        server.setHandler([&](const RecordedRequest& request) {
+            if (request.path().endsWith(u"/logs"_s))
+                return FakeResponse::json(200,
+                                          js(QJsonObject{{u"stdout"_s, u"up\n"_s}, {u"stderr"_s, u""_s}}));
+            ++statusCalls;
+            if (outage || statusCalls <= 2)
+                return FakeResponse::json(503, js(QJsonObject{{u"message"_s, u"Service Unavailable"_s}}));
+            return FakeResponse::json(
+                200, js(QJsonObject{{u"id"_s, u"c1"_s}, {u"command"_s, u"x"_s}, {u"exitCode"_s, 0}}));
+        });
+        QUrl closed;
+        {
+            FakeDaytonaServer gone;
+            closed = gone.baseUrl();
+        }
+        closed.setScheme(u"ws"_s);
+        DaytonaHttp http(configFor(server));
+        QUrl base = server.baseUrl();
+        base.setPath(u"/toolbox/sb1"_s);
+        ToolboxApi toolbox(http, base);
+        CommandLogFollower follower(http, toolbox);
+        follower.setWebSocketBase(closed);
+        follower.setPollInterval(std::chrono::milliseconds(5));
+        QByteArray out;
+        const auto exitCode = run(follower.follow(
+            u"s1"_s, u"c1"_s, [&](const QByteArray& o, const QByteArray&) { out += o; },
+            std::chrono::seconds(30)));
+        QVERIFY2(exitCode.value, qPrintable(exitCode.describe()));
+        QCOMPARE(*exitCode.value, 0);
+        QCOMPARE(statusCalls, 3);
+        QCOMPARE(out, QByteArray("up\n"));
+
+        outage = true;
+        statusCalls = 0;
+        const auto lost = run(follower.follow(u"s1"_s, u"c1"_s, {}, std::chrono::seconds(30)));
+        QVERIFY(!lost.value);
+        QVERIFY(lost.error);
+        QVERIFY(lost.error->isTransient());
+        QCOMPARE(statusCalls, CommandLogFollower::MaxStatusFailures);
+    }
+
     void followFallsBackToPolling()
     {
         FakeDaytonaServer server;
