@@ -4,6 +4,7 @@
 #include "RunQueue.h"
 #include "RunRecorder.h"
 #include "StepJournal.h"
+#include "core/SignalWait.h"
 
 #include <QCoroSignal>
 #include <QDateTime>
@@ -196,8 +197,12 @@ QCoro::Task<> ProjectSession::runOnce()
     }
     ticket.reset(); // the build is over (live or failed): the next queued run may start
 
+    // waitForSignal, not qCoro(this, &finishRequested): that can be emitted twice in one event-loop
+    // pass (setManaged(false) with a dead dev server, then stop()), and QCoro 0.8 would queue two
+    // resumptions of this frame, the second into a finished coroutine.
+    constexpr std::chrono::milliseconds NoLimit{-1};
     if (!failure && !m_stopRequested)
-        co_await qCoro(this, &ProjectSession::finishRequested);
+        co_await waitForSignal(this, &ProjectSession::finishRequested, NoLimit);
 
     if (!m_stopRequested) {
         if (!failure && m_serverExitCode) {
@@ -218,7 +223,7 @@ QCoro::Task<> ProjectSession::runOnce()
     // restore's run, and wait until that restore has wound down.
     co_await m_workflow->stop();
     if (m_restoring) {
-        co_await qCoro(this, &ProjectSession::restoreEnded);
+        co_await waitForSignal(this, &ProjectSession::restoreEnded, NoLimit);
         co_await m_workflow->stop();
     }
     if (m_stopRequested || (failure && failure->isCancelled()))

@@ -78,6 +78,7 @@ private Q_SLOTS:
     void letSleepStaysAsleepUntilWoken();
     void liveDevServerKeepsNothingAwake();
     void shownAndKeptAwakeIsCheckedWithinAutoStop();
+    void autoStopsUnlessKeptAwakeWhileShown();
 
 private:
     int activityRefreshes() const;
@@ -554,6 +555,30 @@ void TestSandboxManager::shownAndKeptAwakeIsCheckedWithinAutoStop()
     m_manager->setKeepAwake(m_session.get(), true);
     m_manager->setShown(m_session.get(), false);
     QCOMPARE(m_manager->checkInterval(m_session.get()), std::chrono::milliseconds(1h));
+}
+
+// Issue 17, end to end with the emulator's auto-stop: only Keep Awake While Shown keeps a live
+// preview's sandbox up; let sleep, it stops after its auto-stop minutes although its dev server's
+// log stream is open.
+void TestSandboxManager::autoStopsUnlessKeptAwakeWhileShown()
+{
+    m_emulator->setActivityRefreshInterval(50ms);
+    QVERIFY(startLive());
+    const QString id = m_session->sandboxId();
+    m_emulator->setAutoStopMinute(100ms); // the default 30 minutes last 3 s
+    m_manager->setInterval(500ms);
+    QSignalSpy finished(m_manager.get(), &SandboxManager::checkFinished);
+    m_manager->setShown(m_session.get(), true);
+    // Shown and kept awake: each check refreshes its activity, through more than two auto-stops.
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 14, 30'000);
+    for (const auto& check : std::as_const(finished))
+        QCOMPARE(check.at(1).value<SandboxManager::Verdict>(), SandboxManager::Verdict::Serving);
+    QCOMPARE(m_emulator->state(id), u"started"_s);
+
+    QSignalSpy sleeping(m_manager.get(), &SandboxManager::sleeping);
+    m_manager->setKeepAwake(m_session.get(), false);
+    QVERIFY(sleeping.wait(30'000));
+    QCOMPARE(m_emulator->state(id), u"stopped"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxManager)

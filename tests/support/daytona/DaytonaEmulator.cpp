@@ -120,6 +120,9 @@ struct DaytonaEmulator::Private
     std::chrono::milliseconds transitionDelay{0};
     // How often an open toolbox request refreshes its sandbox's activity (see holdActivity()).
     std::chrono::milliseconds activityRefreshInterval = std::chrono::seconds(50);
+    // How long an auto-stop minute lasts here; zero: no auto-stop (see setAutoStopMinute()).
+    std::chrono::milliseconds autoStopMinute{0};
+    QTimer* autoStopTimer = nullptr;
     QString previewHostTemplate; // see setPreviewHostTemplate()
     // Background tasks (delayed transitions, slow answers) hold a weak_ptr to this and stop when
     // the emulator is gone.
@@ -937,6 +940,37 @@ void DaytonaEmulator::stopSandboxExternally(const QString& id)
     d->provider.stopSandbox(sandbox->localName); // fire and forget; its processes end
     sandbox->desiredState = u"stopped"_s;
     d->setState(*sandbox, u"stopped"_s);
+}
+
+void DaytonaEmulator::setAutoStopMinute(std::chrono::milliseconds minute)
+{
+    d->autoStopMinute = minute;
+    if (!d->autoStopTimer) {
+        d->autoStopTimer = new QTimer(this);
+        connect(d->autoStopTimer, &QTimer::timeout, this, [this] { stopIdleSandboxes(); });
+    }
+    if (minute.count() <= 0) {
+        d->autoStopTimer->stop();
+        return;
+    }
+    // The real check runs every 10 s, a sixth of a minute.
+    d->autoStopTimer->start(std::max(minute / 6, std::chrono::milliseconds(1)));
+}
+
+void DaytonaEmulator::stopIdleSandboxes()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QStringList idle;
+    for (const auto& sandbox : std::as_const(d->sandboxes)) {
+        // The same conditions as the real query: started, meant to stay so, auto-stop on.
+        if (sandbox->state != u"started"_s || sandbox->desiredState != u"started"_s ||
+            sandbox->autoStopInterval <= 0)
+            continue;
+        if (sandbox->lastActivityAt.msecsTo(now) >= sandbox->autoStopInterval * d->autoStopMinute.count())
+            idle.append(sandbox->id);
+    }
+    for (const QString& id : std::as_const(idle))
+        stopSandboxExternally(id);
 }
 
 void DaytonaEmulator::setActivityRefreshInterval(std::chrono::milliseconds interval)

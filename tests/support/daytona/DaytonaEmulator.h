@@ -114,6 +114,11 @@ public:
     // How often a toolbox request that stays open (a log stream) refreshes its sandbox's activity,
     // unless it was sent with X-Daytona-Skip-Last-Activity-Update: true. Real: 50 s.
     void setActivityRefreshInterval(std::chrono::milliseconds interval);
+    // Models Daytona's auto-stop (autostopCheck in apps/api/src/sandbox/managers/sandbox.manager.ts,
+    // v0.190.0): a started sandbox whose last activity is older than its autoStopInterval minutes
+    // is stopped. `minute` is how long a minute lasts here, so tests need not wait; zero (the
+    // default) turns auto-stop off.
+    void setAutoStopMinute(std::chrono::milliseconds minute);
     // The next POST /sandbox ends in `error` with this errorReason (and answers 400 "Sandbox failed
     // to start: <reason>" unless a transition delay makes it answer before, ENDPOINTS.md section 4).
     void failNextSandboxCreate(const QString& reason, bool recoverable = false);
@@ -141,6 +146,8 @@ Q_SIGNALS:
     void activityHeld(const QString& id, bool refreshed);
 
 private:
+    void stopIdleSandboxes();
+
     struct Private;
     std::unique_ptr<Private> d;
 };
