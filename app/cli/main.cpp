@@ -63,6 +63,7 @@ QCoro::Task<int> run(forge::cli::CliOptions options)
             co_return forge::cli::ExitUsage;
         forge::DaytonaSandboxOptions sandboxOptions = options.daytona;
         sandboxOptions.gitHubHost = gitHub.host.name();
+        sandboxOptions.ownerId = forge::DaytonaSettings::ownerId(); // the app's too: same settings
         provider = std::make_unique<forge::DaytonaProvider>(*config, sandboxOptions);
     } else {
         // Isolated, or the run fails at its first step saying what to install; plain processes only

@@ -54,8 +54,8 @@ QString DaytonaConfig::validationError() const
         return u"DAYTONA_API_URL is not a valid http(s) URL (\"%1\"): set it to the Daytona API, for "
                u"example https://app.daytona.io/api, or unset it to use that default."_s.arg(
                    apiUrl.toDisplayString());
-    if (requestTimeout.count() <= 0)
-        return u"The Daytona request timeout must be positive."_s;
+    if (requestTimeout.count() <= 0 || lifecycleTimeout.count() <= 0)
+        return u"The Daytona request timeouts must be positive."_s;
     return {};
 }
 

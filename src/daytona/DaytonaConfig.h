@@ -24,6 +24,11 @@ struct DaytonaConfig
     // Applied to every request as QNetworkRequest::setTransferTimeout: the longest the server may
     // stay silent before the request fails with DaytonaError::Kind::Timeout.
     std::chrono::milliseconds requestTimeout{30000};
+    // For create, start and recover, which the server holds until the sandbox has started or 30 s
+    // have passed (waitForSandboxStarted(…, 30) in apps/api sandbox.controller.ts, daytonaio/daytona
+    // v0.190.0): the request timeout would race that wait. The SDKs allow these calls 60 s
+    // (create and start in sdk-typescript, daytona/clients v0.205.1).
+    std::chrono::milliseconds lifecycleTimeout{60000};
 
     static DaytonaConfig
     fromEnvironment(const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());

@@ -43,4 +43,19 @@ bool Sandbox::isFailed() const
            state == QLatin1StringView(SandboxState::BuildFailed);
 }
 
+bool Sandbox::isSettled() const
+{
+    return desiredState.isEmpty() || state == desiredState;
+}
+
+bool Sandbox::isStartable() const
+{
+    for (const char* startable :
+         {SandboxState::Stopped, SandboxState::Archived, SandboxState::Archiving, SandboxState::Paused}) {
+        if (state == QLatin1StringView(startable))
+            return true;
+    }
+    return false;
+}
+
 } // namespace forge::daytona

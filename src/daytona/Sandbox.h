@@ -7,12 +7,24 @@
 
 namespace forge::daytona {
 
-// Sandbox states of ENDPOINTS §5 that the client acts on; `state` stays a string so a state added
-// by a newer server is carried through instead of being lost.
+// Sandbox states the client acts on (apps/api/src/sandbox/enums/sandbox-state.enum.ts in
+// daytonaio/daytona v0.190.0); `state` stays a string so a state added by a newer server is carried
+// through instead of being lost. `desiredState` is one of Started, Stopped, Archived, Paused,
+// Destroyed or "resized" (sandbox-desired-state.enum.ts): while it differs from `state`, a
+// transition runs and another lifecycle call answers 409.
 namespace SandboxState {
+inline constexpr auto Creating = "creating";
+inline constexpr auto Starting = "starting";
 inline constexpr auto Started = "started";
+inline constexpr auto Stopping = "stopping";
 inline constexpr auto Stopped = "stopped";
+inline constexpr auto Archiving = "archiving";
 inline constexpr auto Archived = "archived";
+inline constexpr auto Restoring = "restoring";
+inline constexpr auto Pausing = "pausing";
+inline constexpr auto Paused = "paused";
+inline constexpr auto PendingBuild = "pending_build";
+inline constexpr auto Destroying = "destroying";
 inline constexpr auto Destroyed = "destroyed";
 inline constexpr auto Error = "error";
 inline constexpr auto BuildFailed = "build_failed";
@@ -41,6 +53,11 @@ struct Sandbox
     // `{toolboxProxyUrl}/{id}` (ENDPOINTS §7); invalid when the field is missing.
     QUrl toolboxBaseUrl() const;
     bool isFailed() const;
+    // No transition runs: `state` has reached `desiredState` (or the server sent none).
+    bool isSettled() const;
+    // POST /sandbox/{id}/start is accepted from here (SandboxService.start in apps/api, v0.190.0:
+    // stopped, archived, archiving and paused).
+    bool isStartable() const;
 };
 
 // A preview URL and the token a private sandbox needs in `x-daytona-preview-token` (ENDPOINTS §6).

@@ -134,6 +134,7 @@ QCoro::Task<Sandbox> SandboxApi::create(CreateSandboxParams params)
     request.method = "POST";
     request.url = m_http.apiUrl(u"/sandbox"_s);
     request.body = QJsonDocument(params.toJson(m_http.config().target)).toJson(QJsonDocument::Compact);
+    request.timeout = m_http.config().lifecycleTimeout; // the server may hold the answer 30 s
     co_return co_await sandboxFrom(std::move(request));
 }
 
@@ -181,17 +182,20 @@ QCoro::Task<QList<Sandbox>> SandboxApi::listAll(QMap<QString, QString> labels, i
     co_return all;
 }
 
-QCoro::Task<Sandbox> SandboxApi::lifecycle(QByteArray method, QString path, QUrlQuery query)
+QCoro::Task<Sandbox> SandboxApi::lifecycle(QByteArray method, QString path, QUrlQuery query,
+                                           std::optional<std::chrono::milliseconds> timeout)
 {
     HttpRequest request;
     request.method = std::move(method);
     request.url = m_http.apiUrl(path, query);
+    request.timeout = timeout;
     co_return co_await sandboxFrom(std::move(request));
 }
 
 QCoro::Task<Sandbox> SandboxApi::start(QString idOrName)
 {
-    co_return co_await lifecycle("POST", u"/sandbox/%1/start"_s.arg(DaytonaHttp::segment(idOrName)));
+    co_return co_await lifecycle("POST", u"/sandbox/%1/start"_s.arg(DaytonaHttp::segment(idOrName)), {},
+                                 m_http.config().lifecycleTimeout);
 }
 
 QCoro::Task<Sandbox> SandboxApi::stop(QString idOrName, bool force)
@@ -209,7 +213,8 @@ QCoro::Task<Sandbox> SandboxApi::archive(QString idOrName)
 
 QCoro::Task<Sandbox> SandboxApi::recover(QString idOrName)
 {
-    co_return co_await lifecycle("POST", u"/sandbox/%1/recover"_s.arg(DaytonaHttp::segment(idOrName)));
+    co_return co_await lifecycle("POST", u"/sandbox/%1/recover"_s.arg(DaytonaHttp::segment(idOrName)), {},
+                                 m_http.config().lifecycleTimeout);
 }
 
 QCoro::Task<Sandbox> SandboxApi::remove(QString idOrName)
@@ -257,6 +262,20 @@ QCoro::Task<> SandboxApi::setAutoStopInterval(QString idOrName, int minutes)
     co_await m_http.send(std::move(request));
 }
 
+QCoro::Task<QString> SandboxApi::toolboxProxyUrl(QString id)
+{
+    HttpRequest request;
+    request.url = m_http.apiUrl(u"/sandbox/%1/toolbox-proxy-url"_s.arg(DaytonaHttp::segment(id)));
+    const QJsonValue value = co_await m_http.sendJson(std::move(request));
+    const QString url = expectObject(value, u"toolbox-proxy-url"_s).value(u"url"_s).toString();
+    const QUrl parsed(url, QUrl::StrictMode);
+    if (url.isEmpty() || !parsed.isValid() || parsed.host().isEmpty())
+        throw DaytonaError(DaytonaError::Kind::MalformedResponse,
+                           u"Daytona answered with no usable toolbox address for sandbox %1. Retry; if it "
+                           u"persists, check the sandbox in the Daytona dashboard."_s.arg(id));
+    co_return url;
+}
+
 QCoro::Task<PreviewLink> SandboxApi::previewUrl(QString idOrName, int port)
 {
     if (port < 1 || port > 65535)
@@ -300,44 +319,67 @@ QCoro::Task<PreviewLink> SandboxApi::signedPreviewUrl(QString idOrName, int port
 QCoro::Task<Sandbox> SandboxApi::waitForState(QString id, QStringList wanted,
                                               std::chrono::milliseconds timeout)
 {
+    const auto reached = [wanted](const Sandbox& sandbox) { return wanted.contains(sandbox.state); };
+    co_return co_await pollUntil(id, reached, true, wanted.join(u'/'), timeout);
+}
+
+QCoro::Task<Sandbox> SandboxApi::waitUntilSettled(QString id, std::chrono::milliseconds timeout)
+{
+    const auto settled = [](const Sandbox& sandbox) { return sandbox.isSettled() || sandbox.isFailed(); };
+    co_return co_await pollUntil(id, settled, false, u"the end of its state change"_s, timeout);
+}
+
+namespace {
+
+DaytonaError sandboxFailed(const QString& id, const Sandbox& sandbox)
+{
+    const QString reason = sandbox.errorReason.isEmpty() ? u"no reason given"_s : sandbox.errorReason;
+    const QString advice = sandbox.recoverable
+                               ? u"It is recoverable: recover it or delete it and create a new one."_s
+                               : u"Delete it and create a new one; check the image or snapshot if it "
+                                 u"failed to build."_s;
+    return DaytonaError(
+        DaytonaError::Kind::SandboxFailed,
+        u"Sandbox %1 failed with status: %2, error reason: %3. %4"_s.arg(id, sandbox.state, reason, advice));
+}
+
+} // namespace
+
+QCoro::Task<Sandbox> SandboxApi::pollUntil(QString id, std::function<bool(const Sandbox&)> done,
+                                           bool failIfFailed, QString goal, std::chrono::milliseconds timeout)
+{
     QElapsedTimer clock;
     clock.start();
     auto interval = m_poll.initial;
-    const bool wantsDestroyed = wanted.contains(QLatin1StringView(SandboxState::Destroyed));
     QString lastState;
     for (;;) {
         Sandbox sandbox;
-        bool gone = false;
+        std::optional<DaytonaError> notFound;
         bool polled = true;
         try {
             sandbox = co_await get(id);
         } catch (const DaytonaError& error) {
-            if (error.kind() == DaytonaError::Kind::NotFound && wantsDestroyed)
-                gone = true;
+            if (error.kind() == DaytonaError::Kind::NotFound)
+                notFound = error;
             else if (error.isTransient())
                 polled = false;
             else
                 throw;
         }
-        if (gone) {
+        if (notFound) {
+            // The SDK reads a 404 after delete as destroyed; for any other goal it is the error.
             sandbox.id = id;
-            sandbox.state = QString::fromLatin1(SandboxState::Destroyed);
+            sandbox.state = sandbox.desiredState = QString::fromLatin1(SandboxState::Destroyed);
+            if (!done(sandbox))
+                throw *notFound;
             co_return sandbox;
         }
         if (polled)
             lastState = sandbox.state;
-        if (polled && wanted.contains(sandbox.state))
+        if (polled && done(sandbox))
             co_return sandbox;
-        if (polled && sandbox.isFailed()) {
-            const QString reason = sandbox.errorReason.isEmpty() ? u"no reason given"_s : sandbox.errorReason;
-            const QString advice = sandbox.recoverable
-                                       ? u"It is recoverable: recover it or delete it and create a new one."_s
-                                       : u"Delete it and create a new one; check the image or snapshot if it "
-                                         u"failed to build."_s;
-            throw DaytonaError(DaytonaError::Kind::SandboxFailed,
-                               u"Sandbox %1 failed with status: %2, error reason: %3. %4"_s.arg(
-                                   id, sandbox.state, reason, advice));
-        }
+        if (polled && failIfFailed && sandbox.isFailed())
+            throw sandboxFailed(id, sandbox);
         const auto elapsed = std::chrono::milliseconds(clock.elapsed());
         if (elapsed >= timeout)
             break;
@@ -349,7 +391,7 @@ QCoro::Task<Sandbox> SandboxApi::waitForState(QString id, QStringList wanted,
         DaytonaError::Kind::Timeout,
         u"Sandbox %1 did not reach %2 within %3 s (last state: %4). Retry with a longer timeout "
         u"or check the sandbox in the Daytona dashboard."_s.arg(
-            id, wanted.join(u'/'), QString::number(timeout.count() / 1000.0), lastState));
+            id, goal, QString::number(timeout.count() / 1000.0), lastState));
 }
 
 } // namespace forge::daytona

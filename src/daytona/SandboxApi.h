@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QStringList>
+#include <functional>
 #include <optional>
 
 namespace forge::daytona {
@@ -79,6 +80,9 @@ public:
     QCoro::Task<> setLabels(QString idOrName, QMap<QString, QString> labels);
     // POST /sandbox/{id}/autostop/{minutes}; 0 disables auto-stop.
     QCoro::Task<> setAutoStopInterval(QString idOrName, int minutes);
+    // GET /sandbox/{id}/toolbox-proxy-url: the SDKs ask for it when a sandbox came without
+    // `toolboxProxyUrl` (_ensure_toolbox_proxy_url in sdk-python, daytona/clients v0.205.1).
+    QCoro::Task<QString> toolboxProxyUrl(QString id);
     QCoro::Task<PreviewLink> previewUrl(QString idOrName, int port);
     QCoro::Task<PreviewLink> signedPreviewUrl(QString idOrName, int port, int expiresInSeconds = 60);
 
@@ -87,13 +91,21 @@ public:
     // `destroyed` (the SDK does the same after delete). Transient errors (a 502 from the proxy, a
     // dropped connection) do not end the wait; they are retried at the next poll.
     QCoro::Task<Sandbox> waitForState(QString id, QStringList wanted, std::chrono::milliseconds timeout);
+    // Polls until no transition runs (`state` == `desiredState`, Sandbox::isSettled) and returns
+    // the sandbox; a failed one is returned too (the caller decides), a 404 counts as destroyed.
+    // Throws Timeout after `timeout`.
+    QCoro::Task<Sandbox> waitUntilSettled(QString id, std::chrono::milliseconds timeout);
 
     void setPollPolicy(PollPolicy policy) { m_poll = policy; }
 
     static QList<Sandbox> parseList(const QJsonValue& value, QString* nextCursor = nullptr);
 
 private:
-    QCoro::Task<Sandbox> lifecycle(QByteArray method, QString path, QUrlQuery query = {});
+    QCoro::Task<Sandbox> lifecycle(QByteArray method, QString path, QUrlQuery query = {},
+                                   std::optional<std::chrono::milliseconds> timeout = {});
+    // Polls GET /sandbox/{id} until `done` holds; see waitForState for errors and 404s.
+    QCoro::Task<Sandbox> pollUntil(QString id, std::function<bool(const Sandbox&)> done, bool failIfFailed,
+                                   QString goal, std::chrono::milliseconds timeout);
     QCoro::Task<Sandbox> sandboxFrom(HttpRequest request);
 
     DaytonaHttp& m_http;

@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QUrl>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -229,6 +230,24 @@ SecretKey DaytonaSettings::keychainKeyFor(const QString& apiUrl)
     if (url.port(-1) >= 0)
         host += u':' + QString::number(url.port());
     return {SecretKind::DaytonaApiKey, host, u"default"_s};
+}
+
+QString DaytonaSettings::ownerId(QSettings& settings)
+{
+    const QString key = u"daytona/ownerId"_s;
+    const QString stored = settings.value(key).toString().trimmed();
+    if (!QUuid::fromString(stored).isNull())
+        return stored;
+    const QString made = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    settings.setValue(key, made);
+    settings.sync();
+    return made;
+}
+
+QString DaytonaSettings::ownerId()
+{
+    QSettings settings;
+    return ownerId(settings);
 }
 
 bool DaytonaSettings::isApiKeyInKeychain()

@@ -74,6 +74,11 @@ struct DaytonaSettings
     // Where the API key of the stored API URL is kept in the keychain (one per Daytona host).
     SecretKey keychainKey() const;
     static SecretKey keychainKeyFor(const QString& apiUrl);
+    // This installation's owner id (DaytonaSandboxOptions::ownerId): a uuid made on first use and
+    // kept in the per-user settings (never in a file a repository can write), so every later run,
+    // of the app or the CLI, finds the same sandboxes and a teammate's stay theirs.
+    static QString ownerId(QSettings& settings);
+    static QString ownerId(); // in the application's QSettings
     // Whether Settings stored a key in the keychain (so it is worth asking the keychain at start).
     static bool isApiKeyInKeychain();
     static void setApiKeyInKeychain(bool stored);

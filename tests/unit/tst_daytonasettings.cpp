@@ -7,6 +7,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 using namespace forge;
@@ -282,6 +283,36 @@ private Q_SLOTS:
         QVERIFY(options.publicPreview);
         QCOMPARE(options.autoStopMinutes, 45);
         QCOMPARE(options.gitHubHost, u"github.com"_s);
+    }
+
+    // Issue 17: one owner id per installation, made once and kept with the per-user settings, so
+    // the app and the CLI find the same sandboxes and a teammate's (another id) are never theirs.
+    void ownerIdIsMadeOnceAndKept()
+    {
+        QString first;
+        {
+            QSettings settings(iniPath(u"owner"_s), QSettings::IniFormat);
+            first = DaytonaSettings::ownerId(settings);
+        }
+        QVERIFY(!QUuid::fromString(first).isNull());
+        QSettings reread(iniPath(u"owner"_s), QSettings::IniFormat);
+        QCOMPARE(reread.value(u"daytona/ownerId"_s).toString(), first);
+        QCOMPARE(DaytonaSettings::ownerId(reread), first);
+        QSettings other(iniPath(u"other-installation"_s), QSettings::IniFormat);
+        QVERIFY(DaytonaSettings::ownerId(other) != first);
+    }
+
+    // Issue 17: every size fits an organisation's default per-sandbox maximum (4 CPU, 8 GiB memory,
+    // 10 GiB disk; organization.entity.ts in daytonaio/daytona v0.190.0).
+    void everySizeFitsTheDefaultQuota()
+    {
+        for (const auto size : {DaytonaSandboxOptions::Size::Small, DaytonaSandboxOptions::Size::Medium,
+                                DaytonaSandboxOptions::Size::Large}) {
+            const auto resources = DaytonaSandboxOptions::resourcesFor(size);
+            QVERIFY(resources.cpu <= 4);
+            QVERIFY(resources.memoryGiB <= 8);
+            QVERIFY2(resources.diskGiB <= 10, qPrintable(DaytonaSandboxOptions::toString(size)));
+        }
     }
 };
 

@@ -166,6 +166,7 @@ std::shared_ptr<SandboxProvider> SandboxBackends::providerFor(const Project& pro
         // Runs that still use the previous provider keep it alive until they end.
         DaytonaSandboxOptions options = settings.sandboxOptions();
         options.gitHubHost = m_gitHubHost;
+        options.ownerId = DaytonaSettings::ownerId();
         m_daytona = adopt(new DaytonaProvider(config, options));
         m_daytonaGitHubHost = m_gitHubHost;
         m_daytonaSettings = settings;

@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QFile>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QUuid>
 #include <optional>
 #include <stdexcept>
@@ -71,19 +72,62 @@ QCoro::Task<> translated(QCoro::Task<> call)
     }
 }
 
+// Read by where the sandbox is going (`desiredState`), not only where it is: `stopping` and
+// `archiving` end stopped and need a start, they are not on their way to `started`.
 SandboxState stateOf(const daytona::Sandbox& sandbox)
 {
-    const QString& state = sandbox.state;
-    if (state == QLatin1StringView(daytona::SandboxState::Started))
-        return SandboxState::Started;
-    if (state == QLatin1StringView(daytona::SandboxState::Stopped) ||
-        state == QLatin1StringView(daytona::SandboxState::Archived))
-        return SandboxState::Stopped;
+    namespace State = daytona::SandboxState;
+    const auto is = [&sandbox](const char* state) { return sandbox.state == QLatin1StringView(state); };
+    const auto wants = [&sandbox](const char* state) {
+        return sandbox.desiredState == QLatin1StringView(state);
+    };
     if (sandbox.isFailed())
         return SandboxState::Error;
-    if (state == QLatin1StringView(daytona::SandboxState::Destroyed) || state == u"destroying"_s)
+    if (is(State::Destroyed) || is(State::Destroying) || wants(State::Destroyed))
         return SandboxState::Gone;
-    return SandboxState::Creating; // creating, starting, stopping, pending_build, restoring, ...
+    if (is(State::Started) && sandbox.isSettled())
+        return SandboxState::Started;
+    if (wants(State::Started))
+        return SandboxState::Creating; // creating, starting, restoring, pending_build, ...
+    if (wants(State::Stopped) || wants(State::Archived) || wants(State::Paused) || sandbox.isStartable())
+        return SandboxState::Stopped; // stopping, archiving, pausing, or there
+    return SandboxState::Creating;
+}
+
+const QString OwnerLabel = u"forge.owner"_s;
+const QString GenerationLabel = u"forge.generation"_s;
+// Names tried when the next ones are taken by failed sandboxes or by someone else's.
+constexpr int MaxNameAttempts = 5;
+
+// PreviewRequest::sandboxName() is forge-<project>-<generation>: its base and number.
+std::pair<QString, int> splitGeneration(const QString& name)
+{
+    static const QRegularExpression numbered(u"\\A(.+)-(\\d{1,6})\\z"_s);
+    const QRegularExpressionMatch match = numbered.match(name);
+    if (!match.hasMatch())
+        return {name, 1};
+    return {match.captured(1), std::max(1, match.captured(2).toInt())};
+}
+
+int generationOf(const daytona::Sandbox& sandbox)
+{
+    bool ok = false;
+    const int labelled = sandbox.labels.value(GenerationLabel).toInt(&ok);
+    return ok ? labelled : splitGeneration(sandbox.name).second;
+}
+
+// A quota refusal (validateOrganizationQuotas in apps/api sandbox.service.ts, daytonaio/daytona
+// v0.190.0: "Disk request 20GB exceeds maximum allowed per sandbox (10GB)") says what to change.
+std::optional<Failure> quotaFailure(const DaytonaError& error)
+{
+    if (error.kind() != DaytonaError::Kind::InvalidState ||
+        !error.serverMessage().contains(u"exceeds maximum allowed per"_s))
+        return std::nullopt;
+    const QString refusal = error.serverMessage().section(u'\n', 0, 0).trimmed();
+    return Failure::permanent(
+        u"Daytona refused to make a sandbox this big: %1."_s.arg(refusal),
+        u"Choose a smaller size (or snapshot) in Settings > Daytona, or --size small or medium with "
+        u"forge-preview-cli; or ask your Daytona organisation's admin to raise its per-sandbox limits."_s);
 }
 
 SandboxInfo infoOf(const daytona::Sandbox& sandbox)
@@ -173,7 +217,7 @@ DaytonaSandboxOptions::Resources DaytonaSandboxOptions::resourcesFor(Size size)
     case Size::Medium:
         return {2, 4, 10};
     case Size::Large:
-        return {4, 8, 20};
+        return {4, 8, 10};
     }
     return {1, 2, 5};
 }
@@ -313,7 +357,11 @@ DaytonaProvider::DaytonaProvider(daytona::DaytonaConfig config, DaytonaSandboxOp
     : SandboxProvider(parent)
     , m_client(std::make_shared<daytona::DaytonaClient>(std::move(config)))
     , m_options(std::move(options))
-{}
+    , m_ownerId(m_options.ownerId.trimmed())
+{
+    if (QUuid::fromString(m_ownerId).isNull())
+        m_ownerId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
 
 DaytonaProvider::~DaytonaProvider() = default;
 
@@ -327,6 +375,12 @@ QCoro::Task<std::shared_ptr<DaytonaProvider::SandboxContext>> DaytonaProvider::c
         throw Failure::transient(u"The Daytona sandbox %1 is %2, not started."_s.arg(context->sandbox.name,
                                                                                      context->sandbox.state),
                                  u"Run the preview again; it starts the sandbox first."_s);
+    }
+    if (context->sandbox.toolboxProxyUrl.isEmpty()) {
+        // Some answers carry no toolboxProxyUrl; the SDKs then ask for it
+        // (_ensure_toolbox_proxy_url in sdk-python, daytona/clients v0.205.1).
+        context->sandbox.toolboxProxyUrl =
+            co_await translated(m_client->sandboxes().toolboxProxyUrl(context->sandbox.id));
     }
     try {
         context->toolbox = std::shared_ptr<daytona::ToolboxApi>(m_client->toolbox(context->sandbox));
@@ -391,11 +445,13 @@ QCoro::Task<daytona::Sandbox> DaytonaProvider::waitUntilStarted(QString id)
 
 QCoro::Task<std::optional<SandboxInfo>> DaytonaProvider::findSandbox(QMap<QString, QString> labels)
 {
+    // Labels are listed organisation-wide: only this installation's sandboxes count.
+    labels.insert(OwnerLabel, m_ownerId);
     const QList<daytona::Sandbox> found = co_await translated(m_client->sandboxes().listAll(labels));
     std::optional<SandboxInfo> best;
     for (const daytona::Sandbox& sandbox : found) {
         const SandboxInfo info = infoOf(sandbox);
-        if (info.state == SandboxState::Gone)
+        if (info.state == SandboxState::Gone || !isOurs(sandbox, labels))
             continue;
         if (!best || (info.state == SandboxState::Started && best->state != SandboxState::Started))
             best = info;
@@ -403,29 +459,85 @@ QCoro::Task<std::optional<SandboxInfo>> DaytonaProvider::findSandbox(QMap<QStrin
     co_return best;
 }
 
+bool DaytonaProvider::isOurs(const daytona::Sandbox& sandbox, const QMap<QString, QString>& labels) const
+{
+    if (sandbox.labels.value(OwnerLabel) != m_ownerId)
+        return false;
+    for (auto it = labels.constBegin(); it != labels.constEnd(); ++it) {
+        if (it.key() != GenerationLabel && sandbox.labels.value(it.key()) != it.value())
+            return false;
+    }
+    return true;
+}
+
+QCoro::Task<int> DaytonaProvider::clearFailedSandboxes(QMap<QString, QString> labels, int generation)
+{
+    const QList<daytona::Sandbox> found = co_await translated(m_client->sandboxes().listAll(labels));
+    int next = generation;
+    for (const daytona::Sandbox& sandbox : found) {
+        if (!sandbox.isFailed() || !isOurs(sandbox, labels))
+            continue;
+        // A failed sandbox never starts again ("Sandbox is in an errored state") and keeps its name
+        // for up to a week; deleting frees the name at once, the new one gets the next generation.
+        Q_EMIT notice(u"The Daytona sandbox %1 failed (%2: %3); deleting it and making a new one."_s.arg(
+            sandbox.name, sandbox.state,
+            sandbox.errorReason.isEmpty() ? u"no reason given"_s : sandbox.errorReason));
+        co_await deleteSandbox(sandbox.id);
+        next = std::max(next, generationOf(sandbox) + 1);
+    }
+    co_return next;
+}
+
+QCoro::Task<daytona::Sandbox> DaytonaProvider::createNamed(SandboxSpec spec, QString base, int generation)
+{
+    QStringList taken;
+    for (int attempt = 0; attempt < MaxNameAttempts; ++attempt, ++generation) {
+        // The owner's first 8 hex digits keep teammates' names apart; the labels decide.
+        spec.name = u"%1-%2-%3"_s.arg(base, m_ownerId.left(8)).arg(generation);
+        spec.labels.insert(GenerationLabel, QString::number(generation));
+        const daytona::CreateSandboxParams params = createParams(spec);
+        try {
+            co_return co_await m_client->sandboxes().create(params);
+        } catch (const DaytonaError& error) {
+            if (const auto quota = quotaFailure(error))
+                throw *quota;
+            if (error.kind() != DaytonaError::Kind::Conflict)
+                throw failureFrom(error);
+        }
+        // The name is taken: an earlier create that answered too late, a failed sandbox of ours,
+        // or a sandbox someone else made. Only the first is adopted.
+        const daytona::Sandbox existing = co_await translated(m_client->sandboxes().get(spec.name));
+        if (isOurs(existing, spec.labels) && !existing.isFailed()) {
+            Q_EMIT notice(u"Reusing the existing Daytona sandbox %1."_s.arg(spec.name));
+            co_return existing;
+        }
+        if (isOurs(existing, spec.labels)) {
+            Q_EMIT notice(u"The Daytona sandbox %1 failed (%2); deleting it and making a new one."_s.arg(
+                spec.name, existing.errorReason.isEmpty() ? existing.state : existing.errorReason));
+            co_await deleteSandbox(existing.id);
+        } else {
+            Q_EMIT notice(u"The name %1 belongs to a Daytona sandbox this installation did not make; "
+                          u"trying the next one."_s.arg(spec.name));
+        }
+        taken << spec.name;
+    }
+    throw Failure::permanent(
+        u"No free name for this project's Daytona sandbox: %1 are taken by sandboxes that are not "
+        u"this installation's, or that failed and could not be deleted."_s.arg(taken.join(u", "_s)),
+        u"Delete or rename those sandboxes in Daytona's dashboard, then run again."_s);
+}
+
 QCoro::Task<SandboxInfo> DaytonaProvider::createSandbox(SandboxSpec spec)
 {
+    spec.labels.insert(OwnerLabel, m_ownerId);
     const daytona::CreateSandboxParams params = createParams(spec);
     if (const QString invalid = params.validationError(); !invalid.isEmpty())
         throw Failure::permanent(invalid, u"Change the sandbox settings (Daytona) and run again."_s);
 
-    daytona::Sandbox sandbox;
-    bool exists = false;
-    try {
-        sandbox = co_await m_client->sandboxes().create(params);
-    } catch (const DaytonaError& error) {
-        if (error.kind() != DaytonaError::Kind::Conflict)
-            throw failureFrom(error);
-        exists = true;
-    }
-    if (exists) {
-        // A sandbox of this name exists: an earlier create that answered too late, or a second
-        // copy of the app. The name is per project and generation, so it is ours to adopt.
-        Q_EMIT notice(u"Reusing the existing Daytona sandbox %1."_s.arg(spec.name));
-        sandbox = co_await translated(m_client->sandboxes().get(spec.name));
-    }
-    const SandboxState state = stateOf(sandbox);
-    if (state == SandboxState::Creating)
+    const std::pair<QString, int> named = splitGeneration(spec.name);
+    const int generation = co_await clearFailedSandboxes(spec.labels, named.second);
+    daytona::Sandbox sandbox = co_await createNamed(spec, named.first, generation);
+    if (stateOf(sandbox) == SandboxState::Creating)
         sandbox = co_await waitUntilStarted(sandbox.id);
     co_return infoOf(sandbox);
 }
@@ -446,11 +558,24 @@ QCoro::Task<SandboxInfo> DaytonaProvider::getSandbox(QString id)
 QCoro::Task<> DaytonaProvider::startSandbox(QString id)
 {
     m_contexts.remove(id); // a restart brings a new preview token
-    const daytona::Sandbox current = co_await translated(m_client->sandboxes().get(id));
-    if (current.isFailed() && current.recoverable)
+    daytona::Sandbox current = co_await translated(m_client->sandboxes().get(id));
+    // SandboxService.start (apps/api, daytonaio/daytona v0.190.0) answers 409 while a transition
+    // runs, except towards `archived` from stopped or archiving: wait for the others to end.
+    const bool startsNow =
+        current.isStartable() &&
+        (current.isSettled() || current.desiredState == QLatin1StringView(daytona::SandboxState::Archived));
+    if (!current.isSettled() && !startsNow && !current.isFailed())
+        current = co_await translated(m_client->sandboxes().waitUntilSettled(id, m_options.startTimeout));
+    if (current.isFailed() && current.recoverable) {
         co_await translated(m_client->sandboxes().recover(id));
-    else if (stateOf(current) != SandboxState::Started && stateOf(current) != SandboxState::Creating)
+    } else if (current.isFailed()) {
+        throw Failure::permanent(
+            u"The Daytona sandbox %1 failed (%2) and cannot be started again."_s.arg(
+                current.name, current.errorReason.isEmpty() ? current.state : current.errorReason),
+            u"Run the preview again: a failed sandbox is deleted and made anew."_s);
+    } else if (current.isStartable()) {
         co_await translated(m_client->sandboxes().start(id));
+    }
     co_await waitUntilStarted(id);
 }
 

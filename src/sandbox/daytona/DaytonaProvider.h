@@ -29,10 +29,17 @@ struct DaytonaSandboxOptions
     QString gitHubHost = QStringLiteral("github.com");
     // How long a create may take to reach `started`; image builds are slow.
     std::chrono::milliseconds startTimeout = std::chrono::minutes(10);
+    // This installation (DaytonaSettings::ownerId()): a uuid in every sandbox's labels
+    // (forge.owner) and name, so teammates in one organisation, where names are unique and labels
+    // are listed organisation-wide, never adopt, stop or delete each other's sandboxes. Empty: the
+    // provider makes one of its own, as a separate installation.
+    QString ownerId;
 
     static QString toString(Size size);
     static std::optional<Size> sizeFromString(const QString& text);
-    // cpu, memory (GiB) and disk (GiB) for an image build of this size.
+    // cpu, memory (GiB) and disk (GiB) for an image build of this size. Each fits an
+    // organisation's default per-sandbox maximum of 4 CPU, 8 GiB memory and 10 GiB disk
+    // (apps/api organization.entity.ts, daytonaio/daytona v0.190.0); more is refused with 400.
     struct Resources
     {
         int cpu;
@@ -104,6 +111,13 @@ private:
     QCoro::Task<QString> projectPath(std::shared_ptr<SandboxContext> sandbox);
     QCoro::Task<daytona::Sandbox> waitUntilStarted(QString id);
     daytona::CreateSandboxParams createParams(const SandboxSpec& spec) const;
+    // Whether this installation made `sandbox` for the project `labels` names.
+    bool isOurs(const daytona::Sandbox& sandbox, const QMap<QString, QString>& labels) const;
+    // Deletes this project's failed sandboxes (saying why) and returns the generation to create.
+    QCoro::Task<int> clearFailedSandboxes(QMap<QString, QString> labels, int generation);
+    // POST /sandbox with `params` named for `generation`; a name taken by a failed sandbox of ours
+    // or by someone else's moves on to the next generation, at most a few times.
+    QCoro::Task<daytona::Sandbox> createNamed(SandboxSpec spec, QString base, int generation);
     // What cloneWithSandboxGit's command exits with when the sandbox has no git.
     static constexpr int ExitGitMissing = 127;
     QCoro::Task<> deleteProjectFolder(std::shared_ptr<SandboxContext> sandbox, QString path);
@@ -125,6 +139,7 @@ private:
     // session is being deleted while the stream winds down).
     std::shared_ptr<daytona::DaytonaClient> m_client;
     DaytonaSandboxOptions m_options;
+    QString m_ownerId;
     QHash<QString, std::shared_ptr<SandboxContext>> m_contexts;
     std::chrono::milliseconds m_logPollInterval{500};
 };

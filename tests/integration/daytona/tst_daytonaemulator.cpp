@@ -168,7 +168,10 @@ private Q_SLOTS:
         QCOMPARE(page2.json().value(u"items"_s).toArray().size(), 1);
         QVERIFY(page2.json().value(u"nextCursor"_s).isNull());
 
-        checkNestError(call("POST", api(u"/sandbox/"_s + id + u"/start"_s)), 400, {});
+        // Starting a started sandbox answers it as it is (SandboxService.start, v0.190.0).
+        const Reply alreadyStarted = call("POST", api(u"/sandbox/"_s + id + u"/start"_s));
+        QCOMPARE(alreadyStarted.status, 200);
+        QCOMPARE(alreadyStarted.json().value(u"state"_s).toString(), u"started"_s);
         checkNestError(call("POST", api(u"/sandbox/"_s + id + u"/archive"_s)), 400,
                        u"Sandbox is not stopped"_s);
 
@@ -229,7 +232,9 @@ private Q_SLOTS:
 
     void createCanBeSlowOrFail()
     {
+        // Past the server's wait for `started` the create answers in the state of the moment.
         m_emulator->setTransitionDelay(200ms);
+        m_emulator->setStartedWait(0ms);
         const QJsonObject creating = createSandbox({{u"name"_s, u"slow"_s}});
         QCOMPARE(creating.value(u"state"_s).toString(), u"creating"_s);
         const QString id = creating.value(u"id"_s).toString();
@@ -263,6 +268,18 @@ private Q_SLOTS:
     {
         checkNestError(call("POST", api(u"/sandbox"_s), "{\"cpu\":2}"), 400,
                        u"Cannot specify Sandbox resources when using a snapshot"_s);
+        // An organisation's default per-sandbox maximum is 4 CPU, 8 GB memory, 10 GB disk, answered
+        // in validateOrganizationQuotas's words (apps/api sandbox.service.ts, v0.190.0).
+        const QByteArray large = R"({"buildInfo":{"dockerfileContent":"FROM node:22-bookworm\n"},)"
+                                 R"("cpu":4,"memory":8,"disk":20})";
+        checkNestError(call("POST", api(u"/sandbox"_s), large), 400,
+                       u"Disk request 20GB exceeds maximum allowed per sandbox (10GB).\nNeed higher resource "
+                       u"limits per-sandbox? Contact us at support@daytona.io and let us know about your use "
+                       u"case."_s);
+        forge::test::DaytonaOrganization raised;
+        raised.maxDiskPerSandbox = 20;
+        m_emulator->setOrganization(raised);
+        QCOMPARE(call("POST", api(u"/sandbox"_s), large).status, 200);
     }
 
     void executesRealCommands()

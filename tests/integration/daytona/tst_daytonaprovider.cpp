@@ -23,6 +23,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -229,7 +230,11 @@ void TestDaytonaProvider::previewsViteThroughPrivateProxy()
     }
     QCOMPARE(creates, 1);
     QVERIFY(asyncExec);
-    QCOMPARE(created.value(u"name"_s).toString(), u"forge-11111111-2222-3333-4444-555555555555-1"_s);
+    // The installation's owner id is in the labels and (its first 8 hex digits) in the name.
+    const QString owner = created.value(u"labels"_s).toObject().value(u"forge.owner"_s).toString();
+    QVERIFY(!QUuid::fromString(owner).isNull());
+    QCOMPARE(created.value(u"name"_s).toString(),
+             u"forge-11111111-2222-3333-4444-555555555555-%1-1"_s.arg(owner.left(8)));
     QCOMPARE(created.value(u"labels"_s).toObject().value(u"forge.project"_s).toString(),
              u"11111111-2222-3333-4444-555555555555"_s);
     QCOMPARE(created.value(u"public"_s).toBool(true), false);

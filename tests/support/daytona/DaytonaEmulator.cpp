@@ -5,8 +5,10 @@
 #include "PreviewProxy.h"
 #include "Toolbox.h"
 #include "core/Failure.h"
+#include "core/SignalWait.h"
 
 #include <QCoroTimer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,8 +53,8 @@ namespace {
 // ENDPOINTS.md section 5: states in which another lifecycle call answers 409.
 bool isTransitional(const QString& state)
 {
-    static const QStringList states{u"creating"_s,  u"starting"_s,  u"stopping"_s,
-                                    u"archiving"_s, u"restoring"_s, u"destroying"_s};
+    static const QStringList states{u"creating"_s,  u"starting"_s,   u"stopping"_s, u"archiving"_s,
+                                    u"restoring"_s, u"destroying"_s, u"pausing"_s,  u"resuming"_s};
     return states.contains(state);
 }
 
@@ -129,6 +131,9 @@ struct DaytonaEmulator::Private
     std::shared_ptr<int> lifetime = std::make_shared<int>(0);
     QString nextStartFailure; // see failNextSandboxCreate()
     bool nextStartRecoverable = false;
+    std::chrono::milliseconds startedWait{30000}; // see setStartedWait()
+    DaytonaOrganization organization;
+    bool toolboxProxyUrlOmitted = false;
 
     Private(DaytonaEmulator* owner, Options o)
         : q(owner)
@@ -359,6 +364,8 @@ struct DaytonaEmulator::Private
                       {u"daemonVersion"_s, u"v0.190.0-emulator"_s},
                       {u"runnerId"_s, u"emulator-runner"_s},
                       {u"toolboxProxyUrl"_s, QString(baseUrl() + u"/toolbox"_s)}};
+        if (toolboxProxyUrlOmitted)
+            o.remove(u"toolboxProxyUrl"_s);
         if (!listItem) {
             o.insert(u"env"_s, s.env);
             o.insert(u"volumes"_s, QJsonArray());
@@ -377,6 +384,52 @@ struct DaytonaEmulator::Private
     {
         sandbox.state = state;
         sandbox.updatedAt = QDateTime::currentDateTimeUtc();
+        Q_EMIT q->sandboxStateChanged(sandbox.id, state);
+    }
+
+    static bool isErrored(const EmulatedSandbox& sandbox)
+    {
+        return sandbox.state == u"error"_s || sandbox.state == u"build_failed"_s;
+    }
+
+    // The per-sandbox part of validateOrganizationQuotas (apps/api sandbox.service.ts, v0.190.0),
+    // word for word; empty when the sandbox fits.
+    QString quotaRefusal(const EmulatedSandbox& sandbox) const
+    {
+        const QString more = u"Need higher resource limits per-sandbox? Contact us at support@daytona.io "
+                             u"and let us know about your use case."_s;
+        if (sandbox.cpu > organization.maxCpuPerSandbox)
+            return u"CPU request %1 exceeds maximum allowed per sandbox (%2).\n%3"_s.arg(sandbox.cpu)
+                .arg(organization.maxCpuPerSandbox)
+                .arg(more);
+        if (sandbox.memory > organization.maxMemoryPerSandbox)
+            return u"Memory request %1GB exceeds maximum allowed per sandbox (%2GB).\n%3"_s
+                .arg(sandbox.memory)
+                .arg(organization.maxMemoryPerSandbox)
+                .arg(more);
+        if (sandbox.disk > organization.maxDiskPerSandbox)
+            return u"Disk request %1GB exceeds maximum allowed per sandbox (%2GB).\n%3"_s.arg(sandbox.disk)
+                .arg(organization.maxDiskPerSandbox)
+                .arg(more);
+        return {};
+    }
+
+    // Holds an answer until the sandbox is no longer on its way to `started`, at most startedWait
+    // (waitForSandboxStarted in apps/api sandbox.controller.ts). The caller checks `lifetime` after.
+    QCoro::Task<> waitForStarted(std::shared_ptr<EmulatedSandbox> sandbox)
+    {
+        const std::weak_ptr<int> alive = lifetime;
+        QPointer<DaytonaEmulator> emulator(q);
+        QElapsedTimer clock;
+        clock.start();
+        while (sandbox->desiredState == u"started"_s && sandbox->state != u"started"_s) {
+            const auto left = startedWait - std::chrono::milliseconds(clock.elapsed());
+            if (left.count() <= 0 || !emulator)
+                co_return;
+            co_await forge::waitForSignal(emulator.data(), &DaytonaEmulator::sandboxStateChanged, left);
+            if (alive.expired())
+                co_return;
+        }
     }
 
     QCoro::Task<HttpResponse> routeApi(HttpRequest request, QString path)
@@ -593,6 +646,11 @@ struct DaytonaEmulator::Private
         auto sandbox = std::make_shared<EmulatedSandbox>();
         sandbox->id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         sandbox->name = body.value(u"name"_s).toString(sandbox->id);
+        sandbox->cpu = body.value(u"cpu"_s).toInt(1);
+        sandbox->memory = body.value(u"memory"_s).toInt(1);
+        sandbox->disk = body.value(u"disk"_s).toInt(3);
+        if (const QString refusal = quotaRefusal(*sandbox); !refusal.isEmpty())
+            co_return error(request, 400, refusal);
         if (find(sandbox->name))
             co_return error(request, 409, u"Sandbox with name %1 already exists"_s.arg(sandbox->name));
         sandbox->localName = u"daytona-"_s + sandbox->id;
@@ -605,9 +663,6 @@ struct DaytonaEmulator::Private
         sandbox->isPublic = body.value(u"public"_s).toBool(false);
         sandbox->snapshot = hasBuild ? QString() : body.value(u"snapshot"_s).toString(u"daytona-small"_s);
         sandbox->buildInfo = body.value(u"buildInfo"_s).toObject();
-        sandbox->cpu = body.value(u"cpu"_s).toInt(1);
-        sandbox->memory = body.value(u"memory"_s).toInt(1);
-        sandbox->disk = body.value(u"disk"_s).toInt(3);
         sandbox->target = body.value(u"target"_s).toString(u"us"_s);
         sandbox->autoStopInterval = body.value(u"autoStopInterval"_s).toInt(15);
         sandbox->autoArchiveInterval = body.value(u"autoArchiveInterval"_s).toInt(10080);
@@ -618,10 +673,17 @@ struct DaytonaEmulator::Private
         sandbox->desiredState = u"started"_s;
         sandboxes.append(sandbox); // visible while the local sandbox is made
 
-        // With a transition delay the create answers at once (as a buildInfo create does, and as a
-        // snapshot create does after its 30 s wait) and the client has to poll.
+        // With a transition delay a buildInfo create answers at once and a snapshot create once
+        // started or after its wait (startedWait, 30 s on the real service); the client polls.
         if (transitionDelay.count() > 0) {
+            const std::weak_ptr<int> alive = lifetime;
             finishCreate(sandbox);
+            if (!hasBuild)
+                co_await waitForStarted(sandbox);
+            if (alive.expired())
+                co_return HttpResponse{};
+            if (isErrored(*sandbox))
+                co_return error(request, 400, u"Sandbox failed to start: "_s + sandbox->errorReason);
             co_return sandboxResponse(*sandbox);
         }
         co_await finishCreate(sandbox);
@@ -710,43 +772,85 @@ struct DaytonaEmulator::Private
         return HttpResponse::json(200, QJsonDocument(page).toJson(QJsonDocument::Compact));
     }
 
+    // Whether `action` may run now, by SandboxService's rules (apps/api sandbox.service.ts,
+    // daytonaio/daytona v0.190.0): an error answer, or nothing.
+    std::optional<HttpResponse> refusal(const HttpRequest& request, const EmulatedSandbox& sandbox,
+                                        const QString& action) const
+    {
+        const QString& state = sandbox.state;
+        const bool settled = state == sandbox.desiredState;
+        if (action == u"recover"_s) {
+            if (!sandbox.recoverable)
+                return error(request, 400, u"Sandbox is not in a recoverable state"_s);
+            return std::nullopt;
+        }
+        if (isErrored(sandbox)) // assertSandboxNotErrored
+            return error(request, 400, u"Sandbox is in an errored state"_s);
+        if (action == u"start"_s) {
+            // "Allow start of stopped | archived and archiving | archived sandboxes"
+            const bool towardsArchive =
+                sandbox.desiredState == u"archived"_s && (state == u"stopped"_s || state == u"archiving"_s);
+            if (!settled && !towardsArchive)
+                return error(request, 409, u"Sandbox state change in progress"_s);
+            static const QStringList startable{u"stopped"_s, u"archived"_s, u"archiving"_s, u"paused"_s};
+            if (!startable.contains(state))
+                return error(request, 400, u"Sandbox is not in valid state"_s);
+            if (const QString quota = quotaRefusal(sandbox); !quota.isEmpty())
+                return error(request, 400, quota);
+            return std::nullopt;
+        }
+        if (!settled)
+            return error(request, 409, u"Sandbox state change in progress"_s);
+        if (action == u"stop"_s && state != u"started"_s && state != u"paused"_s)
+            return error(request, 400, u"Sandbox is not in a stoppable state"_s);
+        if (action == u"archive"_s && state != u"stopped"_s)
+            return error(request, 400, u"Sandbox is not stopped"_s);
+        return std::nullopt;
+    }
+
     // Runs a transition: transitional state now, the final one after the local work (and the
-    // configured delay). The answer waits for it unless a delay is set (see setTransitionDelay).
+    // configured delay). The answer waits for it unless a delay is set (see setTransitionDelay);
+    // then start and recover still wait for `started` up to startedWait, as the real controller.
     QCoro::Task<HttpResponse> lifecycle(HttpRequest request, std::shared_ptr<EmulatedSandbox> sandbox,
                                         QString action)
     {
-        // ENDPOINTS.md sections 2 and 5.
-        if (isTransitional(sandbox->state) || sandbox->state != sandbox->desiredState)
-            co_return error(request, 409, u"Sandbox state change in progress"_s);
+        if (action == u"start"_s && sandbox->state == u"started"_s && sandbox->desiredState == u"started"_s)
+            co_return sandboxResponse(*sandbox);
+        if (const auto refused = refusal(request, *sandbox, action))
+            co_return *refused;
         const QString state = sandbox->state;
         QString during, final;
         if (action == u"start"_s) {
-            if (state != u"stopped"_s && state != u"archived"_s)
-                co_return error(request, 400, u"Sandbox is not in a startable state"_s);
-            during = state == u"archived"_s ? u"restoring"_s : u"starting"_s;
+            during = state == u"archived"_s || state == u"archiving"_s ? u"restoring"_s
+                     : state == u"paused"_s                            ? u"resuming"_s
+                                                                       : u"starting"_s;
             final = u"started"_s;
         } else if (action == u"stop"_s) {
-            if (state != u"started"_s)
-                co_return error(request, 400, u"Sandbox is not in a stoppable state"_s);
             during = u"stopping"_s;
             final = u"stopped"_s;
         } else if (action == u"archive"_s) {
-            if (state != u"stopped"_s)
-                co_return error(request, 400, u"Sandbox is not stopped"_s);
             during = u"archiving"_s;
             final = u"archived"_s;
         } else { // recover
-            if (state != u"error"_s)
-                co_return error(request, 400, u"Sandbox is not in an error state"_s);
-            if (!sandbox->recoverable)
-                co_return error(request, 400, u"Sandbox is not recoverable"_s);
             during = u"starting"_s;
             final = u"started"_s;
         }
         sandbox->desiredState = final;
         setState(*sandbox, during);
-        if (transitionDelay.count() > 0) {
+        // startSandbox answers at once from archived (restoring); recover and start wait.
+        const bool waits = final == u"started"_s && during != u"restoring"_s;
+        if (transitionDelay.count() > 0 && !waits) {
             finishTransition(sandbox, action, final);
+            co_return sandboxResponse(*sandbox);
+        }
+        if (transitionDelay.count() > 0) {
+            const std::weak_ptr<int> alive = lifetime;
+            finishTransition(sandbox, action, final);
+            co_await waitForStarted(sandbox);
+            if (alive.expired())
+                co_return HttpResponse{};
+            if (isErrored(*sandbox))
+                co_return error(request, 400, u"Sandbox failed to start: "_s + sandbox->errorReason);
             co_return sandboxResponse(*sandbox);
         }
         co_await finishTransition(sandbox, action, final);
@@ -781,7 +885,8 @@ struct DaytonaEmulator::Private
             setState(*sandbox, u"error"_s);
             co_return;
         }
-        if (!alive.expired() && sandbox->state != u"destroyed"_s)
+        // Unless another transition took over meanwhile (a start while archiving).
+        if (!alive.expired() && sandbox->state != u"destroyed"_s && sandbox->desiredState == final)
             setState(*sandbox, final);
     }
 
@@ -791,6 +896,8 @@ struct DaytonaEmulator::Private
             (isTransitional(sandbox->state) && transitionDelay.count() > 0))
             co_return error(request, 409, u"Sandbox state change in progress"_s);
         sandbox->desiredState = u"destroyed"_s;
+        // The name is free at once (Sandbox.getSoftDeleteName in apps/api sandbox.entity.ts).
+        sandbox->name = u"DESTROYED_%1_%2"_s.arg(sandbox->name).arg(QDateTime::currentMSecsSinceEpoch());
         setState(*sandbox, u"destroying"_s);
         const HttpResponse answer = sandboxResponse(*sandbox);
         if (transitionDelay.count() > 0) {
@@ -873,6 +980,21 @@ void DaytonaEmulator::setTransitionDelay(std::chrono::milliseconds delay)
 void DaytonaEmulator::setPreviewHostTemplate(const QString& hostTemplate)
 {
     d->previewHostTemplate = hostTemplate;
+}
+
+void DaytonaEmulator::setStartedWait(std::chrono::milliseconds wait)
+{
+    d->startedWait = wait;
+}
+
+void DaytonaEmulator::setOrganization(DaytonaOrganization organization)
+{
+    d->organization = organization;
+}
+
+void DaytonaEmulator::setToolboxProxyUrlOmitted(bool omitted)
+{
+    d->toolboxProxyUrlOmitted = omitted;
 }
 
 void DaytonaEmulator::injectFault(DaytonaFault fault)
@@ -1025,6 +1147,14 @@ void DaytonaEmulator::setSandboxError(const QString& id, const QString& reason, 
         sandbox->recoverable = recoverable;
         sandbox->desiredState = u"error"_s;
         d->setState(*sandbox, u"error"_s);
+    }
+}
+
+void DaytonaEmulator::setSandboxState(const QString& id, const QString& state, const QString& desiredState)
+{
+    if (auto sandbox = d->find(id)) {
+        sandbox->desiredState = desiredState;
+        d->setState(*sandbox, state);
     }
 }
 

@@ -53,6 +53,16 @@ struct DaytonaFault
     std::chrono::milliseconds delay{0};
 };
 
+// The per-sandbox limits of an organisation (apps/api/src/organization/entities/
+// organization.entity.ts in daytonaio/daytona v0.190.0; the defaults are the real ones). A create or
+// start that asks for more answers 400 as validateOrganizationQuotas does.
+struct DaytonaOrganization
+{
+    int maxCpuPerSandbox = 4;
+    int maxMemoryPerSandbox = 8; // GB
+    int maxDiskPerSandbox = 10;  // GB
+};
+
 // Speaks Daytona's REST API (api.json) and toolbox API (toolbox.json) on 127.0.0.1, backed by
 // real local sandboxes (LocalProvider). Paths, bodies, status codes, error shapes and the state
 // machine follow ../shared/daytona-openapi/ENDPOINTS.md:
@@ -90,6 +100,14 @@ public:
     // dev server that checks hosts then refuses it unless told about it. Empty (the default): the
     // client's Host, 127.0.0.1:<proxy port>.
     void setPreviewHostTemplate(const QString& hostTemplate);
+    // Create (from a snapshot), start (but from archived) and recover hold their answer until the
+    // sandbox has started or this long has passed, then answer with its state then
+    // (waitForSandboxStarted(…, 30) in apps/api sandbox.controller.ts, v0.190.0). Real: 30 s.
+    void setStartedWait(std::chrono::milliseconds wait);
+    void setOrganization(DaytonaOrganization organization);
+    // Leave `toolboxProxyUrl` out of sandboxes, as some answers do; clients then ask
+    // GET /sandbox/{id}/toolbox-proxy-url.
+    void setToolboxProxyUrlOmitted(bool omitted);
 
     // --- Fault injection ---
     void injectFault(DaytonaFault fault);
@@ -128,6 +146,9 @@ public:
     void setLogStreamRefused(bool refused);
     // Puts a sandbox in `error` (for recover()).
     void setSandboxError(const QString& id, const QString& reason, bool recoverable);
+    // Puts a sandbox in any state of the real set (apps/api sandbox-state.enum.ts: paused,
+    // pausing, build_failed, ...) with the desiredState it is heading for; nothing runs.
+    void setSandboxState(const QString& id, const QString& state, const QString& desiredState);
 
     // --- Inspection ---
     QList<DaytonaRequest> requests() const;
@@ -144,6 +165,7 @@ Q_SIGNALS:
     // A toolbox request held open through one activity interval; `refreshed`: it counted as the
     // sandbox's activity (it was sent without the skip header).
     void activityHeld(const QString& id, bool refreshed);
+    void sandboxStateChanged(const QString& id, const QString& state);
 
 private:
     void stopIdleSandboxes();
