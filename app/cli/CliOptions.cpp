@@ -46,7 +46,10 @@ QString usage()
            u"      --size <small|medium|large> resources of a sandbox built from the image (default: small)\n"
            u"      --image <image>        image to build the sandbox from (default: node:22-bookworm)\n"
            u"      --snapshot <name>      create from this snapshot instead of the image\n"
-           u"      --public               make the preview public (default: private, token needed)\n"
+           u"      --public               make the preview public (default: private: members of the\n"
+           u"                             organization open it after signing in to Daytona)\n"
+           u"      --signed-url <minutes> also print a link to the private preview that anyone can open\n"
+           u"                             until it expires after this many minutes (1 to 1440)\n"
            u"      --auto-stop <minutes>  stop the sandbox after this much inactivity, 0 = never (default: "
            u"30)\n"
            u"\n"
@@ -82,9 +85,11 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     const QCommandLineOption snapshot(u"snapshot"_s, u"name"_s, u"name"_s);
     const QCommandLineOption isPublic(u"public"_s);
     const QCommandLineOption autoStop(u"auto-stop"_s, u"minutes"_s, u"minutes"_s);
+    const QCommandLineOption signedUrl(u"signed-url"_s, u"minutes"_s, u"minutes"_s);
     const QCommandLineOption gitHubHost(u"github-host"_s, u"host"_s, u"host"_s);
     parser.addOptions({branch, mode, provider, exitWhenReady, noInstallCache, noIsolation, json, readyTimeout,
-                       help, version, apiUrl, target, size, image, snapshot, isPublic, autoStop, gitHubHost});
+                       help, version, apiUrl, target, size, image, snapshot, isPublic, autoStop, gitHubHost,
+                       signedUrl});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -124,7 +129,7 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
         return usageError(u"Unknown provider \"%1\": use local or daytona."_s.arg(options.provider));
     const bool daytona = options.provider == u"daytona"_s;
     for (const QCommandLineOption* only :
-         {&apiUrl, &target, &size, &image, &snapshot, &isPublic, &autoStop}) {
+         {&apiUrl, &target, &size, &image, &snapshot, &isPublic, &autoStop, &signedUrl}) {
         if (!daytona && parser.isSet(*only))
             return usageError(u"--%1 only applies to --provider daytona."_s.arg(only->names().constFirst()));
     }
@@ -169,6 +174,17 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
         if (!ok || options.daytona.autoStopMinutes < 0 || options.daytona.autoStopMinutes > 10080)
             return usageError(
                 u"--auto-stop takes a number of minutes between 0 (never) and 10080 (a week)."_s);
+    }
+
+    if (parser.isSet(signedUrl)) {
+        // GET /sandbox/{id}/ports/{port}/signed-preview-url takes 1 to 86400 seconds (api.json).
+        bool ok = false;
+        options.signedUrlMinutes = parser.value(signedUrl).toInt(&ok);
+        if (!ok || options.signedUrlMinutes < 1 || options.signedUrlMinutes > 1440)
+            return usageError(u"--signed-url takes a number of minutes between 1 and 1440 (a day)."_s);
+        if (options.daytona.publicPreview)
+            return usageError(u"--signed-url is for a private preview; a --public one needs no link that "
+                              u"expires."_s);
     }
 
     options.branch = parser.value(branch).trimmed();

@@ -46,6 +46,9 @@ struct CliOptions
     QUrl daytonaApiUrl; // empty: DAYTONA_API_URL or Daytona's default
     QString daytonaTarget;
     DaytonaSandboxOptions daytona;
+    // --signed-url: once ready, print a link to the private preview that expires after this many
+    // minutes (0: none).
+    int signedUrlMinutes = 0;
     // --github-host: the GitHub whose token private repositories get (else GH_HOST, the signed-in
     // account's host, github.com).
     std::optional<github::GitHubHost> gitHubHost;

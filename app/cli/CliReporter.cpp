@@ -197,6 +197,19 @@ void CliReporter::ready(const QUrl& url, bool exitWhenReady)
     m_out.flush();
 }
 
+void CliReporter::signedUrl(const QUrl& url, const QDateTime& expires)
+{
+    if (m_json) {
+        emitJson({{u"event"_s, u"signed-url"_s},
+                  {u"url"_s, url.toString()},
+                  {u"expiresAt"_s, expires.toUTC().toString(Qt::ISODate)}});
+        return;
+    }
+    m_out << "Link that anyone can open until " << expires.toString(u"yyyy-MM-dd HH:mm"_s) << ": "
+          << paint(url.toString(), "1") << '\n';
+    m_out.flush();
+}
+
 void CliReporter::failed(const StepFailure& failure)
 {
     if (m_json) {

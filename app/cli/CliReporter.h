@@ -3,6 +3,7 @@
 #include "sandbox/SandboxProvider.h"
 #include "workflow/WorkflowTypes.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QTextStream>
@@ -27,6 +28,8 @@ public:
     void plan(const RunPlan& plan);
     void notice(const QString& message);
     void ready(const QUrl& url, bool exitWhenReady);
+    // A link to the preview that needs no token until `expires` (--signed-url).
+    void signedUrl(const QUrl& url, const QDateTime& expires);
     void failed(const StepFailure& failure);
     void serverExited(int exitCode);
     void stopping();

@@ -2,11 +2,13 @@
 
 #include "core/SandboxIsolation.h"
 #include "sandbox/LocalProvider.h"
+#include "sandbox/daytona/DaytonaProvider.h"
 #include "workflow/PreviewWorkflow.h"
 #include "workflow/ProjectSession.h"
 #include "workflow/StepJournal.h"
 
 #include <QCoroSignal>
+#include <QDateTime>
 
 using namespace Qt::StringLiterals;
 
@@ -130,8 +132,11 @@ QCoro::Task<int> PreviewCommand::run()
         // The token is never printed; say how the preview can be opened instead.
         if (workflow->previewEndpoint().headers.contains("x-daytona-preview-token")) {
             m_reporter.notice(
-                u"The preview is private: a browser needs the preview token, which is not shown "
-                u"here. Open the project in Forge Preview, or run with --public."_s);
+                u"The preview is private: members of the Daytona organization can open it in a browser "
+                u"after signing in to Daytona (the link asks them to); others need a link from "
+                u"--signed-url MINUTES, or run with --public. Forge Preview opens it with its token."_s);
+            if (m_options.signedUrlMinutes > 0)
+                co_await reportSignedUrl(*workflow);
         }
     } catch (const StepFailure& caught) {
         failure = caught;
@@ -165,6 +170,22 @@ QCoro::Task<int> PreviewCommand::run()
     co_await workflow->stop();
     m_reporter.stopped(exitCode);
     co_return exitCode;
+}
+
+QCoro::Task<> PreviewCommand::reportSignedUrl(const PreviewWorkflow& workflow)
+{
+    auto* daytona = qobject_cast<DaytonaProvider*>(&m_provider);
+    if (!daytona)
+        co_return; // --signed-url is refused for other back ends when the options are read
+    const std::chrono::minutes validFor(m_options.signedUrlMinutes);
+    try {
+        const QUrl url = co_await daytona->signedPreviewUrl(workflow.sandboxId(), workflow.port(), validFor);
+        const QDateTime expires = QDateTime::currentDateTime().addSecs(validFor.count() * 60);
+        m_reporter.signedUrl(url, expires);
+    } catch (const Failure& failure) {
+        m_reporter.notice(
+            u"Could not make a signed preview link: %1 %2"_s.arg(failure.message(), failure.advice()));
+    }
 }
 
 } // namespace forge::cli

@@ -27,6 +27,8 @@ public:
     // The token (if any) that clones on its GitHub host may carry; call before run().
     void setGitHubCredentials(GitHubCredentials credentials) { m_gitHub = std::move(credentials); }
     QCoro::Task<int> run();
+    // --signed-url: prints a link to the private preview that expires.
+    QCoro::Task<> reportSignedUrl(const PreviewWorkflow& workflow);
     // Ctrl+C: the first one stops cleanly; run() then returns.
     void interrupt();
 

@@ -168,21 +168,27 @@ Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& t
         u"The dev server did not answer on port %1 within %2 s."_s.arg(evidence.port).arg(seconds);
     if (evidence.sandboxPorts && evidence.proxyStatus == 502) {
         // Behind a preview proxy the checks below (connections to this machine) mean nothing; the
-        // sandbox's own list of listening ports tells the cases apart.
+        // sandbox's own list of listening ports tells the cases apart. Daytona's daemon forwards to
+        // http://localhost:{port} (apps/daemon/pkg/toolbox/proxy/proxy.go, daytonaio/daytona
+        // v0.190.0), so a server bound to 127.0.0.1 or ::1 is reachable; a listed port that gives 502
+        // is bound to another address, or does not speak HTTP. The list holds IPv4 ports only
+        // (netstat.TCPSocks in apps/daemon/pkg/toolbox/port/detector.go).
         if (evidence.sandboxPorts->contains(evidence.port)) {
             return Failure::permanent(
                 headline +
-                    u" It listens on port %1, but the preview proxy cannot reach it (502 Bad Gateway): "
-                    u"it is bound to localhost (127.0.0.1) only."_s.arg(evidence.port),
-                u"Make the dev server listen on 0.0.0.0 (for example `--host 0.0.0.0`) in the dev command of "
-                u"the run plan."_s,
+                    u" Something listens on port %1, but the preview proxy, which connects to localhost:%1 "
+                    u"inside the sandbox, gets no HTTP answer from it (502 Bad Gateway): it is bound to an "
+                    u"address other than localhost, or does not speak HTTP."_s.arg(evidence.port),
+                u"Make the dev server listen on 0.0.0.0 or localhost (for example `--host 0.0.0.0`) in "
+                u"the dev command of the run plan, and check that it serves HTTP on ${PORT}."_s,
                 tail);
         }
         if (announcedElsewhere(evidence))
             return listeningElsewhere(headline, evidence, tail);
         return Failure::permanent(
-            headline + u" Nothing listens on that port in the sandbox, so the preview proxy answers 502 Bad "
-                       u"Gateway."_s,
+            headline +
+                u" Nothing listens on that port in the sandbox over IPv4, so the preview proxy answers "
+                u"502 Bad Gateway."_s,
             u"Read the dev server's output above: it may have failed, still be compiling (try again), or use "
             u"a port from its own configuration instead of ${PORT}."_s,
             tail);
@@ -211,6 +217,16 @@ Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& t
         headline + u" It never started listening."_s,
         u"Read its output above: it may still be compiling (try again), waiting for input, "
         u"or using a port set in its own configuration."_s,
+        tail);
+}
+
+Failure previewSignInRequired(const QString& detail, const QStringList& tail)
+{
+    return Failure::permanent(
+        u"The preview proxy sent the request to its sign-in page (%1) instead of to the dev server: the "
+        u"preview token it was given is missing or no longer valid."_s.arg(detail),
+        u"Stop the project and run it again: a sandbox that was started again elsewhere has a new preview "
+        u"token, which the next run fetches."_s,
         tail);
 }
 

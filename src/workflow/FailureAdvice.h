@@ -43,6 +43,10 @@ struct NotReadyEvidence
 };
 Failure devServerNotReady(const NotReadyEvidence& evidence, const QStringList& tail);
 
+// The preview proxy answered with a redirect to its sign-in page (Daytona, a stale or missing
+// preview token); `detail` says where it pointed.
+Failure previewSignInRequired(const QString& detail, const QStringList& tail);
+
 // The dev server refused the preview proxy's host name (`answer`: its first line, e.g. Vite's
 // "Blocked request. This host (...) is not allowed.").
 Failure previewHostBlocked(const QString& host, const QString& answer, const QStringList& tail);

@@ -25,7 +25,7 @@ constexpr int MaxRetries = 2;
 const QString ProjectLabel = u"forge.project"_s;
 
 // How long a port may listen in the sandbox while the preview proxy still cannot reach it (a server
-// that is still binding its other interfaces) before that is reported as bound to localhost.
+// that is still binding its other interfaces) before that is reported as bound elsewhere.
 constexpr qint64 UnreachableGraceMs = 20'000;
 
 // Timeouts for the short helper commands the workflow runs itself.
@@ -608,9 +608,14 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
             throw FailureAdvice::previewHostBlocked(seen.isEmpty() ? endpoint.url.host() : seen, probe.detail,
                                                     m_serverOutput->evidence());
         }
+        if (probe.outcome == ReadinessProbe::Outcome::SignInRequired) {
+            m_serverOutput->finish();
+            throw FailureAdvice::previewSignInRequired(probe.detail, m_serverOutput->evidence());
+        }
         lastStatus = probe.httpStatus;
         // The proxy gets no answer (502) while the sandbox says the port is taken: after the server
-        // said it is ready, that is a server bound to localhost only. Say so without the full wait.
+        // said it is ready, it is bound to an address the proxy does not reach or does not speak
+        // HTTP (FailureAdvice::devServerNotReady). Say so without the full wait.
         if (lastStatus == 502 && m_serverReady) {
             const std::optional<QList<int>> ports = co_await m_provider.listeningPorts(m_sandboxId);
             if (ports && ports->contains(probePort)) {

@@ -50,6 +50,8 @@ public:
     // Where the preview answers and the headers it needs (a private preview's token); valid once
     // previewReady() was emitted.
     const PreviewEndpoint& previewEndpoint() const { return m_previewEndpoint; }
+    // The sandbox port the dev server answers on; valid once previewReady() was emitted.
+    int port() const { return m_port; }
     bool isServing() const;
 
     // For tests: replaces the retry policy (e.g. to retry without waiting).

@@ -6,6 +6,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QTcpSocket>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -36,6 +37,12 @@ QCoro::Task<ReadinessProbe::Result> ReadinessProbe::probe(PreviewEndpoint endpoi
         const bool gatewayError =
             result.httpStatus == 502 || result.httpStatus == 503 || result.httpStatus == 504;
         result.outcome = gatewayError ? Outcome::NotHttp : Outcome::Answered;
+        const QUrl location = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
+        if (result.httpStatus >= 300 && result.httpStatus < 400 && isSignInRedirect(location)) {
+            result.outcome = Outcome::SignInRequired;
+            result.detail = u"HTTP %1 to the sign-in page %2"_s.arg(result.httpStatus)
+                                .arg(location.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo));
+        }
         if (result.httpStatus >= 400 && result.httpStatus < 500) {
             // Only the start of the body: these refusals are one or two lines of text.
             const QString body = QString::fromUtf8(reply->read(4096));
@@ -53,6 +60,15 @@ QCoro::Task<ReadinessProbe::Result> ReadinessProbe::probe(PreviewEndpoint endpoi
         result.outcome = Outcome::NotHttp;
     }
     co_return result;
+}
+
+bool ReadinessProbe::isSignInRedirect(const QUrl& location)
+{
+    // getAuthUrl in apps/proxy/pkg/proxy/auth_callback.go: oauth2's AuthCodeURL with
+    // response_type=code and redirect_uri <proxy>/callback.
+    const QUrlQuery query(location);
+    const QUrl returnTo(query.queryItemValue(u"redirect_uri"_s, QUrl::FullyDecoded));
+    return query.queryItemValue(u"response_type"_s) == u"code"_s && returnTo.path() == u"/callback"_s;
 }
 
 QCoro::Task<bool> ReadinessProbe::acceptsConnections(QString host, int port,

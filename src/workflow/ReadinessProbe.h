@@ -9,7 +9,8 @@
 namespace forge {
 
 // Asks whether a preview answers HTTP. Any HTTP response counts (a 404 page is still a running
-// server) except the gateway errors a proxy sends while nothing listens behind it.
+// server) except the gateway errors a proxy sends while nothing listens behind it and a preview
+// proxy's redirect to its sign-in page.
 class ReadinessProbe
 {
 public:
@@ -21,6 +22,10 @@ public:
         // The dev server answered but refused the request's host name (Vite's 403 "Blocked
         // request", webpack-dev-server's "Invalid Host header"): a preview proxy's host it does not know.
         HostBlocked,
+        // The preview proxy sent the request to sign in instead of passing it on: Daytona answers a
+        // missing or stale preview token with a 307 to its login page, not 401 or 403
+        // (Authenticate in apps/proxy/pkg/proxy/auth.go, daytonaio/daytona v0.190.0).
+        SignInRequired,
     };
 
     struct Result
@@ -33,6 +38,9 @@ public:
     ReadinessProbe();
 
     QCoro::Task<Result> probe(PreviewEndpoint endpoint, std::chrono::milliseconds timeout);
+    // Whether a redirect to `location` is a preview proxy's sign-in (an OAuth authorization request
+    // that returns to the proxy's /callback), not the dev server's own redirect.
+    static bool isSignInRedirect(const QUrl& location);
     // Whether a TCP connection to host:port succeeds; used to tell "bound to localhost only" apart.
     static QCoro::Task<bool> acceptsConnections(QString host, int port, std::chrono::milliseconds timeout);
 

@@ -10,6 +10,7 @@
 #include "GitHttpServer.h"
 #include "ProcessTree.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -95,6 +96,8 @@ QByteArray TestCliPreview::fetch(const QUrl& url, int* status, const QMap<QByteA
 {
     QNetworkRequest request(url);
     request.setTransferTimeout(10000);
+    // A redirect is an answer to look at (Daytona's proxy sends strangers to sign in with a 307).
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     for (auto it = headers.cbegin(); it != headers.cend(); ++it)
         request.setRawHeader(it.key(), it.value());
     std::unique_ptr<QNetworkReply> reply(m_network.get(request));
@@ -383,16 +386,27 @@ void TestCliPreview::previewsViteOnDaytonaThroughTheEmulator()
 
     CliRun run(data.path(), {{u"DAYTONA_API_KEY"_s, QString::fromLatin1(EmulatorKey)}});
     run.start({u"preview"_s, m_server->repositoryUrl(u"vite-app"_s).toString(), u"--provider"_s, u"daytona"_s,
-               u"--api-url"_s, api.toString(), u"--json"_s});
-    QTRY_VERIFY2_WITH_TIMEOUT(run.event(u"ready"_s) || run.finished(), qPrintable(run.transcript()),
+               u"--api-url"_s, api.toString(), u"--json"_s, u"--signed-url"_s, u"5"_s});
+    QTRY_VERIFY2_WITH_TIMEOUT(run.event(u"signed-url"_s) || run.finished(), qPrintable(run.transcript()),
                               InstallAndStartTimeoutMs);
     QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
     const QUrl url(run.event(u"ready"_s)->value(u"url"_s).toString());
 
-    // The preview is private: the emulator's proxy refuses it without the token.
+    // The preview is private: the emulator's proxy sends a browser without the token to sign in, as
+    // Daytona's does (a 307, not 401), and the CLI says that organization members can open it so.
     int status = 0;
     fetch(url, &status);
-    QCOMPARE(status, 401);
+    QCOMPARE(status, 307);
+    QVERIFY2(run.standardOutput().contains(u"after signing in to Daytona"_s), qPrintable(run.transcript()));
+
+    // --signed-url 5: a link anyone can open for five minutes, without the token (issue 17).
+    const QJsonObject signedUrl = *run.event(u"signed-url"_s);
+    const QDateTime expires = QDateTime::fromString(signedUrl.value(u"expiresAt"_s).toString(), Qt::ISODate);
+    const qint64 left = QDateTime::currentDateTimeUtc().secsTo(expires);
+    QVERIFY2(left > 240 && left <= 300, qPrintable(signedUrl.value(u"expiresAt"_s).toString()));
+    const QByteArray signedBody = fetch(QUrl(signedUrl.value(u"url"_s).toString()), &status);
+    QCOMPARE(status, 200);
+    QVERIFY2(signedBody.contains("Forge fixture: Vite app"), signedBody.constData());
 
     // With the token, as another API client gets it, the fixture's page loads.
     // GET /sandbox answers a plain array or a cursor page, depending on the API version.

@@ -55,6 +55,30 @@ private Q_SLOTS:
                  qPrintable(outcome.output));
     }
 
+    // Issue 17: a link to a private Daytona preview that expires, 1 minute to a day (the API's
+    // 1 to 86400 seconds); it means nothing for a public preview or another back end.
+    void signedUrlTakesMinutesOnDaytona()
+    {
+        const QStringList daytona{u"preview"_s, u"https://github.com/octo/app"_s, u"--provider"_s,
+                                  u"daytona"_s};
+        const ParseOutcome outcome = parse(daytona + QStringList{u"--signed-url"_s, u"30"_s});
+        QVERIFY2(outcome.options, qPrintable(outcome.output));
+        QCOMPARE(outcome.options->signedUrlMinutes, 30);
+        QCOMPARE(parse(daytona).options->signedUrlMinutes, 0);
+        for (const QString& minutes : {u"0"_s, u"1441"_s, u"soon"_s}) {
+            const ParseOutcome refused = parse(daytona + QStringList{u"--signed-url"_s, minutes});
+            QVERIFY(!refused.options);
+            QVERIFY2(refused.output.startsWith(u"--signed-url takes a number of minutes"_s),
+                     qPrintable(refused.output));
+        }
+        QVERIFY(!parse(daytona + QStringList{u"--signed-url"_s, u"5"_s, u"--public"_s}).options);
+        const ParseOutcome local = parse({u"preview"_s, u"octo/app"_s, u"--signed-url"_s, u"5"_s});
+        QVERIFY(!local.options);
+        QVERIFY2(local.output.startsWith(u"--signed-url only applies to --provider daytona"_s),
+                 qPrintable(local.output));
+        QVERIFY(parse({u"--help"_s}).output.contains(u"--signed-url <minutes>"_s));
+    }
+
     void helpTellsOfNoIsolation()
     {
         const ParseOutcome outcome = parse({u"--help"_s});

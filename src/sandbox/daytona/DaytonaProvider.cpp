@@ -922,6 +922,14 @@ QCoro::Task<> DaytonaProvider::refreshActivity(QString id)
     co_await translated(m_client->sandboxes().refreshActivity(id));
 }
 
+QCoro::Task<QUrl> DaytonaProvider::signedPreviewUrl(QString id, int port, std::chrono::minutes validFor)
+{
+    const int seconds = int(std::chrono::seconds(validFor).count());
+    const daytona::PreviewLink link =
+        co_await translated(m_client->sandboxes().signedPreviewUrl(id, port, seconds));
+    co_return link.url;
+}
+
 QCoro::Task<> DaytonaProvider::testConnection()
 {
     if (const QString invalid = m_client->http().config().validationError(); !invalid.isEmpty())

@@ -99,6 +99,10 @@ public:
     // Whether the API answers with these settings: lists sandboxes once. Throws Failure with what
     // to fix (wrong key, wrong URL, no network).
     QCoro::Task<> testConnection();
+    // A link to the preview on `port` that needs no token and stops working after `validFor`
+    // (GET /sandbox/{id}/ports/{port}/signed-preview-url, 1 minute to a day): whoever holds it can
+    // open the preview until then. Throws Failure.
+    QCoro::Task<QUrl> signedPreviewUrl(QString id, int port, std::chrono::minutes validFor);
 
     // For tests: the first wait before a dropped log stream is opened again (and the command's
     // status read again); see CommandLogFollower::setPollInterval.

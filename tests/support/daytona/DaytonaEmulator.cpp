@@ -148,6 +148,9 @@ struct DaytonaEmulator::Private
     {}
 
     QString baseUrl() const { return u"http://127.0.0.1:%1"_s.arg(listener.port()); }
+    // The sign-in page the preview proxy sends unauthenticated browsers to (an OIDC provider's
+    // authorization endpoint on Daytona); nothing is served there.
+    QUrl signInUrl() const { return QUrl(baseUrl() + u"/oauth/authorize"_s); }
 
     std::shared_ptr<EmulatedSandbox> find(const QString& idOrName) const
     {
@@ -565,6 +568,7 @@ struct DaytonaEmulator::Private
                 access.started = s->state == u"started"_s;
                 access.isPublic = s->isPublic;
                 access.token = s->previewToken;
+                access.signInUrl = signInUrl();
                 if (!previewHostTemplate.isEmpty()) {
                     access.forwardedHost = QString(previewHostTemplate)
                                                .replace(u"{port}"_s, QString::number(port))
@@ -582,7 +586,7 @@ struct DaytonaEmulator::Private
                                               const QString& token, int expiresInSeconds)
     {
         std::weak_ptr<EmulatedSandbox> weak = sandbox;
-        auto* proxy = newProxy(sandbox, port, [weak, token] {
+        auto* proxy = newProxy(sandbox, port, [this, weak, token] {
             daytona::PreviewAccess access;
             auto s = weak.lock();
             if (!s || s->state == u"destroyed"_s)
@@ -594,6 +598,7 @@ struct DaytonaEmulator::Private
             access.isPublic =
                 signedPreview.proxy && QDateTime::currentDateTimeUtc() < signedPreview.expiresAt;
             access.token = QUuid::createUuid().toString();
+            access.signInUrl = signInUrl();
             return access;
         });
         if (proxy) {

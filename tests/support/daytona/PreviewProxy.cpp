@@ -2,6 +2,8 @@
 
 #include "ErrorBodies.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QUrlQuery>
@@ -32,6 +34,31 @@ QUrl PreviewProxy::url() const
     return QUrl(u"http://127.0.0.1:%1"_s.arg(m_listener.port()));
 }
 
+// What Daytona's proxy does when no credential is valid (getAuthUrl in apps/proxy/pkg/proxy/
+// auth_callback.go): a 307 to the OIDC provider's authorization page, with the request to return
+// to in `state` and the proxy's /callback as redirect_uri. Organisation members who sign in there
+// get a cookie and then the preview.
+void PreviewProxy::redirectToSignIn(const HttpRequest& request,
+                                    const std::shared_ptr<HttpResponder>& responder,
+                                    const PreviewAccess& access)
+{
+    const QByteArray returnTo = url().toEncoded() + request.target;
+    const QJsonObject state{{u"returnTo"_s, QString::fromUtf8(returnTo)}};
+    QUrlQuery query;
+    query.addQueryItem(u"response_type"_s, u"code"_s);
+    query.addQueryItem(u"client_id"_s, u"daytona-proxy"_s);
+    query.addQueryItem(u"redirect_uri"_s, url().toString() + u"/callback"_s);
+    query.addQueryItem(u"scope"_s, u"openid profile"_s);
+    query.addQueryItem(
+        u"state"_s,
+        QString::fromLatin1(
+            QJsonDocument(state).toJson(QJsonDocument::Compact).toBase64(QByteArray::Base64UrlEncoding)));
+    QUrl location = access.signInUrl;
+    location.setQuery(query);
+    m_observer(request, 307);
+    responder->send(HttpResponse{307, {{"Location", location.toEncoded()}}, {}});
+}
+
 void PreviewProxy::handle(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder)
 {
     auto reject = [&](int status, const QString& message) {
@@ -47,37 +74,53 @@ void PreviewProxy::handle(const HttpRequest& request, const std::shared_ptr<Http
         const QString queryKey =
             QUrlQuery(QString::fromUtf8(request.query())).queryItemValue(u"DAYTONA_SANDBOX_AUTH_KEY"_s);
         const QByteArray authorization = request.header("Authorization");
-        const bool given = !token.isEmpty() || !queryKey.isEmpty() || !authorization.isEmpty();
         const bool valid = (!token.isEmpty() && QString::fromUtf8(token) == access.token) ||
                            (!queryKey.isEmpty() && queryKey == access.token) ||
                            (!authorization.isEmpty() && m_keyCheck(authorization));
-        if (!given)
-            return reject(401, u"authentication required"_s);
         if (!valid)
-            return reject(403, u"invalid preview token"_s);
+            return redirectToSignIn(request, responder, access);
     }
     if (!access.started)
         return reject(502, u"sandbox is not started"_s);
 
-    QUrl target(u"http://127.0.0.1:%1"_s.arg(m_targetPort));
+    forward(request, responder, access, u"127.0.0.1"_s);
+}
+
+// The daemon forwards to http://localhost:{port} (apps/daemon/pkg/toolbox/proxy/proxy.go), which in
+// a sandbox's image (/etc/hosts: 127.0.0.1 and ::1) reaches a server bound to either as well as one
+// on every address: 127.0.0.1 first, then ::1 when nothing listens there (this machine's
+// /etc/hosts may not list ::1 as localhost).
+void PreviewProxy::forward(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder,
+                           const PreviewAccess& access, const QString& address)
+{
+    QUrl target;
+    target.setScheme(u"http"_s);
+    target.setHost(address);
+    target.setPort(m_targetPort);
     target.setPath(QUrl::fromPercentEncoding(request.path()));
     target.setQuery(QString::fromUtf8(request.query()));
-    QNetworkRequest forward(target);
-    forward.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    QNetworkRequest forwarded(target);
+    forwarded.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     static const QList<QByteArray> dropped{"host",           "connection",
                                            "content-length", "transfer-encoding",
                                            "authorization",  "x-daytona-preview-token"};
     for (const auto& [name, value] : request.headers) {
         const QByteArray lower = name.toLower();
         if (!dropped.contains(lower) && !lower.startsWith("x-daytona-"))
-            forward.setRawHeader(name, value);
+            forwarded.setRawHeader(name, value);
     }
-    if (!access.forwardedHost.isEmpty())
-        forward.setRawHeader("Host", access.forwardedHost.toUtf8());
-    QNetworkReply* reply = m_network.sendCustomRequest(forward, request.method, request.body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, request, responder] {
+    const QString host =
+        access.forwardedHost.isEmpty() ? u"127.0.0.1:%1"_s.arg(m_targetPort) : access.forwardedHost;
+    forwarded.setRawHeader("Host", host.toUtf8());
+    QNetworkReply* reply = m_network.sendCustomRequest(forwarded, request.method, request.body);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, request, responder, access, address] {
         reply->deleteLater();
         const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (!status.isValid() && reply->error() == QNetworkReply::ConnectionRefusedError &&
+            address == u"127.0.0.1"_s) {
+            forward(request, responder, access, u"::1"_s);
+            return;
+        }
         if (!status.isValid()) {
             // Nothing answered on the port: Daytona's proxy says 502.
             m_observer(request, 502);

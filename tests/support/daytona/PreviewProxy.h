@@ -5,6 +5,7 @@
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QString>
+#include <QUrl>
 #include <functional>
 
 namespace forge::test::daytona {
@@ -19,13 +20,16 @@ struct PreviewAccess
     // When set, the Host header the dev server receives, as Daytona's proxy passes on its own
     // preview host name (<port>-<id>.<proxy domain>); empty: this listener's 127.0.0.1 address.
     QString forwardedHost;
+    // Where a request without valid credentials is sent to sign in (Daytona's OIDC provider).
+    QUrl signInUrl;
 };
 
 // The preview proxy for one sandbox port (ENDPOINTS.md section 6): a 127.0.0.1 listener that
-// forwards HTTP to 127.0.0.1:<port> (the sandbox shares the host network). A private sandbox
-// needs `x-daytona-preview-token` (or `Authorization: Bearer <API key>`, or the
-// DAYTONA_SANDBOX_AUTH_KEY query parameter): none gives 401, a wrong one 403. Nothing listening
-// gives 502.
+// forwards HTTP to localhost:<port>, 127.0.0.1 or ::1, as the daemon does (the sandbox shares the
+// host network). A private sandbox needs `x-daytona-preview-token` (or `Authorization: Bearer <API
+// key>`, or the DAYTONA_SANDBOX_AUTH_KEY query parameter): without valid ones the answer is a 307 to
+// the sign-in page, as Daytona's proxy answers a browser (Authenticate in apps/proxy/pkg/proxy/
+// auth.go, daytonaio/daytona v0.190.0), never 401 or 403. Nothing listening gives 502.
 class PreviewProxy : public QObject
 {
     Q_OBJECT
@@ -42,6 +46,10 @@ public:
 
 private:
     void handle(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder);
+    void forward(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder,
+                 const PreviewAccess& access, const QString& address);
+    void redirectToSignIn(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder,
+                          const PreviewAccess& access);
 
     int m_targetPort;
     AccessLookup m_access;

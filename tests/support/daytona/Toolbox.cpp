@@ -52,11 +52,14 @@ QString newId()
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
-// Ports in LISTEN state (the daemon reads the same tables; the sandbox shares the host network).
+// Ports in LISTEN state from /proc/net/tcp, IPv4 only, as the daemon reads them (netstat.TCPSocks in
+// apps/daemon/pkg/toolbox/port/detector.go, daytonaio/daytona v0.190.0, never TCP6Socks): a server
+// listening on IPv6 only, or on "::" as Node does by default, is not listed. The sandbox shares the
+// host network.
 QList<int> listeningPorts()
 {
     QSet<int> ports;
-    for (const QString& table : {u"/proc/net/tcp"_s, u"/proc/net/tcp6"_s}) {
+    for (const QString& table : {u"/proc/net/tcp"_s}) {
         QFile file(table);
         if (!file.open(QIODevice::ReadOnly))
             continue;
