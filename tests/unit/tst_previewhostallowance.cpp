@@ -52,9 +52,12 @@ private Q_SLOTS:
         evidence.port = 5173;
         evidence.proxyStatus = 502;
         evidence.sandboxPorts = QList<int>{2280, 5173};
-        const auto localOnly = forge::FailureAdvice::devServerNotReady(evidence, {});
-        QVERIFY2(localOnly.message().contains(u"bound to localhost"_s), qPrintable(localOnly.message()));
-        QVERIFY(localOnly.advice().contains(u"0.0.0.0"_s));
+        // Daytona's daemon forwards to localhost:{port}: a listed port that gives 502 is bound to
+        // another address (or does not speak HTTP), never "bound to localhost" (issue 17).
+        const auto unreachable = forge::FailureAdvice::devServerNotReady(evidence, {});
+        QVERIFY2(unreachable.message().contains(u"bound to an address other than localhost"_s),
+                 qPrintable(unreachable.message()));
+        QVERIFY(unreachable.advice().contains(u"0.0.0.0 or localhost"_s));
 
         evidence.sandboxPorts = QList<int>{2280};
         const auto nothing = forge::FailureAdvice::devServerNotReady(evidence, {});
