@@ -4,10 +4,14 @@
 // test program by forge_add_test, so no path is written into the repository.
 
 #include "FixtureRepository.h"
+#include "GitHttpServer.h"
 
 #include <QDir>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
 
 namespace forge::test {
 
@@ -33,5 +37,32 @@ inline QString prepareServedFixtures(const QString& workDirectory, const QString
     }
     return {};
 }
+
+// Fixture projects committed in git and served over HTTP by a GitHttpServer on 127.0.0.1, for the
+// tests that clone them.
+class ServedFixtures
+{
+public:
+    // Empty when the named fixture projects are served, else what went wrong.
+    QString serve(const QStringList& names)
+    {
+        if (!m_work.isValid())
+            return QStringLiteral("could not create a work folder: ") + m_work.errorString();
+        const QString prepared = prepareServedFixtures(m_work.path(), servedPath(), names);
+        if (!prepared.isEmpty())
+            return prepared;
+        m_git = std::make_unique<GitHttpServer>(servedPath());
+        QString error;
+        return m_git->listen(&error) ? QString() : error;
+    }
+
+    QString workPath() const { return m_work.path(); }
+    QString servedPath() const { return m_work.filePath(QStringLiteral("served")); }
+    GitHttpServer& git() const { return *m_git; }
+
+private:
+    QTemporaryDir m_work;
+    std::unique_ptr<GitHttpServer> m_git;
+};
 
 } // namespace forge::test

@@ -5,6 +5,7 @@
 
 #include "AwaitCatching.h"
 #include "DaytonaEmulator.h"
+#include "EmulatorFixture.h"
 #include "core/Failure.h"
 #include "sandbox/daytona/DaytonaProvider.h"
 
@@ -26,6 +27,7 @@ using forge::SandboxSpec;
 using forge::SandboxState;
 using forge::daytona::DaytonaError;
 using forge::test::DaytonaEmulator;
+using forge::test::EmulatorFixture;
 
 namespace {
 
@@ -92,25 +94,18 @@ private:
     std::unique_ptr<DaytonaProvider> provider(const QString& ownerId, DaytonaSandboxOptions options = {},
                                               std::chrono::milliseconds requestTimeout = 20s);
 
-    std::unique_ptr<QTemporaryDir> m_data;
-    std::unique_ptr<DaytonaEmulator> m_emulator;
+    EmulatorFixture m_emulator;
 };
 
 void TestDaytonaLifecycle::init()
 {
-    m_data = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_data->isValid());
-    DaytonaEmulator::Options options;
-    options.dataDirectory = m_data->path();
-    options.apiKeys = {QString::fromLatin1(ApiKey)};
-    m_emulator = std::make_unique<DaytonaEmulator>(options);
-    QVERIFY(m_emulator->listen());
+    const QString started = m_emulator.start(QString::fromLatin1(ApiKey));
+    QVERIFY2(started.isEmpty(), qPrintable(started));
 }
 
 void TestDaytonaLifecycle::cleanup()
 {
-    m_emulator.reset();
-    m_data.reset();
+    m_emulator.stop();
 }
 
 std::unique_ptr<DaytonaProvider> TestDaytonaLifecycle::provider(const QString& ownerId,

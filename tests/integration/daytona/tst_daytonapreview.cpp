@@ -6,6 +6,7 @@
 
 #include "AwaitCatching.h"
 #include "DaytonaEmulator.h"
+#include "EmulatorFixture.h"
 #include "Fixtures.h"
 #include "GitHttpServer.h"
 #include "sandbox/daytona/DaytonaProvider.h"
@@ -30,6 +31,7 @@ using forge::Failure;
 using forge::PreviewEndpoint;
 using forge::ReadinessProbe;
 using forge::test::DaytonaEmulator;
+using forge::test::EmulatorFixture;
 using forge::test::GitHttpServer;
 
 namespace {
@@ -93,33 +95,21 @@ private:
     // `python3 -m http.server <port> --bind <address>` in the sandbox, until the test ends.
     void serve(DaytonaProvider& daytona, const QString& id, int port, const QString& address);
 
-    QTemporaryDir m_work;
-    std::unique_ptr<GitHttpServer> m_git;
-    std::unique_ptr<QTemporaryDir> m_data;
-    std::unique_ptr<DaytonaEmulator> m_emulator;
+    forge::test::ServedFixtures m_served;
+    EmulatorFixture m_emulator;
     std::vector<std::unique_ptr<forge::BackgroundProcess>> m_servers;
 };
 
 void TestDaytonaPreview::initTestCase()
 {
-    QVERIFY(m_work.isValid());
-    const QString served = m_work.filePath(u"served"_s);
-    const QString prepared = forge::test::prepareServedFixtures(m_work.path(), served, {u"express-app"_s});
-    QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
-    QString error;
-    m_git = std::make_unique<GitHttpServer>(served);
-    QVERIFY2(m_git->listen(&error), qPrintable(error));
+    const QString served = m_served.serve({u"express-app"_s});
+    QVERIFY2(served.isEmpty(), qPrintable(served));
 }
 
 void TestDaytonaPreview::init()
 {
-    m_data = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_data->isValid());
-    DaytonaEmulator::Options options;
-    options.dataDirectory = m_data->path();
-    options.apiKeys = {QString::fromLatin1(ApiKey)};
-    m_emulator = std::make_unique<DaytonaEmulator>(options);
-    QVERIFY(m_emulator->listen());
+    const QString started = m_emulator.start(QString::fromLatin1(ApiKey));
+    QVERIFY2(started.isEmpty(), qPrintable(started));
 }
 
 void TestDaytonaPreview::cleanup()
@@ -127,8 +117,7 @@ void TestDaytonaPreview::cleanup()
     for (const auto& server : m_servers)
         forge::test::awaitCatchingVoid<Failure>(server->stop(2s));
     m_servers.clear();
-    m_emulator.reset();
-    m_data.reset();
+    m_emulator.stop();
 }
 
 std::unique_ptr<DaytonaProvider> TestDaytonaPreview::provider()
@@ -148,7 +137,7 @@ QString TestDaytonaPreview::newSandbox(DaytonaProvider& daytona, const QString& 
     if (!sandbox.value)
         return {};
     forge::CloneSpec clone;
-    clone.url = m_git->repositoryUrl(u"express-app"_s);
+    clone.url = m_served.git().repositoryUrl(u"express-app"_s);
     const auto cloned = await(daytona.cloneRepository(sandbox.value->id, clone, {}));
     return cloned.value && cloned.value->succeeded() ? sandbox.value->id : QString();
 }
@@ -228,7 +217,7 @@ void TestDaytonaPreview::aServerTheProxyCannotReachIsExplained()
     auto daytona = provider();
     forge::PreviewRequest request;
     const auto parsed =
-        forge::RepoRef::parse(m_git->repositoryUrl(u"express-app"_s).toString(), QDir::currentPath());
+        forge::RepoRef::parse(m_served.git().repositoryUrl(u"express-app"_s).toString(), QDir::currentPath());
     request.repository = std::get<forge::RepoRef>(parsed);
     request.projectId = u"33333333-2222-3333-4444-555555555555"_s;
     request.readyTimeout = 8s;

@@ -4,6 +4,7 @@
 
 #include "AwaitCatching.h"
 #include "DaytonaEmulator.h"
+#include "EmulatorFixture.h"
 #include "FixtureRepository.h"
 #include "Fixtures.h"
 #include "GitHttpServer.h"
@@ -37,6 +38,7 @@ using forge::PreviewEndpoint;
 using forge::PreviewWorkflow;
 using forge::StepId;
 using forge::test::DaytonaEmulator;
+using forge::test::EmulatorFixture;
 using forge::test::FixtureRepository;
 using forge::test::GitHttpServer;
 
@@ -111,8 +113,7 @@ private:
     QTemporaryDir m_work;
     QString m_repositories;
     std::unique_ptr<GitHttpServer> m_git;
-    std::unique_ptr<QTemporaryDir> m_data;
-    std::unique_ptr<DaytonaEmulator> m_emulator;
+    EmulatorFixture m_emulator;
 };
 
 void TestDaytonaProvider::initTestCase()
@@ -129,19 +130,13 @@ void TestDaytonaProvider::initTestCase()
 
 void TestDaytonaProvider::init()
 {
-    m_data = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_data->isValid());
-    DaytonaEmulator::Options options;
-    options.dataDirectory = m_data->path();
-    options.apiKeys = {QString::fromLatin1(ApiKey)};
-    m_emulator = std::make_unique<DaytonaEmulator>(options);
-    QVERIFY(m_emulator->listen());
+    const QString started = m_emulator.start(QString::fromLatin1(ApiKey));
+    QVERIFY2(started.isEmpty(), qPrintable(started));
 }
 
 void TestDaytonaProvider::cleanup()
 {
-    m_emulator.reset();
-    m_data.reset();
+    m_emulator.stop();
 }
 
 std::unique_ptr<DaytonaProvider> TestDaytonaProvider::provider(DaytonaSandboxOptions options,

@@ -5,6 +5,7 @@
 
 #include "AwaitCatching.h"
 #include "DaytonaEmulator.h"
+#include "EmulatorFixture.h"
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
 #include "core/Failure.h"
@@ -23,6 +24,7 @@ using forge::Failure;
 using forge::InstallCacheKey;
 using forge::ProjectSnapshot;
 using forge::test::DaytonaEmulator;
+using forge::test::EmulatorFixture;
 using forge::test::FixtureRepository;
 using forge::test::GitHttpServer;
 
@@ -85,8 +87,7 @@ private:
 
     QTemporaryDir m_work;
     std::unique_ptr<GitHttpServer> m_git;
-    std::unique_ptr<QTemporaryDir> m_data;
-    std::unique_ptr<DaytonaEmulator> m_emulator;
+    EmulatorFixture m_emulator;
 };
 
 void TestRemoteSnapshot::initTestCase()
@@ -99,19 +100,13 @@ void TestRemoteSnapshot::initTestCase()
 
 void TestRemoteSnapshot::init()
 {
-    m_data = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_data->isValid());
-    DaytonaEmulator::Options options;
-    options.dataDirectory = m_data->path();
-    options.apiKeys = {QString::fromLatin1(ApiKey)};
-    m_emulator = std::make_unique<DaytonaEmulator>(options);
-    QVERIFY(m_emulator->listen());
+    const QString started = m_emulator.start(QString::fromLatin1(ApiKey));
+    QVERIFY2(started.isEmpty(), qPrintable(started));
 }
 
 void TestRemoteSnapshot::cleanup()
 {
-    m_emulator.reset();
-    m_data.reset();
+    m_emulator.stop();
 }
 
 QString TestRemoteSnapshot::serve(const QString& name, const QMap<QString, QByteArray>& files,

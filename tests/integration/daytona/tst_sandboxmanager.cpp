@@ -4,6 +4,7 @@
 
 #include "AwaitCatching.h"
 #include "DaytonaEmulator.h"
+#include "EmulatorFixture.h"
 #include "FixtureRepository.h"
 #include "Fixtures.h"
 #include "GitHttpServer.h"
@@ -30,6 +31,7 @@ using forge::ProjectStatus;
 using forge::SandboxManager;
 using forge::StepId;
 using forge::test::DaytonaEmulator;
+using forge::test::EmulatorFixture;
 using forge::test::FixtureRepository;
 using forge::test::GitHttpServer;
 
@@ -90,11 +92,8 @@ private:
     qsizetype cloneCount() const;
     QStringList stepsStartedDuring(const std::function<void()>& action, QSignalSpy& until, int timeoutMs);
 
-    QTemporaryDir m_work;
-    QString m_repositories;
-    std::unique_ptr<GitHttpServer> m_git;
-    std::unique_ptr<QTemporaryDir> m_data;
-    std::unique_ptr<DaytonaEmulator> m_emulator;
+    forge::test::ServedFixtures m_served;
+    EmulatorFixture m_emulator;
     std::unique_ptr<DaytonaProvider> m_provider;
     std::unique_ptr<ProjectSession> m_session;
     std::unique_ptr<SandboxManager> m_manager;
@@ -103,25 +102,14 @@ private:
 void TestSandboxManager::initTestCase()
 {
     qRegisterMetaType<forge::SandboxManager::Verdict>();
-    QVERIFY(m_work.isValid());
-    m_repositories = m_work.filePath(u"served"_s);
-    const QString prepared =
-        forge::test::prepareServedFixtures(m_work.path(), m_repositories, {u"express-app"_s});
-    QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
-    QString error;
-    m_git = std::make_unique<GitHttpServer>(m_repositories);
-    QVERIFY2(m_git->listen(&error), qPrintable(error));
+    const QString served = m_served.serve({u"express-app"_s});
+    QVERIFY2(served.isEmpty(), qPrintable(served));
 }
 
 void TestSandboxManager::init()
 {
-    m_data = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_data->isValid());
-    DaytonaEmulator::Options options;
-    options.dataDirectory = m_data->path();
-    options.apiKeys = {QString::fromLatin1(ApiKey)};
-    m_emulator = std::make_unique<DaytonaEmulator>(options);
-    QVERIFY(m_emulator->listen());
+    const QString started = m_emulator.start(QString::fromLatin1(ApiKey));
+    QVERIFY2(started.isEmpty(), qPrintable(started));
 
     forge::daytona::DaytonaConfig config;
     config.apiKey = QString::fromLatin1(ApiKey);
@@ -131,7 +119,7 @@ void TestSandboxManager::init()
     m_provider->setLogPollInterval(100ms);
 
     const auto parsed =
-        forge::RepoRef::parse(m_git->repositoryUrl(u"express-app"_s).toString(), QDir::currentPath());
+        forge::RepoRef::parse(m_served.git().repositoryUrl(u"express-app"_s).toString(), QDir::currentPath());
     QVERIFY(std::holds_alternative<forge::RepoRef>(parsed));
     m_session = std::make_unique<ProjectSession>(
         *m_provider, forge::newProject(std::get<forge::RepoRef>(parsed), QString(), forge::RunMode::Dev));
@@ -152,8 +140,7 @@ void TestSandboxManager::cleanup()
     }
     m_session.reset();
     m_provider.reset();
-    m_emulator.reset();
-    m_data.reset();
+    m_emulator.stop();
 }
 
 bool TestSandboxManager::startLive()
@@ -183,7 +170,7 @@ bool TestSandboxManager::startLive()
 qsizetype TestSandboxManager::cloneCount() const
 {
     qsizetype clones = 0;
-    for (const auto& request : m_git->requests())
+    for (const auto& request : m_served.git().requests())
         clones += request.target.endsWith("/info/refs?service=git-upload-pack") ? 1 : 0;
     return clones;
 }
