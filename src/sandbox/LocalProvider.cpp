@@ -78,6 +78,16 @@ QCoro::Task<bool> copyTree(QString from, QString to)
     co_return cp.exitStatus() == QProcess::NormalExit&& cp.exitCode() == 0;
 }
 
+// Bubblewrap's probe in a scratch folder below `dataDirectory`.
+QCoro::Task<Bubblewrap::ProbeResult> probeIn(QString dataDirectory, QList<BubblewrapMount> mounts,
+                                             QString resolvConf)
+{
+    QTemporaryDir scratch(dataDirectory + u"/bwrap-probe-XXXXXX"_s);
+    if (!scratch.isValid())
+        co_return Bubblewrap::ProbeResult{false, u"could not create a test folder in %1"_s.arg(dataDirectory)};
+    co_return co_await Bubblewrap::probe(scratch.path(), std::move(mounts), std::move(resolvConf));
+}
+
 // Lets coroutines that need the isolation decision while another one is still probing wait for it.
 class IsolationGate : public QObject
 {
@@ -705,12 +715,13 @@ QCoro::Task<bool> LocalProvider::isolation()
             co_await qCoro(&d->gate, &IsolationGate::decided);
         } else {
             d->probing = true;
-            Bubblewrap::ProbeResult result;
-            QTemporaryDir scratch(d->options.dataDirectory + u"/bwrap-probe-XXXXXX"_s);
-            if (!scratch.isValid())
-                result.reason = u"could not create a test folder in %1"_s.arg(d->options.dataDirectory);
-            else
-                result = co_await Bubblewrap::probe(scratch.path(), d->toolchain.mounts, d->resolvConfPath());
+            // Twice before saying no: under heavy load the kernel was seen to refuse bwrap's loopback
+            // set-up once ("loopback: Failed RTM_NEWADDR: No child processes", test_hostile_git_config
+            // during a parallel build), and a run should not fail for that. Still fails closed.
+            const QString data = d->options.dataDirectory;
+            Bubblewrap::ProbeResult result = co_await probeIn(data, d->toolchain.mounts, d->resolvConfPath());
+            if (!result.works)
+                result = co_await probeIn(data, d->toolchain.mounts, d->resolvConfPath());
             d->isolated = result.works;
             d->isolationProblem = result.reason;
             d->probing = false;
