@@ -56,6 +56,35 @@ QString kind(const std::optional<DaytonaError>& error)
     return error ? DaytonaError::kindName(error->kind()) : u"<no error>"_s;
 }
 
+QUrl withPath(QUrl url, const QString& path)
+{
+    url.setPath(path);
+    return url;
+}
+
+// A log follower for sandbox sb1 of the fake server at `base` whose log stream cannot open (its
+// WebSocket base is a port nobody listens on), so it works from status and log reads alone.
+struct PollingFollower
+{
+    PollingFollower(const DaytonaConfig& config, QUrl base)
+        : http(config)
+        , toolbox(http, withPath(std::move(base), u"/toolbox/sb1"_s))
+        , follower(http, toolbox)
+    {
+        QUrl closed;
+        {
+            FakeDaytonaServer gone;
+            closed = gone.baseUrl();
+        }
+        closed.setScheme(u"ws"_s);
+        follower.setWebSocketBase(closed);
+    }
+
+    DaytonaHttp http;
+    ToolboxApi toolbox;
+    CommandLogFollower follower;
+};
+
 } // namespace
 
 class TestDaytonaClient : public QObject
@@ -861,18 +890,8 @@ private slots:
             return FakeResponse::json(
                 200, js(QJsonObject{{u"id"_s, u"c1"_s}, {u"command"_s, u"x"_s}, {u"exitCode"_s, 0}}));
         });
-        QUrl closed;
-        {
-            FakeDaytonaServer gone;
-            closed = gone.baseUrl();
-        }
-        closed.setScheme(u"ws"_s);
-        DaytonaHttp http(configFor(server));
-        QUrl base = server.baseUrl();
-        base.setPath(u"/toolbox/sb1"_s);
-        ToolboxApi toolbox(http, base);
-        CommandLogFollower follower(http, toolbox);
-        follower.setWebSocketBase(closed);
+        PollingFollower polling(configFor(server), server.baseUrl());
+        CommandLogFollower& follower = polling.follower;
         follower.setPollInterval(std::chrono::milliseconds(5));
         QByteArray out;
         const auto exitCode = run(follower.follow(
@@ -915,18 +934,8 @@ private slots:
                 status.insert(u"exitCode"_s, 3);
             return FakeResponse::json(200, js(status));
         });
-        QUrl closed;
-        {
-            FakeDaytonaServer gone;
-            closed = gone.baseUrl();
-        }
-        closed.setScheme(u"ws"_s);
-        DaytonaHttp http(configFor(server));
-        QUrl base = server.baseUrl();
-        base.setPath(u"/toolbox/sb1"_s);
-        ToolboxApi toolbox(http, base);
-        CommandLogFollower follower(http, toolbox);
-        follower.setWebSocketBase(closed);
+        PollingFollower polling(configFor(server), server.baseUrl());
+        CommandLogFollower& follower = polling.follower;
         follower.setPollInterval(std::chrono::milliseconds(20));
         QByteArray out;
         const auto exitCode = run(follower.follow(
