@@ -2,8 +2,9 @@
 # (scripts/package does it for Linux).
 set(CPACK_PACKAGE_NAME "forge-preview")
 set(CPACK_PACKAGE_VENDOR "The Forge Preview developers")
-set(CPACK_PACKAGE_CONTACT "The Forge Preview developers <developers@forgepreview.dev>")
-set(CPACK_PACKAGE_HOMEPAGE_URL "https://forgepreview.dev")
+# The project has no website or mail domain of its own: ".invalid" says so (RFC 2606) where
+# Debian requires an address.
+set(CPACK_PACKAGE_CONTACT "The Forge Preview developers <developers@forge-preview.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Turn a Git repository into a live preview")
 # Debian shows the long description as written: lines under 80 characters.
 string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
@@ -17,7 +18,7 @@ string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "Forge Preview")
 set(CPACK_PACKAGE_EXECUTABLES "forge-preview" "Forge Preview")
-set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_CURRENT_SOURCE_DIR}/linux/copyright)
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_OUTPUT_FILE_PREFIX ${PROJECT_BINARY_DIR}/packages)
 set(CPACK_SOURCE_IGNORE_FILES "/build/" "/\\\\.git/")

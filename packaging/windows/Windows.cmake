@@ -12,7 +12,6 @@ install(SCRIPT ${forge_deploy_cli})
 
 set(CPACK_NSIS_DISPLAY_NAME "Forge Preview")
 set(CPACK_NSIS_PACKAGE_NAME "Forge Preview")
-set(CPACK_NSIS_URL_INFO_ABOUT "https://forgepreview.dev")
 set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
 set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\\\forge-preview.exe")
 # "forge-preview://…" opens the installed app (HKCU: no administrator rights needed for the scheme).
