@@ -8,7 +8,7 @@ FORGE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # Debian/Ubuntu packages the build, the app and the tests need.
 FORGE_BUILD_PACKAGES=(
     build-essential cmake ninja-build pkg-config git ca-certificates
-    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-websockets-dev qt6-httpserver-dev
+    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-websockets-dev
     qt6-webengine-dev qt6-webengine-dev-tools qt6-svg-dev libgl-dev libvulkan-dev
     qcoro-qt6-dev qtkeychain-qt6-dev libsecret-1-0
 )
