@@ -1,7 +1,7 @@
 #include "accounts/GitHubCliToken.h"
+
 #include "core/SignalWait.h"
 
-#include <QCoro/QCoroSignal>
 #include <QProcess>
 #include <QStandardPaths>
 

@@ -1,11 +1,9 @@
 #pragma once
 
-#include <QObject>
-#include <QTimer>
-
 #include <QCoroSignal>
 #include <QCoroTask>
-
+#include <QObject>
+#include <QTimer>
 #include <chrono>
 
 namespace forge {
@@ -42,7 +40,7 @@ private:
 // process whose exit raced its grace period). Here both paths end one SignalWaiter that lives in
 // the waiting frame, and the only queued call has that waiter as context, so Qt drops it together
 // with the frame.
-template <typename Sender, typename Signal>
+template<typename Sender, typename Signal>
 QCoro::Task<bool> waitForSignal(Sender* sender, Signal signal, std::chrono::milliseconds timeout)
 {
     if (!sender)

@@ -1,10 +1,9 @@
 #include "Bubblewrap.h"
-#include "core/SignalWait.h"
 
 #include "SandboxNetwork.h"
 #include "core/Failure.h"
+#include "core/SignalWait.h"
 
-#include <QCoroSignal>
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>

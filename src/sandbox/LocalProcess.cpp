@@ -1,7 +1,7 @@
 #include "LocalProcess.h"
-#include "core/SignalWait.h"
 
 #include "core/Failure.h"
+#include "core/SignalWait.h"
 
 #include <QCoroSignal>
 #include <QCoroTimer>
@@ -213,7 +213,8 @@ QCoro::Task<bool> LocalProcess::waitForFinished(std::chrono::milliseconds timeou
     auto self = shared_from_this();
     if (m_finished || !m_started)
         co_return m_finished;
-    const bool arrived = co_await waitForSignal(this, &LocalProcess::finished, timeout < 0ms ? -1ms : timeout);
+    const bool arrived =
+        co_await waitForSignal(this, &LocalProcess::finished, timeout < 0ms ? -1ms : timeout);
     co_return arrived || m_finished;
 }
 

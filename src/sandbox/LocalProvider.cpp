@@ -1,5 +1,4 @@
 #include "LocalProvider.h"
-#include "core/SignalWait.h"
 
 #include "Bubblewrap.h"
 #include "GitEnvironment.h"
@@ -9,8 +8,8 @@
 #include "core/Failure.h"
 #include "core/InstallCacheKey.h"
 #include "core/SandboxIsolation.h"
+#include "core/SignalWait.h"
 
-#include <QCoroProcess>
 #include <QCoroSignal>
 #include <QDateTime>
 #include <QDir>
@@ -84,7 +83,8 @@ QCoro::Task<Bubblewrap::ProbeResult> probeIn(QString dataDirectory, QList<Bubble
 {
     QTemporaryDir scratch(dataDirectory + u"/bwrap-probe-XXXXXX"_s);
     if (!scratch.isValid())
-        co_return Bubblewrap::ProbeResult{false, u"could not create a test folder in %1"_s.arg(dataDirectory)};
+        co_return Bubblewrap::ProbeResult{false,
+                                          u"could not create a test folder in %1"_s.arg(dataDirectory)};
     co_return co_await Bubblewrap::probe(scratch.path(), std::move(mounts), std::move(resolvConf));
 }
 

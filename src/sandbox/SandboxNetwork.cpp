@@ -1,10 +1,8 @@
 #include "SandboxNetwork.h"
-#include "core/SignalWait.h"
 
 #include "core/Failure.h"
+#include "core/SignalWait.h"
 
-#include <QCoroProcess>
-#include <QCoroSignal>
 #include <QCoroTimer>
 #include <QDeadlineTimer>
 #include <QFile>
@@ -212,7 +210,8 @@ QCoro::Task<> SandboxNetwork::connect(std::chrono::milliseconds timeout)
     m_pasta.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_pasta.start();
     if (m_pasta.state() == QProcess::Starting)
-        co_await waitForSignal(&m_pasta, &QProcess::stateChanged, std::chrono::milliseconds(deadline.remainingTime()));
+        co_await waitForSignal(&m_pasta, &QProcess::stateChanged,
+                               std::chrono::milliseconds(deadline.remainingTime()));
     if (m_pasta.state() != QProcess::Running)
         throw networkFailure(u"pasta could not be started (%1)"_s.arg(m_pasta.errorString()));
     const bool routed =
@@ -254,7 +253,8 @@ QCoro::Task<qint64> SandboxNetwork::readSandboxPid(std::chrono::milliseconds tim
         }
         if (count == 0 || (errno != EAGAIN && errno != EINTR) || deadline.hasExpired())
             co_return 0; // bwrap exited (it failed to set up the sandbox) or never answered
-        co_await waitForSignal(&readable, &Readable::ready, std::chrono::milliseconds(deadline.remainingTime()));
+        co_await waitForSignal(&readable, &Readable::ready,
+                               std::chrono::milliseconds(deadline.remainingTime()));
     }
 }
 

@@ -1,13 +1,12 @@
 #include "PreviewWorkflow.h"
-#include "core/SignalWait.h"
 
 #include "FailureAdvice.h"
 #include "PreviewHostAllowance.h"
 #include "StepOutput.h"
 #include "core/InstallCacheKey.h"
 #include "core/RunPlanDetector.h"
+#include "core/SignalWait.h"
 
-#include <QCoroSignal>
 #include <QCoroTimer>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>

@@ -1,16 +1,15 @@
 #include "DaytonaProvider.h"
-#include "core/SignalWait.h"
 
 #include "HostClone.h"
 #include "RemoteSnapshot.h"
 #include "ShellCommand.h"
 #include "core/Failure.h"
+#include "core/SignalWait.h"
 #include "daytona/CommandLogFollower.h"
 #include "github/GitHubHost.h"
 #include "sandbox/GitEnvironment.h"
 
 #include <QCoreApplication>
-#include <QCoroSignal>
 #include <QDir>
 #include <QFile>
 #include <QPointer>

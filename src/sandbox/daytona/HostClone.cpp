@@ -1,10 +1,9 @@
 #include "HostClone.h"
-#include "core/SignalWait.h"
 
 #include "core/Failure.h"
+#include "core/SignalWait.h"
 #include "sandbox/GitEnvironment.h"
 
-#include <QCoroSignal>
 #include <QDir>
 #include <QProcess>
 #include <QStandardPaths>
