@@ -1,5 +1,7 @@
 #pragma once
 
+#include "HttpServer.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -7,28 +9,13 @@
 #include <QUrl>
 #include <utility>
 
-class QTcpServer;
-
 namespace forge::test {
-
-// One HTTP request as the server received it. Header values are kept so a test can compare them,
-// but the server never prints them (they may hold a token).
-struct RecordedRequest
-{
-    QByteArray method;
-    QByteArray target; // path and query as sent, e.g. "/repo.git/info/refs?service=git-upload-pack"
-    QList<std::pair<QByteArray, QByteArray>> headers; // names as sent, in order
-    int status = 0; // what the server answered (0 while still being answered)
-
-    QByteArray path() const;                      // target without the query
-    bool hasHeader(const QByteArray& name) const; // case-insensitive name
-    QByteArray header(const QByteArray& name) const;
-};
 
 // A real git smart-HTTP server for tests: HTTP/1.1 on 127.0.0.1 (random port) in front of
 // `git http-backend` run as a CGI program for each request, serving every bare repository under
-// `projectRoot` (e.g. <projectRoot>/name.git at <url()>name.git). Runs in the caller's event loop;
-// nothing in it blocks. One request per connection (answers carry "Connection: close").
+// `projectRoot` (e.g. <projectRoot>/name.git at <url()>name.git), on the tests' HttpServer. Runs in
+// the caller's event loop; nothing in it blocks. One request per connection (answers carry
+// "Connection: close").
 class GitHttpServer : public QObject
 {
     Q_OBJECT
@@ -62,18 +49,12 @@ Q_SIGNALS:
     void requestServed(const forge::test::RecordedRequest& request);
 
 private:
-    class Connection;
-    friend class Connection;
-    // Requests are numbered from the start; clearRequests() only moves m_cleared.
-    qsizetype record(RecordedRequest request);
-    void recordServed(qsizetype sequence, int status);
+    void handle(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& exchange);
 
     QString m_projectRoot;
-    QTcpServer* m_server = nullptr;
+    HttpServer m_server;
     QByteArray m_expectedAuthorization;
     QUrl m_redirectTarget;
-    QList<RecordedRequest> m_requests;
-    qsizetype m_cleared = 0;
 };
 
 } // namespace forge::test
