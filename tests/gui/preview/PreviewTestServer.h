@@ -1,18 +1,16 @@
 #pragma once
 
+#include "HttpServer.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QList>
 #include <QObject>
-#include <QPair>
 #include <QUrl>
-
-class QTcpServer;
-class QTcpSocket;
 
 namespace forge::test {
 
-// A tiny HTTP/1.1 server on 127.0.0.1 for the preview tests: serves fixed pages, records every
+// The preview tests' pages on the tests' HttpServer (127.0.0.1): serves fixed pages, records every
 // request line and header (so tests can see which headers a request really carried) and accepts
 // WebSocket handshakes (101 with the right Sec-WebSocket-Accept), which is all the preview's
 // interceptor ever sees of a WebSocket. Every response closes its connection.
@@ -20,49 +18,35 @@ class PreviewTestServer : public QObject
 {
     Q_OBJECT
 public:
-    struct Request
-    {
-        QByteArray method;
-        QByteArray target; // path?query as sent
-        QList<QPair<QByteArray, QByteArray>> headers;
-        QByteArray header(const QByteArray& name) const; // case-insensitive; empty if absent
-        bool hasHeader(const QByteArray& name) const;
-        QByteArray path() const
-        {
-            return target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?'));
-        }
-    };
+    using Request = RecordedRequest;
     struct Response
     {
         int status = 200;
         QByteArray contentType = "text/html; charset=utf-8";
         QByteArray body;
-        QList<QPair<QByteArray, QByteArray>> headers;
+        HttpHeaders headers;
     };
 
     explicit PreviewTestServer(QObject* parent = nullptr);
-    bool listen();
-    quint16 port() const;
-    QUrl url(const QString& path = {}) const; // http://127.0.0.1:port/path
+    bool listen() { return m_server.listen(); }
+    quint16 port() const { return m_server.port(); }
+    QUrl url(const QString& path = {}) const { return m_server.url(path); } // http://127.0.0.1:port/path
 
-    void setRoute(const QByteArray& path, const Response& response);
+    void setRoute(const QByteArray& path, const Response& response) { m_routes.insert(path, response); }
     void setPage(const QByteArray& path, const QByteArray& html);
 
-    QList<Request> requests() const { return m_requests; }
-    QList<Request> requestsFor(const QByteArray& path) const;
-    void clearRequests() { m_requests.clear(); }
+    QList<Request> requests() const { return m_server.requests(); }
+    QList<Request> requestsFor(const QByteArray& path) const { return m_server.requestsTo(path); }
+    void clearRequests() { m_server.clearRequests(); }
 
 Q_SIGNALS:
     void requestReceived(const QByteArray& path);
 
 private:
-    void onNewConnection();
-    void onReadyRead(QTcpSocket* socket);
-    void answer(QTcpSocket* socket, const Request& request);
+    void answer(const Request& request, const std::shared_ptr<HttpExchange>& exchange);
 
-    QTcpServer* m_server = nullptr;
+    HttpServer m_server;
     QHash<QByteArray, Response> m_routes;
-    QList<Request> m_requests;
 };
 
 } // namespace forge::test
