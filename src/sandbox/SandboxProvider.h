@@ -140,6 +140,11 @@ public:
     // How long a sandbox may go without activity before the back end stops it by itself (Daytona's
     // auto-stop interval); zero when it never does (local sandboxes, auto-stop turned off).
     virtual std::chrono::milliseconds idleStopAfter() const { return std::chrono::milliseconds::zero(); }
+    // The headers a health check's probe of a live preview carries on top of the preview's own
+    // (PreviewEndpoint::headers), so that looking at a sandbox does not count as its activity on a
+    // back end that stops idle sandboxes (SandboxManager). None by default: local sandboxes never
+    // sleep.
+    virtual QMap<QByteArray, QByteArray> healthProbeHeaders() const { return {}; }
 
     // The install cache. `key` is an InstallCacheKey; `directories` are the folders an install fills
     // (node_modules…), relative to the workspace. restoreDependencies() puts the folders saved under

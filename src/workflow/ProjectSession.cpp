@@ -4,6 +4,7 @@
 #include "RunQueue.h"
 #include "RunRecorder.h"
 #include "StepJournal.h"
+#include "core/Detached.h"
 #include "core/SignalWait.h"
 
 #include <QCoroSignal>
@@ -79,7 +80,7 @@ void ProjectSession::start()
     m_serverExitCode.reset();
     setStatus(ProjectStatus::Queued);
     Q_EMIT runStarted();
-    QCoro::connect(runOnce(), this, [] {});
+    detach(runOnce(), this, "the project's run");
 }
 
 void ProjectSession::stop()
@@ -94,7 +95,7 @@ void ProjectSession::stop()
         Q_EMIT finishRequested();
     } else if (m_workflow) {
         // Still building: stopping the sandbox ends the running step, and run() then throws.
-        QCoro::connect(m_workflow->stop(), this, [] {});
+        detach(m_workflow->stop(), this, "stopping the building preview");
     }
 }
 
@@ -118,15 +119,9 @@ void ProjectSession::restart()
 
 QCoro::Task<> ProjectSession::runOnce()
 {
-    const auto parsed = RepoRef::parse(m_project.repository, QDir::currentPath());
-    if (const auto* error = std::get_if<RepoRefError>(&parsed)) {
-        m_failure = StepFailure(StepId::CloneRepository, Failure::permanent(error->message, error->advice));
-        setStatus(ProjectStatus::Failed);
-        Q_EMIT failed(*m_failure);
-        m_running = false;
-        Q_EMIT runEnded();
+    const std::optional<RepoRef> repository = repositoryForRun();
+    if (!repository)
         co_return;
-    }
 
     QPointer<ProjectSession> self(this);
     RunQueue::Ticket ticket;
@@ -141,13 +136,7 @@ QCoro::Task<> ProjectSession::runOnce()
         }
     }
 
-    PreviewRequest request;
-    request.repository = std::get<RepoRef>(parsed);
-    request.branch = m_project.branch;
-    request.mode = m_project.mode;
-    request.projectId = m_project.id;
-    request.plan = m_project.plan;
-    m_plan = m_project.plan;
+    PreviewRequest request = requestFor(*repository);
     if (m_credentialLookup && request.repository.isRemote()) {
         // Bound to a local first: GCC 12 destroys a temporary task inside co_await twice.
         auto lookup = m_credentialLookup(request.repository.url());
@@ -163,26 +152,7 @@ QCoro::Task<> ProjectSession::runOnce()
         }
     }
 
-    // A new run does every step again (the sandbox itself is adopted by its label); a run the app
-    // did not live to finish is continued instead, its finished steps read back from the journal.
-    m_workflow.reset();
-    const bool fromDevServer = std::exchange(m_fromDevServer, false);
-    m_recorder = std::make_unique<RunRecorder>(m_runStore, m_project.id,
-                                               fromDevServer ? RunRecorder::Mode::ReopenLatest
-                                                             : RunRecorder::Mode::NewOrResume);
-    if (fromDevServer && m_recorder->isResuming()) {
-        m_recorder->journal().resetFrom(StepId::StartDevServer);
-        Q_EMIT notice(tr("Bringing back the preview that was live when Forge Preview closed: only the dev "
-                         "server starts again (the sandbox, the clone and the dependencies are kept)."));
-    } else if (m_recorder->isResuming()) {
-        Q_EMIT notice(tr("Continuing the run that was interrupted when Forge Preview last closed: finished "
-                         "steps are not repeated."));
-    }
-    m_request = request;
-    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);
-    PreviewWorkflow* workflow = m_workflow.get();
-    connectWorkflow(workflow);
-
+    PreviewWorkflow* workflow = beginWorkflow(request);
     std::optional<StepFailure> failure;
     try {
         const QUrl url = co_await workflow->run();
@@ -203,7 +173,60 @@ QCoro::Task<> ProjectSession::runOnce()
     constexpr std::chrono::milliseconds NoLimit{-1};
     if (!failure && !m_stopRequested)
         co_await waitForSignal(this, &ProjectSession::finishRequested, NoLimit);
+    co_await endRun(std::move(failure));
+}
 
+std::optional<RepoRef> ProjectSession::repositoryForRun()
+{
+    auto parsed = RepoRef::parse(m_project.repository, QDir::currentPath());
+    if (auto* repository = std::get_if<RepoRef>(&parsed))
+        return std::move(*repository);
+    const auto& error = std::get<RepoRefError>(parsed);
+    m_failure = StepFailure(StepId::CloneRepository, Failure::permanent(error.message, error.advice));
+    setStatus(ProjectStatus::Failed);
+    Q_EMIT failed(*m_failure);
+    m_running = false;
+    Q_EMIT runEnded();
+    return std::nullopt;
+}
+
+PreviewRequest ProjectSession::requestFor(const RepoRef& repository)
+{
+    PreviewRequest request;
+    request.repository = repository;
+    request.branch = m_project.branch;
+    request.mode = m_project.mode;
+    request.projectId = m_project.id;
+    request.plan = m_project.plan;
+    m_plan = m_project.plan;
+    return request;
+}
+
+PreviewWorkflow* ProjectSession::beginWorkflow(const PreviewRequest& request)
+{
+    // A new run does every step again (the sandbox itself is adopted by its label); a run the app
+    // did not live to finish is continued instead, its finished steps read back from the journal.
+    m_workflow.reset();
+    const bool fromDevServer = std::exchange(m_fromDevServer, false);
+    m_recorder = std::make_unique<RunRecorder>(m_runStore, m_project.id,
+                                               fromDevServer ? RunRecorder::Mode::ReopenLatest
+                                                             : RunRecorder::Mode::NewOrResume);
+    if (fromDevServer && m_recorder->isResuming()) {
+        m_recorder->journal().resetFrom(StepId::StartDevServer);
+        Q_EMIT notice(tr("Bringing back the preview that was live when Forge Preview closed: only the dev "
+                         "server starts again (the sandbox, the clone and the dependencies are kept)."));
+    } else if (m_recorder->isResuming()) {
+        Q_EMIT notice(tr("Continuing the run that was interrupted when Forge Preview last closed: finished "
+                         "steps are not repeated."));
+    }
+    m_request = request;
+    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);
+    connectWorkflow(m_workflow.get());
+    return m_workflow.get();
+}
+
+QCoro::Task<> ProjectSession::endRun(std::optional<StepFailure> failure)
+{
     if (!m_stopRequested) {
         if (!failure && m_serverExitCode) {
             failure = StepFailure(
@@ -221,6 +244,7 @@ QCoro::Task<> ProjectSession::runOnce()
     }
     // A restore may have replaced the workflow: stop the current one, which also cancels a
     // restore's run, and wait until that restore has wound down.
+    constexpr std::chrono::milliseconds NoLimit{-1};
     co_await m_workflow->stop();
     if (m_restoring) {
         co_await waitForSignal(this, &ProjectSession::restoreEnded, NoLimit);
@@ -261,99 +285,116 @@ void ProjectSession::setManaged(bool managed)
         Q_EMIT finishRequested();
 }
 
-QCoro::Task<bool> ProjectSession::restartDevServer(QString reason)
+namespace {
+
+// Thrown out of a restore whose session was destroyed while it waited; caught at its top, where
+// nothing of the session is touched any more.
+struct SessionGone
 {
-    return restore(RestoreFrom::DevServer, std::move(reason));
+};
+
+} // namespace
+
+void ProjectSession::ensureStillWanted(const QPointer<ProjectSession>& self)
+{
+    if (!self)
+        throw SessionGone{};
+    if (self->m_stopRequested)
+        throw Failure::cancelled(u"The preview was stopped."_s);
 }
 
-QCoro::Task<bool> ProjectSession::restoreSandbox(QString reason)
+bool ProjectSession::canRestore() const
 {
-    return restore(RestoreFrom::Sandbox, std::move(reason));
+    return m_running && !m_stopRequested && !m_restoring && m_status == ProjectStatus::Live && m_recorder &&
+           m_workflow;
 }
 
-QCoro::Task<bool> ProjectSession::restore(RestoreFrom from, QString reason)
+QCoro::Task<bool> ProjectSession::restore(RestoreRung rung, QString reason)
 {
-    if (!m_running || m_stopRequested || m_restoring || m_status != ProjectStatus::Live || !m_recorder ||
-        !m_workflow)
+    if (rung == RestoreRung::None || !canRestore())
         co_return false;
     m_restoring = true;
     m_serverExitCode.reset();
     QPointer<ProjectSession> self(this);
     Q_EMIT restoring(reason);
 
-    // The old workflow's dev server is stopped (if it still runs); a new workflow over the same
-    // journal reads back the steps that still hold and runs the others again.
-    std::unique_ptr<PreviewWorkflow> old = std::move(m_workflow);
-    old->disconnect(this);
-    const QString sandboxId = old->sandboxId();
-    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), m_request);
+    // The old workflow's dev server is stopped (if it still runs); the new one reads back the
+    // steps that still hold and runs the others again.
+    std::unique_ptr<PreviewWorkflow> old = replaceWorkflow();
     PreviewWorkflow* workflow = m_workflow.get();
-    connectWorkflow(workflow);
-    StepJournal& journal = m_recorder->journal();
-
     std::optional<QString> cause;
     std::optional<QUrl> url;
     try {
         co_await old->stopServer();
-        if (!self)
-            co_return false;
-        if (m_stopRequested)
-            throw Failure::cancelled(u"The preview was stopped."_s);
-        if (from == RestoreFrom::Sandbox) {
-            SandboxInfo sandbox;
-            sandbox.state = SandboxState::Gone;
-            if (!sandboxId.isEmpty())
-                sandbox = co_await m_provider.getSandbox(sandboxId);
-            if (!self)
-                co_return false;
-            if (m_stopRequested)
-                throw Failure::cancelled(u"The preview was stopped."_s);
-            if (sandbox.state == SandboxState::Gone) {
-                Q_EMIT notice(tr("The sandbox is gone: making a new one and running every step again."));
-                journal.resetFrom(StepId::CreateSandbox);
-            } else {
-                if (sandbox.state != SandboxState::Started) {
-                    // Stopped or archived: started; in a recoverable error: recovered.
-                    Q_EMIT notice(tr("Starting the sandbox again (it was %1).").arg(toString(sandbox.state)));
-                    co_await m_provider.startSandbox(sandboxId);
-                    if (!self)
-                        co_return false;
-                    if (m_stopRequested)
-                        throw Failure::cancelled(u"The preview was stopped."_s);
-                }
-                journal.resetFrom(StepId::StartDevServer);
-            }
-        } else {
-            journal.resetFrom(StepId::StartDevServer);
-        }
+        ensureStillWanted(self);
+        if (rung == RestoreRung::RestoreSandbox)
+            co_await reviveSandbox(old->sandboxId());
+        else
+            m_recorder->journal().resetFrom(StepId::StartDevServer);
         url = co_await workflow->run();
-        if (!self)
-            co_return false;
+        ensureStillWanted(self);
+    } catch (const SessionGone&) {
+        co_return false;
     } catch (const StepFailure& failure) {
-        if (!self)
-            co_return false;
         cause = u"%1: %2"_s.arg(stepTitle(failure.step()), failure.message());
     } catch (const Failure& failure) {
-        if (!self)
-            co_return false;
         cause = failure.message();
     }
+    if (!self)
+        co_return false;
+    co_return endRestore(*workflow, url, cause);
+}
 
+std::unique_ptr<PreviewWorkflow> ProjectSession::replaceWorkflow()
+{
+    std::unique_ptr<PreviewWorkflow> old = std::move(m_workflow);
+    old->disconnect(this);
+    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), m_request);
+    connectWorkflow(m_workflow.get());
+    return old;
+}
+
+QCoro::Task<> ProjectSession::reviveSandbox(QString sandboxId)
+{
+    QPointer<ProjectSession> self(this);
+    SandboxInfo sandbox;
+    sandbox.state = SandboxState::Gone;
+    if (!sandboxId.isEmpty()) {
+        sandbox = co_await m_provider.getSandbox(sandboxId);
+        ensureStillWanted(self);
+    }
+    if (sandbox.state == SandboxState::Gone) {
+        Q_EMIT notice(tr("The sandbox is gone: making a new one and running every step again."));
+        m_recorder->journal().resetFrom(StepId::CreateSandbox);
+        co_return;
+    }
+    if (sandbox.state != SandboxState::Started) {
+        // Stopped or archived: started; in a recoverable error: recovered.
+        Q_EMIT notice(tr("Starting the sandbox again (it was %1).").arg(toString(sandbox.state)));
+        co_await m_provider.startSandbox(sandboxId);
+        ensureStillWanted(self);
+    }
+    m_recorder->journal().resetFrom(StepId::StartDevServer);
+}
+
+bool ProjectSession::endRestore(const PreviewWorkflow& workflow, const std::optional<QUrl>& url,
+                                const std::optional<QString>& cause)
+{
     m_currentStep.reset();
     m_restoring = false;
     if (url && !m_stopRequested) {
-        m_previewEndpoint = workflow->previewEndpoint();
+        m_previewEndpoint = workflow.previewEndpoint();
         m_failure.reset();
         const QUrl restoredUrl = *url;
         Q_EMIT previewReady(restoredUrl);
         Q_EMIT restored(restoredUrl);
         Q_EMIT restoreEnded();
-        co_return true;
+        return true;
     }
     if (!m_stopRequested)
         Q_EMIT restoreFailed(cause.value_or(tr("The preview was stopped.")));
     Q_EMIT restoreEnded();
-    co_return false;
+    return false;
 }
 
 void ProjectSession::setStatus(ProjectStatus status)

@@ -24,6 +24,15 @@ class SandboxProvider;
 enum class ProjectStatus { Stopped, Queued, Building, Live, Failed };
 QString toString(ProjectStatus status);
 
+// The restore ladder of a live preview, lowest rung first: each rung brings back more than the one
+// below it. SandboxManager picks the rung from a health check; ProjectSession::restore() climbs it.
+enum class RestoreRung {
+    None,             // nothing to restore: the preview answers
+    RestartDevServer, // the sandbox runs but the preview does not answer: the dev server starts again
+    RestoreSandbox,   // the sandbox stopped, erred or is gone: it is started, recovered or made anew,
+                      // then the dev server starts again
+};
+
 // A project for `repository` at `branch` (empty: the default branch), added now. Its id comes from
 // PreviewRequest::projectIdFor, so opening the same repository and branch again finds it.
 Project newProject(const RepoRef& repository, const QString& branch, RunMode mode);
@@ -90,18 +99,27 @@ public:
     // The dev server of the live preview ended (managed sessions only; see setManaged()).
     bool isDevServerDead() const { return m_serverExitCode.has_value(); }
 
-    // Restarts the dev server of the live run in the same sandbox: the journal forgets
-    // start-dev-server and publish-preview, and a new workflow over the same journal reads back the
-    // earlier steps (no clone, no install) and runs those two again; the endpoint is asked for
-    // again (a started sandbox's new preview token on Daytona). The run stays live meanwhile. True when the
-    // preview answers again; never throws (restored() or restoreFailed() says how it went). False at once
-    // when the session is not live or already restoring.
-    QCoro::Task<bool> restartDevServer(QString reason = {});
-    // Brings back the sandbox of the live run: a stopped, archived or (recoverably) failed sandbox
-    // is started (recovered), then the dev server runs again as in restartDevServer(); a sandbox
-    // that is gone is replaced: every step runs again from create-sandbox in a new sandbox (the
-    // create step looks up the project's label first, so there are never two).
-    QCoro::Task<bool> restoreSandbox(QString reason = {});
+    // Brings the live run's preview back by climbing `rung` of the ladder. The run stays live
+    // meanwhile. True when the preview answers again; never throws (restored() or restoreFailed()
+    // says how it went). False at once for RestoreRung::None and when the session is not live or
+    // already restoring.
+    //   RestartDevServer: in the same sandbox, the journal forgets start-dev-server and
+    //     publish-preview, and a new workflow over the same journal reads back the earlier steps (no
+    //     clone, no install) and runs those two again; the endpoint is asked for again (a started
+    //     sandbox's new preview token on Daytona).
+    //   RestoreSandbox: a stopped, archived or (recoverably) failed sandbox is started (recovered),
+    //     then the dev server runs again as above; a sandbox that is gone is replaced: every step
+    //     runs again from create-sandbox in a new sandbox (the create step looks up the project's
+    //     label first, so there are never two).
+    QCoro::Task<bool> restore(RestoreRung rung, QString reason = {});
+    QCoro::Task<bool> restartDevServer(QString reason = {})
+    {
+        return restore(RestoreRung::RestartDevServer, std::move(reason));
+    }
+    QCoro::Task<bool> restoreSandbox(QString reason = {})
+    {
+        return restore(RestoreRung::RestoreSandbox, std::move(reason));
+    }
 
     // Where runs, their journals and logs are kept; without one, runs are remembered nowhere and an
     // interrupted run cannot be continued. Must outlive the session.
@@ -139,13 +157,34 @@ Q_SIGNALS:
 
 private:
     QCoro::Task<> runOnce();
+    // The repository of the project; nullopt when its reference is bad, and then the run has
+    // failed and ended.
+    std::optional<RepoRef> repositoryForRun();
+    PreviewRequest requestFor(const RepoRef& repository);
+    // The run's recorder (new, resumed or reopened) and a workflow over its journal.
+    PreviewWorkflow* beginWorkflow(const PreviewRequest& request);
+    // The live preview is over (or never was): says why, stops the workflow and any restore, and
+    // ends the run.
+    QCoro::Task<> endRun(std::optional<StepFailure> failure);
     void setStatus(ProjectStatus status);
     // A run that ended before its workflow started (stopped while queued or while its credentials
     // were looked up).
     void endWithoutRunning();
     void connectWorkflow(PreviewWorkflow* workflow);
-    enum class RestoreFrom { DevServer, Sandbox };
-    QCoro::Task<bool> restore(RestoreFrom from, QString reason);
+
+    // --- The restore ladder (restore()) ---
+    bool canRestore() const;
+    // A new workflow over the same journal in place of the current one, which is returned.
+    std::unique_ptr<PreviewWorkflow> replaceWorkflow();
+    // The RestoreSandbox rung's own part: the sandbox started again (or to be made anew) and the
+    // journal reset to match.
+    QCoro::Task<> reviveSandbox(QString sandboxId);
+    // The one lifetime guard of a restore, after each of its waits: throws when the session was
+    // destroyed (nothing of it may be touched) or stopped meanwhile (a cancelled Failure).
+    static void ensureStillWanted(const QPointer<ProjectSession>& self);
+    // Publishes how a restore ended; true when the preview answers again.
+    bool endRestore(const PreviewWorkflow& workflow, const std::optional<QUrl>& url,
+                    const std::optional<QString>& cause);
 
     SandboxProvider& m_provider;
     Project m_project;

@@ -1,6 +1,7 @@
 #include "SandboxManager.h"
 
 #include "ProjectSession.h"
+#include "core/Detached.h"
 
 #include <QSettings>
 #include <QTimer>
@@ -11,6 +12,11 @@ namespace forge {
 
 struct SandboxManager::Watch
 {
+    // The one lifetime guard of a check, after each of its waits: the session is still there and
+    // still watched. The manager unwatches every session when it is destroyed, so a watch that is
+    // on also means the manager is there.
+    bool isOn() const { return session && !removed; }
+
     QPointer<ProjectSession> session;
     std::unique_ptr<QTimer> timer;
     QList<QMetaObject::Connection> connections;
@@ -75,7 +81,7 @@ void SandboxManager::watch(ProjectSession* session)
     std::weak_ptr<Watch> weak = watch;
     connect(watch->timer.get(), &QTimer::timeout, this, [this, weak] {
         if (auto w = weak.lock())
-            QCoro::connect(check(w), this, [] {});
+            checkLater(w);
     });
     watch->connections.append(connect(session, &ProjectSession::statusChanged, this, [this, weak] {
         if (auto w = weak.lock())
@@ -87,7 +93,7 @@ void SandboxManager::watch(ProjectSession* session)
         session, &ProjectSession::devServerExited, this,
         [this, weak] {
             if (auto w = weak.lock())
-                QCoro::connect(check(w), this, [] {});
+                checkLater(w);
         },
         Qt::QueuedConnection));
     watch->connections.append(connect(session, &QObject::destroyed, this, [this, session] {
@@ -140,7 +146,7 @@ bool SandboxManager::isChecking(ProjectSession* session) const
 void SandboxManager::checkNow(ProjectSession* session)
 {
     if (auto watch = m_watches.value(session))
-        QCoro::connect(check(watch), this, [] {});
+        checkLater(watch);
 }
 
 void SandboxManager::retry(ProjectSession* session)
@@ -151,7 +157,7 @@ void SandboxManager::retry(ProjectSession* session)
     watch->gaveUp = false;
     watch->failures = 0;
     updateTimer(*watch);
-    QCoro::connect(check(watch), this, [] {});
+    checkLater(watch);
 }
 
 void SandboxManager::setKeepAwake(ProjectSession* session, bool keepAwake)
@@ -180,7 +186,7 @@ void SandboxManager::setShown(ProjectSession* session, bool shown)
     watch->timer->setInterval(intervalFor(*watch));
     // Shown again after a while: refresh its activity now rather than at the next tick.
     if (shown && watch->keepAwake && !watch->asleep && watch->timer->isActive())
-        QCoro::connect(check(watch), this, [] {});
+        checkLater(watch);
 }
 
 bool SandboxManager::isShown(ProjectSession* session) const
@@ -209,7 +215,7 @@ void SandboxManager::wake(ProjectSession* session)
     }
     updateTimer(*watch);
     // A check that is running picks `waking` up when it decides; otherwise this one restores.
-    QCoro::connect(check(watch), this, [] {});
+    checkLater(watch);
 }
 
 void SandboxManager::updateTimer(Watch& watch)
@@ -223,204 +229,224 @@ void SandboxManager::updateTimer(Watch& watch)
     }
 }
 
+void SandboxManager::checkLater(const std::shared_ptr<Watch>& watch)
+{
+    detach(check(watch), this, "the sandbox health check");
+}
+
+bool SandboxManager::mayCheck(const Watch& watch) const
+{
+    // Only a live preview is checked; one being restored (by another caller) is left alone.
+    return watch.isOn() && !watch.checking && !watch.gaveUp &&
+           watch.session->status() == ProjectStatus::Live && !watch.session->isRestoring();
+}
+
 QCoro::Task<> SandboxManager::check(std::shared_ptr<Watch> watch)
 {
-    QPointer<SandboxManager> self(this);
-    QPointer<ProjectSession> session = watch->session;
-    if (!session || watch->removed || watch->checking || watch->gaveUp)
-        co_return;
-    // Only a live preview is checked; one being restored (by another caller) is left alone.
-    if (session->status() != ProjectStatus::Live || session->isRestoring())
+    if (!mayCheck(*watch))
         co_return;
     watch->checking = true;
-    Q_EMIT checkStarted(session);
+    Q_EMIT checkStarted(watch->session);
 
-    Verdict verdict = Verdict::Serving;
-    QString detail;
-    // 0: no restore; 1: the dev server; 2: the sandbox.
-    int restore = 0;
-    QString reason;
+    Outcome outcome = co_await inspect(watch);
+    if (watch->isOn() && outcome.decision.rung != RestoreRung::None)
+        outcome = co_await climb(watch, std::move(outcome));
+    watch->checking = false;
+    if (watch->isOn())
+        report(*watch, outcome);
+}
 
-    // The sandbox's state: a REST call on Daytona, which does not count as activity.
-    SandboxProvider& provider = session->provider();
-    const QString sandboxId = session->sandboxId();
-    std::optional<SandboxInfo> sandbox;
-    QString readError;
+QCoro::Task<SandboxManager::Outcome> SandboxManager::inspect(std::shared_ptr<Watch> watch)
+{
+    SandboxProvider& provider = watch->session->provider();
+    const QString sandboxId = watch->session->sandboxId();
+    Reading reading = co_await readState(provider, sandboxId);
+    if (!watch->isOn())
+        co_return Outcome{};
+    reading.keepAwake = watch->keepAwake;
+    reading.asleep = watch->asleep;
+    reading.waking = watch->waking;
+
+    Outcome outcome;
+    if (reading.state == SandboxState::Started) {
+        // Started by someone else (or a wake() that already happened): no longer asleep.
+        outcome.wokeUp = std::exchange(watch->asleep, false);
+        reading = co_await probePreview(watch, std::move(reading));
+        if (!watch->isOn())
+            co_return Outcome{};
+    }
+    outcome.decision = decide(reading);
+    const bool serving = outcome.decision.verdict == Verdict::Serving &&
+                         outcome.decision.rung == RestoreRung::None && reading.state == SandboxState::Started;
+    if (serving && watch->keepAwake && watch->shown) {
+        // The user is looking at it: reset the idle timer so auto-stop does not apply.
+        outcome.decision.detail = co_await keepAwake(provider, sandboxId);
+        if (!watch->isOn())
+            co_return Outcome{};
+    }
+    co_return outcome;
+}
+
+QCoro::Task<SandboxManager::Reading> SandboxManager::readState(SandboxProvider& provider, QString sandboxId)
+{
+    Reading reading;
+    if (sandboxId.isEmpty()) {
+        // An earlier restore failed before it had a sandbox: there is none to look at.
+        reading.state = SandboxState::Gone;
+        co_return reading;
+    }
     try {
-        if (sandboxId.isEmpty()) {
-            // An earlier restore failed before it had a sandbox: there is none to look at.
-            sandbox = SandboxInfo{{}, {}, {}, SandboxState::Gone};
-        } else {
-            const SandboxInfo info = co_await provider.getSandbox(sandboxId);
-            sandbox = info;
-        }
+        // A REST call on Daytona, which does not count as activity.
+        const SandboxInfo info = co_await provider.getSandbox(sandboxId);
+        reading.state = info.state;
     } catch (const Failure& failure) {
-        readError = failure.message();
+        reading.readError = failure.message();
     }
-    if (!self)
-        co_return;
-    if (!session || watch->removed) {
-        watch->checking = false;
-        co_return;
-    }
+    co_return reading;
+}
 
+QCoro::Task<SandboxManager::Reading> SandboxManager::probePreview(std::shared_ptr<Watch> watch,
+                                                                  Reading reading)
+{
+    if (watch->session->isDevServerDead()) {
+        reading.probeDetail = tr("its process ended");
+        co_return reading;
+    }
+    PreviewEndpoint endpoint = watch->session->previewEndpoint();
+    // Looking must not keep the sandbox awake: the back end says what tells it so.
+    const auto probeHeaders = watch->session->provider().healthProbeHeaders();
+    for (auto it = probeHeaders.cbegin(); it != probeHeaders.cend(); ++it)
+        endpoint.headers.insert(it.key(), it.value());
+    const ReadinessProbe::Result result = co_await m_probe.probe(endpoint, m_probeTimeout);
+    // A host-check refusal is still the dev server answering.
+    reading.previewAnswers = result.outcome == ReadinessProbe::Outcome::Answered ||
+                             result.outcome == ReadinessProbe::Outcome::HostBlocked;
+    reading.probeDetail = result.httpStatus > 0 ? u"HTTP %1"_s.arg(result.httpStatus) : result.detail;
+    co_return reading;
+}
+
+QCoro::Task<QString> SandboxManager::keepAwake(SandboxProvider& provider, QString sandboxId)
+{
+    QString refreshError;
+    try {
+        co_await provider.refreshActivity(sandboxId);
+    } catch (const Failure& failure) {
+        refreshError = failure.message();
+    }
+    if (refreshError.isEmpty())
+        co_return tr("The sandbox is started, the preview answers and it is kept awake.");
+    co_return tr(
+        "The sandbox is started and the preview answers, but its activity could not be refreshed: %1")
+        .arg(refreshError);
+}
+
+SandboxManager::Decision SandboxManager::decide(const Reading& reading)
+{
+    if (!reading.state)
+        return {Verdict::CheckFailed, RestoreRung::None,
+                tr("Could not read the sandbox's state: %1").arg(reading.readError)};
+    const SandboxState state = *reading.state;
     // Keep-awake off (and no wake() pending): a stopped sandbox went to sleep and is left so; once
     // asleep, one that errs or disappears stays asleep too (wake() restores or recreates it).
-    const bool letSleep = !watch->keepAwake && !watch->waking;
-    bool sleep = false;
-    bool wokeUp = false;
-    if (!sandbox) {
-        verdict = Verdict::CheckFailed;
-        detail = tr("Could not read the sandbox's state: %1").arg(readError);
+    const bool letSleep = !reading.keepAwake && !reading.waking;
+    const bool staysAsleep = state == SandboxState::Stopped ? letSleep : letSleep && reading.asleep;
+    const Decision asleep{Verdict::Sleeping, RestoreRung::None,
+                          tr("The sandbox is asleep (%1); it stays so until woken.").arg(toString(state))};
+    switch (state) {
+    case SandboxState::Started:
+        if (reading.previewAnswers)
+            return {Verdict::Serving, RestoreRung::None,
+                    tr("The sandbox is started and the preview answers.")};
+        return {Verdict::Serving, RestoreRung::RestartDevServer,
+                tr("The dev server does not answer (%1); restarting it.").arg(reading.probeDetail)};
+    case SandboxState::Stopped:
+        if (staysAsleep)
+            return asleep;
+        return {Verdict::Serving, RestoreRung::RestoreSandbox,
+                reading.waking ? tr("Waking the sandbox up.")
+                               : tr("The sandbox stopped; starting it again.")};
+    case SandboxState::Error:
+        if (staysAsleep)
+            return asleep;
+        return {Verdict::Serving, RestoreRung::RestoreSandbox, tr("The sandbox is in error; recovering it.")};
+    case SandboxState::Gone:
+        if (staysAsleep)
+            return asleep;
+        return {Verdict::Serving, RestoreRung::RestoreSandbox, tr("The sandbox is gone; making a new one.")};
+    case SandboxState::Creating:
+        break;
+    }
+    return {Verdict::Skipped, RestoreRung::None, tr("The sandbox is changing state; checking again later.")};
+}
+
+QCoro::Task<SandboxManager::Outcome> SandboxManager::climb(std::shared_ptr<Watch> watch, Outcome found)
+{
+    QString cause;
+    const auto captured = connect(watch->session, &ProjectSession::restoreFailed, this,
+                                  [&cause](const QString& failure) { cause = failure; });
+    auto restore = watch->session->restore(found.decision.rung, found.decision.detail);
+    const bool ok = co_await std::move(restore);
+    // Static: the manager may be gone by now (its connection went with it).
+    QObject::disconnect(captured);
+
+    Outcome outcome = found;
+    outcome.decision.rung = RestoreRung::None;
+    if (ok) {
+        outcome.decision.verdict = Verdict::Restored; // the detail stays the reason
+    } else if (cause.isEmpty()) {
+        outcome.decision = {Verdict::Skipped, RestoreRung::None, tr("The restore did not start.")};
     } else {
-        switch (sandbox->state) {
-        case SandboxState::Started: {
-            // Started by someone else (or a wake() that already happened): no longer asleep.
-            if (watch->asleep) {
-                watch->asleep = false;
-                wokeUp = true;
-            }
-            bool answering = false;
-            QString probeDetail;
-            if (!session->isDevServerDead()) {
-                PreviewEndpoint endpoint = session->previewEndpoint();
-                // Looking must not keep the sandbox awake (ENDPOINTS.md section 6).
-                endpoint.headers.insert("X-Daytona-Skip-Last-Activity-Update", "true");
-                const ReadinessProbe::Result result = co_await m_probe.probe(endpoint, m_probeTimeout);
-                if (!self)
-                    co_return;
-                // A host-check refusal is still the dev server answering.
-                answering = result.outcome == ReadinessProbe::Outcome::Answered ||
-                            result.outcome == ReadinessProbe::Outcome::HostBlocked;
-                probeDetail = result.httpStatus > 0 ? u"HTTP %1"_s.arg(result.httpStatus) : result.detail;
-            } else {
-                probeDetail = tr("its process ended");
-            }
-            if (answering) {
-                detail = tr("The sandbox is started and the preview answers.");
-                if (watch->keepAwake && watch->shown) {
-                    // The user is looking at it: reset the idle timer so auto-stop does not apply.
-                    QString refreshError;
-                    try {
-                        co_await provider.refreshActivity(sandboxId);
-                    } catch (const Failure& failure) {
-                        refreshError = failure.message();
-                    }
-                    if (!self)
-                        co_return;
-                    if (!session || watch->removed) {
-                        watch->checking = false;
-                        co_return;
-                    }
-                    detail = refreshError.isEmpty()
-                                 ? tr("The sandbox is started, the preview answers and it is kept awake.")
-                                 : tr("The sandbox is started and the preview answers, but its activity "
-                                      "could not be refreshed: %1")
-                                       .arg(refreshError);
-                }
-            } else {
-                restore = 1;
-                reason = tr("The dev server does not answer (%1); restarting it.").arg(probeDetail);
-            }
-            break;
-        }
-        case SandboxState::Stopped:
-            if (letSleep) {
-                sleep = true;
-            } else {
-                restore = 2;
-                reason = watch->waking ? tr("Waking the sandbox up.")
-                                       : tr("The sandbox stopped; starting it again.");
-            }
-            break;
-        case SandboxState::Error:
-            if (letSleep && watch->asleep) {
-                sleep = true;
-            } else {
-                restore = 2;
-                reason = tr("The sandbox is in error; recovering it.");
-            }
-            break;
-        case SandboxState::Gone:
-            if (letSleep && watch->asleep) {
-                sleep = true;
-            } else {
-                restore = 2;
-                reason = tr("The sandbox is gone; making a new one.");
-            }
-            break;
-        case SandboxState::Creating:
-            verdict = Verdict::Skipped;
-            detail = tr("The sandbox is changing state; checking again later.");
-            break;
-        }
+        outcome.decision = {Verdict::RestoreFailed, RestoreRung::None, cause};
     }
+    co_return outcome;
+}
 
-    if (sleep) {
-        verdict = Verdict::Sleeping;
-        detail = tr("The sandbox is asleep (%1); it stays so until woken.").arg(toString(sandbox->state));
-    }
-
-    if (restore != 0 && session && !watch->removed) {
-        QString cause;
-        const auto captured = connect(session, &ProjectSession::restoreFailed, this,
-                                      [&cause](const QString& failure) { cause = failure; });
-        bool ok = false;
-        if (restore == 1) {
-            auto task = session->restartDevServer(reason);
-            ok = co_await std::move(task);
-        } else {
-            auto task = session->restoreSandbox(reason);
-            ok = co_await std::move(task);
-        }
-        if (!self)
-            co_return;
-        disconnect(captured);
-        if (ok) {
-            verdict = Verdict::Restored;
-            detail = reason;
-        } else if (cause.isEmpty()) {
-            verdict = Verdict::Skipped; // the session was stopped or already restoring
-            detail = tr("The restore did not start.");
-        } else {
-            verdict = Verdict::RestoreFailed;
-            detail = cause;
-        }
-    }
-
-    watch->checking = false;
-    if (watch->removed || !session)
-        co_return;
+void SandboxManager::report(Watch& watch, const Outcome& outcome)
+{
+    const Verdict verdict = outcome.decision.verdict;
+    const QString& detail = outcome.decision.detail;
     // A wake() is done once a check restored (or tried to), or found the sandbox serving; one that
     // could not read the state or met a transition leaves it for the next check.
     if (verdict != Verdict::CheckFailed && verdict != Verdict::Skipped)
-        watch->waking = false;
-    if (wokeUp)
-        Q_EMIT awake(session);
+        watch.waking = false;
+    if (outcome.wokeUp)
+        Q_EMIT awake(watch.session);
     if (verdict == Verdict::Sleeping) {
-        const bool fellAsleep = !watch->asleep;
-        watch->asleep = true;
-        Q_EMIT checkFinished(session, verdict, detail);
-        if (fellAsleep && watch->session)
-            Q_EMIT sleeping(session);
-        co_return;
+        fallAsleep(watch, detail);
+        return;
     }
     if (verdict == Verdict::Restored) {
-        watch->failures = 0;
+        watch.failures = 0;
     } else if (verdict == Verdict::RestoreFailed) {
-        ++watch->failures;
-        if (watch->failures >= MaxFailedRestores) {
-            watch->gaveUp = true;
-            updateTimer(*watch);
-            Q_EMIT checkFinished(session, verdict, detail);
-            const QString cause = tr("The preview could not be restored %1 times in a row. Last error: %2")
-                                      .arg(watch->failures)
-                                      .arg(detail);
-            Q_EMIT gaveUp(session, cause);
-            co_return;
-        }
+        countFailedRestore(watch, detail);
+        return;
     }
-    Q_EMIT checkFinished(session, verdict, detail);
+    Q_EMIT checkFinished(watch.session, verdict, detail);
+}
+
+void SandboxManager::fallAsleep(Watch& watch, const QString& detail)
+{
+    const bool fellAsleep = !watch.asleep;
+    watch.asleep = true;
+    Q_EMIT checkFinished(watch.session, Verdict::Sleeping, detail);
+    if (fellAsleep && watch.session)
+        Q_EMIT sleeping(watch.session);
+}
+
+void SandboxManager::countFailedRestore(Watch& watch, const QString& detail)
+{
+    ++watch.failures;
+    if (watch.failures < MaxFailedRestores) {
+        Q_EMIT checkFinished(watch.session, Verdict::RestoreFailed, detail);
+        return;
+    }
+    watch.gaveUp = true;
+    updateTimer(watch);
+    Q_EMIT checkFinished(watch.session, Verdict::RestoreFailed, detail);
+    const QString cause = tr("The preview could not be restored %1 times in a row. Last error: %2")
+                              .arg(watch.failures)
+                              .arg(detail);
+    Q_EMIT gaveUp(watch.session, cause);
 }
 
 } // namespace forge

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ProjectSession.h"
 #include "ReadinessProbe.h"
 
 #include <QCoroTask>
@@ -9,23 +10,24 @@
 #include <QString>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 class QSettings;
 
 namespace forge {
 
-class ProjectSession;
-
-// Keeps live previews up (DESIGN.md, "Sandbox manager"). Every interval, for each watched project
-// that is live, it reads the sandbox's state (a REST call on Daytona, not a toolbox call, so the
-// sandbox is not kept awake) and probes the preview with X-Daytona-Skip-Last-Activity-Update, then
-// walks the ladder:
-//   started and answering         -> nothing
-//   started, preview not answering -> restart the dev server only
+// Keeps live previews up. Every interval, for each watched project that is live, it reads the
+// sandbox's state (a REST call on Daytona, not a toolbox call, so the sandbox is not kept awake)
+// and probes the preview with the provider's SandboxProvider::healthProbeHeaders (Daytona's
+// skip-activity header), then decide()s which rung of the restore ladder (RestoreRung,
+// ProjectSession.h) to climb:
+//   started and answering         -> nothing                       (RestoreRung::None)
+//   started, preview not answering -> restart the dev server only  (RestartDevServer)
 //   stopped or archived            -> start the sandbox, restart the dev server (new preview token)
 //   error                          -> recover it (the provider's start recovers a recoverable error;
 //                                     anything else fails that restore)
 //   gone                           -> run the workflow again from create-sandbox
+//                                     (these three: RestoreSandbox)
 // A sandbox in a transition (creating, starting, stopping) is left alone until the next check.
 //
 // Keep-awake policy, per project (Project::keepAwake; setKeepAwake, setShown):
@@ -108,6 +110,29 @@ public:
     int failedRestores(ProjectSession* session) const;
     bool isChecking(ProjectSession* session) const;
 
+    // What a check found: the sandbox's state and, when it is started, whether its preview
+    // answered; with the session's keep-awake policy at that moment.
+    struct Reading
+    {
+        std::optional<SandboxState> state; // nullopt: it could not be read
+        QString readError;                 // why not
+        bool previewAnswers = false;       // read only when started
+        QString probeDetail;               // why it did not answer ("HTTP 502", "its process ended")
+        bool keepAwake = true;
+        bool asleep = false; // an earlier check let it sleep
+        bool waking = false; // wake() asked: a stopped sandbox is restored even with keep-awake off
+    };
+    // What the check does about it: climbs `rung`, giving `detail` as the reason, or (rung None)
+    // reports `verdict` (Serving, Skipped, Sleeping or CheckFailed) with `detail`.
+    struct Decision
+    {
+        Verdict verdict = Verdict::Serving;
+        RestoreRung rung = RestoreRung::None;
+        QString detail;
+    };
+    // The restore and keep-awake policy described above, with no side effects.
+    static Decision decide(const Reading& reading);
+
 Q_SIGNALS:
     void checkStarted(forge::ProjectSession* session);
     // `detail`: what was found (and, for a failed restore or check, why).
@@ -124,8 +149,30 @@ Q_SIGNALS:
 
 private:
     struct Watch;
+    // What a check found and did so far (see Decision); wokeUp: the sandbox was found started
+    // while asleep.
+    struct Outcome
+    {
+        Decision decision;
+        bool wokeUp = false;
+    };
 
+    // Starts a check of `watch` in the background (see check()).
+    void checkLater(const std::shared_ptr<Watch>& watch);
     QCoro::Task<> check(std::shared_ptr<Watch> watch);
+    bool mayCheck(const Watch& watch) const;
+    // Reads the sandbox's state, probes a started one's preview and decides what to do.
+    QCoro::Task<Outcome> inspect(std::shared_ptr<Watch> watch);
+    static QCoro::Task<Reading> readState(SandboxProvider& provider, QString sandboxId);
+    QCoro::Task<Reading> probePreview(std::shared_ptr<Watch> watch, Reading reading);
+    // Refreshes the sandbox's activity (keep-awake while shown); the check's detail says how it went.
+    static QCoro::Task<QString> keepAwake(SandboxProvider& provider, QString sandboxId);
+    // Climbs the rung `found` decided; the outcome says how the restore went.
+    QCoro::Task<Outcome> climb(std::shared_ptr<Watch> watch, Outcome found);
+    // The bookkeeping and signals of a check that ran to its end.
+    void report(Watch& watch, const Outcome& outcome);
+    void fallAsleep(Watch& watch, const QString& detail);
+    void countFailedRestore(Watch& watch, const QString& detail);
     void updateTimer(Watch& watch);
     std::chrono::milliseconds intervalFor(const Watch& watch) const;
 

@@ -3,6 +3,7 @@
 #include "HostClone.h"
 #include "RemoteSnapshot.h"
 #include "ShellCommand.h"
+#include "core/Detached.h"
 #include "core/Failure.h"
 #include "core/SignalWait.h"
 #include "daytona/CommandLogFollower.h"
@@ -243,15 +244,15 @@ public:
     DaytonaBackgroundProcess(std::shared_ptr<SessionCommand> command, std::chrono::milliseconds pollInterval)
         : m_command(std::move(command))
     {
-        QCoro::connect(follow(m_command, QPointer<DaytonaBackgroundProcess>(this), pollInterval), this,
-                       [] {});
+        detach(follow(m_command, QPointer<DaytonaBackgroundProcess>(this), pollInterval), this,
+               "following the dev server's log");
     }
 
     ~DaytonaBackgroundProcess() override
     {
         // Gone without stop(): the session still has to end, or the server would run on unseen.
         if (m_command->running)
-            QCoro::connect(endSession(m_command), QCoreApplication::instance(), [] {});
+            detach(endSession(m_command), QCoreApplication::instance(), "ending the dev server's session");
     }
 
     bool isRunning() const override { return m_command->running; }
@@ -914,6 +915,11 @@ QCoro::Task<std::optional<QList<int>>> DaytonaProvider::listeningPorts(QString i
     } catch (const Failure&) {
     }
     co_return std::nullopt; // cannot tell; the caller treats every port as possibly free
+}
+
+QMap<QByteArray, QByteArray> DaytonaProvider::healthProbeHeaders() const
+{
+    return {{daytona::DaytonaHttp::SkipActivityHeader, "true"}};
 }
 
 QCoro::Task<> DaytonaProvider::refreshActivity(QString id)

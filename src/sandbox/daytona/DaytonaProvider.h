@@ -84,6 +84,9 @@ public:
     {
         return std::chrono::minutes(m_options.autoStopMinutes);
     }
+    // X-Daytona-Skip-Last-Activity-Update: the proxy then does not count the probe as activity
+    // (apps/proxy/pkg/proxy/get_sandbox_target.go, v0.190.0; see DaytonaHttp::SkipActivityHeader).
+    QMap<QByteArray, QByteArray> healthProbeHeaders() const override;
     // Kept in the sandbox ($HOME/.forge-cache): every later run of the same sandbox, a restart or
     // a restore included, takes node_modules from it while the lockfile is unchanged.
     bool cachesDependencies() const override { return true; }
