@@ -1,5 +1,6 @@
 #include "PreviewCommand.h"
 
+#include "core/Detached.h"
 #include "core/SandboxIsolation.h"
 #include "sandbox/LocalProvider.h"
 #include "sandbox/daytona/DaytonaProvider.h"
@@ -53,7 +54,7 @@ void PreviewCommand::interrupt()
     m_interrupted = true;
     if (m_workflow && !m_workflow->isServing()) {
         // Still building: stopping the sandbox makes the running step end; run() then returns.
-        QCoro::connect(m_workflow->stop(), this, [] {});
+        forge::detach(m_workflow->stop(), this, "stopping the building preview");
     }
     Q_EMIT finishRequested();
 }

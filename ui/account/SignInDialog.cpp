@@ -1,6 +1,7 @@
 #include "ui/account/SignInDialog.h"
 
 #include "accounts/GitHubCliToken.h"
+#include "core/Detached.h"
 #include "github/DeviceFlow.h"
 #include "github/GitHubError.h"
 #include "github/GitHubHttp.h"
@@ -90,36 +91,7 @@ SignInDialog::SignInDialog(GitHubAccountManager& accounts, QWidget* parent)
     m_tabs->addTab(buildGhPage(), tr("GitHub &CLI"));
     layout->addWidget(m_tabs, 1);
 
-    m_accountSummary = new QLabel(this);
-    m_accountSummary->setObjectName(u"accountSummary"_s);
-    m_accountSummary->setTextFormat(Qt::RichText);
-    m_accountSummary->setWordWrap(true);
-    m_accountSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_accountSummary->hide();
-    layout->addWidget(m_accountSummary);
-
-    m_message = new QLabel(this);
-    m_message->setObjectName(u"signInMessage"_s);
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::PlainText);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
-    layout->addWidget(m_message);
-
-    auto* messageActions = new QHBoxLayout;
-    m_startOver = new QPushButton(tr("Start o&ver"), this);
-    m_startOver->setObjectName(u"startOver"_s);
-    m_startOver->setToolTip(tr("Ask GitHub for a new code"));
-    m_startOver->hide();
-    connect(m_startOver, &QPushButton::clicked, this, &SignInDialog::startDeviceFlow);
-    m_useToken = new QPushButton(tr("Use a to&ken instead"), this);
-    m_useToken->setObjectName(u"useToken"_s);
-    m_useToken->hide();
-    connect(m_useToken, &QPushButton::clicked, this, [this] { showPage(Page::Token); });
-    messageActions->addWidget(m_startOver);
-    messageActions->addWidget(m_useToken);
-    messageActions->addStretch(1);
-    layout->addLayout(messageActions);
+    addMessageArea(layout);
 
     auto* buttons = new QDialogButtonBox(this);
     m_cancel = buttons->addButton(QDialogButtonBox::Cancel);
@@ -153,6 +125,40 @@ SignInDialog::~SignInDialog()
 {
     if (m_session)
         m_session->flow.cancel();
+}
+
+void SignInDialog::addMessageArea(QVBoxLayout* layout)
+{
+    m_accountSummary = new QLabel(this);
+    m_accountSummary->setObjectName(u"accountSummary"_s);
+    m_accountSummary->setTextFormat(Qt::RichText);
+    m_accountSummary->setWordWrap(true);
+    m_accountSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_accountSummary->hide();
+    layout->addWidget(m_accountSummary);
+
+    m_message = new QLabel(this);
+    m_message->setObjectName(u"signInMessage"_s);
+    m_message->setWordWrap(true);
+    m_message->setTextFormat(Qt::PlainText);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    layout->addWidget(m_message);
+
+    auto* messageActions = new QHBoxLayout;
+    m_startOver = new QPushButton(tr("Start o&ver"), this);
+    m_startOver->setObjectName(u"startOver"_s);
+    m_startOver->setToolTip(tr("Ask GitHub for a new code"));
+    m_startOver->hide();
+    connect(m_startOver, &QPushButton::clicked, this, &SignInDialog::startDeviceFlow);
+    m_useToken = new QPushButton(tr("Use a to&ken instead"), this);
+    m_useToken->setObjectName(u"useToken"_s);
+    m_useToken->hide();
+    connect(m_useToken, &QPushButton::clicked, this, [this] { showPage(Page::Token); });
+    messageActions->addWidget(m_startOver);
+    messageActions->addWidget(m_useToken);
+    messageActions->addStretch(1);
+    layout->addLayout(messageActions);
 }
 
 QWidget* SignInDialog::buildBrowserPage()
@@ -218,7 +224,17 @@ QWidget* SignInDialog::buildBrowserPage()
     actions->addStretch(1);
     codeLayout->addLayout(actions);
 
-    m_waitingRow = new QWidget(m_codePanel);
+    codeLayout->addWidget(buildWaitingRow(m_codePanel));
+
+    m_codePanel->hide();
+    layout->addWidget(m_codePanel);
+    layout->addStretch(1);
+    return page;
+}
+
+QWidget* SignInDialog::buildWaitingRow(QWidget* parent)
+{
+    m_waitingRow = new QWidget(parent);
     auto* waiting = new QHBoxLayout(m_waitingRow);
     waiting->setContentsMargins(0, 4, 0, 0);
     m_busyBar = new QProgressBar(m_waitingRow);
@@ -233,12 +249,7 @@ QWidget* SignInDialog::buildBrowserPage()
     waiting->addWidget(m_busyBar);
     waiting->addWidget(m_waitingText, 1);
     waiting->addWidget(m_countdown);
-    codeLayout->addWidget(m_waitingRow);
-
-    m_codePanel->hide();
-    layout->addWidget(m_codePanel);
-    layout->addStretch(1);
-    return page;
+    return m_waitingRow;
 }
 
 QWidget* SignInDialog::buildTokenPage()
@@ -401,7 +412,7 @@ void SignInDialog::startDeviceFlow()
     m_codePanel->hide();
     m_signInBrowser->setText(tr("Asking GitHub for a code…"));
     setBusy(true);
-    QCoro::connect(runDeviceFlow(generation, m_session), this, [] {});
+    forge::detach(runDeviceFlow(generation, m_session), this, "the GitHub device sign-in");
 }
 
 QCoro::Task<> SignInDialog::runDeviceFlow(int generation, std::shared_ptr<DeviceSession> session)
@@ -535,7 +546,7 @@ void SignInDialog::signInWithToken()
     const int generation = ++m_generation;
     setBusy(true);
     m_tokenSignIn->setText(tr("Checking…"));
-    QCoro::connect(runTokenSignIn(generation, token), this, [] {});
+    forge::detach(runTokenSignIn(generation, token), this, "the GitHub token sign-in");
 }
 
 QCoro::Task<> SignInDialog::runTokenSignIn(int generation, QString token)
@@ -594,7 +605,7 @@ void SignInDialog::importFromGh()
     const int generation = ++m_generation;
     setBusy(true);
     m_importGh->setText(tr("Importing…"));
-    QCoro::connect(runGhImport(generation), this, [] {});
+    forge::detach(runGhImport(generation), this, "the import of the GitHub CLI's sign-in");
 }
 
 QCoro::Task<> SignInDialog::runGhImport(int generation)

@@ -18,6 +18,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QTabWidget;
+class QVBoxLayout;
 class QWidget;
 
 namespace forge::github {
@@ -67,8 +68,12 @@ private:
     enum class Tone { Info, Warning, Error };
 
     QWidget* buildBrowserPage();
+    // The browser page's "waiting for approval" row: a busy bar, what it waits for, the time left.
+    QWidget* buildWaitingRow(QWidget* parent);
     QWidget* buildTokenPage();
     QWidget* buildGhPage();
+    // Below the pages: the signed-in account, messages, and what to do after a failure.
+    void addMessageArea(QVBoxLayout* layout);
 
     void startDeviceFlow();
     QCoro::Task<> runDeviceFlow(int generation, std::shared_ptr<DeviceSession> session);
