@@ -272,7 +272,7 @@ private Q_SLOTS:
         QVERIFY2(message->text().contains(u"client id"_s) && message->text().contains(u"Settings > GitHub"_s),
                  qPrintable(message->text()));
         QVERIFY(child(dialog.get(), u"useToken"_s)->isVisible());
-        QVERIFY(m_fake->requests.isEmpty());
+        QVERIFY(m_fake->requests().isEmpty());
     }
 
     void escapeCancelsPolling()

@@ -5,167 +5,46 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpSocket>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
-QByteArray RecordedRequest::header(const QByteArray& name) const
-{
-    for (const auto& [key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
-
-bool RecordedRequest::hasHeader(const QByteArray& name) const
-{
-    for (const auto& pair : headers) {
-        if (pair.first.compare(name, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
+using forge::test::HttpExchange;
 
 FakeGitHub::FakeGitHub(QObject* parent)
     : QObject(parent)
 {
-    connect(&m_server, &QTcpServer::newConnection, this, [this] {
-        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
-            connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-                m_buffers.remove(socket);
-                socket->deleteLater();
-            });
-        }
-    });
+    m_server.setHandler(
+        [this](const RecordedRequest& request, const std::shared_ptr<HttpExchange>& exchange) {
+            // A stalled path keeps the connection open and says nothing: the client's timeout ends it.
+            if (!stalledPaths.contains(request.path()))
+                exchange->send(handle(request));
+            emit requestReceived();
+        });
 }
 
-FakeGitHub::~FakeGitHub()
-{
-    // Connections still open (a stalled request) must not call back into a half-destroyed server.
-    m_server.close();
-    const QList<QTcpSocket*> sockets = m_server.findChildren<QTcpSocket*>();
-    for (QTcpSocket* socket : sockets) {
-        socket->disconnect(this);
-        delete socket;
-    }
-}
+FakeGitHub::~FakeGitHub() = default;
 
 bool FakeGitHub::listen()
 {
-    m_clock.start();
-    return m_server.listen(QHostAddress::LocalHost, 0);
+    return m_server.listen();
 }
 
 QUrl FakeGitHub::url() const
 {
-    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server.serverPort()));
-}
-
-QList<RecordedRequest> FakeGitHub::requestsTo(const QByteArray& path) const
-{
-    QList<RecordedRequest> result;
-    for (const RecordedRequest& request : requests) {
-        if (request.path == path)
-            result << request;
-    }
-    return result;
-}
-
-static QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 302:
-        return "Found";
-    case 304:
-        return "Not Modified";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 429:
-        return "Too Many Requests";
-    default:
-        return "Status";
-    }
-}
-
-void FakeGitHub::onReadyRead(QTcpSocket* socket)
-{
-    QByteArray& buffer = m_buffers[socket];
-    buffer += socket->readAll();
-    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-    if (headerEnd < 0)
-        return;
-    RecordedRequest request;
-    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    request.method = requestLine.value(0);
-    request.target = requestLine.value(1);
-    request.path = request.target.left(request.target.indexOf('?') < 0 ? request.target.size()
-                                                                       : request.target.indexOf('?'));
-    qsizetype contentLength = 0;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines[i].trimmed();
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        request.headers.emplaceBack(name, value);
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0)
-            contentLength = value.toLongLong();
-    }
-    if (buffer.size() < headerEnd + 4 + contentLength)
-        return;
-    request.body = buffer.mid(headerEnd + 4, contentLength);
-    request.atMs = m_clock.elapsed();
-    buffer.clear();
-    requests << request;
-    if (stalledPaths.contains(request.path)) {
-        emit requestReceived();
-        return; // keep the connection open and say nothing
-    }
-
-    const Response response = handle(request);
-    statuses << response.status;
-    QByteArray out =
-        "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
-    for (const auto& [name, value] : response.headers)
-        out += name + ": " + value + "\r\n";
-    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\nConnection: close\r\n\r\n";
-    out += response.body;
-    socket->write(out);
-    socket->disconnectFromHost();
-    emit requestReceived();
-}
-
-FakeGitHub::Response FakeGitHub::json(int status, const QByteArray& body) const
-{
-    Response response;
-    response.status = status;
-    response.body = body;
-    response.headers.emplaceBack("Content-Type", "application/json; charset=utf-8");
-    return response;
+    return m_server.url();
 }
 
 FakeGitHub::Response FakeGitHub::handle(const RecordedRequest& request)
 {
-    if (request.method == "POST" && request.path == "/login/device/code")
+    if (request.method == "POST" && request.path() == "/login/device/code")
         return deviceCode(request);
-    if (request.method == "POST" && request.path == "/login/oauth/access_token")
+    if (request.method == "POST" && request.path() == "/login/oauth/access_token")
         return accessToken(request);
     if (request.method == "GET")
         return api(request);
-    return json(404, R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest"})");
+    return Response::json(404,
+                          R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest"})");
 }
 
 static QByteArray jsonOf(const QJsonObject& object)
@@ -177,16 +56,16 @@ FakeGitHub::Response FakeGitHub::deviceCode(const RecordedRequest& request)
 {
     const QUrlQuery form(QString::fromUtf8(request.body));
     if (!deviceCodeError.isEmpty())
-        return json(200,
-                    jsonOf({{u"error"_s, deviceCodeError}, {u"error_description"_s, u"scripted error"_s}}));
+        return Response::json(
+            200, jsonOf({{u"error"_s, deviceCodeError}, {u"error_description"_s, u"scripted error"_s}}));
     if (form.queryItemValue(u"client_id"_s) != clientId)
-        return json(200, jsonOf({{u"error"_s, u"incorrect_client_credentials"_s},
-                                 {u"error_description"_s, u"The client_id is not valid."_s}}));
-    return json(200, jsonOf({{u"device_code"_s, u"3584d83530557fdd1f46af8289938c8ef79f9dc5"_s},
-                             {u"user_code"_s, u"WDJB-MJHT"_s},
-                             {u"verification_uri"_s, u"https://github.com/login/device"_s},
-                             {u"expires_in"_s, expiresIn},
-                             {u"interval"_s, interval}}));
+        return Response::json(200, jsonOf({{u"error"_s, u"incorrect_client_credentials"_s},
+                                           {u"error_description"_s, u"The client_id is not valid."_s}}));
+    return Response::json(200, jsonOf({{u"device_code"_s, u"3584d83530557fdd1f46af8289938c8ef79f9dc5"_s},
+                                       {u"user_code"_s, u"WDJB-MJHT"_s},
+                                       {u"verification_uri"_s, u"https://github.com/login/device"_s},
+                                       {u"expires_in"_s, expiresIn},
+                                       {u"interval"_s, interval}}));
 }
 
 FakeGitHub::Response FakeGitHub::accessToken(const RecordedRequest& request)
@@ -202,9 +81,10 @@ FakeGitHub::Response FakeGitHub::accessToken(const RecordedRequest& request)
         return jsonOf(object);
     };
     if (form.queryItemValue(u"grant_type"_s) != u"urn:ietf:params:oauth:grant-type:device_code"_s)
-        return json(200, error(u"unsupported_grant_type"_s, u"The grant type is not supported."_s));
+        return Response::json(200, error(u"unsupported_grant_type"_s, u"The grant type is not supported."_s));
     if (form.queryItemValue(u"client_id"_s) != clientId)
-        return json(200, error(u"incorrect_client_credentials"_s, u"The client_id is not valid."_s));
+        return Response::json(200,
+                              error(u"incorrect_client_credentials"_s, u"The client_id is not valid."_s));
     if (!tokenErrors.isEmpty()) {
         const QString next = tokenErrors.first();
         const bool terminal = next != u"authorization_pending"_s && next != u"slow_down"_s;
@@ -212,14 +92,14 @@ FakeGitHub::Response FakeGitHub::accessToken(const RecordedRequest& request)
             tokenErrors.removeFirst();
         if (next == u"slow_down"_s) {
             interval += 5;
-            return json(200,
-                        error(next, u"Too many requests have been made in the same timeframe."_s, interval));
+            return Response::json(
+                200, error(next, u"Too many requests have been made in the same timeframe."_s, interval));
         }
-        return json(200, error(next, u"scripted: "_s + next));
+        return Response::json(200, error(next, u"scripted: "_s + next));
     }
-    return json(200, jsonOf({{u"access_token"_s, token},
-                             {u"token_type"_s, u"bearer"_s},
-                             {u"scope"_s, u"repo,read:org"_s}}));
+    return Response::json(200, jsonOf({{u"access_token"_s, token},
+                                       {u"token_type"_s, u"bearer"_s},
+                                       {u"scope"_s, u"repo,read:org"_s}}));
 }
 
 void FakeGitHub::addRateHeaders(Response& response, int remaining) const
@@ -263,10 +143,10 @@ FakeGitHub::Response FakeGitHub::paginate(const RecordedRequest& request, const 
         body += items[i];
     }
     body += ']';
-    Response response = json(200, body);
+    Response response = Response::json(200, body);
     const auto pageUrl = [&](int number) {
         QUrl url = linkOrigin.isValid() ? linkOrigin : this->url();
-        url.setPath(QString::fromUtf8(request.path));
+        url.setPath(QString::fromUtf8(request.path()));
         QUrlQuery q = query;
         q.removeAllQueryItems(u"page"_s);
         q.addQueryItem(u"page"_s, QString::number(number));
@@ -291,21 +171,21 @@ FakeGitHub::Response FakeGitHub::api(const RecordedRequest& request)
 {
     if (request.header("authorization") != "Bearer " + token.toUtf8() &&
         request.header("authorization") != "token " + token.toUtf8()) {
-        Response response = json(
+        Response response = Response::json(
             401,
             R"({"message":"Bad credentials","documentation_url":"https://docs.github.com/rest","status":"401"})");
         addRateHeaders(response, 59);
         return response;
     }
     if (rateLimit == RateLimit::Primary) {
-        Response response = json(
+        Response response = Response::json(
             403,
             R"({"message":"API rate limit exceeded for user ID 1.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"})");
         addRateHeaders(response, 0);
         return response;
     }
     if (rateLimit == RateLimit::Secondary || rateLimit == RateLimit::SecondaryMessageOnly) {
-        Response response = json(
+        Response response = Response::json(
             403,
             R"({"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"})");
         addRateHeaders(response, 4000);
@@ -321,79 +201,91 @@ FakeGitHub::Response FakeGitHub::api(const RecordedRequest& request)
         response.headers.emplaceBack("Content-Type", "text/html");
         return response;
     }
-    if (request.path == "/user") {
-        if (redirectUserTo.isValid()) {
-            response.status = 302;
-            response.headers.emplaceBack("Location", redirectUserTo.toString(QUrl::FullyEncoded).toUtf8());
-            return response;
-        }
-        if (malformedUser) {
-            response = json(200, R"({"login": "octocat", "name": )");
-        } else {
-            response =
-                json(200, jsonOf({{u"login"_s, login},
-                                  {u"id"_s, 1},
-                                  {u"name"_s, u"The Octocat"_s},
-                                  {u"avatar_url"_s, u"https://avatars.githubusercontent.com/u/583231?v=4"_s},
-                                  {u"type"_s, u"User"_s}}));
-        }
-        if (sendScopes)
-            response.headers.emplaceBack("X-OAuth-Scopes", scopes);
-        response.headers.emplaceBack("X-Accepted-OAuth-Scopes", "");
-        response = withEtag(request, response);
-    } else if (request.path == "/user/repos") {
-        QList<QByteArray> items;
-        for (int i = 0; i < repositoryCount; ++i) {
-            const bool org = i % 3 == 2;
-            const QString owner = org ? u"octo-org"_s : login;
-            const QString name = u"repo-%1"_s.arg(i);
-            const QString full = owner + u'/' + name;
-            const QDateTime pushed = QDateTime(QDate(2024, 1, 1), QTime(0, 0), Qt::UTC).addSecs(-i * 60);
-            items << jsonOf({{u"id"_s, 1000 + i},
-                             {u"name"_s, name},
-                             {u"full_name"_s, full},
-                             {u"owner"_s, QJsonObject{{u"login"_s, owner},
-                                                      {u"type"_s, org ? u"Organization"_s : u"User"_s}}},
-                             {u"private"_s, i % 2 == 1},
-                             {u"fork"_s, i % 5 == 4},
-                             {u"archived"_s, i % 7 == 6},
-                             {u"default_branch"_s, i % 4 == 3 ? u"master"_s : u"main"_s},
-                             {u"pushed_at"_s, pushed.toString(Qt::ISODate)},
-                             {u"clone_url"_s,
-                              cloneBase.isValid()
-                                  ? cloneBase.resolved(QUrl(full + u".git"_s)).toString(QUrl::FullyEncoded)
-                                  : u"https://github.com/%1.git"_s.arg(full)},
-                             {u"html_url"_s, u"https://github.com/%1"_s.arg(full)}});
-        }
-        response = withEtag(request, paginate(request, items, 30));
-    } else if (request.path.startsWith("/repos/") && request.path.endsWith("/branches")) {
-        const QByteArray middle = request.path.mid(7, request.path.size() - 7 - 9);
-        const QString fullName = QUrl::fromPercentEncoding(middle);
-        if (!branchesByRepo.contains(fullName)) {
-            response = json(
-                404,
-                R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest/branches/branches#list-branches","status":"404"})");
-        } else {
-            QList<QByteArray> items;
-            for (const QString& branch : branchesByRepo.value(fullName)) {
-                items << jsonOf(
-                    {{u"name"_s, branch},
-                     {u"commit"_s,
-                      QJsonObject{
-                          {u"sha"_s,
-                           QString::fromLatin1(
-                               QCryptographicHash::hash(branch.toUtf8(), QCryptographicHash::Sha1).toHex())},
-                          {u"url"_s, u"https://api.github.com/"_s}}},
-                     {u"protected"_s, branch == u"main"_s}});
-            }
-            response = withEtag(request, paginate(request, items, 30));
-        }
-    } else {
-        response = json(404, R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest"})");
+    if (request.path() == "/user" && redirectUserTo.isValid()) {
+        response.status = 302;
+        response.headers.emplaceBack("Location", redirectUserTo.toString(QUrl::FullyEncoded).toUtf8());
+        return response;
     }
+    if (request.path() == "/user")
+        response = user(request);
+    else if (request.path() == "/user/repos")
+        response = repositories(request);
+    else if (request.path().startsWith("/repos/") && request.path().endsWith("/branches"))
+        response = branches(request);
+    else
+        response = Response::json(
+            404, R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest"})");
     // 304s do not count against the primary rate limit.
     if (response.status != 304 && m_remaining > 0)
         --m_remaining;
     addRateHeaders(response, m_remaining);
     return response;
+}
+
+FakeGitHub::Response FakeGitHub::user(const RecordedRequest& request)
+{
+    Response response;
+    if (malformedUser) {
+        response = Response::json(200, R"({"login": "octocat", "name": )");
+    } else {
+        response = Response::json(
+            200, jsonOf({{u"login"_s, login},
+                         {u"id"_s, 1},
+                         {u"name"_s, u"The Octocat"_s},
+                         {u"avatar_url"_s, u"https://avatars.githubusercontent.com/u/583231?v=4"_s},
+                         {u"type"_s, u"User"_s}}));
+    }
+    if (sendScopes)
+        response.headers.emplaceBack("X-OAuth-Scopes", scopes);
+    response.headers.emplaceBack("X-Accepted-OAuth-Scopes", "");
+    return withEtag(request, response);
+}
+
+FakeGitHub::Response FakeGitHub::repositories(const RecordedRequest& request)
+{
+    QList<QByteArray> items;
+    for (int i = 0; i < repositoryCount; ++i) {
+        const bool org = i % 3 == 2;
+        const QString owner = org ? u"octo-org"_s : login;
+        const QString name = u"repo-%1"_s.arg(i);
+        const QString full = owner + u'/' + name;
+        const QDateTime pushed = QDateTime(QDate(2024, 1, 1), QTime(0, 0), Qt::UTC).addSecs(-i * 60);
+        items << jsonOf(
+            {{u"id"_s, 1000 + i},
+             {u"name"_s, name},
+             {u"full_name"_s, full},
+             {u"owner"_s, QJsonObject{{u"login"_s, owner}, {u"type"_s, org ? u"Organization"_s : u"User"_s}}},
+             {u"private"_s, i % 2 == 1},
+             {u"fork"_s, i % 5 == 4},
+             {u"archived"_s, i % 7 == 6},
+             {u"default_branch"_s, i % 4 == 3 ? u"master"_s : u"main"_s},
+             {u"pushed_at"_s, pushed.toString(Qt::ISODate)},
+             {u"clone_url"_s, cloneBase.isValid()
+                                  ? cloneBase.resolved(QUrl(full + u".git"_s)).toString(QUrl::FullyEncoded)
+                                  : u"https://github.com/%1.git"_s.arg(full)},
+             {u"html_url"_s, u"https://github.com/%1"_s.arg(full)}});
+    }
+    return withEtag(request, paginate(request, items, 30));
+}
+
+FakeGitHub::Response FakeGitHub::branches(const RecordedRequest& request)
+{
+    const QByteArray middle = request.path().mid(7, request.path().size() - 7 - 9);
+    const QString fullName = QUrl::fromPercentEncoding(middle);
+    if (!branchesByRepo.contains(fullName))
+        return Response::json(
+            404,
+            R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest/branches/branches#list-branches","status":"404"})");
+    QList<QByteArray> items;
+    for (const QString& branch : branchesByRepo.value(fullName)) {
+        items << jsonOf(
+            {{u"name"_s, branch},
+             {u"commit"_s,
+              QJsonObject{{u"sha"_s,
+                           QString::fromLatin1(
+                               QCryptographicHash::hash(branch.toUtf8(), QCryptographicHash::Sha1).toHex())},
+                          {u"url"_s, u"https://api.github.com/"_s}}},
+             {u"protected"_s, branch == u"main"_s}});
+    }
+    return withEtag(request, paginate(request, items, 30));
 }

@@ -1,34 +1,19 @@
 #pragma once
 
+#include "HttpServer.h"
+
 #include <QByteArray>
-#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
-#include <QPair>
 #include <QStringList>
-#include <QTcpServer>
 #include <QUrl>
-
-class QTcpSocket;
-
-// What a test saw arrive: enough to assert headers (User-Agent present, Authorization only here).
-struct RecordedRequest
-{
-    QByteArray method;
-    QByteArray target; // path and query as sent
-    QByteArray path;
-    QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body;
-    qint64 atMs = 0; // since the server started
-    QByteArray header(const QByteArray& name) const;
-    bool hasHeader(const QByteArray& name) const;
-};
 
 // A GitHub on 127.0.0.1 following GitHub's published REST description for the routes the client
 // uses: POST /login/device/code and /login/oauth/access_token (errors in 200 bodies, scriptable),
 // GET /user (X-OAuth-Scopes), /user/repos (Link pagination), /repos/{o}/{r}/branches, ETag/304,
-// primary and secondary rate limits, 401 for a bad token. It records requests and logs nothing.
+// primary and secondary rate limits, 401 for a bad token. It records requests (the tests'
+// HttpServer does) and logs nothing.
 class FakeGitHub : public QObject
 {
     Q_OBJECT
@@ -72,32 +57,30 @@ public:
     // local git server, so a GUI test can clone what it picked); otherwise https://github.com/...
     QUrl cloneBase;
 
-    QList<RecordedRequest> requests;
-    QList<int> statuses; // the status answered to each request, in order
-    QList<RecordedRequest> requestsTo(const QByteArray& path) const;
+    // Every request so far, with the status it was answered (0 for a stalled one).
+    QList<forge::test::RecordedRequest> requests() const { return m_server.requests(); }
+    QList<forge::test::RecordedRequest> requestsTo(const QByteArray& path) const
+    {
+        return m_server.requestsTo(path);
+    }
 
 signals:
     void requestReceived();
 
 private:
-    struct Response
-    {
-        int status = 200;
-        QByteArray body;
-        QList<QPair<QByteArray, QByteArray>> headers;
-    };
-    void onReadyRead(QTcpSocket* socket);
+    using RecordedRequest = forge::test::RecordedRequest;
+    using Response = forge::test::HttpResponse;
     Response handle(const RecordedRequest& request);
     Response deviceCode(const RecordedRequest& request);
     Response accessToken(const RecordedRequest& request);
     Response api(const RecordedRequest& request);
-    Response json(int status, const QByteArray& body) const;
+    Response user(const RecordedRequest& request);
+    Response repositories(const RecordedRequest& request);
+    Response branches(const RecordedRequest& request);
     void addRateHeaders(Response& response, int remaining) const;
     Response withEtag(const RecordedRequest& request, Response response) const;
     Response paginate(const RecordedRequest& request, const QList<QByteArray>& items, int defaultPerPage);
 
-    QTcpServer m_server;
-    QElapsedTimer m_clock;
-    QHash<QTcpSocket*, QByteArray> m_buffers;
+    forge::test::HttpServer m_server;
     int m_remaining = 5000;
 };
