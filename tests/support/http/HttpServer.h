@@ -82,7 +82,7 @@ public:
 
     // Every request received since the start (or the last clearRequests()), oldest first, with the
     // status it was answered with.
-    QList<RecordedRequest> requests() const { return m_requests; }
+    const QList<RecordedRequest>& requests() const { return m_requests; }
     QList<RecordedRequest> requestsTo(const QByteArray& path) const;
     void clearRequests();
     // TCP connections accepted so far, whether or not they sent a request.

@@ -20,6 +20,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace forge::daytona;
+using forge::test::RecordedRequest;
 
 namespace {
 
@@ -155,7 +156,7 @@ private slots:
         QCOMPARE(server.requests().size(), 1);
         const RecordedRequest& request = server.requests().constFirst();
         QCOMPARE(request.method, QByteArray("GET"));
-        QCOMPARE(request.path(), u"/api/sandbox/sb1"_s);
+        QCOMPARE(request.decodedPath(), u"/api/sandbox/sb1"_s);
         QCOMPARE(request.header("Authorization"), QByteArray("Bearer dtn_testkey_0123456789abcdef"));
         QCOMPARE(request.header("X-Daytona-Source"), QByteArray("forge-preview"));
         QCOMPARE(request.header("X-Daytona-SDK-Version"), QByteArray("0.190.0"));
@@ -457,10 +458,10 @@ private slots:
         QVERIFY(second.value->nextCursor.isEmpty());
 
         const QString labels =
-            server.requests().at(0).query().queryItemValue(u"labels"_s, QUrl::FullyDecoded);
+            server.requests().at(0).queryItems().queryItemValue(u"labels"_s, QUrl::FullyDecoded);
         const QJsonObject decoded = QJsonDocument::fromJson(labels.toUtf8()).object();
         QCOMPARE(decoded.value(u"forge.preview/project"_s).toString(), u"a&b=c+d"_s);
-        QVERIFY(!server.requests().at(1).query().hasQueryItem(u"labels"_s));
+        QVERIFY(!server.requests().at(1).queryItems().hasQueryItem(u"labels"_s));
     }
 
     void createSendsSdkShapedBody()
@@ -488,7 +489,7 @@ private slots:
         QVERIFY2(outcome.value, qPrintable(outcome.describe()));
         const RecordedRequest& request = server.requests().constFirst();
         QCOMPARE(request.method, QByteArray("POST"));
-        QCOMPARE(request.path(), u"/api/sandbox"_s);
+        QCOMPARE(request.decodedPath(), u"/api/sandbox"_s);
         const QJsonObject body = QJsonDocument::fromJson(request.body).object();
         QCOMPARE(body.value(u"buildInfo"_s).toObject().value(u"dockerfileContent"_s).toString(),
                  u"FROM node:22-bookworm\n"_s);
@@ -518,9 +519,9 @@ private slots:
     {
         FakeDaytonaServer server;
         server.setHandler([](const RecordedRequest& request) {
-            if (request.path().endsWith(u"/last-activity"_s))
+            if (request.decodedPath().endsWith(u"/last-activity"_s))
                 return FakeResponse::json(201, {});
-            if (request.path().contains(u"preview-url"_s))
+            if (request.decodedPath().contains(u"preview-url"_s))
                 return FakeResponse::json(200, js(QJsonObject{{u"sandboxId"_s, u"sb1"_s},
                                                               {u"url"_s, u"https://3000-sb1.proxy.example"_s},
                                                               {u"token"_s, u"tok"_s}}));
@@ -591,7 +592,7 @@ private slots:
         QCOMPARE(outcome.value->state, u"started"_s);
         QCOMPARE(server.requests().size(), 3);
         for (const RecordedRequest& request : server.requests())
-            QCOMPARE(request.path(), u"/api/sandbox/sb1"_s);
+            QCOMPARE(request.decodedPath(), u"/api/sandbox/sb1"_s);
     }
 
     void waitForStateFailsFastOnError_data()
@@ -726,7 +727,7 @@ private slots:
         QCOMPARE(ok.value->exitCode, 3);
         QCOMPARE(ok.value->result, u"boom"_s);
         const RecordedRequest& request = server.requests().constFirst();
-        QCOMPARE(request.path(), u"/toolbox/sb1/process/execute"_s);
+        QCOMPARE(request.decodedPath(), u"/toolbox/sb1/process/execute"_s);
         QCOMPARE(request.header("Authorization"), QByteArray("Bearer dtn_testkey_0123456789abcdef"));
         const QJsonObject body = QJsonDocument::fromJson(request.body).object();
         QCOMPARE(body.value(u"command"_s).toString(), u"npm test"_s);
@@ -745,7 +746,7 @@ private slots:
     {
         FakeDaytonaServer server;
         server.setHandler([](const RecordedRequest& request) {
-            const QString path = request.path();
+            const QString path = request.decodedPath();
             if (path.endsWith(u"/process/session"_s))
                 return FakeResponse::json(201, {});
             if (path.endsWith(u"/exec"_s))
@@ -820,7 +821,7 @@ private slots:
     {
         FakeDaytonaServer server;
         server.setHandler([](const RecordedRequest& request) {
-            if (request.path().endsWith(u"/logs"_s))
+            if (request.decodedPath().endsWith(u"/logs"_s))
                 return FakeResponse::json(200, js(QJsonObject{{u"output"_s, u""_s},
                                                               {u"stdout"_s, u"hello\n"_s},
                                                               {u"stderr"_s, u"oops\n"_s}}));
@@ -881,7 +882,7 @@ private slots:
         int statusCalls = 0;
         bool outage = false;
         server.setHandler([&](const RecordedRequest& request) {
-            if (request.path().endsWith(u"/logs"_s))
+            if (request.decodedPath().endsWith(u"/logs"_s))
                 return FakeResponse::json(200,
                                           js(QJsonObject{{u"stdout"_s, u"up\n"_s}, {u"stderr"_s, u""_s}}));
             ++statusCalls;
@@ -917,7 +918,7 @@ private slots:
         int statusCalls = 0;
         int logCalls = 0;
         server.setHandler([&](const RecordedRequest& request) {
-            if (request.path().endsWith(u"/logs"_s)) {
+            if (request.decodedPath().endsWith(u"/logs"_s)) {
                 ++logCalls;
                 QByteArray out = "a\n";
                 if (logCalls >= 2)
@@ -961,7 +962,7 @@ private slots:
         const auto outcome = runVoid(toolbox.uploadFiles(files));
         QVERIFY2(outcome.value, qPrintable(outcome.describe()));
         const RecordedRequest& request = server.requests().constFirst();
-        QCOMPARE(request.path(), u"/toolbox/sb1/files/bulk-upload"_s);
+        QCOMPARE(request.decodedPath(), u"/toolbox/sb1/files/bulk-upload"_s);
         const QByteArray contentType = request.header("Content-Type");
         QVERIFY(contentType.startsWith("multipart/form-data; boundary="));
         const QByteArray boundary = contentType.mid(contentType.indexOf('=') + 1);
@@ -1077,8 +1078,8 @@ private slots:
         QVERIFY2(outcome.value, qPrintable(outcome.describe()));
         QCOMPARE(outcome.value->size(), 2);
         QCOMPARE(server.requests().size(), 2);
-        QVERIFY(!server.requests().at(0).query().hasQueryItem(u"cursor"_s));
-        QCOMPARE(server.requests().at(1).query().queryItemValue(u"cursor"_s), u"p2"_s);
+        QVERIFY(!server.requests().at(0).queryItems().hasQueryItem(u"cursor"_s));
+        QCOMPARE(server.requests().at(1).queryItems().queryItemValue(u"cursor"_s), u"p2"_s);
     }
     void deadlineBoundsTheWholeExchange()
     {

@@ -12,6 +12,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace forge::daytona;
+using forge::test::RecordedRequest;
 
 namespace {
 
@@ -26,7 +27,7 @@ QByteArray js(const QJsonObject& object)
 // Plausible answers for every call the client makes, keyed on the path's tail.
 FakeResponse answer(const RecordedRequest& request)
 {
-    const QString path = request.path();
+    const QString path = request.decodedPath();
     const QJsonObject sandbox{
         {u"id"_s, u"sb-1"_s}, {u"state"_s, u"started"_s}, {u"toolboxProxyUrl"_s, u"http://x/toolbox"_s}};
     if (path.startsWith(ApiPrefix)) {
@@ -180,13 +181,13 @@ private:
         QStringList problems;
         int checked = 0;
         for (const RecordedRequest& request : std::as_const(m_requests)) {
-            const QString path = request.path();
+            const QString path = request.decodedPath();
             if (!path.startsWith(prefix))
                 continue;
             const QString relative = path.mid(prefix.size());
             if (skipPaths.contains(relative))
                 continue;
-            problems << checker.check(request.method, relative, request.query(), request.body,
+            problems << checker.check(request.method, relative, request.queryItems(), request.body,
                                       request.header("Content-Type"));
             ++checked;
         }
