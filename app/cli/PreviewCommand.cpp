@@ -1,9 +1,11 @@
 #include "PreviewCommand.h"
 
+#include "app/AppContext.h"
 #include "core/Detached.h"
 #include "core/SandboxIsolation.h"
 #include "sandbox/LocalProvider.h"
 #include "sandbox/daytona/DaytonaProvider.h"
+#include "store/RunStore.h"
 #include "workflow/PreviewWorkflow.h"
 #include "workflow/ProjectSession.h"
 #include "workflow/StepJournal.h"
@@ -40,9 +42,11 @@ int exitCodeFor(StepId step)
 
 } // namespace
 
-PreviewCommand::PreviewCommand(CliOptions options, SandboxProvider& provider, QObject* parent)
+PreviewCommand::PreviewCommand(CliOptions options, AppContext& context, SandboxProvider& provider,
+                               QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
+    , m_context(context)
     , m_provider(provider)
     , m_reporter(m_options.json, stdout, stderr)
 {}
@@ -59,11 +63,21 @@ void PreviewCommand::interrupt()
     Q_EMIT finishRequested();
 }
 
+void PreviewCommand::startRecording(const Project& project)
+{
+    // The project row first: runs belong to a project.
+    m_recordProblem = m_context.addProjectIfMissing(project);
+    RunStore* runs = m_recordProblem.isEmpty() ? m_context.runs() : nullptr;
+    m_recorder = std::make_unique<RunRecorder>(runs, project.id);
+    if (runs && !m_recorder->isDurable())
+        m_recordProblem = runs->lastError();
+}
+
 QCoro::Task<int> PreviewCommand::run()
 {
     Project project = newProject(m_options.repository, m_options.branch, m_options.mode);
     project.backend = m_options.provider;
-    m_recorder = std::make_unique<CliRunRecorder>(LocalProvider::defaultDataDirectory(), project);
+    startRecording(project);
     PreviewRequest request;
     request.repository = m_options.repository;
     request.branch = m_options.branch;
@@ -74,14 +88,14 @@ QCoro::Task<int> PreviewCommand::run()
     if (m_options.repository.isRemote())
         request.authToken = m_gitHub.tokenFor(m_options.repository.url());
 
-    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->run().journal(), request);
+    m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);
     PreviewWorkflow* workflow = m_workflow.get();
     connect(workflow, &PreviewWorkflow::stepStarted, this,
             [this](StepId step, int attempt) { m_reporter.stepStarted(step, attempt); });
     connect(workflow, &PreviewWorkflow::stepOutput, this,
             [this](StepId step, OutputChannel channel, const QString& line) {
                 m_reporter.stepOutput(step, channel, line);
-                m_recorder->run().appendLog(step, channel, line);
+                m_recorder->appendLog(step, channel, line);
             });
     connect(workflow, &PreviewWorkflow::stepRestored, this,
             [this](StepId step, StepStatus status, const QString& summary) {
@@ -111,12 +125,12 @@ QCoro::Task<int> PreviewCommand::run()
                           u"with access to your files, tokens and network. Use it only for a repository "
                           u"you trust."_s);
     }
-    if (!m_recorder->setAsideNotice().isEmpty())
-        m_reporter.notice(m_recorder->setAsideNotice());
-    if (!m_recorder->problem().isEmpty())
+    if (!m_context.setAsideNotice().isEmpty())
+        m_reporter.notice(m_context.setAsideNotice());
+    if (!m_recordProblem.isEmpty())
         m_reporter.notice(u"This run is not remembered, so it cannot be continued if interrupted: %1"_s.arg(
-            m_recorder->problem()));
-    if (m_recorder->run().isResuming())
+            m_recordProblem));
+    if (m_recorder->isResuming())
         m_reporter.notice(
             u"Continuing the interrupted run of this project: finished steps are not repeated."_s);
     if (!m_gitHub.problem.isEmpty())
@@ -128,7 +142,7 @@ QCoro::Task<int> PreviewCommand::run()
     std::optional<StepFailure> failure;
     try {
         const QUrl url = co_await workflow->run();
-        m_recorder->run().finish(u"succeeded"_s);
+        m_recorder->finish(u"succeeded"_s);
         m_reporter.ready(url, m_options.exitWhenReady);
         // The token is never printed; say how the preview can be opened instead.
         if (workflow->previewEndpoint().headers.contains("x-daytona-preview-token")) {
@@ -154,10 +168,10 @@ QCoro::Task<int> PreviewCommand::run()
     int exitCode = ExitOk;
     if (failure) {
         if (failure->isCancelled() || m_interrupted) {
-            m_recorder->run().finish(u"cancelled"_s, failure);
+            m_recorder->finish(u"cancelled"_s, failure);
             exitCode = ExitInterrupted;
         } else {
-            m_recorder->run().finish(u"failed"_s, failure);
+            m_recorder->finish(u"failed"_s, failure);
             m_reporter.failed(*failure);
             exitCode = exitCodeFor(failure->step());
         }

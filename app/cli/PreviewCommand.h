@@ -3,13 +3,15 @@
 #include "CliCredentials.h"
 #include "CliOptions.h"
 #include "CliReporter.h"
-#include "CliRunRecorder.h"
+#include "workflow/RunRecorder.h"
 
 #include <QCoroTask>
 #include <QObject>
 
 namespace forge {
+class AppContext;
 class PreviewWorkflow;
+struct Project;
 class SandboxProvider;
 } // namespace forge
 
@@ -21,7 +23,9 @@ class PreviewCommand : public QObject
 {
     Q_OBJECT
 public:
-    PreviewCommand(CliOptions options, SandboxProvider& provider, QObject* parent = nullptr);
+    // Runs are recorded in `context`'s database (so a killed run is continued by the next start).
+    PreviewCommand(CliOptions options, AppContext& context, SandboxProvider& provider,
+                   QObject* parent = nullptr);
     ~PreviewCommand() override;
 
     // The token (if any) that clones on its GitHub host may carry; call before run().
@@ -36,11 +40,17 @@ Q_SIGNALS:
     void finishRequested();
 
 private:
+    // Records the run; without a usable database the run still goes, remembered nowhere, and
+    // m_recordProblem says why.
+    void startRecording(const Project& project);
+
     CliOptions m_options;
+    AppContext& m_context;
     SandboxProvider& m_provider;
     CliReporter m_reporter;
     GitHubCredentials m_gitHub;
-    std::unique_ptr<CliRunRecorder> m_recorder;
+    std::unique_ptr<RunRecorder> m_recorder;
+    QString m_recordProblem;
     std::unique_ptr<PreviewWorkflow> m_workflow;
     bool m_interrupted = false;
     bool m_serverDied = false;

@@ -2,6 +2,7 @@
 
 #include "CliOptions.h"
 #include "PreviewCommand.h"
+#include "app/AppContext.h"
 #include "core/SignalWatcher.h"
 #include "sandbox/LocalProvider.h"
 #include "sandbox/daytona/DaytonaProvider.h"
@@ -53,7 +54,11 @@ QCoro::Task<std::optional<forge::daytona::DaytonaConfig>> daytonaConfig(forge::c
 
 QCoro::Task<int> run(forge::cli::CliOptions options)
 {
-    forge::SecretStore secrets;
+    // The application core the desktop app builds too, with only what one command-line run needs:
+    // the storage its runs are recorded in and the keychain.
+    forge::AppContext context(forge::LocalProvider::defaultDataDirectory(),
+                              forge::AppContext::Role::CommandLine);
+    forge::SecretStore& secrets = context.secrets();
     forge::cli::GitHubCredentials gitHub = co_await forge::cli::GitHubCredentials::resolve(
         options.gitHubHost, QProcessEnvironment::systemEnvironment(), secrets);
     std::unique_ptr<forge::SandboxProvider> provider;
@@ -75,7 +80,7 @@ QCoro::Task<int> run(forge::cli::CliOptions options)
                                           forge::LocalProvider::defaultCacheDirectory()});
     }
 
-    forge::cli::PreviewCommand command(options, *provider);
+    forge::cli::PreviewCommand command(options, context, *provider);
     command.setGitHubCredentials(std::move(gitHub));
     forge::SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &forge::SignalWatcher::interrupted, &command, [&command](int count) {

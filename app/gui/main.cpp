@@ -1,6 +1,7 @@
 // forge-preview: the desktop application.
 
 #include "GuiOptions.h"
+#include "app/AppContext.h"
 #include "core/DeepLink.h"
 #include "core/RepoRef.h"
 #include "core/SignalWatcher.h"
@@ -151,7 +152,10 @@ int main(int argc, char* argv[])
     forge::ui::Theme::install();
     QApplication::setWindowIcon(forge::ui::applicationIcon());
 
-    forge::ui::MainWindow window({forge::LocalProvider::defaultDataDirectory()});
+    // The application core first (storage, keychain, back ends, projects), then the window on it;
+    // the window goes first at the end.
+    forge::AppContext context(forge::LocalProvider::defaultDataDirectory());
+    forge::ui::MainWindow window(context);
     window.show();
     app.installEventFilter(new LinkOpenEventFilter(window));
     QObject::connect(&instance, &forge::ui::InstanceChannel::requestReceived, &window,

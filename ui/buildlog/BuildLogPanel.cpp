@@ -3,8 +3,10 @@
 #include "FailureBox.h"
 #include "FindBar.h"
 #include "LogTextView.h"
+#include "store/RunStore.h"
 #include "ui/common/Icons.h"
 #include "ui/common/Theme.h"
+#include "workflow/ProjectSession.h"
 
 #include <QAction>
 #include <QApplication>
@@ -12,6 +14,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QScrollBar>
@@ -142,6 +145,81 @@ BuildLogPanel::BuildLogPanel(QWidget* parent)
 }
 
 BuildLogPanel::~BuildLogPanel() = default;
+
+void BuildLogPanel::attach(ProjectSession* session, FailureExplainer explain)
+{
+    if (m_session)
+        m_session->disconnect(this);
+    m_session = session;
+    connect(session, &ProjectSession::runStarted, this, &BuildLogPanel::reset);
+    connect(session, &ProjectSession::stepStarted, this, &BuildLogPanel::stepStarted);
+    connect(session, &ProjectSession::stepOutput, this,
+            [this](StepId step, OutputChannel channel, const QString&, const QString& styled, bool isError) {
+                appendOutput(step, channel, styled, isError);
+            });
+    connect(session, &ProjectSession::stepRetrying, this, &BuildLogPanel::stepRetrying);
+    connect(session, &ProjectSession::stepFinished, this, &BuildLogPanel::stepFinished);
+    // A step the interrupted run had finished: shown done, with what it did then.
+    connect(session, &ProjectSession::stepRestored, this,
+            [this](StepId step, StepStatus status, const QString& summary) {
+                stepStarted(step, 1);
+                stepFinished(step, status, 0,
+                             summary.isEmpty() ? tr("done before the restart")
+                                               : tr("%1 (done before the restart)").arg(summary));
+            });
+    connect(session, &ProjectSession::failed, this, [this, explain](const StepFailure& failure) {
+        showFailure(explain ? explain(failure) : failure);
+    });
+    connect(session, &ProjectSession::notice, this, &BuildLogPanel::appendNotice);
+    // The sandbox manager restores the preview (asleep, gone, dev server dead): say so.
+    connect(session, &ProjectSession::restoring, this,
+            [this](const QString& reason) { appendNotice(tr("Restoring the preview: %1").arg(reason)); });
+    connect(session, &ProjectSession::restored, this, [this] { appendNotice(tr("The preview is back.")); });
+    connect(session, &ProjectSession::restoreFailed, this,
+            [this](const QString& cause) { appendNotice(tr("Restoring failed: %1").arg(cause)); });
+    // Once live, the dev server's output is what matters (requests, hot reloads, compile errors).
+    connect(session, &ProjectSession::previewReady, this, [this] { selectStep(StepId::StartDevServer); });
+    connect(session, &ProjectSession::statusChanged, this, [this](ProjectStatus status) {
+        if (status == ProjectStatus::Stopped)
+            runStopped();
+    });
+}
+
+void BuildLogPanel::replay(const RunStore& runs, const RunRecord& run)
+{
+    QHash<QString, QList<LogRecord>> linesByStep;
+    for (LogRecord& line : runs.log(run.id))
+        linesByStep[line.step].append(std::move(line));
+    for (const StepRecord& record : runs.steps(run.id))
+        replayStep(record, linesByStep.value(record.step));
+    if (run.status == u"failed"_s) {
+        if (const auto step = stepFromName(run.failedStep))
+            showFailure(StepFailure(*step, Failure::permanent(run.error)));
+    }
+    if (run.status != u"succeeded"_s)
+        runStopped();
+    appendNotice(tr("The log of the last run (%1), kept from before Forge Preview restarted.")
+                     .arg(QLocale().toString(run.startedAt.toLocalTime(), QLocale::ShortFormat)));
+}
+
+void BuildLogPanel::replayStep(const StepRecord& record, const QList<LogRecord>& lines)
+{
+    const auto step = stepFromName(record.step);
+    const auto status = stepStatusFromString(record.status);
+    if (!step || !status)
+        return;
+    stepStarted(*step, record.attempt);
+    for (const LogRecord& line : lines)
+        appendOutput(*step, OutputChannel(line.channel), line.styled.isEmpty() ? line.text : line.styled,
+                     line.isError);
+    if (*status == StepStatus::Running || *status == StepStatus::Pending)
+        return;
+    const qint64 duration = record.startedAt.isValid() && record.finishedAt.isValid()
+                                ? record.startedAt.msecsTo(record.finishedAt)
+                                : 0;
+    stepFinished(*step, *status, duration,
+                 *status == StepStatus::Failed ? record.error : record.result.value(u"summary"_s).toString());
+}
 
 void BuildLogPanel::createActions()
 {

@@ -7,14 +7,24 @@
 #include "ui/common/ConsoleMessage.h"
 #include "workflow/WorkflowTypes.h"
 
+#include <QPointer>
 #include <QTimer>
 #include <QWidget>
 #include <array>
+#include <functional>
 #include <optional>
 #include <vector>
 
 class QAction;
 class QLabel;
+
+namespace forge {
+class ProjectSession;
+class RunStore;
+struct LogRecord;
+struct RunRecord;
+struct StepRecord;
+} // namespace forge
 
 namespace forge::ui {
 
@@ -41,6 +51,16 @@ public:
 
     explicit BuildLogPanel(QWidget* parent = nullptr);
     ~BuildLogPanel() override;
+
+    // How a failure is shown: the session's own, or with advice only the window knows about.
+    using FailureExplainer = std::function<forge::StepFailure(const forge::StepFailure&)>;
+    // Shows every run of `session` from now on: each run starts a fresh log, steps, output, retries,
+    // notices, restores and the failure (through `explain` when given). A session made for the
+    // same project later (another back end) is attached the same way; the old one is let go.
+    void attach(forge::ProjectSession* session, FailureExplainer explain = {});
+    // Shows a run kept in `runs` as it ended (after a restart of the app): its steps with their
+    // output, durations and results, its failure, and a note saying when it ran.
+    void replay(const forge::RunStore& runs, const forge::RunRecord& run);
 
     // A new run: every step pending, output cleared.
     void reset();
@@ -91,6 +111,7 @@ private:
     void updateFailureBox();
     void updateDroppedBanner();
     void createActions();
+    void replayStep(const forge::StepRecord& record, const QList<forge::LogRecord>& lines);
     void openFind();
     void findAgain(bool backward);
     void refreshMatchCount();
@@ -126,6 +147,7 @@ private:
     QAction* m_copyAction = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_jumpAction = nullptr;
+    QPointer<forge::ProjectSession> m_session;
 };
 
 } // namespace forge::ui

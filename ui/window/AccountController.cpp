@@ -1,13 +1,13 @@
 #include "AccountController.h"
 
 #include "accounts/GitHubAccountManager.h"
-#include "core/CloneCredentials.h"
 #include "secrets/SecretStore.h"
 #include "ui/account/SignInDialog.h"
 #include "ui/common/Theme.h"
 #include "ui/settings/GitHubSettingsPage.h"
 
 #include <QAction>
+#include <QCoroTask>
 #include <QDir>
 #include <QIcon>
 #include <QImage>
@@ -57,12 +57,13 @@ QIcon avatarIcon(const QImage& image, const QString& login, qreal devicePixelRat
 
 } // namespace
 
-AccountController::AccountController(const QString& dataDirectory, QWidget* window)
+AccountController::AccountController(SecretStore& secrets, GitHubAccountManager& accounts,
+                                     const QString& dataDirectory, QWidget* window)
     : QObject(window)
     , m_dataDirectory(dataDirectory)
     , m_window(window)
-    , m_secrets(new SecretStore(this))
-    , m_accounts(new GitHubAccountManager(*m_secrets, this))
+    , m_secrets(&secrets)
+    , m_accounts(&accounts)
 {
     applyPlainTextFallback(plainTextFallbackSetting());
 
@@ -130,15 +131,6 @@ void AccountController::applyPlainTextFallback(bool enabled)
         m_secrets->disablePlainTextFallback();
     if (m_plainTextWarning)
         m_plainTextWarning->setVisible(enabled && m_secrets->isUsingPlainTextFallback());
-}
-
-QCoro::Task<CloneCredentials> AccountController::credentialsFor(QPointer<AccountController> controller,
-                                                                QUrl repositoryUrl)
-{
-    if (!controller)
-        co_return CloneCredentials{};
-    auto lookup = controller->accounts().credentialsFor(repositoryUrl);
-    co_return co_await std::move(lookup);
 }
 
 void AccountController::signIn()

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QCoroTask>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -14,7 +13,6 @@ class QWidget;
 namespace forge {
 class GitHubAccountManager;
 class SecretStore;
-struct CloneCredentials;
 } // namespace forge
 
 namespace forge::ui {
@@ -31,7 +29,9 @@ class AccountController : public QObject
 
 public:
     // `window` parents the dialogs; `dataDirectory` holds the plain-text file if it is ever used.
-    AccountController(const QString& dataDirectory, QWidget* window);
+    // The keychain and the account are the application's (AppContext); this is their face.
+    AccountController(SecretStore& secrets, GitHubAccountManager& accounts, const QString& dataDirectory,
+                      QWidget* window);
     ~AccountController() override;
 
     SecretStore& secrets() const { return *m_secrets; }
@@ -46,10 +46,6 @@ public:
     QString plainTextFallbackDirectory() const;
     static bool plainTextFallbackSetting();
     void applyPlainTextFallback(bool enabled);
-
-    // What a clone of `repositoryUrl` may carry; safe to await after this controller is gone.
-    static QCoro::Task<CloneCredentials> credentialsFor(QPointer<AccountController> controller,
-                                                        QUrl repositoryUrl);
 
     void signIn();
     void signOut();

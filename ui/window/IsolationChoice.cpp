@@ -1,6 +1,6 @@
 #include "IsolationChoice.h"
 
-#include "SandboxBackends.h"
+#include "app/SandboxBackends.h"
 #include "core/SandboxIsolation.h"
 
 #include <QAction>

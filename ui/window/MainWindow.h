@@ -1,32 +1,25 @@
 #pragma once
 
-#include "store/ProjectStore.h"
-
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
-#include <memory>
 
 class QAction;
 class QActionGroup;
-class QLabel;
-class QListWidget;
-class QListWidgetItem;
+class QListView;
 class QMenu;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
 
 namespace forge {
-class Database;
+class AppContext;
 struct DeepLink;
+struct Project;
+class ProjectListModel;
+class ProjectRegistry;
 class ProjectSession;
-class RunQueue;
-class RunStore;
-class SandboxManager;
 class SecretResult;
-class SandboxProvider;
-enum class ProjectStatus;
 } // namespace forge
 
 namespace forge::ui {
@@ -40,22 +33,19 @@ class OpenLinkDialog;
 class PreviewPane;
 class RepoPickerDialog;
 class RunPlanEditor;
-class SandboxBackends;
 class SettingsDialog;
 
 // The window: projects on the left, the selected project's build log and run plan in the middle,
-// its live preview on the right. Every project has its own session and log; the preview pane shows
-// the selected one. Closing the window stops every running preview first (files are kept).
-class MainWindow : public QMainWindow
+// its live preview on the right. A view on the application core (AppContext): the projects, their
+// sessions and what they keep live in its ProjectRegistry; the window keeps one build log per
+// project and routes the selected one to the shared panes. Closing the window stops every running
+// preview first (files are kept).
+class MainWindow final : public QMainWindow
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    struct Options
-    {
-        QString dataDirectory; // sandboxes and the project list live here
-    };
-
-    explicit MainWindow(Options options, QWidget* parent = nullptr);
+    explicit MainWindow(AppContext& context, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // Adds the project (or takes the new choices of an existing one: mode, plan, back end), selects
@@ -79,9 +69,10 @@ public:
     // Stops every running project, then emits shutdownFinished(); the window then closes.
     void shutdown();
 
-    QString currentProjectId() const;
+    AppContext& context() const { return m_context; }
+    QString currentProjectId() const { return m_currentId; }
     ProjectSession* session(const QString& projectId) const;
-    BuildLogPanel* buildLog(const QString& projectId) const;
+    BuildLogPanel* buildLog(const QString& projectId) const { return m_logs.value(projectId); }
     PreviewPane* previewPane() const { return m_preview; }
     QAction* openRepositoryAction() const { return m_openAction; }
     QAction* settingsAction() const { return m_settingsAction; }
@@ -93,17 +84,12 @@ public:
     IsolationChoice* isolationChoice() const { return m_isolationChoice; }
     IsolationBanner* isolationBanner() const { return m_isolationBanner; }
     IsolationStatusLabel* isolationStatus() const { return m_isolationStatus; }
-    // The picker while it is open (tests drive it); null otherwise.
+    // The dialogs while they are open (tests drive them); null otherwise.
     RepoPickerDialog* repoPicker() const { return m_picker; }
-    // The link confirmation while it is open (tests drive it); null otherwise.
     OpenLinkDialog* linkDialog() const;
-    // The Settings dialog while it is open (tests drive it); null otherwise.
     SettingsDialog* settingsDialog() const { return m_settings; }
-    // The keychain, the GitHub account and its actions.
+    // The keychain's and GitHub account's face: sign-in actions and the account button.
     AccountController* accountController() const { return m_account; }
-    SandboxBackends* backends() const { return m_backends; }
-    RunQueue* runQueue() const { return m_runQueue; }
-    SandboxManager* sandboxManager() const { return m_manager; }
 
 Q_SIGNALS:
     // A project joined the list (at start-up or when opened), or got a new session because its
@@ -121,84 +107,63 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    struct ProjectView
-    {
-        ProjectSession* session = nullptr;
-        BuildLogPanel* log = nullptr;
-        QListWidgetItem* item = nullptr;
-        // The back end the session was made with; the session's runs use it, so it lives as long.
-        std::shared_ptr<SandboxProvider> provider;
-        bool running = false;        // between the session's runStarted() and runEnded()
-        bool startWhenEnded = false; // start again (on a fresh provider) once the run has ended
-    };
-
     void createActions();
+    void createBackendActions();
     void createMenus();
+    QWidget* createProjectsPane();
     void createLayout();
+    void connectPreview();
+    void connectRegistry();
     void rebuildLogMenu();
     void restoreLayout();
     void saveLayout() const;
     void loadProjects();
-    // Shows the last run of `projectId` from the database in its log (after a restart).
-    void restoreLog(const QString& projectId);
-    // Keeps the project's status with it, so a preview live when the app closes comes back.
-    void rememberStatus(const QString& projectId, ProjectStatus status);
-    void saveProjects();
 
-    ProjectView& addProjectView(const Project& project);
-    void createSession(ProjectView& view, const Project& project);
-    void connectSession(ProjectView& view);
-    // Runs the project (again): on the provider its back end has now, making a new session first
-    // when that differs from the one the session was made with.
-    void startProject(const QString& projectId);
+    BuildLogPanel* logFor(const QString& projectId);
+    void onSessionCreated(ProjectSession* session);
+    void onProjectChanged(const QString& projectId);
+    void onProjectRemoved(const QString& projectId);
     void showProject(const QString& projectId);
-    void refreshProjectItem(const QString& projectId);
-    // Applies a changed project to its session and stores it (database and projects list).
-    void keepProject(ProjectSession* projectSession, const Project& project);
+    void selectProject(const QString& projectId);
     void refreshPreview();
     void updateActions();
-    bool anyProjectActive() const;
+    void updateBackendActions();
+    // Why the selected project cannot be put on Daytona (empty: it can).
+    QString daytonaBlockedReason() const;
+    // The isolation choice, banner and status note for the selected project and all the others.
+    void refreshIsolation();
+    // Says in the status bar that `change` applies to the project from its next run.
+    void announceNextRun(const QString& projectId, const QString& activeText, const QString& idleText);
 
     void openRepository();
     // Opens the picker, with the GitHub tab when `token` holds the signed-in account's token.
     void showRepoPicker(const SecretResult& token);
+    void preparePicker(RepoPickerDialog& picker);
     void openSettings();
     // Reads the Daytona API key from the keychain for the back ends (at start and after Settings).
     void loadDaytonaKey();
-    void updateBackendActions();
-    // Whether the project runs (or its current run still runs) on this computer without isolation.
-    bool runsWithoutIsolation(const QString& projectId) const;
-    // The isolation choice, banner and status note for the selected project and all the others.
-    void refreshIsolation();
-    void runCurrent();
-    void stopCurrent();
+    void applyGitHubHost();
     void removeCurrent();
     void savePlanAndRun();
-    void confirmExternalOpen(const QUrl& url);
+    void detectPlanAgain();
+    void noteInCurrentLog(const QString& message);
     void showError(const QString& title, const QString& text);
 
-    Options m_options;
-    SandboxBackends* m_backends = nullptr;
+    AppContext& m_context;
+    ProjectRegistry& m_projects;
+    ProjectListModel* m_listModel = nullptr;
     AccountController* m_account = nullptr;
-    RunQueue* m_runQueue = nullptr;            // at most N builds at once; the others show as queued
-    SandboxManager* m_manager = nullptr;       // health checks and restores of live projects
-    QHash<QString, QString> m_restoreFailures; // project -> why the manager gave up
-    bool m_pickerRequested = false;            // openRepository() is reading the token
-    ProjectStore m_store;
-    std::unique_ptr<Database> m_database; // runs, their journals and logs (null when unusable)
-    std::unique_ptr<RunStore> m_runs;
-    QHash<QString, ProjectView> m_views;
+    QHash<QString, BuildLogPanel*> m_logs; // one per project, kept while it is in the list
     QString m_currentId;
-    bool m_shuttingDown = false; // shutdown() was called; set once, the window then goes
+    bool m_pickerRequested = false; // openRepository() is reading the token
 
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_workSplitter = nullptr;
-    QListWidget* m_projectList = nullptr;
+    QListView* m_projectList = nullptr;
     QTabWidget* m_projectTabs = nullptr;
     QStackedWidget* m_logStack = nullptr;
-    QLabel* m_noProjectLog = nullptr;
+    QWidget* m_noProjectLog = nullptr;
     RunPlanEditor* m_planEditor = nullptr;
-    QAction* m_savePlanAction = nullptr;
     PreviewPane* m_preview = nullptr;
     RepoPickerDialog* m_picker = nullptr;
     QPointer<OpenLinkDialog> m_linkDialog;
@@ -213,6 +178,7 @@ private:
     QAction* m_removeAction = nullptr;
     QAction* m_showLogAction = nullptr;
     QAction* m_showPlanAction = nullptr;
+    QAction* m_savePlanAction = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_settingsAction = nullptr;
     QActionGroup* m_backendGroup = nullptr;

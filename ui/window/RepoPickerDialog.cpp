@@ -2,8 +2,8 @@
 
 #include "LocalFolderSource.h"
 #include "RunPlanEditor.h"
-#include "SandboxBackends.h"
 #include "UrlSource.h"
+#include "app/SandboxBackends.h"
 #include "core/RepoRef.h"
 #include "workflow/ProjectSession.h"
 

@@ -8,6 +8,7 @@
 #include "FixtureRepository.h"
 #include "Fixtures.h"
 #include "GitHttpServer.h"
+#include "app/AppContext.h"
 #include "secrets/SecretStore.h"
 #include "store/DaytonaSettings.h"
 #include "store/ProjectStore.h"
@@ -37,7 +38,7 @@
 #include <QEventLoop>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
+#include <QListView>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScopeGuard>
@@ -238,7 +239,9 @@ private Q_SLOTS:
 
         // The window says so while secrets live in that file.
         QWidget window;
-        ui::AccountController controller(m_root.filePath(u"data-fallback"_s), &window);
+        AppContext fallbackContext(m_root.filePath(u"data-fallback"_s), AppContext::Role::CommandLine);
+        ui::AccountController controller(fallbackContext.secrets(), fallbackContext.accounts(),
+                                         fallbackContext.dataDirectory(), &window);
         QVERIFY(controller.plainTextWarning()->isHidden());
         QVERIFY(QCoro::waitFor(controller.secrets().read(DaytonaSettings::load().keychainKey())).ok());
         QVERIFY(!controller.plainTextWarning()->isHidden());
@@ -253,10 +256,11 @@ private Q_SLOTS:
     // Settings > Runs: builds at once and the health-check interval, applied by the window at once.
     void runsSettingsApplyToTheWindow()
     {
-        ui::MainWindow window({m_root.filePath(u"data-runs"_s)});
+        AppContext context(m_root.filePath(u"data-runs"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QCOMPARE(window.runQueue()->limit(), RunQueue::DefaultLimit);
+        QCOMPARE(context.runQueue()->limit(), RunQueue::DefaultLimit);
         bool edited = false;
         QTimer::singleShot(0, this, [&] {
             ui::SettingsDialog* dialog = window.settingsDialog();
@@ -277,7 +281,7 @@ private Q_SLOTS:
         });
         window.settingsAction()->trigger();
         QVERIFY(edited);
-        QCOMPARE(window.runQueue()->limit(), 2);
+        QCOMPARE(context.runQueue()->limit(), 2);
         QCOMPARE(QSettings().value(u"manager/intervalMs"_s).toLongLong(), 600'000);
         QCOMPARE(SandboxManager::configuredInterval(QSettings()), std::chrono::milliseconds(600'000));
         QSettings().remove(u"runs"_s);
@@ -441,7 +445,8 @@ private Q_SLOTS:
 
     void daytonaProjectWithoutKeyFailsWithWhatToSet()
     {
-        ui::MainWindow window({m_root.filePath(u"data-nokey"_s)});
+        AppContext context(m_root.filePath(u"data-nokey"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const auto parsed =
@@ -460,8 +465,8 @@ private Q_SLOTS:
         QCOMPARE(window.previewPane()->overlay(), ui::PreviewPane::Overlay::Unavailable);
         QTRY_VERIFY(!session->isActive());
         // The list says where it runs; the project menu offers to run it here instead.
-        auto* list = window.findChild<QListWidget*>(u"projectList"_s);
-        QVERIFY(list->item(0)->data(ui::ProjectDetailRole).toString().contains(u"Daytona"_s));
+        auto* list = window.findChild<QListView*>(u"projectList"_s);
+        QVERIFY(list->model()->index(0, 0).data(ProjectDetailRole).toString().contains(u"Daytona"_s));
         QVERIFY(window.runOnDaytonaAction()->isChecked());
         QVERIFY(window.runLocallyAction()->isEnabled());
         QVERIFY(saveShot(&window, u"main-window-daytona-no-key.png"_s));
@@ -473,7 +478,7 @@ private Q_SLOTS:
                 [&](ProjectSession* created) { recreated = created; });
         window.runLocallyAction()->trigger();
         QCOMPARE(session->project().backend, u"local"_s);
-        QVERIFY(list->item(0)->data(ui::ProjectDetailRole).toString().contains(u"local"_s));
+        QVERIFY(list->model()->index(0, 0).data(ProjectDetailRole).toString().contains(u"local"_s));
         {
             ProjectStore stored(m_root.filePath(u"data-nokey/forge-preview.db"_s));
             QVERIFY2(stored.load(), qPrintable(stored.errorString()));
@@ -495,7 +500,8 @@ private Q_SLOTS:
     {
         qputenv("DAYTONA_API_KEY", ApiKey);
         storeEmulatorSettings();
-        ui::MainWindow window({m_root.filePath(u"data"_s)});
+        AppContext context(m_root.filePath(u"data"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
@@ -578,8 +584,8 @@ private Q_SLOTS:
         QVERIFY(saveShot(&window, u"main-window-daytona.png"_s));
 
         // The project list shows where it runs.
-        auto* list = window.findChild<QListWidget*>(u"projectList"_s);
-        QVERIFY(list->item(0)->data(ui::ProjectDetailRole).toString().contains(u"Daytona"_s));
+        auto* list = window.findChild<QListView*>(u"projectList"_s);
+        QVERIFY(list->model()->index(0, 0).data(ProjectDetailRole).toString().contains(u"Daytona"_s));
 
         // The emulator drops the sandbox: the next health check restores it. The pane says
         // "Restoring sandbox…" meanwhile and then shows the page again, from the new sandbox.
@@ -590,7 +596,7 @@ private Q_SLOTS:
         connect(session, &ProjectSession::restoring, this,
                 [&] { overlayWhileRestoring = window.previewPane()->overlay(); });
         QSignalSpy restored(session, &ProjectSession::restored);
-        window.sandboxManager()->checkNow(session);
+        context.sandboxManager()->checkNow(session);
         QTRY_VERIFY(overlayWhileRestoring.has_value());
         QVERIFY(*overlayWhileRestoring == ui::PreviewPane::Overlay::Restoring);
         QVERIFY(saveShot(&window, u"main-window-restoring.png"_s));
@@ -612,9 +618,9 @@ private Q_SLOTS:
         QVERIFY(!session->project().keepAwake);
         const QString sleeper = session->sandboxId();
         m_emulator->stopSandboxExternally(sleeper);
-        window.sandboxManager()->checkNow(session);
+        context.sandboxManager()->checkNow(session);
         QTRY_VERIFY(window.previewPane()->overlay() == ui::PreviewPane::Overlay::Sleeping);
-        QVERIFY(list->item(0)->data(ui::ProjectDetailRole).toString().contains(u"sleeping"_s));
+        QVERIFY(list->model()->index(0, 0).data(ProjectDetailRole).toString().contains(u"sleeping"_s));
         QVERIFY(saveShot(&window, u"main-window-sleeping.png"_s));
         QCOMPARE(m_emulator->state(sleeper), u"stopped"_s);
         QSignalSpy woken(session, &ProjectSession::restored);

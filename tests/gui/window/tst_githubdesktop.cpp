@@ -11,6 +11,7 @@
 #include "GitHttpServer.h"
 #include "SecretLeakScanner.h"
 #include "accounts/GitHubAccountManager.h"
+#include "app/AppContext.h"
 #include "secrets/SecretStore.h"
 #include "ui/account/SignInDialog.h"
 #include "ui/common/Theme.h"
@@ -95,7 +96,8 @@ private Q_SLOTS:
 
     void signInPickABranchRunAndSignOut()
     {
-        ui::MainWindow window({m_root.filePath(u"data"_s)});
+        AppContext context(m_root.filePath(u"data"_s));
+        ui::MainWindow window(context);
         window.resize(1400, 860);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));

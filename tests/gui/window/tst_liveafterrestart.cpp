@@ -5,6 +5,7 @@
 #include "../GuiTestHelpers.h"
 #include "FixtureRepository.h"
 #include "Fixtures.h"
+#include "app/AppContext.h"
 #include "store/Database.h"
 #include "store/RunStore.h"
 #include "ui/buildlog/BuildLogPanel.h"
@@ -50,7 +51,8 @@ private Q_SLOTS:
         QDateTime installedAt;
         QString sandbox;
         {
-            ui::MainWindow window({data});
+            AppContext context(data);
+            ui::MainWindow window(context);
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             window.openProject(project);
@@ -73,7 +75,8 @@ private Q_SLOTS:
             installedAt = runs.step(run->id, stepName(StepId::InstallDependencies))->startedAt;
         }
 
-        ui::MainWindow again({data});
+        AppContext againContext(data);
+        ui::MainWindow again(againContext);
         again.show();
         QVERIFY(QTest::qWaitForWindowExposed(&again));
         ProjectSession* session = again.session(project.id);

@@ -4,6 +4,7 @@
 #include "../GuiTestHelpers.h"
 #include "FixtureRepository.h"
 #include "ProcessTree.h"
+#include "app/AppContext.h"
 #include "store/ProjectStore.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Theme.h"
@@ -25,7 +26,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
+#include <QListView>
 #include <QProcess>
 #include <QRadioButton>
 #include <QScopeGuard>
@@ -85,7 +86,8 @@ private Q_SLOTS:
 
     void emptyWindowInvitesToOpen()
     {
-        ui::MainWindow window({m_root.filePath(u"data-empty"_s)});
+        AppContext context(m_root.filePath(u"data-empty"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.currentProjectId().isEmpty());
@@ -152,7 +154,8 @@ private Q_SLOTS:
 
     void openThroughPickerShowsTheLivePreview()
     {
-        ui::MainWindow window({m_root.filePath(u"data"_s)});
+        AppContext context(m_root.filePath(u"data"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
@@ -230,10 +233,10 @@ private Q_SLOTS:
         QCOMPARE(window.previewPane()->origin().port(), session->previewUrl().port());
 
         // The project list shows it live.
-        auto* list = window.findChild<QListWidget*>(u"projectList"_s);
+        auto* list = window.findChild<QListView*>(u"projectList"_s);
         QVERIFY(list);
-        QCOMPARE(list->count(), 1);
-        QCOMPARE(list->item(0)->data(ui::ProjectStatusRole).toInt(), int(ProjectStatus::Live));
+        QCOMPARE(list->model()->rowCount(), 1);
+        QCOMPARE(list->model()->index(0, 0).data(ProjectStatusRole).toInt(), int(ProjectStatus::Live));
 
         // The page's console reaches this project's build log.
         evaluate(page, u"console.error('forge-console-check'); true"_s);
@@ -243,7 +246,7 @@ private Q_SLOTS:
         // (Xvfb has no window manager to hand activation back after the picker closed.)
         window.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&window));
-        window.findChild<QListWidget*>(u"projectList"_s)->setFocus();
+        window.findChild<QListView*>(u"projectList"_s)->setFocus();
         QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
         QTRY_VERIFY(window.previewPane()->pathBar()->hasFocus());
         QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier | Qt::AltModifier);
@@ -314,7 +317,8 @@ private Q_SLOTS:
                        "\"dependencies\":{\"forge-preview-no-such-package-4b1d\":\"1.0.0\"}}"},
                       {u"server.js"_s, "require('http').createServer().listen(process.env.PORT);\n"}}),
                  qPrintable(repository.errorString()));
-        ui::MainWindow window({m_root.filePath(u"data-broken"_s)});
+        AppContext context(m_root.filePath(u"data-broken"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         Project project;
@@ -345,25 +349,27 @@ private Q_SLOTS:
     {
         QList<int> sizes;
         {
-            ui::MainWindow window({m_root.filePath(u"data"_s)});
+            AppContext context(m_root.filePath(u"data"_s));
+            ui::MainWindow window(context);
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             // The project opened by an earlier test is back. It was live when that window closed, so
             // its preview comes back too (only its dev server starts again).
-            auto* list = window.findChild<QListWidget*>(u"projectList"_s);
-            QCOMPARE(list->count(), 1);
+            auto* list = window.findChild<QListView*>(u"projectList"_s);
+            QCOMPARE(list->model()->rowCount(), 1);
             ProjectSession* back = window.session(window.currentProjectId());
             QVERIFY(back);
             QTRY_VERIFY_WITH_TIMEOUT(
                 back->status() == ProjectStatus::Live || back->status() == ProjectStatus::Failed, 120'000);
-            QCOMPARE(list->item(0)->data(ui::ProjectStatusRole).toInt(), int(ProjectStatus::Live));
+            QCOMPARE(list->model()->index(0, 0).data(ProjectStatusRole).toInt(), int(ProjectStatus::Live));
             auto* splitter = window.findChild<QSplitter*>(u"mainSplitter"_s);
             splitter->setSizes({400, window.width() - 400});
             sizes = splitter->sizes();
             test::shutDown(window);
             QVERIFY(window.close());
         }
-        ui::MainWindow reopened({m_root.filePath(u"data"_s)});
+        AppContext reopenedContext(m_root.filePath(u"data"_s));
+        ui::MainWindow reopened(reopenedContext);
         reopened.show();
         QVERIFY(QTest::qWaitForWindowExposed(&reopened));
         QCOMPARE(reopened.findChild<QSplitter*>(u"mainSplitter"_s)->sizes(), sizes);

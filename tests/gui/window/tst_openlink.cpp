@@ -5,6 +5,7 @@
 #include "../GuiTestHelpers.h"
 #include "Fixtures.h"
 #include "GitHttpServer.h"
+#include "app/AppContext.h"
 #include "core/DeepLink.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/InstanceChannel.h"
@@ -84,7 +85,8 @@ private Q_SLOTS:
 
     void cancelledLinkRunsNothing()
     {
-        ui::MainWindow window({m_root.filePath(u"data-cancel"_s)});
+        AppContext context(m_root.filePath(u"data-cancel"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // Links name https repositories only; a cancelled one is never fetched, so the test server's
@@ -136,7 +138,8 @@ private Q_SLOTS:
     void hostileLinkIsRefusedBeforeAnyDialog()
     {
         QFETCH(QString, link);
-        ui::MainWindow window({m_root.filePath(u"data-hostile"_s)});
+        AppContext context(m_root.filePath(u"data-hostile"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy refused(&window, &ui::MainWindow::linkRefused);
@@ -152,7 +155,8 @@ private Q_SLOTS:
 
     void confirmedLinkRuns()
     {
-        ui::MainWindow window({m_root.filePath(u"data-run"_s)});
+        AppContext context(m_root.filePath(u"data-run"_s));
+        ui::MainWindow window(context);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // A link may only name an https repository, and the test's git server speaks plain http on

@@ -6,6 +6,7 @@
 
 #include "../GuiTestHelpers.h"
 #include "FixtureRepository.h"
+#include "app/AppContext.h"
 #include "core/SandboxIsolation.h"
 #include "store/ProjectStore.h"
 #include "ui/buildlog/BuildLogPanel.h"
@@ -23,7 +24,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
-#include <QListWidget>
+#include <QListView>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -41,14 +42,14 @@ namespace {
 
 constexpr int RunTimeoutMs = 120'000; // a static site: no install
 
-QListWidgetItem* itemOf(ui::MainWindow& window, const QString& projectId)
+QModelIndex itemOf(ui::MainWindow& window, const QString& projectId)
 {
-    auto* list = window.findChild<QListWidget*>(u"projectList"_s);
-    for (int row = 0; list && row < list->count(); ++row) {
-        if (list->item(row)->data(ui::ProjectIdRole).toString() == projectId)
-            return list->item(row);
+    auto* list = window.findChild<QListView*>(u"projectList"_s);
+    for (int row = 0; list && row < list->model()->rowCount(); ++row) {
+        if (list->model()->index(row, 0).data(ProjectIdRole).toString() == projectId)
+            return list->model()->index(row, 0);
     }
-    return nullptr;
+    return {};
 }
 
 QList<QAction*> projectMenuActions(ui::MainWindow& window)
@@ -117,7 +118,8 @@ private Q_SLOTS:
             store.put(project);
             QVERIFY2(store.save(), qPrintable(store.errorString()));
         }
-        ui::MainWindow window({data});
+        AppContext context(data);
+        ui::MainWindow window(context);
         window.resize(1440, 900);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -126,14 +128,14 @@ private Q_SLOTS:
         // In the Project menu and the list's context menu; off, and nothing warns.
         QAction* action = window.isolationChoice()->action();
         QVERIFY(projectMenuActions(window).contains(action));
-        QVERIFY(window.findChild<QListWidget*>(u"projectList"_s)->actions().contains(action));
+        QVERIFY(window.findChild<QListView*>(u"projectList"_s)->actions().contains(action));
         QCOMPARE(action->text(), u"Run &Without Isolation…"_s);
         QVERIFY(action->isCheckable());
         QVERIFY(action->isEnabled());
         QVERIFY(!action->isChecked());
         QVERIFY(!window.isolationBanner()->isVisible());
         QVERIFY(!window.isolationStatus()->isVisible());
-        QVERIFY(!itemOf(window, project.id)->data(ui::ProjectWithoutIsolationRole).toBool());
+        QVERIFY(!itemOf(window, project.id).data(ProjectWithoutIsolationRole).toBool());
 
         // Turning it on asks, in words that say what it means; Enter is Cancel.
         action->trigger();
@@ -170,7 +172,7 @@ private Q_SLOTS:
         QVERIFY2(window.isolationBanner()->text().contains(u"runs without isolation"_s),
                  qPrintable(window.isolationBanner()->text()));
         QVERIFY(window.isolationBanner()->text().contains(u"static-site"_s));
-        QVERIFY(itemOf(window, project.id)->data(ui::ProjectWithoutIsolationRole).toBool());
+        QVERIFY(itemOf(window, project.id).data(ProjectWithoutIsolationRole).toBool());
         QVERIFY(window.isolationStatus()->isVisible());
         QVERIFY2(window.isolationStatus()->text().contains(u"1 project without isolation"_s),
                  qPrintable(window.isolationStatus()->text()));
@@ -205,11 +207,11 @@ private Q_SLOTS:
         QVERIFY(window.isolationBanner()->isVisible());
         QVERIFY2(window.isolationBanner()->text().contains(u"until this run ends"_s),
                  qPrintable(window.isolationBanner()->text()));
-        QVERIFY(itemOf(window, project.id)->data(ui::ProjectWithoutIsolationRole).toBool());
+        QVERIFY(itemOf(window, project.id).data(ProjectWithoutIsolationRole).toBool());
         session->stop();
         QTRY_VERIFY_WITH_TIMEOUT(!session->isActive(), 30'000);
         QTRY_VERIFY(!window.isolationBanner()->isVisible());
-        QVERIFY(!itemOf(window, project.id)->data(ui::ProjectWithoutIsolationRole).toBool());
+        QVERIFY(!itemOf(window, project.id).data(ProjectWithoutIsolationRole).toBool());
         QVERIFY(!window.isolationStatus()->isVisible());
         test::shutDown(window);
     }
@@ -227,7 +229,8 @@ private Q_SLOTS:
 
         const QString data = m_root.filePath(u"data-closed"_s);
         const Project project = siteProject(u"7d3c9a4e-2b1f-4c8d-8e5a-3f0b9d2c6e02"_s);
-        ui::MainWindow window({data});
+        AppContext context(data);
+        ui::MainWindow window(context);
         window.resize(1440, 900);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));

@@ -10,9 +10,6 @@
 namespace forge {
 class LocalProvider;
 class SandboxProvider;
-} // namespace forge
-
-namespace forge::ui {
 
 // The back ends the window runs projects on: "local" and "daytona" (a DaytonaProvider made from the
 // stored Settings and the key from the environment or the keychain). On this computer every project
@@ -75,4 +72,4 @@ private:
     QString m_gitHubHost = QStringLiteral("github.com");
 };
 
-} // namespace forge::ui
+} // namespace forge

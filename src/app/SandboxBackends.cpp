@@ -9,7 +9,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace forge::ui {
+namespace forge {
 
 namespace {
 
@@ -201,4 +201,4 @@ QString SandboxBackends::title(const QString& backend)
     return backend;
 }
 
-} // namespace forge::ui
+} // namespace forge

@@ -1,0 +1,92 @@
+#include "AppContext.h"
+
+#include "ProjectRegistry.h"
+#include "SandboxBackends.h"
+#include "accounts/GitHubAccountManager.h"
+#include "secrets/SecretStore.h"
+#include "store/Database.h"
+#include "store/RunStore.h"
+#include "workflow/RunQueue.h"
+#include "workflow/SandboxManager.h"
+
+#include <QDir>
+#include <QSettings>
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+AppContext::AppContext(QString dataDirectory, Role role, QObject* parent)
+    : QObject(parent)
+    , m_dataDirectory(std::move(dataDirectory))
+    , m_secrets(new SecretStore(this))
+    , m_accounts(new GitHubAccountManager(*m_secrets, this))
+    , m_projectStore(databasePath())
+{
+    openStorage();
+    if (role == Role::CommandLine)
+        return;
+    m_backends = new SandboxBackends(m_dataDirectory, this);
+    m_runQueue = new RunQueue(RunQueue::configuredLimit(QSettings()), this);
+    m_manager = new SandboxManager(this);
+    m_manager->setInterval(SandboxManager::configuredInterval(QSettings()));
+    m_registry = new ProjectRegistry(*this, this);
+}
+
+AppContext::~AppContext()
+{
+    // Sessions write their last log lines through the run store and are watched by the manager:
+    // they go first, then what they used.
+    delete m_registry;
+    delete m_manager;
+    delete m_runQueue;
+    m_runs.reset();
+    m_database.reset();
+    delete m_backends;
+}
+
+QString AppContext::databasePath() const
+{
+    return QDir(m_dataDirectory).filePath(u"forge-preview.db"_s);
+}
+
+void AppContext::openStorage()
+{
+    // The run store's connection first: the first to open a damaged database moves it aside, and
+    // says so once (Database::setAsideNotice).
+    m_database = Database::open(databasePath(), &m_databaseError);
+    if (m_database)
+        m_runs = std::make_unique<RunStore>(*m_database);
+    const bool loaded = m_projectStore.load();
+    m_setAsideNotice = m_database ? m_database->setAsideNotice() : QString();
+    if (m_setAsideNotice.isEmpty())
+        m_setAsideNotice = m_projectStore.setAsideNotice();
+    if (!m_setAsideNotice.isEmpty())
+        m_problems << m_setAsideNotice;
+    if (!loaded)
+        m_problems << m_projectStore.errorString();
+    for (const QString& warning : m_projectStore.warnings())
+        m_problems << tr("A project was skipped: %1.").arg(warning);
+}
+
+QString AppContext::addProjectIfMissing(const Project& project)
+{
+    if (!m_projectStore.database())
+        return m_projectStore.errorString().isEmpty() ? m_databaseError : m_projectStore.errorString();
+    if (!m_projectStore.find(project.id)) {
+        m_projectStore.put(project);
+        if (!m_projectStore.save())
+            return m_projectStore.errorString();
+    }
+    return m_runs ? QString() : m_databaseError;
+}
+
+void AppContext::applySettings()
+{
+    if (m_runQueue)
+        m_runQueue->setLimit(RunQueue::configuredLimit(QSettings()));
+    if (m_manager)
+        m_manager->setInterval(SandboxManager::configuredInterval(QSettings()));
+}
+
+} // namespace forge

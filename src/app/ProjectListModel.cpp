@@ -1,0 +1,111 @@
+#include "ProjectListModel.h"
+
+#include "ProjectRegistry.h"
+#include "SandboxBackends.h"
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+ProjectListModel::ProjectListModel(ProjectRegistry& registry, QObject* parent)
+    : QAbstractListModel(parent)
+    , m_registry(registry)
+    , m_ids(registry.ids())
+{
+    connect(&m_registry, &ProjectRegistry::projectAdded, this, &ProjectListModel::onAdded);
+    connect(&m_registry, &ProjectRegistry::projectRemoved, this, &ProjectListModel::onRemoved);
+    connect(&m_registry, &ProjectRegistry::projectChanged, this, &ProjectListModel::onChanged);
+}
+
+ProjectListModel::~ProjectListModel() = default;
+
+int ProjectListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_ids.size());
+}
+
+QVariant ProjectListModel::data(const QModelIndex& index, int role) const
+{
+    const QString id = idAt(index);
+    const ProjectSession* session = m_registry.session(id);
+    if (!session)
+        return {};
+    switch (role) {
+    case Qt::DisplayRole:
+        return m_registry.displayName(id);
+    case Qt::ToolTipRole:
+        return session->project().repository;
+    case ProjectIdRole:
+        return id;
+    case ProjectDetailRole:
+        return detail(id);
+    case ProjectStatusRole:
+        return int(session->status());
+    case ProjectWithoutIsolationRole:
+        return m_registry.runsWithoutIsolation(id);
+    default:
+        return {};
+    }
+}
+
+QModelIndex ProjectListModel::indexOf(const QString& id) const
+{
+    const qsizetype row = m_ids.indexOf(id);
+    return row < 0 ? QModelIndex() : index(int(row));
+}
+
+QString ProjectListModel::idAt(const QModelIndex& index) const
+{
+    if (!index.isValid() || index.row() >= m_ids.size())
+        return {};
+    return m_ids.at(index.row());
+}
+
+QString ProjectListModel::detail(const QString& id) const
+{
+    const ProjectSession* session = m_registry.session(id);
+    const Project& project = session->project();
+    const ProjectStatus status = session->status();
+    QStringList parts;
+    parts << (project.branch.isEmpty() ? tr("default branch") : project.branch);
+    parts << (project.backend == QLatin1StringView(SandboxBackends::Daytona) ? tr("Daytona")
+                                                                             : project.backend);
+    if (project.mode == RunMode::Production)
+        parts << tr("production");
+    if (const auto step = session->currentStep(); status == ProjectStatus::Building && step)
+        parts << stepTitle(*step);
+    if (session->isRestoring())
+        parts << tr("restoring…");
+    else if (status == ProjectStatus::Live && m_registry.isSleeping(id))
+        parts << tr("sleeping");
+    else if (status == ProjectStatus::Live && m_registry.hasGivenUp(id))
+        parts << tr("could not be restored");
+    return parts.join(u" · "_s);
+}
+
+void ProjectListModel::onAdded(const QString& id)
+{
+    const int row = int(m_ids.size());
+    beginInsertRows({}, row, row);
+    m_ids.append(id);
+    endInsertRows();
+}
+
+void ProjectListModel::onRemoved(const QString& id)
+{
+    const qsizetype row = m_ids.indexOf(id);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, int(row), int(row));
+    m_ids.removeAt(row);
+    endRemoveRows();
+}
+
+void ProjectListModel::onChanged(const QString& id)
+{
+    const QModelIndex changed = indexOf(id);
+    if (changed.isValid())
+        Q_EMIT dataChanged(changed, changed);
+}
+
+} // namespace forge

@@ -1,0 +1,204 @@
+// The application core without a window: AppContext's storage, the ProjectRegistry (sessions,
+// stored choices, resume policy, removal, shutdown) and the ProjectListModel the window's list shows.
+
+#include "app/AppContext.h"
+#include "app/ProjectListModel.h"
+#include "app/ProjectRegistry.h"
+#include "core/RepoRef.h"
+#include "store/ProjectStore.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace forge {
+
+namespace {
+
+Project projectFor(const QString& url, const QString& branch = {})
+{
+    return newProject(std::get<RepoRef>(RepoRef::parse(url, QDir::tempPath())), branch, RunMode::Dev);
+}
+
+} // namespace
+
+class TestProjectRegistry : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setApplicationName(u"forge-preview-test-registry"_s);
+        QVERIFY(m_root.isValid());
+    }
+
+    void resumePolicyFollowsTheLastStatusAndTheRun()
+    {
+        QVERIFY(ProjectRegistry::resumeFor(u"live"_s, false) == Resume::DevServer);
+        QVERIFY(ProjectRegistry::resumeFor(u"live"_s, true) == Resume::Run);
+        QVERIFY(ProjectRegistry::resumeFor(u"failed"_s, true) == Resume::Run);
+        QVERIFY(ProjectRegistry::resumeFor(u"failed"_s, false) == Resume::Nothing);
+        QVERIFY(ProjectRegistry::resumeFor(u"stopped"_s, false) == Resume::Nothing);
+        QVERIFY(ProjectRegistry::resumeFor(QString(), false) == Resume::Nothing);
+    }
+
+    void adoptedProjectsAreListedAndStored()
+    {
+        const QString data = m_root.filePath(u"adopt"_s);
+        const Project project = projectFor(u"https://github.com/octo/hello"_s, u"main"_s);
+        {
+            AppContext context(data);
+            QVERIFY2(context.problems().isEmpty(), qPrintable(context.problems().join(u'\n')));
+            ProjectRegistry& registry = *context.projects();
+            ProjectListModel model(registry);
+            QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            QSignalSpy created(&registry, &ProjectRegistry::sessionCreated);
+
+            registry.adopt(project);
+            QCOMPARE(created.count(), 1);
+            QCOMPARE(model.rowCount(), 1);
+            const QModelIndex row = model.index(0);
+            QCOMPARE(row.data(ProjectIdRole).toString(), project.id);
+            QCOMPARE(row.data(Qt::DisplayRole).toString(), u"octo/hello"_s);
+            QCOMPARE(row.data(Qt::ToolTipRole).toString(), project.repository);
+            QCOMPARE(row.data(ProjectStatusRole).toInt(), int(ProjectStatus::Stopped));
+            QCOMPARE(row.data(ProjectDetailRole).toString(), u"main · local"_s);
+            QCOMPARE(model.indexOf(project.id), row);
+            QCOMPARE(model.idAt(row), project.id);
+
+            // Opened again with other choices: the same row, with them.
+            Project again = project;
+            again.mode = RunMode::Production;
+            again.backend = u"daytona"_s;
+            QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+            registry.adopt(again);
+            QCOMPARE(model.rowCount(), 1);
+            QVERIFY(!changed.isEmpty());
+            QCOMPARE(row.data(ProjectDetailRole).toString(), u"main · Daytona · production"_s);
+            QCOMPARE(registry.session(project.id)->project().backend, u"daytona"_s);
+        }
+        AppContext reopened(data);
+        const Project* stored = reopened.projectStore().find(project.id);
+        QVERIFY(stored);
+        QCOMPARE(stored->backend, u"daytona"_s);
+        QVERIFY(stored->mode == RunMode::Production);
+    }
+
+    void choicesChangeOnlyWhenTheyDiffer()
+    {
+        AppContext context(m_root.filePath(u"choices"_s));
+        ProjectRegistry& registry = *context.projects();
+        const Project project = projectFor(u"https://github.com/octo/choices"_s);
+        registry.adopt(project);
+        QSignalSpy changed(&registry, &ProjectRegistry::projectChanged);
+
+        QVERIFY(!registry.setBackend(project.id, u"local"_s));
+        QVERIFY(!registry.setWithoutIsolation(project.id, false));
+        QVERIFY(!registry.setKeepAwake(project.id, true));
+        QVERIFY(!registry.setBackend(u"no-such-project"_s, u"daytona"_s));
+        QCOMPARE(changed.count(), 0);
+
+        QVERIFY(!registry.runsWithoutIsolation(project.id));
+        QVERIFY(registry.setWithoutIsolation(project.id, true));
+        QVERIFY(registry.runsWithoutIsolation(project.id));
+        // Daytona isolates whatever the choice says.
+        QVERIFY(registry.setBackend(project.id, u"daytona"_s));
+        QVERIFY(!registry.runsWithoutIsolation(project.id));
+        QVERIFY(registry.setKeepAwake(project.id, false));
+        QVERIFY(!registry.session(project.id)->project().keepAwake);
+        QCOMPARE(changed.count(), 3);
+        QCOMPARE(context.projectStore().find(project.id)->backend, u"daytona"_s);
+    }
+
+    void removingTakesTheProjectOutOfListAndStore()
+    {
+        AppContext context(m_root.filePath(u"remove"_s));
+        ProjectRegistry& registry = *context.projects();
+        ProjectListModel model(registry);
+        const Project first = projectFor(u"https://github.com/octo/first"_s);
+        const Project second = projectFor(u"https://github.com/octo/second"_s);
+        registry.adopt(first);
+        registry.adopt(second);
+        QCOMPARE(registry.ids(), QStringList({first.id, second.id}));
+        QSignalSpy removed(&registry, &ProjectRegistry::projectRemoved);
+
+        QVERIFY(registry.remove(first.id));
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(registry.ids(), QStringList({second.id}));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.index(0).data(ProjectIdRole).toString(), second.id);
+        QVERIFY(!context.projectStore().find(first.id));
+        QVERIFY(!registry.remove(first.id));
+    }
+
+    void loadingMakesASessionPerStoredProjectInOrder()
+    {
+        const QString data = m_root.filePath(u"load"_s);
+        const Project first = projectFor(u"https://github.com/octo/one"_s);
+        const Project second = projectFor(u"https://github.com/octo/two"_s);
+        {
+            AppContext context(data);
+            context.projects()->adopt(first);
+            context.projects()->adopt(second);
+            ProjectState failed;
+            failed.status = u"failed"_s;
+            QVERIFY(context.projectStore().setState(second.id, failed));
+        }
+        AppContext context(data);
+        ProjectRegistry& registry = *context.projects();
+        ProjectListModel model(registry);
+        QSignalSpy created(&registry, &ProjectRegistry::sessionCreated);
+        registry.load();
+        QCOMPARE(created.count(), 2);
+        QCOMPARE(registry.ids(), QStringList({first.id, second.id}));
+        QCOMPARE(model.rowCount(), 2);
+        // Neither was live nor left in the middle of a run: both stay stopped.
+        QCoreApplication::processEvents();
+        QVERIFY(registry.session(first.id)->status() == ProjectStatus::Stopped);
+        QVERIFY(registry.session(second.id)->status() == ProjectStatus::Stopped);
+    }
+
+    void shutdownWithNothingRunningFinishesAtOnceAndStartsNothing()
+    {
+        AppContext context(m_root.filePath(u"shutdown"_s));
+        ProjectRegistry& registry = *context.projects();
+        const Project project = projectFor(u"https://github.com/octo/quiet"_s);
+        registry.adopt(project);
+        QSignalSpy finished(&registry, &ProjectRegistry::shutdownFinished);
+        registry.shutdown();
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(registry.isShuttingDown());
+        registry.start(project.id);
+        QVERIFY(registry.session(project.id)->status() == ProjectStatus::Stopped);
+    }
+
+    void commandLineContextOpensOnlyStorage()
+    {
+        AppContext context(m_root.filePath(u"cli"_s), AppContext::Role::CommandLine);
+        QVERIFY(!context.backends());
+        QVERIFY(!context.projects());
+        QVERIFY(context.runs());
+        const Project project = projectFor(u"https://github.com/octo/cli"_s);
+        QCOMPARE(context.addProjectIfMissing(project), QString());
+        QVERIFY(context.projectStore().find(project.id));
+        // One the desktop app already keeps is left as it is.
+        Project other = project;
+        other.backend = u"daytona"_s;
+        QCOMPARE(context.addProjectIfMissing(other), QString());
+        QCOMPARE(context.projectStore().find(project.id)->backend, u"local"_s);
+    }
+
+private:
+    QTemporaryDir m_root;
+};
+
+} // namespace forge
+
+QTEST_GUILESS_MAIN(forge::TestProjectRegistry)
+#include "tst_projectregistry.moc"
