@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 #include <atomic>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -198,6 +199,105 @@ bool writableByUs(const QFileInfo& info)
     return info.isWritable() && info.permission(QFileDevice::WriteOwner);
 }
 
+// Why open() failed: what it reports through its `error` and `kind`.
+struct OpenFailure
+{
+    Database::OpenError kind;
+    QString message;
+};
+
+// An existing file must be a writable file in a writable folder, and a database this version can
+// use. A damaged one is moved aside (`setAsideNotice` then says where) so that an empty one replaces it.
+std::optional<OpenFailure> checkExistingFile(const QString& path, QString* setAsideNotice)
+{
+    using OpenError = Database::OpenError;
+    const QFileInfo info(path);
+    const QString folder = info.absolutePath();
+    const QString native = QDir::toNativeSeparators(path);
+    if (!info.isFile())
+        return OpenFailure{OpenError::Damaged, damagedMessage(path, u"it is not a file"_s)};
+    if (!writableByUs(info))
+        return OpenFailure{OpenError::Access,
+                           u"The database %1 is read-only; Forge Preview left it untouched. Make it writable "
+                           u"(chmod u+w), or move it away to start with an empty list."_s.arg(native)};
+    if (!writableByUs(QFileInfo(folder)))
+        return OpenFailure{OpenError::Access,
+                           u"The folder %1 cannot be written, and SQLite keeps the database's journal there; "
+                           u"Forge Preview left %2 untouched. Make the folder writable, or choose another "
+                           u"data folder."_s.arg(QDir::toNativeSeparators(folder), native)};
+    QString message;
+    QString damage;
+    const OpenError found = inspect(path, &message, &damage);
+    if (found == OpenError::Damaged) {
+        // Kept, never overwritten: the user (or a backup tool) may still get data out of it.
+        QString why;
+        const QString aside = setAside(path, &why);
+        if (aside.isEmpty())
+            return OpenFailure{found, u"%1 It could not be moved aside either (%2)."_s.arg(message, why)};
+        *setAsideNotice =
+            u"The database %1 was damaged (%2). Forge Preview moved it, unchanged, to %3 and started "
+            u"an empty one, so the project list is empty. To get your projects back, quit Forge "
+            u"Preview and put a backup of the database in place of %1."_s.arg(
+                native, damage, QDir::toNativeSeparators(aside));
+    } else if (found != OpenError::None) {
+        return OpenFailure{found, message};
+    }
+    return std::nullopt;
+}
+
+// Creates the missing file (and its folder). An empty file is an empty database; created here so
+// that only its owner can read it (the journal files SQLite makes next to it take the same
+// permissions).
+std::optional<OpenFailure> createEmptyFile(const QString& path)
+{
+    const QString folder = QFileInfo(path).absolutePath();
+    const QString native = QDir::toNativeSeparators(path);
+    if (!QDir().mkpath(folder) || !writableByUs(QFileInfo(folder)))
+        return OpenFailure{
+            Database::OpenError::Access,
+            u"The database %1 cannot be created: the folder %2 cannot be written. Make it "
+            u"writable, or choose another data folder."_s.arg(native, QDir::toNativeSeparators(folder))};
+    QFile file(path);
+    // (Unless another process, opening the same damaged file, has just made the new one.)
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                   QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
+        !QFileInfo::exists(path))
+        return OpenFailure{
+            Database::OpenError::Access,
+            u"The database %1 cannot be created (%2). Check that its folder "
+            u"can be written, or choose another data folder."_s.arg(native, file.errorString())};
+    return std::nullopt;
+}
+
+// Opens the connection `connectionName` on the file: write-ahead logging, full synchronous writes,
+// foreign keys and the busy timeout.
+std::optional<OpenFailure> openConnection(const QString& path, const QString& connectionName)
+{
+    using OpenError = Database::OpenError;
+    const QString native = QDir::toNativeSeparators(path);
+    QSqlDatabase db = QSqlDatabase::addDatabase(Driver, connectionName);
+    db.setDatabaseName(path);
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs));
+    if (!db.open())
+        return OpenFailure{OpenError::Access,
+                           u"The database %1 cannot be opened (%2)."_s.arg(native, db.lastError().text())};
+    QVariant mode;
+    QString why;
+    if (!exec(db, u"PRAGMA journal_mode=WAL"_s, &why, &mode) ||
+        mode.toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
+        return OpenFailure{OpenError::Access,
+                           u"The database %1 cannot be switched to write-ahead logging (%2); Forge Preview "
+                           u"needs it to keep runs safe. Keep the data folder on a local disk."_s.arg(
+                               native, why.isEmpty() ? u"journal mode %1"_s.arg(mode.toString()) : why)};
+    for (const QString& pragma : {u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
+                                  u"PRAGMA busy_timeout=%1"_s.arg(BusyTimeoutMs)}) {
+        if (!exec(db, pragma, &why))
+            return OpenFailure{OpenError::Internal,
+                               u"The database %1 could not be set up (%2)."_s.arg(native, why)};
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 Database::Database(QString path, QString connectionName)
@@ -221,97 +321,36 @@ QSqlDatabase Database::connection() const
 
 std::unique_ptr<Database> Database::open(const QString& path, QString* error, OpenError* kind)
 {
-    QString message;
-    QString setAsideNotice;
-    auto fail = [&](OpenError why, const QString& text) -> std::unique_ptr<Database> {
+    auto fail = [&](const OpenFailure& failure) -> std::unique_ptr<Database> {
         if (error)
-            *error = text;
+            *error = failure.message;
         if (kind)
-            *kind = why;
+            *kind = failure.kind;
         return nullptr;
     };
     if (kind)
         *kind = OpenError::None;
     if (!QSqlDatabase::isDriverAvailable(Driver))
-        return fail(OpenError::Internal, u"Qt's SQLite driver is missing, so Forge Preview cannot keep "
-                                         u"its projects. Install it (Debian: libqt6sql6-sqlite) and start "
-                                         u"again."_s);
+        return fail({OpenError::Internal, u"Qt's SQLite driver is missing, so Forge Preview cannot keep "
+                                          u"its projects. Install it (Debian: libqt6sql6-sqlite) and start "
+                                          u"again."_s});
 
-    const QFileInfo info(path);
-    const QString folder = info.absolutePath();
-    const QString native = QDir::toNativeSeparators(path);
-    if (info.exists()) {
-        if (!info.isFile())
-            return fail(OpenError::Damaged, damagedMessage(path, u"it is not a file"_s));
-        if (!writableByUs(info))
-            return fail(OpenError::Access,
-                        u"The database %1 is read-only; Forge Preview left it untouched. Make it writable "
-                        u"(chmod u+w), or move it away to start with an empty list."_s.arg(native));
-        if (!writableByUs(QFileInfo(folder)))
-            return fail(OpenError::Access,
-                        u"The folder %1 cannot be written, and SQLite keeps the database's journal there; "
-                        u"Forge Preview left %2 untouched. Make the folder writable, or choose another "
-                        u"data folder."_s.arg(QDir::toNativeSeparators(folder), native));
-        QString damage;
-        const OpenError found = inspect(path, &message, &damage);
-        if (found == OpenError::Damaged) {
-            // Kept, never overwritten: the user (or a backup tool) may still get data out of it.
-            QString why;
-            const QString aside = setAside(path, &why);
-            if (aside.isEmpty())
-                return fail(found, u"%1 It could not be moved aside either (%2)."_s.arg(message, why));
-            setAsideNotice =
-                u"The database %1 was damaged (%2). Forge Preview moved it, unchanged, to %3 and started "
-                u"an empty one, so the project list is empty. To get your projects back, quit Forge "
-                u"Preview and put a backup of the database in place of %1."_s.arg(
-                    native, damage, QDir::toNativeSeparators(aside));
-        } else if (found != OpenError::None) {
-            return fail(found, message);
-        }
+    QString setAsideNotice;
+    if (QFileInfo::exists(path)) {
+        if (const auto failure = checkExistingFile(path, &setAsideNotice))
+            return fail(*failure);
     }
     if (!QFileInfo::exists(path)) {
-        if (!QDir().mkpath(folder) || !writableByUs(QFileInfo(folder)))
-            return fail(
-                OpenError::Access,
-                u"The database %1 cannot be created: the folder %2 cannot be written. Make it "
-                u"writable, or choose another data folder."_s.arg(native, QDir::toNativeSeparators(folder)));
-        // An empty file is an empty database; created here so that only its owner can read it (the
-        // journal files SQLite makes next to it take the same permissions).
-        QFile file(path);
-        // (Unless another process, opening the same damaged file, has just made the new one.)
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
-                       QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
-            !QFileInfo::exists(path))
-            return fail(OpenError::Access,
-                        u"The database %1 cannot be created (%2). Check that its folder "
-                        u"can be written, or choose another data folder."_s.arg(native, file.errorString()));
+        if (const auto failure = createEmptyFile(path))
+            return fail(*failure);
     }
 
     std::unique_ptr<Database> database(new Database(path, uniqueConnectionName()));
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(Driver, database->m_connectionName);
-        db.setDatabaseName(path);
-        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs));
-        if (!db.open())
-            return fail(OpenError::Access,
-                        u"The database %1 cannot be opened (%2)."_s.arg(native, db.lastError().text()));
-        QVariant mode;
-        QString why;
-        if (!exec(db, u"PRAGMA journal_mode=WAL"_s, &why, &mode) ||
-            mode.toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
-            return fail(OpenError::Access,
-                        u"The database %1 cannot be switched to write-ahead logging (%2); Forge Preview "
-                        u"needs it to keep runs safe. Keep the data folder on a local disk."_s.arg(
-                            native, why.isEmpty() ? u"journal mode %1"_s.arg(mode.toString()) : why));
-        for (const QString& pragma : {u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
-                                      u"PRAGMA busy_timeout=%1"_s.arg(BusyTimeoutMs)}) {
-            if (!exec(db, pragma, &why))
-                return fail(OpenError::Internal,
-                            u"The database %1 could not be set up (%2)."_s.arg(native, why));
-        }
-    }
+    if (const auto failure = openConnection(path, database->m_connectionName))
+        return fail(*failure);
+    QString message;
     if (!database->migrate(&message))
-        return fail(message.contains(u"newer version"_s) ? OpenError::Newer : OpenError::Internal, message);
+        return fail({message.contains(u"newer version"_s) ? OpenError::Newer : OpenError::Internal, message});
     database->m_setAsideNotice = setAsideNotice;
     return database;
 }
