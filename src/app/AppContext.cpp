@@ -31,6 +31,15 @@ AppContext::AppContext(QString dataDirectory, Role role, QObject* parent)
     m_manager = new SandboxManager(this);
     m_manager->setInterval(SandboxManager::configuredInterval(QSettings()));
     m_registry = new ProjectRegistry(*this, this);
+    // Clones on Daytona may carry the token only for the signed-in account's own host.
+    applyGitHubHost();
+    connect(m_accounts, &GitHubAccountManager::accountChanged, this, &AppContext::applyGitHubHost);
+}
+
+void AppContext::applyGitHubHost()
+{
+    const auto& account = m_accounts->account();
+    m_backends->setGitHubHost(account ? account->host().name() : m_accounts->settings().host().name());
 }
 
 AppContext::~AppContext()

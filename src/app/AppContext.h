@@ -65,6 +65,7 @@ public:
 
 private:
     void openStorage();
+    void applyGitHubHost();
 
     QString m_dataDirectory;
     SecretStore* m_secrets;

@@ -1,5 +1,7 @@
 #include "IsolationChoice.h"
 
+#include "IsolationWarning.h"
+#include "app/ProjectRegistry.h"
 #include "app/SandboxBackends.h"
 #include "core/SandboxIsolation.h"
 
@@ -93,6 +95,30 @@ StepFailure IsolationChoice::explained(const StepFailure& failure)
         SandboxIsolation::withChoice(
             failure, tr("Or, only for a repository you trust, choose Project > Run Without Isolation… "
                         "to run its code as you, with access to your files, tokens and network.")));
+}
+
+void showIsolation(const IsolationViews& views, const ProjectRegistry& projects, const QString& selectedId)
+{
+    QStringList withoutIsolation;
+    for (const QString& id : projects.ids()) {
+        if (projects.runsWithoutIsolation(id))
+            withoutIsolation << projects.displayName(id);
+    }
+    withoutIsolation.sort(Qt::CaseInsensitive);
+    views.status.setProjectsWithoutIsolation(withoutIsolation);
+
+    const ProjectSession* selected = projects.session(selectedId);
+    if (!selected) {
+        views.choice.setProject(nullptr, {});
+        views.banner.showFor({}, false, false, false);
+        return;
+    }
+    const Project& project = selected->project();
+    const QString name = projects.displayName(selectedId);
+    views.choice.setProject(&project, name);
+    const bool local = project.backend == QLatin1StringView(SandboxBackends::Local);
+    views.banner.showFor(name, project.runWithoutIsolation && local,
+                         projects.sessionWithoutIsolation(selectedId), selected->isActive());
 }
 
 } // namespace forge::ui

@@ -10,7 +10,14 @@
 class QAction;
 class QWidget;
 
+namespace forge {
+class ProjectRegistry;
+} // namespace forge
+
 namespace forge::ui {
+
+class IsolationBanner;
+class IsolationStatusLabel;
 
 // Project > Run Without Isolation…: the per-project choice to run a repository's code as plain
 // processes on this computer, where isolation does not work or gets in the way. Turning it on asks
@@ -50,5 +57,15 @@ private:
     QString m_projectId;
     QString m_projectName;
 };
+
+// Where the window says which projects run without isolation: the status bar's note (all of them),
+// the banner and the menu choice (the selected one).
+struct IsolationViews
+{
+    IsolationStatusLabel& status;
+    IsolationBanner& banner;
+    IsolationChoice& choice;
+};
+void showIsolation(const IsolationViews& views, const ProjectRegistry& projects, const QString& selectedId);
 
 } // namespace forge::ui

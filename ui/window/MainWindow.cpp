@@ -12,6 +12,7 @@
 #include "RunPlanEditor.h"
 #include "RunPlanPage.h"
 #include "UrlSource.h"
+#include "WindowActions.h"
 #include "accounts/GitHubAccountManager.h"
 #include "app/AppContext.h"
 #include "app/ProjectListModel.h"
@@ -64,7 +65,7 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     setWindowIcon(applicationIcon());
     createActions();
     createLayout();
-    createMenus();
+    m_actions->fillMenuBar(*menuBar(), *m_account, *m_isolationChoice, *m_preview);
     restoreLayout();
     connectPreview();
     connectRegistry();
@@ -73,9 +74,6 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
         statusBar()->showMessage(message, 10000);
         noteInCurrentLog(message);
     });
-    // Clones on Daytona may carry the token only for the signed-in account's own host.
-    applyGitHubHost();
-    connect(m_account, &AccountController::accountChanged, this, &MainWindow::applyGitHubHost);
     connect(m_account, &AccountController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 
@@ -98,13 +96,6 @@ MainWindow::~MainWindow()
     m_preview = nullptr;
 }
 
-void MainWindow::applyGitHubHost()
-{
-    const auto& account = m_context.accounts().account();
-    m_context.backends()->setGitHubHost(account ? account->host().name()
-                                                : m_context.accounts().settings().host().name());
-}
-
 void MainWindow::connectRegistry()
 {
     connect(&m_projects, &ProjectRegistry::sessionCreated, this, &MainWindow::onSessionCreated);
@@ -122,73 +113,20 @@ void MainWindow::connectRegistry()
 
 void MainWindow::createActions()
 {
-    m_openAction = new QAction(icon(u"open"_s), tr("&Open Repository…"), this);
-    m_openAction->setShortcut(QKeySequence::Open);
-    m_openAction->setToolTip(tr("Open a repository by URL or from a folder (Ctrl+O)"));
-    connect(m_openAction, &QAction::triggered, this, &MainWindow::openRepository);
-
-    m_runAction = new QAction(icon(u"play"_s), tr("&Run"), this);
-    m_runAction->setShortcut(Qt::CTRL | Qt::Key_Return);
-    m_runAction->setToolTip(tr("Run the selected project again from the start (Ctrl+Enter)"));
-    connect(m_runAction, &QAction::triggered, this, [this] { m_projects.start(m_currentId); });
-
-    m_stopAction = new QAction(icon(u"status-stopped"_s), tr("S&top"), this);
-    m_stopAction->setShortcut(Qt::CTRL | Qt::Key_Period);
-    m_stopAction->setToolTip(
-        tr("Stop the selected project's build or dev server; its files are kept (Ctrl+.)"));
-    connect(m_stopAction, &QAction::triggered, this, [this] { m_projects.stop(m_currentId); });
-
-    m_removeAction = new QAction(tr("Re&move from List"), this);
-    m_removeAction->setShortcut(QKeySequence::Delete);
-    m_removeAction->setShortcutContext(Qt::WidgetShortcut);
-    connect(m_removeAction, &QAction::triggered, this, &MainWindow::removeCurrent);
-
-    m_showLogAction = new QAction(tr("Build &Log"), this);
-    m_showLogAction->setShortcut(Qt::CTRL | Qt::Key_1);
-    connect(m_showLogAction, &QAction::triggered, this, [this] { m_projectTabs->setCurrentIndex(0); });
-    m_showPlanAction = new QAction(icon(u"plan"_s), tr("Run &Plan"), this);
-    m_showPlanAction->setShortcut(Qt::CTRL | Qt::Key_2);
-    connect(m_showPlanAction, &QAction::triggered, this, [this] { m_projectTabs->setCurrentIndex(1); });
-
-    m_savePlanAction = new QAction(tr("&Keep Plan and Run Again"), this);
-    m_savePlanAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_Return);
-    connect(m_savePlanAction, &QAction::triggered, this, &MainWindow::savePlanAndRun);
-
-    m_settingsAction = new QAction(tr("&Settings…"), this);
-    m_settingsAction->setShortcut(Qt::CTRL | Qt::Key_Comma);
-    m_settingsAction->setMenuRole(QAction::PreferencesRole);
-    m_settingsAction->setToolTip(tr("GitHub, Daytona and how many builds run at once (Ctrl+,)"));
-    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
-
-    createBackendActions();
-
-    m_quitAction = new QAction(tr("&Quit"), this);
-    m_quitAction->setShortcut(QKeySequence::Quit);
-    m_quitAction->setMenuRole(QAction::QuitRole);
-    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
-}
-
-void MainWindow::createBackendActions()
-{
-    // Where the selected project runs; checkable, one of the two.
-    m_backendGroup = new QActionGroup(this);
-    m_runLocallyAction = new QAction(tr("Run on This &Computer"), m_backendGroup);
-    m_runLocallyAction->setCheckable(true);
-    m_runLocallyAction->setData(QString::fromLatin1(SandboxBackends::Local));
-    m_runOnDaytonaAction = new QAction(tr("Run on &Daytona"), m_backendGroup);
-    m_runOnDaytonaAction->setCheckable(true);
-    m_runOnDaytonaAction->setData(QString::fromLatin1(SandboxBackends::Daytona));
-    connect(m_backendGroup, &QActionGroup::triggered, this,
-            [this](QAction* action) { setProjectBackend(m_currentId, action->data().toString()); });
-
-    // Whether the selected project's sandbox is kept awake while the window shows it.
-    m_keepAwakeAction = new QAction(tr("&Keep Awake While Shown"), this);
-    m_keepAwakeAction->setCheckable(true);
-    m_keepAwakeAction->setToolTip(tr("Keep the sandbox from going to sleep while this project is shown; "
-                                     "when off, a sleeping sandbox waits for Wake"));
-    connect(m_keepAwakeAction, &QAction::toggled, this,
+    m_actions = new WindowActions(this);
+    connect(m_actions->openRepository(), &QAction::triggered, this, &MainWindow::openRepository);
+    connect(m_actions->run(), &QAction::triggered, this, [this] { m_projects.start(m_currentId); });
+    connect(m_actions->stop(), &QAction::triggered, this, [this] { m_projects.stop(m_currentId); });
+    connect(m_actions->remove(), &QAction::triggered, this, &MainWindow::removeCurrent);
+    connect(m_actions->showLog(), &QAction::triggered, this, [this] { m_projectTabs->setCurrentIndex(0); });
+    connect(m_actions->showPlan(), &QAction::triggered, this, [this] { m_projectTabs->setCurrentIndex(1); });
+    connect(m_actions->savePlan(), &QAction::triggered, this, &MainWindow::savePlanAndRun);
+    connect(m_actions->settings(), &QAction::triggered, this, &MainWindow::openSettings);
+    connect(m_actions->quit(), &QAction::triggered, this, &QWidget::close);
+    connect(m_actions, &WindowActions::backendChosen, this,
+            [this](const QString& backend) { setProjectBackend(m_currentId, backend); });
+    connect(m_actions, &WindowActions::keepAwakeToggled, this,
             [this](bool on) { m_projects.setKeepAwake(m_currentId, on); });
-
     // Whether the selected project runs without isolation on this computer; asks before turning on.
     m_isolationChoice = new IsolationChoice(this);
     connect(m_isolationChoice, &IsolationChoice::chosen, this, &MainWindow::setProjectWithoutIsolation);
@@ -205,9 +143,9 @@ QWidget* MainWindow::createProjectsPane()
     separator->setSeparator(true);
     auto* separator2 = new QAction(m_projectList);
     separator2->setSeparator(true);
-    m_projectList->addActions({m_runAction, m_stopAction, m_showPlanAction, separator, m_runLocallyAction,
-                               m_runOnDaytonaAction, m_isolationChoice->action(), separator2,
-                               m_removeAction});
+    m_projectList->addActions({m_actions->run(), m_actions->stop(), m_actions->showPlan(), separator,
+                               m_actions->runLocally(), m_actions->runOnDaytona(),
+                               m_isolationChoice->action(), separator2, m_actions->remove()});
     m_projectList->setMinimumWidth(220);
     connect(m_projectList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { showProject(m_listModel->idAt(current)); });
@@ -224,9 +162,7 @@ QWidget* MainWindow::createProjectsPane()
     auto* spacer = new QWidget;
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
-    bar->addAction(m_openAction);
-    bar->addAction(m_runAction);
-    bar->addAction(m_stopAction);
+    bar->addActions({m_actions->openRepository(), m_actions->run(), m_actions->stop()});
     layout->addWidget(bar);
     layout->addWidget(m_projectList, 1);
     return pane;
@@ -242,7 +178,7 @@ void MainWindow::createLayout()
     m_noProjectLog = noProjectLog;
     m_logStack->addWidget(m_noProjectLog);
 
-    auto* planPage = new RunPlanPage(m_savePlanAction);
+    auto* planPage = new RunPlanPage(m_actions->savePlan());
     m_planEditor = planPage->editor();
     connect(planPage, &RunPlanPage::detectAgainRequested, this, &MainWindow::detectPlanAgain);
     connect(m_planEditor, &RunPlanEditor::edited, this, &MainWindow::updateActions);
@@ -325,80 +261,6 @@ void MainWindow::noteInCurrentLog(const QString& message)
 {
     if (BuildLogPanel* log = buildLog(m_currentId))
         log->appendNotice(message);
-}
-
-void MainWindow::createMenus()
-{
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(m_openAction);
-    file->addSeparator();
-    file->addAction(m_account->signInAction());
-    file->addAction(m_account->signOutAction());
-    file->addSeparator();
-    file->addAction(m_quitAction);
-
-    QMenu* project = menuBar()->addMenu(tr("&Project"));
-    project->addAction(m_runAction);
-    project->addAction(m_stopAction);
-    project->addSeparator();
-    project->addAction(m_showLogAction);
-    project->addAction(m_showPlanAction);
-    project->addAction(m_savePlanAction);
-    project->addSeparator();
-    project->addAction(m_runLocallyAction);
-    project->addAction(m_runOnDaytonaAction);
-    project->addAction(m_keepAwakeAction);
-    project->addAction(m_isolationChoice->action());
-    project->addSeparator();
-    project->addAction(m_removeAction);
-
-    // Each project's log panel owns its actions (their shortcuts work while the log has focus); the
-    // menu shows the visible panel's, rebuilt when another project is selected.
-    m_logMenu = menuBar()->addMenu(tr("&Log"));
-    rebuildLogMenu();
-
-    QMenu* view = menuBar()->addMenu(tr("&Preview"));
-    view->addAction(m_preview->backAction());
-    view->addAction(m_preview->forwardAction());
-    view->addAction(m_preview->reloadAction());
-    view->addAction(m_preview->stopAction());
-    view->addSeparator();
-    view->addAction(m_preview->focusPathBarAction());
-    view->addAction(m_preview->openInBrowserAction());
-    view->addAction(m_preview->devToolsAction());
-    QMenu* devices = view->addMenu(tr("&Device Size"));
-    devices->addActions(m_preview->deviceActions());
-
-    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addAction(m_settingsAction);
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Forge Preview"), this, [this] {
-        QMessageBox::about(this, tr("About Forge Preview"),
-                           tr("<h3>Forge Preview %1</h3><p>Turns a Git repository into a live preview: "
-                              "it clones, detects the framework, installs, starts the dev server and shows "
-                              "the running app.</p>")
-                               .arg(QCoreApplication::applicationVersion()));
-    });
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
-}
-
-void MainWindow::rebuildLogMenu()
-{
-    m_logMenu->clear();
-    BuildLogPanel* panel = buildLog(m_currentId);
-    if (!panel) {
-        m_logMenu->addAction(tr("No project selected"))->setEnabled(false);
-        return;
-    }
-    m_logMenu->addAction(panel->findAction());
-    m_logMenu->addAction(panel->findNextAction());
-    m_logMenu->addAction(panel->findPreviousAction());
-    m_logMenu->addSeparator();
-    m_logMenu->addAction(panel->copyAction());
-    m_logMenu->addAction(panel->saveAction());
-    m_logMenu->addSeparator();
-    m_logMenu->addAction(panel->jumpToFirstErrorAction());
 }
 
 void MainWindow::restoreLayout()
@@ -583,7 +445,7 @@ void MainWindow::announceNextRun(const QString& projectId, const QString& active
     const ProjectSession* changed = session(projectId);
     const QString name = m_projects.displayName(projectId);
     statusBar()->showMessage((changed && changed->isActive() ? activeText : idleText).arg(name), 8000);
-    updateBackendActions();
+    updateActions();
 }
 
 void MainWindow::setProjectBackend(const QString& projectId, const QString& backend)
@@ -609,26 +471,7 @@ void MainWindow::setProjectWithoutIsolation(const QString& projectId, bool runWi
 
 void MainWindow::refreshIsolation()
 {
-    QStringList withoutIsolation;
-    for (const QString& id : m_projects.ids()) {
-        if (m_projects.runsWithoutIsolation(id))
-            withoutIsolation << m_projects.displayName(id);
-    }
-    withoutIsolation.sort(Qt::CaseInsensitive);
-    m_isolationStatus->setProjectsWithoutIsolation(withoutIsolation);
-
-    const ProjectSession* current = session(m_currentId);
-    if (!current) {
-        m_isolationChoice->setProject(nullptr, {});
-        m_isolationBanner->showFor({}, false, false, false);
-        return;
-    }
-    const Project& project = current->project();
-    const QString name = m_projects.displayName(m_currentId);
-    m_isolationChoice->setProject(&project, name);
-    const bool local = project.backend == QLatin1StringView(SandboxBackends::Local);
-    m_isolationBanner->showFor(name, project.runWithoutIsolation && local,
-                               m_projects.sessionWithoutIsolation(m_currentId), current->isActive());
+    showIsolation({*m_isolationStatus, *m_isolationBanner, *m_isolationChoice}, m_projects, m_currentId);
 }
 
 void MainWindow::showProject(const QString& projectId)
@@ -639,7 +482,7 @@ void MainWindow::showProject(const QString& projectId)
     const ProjectSession* current = session(projectId);
     m_logStack->setCurrentWidget(current ? logFor(projectId) : m_noProjectLog);
     m_planEditor->setPlan(current ? current->plan() : std::nullopt);
-    rebuildLogMenu();
+    m_actions->showLogActions(buildLog(m_currentId));
     refreshPreview();
     updateActions();
 }
@@ -652,15 +495,14 @@ void MainWindow::refreshPreview()
 void MainWindow::updateActions()
 {
     const ProjectSession* current = session(m_currentId);
-    const bool active = current && current->isActive();
-    const bool shuttingDown = m_projects.isShuttingDown();
-    m_runAction->setEnabled(current != nullptr && !shuttingDown);
-    m_runAction->setText(active ? tr("&Run Again") : tr("&Run"));
-    m_stopAction->setEnabled(active);
-    m_removeAction->setEnabled(current != nullptr);
-    m_savePlanAction->setEnabled(current != nullptr && m_planEditor->plan().has_value() && !shuttingDown);
-    m_openAction->setEnabled(!shuttingDown);
-    updateBackendActions();
+    WindowActions::Selection selection;
+    selection.project = current ? &current->project() : nullptr;
+    selection.active = current && current->isActive();
+    selection.shuttingDown = m_projects.isShuttingDown();
+    selection.planAvailable = m_planEditor->plan().has_value();
+    selection.daytonaBlocked = daytonaBlockedReason();
+    m_actions->update(selection);
+    refreshIsolation();
 }
 
 QString MainWindow::daytonaBlockedReason() const
@@ -673,28 +515,6 @@ QString MainWindow::daytonaBlockedReason() const
             return tr("A folder on this computer runs here: Daytona clones repositories over the network.");
     }
     return m_context.backends()->daytonaUnavailableReason();
-}
-
-void MainWindow::updateBackendActions()
-{
-    const ProjectSession* current = session(m_currentId);
-    {
-        const QSignalBlocker blocker(m_keepAwakeAction);
-        if (current)
-            m_keepAwakeAction->setChecked(current->project().keepAwake);
-    }
-    m_keepAwakeAction->setEnabled(current != nullptr);
-    const QString backend = current ? current->project().backend : QString();
-    const bool onDaytona = backend == QLatin1StringView(SandboxBackends::Daytona);
-    m_runLocallyAction->setEnabled(current != nullptr);
-    m_runLocallyAction->setChecked(backend == QLatin1StringView(SandboxBackends::Local));
-    m_runOnDaytonaAction->setChecked(onDaytona);
-    const QString blocked = daytonaBlockedReason();
-    m_runOnDaytonaAction->setEnabled(current != nullptr && (blocked.isEmpty() || onDaytona));
-    m_runOnDaytonaAction->setToolTip(
-        blocked.isEmpty() ? tr("Run the selected project in Daytona's cloud from its next run") : blocked);
-    m_runOnDaytonaAction->setStatusTip(blocked);
-    refreshIsolation();
 }
 
 void MainWindow::openRepository()
@@ -736,24 +556,10 @@ void MainWindow::showRepoPicker(const SecretResult& token)
                 15000);
         }
     }
-    const ProjectSession* current = session(m_currentId);
-    if (current) {
-        // Start from the selected project's repository: the usual next step is another branch.
-        const Project& project = current->project();
-        picker.setBackend(project.backend);
-        const auto parsed = RepoRef::parse(project.repository, QDir::homePath());
-        if (const auto* reference = std::get_if<RepoRef>(&parsed)) {
-            if (reference->isRemote()) {
-                picker.urlSource()->setRepository(project.repository);
-                picker.showSource(picker.urlSource());
-            } else {
-                picker.localFolderSource()->setFolder(reference->localPath());
-                picker.showSource(picker.localFolderSource());
-            }
-        }
-    } else if (gitHub) {
+    if (const ProjectSession* current = session(m_currentId))
+        picker.startFrom(current->project());
+    else if (gitHub)
         picker.showSource(gitHub);
-    }
     const bool accepted = picker.exec() == QDialog::Accepted;
     m_picker = nullptr;
     if (accepted)

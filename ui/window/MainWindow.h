@@ -5,9 +5,7 @@
 #include <QPointer>
 
 class QAction;
-class QActionGroup;
 class QListView;
-class QMenu;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
@@ -34,6 +32,7 @@ class PreviewPane;
 class RepoPickerDialog;
 class RunPlanEditor;
 class SettingsDialog;
+class WindowActions;
 
 // The window: projects on the left, the selected project's build log and run plan in the middle,
 // its live preview on the right. A view on the application core (AppContext): the projects, their
@@ -74,12 +73,8 @@ public:
     ProjectSession* session(const QString& projectId) const;
     BuildLogPanel* buildLog(const QString& projectId) const { return m_logs.value(projectId); }
     PreviewPane* previewPane() const { return m_preview; }
-    QAction* openRepositoryAction() const { return m_openAction; }
-    QAction* settingsAction() const { return m_settingsAction; }
-    QAction* runAction() const { return m_runAction; }
-    QAction* runLocallyAction() const { return m_runLocallyAction; }
-    QAction* runOnDaytonaAction() const { return m_runOnDaytonaAction; }
-    QAction* keepAwakeAction() const { return m_keepAwakeAction; }
+    // The menus' and toolbar's commands (tests trigger them).
+    WindowActions* actions() const { return m_actions; }
     // Project > Run Without Isolation…, its confirmation, the banner and the status bar's note.
     IsolationChoice* isolationChoice() const { return m_isolationChoice; }
     IsolationBanner* isolationBanner() const { return m_isolationBanner; }
@@ -108,13 +103,10 @@ protected:
 
 private:
     void createActions();
-    void createBackendActions();
-    void createMenus();
     QWidget* createProjectsPane();
     void createLayout();
     void connectPreview();
     void connectRegistry();
-    void rebuildLogMenu();
     void restoreLayout();
     void saveLayout() const;
     void loadProjects();
@@ -127,7 +119,6 @@ private:
     void selectProject(const QString& projectId);
     void refreshPreview();
     void updateActions();
-    void updateBackendActions();
     // Why the selected project cannot be put on Daytona (empty: it can).
     QString daytonaBlockedReason() const;
     // The isolation choice, banner and status note for the selected project and all the others.
@@ -138,11 +129,9 @@ private:
     void openRepository();
     // Opens the picker, with the GitHub tab when `token` holds the signed-in account's token.
     void showRepoPicker(const SecretResult& token);
-    void preparePicker(RepoPickerDialog& picker);
     void openSettings();
     // Reads the Daytona API key from the keychain for the back ends (at start and after Settings).
     void loadDaytonaKey();
-    void applyGitHubHost();
     void removeCurrent();
     void savePlanAndRun();
     void detectPlanAgain();
@@ -172,20 +161,7 @@ private:
     IsolationBanner* m_isolationBanner = nullptr;
     IsolationChoice* m_isolationChoice = nullptr;
 
-    QAction* m_openAction = nullptr;
-    QAction* m_runAction = nullptr;
-    QAction* m_stopAction = nullptr;
-    QAction* m_removeAction = nullptr;
-    QAction* m_showLogAction = nullptr;
-    QAction* m_showPlanAction = nullptr;
-    QAction* m_savePlanAction = nullptr;
-    QAction* m_quitAction = nullptr;
-    QAction* m_settingsAction = nullptr;
-    QActionGroup* m_backendGroup = nullptr;
-    QAction* m_runLocallyAction = nullptr;
-    QAction* m_runOnDaytonaAction = nullptr;
-    QAction* m_keepAwakeAction = nullptr;
-    QMenu* m_logMenu = nullptr;
+    WindowActions* m_actions = nullptr;
 };
 
 } // namespace forge::ui

@@ -214,4 +214,20 @@ Project RepoPickerDialog::project() const
     return project;
 }
 
+void RepoPickerDialog::startFrom(const Project& project)
+{
+    setBackend(project.backend);
+    const auto parsed = RepoRef::parse(project.repository, QDir::homePath());
+    const auto* reference = std::get_if<RepoRef>(&parsed);
+    if (!reference)
+        return;
+    if (reference->isRemote()) {
+        m_urlSource->setRepository(project.repository);
+        showSource(m_urlSource);
+    } else {
+        m_folderSource->setFolder(reference->localPath());
+        showSource(m_folderSource);
+    }
+}
+
 } // namespace forge::ui

@@ -37,6 +37,9 @@ public:
     // locally (Daytona clones over the network), whatever was chosen.
     QString backend() const;
     void setBackend(const QString& backend);
+    // Starts from `project`'s repository (the usual next step is another branch of it): its back
+    // end, and the URL or folder tab filled in and shown.
+    void startFrom(const Project& project);
     // Whether Daytona can be chosen; when not, `reason` says what to set. The dialog starts with
     // what the stored settings and the environment allow.
     void setDaytonaAvailability(const QString& unavailableReason);

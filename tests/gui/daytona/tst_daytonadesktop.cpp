@@ -23,6 +23,7 @@
 #include "ui/window/ProjectListDelegate.h"
 #include "ui/window/RepoPickerDialog.h"
 #include "ui/window/UrlSource.h"
+#include "ui/window/WindowActions.h"
 #include "workflow/ProjectSession.h"
 #include "workflow/RunQueue.h"
 #include "workflow/SandboxManager.h"
@@ -279,7 +280,7 @@ private Q_SLOTS:
             edited = true;
             dialog->okButton()->click();
         });
-        window.settingsAction()->trigger();
+        window.actions()->settings()->trigger();
         QVERIFY(edited);
         QCOMPARE(context.runQueue()->limit(), 2);
         QCOMPARE(QSettings().value(u"manager/intervalMs"_s).toLongLong(), 600'000);
@@ -467,8 +468,8 @@ private Q_SLOTS:
         // The list says where it runs; the project menu offers to run it here instead.
         auto* list = window.findChild<QListView*>(u"projectList"_s);
         QVERIFY(list->model()->index(0, 0).data(ProjectDetailRole).toString().contains(u"Daytona"_s));
-        QVERIFY(window.runOnDaytonaAction()->isChecked());
-        QVERIFY(window.runLocallyAction()->isEnabled());
+        QVERIFY(window.actions()->runOnDaytona()->isChecked());
+        QVERIFY(window.actions()->runLocally()->isEnabled());
         QVERIFY(saveShot(&window, u"main-window-daytona-no-key.png"_s));
 
         // Run on This Computer: stored with the project, and the next run gets a session on the
@@ -476,7 +477,7 @@ private Q_SLOTS:
         ProjectSession* recreated = nullptr;
         connect(&window, &ui::MainWindow::sessionCreated, this,
                 [&](ProjectSession* created) { recreated = created; });
-        window.runLocallyAction()->trigger();
+        window.actions()->runLocally()->trigger();
         QCOMPARE(session->project().backend, u"local"_s);
         QVERIFY(list->model()->index(0, 0).data(ProjectDetailRole).toString().contains(u"local"_s));
         {
@@ -485,7 +486,7 @@ private Q_SLOTS:
             QVERIFY(stored.find(project.id));
             QCOMPARE(stored.find(project.id)->backend, u"local"_s);
         }
-        window.runAction()->trigger();
+        window.actions()->run()->trigger();
         QVERIFY(recreated);
         QVERIFY(recreated != session);
         QCOMPARE(window.session(project.id), recreated);
@@ -537,7 +538,7 @@ private Q_SLOTS:
             QTest::mouseClick(open, Qt::LeftButton);
             pickerDriven = true;
         });
-        window.openRepositoryAction()->trigger();
+        window.actions()->openRepository()->trigger();
         QVERIFY2(pickerDriven, "the picker did not accept the repository on Daytona");
         QVERIFY(session);
         auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
@@ -614,7 +615,7 @@ private Q_SLOTS:
 
         // Keep awake off (Project menu): a sandbox that goes to sleep stays asleep, the pane says
         // "Sleeping" with Wake, and Wake brings the page back from the same sandbox.
-        window.keepAwakeAction()->setChecked(false);
+        window.actions()->keepAwake()->setChecked(false);
         QVERIFY(!session->project().keepAwake);
         const QString sleeper = session->sandboxId();
         m_emulator->stopSandboxExternally(sleeper);

@@ -20,6 +20,7 @@
 #include "ui/window/GitHubSource.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/RepoPickerDialog.h"
+#include "ui/window/WindowActions.h"
 #include "workflow/ProjectSession.h"
 
 #include <QAction>
@@ -166,7 +167,7 @@ private Q_SLOTS:
                 picker->reject();
         });
         driver.start();
-        window.openRepositoryAction()->trigger();
+        window.actions()->openRepository()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(picked || !pickerProblem.isEmpty(), 30000);
         QVERIFY2(picked, qPrintable(pickerProblem));
 

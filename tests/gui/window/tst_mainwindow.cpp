@@ -15,6 +15,7 @@
 #include "ui/window/ProjectListDelegate.h"
 #include "ui/window/RepoPickerDialog.h"
 #include "ui/window/UrlSource.h"
+#include "ui/window/WindowActions.h"
 #include "workflow/ProjectSession.h"
 
 #include <QAbstractButton>
@@ -92,10 +93,10 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.currentProjectId().isEmpty());
         QCOMPARE(window.previewPane()->overlay(), ui::PreviewPane::Overlay::Placeholder);
-        QVERIFY(window.openRepositoryAction()->isEnabled());
+        QVERIFY(window.actions()->openRepository()->isEnabled());
         QVERIFY(!window.previewPane()->backAction()->isEnabled());
         QVERIFY(!window.previewPane()->reloadAction()->isEnabled());
-        QCOMPARE(window.openRepositoryAction()->shortcut(), QKeySequence(QKeySequence::Open));
+        QCOMPARE(window.actions()->openRepository()->shortcut(), QKeySequence(QKeySequence::Open));
         QVERIFY(window.grab().save(QStringLiteral(FORGE_ARTIFACTS_DIR) + u"/main-window-empty.png"_s));
     }
 
@@ -182,7 +183,7 @@ private Q_SLOTS:
             QTest::mouseClick(open, Qt::LeftButton);
             pickerDriven = true;
         });
-        window.openRepositoryAction()->trigger(); // the picker's exec() returns once Open is clicked
+        window.actions()->openRepository()->trigger(); // the picker's exec() returns once Open is clicked
         QVERIFY2(pickerDriven, "the picker did not accept the fixture folder");
         QVERIFY(session);
 

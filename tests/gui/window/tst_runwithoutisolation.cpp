@@ -17,6 +17,7 @@
 #include "ui/window/IsolationWarning.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/ProjectListDelegate.h"
+#include "ui/window/WindowActions.h"
 #include "workflow/ProjectSession.h"
 
 #include <QAction>
@@ -178,7 +179,7 @@ private Q_SLOTS:
                  qPrintable(window.isolationStatus()->text()));
 
         // A run says so at its start, and runs the project's code as plain processes.
-        window.runAction()->trigger();
+        window.actions()->run()->trigger();
         ProjectSession* session = window.session(project.id); // a new one, on the unisolated provider
         QVERIFY(session);
         QTRY_VERIFY_WITH_TIMEOUT(session->status() == ProjectStatus::Live ||
