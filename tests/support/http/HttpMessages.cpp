@@ -23,7 +23,7 @@ QString RecordedRequest::decodedPath() const
 
 QUrlQuery RecordedRequest::queryItems() const
 {
-    return QUrlQuery(QString::fromLatin1(query()));
+    return QUrlQuery(QString::fromUtf8(query()));
 }
 
 bool RecordedRequest::hasHeader(const QByteArray& name) const

@@ -100,7 +100,8 @@ private:
         if (failure != 0)
             return answer(HttpResponse::text(failure, reasonPhrase(failure) + '\n'));
         const RecordedRequest received = m_current; // the handler's copy: answering changes ours
-        m_server->handle(received, std::make_shared<HttpExchange>(this));
+        m_exchange = std::make_shared<HttpExchange>(this);
+        m_server->handle(received, m_exchange);
     }
 
     HttpServer* m_server;
@@ -108,6 +109,9 @@ private:
     RequestParser m_parser;
     RecordedRequest m_current;
     qsizetype m_sequence = -1;
+    // The current request's, for as long as the connection lasts or until the next request: a
+    // handler may watch it through a weak_ptr (the Daytona emulator's activity timer does).
+    std::shared_ptr<HttpExchange> m_exchange;
     State m_state = State::Reading;
     bool m_processing = false; // inside processBuffered(): it reads on by itself
     bool m_connected = true;

@@ -19,8 +19,9 @@ class HttpConnection;
 
 // The answering half of one request. A handler answers at once, later (a held answer: keep the
 // pointer, send when ready) or never (a hang: the connection stays open until the client gives
-// up), or takes the socket over (a WebSocket, a streamed or deliberately broken answer). Safe to
-// keep after the client went away: then it does nothing.
+// up), or takes the socket over (a WebSocket, a streamed or deliberately broken answer). The
+// connection keeps it until it closes or reads the next request, so a weak_ptr to it stays valid
+// that long. Safe to keep after the client went away: then it does nothing.
 class HttpExchange
 {
 public:
