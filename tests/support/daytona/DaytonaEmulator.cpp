@@ -1,7 +1,6 @@
 #include "DaytonaEmulator.h"
 
 #include "ErrorBodies.h"
-#include "HttpConnection.h"
 #include "PreviewProxy.h"
 #include "Toolbox.h"
 #include "core/Failure.h"
@@ -23,30 +22,6 @@ using namespace Qt::StringLiterals;
 namespace forge::test {
 
 using daytona::HttpRequest;
-using daytona::HttpResponder;
-using daytona::HttpResponse;
-
-QByteArray DaytonaRequest::path() const
-{
-    const qsizetype q = target.indexOf('?');
-    return q < 0 ? target : target.left(q);
-}
-
-QByteArray DaytonaRequest::header(const QByteArray& name) const
-{
-    for (const auto& [n, v] : headers)
-        if (n.compare(name, Qt::CaseInsensitive) == 0)
-            return v;
-    return {};
-}
-
-bool DaytonaRequest::hasHeader(const QByteArray& name) const
-{
-    for (const auto& [n, v] : headers)
-        if (n.compare(name, Qt::CaseInsensitive) == 0)
-            return true;
-    return false;
-}
 
 namespace {
 
@@ -112,7 +87,7 @@ struct DaytonaEmulator::Private
     Options options;
     LocalProvider provider;
     daytona::Toolbox toolbox{provider};
-    daytona::HttpListener listener;
+    HttpServer listener;
     QList<std::shared_ptr<EmulatedSandbox>> sandboxes; // in creation order
     QList<DaytonaFault> faults;
     // Every request since the start; clearRequests() only moves `cleared`, so the index a pending
@@ -142,10 +117,13 @@ struct DaytonaEmulator::Private
         // home is /home/daytona, as in Daytona's images (the SDK's getUserHomeDir).
         , provider(
               LocalProvider::Options{options.dataDirectory, options.isolation, {}, true, u"/home/daytona"_s})
-        , listener([this](HttpRequest request, std::shared_ptr<HttpResponder> responder) {
-            receive(std::move(request), std::move(responder));
-        })
-    {}
+    {
+        listener.setRecording(false); // record() keeps them, redacted, with the preview proxies'
+        listener.setHandler(
+            [this](const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder) {
+                receive(HttpRequest{request, responder}, responder);
+            });
+    }
 
     QString baseUrl() const { return u"http://127.0.0.1:%1"_s.arg(listener.port()); }
     // The sign-in page the preview proxy sends unauthenticated browsers to (an OIDC provider's
@@ -167,15 +145,16 @@ struct DaytonaEmulator::Private
         return options.apiKeys.contains(QString::fromUtf8(authorization.mid(7).trimmed()));
     }
 
-    qsizetype record(const HttpRequest& request)
+    qsizetype record(const RecordedRequest& request)
     {
-        const QByteArray path = request.target.split('?').constFirst();
-        requests.append(DaytonaRequest{request.method, request.target, request.headers,
-                                       daytona::Toolbox::redactedBody(path, request.body), 0});
+        RecordedRequest recorded = request;
+        recorded.body = daytona::Toolbox::redactedBody(request.path(), request.body);
+        recorded.status = 0;
+        requests.append(recorded);
         return requests.size() - 1;
     }
 
-    void answer(qsizetype index, const std::shared_ptr<HttpResponder>& responder, HttpResponse response)
+    void answer(qsizetype index, const std::shared_ptr<HttpExchange>& responder, HttpResponse response)
     {
         response.headers.append(
             std::pair(QByteArray("X-Daytona-Api-Version"), QByteArray("0.190.0-emulator")));
@@ -186,9 +165,9 @@ struct DaytonaEmulator::Private
         responder->send(response);
     }
 
-    static bool isToolbox(const HttpRequest& request) { return request.path().startsWith("/toolbox/"); }
+    static bool isToolbox(const RecordedRequest& request) { return request.path().startsWith("/toolbox/"); }
 
-    HttpResponse error(const HttpRequest& request, int status, const QString& message) const
+    HttpResponse error(const RecordedRequest& request, int status, const QString& message) const
     {
         const QByteArray body =
             isToolbox(request) ? daytona::toolboxErrorBody(status, request.path(), request.method, message)
@@ -213,7 +192,7 @@ struct DaytonaEmulator::Private
         return std::nullopt;
     }
 
-    void receive(HttpRequest request, std::shared_ptr<HttpResponder> responder)
+    void receive(HttpRequest request, std::shared_ptr<HttpExchange> responder)
     {
         const qsizetype index = record(request);
         const std::optional<DaytonaFault> fault = takeFault(request);
@@ -225,7 +204,7 @@ struct DaytonaEmulator::Private
             case DaytonaFault::Kind::Status:
                 return answer(
                     index, responder,
-                    error(request, fault->status, QString::fromLatin1(daytona::reasonPhrase(fault->status))));
+                    error(request, fault->status, QString::fromLatin1(reasonPhrase(fault->status))));
             case DaytonaFault::Kind::RateLimit: {
                 // ENDPOINTS.md section 2: Nest's ThrottlerException body, retry header per bucket.
                 HttpResponse response = error(request, 429, u"ThrottlerException: Too Many Requests"_s);
@@ -244,7 +223,7 @@ struct DaytonaEmulator::Private
     }
 
     // Fire and forget: the task runs on the event loop and answers through the responder.
-    QCoro::Task<> serve(HttpRequest request, std::shared_ptr<HttpResponder> responder, qsizetype index,
+    QCoro::Task<> serve(HttpRequest request, std::shared_ptr<HttpExchange> responder, qsizetype index,
                         std::chrono::milliseconds delay)
     {
         const std::weak_ptr<int> alive = lifetime;
@@ -260,7 +239,7 @@ struct DaytonaEmulator::Private
         }
         if (alive.expired())
             co_return;
-        if (response.detached) { // a WebSocket now owns the connection
+        if (responder->isTakenOver()) { // a WebSocket now owns the connection
             if (index >= 0 && index < requests.size())
                 requests[index].status = 101;
             co_return;
@@ -296,12 +275,12 @@ struct DaytonaEmulator::Private
 
     // ENDPOINTS.md section 6: proxied requests reset the idle timer unless told not to. The proxy
     // skips only on the exact value "true" (apps/proxy/pkg/proxy/get_sandbox_target.go, v0.190.0).
-    static bool skipsActivity(const HttpRequest& request)
+    static bool skipsActivity(const RecordedRequest& request)
     {
         return request.header("X-Daytona-Skip-Last-Activity-Update") == "true";
     }
 
-    void touch(EmulatedSandbox& sandbox, const HttpRequest& request)
+    void touch(EmulatedSandbox& sandbox, const RecordedRequest& request)
     {
         if (!skipsActivity(request))
             sandbox.lastActivityAt = QDateTime::currentDateTimeUtc();
@@ -318,7 +297,7 @@ struct DaytonaEmulator::Private
         auto* timer = new QTimer(q);
         timer->setInterval(activityRefreshInterval);
         const std::weak_ptr<EmulatedSandbox> weakSandbox = sandbox;
-        const std::weak_ptr<HttpResponder> weakResponder = request.responder;
+        const std::weak_ptr<HttpExchange> weakResponder = request.responder;
         const bool refreshes = !skipsActivity(request);
         QObject::connect(
             timer, &QTimer::timeout, timer, [this, timer, weakSandbox, weakResponder, refreshes] {
@@ -615,7 +594,7 @@ struct DaytonaEmulator::Private
         auto* proxy = new daytona::PreviewProxy(
             port, std::move(access),
             [this](const QByteArray& authorization) { return keyAccepted(authorization); },
-            [this, weak](const HttpRequest& request, int status) {
+            [this, weak](const RecordedRequest& request, int status) {
                 const qsizetype index = record(request);
                 requests[index].status = status;
                 if (auto s = weak.lock(); s && status < 400)

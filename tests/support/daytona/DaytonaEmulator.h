@@ -1,5 +1,6 @@
 #pragma once
 
+#include "HttpMessages.h"
 #include "sandbox/LocalProvider.h"
 
 #include <QByteArray>
@@ -18,19 +19,9 @@
 
 namespace forge::test {
 
-// One request the emulator received (API, toolbox or preview proxy), for assertions.
-struct DaytonaRequest
-{
-    QByteArray method;
-    QByteArray target; // path and query as sent
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    QByteArray body;
-    int status = 0; // the answer's status; 0 while pending or when a fault made it hang
-
-    QByteArray path() const;
-    QByteArray header(const QByteArray& name) const; // case-insensitive; empty when absent
-    bool hasHeader(const QByteArray& name) const;
-};
+// One request the emulator received (API, toolbox or preview proxy), for assertions: its status is
+// 0 while pending or when a fault made it hang, and a clone's password is only a fingerprint.
+using DaytonaRequest = RecordedRequest;
 
 // A canned misbehaviour for the next `count` requests whose method and path match (ENDPOINTS.md
 // section 2 describes what the real service sends for rate limits and errors).
@@ -161,7 +152,7 @@ public:
     LocalProvider& provider();
 
 Q_SIGNALS:
-    void requestServed(const forge::test::DaytonaRequest& request);
+    void requestServed(const forge::test::RecordedRequest& request);
     // A toolbox request held open through one activity interval; `refreshed`: it counted as the
     // sandbox's activity (it was sent without the skip header).
     void activityHeld(const QString& id, bool refreshed);

@@ -1,6 +1,6 @@
 #include "ErrorBodies.h"
 
-#include "HttpConnection.h"
+#include "HttpMessages.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

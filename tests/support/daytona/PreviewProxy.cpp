@@ -19,10 +19,13 @@ PreviewProxy::PreviewProxy(int targetPort, AccessLookup access, KeyCheck keyChec
     , m_access(std::move(access))
     , m_keyCheck(std::move(keyCheck))
     , m_observer(std::move(observer))
-    , m_listener([this](HttpRequest request, std::shared_ptr<HttpResponder> responder) {
-        handle(request, responder);
-    })
-{}
+{
+    m_listener.setRecording(false); // the emulator keeps the record, through the observer
+    m_listener.setHandler(
+        [this](const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder) {
+            handle(request, responder);
+        });
+}
 
 bool PreviewProxy::listen()
 {
@@ -31,15 +34,15 @@ bool PreviewProxy::listen()
 
 QUrl PreviewProxy::url() const
 {
-    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_listener.port()));
+    return m_listener.url();
 }
 
 // What Daytona's proxy does when no credential is valid (getAuthUrl in apps/proxy/pkg/proxy/
 // auth_callback.go): a 307 to the OIDC provider's authorization page, with the request to return
 // to in `state` and the proxy's /callback as redirect_uri. Organisation members who sign in there
 // get a cookie and then the preview.
-void PreviewProxy::redirectToSignIn(const HttpRequest& request,
-                                    const std::shared_ptr<HttpResponder>& responder,
+void PreviewProxy::redirectToSignIn(const RecordedRequest& request,
+                                    const std::shared_ptr<HttpExchange>& responder,
                                     const PreviewAccess& access)
 {
     const QByteArray returnTo = url().toEncoded() + request.target;
@@ -59,7 +62,7 @@ void PreviewProxy::redirectToSignIn(const HttpRequest& request,
     responder->send(HttpResponse{307, {{"Location", location.toEncoded()}}, {}});
 }
 
-void PreviewProxy::handle(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder)
+void PreviewProxy::handle(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder)
 {
     auto reject = [&](int status, const QString& message) {
         m_observer(request, status);
@@ -71,8 +74,7 @@ void PreviewProxy::handle(const HttpRequest& request, const std::shared_ptr<Http
         return reject(404, u"sandbox not found"_s);
     if (!access.isPublic) {
         const QByteArray token = request.header("x-daytona-preview-token");
-        const QString queryKey =
-            QUrlQuery(QString::fromUtf8(request.query())).queryItemValue(u"DAYTONA_SANDBOX_AUTH_KEY"_s);
+        const QString queryKey = request.queryItems().queryItemValue(u"DAYTONA_SANDBOX_AUTH_KEY"_s);
         const QByteArray authorization = request.header("Authorization");
         const bool valid = (!token.isEmpty() && QString::fromUtf8(token) == access.token) ||
                            (!queryKey.isEmpty() && queryKey == access.token) ||
@@ -90,7 +92,7 @@ void PreviewProxy::handle(const HttpRequest& request, const std::shared_ptr<Http
 // a sandbox's image (/etc/hosts: 127.0.0.1 and ::1) reaches a server bound to either as well as one
 // on every address: 127.0.0.1 first, then ::1 when nothing listens there (this machine's
 // /etc/hosts may not list ::1 as localhost).
-void PreviewProxy::forward(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder,
+void PreviewProxy::forward(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder,
                            const PreviewAccess& access, const QString& address)
 {
     QUrl target;

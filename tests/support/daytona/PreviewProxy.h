@@ -1,6 +1,6 @@
 #pragma once
 
-#include "HttpConnection.h"
+#include "HttpServer.h"
 
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -37,7 +37,7 @@ public:
     using AccessLookup = std::function<PreviewAccess()>;
     using KeyCheck = std::function<bool(const QByteArray& authorization)>;
     // Called for every request (recording, last-activity); returns nothing.
-    using Observer = std::function<void(const HttpRequest&, int status)>;
+    using Observer = std::function<void(const RecordedRequest&, int status)>;
 
     PreviewProxy(int targetPort, AccessLookup access, KeyCheck keyCheck, Observer observer,
                  QObject* parent = nullptr);
@@ -45,17 +45,17 @@ public:
     QUrl url() const;
 
 private:
-    void handle(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder);
-    void forward(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder,
+    void handle(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder);
+    void forward(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder,
                  const PreviewAccess& access, const QString& address);
-    void redirectToSignIn(const HttpRequest& request, const std::shared_ptr<HttpResponder>& responder,
+    void redirectToSignIn(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder,
                           const PreviewAccess& access);
 
     int m_targetPort;
     AccessLookup m_access;
     KeyCheck m_keyCheck;
     Observer m_observer;
-    HttpListener m_listener;
+    HttpServer m_listener;
     QNetworkAccessManager m_network;
 };
 

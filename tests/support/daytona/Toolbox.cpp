@@ -530,22 +530,11 @@ HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_p
     if (request.header("Upgrade").compare("websocket", Qt::CaseInsensitive) != 0 || key.isEmpty() ||
         !request.responder || m_followMode == FollowMode::Refuse)
         return goError(request, 400, u"follow is only available over a WebSocket"_s);
-    HttpResponse detached;
-    detached.detached = true;
-    QTcpSocket* socket = request.responder->takeOverSocket();
+    // From here on the socket is the WebSocket's: the emulator sends nothing of its own.
+    const HttpResponse switched{101, {}, {}};
+    QTcpSocket* socket = request.responder->acceptWebSocket(request);
     if (!socket)
-        return detached;
-    const QByteArray accept =
-        QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
-                                 QCryptographicHash::Sha1)
-            .toBase64();
-    QByteArray head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Accept: " +
-                      accept + "\r\n";
-    const QByteArray protocols = request.header("Sec-WebSocket-Protocol");
-    if (!protocols.isEmpty())
-        head += "Sec-WebSocket-Protocol: " + protocols.split(',').constFirst().trimmed() + "\r\n";
-    socket->write(head + "\r\n");
+        return switched;
 
     const bool markers = wantsSplitJson(request) ||
                          request.header("X-Daytona-Split-Output").compare("true", Qt::CaseInsensitive) == 0;
@@ -554,7 +543,7 @@ HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_p
         socket->write(webSocketFrame(0x2, sofar));
     if (command->exitCode || m_followMode == FollowMode::CloseEarly) {
         closeWebSocket(socket);
-        return detached;
+        return switched;
     }
     QPointer<QTcpSocket> guard = socket;
     command->followSockets.append(guard);
@@ -566,7 +555,7 @@ HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_p
         if (guard)
             closeWebSocket(guard);
     });
-    return detached;
+    return switched;
 }
 
 QString Toolbox::passwordFingerprint(const QString& password)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "HttpConnection.h"
+#include "HttpServer.h"
 #include "ToolboxFiles.h"
 #include "sandbox/SandboxProvider.h"
 
@@ -20,6 +20,13 @@ namespace forge::test::daytona {
 
 struct ToolboxSession;
 struct ToolboxCommand;
+
+// A request with the exchange that answers it: the log stream takes the socket over through it
+// (Toolbox::followLogs), and the emulator's activity timer watches it while it is open.
+struct HttpRequest : RecordedRequest
+{
+    std::shared_ptr<HttpExchange> responder;
+};
 
 // The in-sandbox daemon's API (toolbox.json; ENDPOINTS.md sections 8, 10, 11) for one emulator:
 // process execute, sessions, ports and git clone, each running real commands in the sandbox

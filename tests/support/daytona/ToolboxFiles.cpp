@@ -18,7 +18,7 @@ namespace forge::test::daytona {
 
 namespace {
 
-HttpResponse goError(const HttpRequest& request, int status, const QString& message)
+HttpResponse goError(const RecordedRequest& request, int status, const QString& message)
 {
     return HttpResponse::json(status, toolboxErrorBody(status, request.path(), request.method, message));
 }
@@ -159,7 +159,7 @@ QByteArray downloadPart(const QByteArray& name, const QString& path, const QByte
 
 // POST /files/bulk-download: every path as a multipart part named "file", or "error" with an
 // ErrorResponse (apps/daemon/pkg/toolbox/fs/download_files.go in daytonaio/daytona v0.190.0).
-HttpResponse bulkDownload(const HttpRequest& request, const SandboxPaths& paths)
+HttpResponse bulkDownload(const RecordedRequest& request, const SandboxPaths& paths)
 {
     const QJsonArray requested = QJsonDocument::fromJson(request.body).object().value(u"paths"_s).toArray();
     if (requested.isEmpty())
@@ -230,7 +230,7 @@ QString insidePath(const QString& host, const SandboxPaths& paths)
     return host;
 }
 
-std::optional<HttpResponse> handleFiles(const HttpRequest& request, const QByteArray& path,
+std::optional<HttpResponse> handleFiles(const RecordedRequest& request, const QByteArray& path,
                                         const SandboxPaths& paths)
 {
     if (!path.startsWith("/files"))

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "HttpConnection.h"
+#include "HttpMessages.h"
 
 #include <QString>
 #include <optional>
@@ -33,7 +33,7 @@ QString insidePath(const QString& hostPath, const SandboxPaths& paths);
 // The toolbox file endpoints (ENDPOINTS.md section 9; all paths in `?path=`): list, info, download,
 // bulk-download, folder, delete, upload-v2 (raw body) and bulk-upload. nullopt when `path` is not one
 // of them.
-std::optional<HttpResponse> handleFiles(const HttpRequest& request, const QByteArray& path,
+std::optional<HttpResponse> handleFiles(const RecordedRequest& request, const QByteArray& path,
                                         const SandboxPaths& paths);
 
 } // namespace forge::test::daytona
