@@ -37,7 +37,7 @@ bool isInvisibleOrControl(QChar c)
 
 bool isValidOwner(QStringView owner)
 {
-    // GitHub's rule for user and organisation names (SECURITY-NOTES §6).
+    // GitHub's rule for user and organisation names (docs/security-notes.md §6).
     static const QRegularExpression re(u"\\A[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}\\z"_s);
     return re.match(owner).hasMatch();
 }

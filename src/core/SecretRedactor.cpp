@@ -40,7 +40,7 @@ QRegularExpression compile(const QString& pattern, bool caseInsensitive)
 const std::array<Pattern, 11>& patterns()
 {
     static const std::array<Pattern, 11> list{{
-        // GitHub tokens, see SECURITY-NOTES §1b. No leading word boundary on purpose: a token glued
+        // GitHub tokens, see docs/security-notes.md §1b. No leading word boundary on purpose: a token glued
         // to other text (`token=ghp_…`, `"ghp_…"`) must still go.
         {"gh"_L1, compile(u"gh[pousr]_(?<s>[A-Za-z0-9]{20,})"_s, false)},
         {"github_pat_"_L1, compile(u"github_pat_(?<s>[A-Za-z0-9_]{20,})"_s, false)},
@@ -70,8 +70,9 @@ const std::array<Pattern, 11>& patterns()
         // Credentials in a URL: `https://user:pass@host` -> `https://***@host`. Any user info goes,
         // not only user:password pairs: GitHub accepts an OAuth token as the user name alone.
         {"@"_L1, compile(u"//(?<s>[^/@\\s]+)@"_s, false)},
-        // base64("x-access-token:" + token), the extraheader form (§1d). "x-access-token:" is 15
-        // bytes, so its encoding is a fixed 20-character prefix whatever the token is.
+        // base64("x-access-token:" + token), the extraheader form (docs/security-notes.md §1d).
+        // "x-access-token:" is 15 bytes, so its encoding is a fixed 20-character prefix whatever the
+        // token is.
         {"eC1hY2Nlc3MtdG9rZW46"_L1, compile(u"(?<s>eC1hY2Nlc3MtdG9rZW46[A-Za-z0-9+/]*=*)"_s, false)},
     }};
     return list;

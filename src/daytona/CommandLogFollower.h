@@ -6,7 +6,7 @@
 
 namespace forge::daytona {
 
-// Follows a session command's output until it exits (ENDPOINTS §8) over the WebSocket
+// Follows a session command's output until it exits (docs/daytona-api.md §8) over the WebSocket
 // `.../logs?follow=true` (binary frames with stream markers). Whether the command still runs is
 // decided by its status (GET .../command/{id}: `exitCode` once it exited), never by the logs: a
 // stream that drops is opened again, with backoff, and the daemon replays the log from its start,
@@ -31,7 +31,7 @@ public:
 
     CommandLogFollower(DaytonaHttp& http, ToolboxApi& toolbox);
 
-    // Defaults to the toolbox base URL with ws/wss (ENDPOINTS §7).
+    // Defaults to the toolbox base URL with ws/wss (docs/daytona-api.md §7).
     void setWebSocketBase(QUrl base) { m_webSocketBase = std::move(base); }
     // The first wait before the stream is opened again (or the status polled again); the waits
     // then grow, with jitter, up to MaxRetryDelay, and start over once the stream delivers again.

@@ -16,7 +16,7 @@ public:
 
     DaytonaHttp& http() { return m_http; }
     SandboxApi& sandboxes() { return m_sandboxes; }
-    // The toolbox of a sandbox read from the API (ENDPOINTS §7). Throws InvalidArgument when the
+    // The toolbox of a sandbox read from the API (docs/daytona-api.md §7). Throws InvalidArgument when the
     // sandbox has no toolboxProxyUrl (an old server or a sandbox that is not started yet).
     std::unique_ptr<ToolboxApi> toolbox(const Sandbox& sandbox);
 

@@ -8,7 +8,7 @@
 namespace forge::daytona {
 
 // Where and as whom the client talks to Daytona. Read from the environment the way the official
-// SDKs do (ENDPOINTS.md §12): DAYTONA_API_KEY, DAYTONA_API_URL (legacy DAYTONA_SERVER_URL),
+// SDKs do (docs/daytona-api.md §12): DAYTONA_API_KEY, DAYTONA_API_URL (legacy DAYTONA_SERVER_URL),
 // DAYTONA_TARGET, or DAYTONA_JWT_TOKEN + DAYTONA_ORGANIZATION_ID.
 struct DaytonaConfig
 {

@@ -22,7 +22,7 @@ struct ErrorBody
     QString path;
 };
 
-// Both shapes of ENDPOINTS §2: Nest `{path,timestamp,statusCode,error,message}` (message may be an
+// Both shapes of docs/daytona-api.md §2: Nest `{path,timestamp,statusCode,error,message}` (message may be an
 // array from validation) and the toolbox `{statusCode,message,code,timestamp,path,method}`. Anything
 // else, including an empty body or an HTML error page, yields at most a short plain-text message.
 ErrorBody parseErrorBody(const QByteArray& body)

@@ -21,12 +21,12 @@ public:
     enum class Kind {
         NotFound,              // 404
         Conflict,              // 409 other than a lifecycle race (for example a session that exists)
-        StateChangeInProgress, // 409 "Sandbox state change in progress" (ENDPOINTS §2)
+        StateChangeInProgress, // 409 "Sandbox state change in progress" (docs/daytona-api.md §2)
         InvalidState,          // 400: wrong state for the operation or a rejected parameter
         Unauthorized,          // 401 / 403
         RateLimited,           // 429
         ServerError,           // 5xx
-        CommandTimedOut,       // 408 from the toolbox: the command outlived its timeout (ENDPOINTS §8)
+        CommandTimedOut,       // toolbox 408: the command outlived its timeout (docs/daytona-api.md §8)
         HttpError,             // any other 4xx
         Timeout,               // no answer within the transfer timeout, or waitForState gave up
         Network,               // no HTTP answer at all (DNS, refused, TLS, refused redirect)
@@ -37,12 +37,12 @@ public:
 
     DaytonaError(Kind kind, QString message);
 
-    // Builds the error for a non-2xx answer from either body shape of ENDPOINTS §2, or none.
+    // Builds the error for a non-2xx answer from either body shape of docs/daytona-api.md §2, or none.
     static DaytonaError fromHttp(int statusCode, const QByteArray& body, const RawHeaders& headers,
                                  const QString& requestPath,
                                  const QDateTime& now = QDateTime::currentDateTimeUtc());
 
-    // `Retry-After` or `Retry-After-<throttler>` as seconds or an HTTP-date (ENDPOINTS §2).
+    // `Retry-After` or `Retry-After-<throttler>` as seconds or an HTTP-date (docs/daytona-api.md §2).
     static std::optional<std::chrono::seconds>
     parseRetryAfter(const RawHeaders& headers, const QDateTime& now = QDateTime::currentDateTimeUtc());
 

@@ -51,7 +51,7 @@ QNetworkRequest DaytonaHttp::prepare(const HttpRequest& request) const
 {
     QNetworkRequest prepared(request.url);
     prepared.setRawHeader("Authorization", "Bearer " + m_config.bearerToken().toUtf8());
-    // ENDPOINTS §1: the organization header is sent only in JWT mode, as the SDK does.
+    // docs/daytona-api.md §1: the organization header is sent only in JWT mode, as the SDK does.
     if (m_config.authMode() == DaytonaConfig::AuthMode::Jwt)
         prepared.setRawHeader("X-Daytona-Organization-ID", m_config.organizationId.toUtf8());
     prepared.setRawHeader("X-Daytona-Source", Source);

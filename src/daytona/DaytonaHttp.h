@@ -37,13 +37,13 @@ struct HttpReply
     QByteArray header(const QByteArray& name) const;
 };
 
-// The one place that talks HTTP to Daytona: adds the auth and SDK headers of ENDPOINTS §1 to every
+// The one place that talks HTTP to Daytona: adds the auth and SDK headers of docs/daytona-api.md §1 to every
 // request, bounds each request by a transfer timeout and each answer by a size, refuses redirects
 // that would carry the key to another origin, and turns every failure into a DaytonaError.
 class DaytonaHttp
 {
 public:
-    // The version that selects split stdout/stderr toolbox output (ENDPOINTS §1, §8).
+    // The version that selects split stdout/stderr toolbox output (docs/daytona-api.md §1, §8).
     static constexpr auto SdkVersion = "0.190.0";
     static constexpr auto Source = "forge-preview";
     static constexpr qint64 DefaultMaxBodyBytes = 16 * 1024 * 1024;

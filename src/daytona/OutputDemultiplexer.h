@@ -4,7 +4,7 @@
 
 namespace forge::daytona {
 
-// Splits the toolbox's split-mode log stream into stdout and stderr (ENDPOINTS §8): the bytes after
+// Splits the toolbox's split-mode log stream into stdout and stderr (docs/daytona-api.md §8): the bytes after
 // 01 01 01 belong to stdout and the bytes after 02 02 02 to stderr, until the next marker. A marker
 // may be cut across chunks or WebSocket frames, so up to two trailing bytes that could start one
 // are held back until the next feed() or finish(). Bytes before any marker count as stdout.

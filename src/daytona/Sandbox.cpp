@@ -32,7 +32,7 @@ QUrl Sandbox::toolboxBaseUrl() const
 {
     if (toolboxProxyUrl.isEmpty() || id.isEmpty())
         return {};
-    // ENDPOINTS §7: baseURL = toolboxProxyUrl + (endsWith('/') ? '' : '/') + id.
+    // docs/daytona-api.md §7: baseURL = toolboxProxyUrl + (endsWith('/') ? '' : '/') + id.
     const QString base = toolboxProxyUrl.endsWith(u'/') ? toolboxProxyUrl : toolboxProxyUrl + u'/';
     return QUrl(base + QString::fromLatin1(QUrl::toPercentEncoding(id)), QUrl::StrictMode);
 }

@@ -50,7 +50,7 @@ struct Sandbox
     QString snapshot;
 
     static Sandbox fromJson(const QJsonObject& object);
-    // `{toolboxProxyUrl}/{id}` (ENDPOINTS §7); invalid when the field is missing.
+    // `{toolboxProxyUrl}/{id}` (docs/daytona-api.md §7); invalid when the field is missing.
     QUrl toolboxBaseUrl() const;
     bool isFailed() const;
     // No transition runs: `state` has reached `desiredState` (or the server sent none).
@@ -60,7 +60,7 @@ struct Sandbox
     bool isStartable() const;
 };
 
-// A preview URL and the token a private sandbox needs in `x-daytona-preview-token` (ENDPOINTS §6).
+// A preview URL and the token a private sandbox needs in `x-daytona-preview-token` (docs/daytona-api.md §6).
 struct PreviewLink
 {
     QString sandboxId;

@@ -54,7 +54,7 @@ QJsonObject CreateSandboxParams::toJson(const QString& defaultTarget) const
     if (!snapshot.isEmpty())
         body.insert(u"snapshot"_s, snapshot);
     if (!image.isEmpty()) {
-        // ENDPOINTS §4: REST has no `image`; the SDK sends a one-line Dockerfile.
+        // docs/daytona-api.md §4: REST has no `image`; the SDK sends a one-line Dockerfile.
         body.insert(u"buildInfo"_s, QJsonObject{{u"dockerfileContent"_s, u"FROM %1\n"_s.arg(image)}});
     }
     if (cpu)
@@ -97,7 +97,7 @@ SandboxApi::SandboxApi(DaytonaHttp& http)
 
 QList<Sandbox> SandboxApi::parseList(const QJsonValue& value, QString* nextCursor)
 {
-    // ENDPOINTS §3: >= v0.180 answers {items, nextCursor}; older servers a plain array.
+    // docs/daytona-api.md §3: >= v0.180 answers {items, nextCursor}; older servers a plain array.
     QJsonArray array;
     if (value.isArray()) {
         array = value.toArray();
@@ -223,7 +223,7 @@ QCoro::Task<Sandbox> SandboxApi::remove(QString idOrName)
     request.method = "DELETE";
     request.url = m_http.apiUrl(u"/sandbox/"_s + DaytonaHttp::segment(idOrName));
     const QJsonValue value = co_await m_http.sendJson(std::move(request), /*allowEmpty=*/true);
-    // ENDPOINTS §3 says 200 with the Sandbox; tolerate an empty answer from older servers.
+    // docs/daytona-api.md §3 says 200 with the Sandbox; tolerate an empty answer from older servers.
     Sandbox sandbox = value.isObject() ? Sandbox::fromJson(value.toObject()) : Sandbox{};
     if (sandbox.id.isEmpty())
         sandbox.id = idOrName;

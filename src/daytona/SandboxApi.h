@@ -10,7 +10,7 @@
 
 namespace forge::daytona {
 
-// Parameters of POST /sandbox. Field names follow api.json's CreateSandbox (ENDPOINTS §4).
+// Parameters of POST /sandbox. Field names follow api.json's CreateSandbox (docs/daytona-api.md §4).
 struct CreateSandboxParams
 {
     QString name;
@@ -42,12 +42,12 @@ struct SandboxPage
 
 struct ListSandboxesQuery
 {
-    QMap<QString, QString> labels; // sent as one JSON string (ENDPOINTS §3)
+    QMap<QString, QString> labels; // sent as one JSON string (docs/daytona-api.md §3)
     QString cursor;
     int limit = 0; // 0: the server default
 };
 
-// How waitForState polls: the SDK loop of ENDPOINTS §5.
+// How waitForState polls: the SDK loop of docs/daytona-api.md §5.
 struct PollPolicy
 {
     std::chrono::milliseconds initial{100};
@@ -59,7 +59,7 @@ struct PollPolicy
                                    std::chrono::milliseconds elapsed) const;
 };
 
-// The sandbox lifecycle endpoints of ENDPOINTS §3 (API, not toolbox).
+// The sandbox lifecycle endpoints of docs/daytona-api.md §3 (API, not toolbox).
 class SandboxApi
 {
 public:

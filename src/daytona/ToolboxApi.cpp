@@ -58,7 +58,7 @@ QCoro::Task<ExecuteResult> ToolboxApi::execute(QString command, QString cwd, QMa
         QJsonObject envs;
         for (auto it = env.constBegin(); it != env.constEnd(); ++it)
             envs.insert(it.key(), it.value());
-        body.insert(u"envs"_s, envs); // ENDPOINTS §13: the REST name is `envs`, not `env`
+        body.insert(u"envs"_s, envs); // docs/daytona-api.md §13: the REST name is `envs`, not `env`
     }
     if (timeoutSeconds > 0)
         body.insert(u"timeout"_s, timeoutSeconds);
@@ -79,7 +79,7 @@ QCoro::Task<ExecuteResult> ToolboxApi::execute(QString command, QString cwd, QMa
 
 QCoro::Task<> ToolboxApi::createSession(QString sessionId)
 {
-    // ENDPOINTS §8: 201 with no body.
+    // docs/daytona-api.md §8: 201 with no body.
     QJsonObject body;
     body.insert(u"sessionId"_s, sessionId);
     HttpRequest request = post(u"/process/session"_s, body);
@@ -142,7 +142,7 @@ QCoro::Task<CommandStatus> ToolboxApi::commandStatus(QString sessionId, QString 
 
 CommandLogs ToolboxApi::parseLogs(const HttpReply& reply)
 {
-    // ENDPOINTS §8: JSON {output, stdout, stderr} with an SDK version header; text/plain otherwise
+    // docs/daytona-api.md §8: JSON {output, stdout, stderr} with an SDK version header; text/plain otherwise
     // (with markers when only X-Daytona-Split-Output is sent, and then the client demuxes).
     QByteArray raw = reply.body;
     if (reply.header("Content-Type").contains("json")) {
@@ -194,7 +194,7 @@ QCoro::Task<> ToolboxApi::gitClone(GitCloneParams params)
     if (params.url.isEmpty() || params.path.isEmpty())
         throw DaytonaError(DaytonaError::Kind::InvalidArgument,
                            u"A git clone needs both a repository URL and a destination path."_s);
-    // ENDPOINTS §10: snake_case body; credentials go in the body so they never appear in a URL.
+    // docs/daytona-api.md §10: snake_case body; credentials go in the body so they never appear in a URL.
     QJsonObject body;
     body.insert(u"url"_s, params.url);
     body.insert(u"path"_s, params.path);

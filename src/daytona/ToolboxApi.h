@@ -11,7 +11,7 @@ namespace forge::daytona {
 struct ExecuteResult
 {
     int exitCode = -1;
-    QString result; // stdout and stderr combined (ENDPOINTS §8)
+    QString result; // stdout and stderr combined (docs/daytona-api.md §8)
 };
 
 struct SessionCommandResult
@@ -62,8 +62,8 @@ struct UploadFile
     QByteArray content;
 };
 
-// The in-sandbox toolbox API (ENDPOINTS §7-§11), reached through `{toolboxProxyUrl}/{sandboxId}` with
-// the same auth headers as the API. Only the calls the app needs. The calls that only look
+// The in-sandbox toolbox API (docs/daytona-api.md §7-§11), reached through `{toolboxProxyUrl}/{sandboxId}`
+// with the same auth headers as the API. Only the calls the app needs. The calls that only look
 // (commandStatus, commandLogs, listeningPorts) do not count as the sandbox's activity.
 class ToolboxApi
 {
@@ -95,12 +95,12 @@ public:
     QCoro::Task<> createFolder(QString path, QString mode = QStringLiteral("0755"));
     // GET /files/download: raw bytes, bounded by DaytonaHttp's body size limit.
     QCoro::Task<QByteArray> downloadFile(QString path);
-    // DELETE /files; `recursive` is required for directories (ENDPOINTS §9).
+    // DELETE /files; `recursive` is required for directories (docs/daytona-api.md §9).
     QCoro::Task<> deleteFile(QString path, bool recursive = false);
-    // GET /work-dir (ENDPOINTS §11): where relative paths resolve.
+    // GET /work-dir (docs/daytona-api.md §11): where relative paths resolve.
     QCoro::Task<QString> workDir();
 
-    // POST /files/bulk-upload (ENDPOINTS §9): present in both daemon versions, unlike /files/upload.
+    // POST /files/bulk-upload (docs/daytona-api.md §9): in both daemon versions, unlike /files/upload.
     QCoro::Task<> uploadFiles(QList<UploadFile> files);
     // The multipart body of bulk-upload: for each i, `files[i].path` before `files[i].file`.
     static QByteArray bulkUploadBody(const QList<UploadFile>& files, const QByteArray& boundary);

@@ -45,7 +45,7 @@ struct BubblewrapSpec
     QString resolvConf;
 };
 
-// The bubblewrap command line of a sandbox (SECURITY-NOTES §5f): every namespace unshared (the
+// The bubblewrap command line of a sandbox (docs/security-notes.md §5f): every namespace unshared (the
 // network too, except for a clone), no capabilities, no further user namespaces, a new session (no TIOCSTI
 // into our terminal), killed with its parent; the system read-only, only the workspace, a private home and a
 // private /tmp writable; nothing of the user's home, /root, /run (D-Bus, Wayland, XDG_RUNTIME_DIR)

@@ -8,7 +8,7 @@
 namespace forge {
 
 // The environment and arguments for running git on untrusted input without leaking credentials
-// (SECURITY-NOTES §1d): the token travels only as an `http.<origin>/.extraheader` entry of
+// (docs/security-notes.md §1d): the token travels only as an `http.<origin>/.extraheader` entry of
 // GIT_CONFIG_COUNT, scoped to the repository's own origin, never in argv, a URL or .git/config;
 // protocols are limited to https (http only for loopback, file only for an explicit local
 // repository); prompts are off; inherited GIT_* debugging and TLS-weakening variables are removed;

@@ -837,7 +837,7 @@ QCoro::Task<CommandResult> LocalProvider::cloneRepository(QString id, CloneSpec 
         // inherits bwrap's own environment, which is not the user's: the QProcess environment is set
         // to exactly the explicit one built above (base variables + GitEnvironment's scrubbed git
         // configuration). The token is then only in the environment of bwrap and git, readable by
-        // this user alone, which is what SECURITY-NOTES test 1 allows.
+        // this user alone, which is what docs/security-notes.md (test plan 1) allows.
         BubblewrapSpec bwrap = d->bubblewrap(id);
         bwrap.homeDirectory = cloneHome.path();
         bwrap.readOnlyMounts = mounts;

@@ -24,7 +24,7 @@ struct NetworkSpec
 };
 
 // Connects one bubblewrap sandbox's own network namespace to the internet with pasta (Debian's
-// passt package), user-mode networking that needs no privileges (SECURITY-NOTES §5f: never
+// passt package), user-mode networking that needs no privileges (docs/security-notes.md §5f: never
 // --share-net). bwrap is started with --info-fd/--block-fd: it reports the sandbox's first process
 // and waits; pasta attaches to that process's namespace with
 //  - no route to this machine's loopback (--no-map-gw; -T only for the ports above),

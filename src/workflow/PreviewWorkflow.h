@@ -21,7 +21,7 @@ namespace forge {
 
 class StepOutput;
 
-// The seven steps of DESIGN.md on a SandboxProvider: create-sandbox, clone-repository,
+// The seven steps of WorkflowTypes.h (StepId) on a SandboxProvider: create-sandbox, clone-repository,
 // detect-framework, install-dependencies, build-project, start-dev-server, publish-preview. Each
 // step is journaled before and after it runs; a step the journal says is done is not run again.
 // Transient failures retry twice with backoff and jitter; anything else fails the step at once

@@ -9,9 +9,9 @@
 
 namespace forge {
 
-// At most limit() runs at once (DESIGN.md: 5 by default, a setting); the others wait in the order
-// they asked, shown as queued. A run holds its place with a Ticket: while the ticket lives the run
-// counts, and dropping it lets the next waiting run start.
+// At most limit() runs at once (5 by default, `runs/maxConcurrent`; README.md, The desktop app); the
+// others wait in the order they asked, shown as queued. A run holds its place with a Ticket: while the
+// ticket lives the run counts, and dropping it lets the next waiting run start.
 class RunQueue : public QObject
 {
     Q_OBJECT

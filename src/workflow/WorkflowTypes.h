@@ -12,7 +12,7 @@
 
 namespace forge {
 
-// The seven steps of DESIGN.md, in the order they run.
+// The seven steps of a preview run, in the order they run (what each does: PreviewWorkflow.h).
 enum class StepId {
     CreateSandbox,
     CloneRepository,

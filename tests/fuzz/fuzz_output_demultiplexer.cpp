@@ -1,4 +1,4 @@
-// The toolbox's split log stream (ENDPOINTS §8) comes from the sandbox, so from the repository's
+// The toolbox's split log stream (docs/daytona-api.md §8) comes from the sandbox, so from the repository's
 // commands: any bytes, markers cut anywhere. Output never grows, and the result is the same
 // whichever way the stream was cut.
 

@@ -34,7 +34,7 @@ class PreviewProfile;
 // The live preview of the selected project: a toolbar (back, forward, reload/stop, a path bar
 // that stays on the preview's origin, a status chip, device sizes, devtools, open in browser) over
 // a web view, with overlays for loading errors, builds, restores, crashes and "nothing open".
-// Each project gets its own off-the-record profile with the rules of SECURITY-NOTES §3: auth
+// Each project gets its own off-the-record profile with the rules of docs/security-notes.md §3: auth
 // headers only for the preview origin, no local network, no local files, every permission denied,
 // popups and other sites only in the system browser after the user confirms.
 class PreviewPane : public QWidget

@@ -19,7 +19,7 @@ PreviewProfile::PreviewProfile(const QString& projectId, QObject* parent)
     m_profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
     m_profile->setUrlRequestInterceptor(m_interceptor);
 
-    // Qt 6.4 defaults that are wrong for untrusted pages (SECURITY-NOTES §3).
+    // Qt 6.4 defaults that are wrong for untrusted pages (docs/security-notes.md §3).
     QWebEngineSettings* settings = m_profile->settings();
     settings->setAttribute(QWebEngineSettings::JavascriptCanOpenWindows, false);
     settings->setAttribute(QWebEngineSettings::LocalContentCanAccessFileUrls, false);

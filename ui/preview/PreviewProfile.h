@@ -10,7 +10,7 @@ namespace forge::ui {
 
 // One project's browsing context: an off-the-record QWebEngineProfile (no storage name, so no
 // cookies, cache or localStorage on disk, and nothing shared with other projects), its request
-// interceptor, and the settings that make untrusted pages safe to show (SECURITY-NOTES §3).
+// interceptor, and the settings that make untrusted pages safe to show (docs/security-notes.md §3).
 // Pages must be destroyed before their profile; the preview pane owns both and does so.
 class PreviewProfile : public QObject
 {

@@ -347,7 +347,7 @@ struct DaytonaProvider::SandboxContext
     daytona::Sandbox sandbox;
     std::shared_ptr<daytona::ToolboxApi> toolbox;
     QString projectPath; // absolute, once the work dir is known
-    // Preview links per port. A token is valid until the sandbox restarts (ENDPOINTS.md section 6),
+    // Preview links per port. A token is valid until the sandbox restarts (docs/daytona-api.md §6),
     // and the whole context is dropped when it starts or stops.
     QHash<int, daytona::PreviewLink> previews;
 };
@@ -895,7 +895,7 @@ QCoro::Task<PreviewEndpoint> DaytonaProvider::previewEndpoint(QString id, int po
     const daytona::PreviewLink& link = sandbox->previews[port];
     PreviewEndpoint endpoint;
     endpoint.url = link.url;
-    // A browser gets Daytona's warning page first unless told to skip it (ENDPOINTS.md section 6).
+    // A browser gets Daytona's warning page first unless told to skip it (docs/daytona-api.md §6).
     endpoint.headers.insert("X-Daytona-Skip-Preview-Warning", "true");
     // Neither the readiness probe nor the preview pane (its page, its hot-reload WebSocket, which
     // the proxy would count every 50 s while open) keeps the sandbox awake: only Keep Awake While

@@ -18,7 +18,7 @@ struct DaytonaSandboxOptions
 
     Size size = Size::Small;
     // A snapshot to create from. Empty: build from `image` with the size's resources (the REST API
-    // has no `image`; it becomes buildInfo, see ENDPOINTS.md section 13).
+    // has no `image`; it becomes buildInfo, see docs/daytona-api.md §13).
     QString snapshot;
     QString image = QString::fromLatin1(DefaultImage);
     // Public previews need no token; private ones (the default) get it from the API.

@@ -12,7 +12,7 @@ QString quote(const QString& argument);
 
 // A command line for a POSIX shell that changes to `directory`, sets `environment` for the program
 // only (through env(1), so names and values are never interpreted) and runs `argv` as given. The
-// toolbox's session API takes a shell line, not an argument vector (ENDPOINTS.md section 8); this is
+// toolbox's session API takes a shell line, not an argument vector (docs/daytona-api.md §8); this is
 // the one place that builds it. Throws std::invalid_argument for an empty argv or an environment
 // name that is not a valid identifier.
 QString commandLine(const QStringList& argv, const QString& directory,

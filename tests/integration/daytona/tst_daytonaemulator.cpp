@@ -1,5 +1,5 @@
 // The Daytona emulator driven with raw HTTP (QNetworkAccessManager), checked against what
-// ../shared/daytona-openapi/ENDPOINTS.md says the real service answers.
+// docs/daytona-api.md says the real service answers.
 #include "DaytonaEmulator.h"
 
 #include <QEventLoop>

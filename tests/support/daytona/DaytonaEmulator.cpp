@@ -25,7 +25,7 @@ using daytona::HttpRequest;
 
 namespace {
 
-// ENDPOINTS.md section 5: states in which another lifecycle call answers 409.
+// docs/daytona-api.md §5: states in which another lifecycle call answers 409.
 bool isTransitional(const QString& state)
 {
     static const QStringList states{u"creating"_s,  u"starting"_s,   u"stopping"_s, u"archiving"_s,
@@ -70,7 +70,7 @@ struct EmulatedSandbox
     QDateTime createdAt, updatedAt, lastActivityAt;
     QString previewToken = newPreviewToken();
     QHash<int, daytona::PreviewProxy*> previews;
-    // Signed preview URLs (ENDPOINTS.md section 6): a listener of their own that needs no header
+    // Signed preview URLs (docs/daytona-api.md §6): a listener of their own that needs no header
     // until it expires or is revoked.
     struct SignedPreview
     {
@@ -206,7 +206,7 @@ struct DaytonaEmulator::Private
                     index, responder,
                     error(request, fault->status, QString::fromLatin1(reasonPhrase(fault->status))));
             case DaytonaFault::Kind::RateLimit: {
-                // ENDPOINTS.md section 2: Nest's ThrottlerException body, retry header per bucket.
+                // docs/daytona-api.md §2: Nest's ThrottlerException body, retry header per bucket.
                 HttpResponse response = error(request, 429, u"ThrottlerException: Too Many Requests"_s);
                 response.headers.append(
                     std::pair(fault->retryHeader, QByteArray::number(fault->retryAfterSeconds)));
@@ -273,7 +273,7 @@ struct DaytonaEmulator::Private
         co_return co_await toolbox.handle(request, id, localName, m.captured(2).toUtf8());
     }
 
-    // ENDPOINTS.md section 6: proxied requests reset the idle timer unless told not to. The proxy
+    // docs/daytona-api.md §6: proxied requests reset the idle timer unless told not to. The proxy
     // skips only on the exact value "true" (apps/proxy/pkg/proxy/get_sandbox_target.go, v0.190.0).
     static bool skipsActivity(const RecordedRequest& request)
     {
@@ -434,7 +434,7 @@ struct DaytonaEmulator::Private
         if (path == u"/api/sandbox"_s && method == "GET")
             co_return list(request);
         if (path == u"/api/config"_s && method == "GET") {
-            // Older SDKs read the toolbox URL from here (ENDPOINTS.md section 3).
+            // Older SDKs read the toolbox URL from here (docs/daytona-api.md §3).
             const QJsonObject config{{u"proxyToolboxUrl"_s, QString(baseUrl() + u"/toolbox"_s)},
                                      {u"proxyTemplateUrl"_s, u"http://127.0.0.1:{{PORT}}"_s},
                                      {u"defaultSnapshot"_s, u"daytona-small"_s},
@@ -617,7 +617,7 @@ struct DaytonaEmulator::Private
         if (!doc.isObject())
             co_return error(request, 400, u"Invalid JSON body"_s);
         const QJsonObject body = doc.object();
-        // ENDPOINTS.md section 4.
+        // docs/daytona-api.md §4.
         const bool hasBuild = body.contains(u"buildInfo"_s);
         if (hasBuild && body.contains(u"snapshot"_s))
             co_return error(request, 400, u"Cannot specify both snapshot and buildInfo"_s);
@@ -652,7 +652,7 @@ struct DaytonaEmulator::Private
         sandbox->autoArchiveInterval = body.value(u"autoArchiveInterval"_s).toInt(10080);
         sandbox->autoDeleteInterval = body.value(u"autoDeleteInterval"_s).toInt(-1);
         sandbox->createdAt = sandbox->updatedAt = sandbox->lastActivityAt = QDateTime::currentDateTimeUtc();
-        // ENDPOINTS.md section 4: a buildInfo create passes through pending_build.
+        // docs/daytona-api.md §4: a buildInfo create passes through pending_build.
         sandbox->state = hasBuild ? u"pending_build"_s : u"creating"_s;
         sandbox->desiredState = u"started"_s;
         sandboxes.append(sandbox); // visible while the local sandbox is made
@@ -856,7 +856,7 @@ struct DaytonaEmulator::Private
                 // A sandbox whose create failed has no local sandbox yet; this adopts or makes it.
                 co_await provider.createSandbox(localSpec(*sandbox));
                 co_await provider.startSandbox(sandbox->localName);
-                sandbox->previewToken = newPreviewToken(); // ENDPOINTS.md section 6: resets on restart
+                sandbox->previewToken = newPreviewToken(); // docs/daytona-api.md §6: resets on restart
                 sandbox->lastActivityAt = QDateTime::currentDateTimeUtc();
                 sandbox->errorReason.clear();
                 sandbox->recoverable = false;
@@ -910,7 +910,7 @@ struct DaytonaEmulator::Private
             forget(sandbox);
     }
 
-    // ENDPOINTS.md section 3: after destroyed, GET answers 404.
+    // docs/daytona-api.md §3: after destroyed, GET answers 404.
     void forget(const std::shared_ptr<EmulatedSandbox>& sandbox)
     {
         setState(*sandbox, u"destroyed"_s);

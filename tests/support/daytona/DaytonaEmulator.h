@@ -23,8 +23,8 @@ namespace forge::test {
 // 0 while pending or when a fault made it hang, and a clone's password is only a fingerprint.
 using DaytonaRequest = RecordedRequest;
 
-// A canned misbehaviour for the next `count` requests whose method and path match (ENDPOINTS.md
-// section 2 describes what the real service sends for rate limits and errors).
+// A canned misbehaviour for the next `count` requests whose method and path match
+// (docs/daytona-api.md §2 describes what the real service sends for rate limits and errors).
 struct DaytonaFault
 {
     enum class Kind {
@@ -56,7 +56,7 @@ struct DaytonaOrganization
 
 // Speaks Daytona's REST API (api.json) and toolbox API (toolbox.json) on 127.0.0.1, backed by
 // real local sandboxes (LocalProvider). Paths, bodies, status codes, error shapes and the state
-// machine follow ../shared/daytona-openapi/ENDPOINTS.md:
+// machine follow docs/daytona-api.md:
 //   API:      <apiUrl()>/sandbox...            (apiUrl() = http://127.0.0.1:<port>/api)
 //   Toolbox:  <toolboxProxyUrl()>/<sandboxId>/...  (toolboxProxyUrl() = http://127.0.0.1:<port>/toolbox)
 //   Preview:  one 127.0.0.1 listener per sandbox and port, handed out by .../preview-url
@@ -81,7 +81,7 @@ public:
     QUrl toolboxProxyUrl() const;
 
     void setApiKeys(const QStringList& keys);
-    // A lifecycle call while a transition runs answers 409 (ENDPOINTS.md section 5). With a delay,
+    // A lifecycle call while a transition runs answers 409 (docs/daytona-api.md §5). With a delay,
     // create/start/stop/archive/delete answer at once in the transitional state (creating,
     // pending_build, starting, stopping, ...) and finish later, so a test can observe them, poll and
     // get the 409; with 0 they answer in the final state.
@@ -129,7 +129,7 @@ public:
     // default) turns auto-stop off.
     void setAutoStopMinute(std::chrono::milliseconds minute);
     // The next POST /sandbox ends in `error` with this errorReason (and answers 400 "Sandbox failed
-    // to start: <reason>" unless a transition delay makes it answer before, ENDPOINTS.md section 4).
+    // to start: <reason>" unless a transition delay makes it answer before, docs/daytona-api.md §4).
     void failNextSandboxCreate(const QString& reason, bool recoverable = false);
     // Session logs ?follow=true WebSocket: close right after replaying what exists (while the
     // command still runs), or refuse the upgrade (400). Off by default.

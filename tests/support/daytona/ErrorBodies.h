@@ -5,9 +5,9 @@
 
 namespace forge::test::daytona {
 
-// API (NestJS) error body, ENDPOINTS.md section 2: {path, timestamp, statusCode, error, message}.
+// API (NestJS) error body, docs/daytona-api.md §2: {path, timestamp, statusCode, error, message}.
 QByteArray apiErrorBody(int status, const QByteArray& path, const QString& message);
-// Toolbox/proxy (Go) error body, ENDPOINTS.md section 2: {statusCode, message, code, timestamp, path,
+// Toolbox/proxy (Go) error body, docs/daytona-api.md §2: {statusCode, message, code, timestamp, path,
 // method}.
 QByteArray toolboxErrorBody(int status, const QByteArray& path, const QByteArray& method,
                             const QString& message);

@@ -24,7 +24,7 @@ struct PreviewAccess
     QUrl signInUrl;
 };
 
-// The preview proxy for one sandbox port (ENDPOINTS.md section 6): a 127.0.0.1 listener that
+// The preview proxy for one sandbox port (docs/daytona-api.md §6): a 127.0.0.1 listener that
 // forwards HTTP to localhost:<port>, 127.0.0.1 or ::1, as the daemon does (the sandbox shares the
 // host network). A private sandbox needs `x-daytona-preview-token` (or `Authorization: Bearer <API
 // key>`, or the DAYTONA_SANDBOX_AUTH_KEY query parameter): without valid ones the answer is a 307 to

@@ -38,7 +38,7 @@ HttpResponse goError(const HttpRequest& request, int status, const QString& mess
     return HttpResponse::json(status, toolboxErrorBody(status, request.path(), request.method, message));
 }
 
-// ENDPOINTS.md section 8: split output when X-Daytona-SDK-Version >= 0.167.0.
+// docs/daytona-api.md §8: split output when X-Daytona-SDK-Version >= 0.167.0.
 bool wantsSplitJson(const HttpRequest& request)
 {
     const QByteArray version = request.header("X-Daytona-SDK-Version");
@@ -79,7 +79,7 @@ QList<int> listeningPorts()
     return sorted;
 }
 
-// ENDPOINTS.md section 8: a session keeps its state between commands (there is no cwd field; one
+// docs/daytona-api.md §8: a session keeps its state between commands (there is no cwd field; one
 // runs `cd dir` first). Each command runs in its own shell here, so the working folder and the
 // exported variables are saved on exit and restored before the next command of the session.
 QString sessionScript(const QString& sessionId, const QString& command)
@@ -136,7 +136,7 @@ QString gitStatusName(QChar code)
 
 } // namespace
 
-// One session command: its log with the 01 01 01 / 02 02 02 line markers (ENDPOINTS.md section 8)
+// One session command: its log with the 01 01 01 / 02 02 02 line markers (docs/daytona-api.md §8)
 // and the demuxed streams.
 struct ToolboxCommand
 {
@@ -384,7 +384,7 @@ QCoro::Task<HttpResponse> Toolbox::execute(const HttpRequest& request, QString s
         co_return goError(request, 400,
                           u"cwd %1 is not a folder of the sandbox"_s.arg(body.value(u"cwd"_s).toString()));
     CommandSpec spec;
-    // ENDPOINTS.md section 8: the daemon hands the command to a shell, so pipes and && work.
+    // docs/daytona-api.md §8: the daemon hands the command to a shell, so pipes and && work.
     spec.argv = {u"sh"_s, u"-c"_s, u"cd -- \"$0\" && exec sh -c \"$1\""_s, insidePath(*cwd, paths), command};
     spec.environment = m_environments.value(sandboxId);
     const QJsonObject envs = body.value(u"envs"_s).toObject();
@@ -477,7 +477,7 @@ HttpResponse Toolbox::commandLogs(const HttpRequest& request, const QString& san
             continue;
         if (QUrlQuery(QString::fromUtf8(request.query())).queryItemValue(u"follow"_s) == u"true"_s)
             return followLogs(request, command);
-        // ENDPOINTS.md section 8: three output formats chosen by headers.
+        // docs/daytona-api.md §8: three output formats chosen by headers.
         if (wantsSplitJson(request)) {
             return jsonOk(200, {{u"output"_s, QString::fromUtf8(command->raw)},
                                 {u"stdout"_s, QString::fromUtf8(command->stdoutBytes)},
@@ -522,7 +522,7 @@ void closeWebSocket(QTcpSocket* socket)
 
 } // namespace
 
-// ENDPOINTS.md section 8: `logs?follow=true` works only as a WebSocket; binary frames carry the
+// docs/daytona-api.md §8: `logs?follow=true` works only as a WebSocket; binary frames carry the
 // raw log bytes (with markers in split mode) and the server closes with 1000 when the command exits.
 HttpResponse Toolbox::followLogs(const HttpRequest& request, const std::shared_ptr<ToolboxCommand>& command)
 {
@@ -579,7 +579,7 @@ QByteArray Toolbox::redactedBody(const QByteArray& path, const QByteArray& body)
 QCoro::Task<HttpResponse> Toolbox::gitClone(const HttpRequest& request, QString localName)
 {
     const QJsonObject body = QJsonDocument::fromJson(request.body).object();
-    // Tests check the snake_case fields (ENDPOINTS.md section 10), and the password by fingerprint.
+    // Tests check the snake_case fields (docs/daytona-api.md §10), and the password by fingerprint.
     m_gitCloneBodies.append(QJsonDocument::fromJson(redactedBody("/git/clone", request.body)).object());
     const QString url = body.value(u"url"_s).toString();
     if (url.isEmpty())

@@ -28,13 +28,13 @@ struct HttpRequest : RecordedRequest
     std::shared_ptr<HttpExchange> responder;
 };
 
-// The in-sandbox daemon's API (toolbox.json; ENDPOINTS.md sections 8, 10, 11) for one emulator:
+// The in-sandbox daemon's API (toolbox.json; docs/daytona-api.md §8, §10, §11) for one emulator:
 // process execute, sessions, ports and git clone, each running real commands in the sandbox
 // through LocalProvider. Auth and the sandbox's state are checked by the caller.
 class Toolbox
 {
 public:
-    // How GET .../logs?follow=true behaves (ENDPOINTS.md section 8 reports streams that close early).
+    // How GET .../logs?follow=true behaves (docs/daytona-api.md §8 reports streams that close early).
     enum class FollowMode {
         Normal,     // replay, stream, close 1000 at exit
         CloseEarly, // replay what exists, then close 1000 at once, while the command still runs

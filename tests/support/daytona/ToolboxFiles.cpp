@@ -307,7 +307,7 @@ std::optional<HttpResponse> handleFiles(const RecordedRequest& request, const QB
         return HttpResponse{204, {}, {}};
     }
     if (path == "/files/bulk-upload" && method == "POST") {
-        // ENDPOINTS.md section 9: files[i].path comes before files[i].file.
+        // docs/daytona-api.md §9: files[i].path comes before files[i].file.
         QHash<QByteArray, QString> destinations;
         QJsonArray written;
         QJsonArray errors;

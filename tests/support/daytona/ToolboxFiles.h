@@ -30,7 +30,7 @@ std::optional<QString> hostPath(const QString& path, const SandboxPaths& paths);
 // The path a sandbox's commands see for a host path hostPath() returned.
 QString insidePath(const QString& hostPath, const SandboxPaths& paths);
 
-// The toolbox file endpoints (ENDPOINTS.md section 9; all paths in `?path=`): list, info, download,
+// The toolbox file endpoints (docs/daytona-api.md §9; all paths in `?path=`): list, info, download,
 // bulk-download, folder, delete, upload-v2 (raw body) and bulk-upload. nullopt when `path` is not one
 // of them.
 std::optional<HttpResponse> handleFiles(const RecordedRequest& request, const QByteArray& path,

@@ -8,7 +8,7 @@
 // Checks a request the client sent against an OpenAPI 3 (api.json) or Swagger 2 (toolbox.json)
 // description: the method and path template exist, the query names are declared, required body
 // fields are present and no body field is one the schema does not define (the API silently ignores
-// unknown fields, ENDPOINTS §4, so a misspelt name would otherwise go unnoticed).
+// unknown fields, docs/daytona-api.md §4, so a misspelt name would otherwise go unnoticed).
 class SpecChecker
 {
 public:

@@ -837,7 +837,7 @@ private slots:
             socket->setParent(&wsServer); // freed with the server even if it never sees its disconnect
             handshakeAuth = socket->request().rawHeader("Authorization");
             handshakeTarget = socket->requestUrl().toString();
-            // Markers split across frames, as ENDPOINTS §8 warns.
+            // Markers split across frames, as docs/daytona-api.md §8 warns.
             socket->sendBinaryMessage(QByteArray("\x01\x01"));
             socket->sendBinaryMessage(QByteArray("\x01hello\n\x02"));
             socket->sendBinaryMessage(QByteArray("\x02\x02oops\n"));
