@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <algorithm>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -135,6 +136,118 @@ std::variant<RepoRef, RepoRefError> gitHubRepo(const QString& owner, const QStri
     return makeRemote(u"https"_s, GitHubHost, -1, {owner, repo});
 }
 
+// An authority's host (lower case) and the text of its port (empty when there is none).
+struct HostAndPort
+{
+    QString host;
+    QString portText;
+};
+
+// `[ipv6]` or `[ipv6]:port`.
+std::variant<HostAndPort, RepoRefError> splitBracketedAuthority(const QString& input,
+                                                                const QString& authority)
+{
+    HostAndPort result;
+    const qsizetype close = authority.indexOf(u']');
+    if (close < 0)
+        return fail(u"The URL “%1” has a malformed IPv6 address."_s.arg(input));
+    result.host = authority.mid(1, close - 1).toLower();
+    const QString after = authority.mid(close + 1);
+    if (!after.isEmpty()) {
+        if (!after.startsWith(u':'))
+            return fail(u"The URL “%1” has a malformed host."_s.arg(input));
+        result.portText = after.mid(1);
+    }
+    static const QRegularExpression ipv6(u"\\A[0-9a-f:.]+\\z"_s);
+    if (!ipv6.match(result.host).hasMatch())
+        return fail(u"The URL “%1” has a malformed IPv6 address."_s.arg(input));
+    return result;
+}
+
+// `name` or `name:port`, with an ASCII host name.
+std::variant<HostAndPort, RepoRefError> splitNamedAuthority(const QString& authority)
+{
+    HostAndPort result;
+    const qsizetype colon = authority.indexOf(u':');
+    result.host = (colon < 0 ? authority : authority.left(colon)).toLower();
+    if (colon >= 0)
+        result.portText = authority.mid(colon + 1);
+    for (const QChar c : std::as_const(result.host)) {
+        if (c.unicode() > 0x7f) {
+            // Internationalised host names can imitate others with look-alike letters
+            // (gіthub.com with a Cyrillic "і"). Git hosts use ASCII names, so refuse them all.
+            return fail(u"The host name “%1” contains non-ASCII characters."_s.arg(result.host),
+                        u"Check the address: letters that look like Latin ones (for example Cyrillic "
+                        u"“а” or “і”) can point to a different site. Type the host name by hand."_s);
+        }
+    }
+    static const QRegularExpression hostRe(
+        u"\\A[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\\z"_s);
+    if (!hostRe.match(result.host).hasMatch())
+        return fail(u"“%1” is not a valid host name."_s.arg(result.host));
+    return result;
+}
+
+// The port number, or -1 for none and for the scheme's default (one spelling per URL, for a
+// stable identity).
+std::variant<int, RepoRefError> parsePort(const QString& input, const QString& portText,
+                                          const QString& scheme)
+{
+    int port = -1;
+    if (!portText.isEmpty()) {
+        bool ok = false;
+        port = portText.toInt(&ok);
+        static const QRegularExpression digits(u"\\A[0-9]{1,5}\\z"_s);
+        if (!ok || !digits.match(portText).hasMatch() || port < 1 || port > 65535)
+            return fail(u"The URL “%1” has an invalid port “%2”."_s.arg(input, portText));
+    }
+    if ((scheme == u"https" && port == 443) || (scheme == u"http" && port == 80))
+        port = -1;
+    return port;
+}
+
+// Path: non-empty segments of safe characters; no "." or ".." that could walk elsewhere on the
+// server, and a last segment that names a repository.
+std::optional<RepoRefError> checkRepositoryPath(const QString& input, const QString& path,
+                                                const QStringList& segments)
+{
+    if (segments.isEmpty())
+        return fail(u"The URL “%1” does not name a repository."_s.arg(input),
+                    u"Use the repository's address, for example https://github.com/owner/repo."_s);
+    static const QRegularExpression segmentRe(u"\\A[A-Za-z0-9._~+-]+\\z"_s);
+    for (const QString& segment : segments) {
+        if (segment == u"." || segment == u".." || !segmentRe.match(segment).hasMatch()) {
+            return fail(u"The URL path “%1” contains characters that are not allowed."_s.arg(path),
+                        u"Repository paths use letters, digits, “.”, “-”, “_” and “/”."_s);
+        }
+    }
+
+    // The repository's name is the last segment without ".git". A path that ends in ".git" alone
+    // ("https://host/.git", "…/owner/.git") names no repository (found by the fuzz target
+    // repository_input; tests/fuzz/regressions/repository_input).
+    if (const QString name = stripDotGit(segments.constLast());
+        name.isEmpty() || name == u"." || name == u"..") {
+        return fail(u"The URL “%1” does not name a repository: its path ends in “%2”."_s.arg(
+                        input, segments.constLast()),
+                    u"Use the repository's address, for example https://git.example.com/owner/repo.git."_s);
+    }
+    return std::nullopt;
+}
+
+// A URL on github.com or www.github.com: always https://github.com/owner/repo.
+std::variant<RepoRef, RepoRefError> gitHubUrl(const QString& input, int port, const QStringList& segments)
+{
+    if (port > 0)
+        return fail(u"“%1” is not a GitHub repository URL."_s.arg(input));
+    if (segments.size() < 2) {
+        return fail(u"“%1” does not name a GitHub repository."_s.arg(input),
+                    u"Use https://github.com/owner/repo."_s);
+    }
+    // A browser address such as …/owner/repo/tree/main/src still names owner/repo: GitHub
+    // repositories always sit exactly two levels down.
+    return gitHubRepo(segments.at(0), segments.at(1));
+}
+
 // `scheme://authority/path?query#fragment`, split by hand: QUrl's tolerant parser would quietly
 // "fix" exactly the things we want to refuse (spaces, user info, odd hosts).
 std::variant<RepoRef, RepoRefError> parseUrl(const QString& input, const QString& scheme)
@@ -161,53 +274,15 @@ std::variant<RepoRef, RepoRefError> parseUrl(const QString& input, const QString
     if (authority.isEmpty())
         return fail(u"The URL “%1” has no host name."_s.arg(input));
 
-    // Host and port.
-    QString host;
-    QString portText;
-    if (authority.startsWith(u'[')) {
-        const qsizetype close = authority.indexOf(u']');
-        if (close < 0)
-            return fail(u"The URL “%1” has a malformed IPv6 address."_s.arg(input));
-        host = authority.mid(1, close - 1).toLower();
-        const QString after = authority.mid(close + 1);
-        if (!after.isEmpty()) {
-            if (!after.startsWith(u':'))
-                return fail(u"The URL “%1” has a malformed host."_s.arg(input));
-            portText = after.mid(1);
-        }
-        static const QRegularExpression ipv6(u"\\A[0-9a-f:.]+\\z"_s);
-        if (!ipv6.match(host).hasMatch())
-            return fail(u"The URL “%1” has a malformed IPv6 address."_s.arg(input));
-    } else {
-        const qsizetype colon = authority.indexOf(u':');
-        host = (colon < 0 ? authority : authority.left(colon)).toLower();
-        if (colon >= 0)
-            portText = authority.mid(colon + 1);
-        for (const QChar c : std::as_const(host)) {
-            if (c.unicode() > 0x7f) {
-                // Internationalised host names can imitate others with look-alike letters
-                // (gіthub.com with a Cyrillic "і"). Git hosts use ASCII names, so refuse them all.
-                return fail(u"The host name “%1” contains non-ASCII characters."_s.arg(host),
-                            u"Check the address: letters that look like Latin ones (for example Cyrillic "
-                            u"“а” or “і”) can point to a different site. Type the host name by hand."_s);
-            }
-        }
-        static const QRegularExpression hostRe(
-            u"\\A[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\\z"_s);
-        if (!hostRe.match(host).hasMatch())
-            return fail(u"“%1” is not a valid host name."_s.arg(host));
-    }
-
-    int port = -1;
-    if (!portText.isEmpty()) {
-        bool ok = false;
-        port = portText.toInt(&ok);
-        static const QRegularExpression digits(u"\\A[0-9]{1,5}\\z"_s);
-        if (!ok || !digits.match(portText).hasMatch() || port < 1 || port > 65535)
-            return fail(u"The URL “%1” has an invalid port “%2”."_s.arg(input, portText));
-    }
-    if ((scheme == u"https" && port == 443) || (scheme == u"http" && port == 80))
-        port = -1; // one spelling per URL, for a stable identity
+    const auto split = authority.startsWith(u'[') ? splitBracketedAuthority(input, authority)
+                                                  : splitNamedAuthority(authority);
+    if (const auto* error = std::get_if<RepoRefError>(&split))
+        return *error;
+    const auto& [host, portText] = std::get<HostAndPort>(split);
+    const auto parsedPort = parsePort(input, portText, scheme);
+    if (const auto* error = std::get_if<RepoRefError>(&parsedPort))
+        return *error;
+    const int port = std::get<int>(parsedPort);
 
     if (scheme == u"http" && !isLoopbackHost(host)) {
         return fail(u"Plain http:// is not allowed for “%1”."_s.arg(host),
@@ -215,41 +290,11 @@ std::variant<RepoRef, RepoRefError> parseUrl(const QString& input, const QString
                     u"on the way."_s);
     }
 
-    // Path: non-empty segments of safe characters; no "." or ".." that could walk elsewhere on the
-    // server.
-    QStringList segments = path.split(u'/', Qt::SkipEmptyParts);
-    if (segments.isEmpty())
-        return fail(u"The URL “%1” does not name a repository."_s.arg(input),
-                    u"Use the repository's address, for example https://github.com/owner/repo."_s);
-    static const QRegularExpression segmentRe(u"\\A[A-Za-z0-9._~+-]+\\z"_s);
-    for (const QString& segment : std::as_const(segments)) {
-        if (segment == u"." || segment == u".." || !segmentRe.match(segment).hasMatch()) {
-            return fail(u"The URL path “%1” contains characters that are not allowed."_s.arg(path),
-                        u"Repository paths use letters, digits, “.”, “-”, “_” and “/”."_s);
-        }
-    }
-
-    // The repository's name is the last segment without ".git". A path that ends in ".git" alone
-    // ("https://host/.git", "…/owner/.git") names no repository (found by the fuzz target
-    // repository_input; tests/fuzz/regressions/repository_input).
-    if (const QString name = stripDotGit(segments.constLast());
-        name.isEmpty() || name == u"." || name == u"..") {
-        return fail(u"The URL “%1” does not name a repository: its path ends in “%2”."_s.arg(
-                        input, segments.constLast()),
-                    u"Use the repository's address, for example https://git.example.com/owner/repo.git."_s);
-    }
-
-    if (host == GitHubHost || host == u"www.github.com") {
-        if (port > 0)
-            return fail(u"“%1” is not a GitHub repository URL."_s.arg(input));
-        if (segments.size() < 2) {
-            return fail(u"“%1” does not name a GitHub repository."_s.arg(input),
-                        u"Use https://github.com/owner/repo."_s);
-        }
-        // A browser address such as …/owner/repo/tree/main/src still names owner/repo: GitHub
-        // repositories always sit exactly two levels down.
-        return gitHubRepo(segments.at(0), segments.at(1));
-    }
+    const QStringList segments = path.split(u'/', Qt::SkipEmptyParts);
+    if (auto error = checkRepositoryPath(input, path, segments))
+        return *std::move(error);
+    if (host == GitHubHost || host == u"www.github.com")
+        return gitHubUrl(input, port, segments);
     return makeRemote(scheme, host, port, segments);
 }
 
@@ -317,14 +362,10 @@ std::variant<RepoRef, RepoRefError> parseLocal(const QString& absolute, const QS
     return RepoRefBuilder::local(path, name);
 }
 
-} // namespace
-
-std::variant<RepoRef, RepoRefError> RepoRef::parse(const QString& rawInput, const QString& workingDirectory)
+// What no repository address may be: empty, too long, with characters the user cannot see, or
+// looking like an option to git.
+std::optional<RepoRefError> refuseUnsafeInput(const QString& input)
 {
-    // Surrounding blanks are a copy-and-paste artefact (a trailing newline from the clipboard); any
-    // other whitespace or control character is refused below.
-    const QString input = rawInput.trimmed();
-
     if (input.isEmpty()) {
         return fail(u"No repository given."_s,
                     u"Enter a GitHub URL (https://github.com/owner/repo), owner/repo, or a folder on this "
@@ -348,81 +389,81 @@ std::variant<RepoRef, RepoRefError> RepoRef::parse(const QString& rawInput, cons
                     u"Enter a URL, owner/repo, or a path (write ./%1 for a folder whose name starts with "
                     u"“-”)."_s.arg(input));
     }
+    return std::nullopt;
+}
 
-    const QString lower = input.toLower();
-
-    // git's remote-helper syntax `<transport>::<address>`: `ext::` runs an arbitrary command.
+// git's remote-helper syntax `<transport>::<address>`: `ext::` runs an arbitrary command.
+std::optional<RepoRefError> refuseRemoteHelper(const QString& lower)
+{
     static const QRegularExpression helperRe(u"\\A[a-z][a-z0-9+.-]*::"_s);
-    if (helperRe.match(lower).hasMatch()) {
-        if (lower.startsWith(u"ext::")) {
-            return fail(u"“ext::” addresses are refused: they make git run a command."_s,
-                        u"Enter the repository's https URL."_s);
-        }
-        return fail(u"git remote-helper addresses (“transport::address”) are not supported."_s,
+    if (!helperRe.match(lower).hasMatch())
+        return std::nullopt;
+    if (lower.startsWith(u"ext::")) {
+        return fail(u"“ext::” addresses are refused: they make git run a command."_s,
                     u"Enter the repository's https URL."_s);
     }
+    return fail(u"git remote-helper addresses (“transport::address”) are not supported."_s,
+                u"Enter the repository's https URL."_s);
+}
 
-    static const QRegularExpression schemeRe(u"\\A([a-z][a-z0-9+.-]*)://"_s);
-    if (const auto m = schemeRe.match(lower); m.hasMatch()) {
-        const QString scheme = m.captured(1);
-        if (scheme == u"file") {
-            return fail(u"file:// URLs are not supported."_s,
-                        u"Enter the folder's path instead, for example ~/code/my-app."_s);
-        }
-        if (scheme == u"ssh" || scheme == u"git+ssh" || scheme == u"ssh+git") {
-            const QString rest = input.mid(m.capturedLength());
-            const qsizetype slash = rest.indexOf(u'/');
-            QString host = slash < 0 ? rest : rest.left(slash);
-            host = host.mid(host.lastIndexOf(u'@') + 1);
-            host = host.left(host.indexOf(u':') < 0 ? host.size() : host.indexOf(u':'));
-            const QString suggestion = httpsSuggestion(host, slash < 0 ? QString() : rest.mid(slash));
-            return fail(u"SSH addresses are not supported."_s,
-                        suggestion.isEmpty() ? u"Use the repository's https URL."_s
-                                             : u"Use the https URL instead: %1"_s.arg(suggestion));
-        }
-        if (scheme == u"git") {
-            return fail(u"git:// addresses are not supported: the protocol is unencrypted."_s,
-                        u"Use the repository's https URL."_s);
-        }
-        if (scheme != u"https" && scheme != u"http") {
-            return fail(u"“%1://” addresses are not supported."_s.arg(scheme),
-                        u"Use the repository's https URL."_s);
-        }
-        for (const QChar c : input) {
-            if (c.isSpace())
-                return fail(u"The URL contains a space."_s, u"Remove the spaces from the URL."_s);
-        }
-        return parseUrl(scheme + input.mid(scheme.size()), scheme);
+// The refusal of an SSH address, with the https URL to use instead when it can be worked out.
+RepoRefError sshRefusal(const QString& message, const QString& host, const QString& path)
+{
+    const QString suggestion = httpsSuggestion(host, path);
+    return fail(message, suggestion.isEmpty() ? u"Use the repository's https URL."_s
+                                              : u"Use the https URL instead: %1"_s.arg(suggestion));
+}
+
+// An input that starts with `scheme://` (`scheme` in lower case; `schemeLength` is the length of
+// "scheme://"): only https, and http to this computer, are accepted.
+std::variant<RepoRef, RepoRefError> parseSchemeAddress(const QString& input, const QString& scheme,
+                                                       qsizetype schemeLength)
+{
+    if (scheme == u"file") {
+        return fail(u"file:// URLs are not supported."_s,
+                    u"Enter the folder's path instead, for example ~/code/my-app."_s);
     }
+    if (scheme == u"ssh" || scheme == u"git+ssh" || scheme == u"ssh+git") {
+        const QString rest = input.mid(schemeLength);
+        const qsizetype slash = rest.indexOf(u'/');
+        QString host = slash < 0 ? rest : rest.left(slash);
+        host = host.mid(host.lastIndexOf(u'@') + 1);
+        host = host.left(host.indexOf(u':') < 0 ? host.size() : host.indexOf(u':'));
+        return sshRefusal(u"SSH addresses are not supported."_s, host,
+                          slash < 0 ? QString() : rest.mid(slash));
+    }
+    if (scheme == u"git") {
+        return fail(u"git:// addresses are not supported: the protocol is unencrypted."_s,
+                    u"Enter the repository's https URL."_s);
+    }
+    if (scheme != u"https" && scheme != u"http") {
+        return fail(u"“%1://” addresses are not supported."_s.arg(scheme),
+                    u"Use the repository's https URL."_s);
+    }
+    for (const QChar c : input) {
+        if (c.isSpace())
+            return fail(u"The URL contains a space."_s, u"Remove the spaces from the URL."_s);
+    }
+    return parseUrl(scheme + input.mid(scheme.size()), scheme);
+}
 
-    // scp-like SSH: `git@github.com:owner/repo.git`, `github.com:owner/repo`.
+// scp-like SSH: `git@github.com:owner/repo.git`, `github.com:owner/repo`.
+std::optional<RepoRefError> refuseScpAddress(const QString& input)
+{
     static const QRegularExpression scpUser(u"\\A[^@/:\\s]+@([^/:\\s]+):(.*)\\z"_s);
     static const QRegularExpression scpHost(u"\\A([A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+):([^/].*)\\z"_s);
     auto m = scpUser.match(input);
     if (!m.hasMatch())
         m = scpHost.match(input);
-    if (m.hasMatch()) {
-        const QString suggestion = httpsSuggestion(m.captured(1), m.captured(2));
-        return fail(u"SSH addresses (host:owner/repo) are not supported."_s,
-                    suggestion.isEmpty() ? u"Use the repository's https URL."_s
-                                         : u"Use the https URL instead: %1"_s.arg(suggestion));
-    }
+    if (!m.hasMatch())
+        return std::nullopt;
+    return sshRefusal(u"SSH addresses (host:owner/repo) are not supported."_s, m.captured(1), m.captured(2));
+}
 
-    // Paths. Explicit path syntax always means a folder; a bare relative name means a folder when one
-    // exists (a user who types the name of an existing folder means it; `github.com/owner/repo`
-    // still reaches GitHub).
-    RepoRefError homeError;
-    const QString expanded = expandHome(input, &homeError);
-    if (!homeError.message.isEmpty())
-        return homeError;
-    const bool explicitPath = input.startsWith(u'/') || input.startsWith(u'~') || input == u"." ||
-                              input == u".." || input.startsWith(u"./") || input.startsWith(u"../");
-    const QString base = workingDirectory.isEmpty() ? QDir::currentPath() : workingDirectory;
-    const QString absolute = QDir::cleanPath(QDir(base).absoluteFilePath(expanded));
-    if (explicitPath || QFileInfo(absolute).isDir())
-        return parseLocal(absolute, input);
-
-    // Scheme-less GitHub forms: `github.com/owner/repo`, `owner/repo`.
+// Scheme-less GitHub forms, `github.com/owner/repo` and `owner/repo`, for an input that names no
+// folder.
+std::variant<RepoRef, RepoRefError> parseGitHubShorthand(const QString& input, const QString& lower)
+{
     for (const QChar c : input) {
         if (c.isSpace()) {
             return fail(u"“%1” contains a space and is not an existing folder."_s.arg(input),
@@ -446,6 +487,41 @@ std::variant<RepoRef, RepoRefError> RepoRef::parse(const QString& rawInput, cons
     }
     return fail(u"“%1” is neither an existing folder nor a repository address."_s.arg(input),
                 u"Enter owner/repo, a https URL (https://host/owner/repo), or an existing folder."_s);
+}
+
+} // namespace
+
+std::variant<RepoRef, RepoRefError> RepoRef::parse(const QString& rawInput, const QString& workingDirectory)
+{
+    // Surrounding blanks are a copy-and-paste artefact (a trailing newline from the clipboard); any
+    // other whitespace or control character is refused below.
+    const QString input = rawInput.trimmed();
+    if (auto error = refuseUnsafeInput(input))
+        return *std::move(error);
+
+    const QString lower = input.toLower();
+    if (auto error = refuseRemoteHelper(lower))
+        return *std::move(error);
+    static const QRegularExpression schemeRe(u"\\A([a-z][a-z0-9+.-]*)://"_s);
+    if (const auto m = schemeRe.match(lower); m.hasMatch())
+        return parseSchemeAddress(input, m.captured(1), m.capturedLength());
+    if (auto error = refuseScpAddress(input))
+        return *std::move(error);
+
+    // Paths. Explicit path syntax always means a folder; a bare relative name means a folder when one
+    // exists (a user who types the name of an existing folder means it; `github.com/owner/repo`
+    // still reaches GitHub).
+    RepoRefError homeError;
+    const QString expanded = expandHome(input, &homeError);
+    if (!homeError.message.isEmpty())
+        return homeError;
+    const bool explicitPath = input.startsWith(u'/') || input.startsWith(u'~') || input == u"." ||
+                              input == u".." || input.startsWith(u"./") || input.startsWith(u"../");
+    const QString base = workingDirectory.isEmpty() ? QDir::currentPath() : workingDirectory;
+    const QString absolute = QDir::cleanPath(QDir(base).absoluteFilePath(expanded));
+    if (explicitPath || QFileInfo(absolute).isDir())
+        return parseLocal(absolute, input);
+    return parseGitHubShorthand(input, lower);
 }
 
 QString RepoRef::canonical() const
