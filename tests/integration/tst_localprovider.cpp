@@ -1,5 +1,6 @@
 // LocalProvider against the real machine: folders on disk, real child processes, real bubblewrap
 // where it works here. Isolation tests skip (with the reason) where bubblewrap cannot run.
+#include "HttpServer.h"
 #include "core/Failure.h"
 #include "core/SandboxIsolation.h"
 #include "sandbox/LocalProcess.h"
@@ -935,26 +936,23 @@ private Q_SLOTS:
         const QString token = u"gho_CANARY"_s + QString::number(QRandomGenerator::global()->generate());
         const QByteArray basic = QByteArray("x-access-token:" + token.toUtf8()).toBase64();
 
-        QTcpServer server;
-        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-        QTcpSocket* connection = nullptr;
-        QByteArray request;
-        connect(&server, &QTcpServer::newConnection, this, [&] {
-            connection = server.nextPendingConnection();
-            connect(connection, &QTcpSocket::readyRead, this, [&] { request += connection->readAll(); });
-        });
+        test::HttpServer server; // holds its answer while the test looks at every process
+        std::shared_ptr<test::HttpExchange> held;
+        server.setHandler([&](const test::RecordedRequest&,
+                              const std::shared_ptr<test::HttpExchange>& exchange) { held = exchange; });
+        QVERIFY(server.listen());
         CloneSpec spec;
-        spec.url = QUrl(u"http://127.0.0.1:%1/owner/repo.git"_s.arg(server.serverPort()));
+        spec.url = server.url(u"/owner/repo.git"_s);
         spec.authToken = token;
         Output output;
         auto clone = p.cloneRepository(info.id, spec, output.sink());
-        QTRY_VERIFY_WITH_TIMEOUT(request.contains("\r\n\r\n"), 20000);
-        QVERIFY2(request.contains(basic), request.constData()); // the header did reach the host
+        QTRY_VERIFY_WITH_TIMEOUT(held, 20000);
+        // The header did reach the host (its value is not printed: it holds the token).
+        QVERIFY(server.requests().constFirst().header("Authorization").contains(basic));
         // While git waits for the answer, every process's argv is clean.
         QVERIFY(!anyCommandLineContains(token.toUtf8()));
         QVERIFY(!anyCommandLineContains(basic));
-        connection->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        connection->disconnectFromHost();
+        held->send(test::HttpResponse{404, {}, {}});
         const CommandResult result = sync(clone);
         QVERIFY(!result.succeeded());
         QVERIFY(!output.out.contains(token.toUtf8()) && !output.err.contains(token.toUtf8()));

@@ -2,6 +2,7 @@
 // for the repository's own origin), that no configuration file is read (checked with real git
 // against a home full of hostile ones), where proxies come from, and which repository addresses
 // are refused, with what reason.
+#include "HttpServer.h"
 #include "sandbox/GitEnvironment.h"
 
 #include <QDir>
@@ -9,13 +10,15 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 using forge::GitEnvironment;
+using forge::test::HttpExchange;
+using forge::test::HttpResponse;
+using forge::test::HttpServer;
+using forge::test::RecordedRequest;
 
 namespace {
 
@@ -315,22 +318,13 @@ private Q_SLOTS:
             QSKIP("git is not installed");
         HostileHome hostile;
         QVERIFY(hostile.create());
-        QTcpServer proxy;
-        QVERIFY(proxy.listen(QHostAddress::LocalHost, 0));
-        QByteArray head;
-        connect(&proxy, &QTcpServer::newConnection, &proxy, [&proxy, &head] {
-            QTcpSocket* socket = proxy.nextPendingConnection();
-            connect(socket, &QTcpSocket::readyRead, socket, [socket, &head] {
-                head += socket->readAll();
-                if (head.contains("\r\n\r\n")) {
-                    socket->write(
-                        "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                    socket->disconnectFromHost();
-                }
-            });
+        HttpServer proxy; // answers 502 to everything and keeps what it was asked
+        proxy.setHandler([](const RecordedRequest&, const std::shared_ptr<HttpExchange>& exchange) {
+            exchange->send(HttpResponse{502, {}, {}});
         });
+        QVERIFY(proxy.listen());
         QProcessEnvironment user;
-        user.insert(u"http_proxy"_s, u"http://127.0.0.1:%1"_s.arg(proxy.serverPort()));
+        user.insert(u"http_proxy"_s, u"http://127.0.0.1:%1"_s.arg(proxy.port()));
         QProcessEnvironment base = hostile.base();
         base.insert(GitEnvironment::proxyVariables(user));
         // A repository on a port nothing listens on: only the proxy can answer.
@@ -345,7 +339,10 @@ private Q_SLOTS:
         git.start(u"git"_s, {u"ls-remote"_s, u"--"_s, url.toString()});
         QVERIFY(finished.wait(60000));
         QVERIFY(git.exitCode() != 0); // the proxy answered 502
-        QVERIFY2(head.startsWith("GET http://127.0.0.1:1/o/r.git/info/refs"), head.left(80).constData());
+        QVERIFY(!proxy.requests().isEmpty());
+        const RecordedRequest asked = proxy.requests().constFirst();
+        QCOMPARE(asked.method, "GET"_ba);
+        QVERIFY2(asked.target.startsWith("http://127.0.0.1:1/o/r.git/info/refs"), asked.target.constData());
     }
 
     void allowedProtocolsFollowTheUrl_data()

@@ -2,6 +2,7 @@
 // SandboxProvider. The provider is a test double of our own interface, scripted per test; the
 // preview it points at is a real HTTP responder on 127.0.0.1, so readiness is probed for real.
 
+#include "HttpServer.h"
 #include "workflow/FailureAdvice.h"
 #include "workflow/PreviewWorkflow.h"
 #include "workflow/ProjectSession.h"
@@ -11,8 +12,6 @@
 #include <QCoroSignal>
 #include <QCoroTask>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -20,23 +19,16 @@ using namespace forge;
 
 namespace {
 
-// Answers every connection with a small HTTP 200 page.
-class TinyHttpServer : public QTcpServer
+// Answers every request with a small HTTP 200 page.
+class TinyHttpServer : public test::HttpServer
 {
 public:
     TinyHttpServer()
     {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = nextPendingConnection()) {
-                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-                    socket->readAll();
-                    socket->write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
-                    socket->disconnectFromHost();
-                });
-                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            }
+        setHandler([](const test::RecordedRequest&, const std::shared_ptr<test::HttpExchange>& exchange) {
+            exchange->send(test::HttpResponse{200, {}, "hello"});
         });
-        listen(QHostAddress::LocalHost);
+        listen();
     }
 };
 
@@ -320,14 +312,14 @@ void TestWorkflow::runsAllStepsToAnAnsweringPreview()
     TinyHttpServer http;
     QVERIFY(http.isListening());
     ScriptedProvider provider;
-    provider.previewPort = http.serverPort();
+    provider.previewPort = http.port();
     InMemoryStepJournal journal;
     PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
     QSignalSpy finished(&workflow, &PreviewWorkflow::stepFinished);
     QSignalSpy ready(&workflow, &PreviewWorkflow::previewReady);
 
     const QUrl url = QCoro::waitFor(workflow.run());
-    QCOMPARE(url, QUrl(u"http://127.0.0.1:%1/"_s.arg(http.serverPort())));
+    QCOMPARE(url, QUrl(u"http://127.0.0.1:%1/"_s.arg(http.port())));
     QCOMPARE(ready.size(), 1);
     QCOMPARE(finished.size(), 7);
     QCOMPARE(toString(finished.at(4).at(1).value<StepStatus>()),
@@ -338,7 +330,7 @@ void TestWorkflow::runsAllStepsToAnAnsweringPreview()
     // The Express plan starts with npm start and receives the port through the environment.
     const CommandSpec& serve = provider.commands.constLast();
     QCOMPARE(serve.argv.value(0), u"npm"_s);
-    QCOMPARE(serve.environment.value(u"PORT"_s), QString::number(http.serverPort()));
+    QCOMPARE(serve.environment.value(u"PORT"_s), QString::number(http.port()));
 
     QCoro::waitFor(workflow.stop());
     QVERIFY(!workflow.isServing());
@@ -349,7 +341,7 @@ void TestWorkflow::retriesTransientFailuresTwice()
 {
     TinyHttpServer http;
     ScriptedProvider provider;
-    provider.previewPort = http.serverPort();
+    provider.previewPort = http.port();
     provider.failures[u"create"_s] = {Failure::transient(u"HTTP 503"_s), Failure::transient(u"HTTP 503"_s)};
     InMemoryStepJournal journal;
     PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
@@ -402,7 +394,7 @@ void TestWorkflow::adoptsTheLabelledSandbox()
 {
     TinyHttpServer http;
     ScriptedProvider provider;
-    provider.previewPort = http.serverPort();
+    provider.previewPort = http.port();
     provider.existing = SandboxInfo{u"forge-x-1"_s, u"forge-x-1"_s, {}, SandboxState::Stopped};
     InMemoryStepJournal journal;
     PreviewWorkflow workflow(provider, journal, requestFor(u"https://github.com/a/b"_s));
@@ -419,7 +411,7 @@ void TestWorkflow::finishedStepsAreReadBackNotRerun()
 {
     TinyHttpServer http;
     ScriptedProvider provider;
-    provider.previewPort = http.serverPort();
+    provider.previewPort = http.port();
     InMemoryStepJournal journal;
     {
         PreviewWorkflow first(provider, journal, requestFor(u"https://github.com/a/b"_s));
@@ -497,7 +489,7 @@ void TestWorkflow::sevenRunsFiveAtOnceTwoQueuedAllFinish()
 {
     TinyHttpServer http;
     ScriptedProvider provider;
-    provider.previewPort = http.serverPort();
+    provider.previewPort = http.port();
     provider.installGate.open = false;
     RunQueue queue(5);
     std::vector<std::unique_ptr<ProjectSession>> sessions;
@@ -556,7 +548,7 @@ void TestWorkflow::packageManagerIsLookedUpNotRun()
     // before the user's plan, nothing of the package manager's may run in the workspace (issue 16).
     TinyHttpServer http;
     ScriptedProvider provider;
-    provider.previewPort = http.serverPort();
+    provider.previewPort = http.port();
     provider.packageJson = R"({"packageManager":"yarn@4.5.0","scripts":{"dev":"vite"}})";
     provider.missingPrograms = {u"yarn"_s};
     InMemoryStepJournal journal;
