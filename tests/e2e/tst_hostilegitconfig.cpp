@@ -14,13 +14,12 @@
 #include "CliProcesses.h"
 #include "FixtureRepository.h"
 #include "GitHttpServer.h"
+#include "HttpServer.h"
 #include "SecretLeakScanner.h"
 
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,6 +27,10 @@ using namespace Qt::StringLiterals;
 using forge::test::CliRun;
 using forge::test::FixtureRepository;
 using forge::test::GitHttpServer;
+using forge::test::HttpExchange;
+using forge::test::HttpResponse;
+using forge::test::HttpServer;
+using forge::test::RecordedRequest;
 using forge::test::SecretLeakScanner;
 
 namespace {
@@ -35,45 +38,17 @@ namespace {
 const QString Canary = u"ghp_CANARYgitconfig0123456789abcdefABCDEF"_s;
 constexpr int RunTimeoutMs = 8 * 60 * 1000;
 
-// An HTTP proxy that proxies nothing: it keeps the head of every request it receives (request line
-// and headers, Authorization and Proxy-Authorization included), answers 502 and closes.
-class RecordingProxy : public QObject
+// An HTTP proxy that proxies nothing: it keeps every request it receives (request line and headers,
+// Authorization and Proxy-Authorization included) and answers 502.
+class RecordingProxy : public HttpServer
 {
 public:
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    quint16 port() const { return m_server.serverPort(); }
-    int connections() const { return m_connections; }
-    QByteArrayList heads() const { return m_heads; }
-
     RecordingProxy()
     {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-                ++m_connections;
-                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-            }
+        setHandler([](const RecordedRequest&, const std::shared_ptr<HttpExchange>& exchange) {
+            exchange->send(HttpResponse{502, {}, {}});
         });
     }
-
-private:
-    void read(QTcpSocket* socket)
-    {
-        QByteArray& buffer = m_pending[socket];
-        buffer += socket->readAll();
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0 && buffer.size() < 64 * 1024)
-            return;
-        m_heads.append(buffer.left(end < 0 ? buffer.size() : end));
-        m_pending.remove(socket);
-        socket->write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        socket->disconnectFromHost();
-    }
-
-    QTcpServer m_server;
-    QHash<QTcpSocket*, QByteArray> m_pending;
-    QByteArrayList m_heads;
-    int m_connections = 0;
 };
 
 // The dev script: points every git configuration file the sandbox's git could read at `proxy`,
@@ -162,7 +137,7 @@ void TestHostileGitConfig::aDevScriptCannotProxyTheNextClone()
                  QRegularExpression(u"^WROTE \\S*/git/config$"_s, QRegularExpression::MultilineOption)),
              qPrintable(planted));
     QVERIFY(server.requestsWithAuthorization() > 0);
-    QCOMPARE(proxy.connections(), 0);
+    QCOMPARE(proxy.connectionCount(), 0);
 
     // Run again: the same sandbox, so the same home with the planted files in it.
     server.clearRequests();
@@ -170,17 +145,21 @@ void TestHostileGitConfig::aDevScriptCannotProxyTheNextClone()
     preview(second, url);
 
     const SecretLeakScanner token(SecretLeakScanner::formsOf(Canary));
-    for (const QByteArray& head : proxy.heads()) {
+    for (const RecordedRequest& request : proxy.requests()) {
         // Shown: the request line and the header names, never a header's value.
-        QByteArrayList shown;
-        for (const QByteArray& line : head.split('\n'))
-            shown << (shown.isEmpty() ? line.trimmed() : line.left(line.indexOf(':')));
+        QByteArrayList shown{request.method + ' ' + request.target};
+        QByteArray head = shown.constFirst();
+        for (const auto& [name, value] : request.headers) {
+            shown << name;
+            head += '\n' + name + ": " + value;
+        }
         const QByteArray seen = shown.join(" | ");
         qInfo("the planted proxy received: %s", seen.constData());
         QVERIFY2(!token.contains(head), QByteArray("the proxy received the token with " + seen).constData());
     }
-    QVERIFY2(proxy.connections() == 0,
-             qPrintable(u"the clone connected to the planted proxy %1 time(s)"_s.arg(proxy.connections())));
+    QVERIFY2(
+        proxy.connectionCount() == 0,
+        qPrintable(u"the clone connected to the planted proxy %1 time(s)"_s.arg(proxy.connectionCount())));
     QVERIFY2(second.transcript().contains(u"reusing sandbox"_s), qPrintable(second.transcript()));
     QVERIFY2(second.event(u"ready"_s), qPrintable(second.transcript()));
     QCOMPARE(second.process().exitCode(), 0);
