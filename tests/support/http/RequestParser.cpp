@@ -1,5 +1,7 @@
 #include "RequestParser.h"
 
+#include <optional>
+
 namespace forge::test {
 
 namespace {
@@ -32,15 +34,8 @@ RecordedRequest RequestParser::takeRequest()
 // Returns true once the head is parsed; false while it is incomplete or when it failed.
 bool RequestParser::parseHead()
 {
-    const qsizetype end = m_buffer.indexOf("\r\n\r\n");
-    if (end < 0) {
-        if (m_buffer.size() > MaxHeadSize)
-            fail(400);
-        return false;
-    }
-    const QList<QByteArray> lines = m_buffer.left(end).split('\n');
-    m_buffer.remove(0, end + 4);
-    if (!parseRequestLineAndHeaders(lines) || !chooseBodyFraming())
+    const std::optional<QByteArray> head = takeUntil("\r\n\r\n");
+    if (!head || !parseRequestLineAndHeaders(head->split('\n')) || !chooseBodyFraming())
         return false;
     m_continueExpected = m_request.header("Expect").compare("100-continue", Qt::CaseInsensitive) == 0;
     return true;
@@ -90,11 +85,7 @@ bool RequestParser::chooseBodyFraming()
 
 RequestParser::Progress RequestParser::parseLengthBody()
 {
-    const qsizetype take = qMin(m_remaining, m_buffer.size());
-    m_request.body += m_buffer.left(take);
-    m_buffer.remove(0, take);
-    m_remaining -= take;
-    if (m_remaining > 0)
+    if (!takeBody())
         return Progress::NeedMore;
     m_stage = Stage::Done;
     return Progress::Complete;
@@ -109,16 +100,11 @@ RequestParser::Progress RequestParser::parseChunkedBody()
             if (!parseChunkSize())
                 return m_stage == Stage::Failed ? Progress::Failed : Progress::NeedMore;
             break;
-        case Stage::ChunkData: {
-            const qsizetype take = qMin(m_remaining, m_buffer.size());
-            m_request.body += m_buffer.left(take);
-            m_buffer.remove(0, take);
-            m_remaining -= take;
-            if (m_remaining > 0)
+        case Stage::ChunkData:
+            if (!takeBody())
                 return Progress::NeedMore;
             m_stage = Stage::ChunkEnd;
             break;
-        }
         case Stage::ChunkEnd:
             if (m_buffer.size() < 2)
                 return Progress::NeedMore;
@@ -128,11 +114,10 @@ RequestParser::Progress RequestParser::parseChunkedBody()
             m_stage = Stage::ChunkSize;
             break;
         case Stage::Trailers: {
-            const qsizetype lineEnd = m_buffer.indexOf("\r\n");
-            if (lineEnd < 0)
-                return m_buffer.size() > MaxHeadSize ? fail(400) : Progress::NeedMore;
-            m_buffer.remove(0, lineEnd + 2);
-            if (lineEnd == 0) {
+            const std::optional<QByteArray> trailer = takeUntil("\r\n");
+            if (!trailer)
+                return m_stage == Stage::Failed ? Progress::Failed : Progress::NeedMore;
+            if (trailer->isEmpty()) {
                 m_stage = Stage::Done;
                 return Progress::Complete;
             }
@@ -147,14 +132,10 @@ RequestParser::Progress RequestParser::parseChunkedBody()
 // Returns true when a size line was read (the stage moved on); false when it is incomplete or bad.
 bool RequestParser::parseChunkSize()
 {
-    const qsizetype lineEnd = m_buffer.indexOf("\r\n");
-    if (lineEnd < 0) {
-        if (m_buffer.size() > MaxHeadSize)
-            fail(400);
+    std::optional<QByteArray> sizeLine = takeUntil("\r\n");
+    if (!sizeLine)
         return false;
-    }
-    QByteArray sizeText = m_buffer.left(lineEnd);
-    m_buffer.remove(0, lineEnd + 2);
+    QByteArray& sizeText = *sizeLine;
     const qsizetype semicolon = sizeText.indexOf(';');
     if (semicolon >= 0)
         sizeText.truncate(semicolon);
@@ -171,6 +152,28 @@ bool RequestParser::parseChunkSize()
     m_remaining = size;
     m_stage = size == 0 ? Stage::Trailers : Stage::ChunkData;
     return true;
+}
+
+std::optional<QByteArray> RequestParser::takeUntil(const QByteArray& terminator)
+{
+    const qsizetype end = m_buffer.indexOf(terminator);
+    if (end < 0) {
+        if (m_buffer.size() > MaxHeadSize)
+            fail(400);
+        return std::nullopt;
+    }
+    QByteArray taken = m_buffer.left(end);
+    m_buffer.remove(0, end + terminator.size());
+    return taken;
+}
+
+bool RequestParser::takeBody()
+{
+    const qsizetype take = qMin(m_remaining, m_buffer.size());
+    m_request.body += m_buffer.left(take);
+    m_buffer.remove(0, take);
+    m_remaining -= take;
+    return m_remaining == 0;
 }
 
 RequestParser::Progress RequestParser::fail(int status)

@@ -3,6 +3,7 @@
 #include "HttpMessages.h"
 
 #include <QByteArray>
+#include <optional>
 #include <utility>
 
 namespace forge::test {
@@ -41,6 +42,11 @@ private:
     Progress parseLengthBody();
     Progress parseChunkedBody();
     bool parseChunkSize();
+    // The buffered bytes before `terminator`, which is consumed; nullopt while it has not come (or
+    // never will: past a head's size limit, that fails with 400).
+    std::optional<QByteArray> takeUntil(const QByteArray& terminator);
+    // Moves what is buffered of the m_remaining body bytes into the body; true once all are there.
+    bool takeBody();
     Progress fail(int status);
 
     QByteArray m_buffer;
