@@ -219,56 +219,11 @@ void DevServerOutputScanner::consume(char byte, QList<ScannedLine>& out)
     const auto b = static_cast<unsigned char>(byte);
     switch (m_state) {
     case State::Text:
-        if (byte == Esc) {
-            m_state = State::Escape;
-        } else if (byte == '\n') {
-            emitLine(out);
-        } else if (byte == '\r') {
-            // Either half of "\r\n" or a progress redraw; which one shows only with the next byte.
-            // Clearing lazily (on the next visible character) handles both and a "\r" at the end of
-            // a chunk.
-            markCarriageReturn();
-        } else if (byte == '\t') {
-            appendText(byte);
-        } else if (b < 0x20 || b == 0x7f) {
-            // NUL, BEL, backspace and other C0 controls: nothing to show.
-        } else if (b >= 0x80 && b <= 0x9f && !m_pending.isEmpty() &&
-                   static_cast<unsigned char>(m_pending.back()) == 0xc2) {
-            // A UTF-8 encoded C1 control (U+0080–U+009F). 0xC2 can only be a lead byte, so the last
-            // stored byte starts this character. Some terminals act on these like their ESC forms.
-            m_pending.chop(1);
-            if (b == 0x9b) {
-                m_state = State::Csi;
-                m_csiParams.clear();
-            } else if (b == 0x9d || b == 0x90 || b == 0x98 || b == 0x9e || b == 0x9f) {
-                m_state = State::String;
-            }
-        } else {
-            appendText(byte);
-        }
+        consumeText(byte, out);
         break;
 
     case State::Escape:
-        if (byte == '[') {
-            m_state = State::Csi;
-            m_csiParams.clear();
-        } else if (byte == ']' || byte == 'P' || byte == 'X' || byte == '^' || byte == '_') {
-            // OSC (links, titles, OSC 52 clipboard writes), DCS, SOS, PM, APC: a string whose whole
-            // body is dropped.
-            m_state = State::String;
-        } else if (b >= 0x20 && b <= 0x2f) {
-            m_state = State::EscapeInter;
-        } else if (b >= 0x30 && b <= 0x7e) {
-            m_state = State::Text; // a two-byte sequence: ESC 7, ESC =, ESC c…
-        } else if (byte == Esc) {
-            // ESC ESC: the first one is abandoned.
-        } else if (byte == Can || byte == Sub) {
-            m_state = State::Text;
-        } else {
-            // Not a valid sequence: drop the ESC, keep the byte (a newline must still end the line).
-            m_state = State::Text;
-            consume(byte, out);
-        }
+        consumeEscape(byte, out);
         break;
 
     case State::EscapeInter:
@@ -283,23 +238,7 @@ void DevServerOutputScanner::consume(char byte, QList<ScannedLine>& out)
         break;
 
     case State::Csi:
-        if (b >= 0x30 && b <= 0x3f) {
-            if (m_csiParams.size() < MaxCsiParams)
-                m_csiParams.append(byte);
-        } else if (b >= 0x20 && b <= 0x2f) {
-            // Intermediate bytes: none of the sequences we act on has any; one mark says so, and
-            // keeps a flood of them from growing the buffer.
-            if (!m_csiParams.contains('!'))
-                m_csiParams.append('!');
-        } else if (b >= 0x40 && b <= 0x7e) {
-            m_state = State::Text;
-            endCsi(byte);
-        } else if (byte == Esc) {
-            m_state = State::Escape;
-        } else {
-            // A control or non-ASCII byte cuts the sequence short; a newline still ends the line.
-            abandonSequence(byte, out);
-        }
+        consumeCsi(byte, out);
         break;
 
     case State::String:
@@ -326,6 +265,85 @@ void DevServerOutputScanner::consume(char byte, QList<ScannedLine>& out)
             consume(byte, out);
         }
         break;
+    }
+}
+
+void DevServerOutputScanner::consumeText(char byte, QList<ScannedLine>& out)
+{
+    const auto b = static_cast<unsigned char>(byte);
+    if (byte == Esc) {
+        m_state = State::Escape;
+    } else if (byte == '\n') {
+        emitLine(out);
+    } else if (byte == '\r') {
+        // Either half of "\r\n" or a progress redraw; which one shows only with the next byte.
+        // Clearing lazily (on the next visible character) handles both and a "\r" at the end of
+        // a chunk.
+        markCarriageReturn();
+    } else if (byte == '\t') {
+        appendText(byte);
+    } else if (b < 0x20 || b == 0x7f) {
+        // NUL, BEL, backspace and other C0 controls: nothing to show.
+    } else if (b >= 0x80 && b <= 0x9f && !m_pending.isEmpty() &&
+               static_cast<unsigned char>(m_pending.back()) == 0xc2) {
+        // A UTF-8 encoded C1 control (U+0080–U+009F). 0xC2 can only be a lead byte, so the last
+        // stored byte starts this character. Some terminals act on these like their ESC forms.
+        m_pending.chop(1);
+        if (b == 0x9b) {
+            m_state = State::Csi;
+            m_csiParams.clear();
+        } else if (b == 0x9d || b == 0x90 || b == 0x98 || b == 0x9e || b == 0x9f) {
+            m_state = State::String;
+        }
+    } else {
+        appendText(byte);
+    }
+}
+
+void DevServerOutputScanner::consumeEscape(char byte, QList<ScannedLine>& out)
+{
+    const auto b = static_cast<unsigned char>(byte);
+    if (byte == '[') {
+        m_state = State::Csi;
+        m_csiParams.clear();
+    } else if (byte == ']' || byte == 'P' || byte == 'X' || byte == '^' || byte == '_') {
+        // OSC (links, titles, OSC 52 clipboard writes), DCS, SOS, PM, APC: a string whose whole
+        // body is dropped.
+        m_state = State::String;
+    } else if (b >= 0x20 && b <= 0x2f) {
+        m_state = State::EscapeInter;
+    } else if (b >= 0x30 && b <= 0x7e) {
+        m_state = State::Text; // a two-byte sequence: ESC 7, ESC =, ESC c…
+    } else if (byte == Esc) {
+        // ESC ESC: the first one is abandoned.
+    } else if (byte == Can || byte == Sub) {
+        m_state = State::Text;
+    } else {
+        // Not a valid sequence: drop the ESC, keep the byte (a newline must still end the line).
+        m_state = State::Text;
+        consume(byte, out);
+    }
+}
+
+void DevServerOutputScanner::consumeCsi(char byte, QList<ScannedLine>& out)
+{
+    const auto b = static_cast<unsigned char>(byte);
+    if (b >= 0x30 && b <= 0x3f) {
+        if (m_csiParams.size() < MaxCsiParams)
+            m_csiParams.append(byte);
+    } else if (b >= 0x20 && b <= 0x2f) {
+        // Intermediate bytes: none of the sequences we act on has any; one mark says so, and
+        // keeps a flood of them from growing the buffer.
+        if (!m_csiParams.contains('!'))
+            m_csiParams.append('!');
+    } else if (b >= 0x40 && b <= 0x7e) {
+        m_state = State::Text;
+        endCsi(byte);
+    } else if (byte == Esc) {
+        m_state = State::Escape;
+    } else {
+        // A control or non-ASCII byte cuts the sequence short; a newline still ends the line.
+        abandonSequence(byte, out);
     }
 }
 

@@ -61,7 +61,12 @@ private:
         StringEscape, // ESC inside a string: ST if the next byte is '\'
     };
 
+    // One byte of output, in the current state; the three states with most to decide have a
+    // function each.
     void consume(char byte, QList<ScannedLine>& out);
+    void consumeText(char byte, QList<ScannedLine>& out);
+    void consumeEscape(char byte, QList<ScannedLine>& out);
+    void consumeCsi(char byte, QList<ScannedLine>& out);
     void appendText(char byte);
     void appendStyled(const char* data, qsizetype size);
     void markCarriageReturn();
