@@ -344,10 +344,12 @@ QStringList RunPlan::staticServerCommand(const QString& root, bool spaFallback)
     return command;
 }
 
-QString RunPlan::staticServerScript()
-{
-    // Node built-ins only, so it runs before (or without) any install. Arguments: <root> <port> [--spa].
-    static const QString script = QString::fromUtf8(R"JS('use strict';
+namespace {
+
+// The static file server that staticServerCommand() hands to `node -e`: script text, kept here as
+// data rather than inside staticServerScript(). Node built-ins only, so it runs before (or without)
+// any install. Arguments: <root> <port> [--spa].
+constexpr char StaticServerJs[] = R"JS('use strict';
 const http = require('http');
 const fs = require('fs');
 const path = require('path');
@@ -440,7 +442,13 @@ server.listen(port, '0.0.0.0', () => {
   console.log(`Serving ${rootArg} at http://0.0.0.0:${server.address().port}/`);
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));
-)JS");
+)JS";
+
+} // namespace
+
+QString RunPlan::staticServerScript()
+{
+    static const QString script = QString::fromUtf8(StaticServerJs);
     return script;
 }
 
