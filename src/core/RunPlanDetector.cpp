@@ -726,102 +726,136 @@ QString angularOutputDirectory(const PackageContext& context, QStringList& notes
     return fallbackBase;
 }
 
+// The scripts that serve a production build, in the order they are tried.
+const QStringList PreviewScripts{u"preview"_s, u"start"_s, u"serve"_s};
+
+// The commands of one framework, filled into `plan` (one function per framework below).
+void fillNextJs(const PackageContext& context, RunPlan& plan, QStringList& notes)
+{
+    const QStringList args{u"-H"_s, AnyHost, u"-p"_s, Port};
+    plan.devCommand =
+        commandFor(context, DevScriptNames, {{u"next"_s}, {u"dev"_s}, true, u"next"_s, {u"dev"_s}}, args,
+                   notes, u"dev server"_s);
+    plan.buildCommand = buildFor(context, u"next"_s, {u"build"_s});
+    plan.startCommand =
+        commandFor(context, {u"start"_s}, {{u"next"_s}, {u"start"_s}, false, u"next"_s, {u"start"_s}}, args,
+                   notes, u"production server"_s);
+    plan.expectedPort = 3000;
+}
+
+void fillNuxt(const PackageContext& context, bool nuxt2, RunPlan& plan, QStringList& notes)
+{
+    const QStringList args = nuxt2 ? QStringList{u"--hostname"_s, AnyHost, u"--port"_s, Port} : HostPort;
+    plan.devCommand =
+        commandFor(context, DevScriptNames,
+                   {{u"nuxt"_s, u"nuxi"_s, u"nuxt3"_s}, {u"dev"_s}, true, u"nuxt"_s, {u"dev"_s}}, args, notes,
+                   u"dev server"_s);
+    plan.buildCommand = buildFor(context, u"nuxt"_s, {u"build"_s});
+    if (nuxt2)
+        plan.startCommand =
+            commandFor(context, {u"start"_s}, {{u"nuxt"_s}, {u"start"_s}, false, u"nuxt"_s, {u"start"_s}},
+                       args, notes, u"production server"_s);
+    else
+        plan.startCommand = {u"node"_s, u".output/server/index.mjs"_s};
+    plan.environment = {{u"HOST"_s, AnyHost}, {u"PORT"_s, Port}};
+    plan.expectedPort = 3000;
+}
+
+void fillAstro(const PackageContext& context, RunPlan& plan, QStringList& notes)
+{
+    plan.devCommand =
+        commandFor(context, DevScriptNames, {{u"astro"_s}, {u"dev"_s}, false, u"astro"_s, {u"dev"_s}},
+                   HostPort, notes, u"dev server"_s);
+    plan.buildCommand = buildFor(context, u"astro"_s, {u"build"_s});
+    plan.startCommand =
+        commandFor(context, PreviewScripts, {{u"astro"_s}, {u"preview"_s}, false, u"astro"_s, {u"preview"_s}},
+                   HostPort, notes, u"production server"_s);
+    plan.expectedPort = 4321;
+    notes.append(ViteHostNote);
+}
+
+// Vite itself, and SvelteKit, which runs on it.
+void fillVite(const PackageContext& context, RunPlan& plan, QStringList& notes)
+{
+    plan.devCommand =
+        commandFor(context, DevScriptNames, {{u"vite"_s}, {u"dev"_s, u"serve"_s}, true, u"vite"_s, {}},
+                   HostPort, notes, u"dev server"_s);
+    plan.buildCommand = buildFor(context, u"vite"_s, {u"build"_s});
+    plan.startCommand =
+        commandFor(context, PreviewScripts, {{u"vite"_s}, {u"preview"_s}, false, u"vite"_s, {u"preview"_s}},
+                   HostPort, notes, u"production server"_s);
+    plan.expectedPort = 5173;
+    notes.append(ViteHostNote);
+}
+
+void fillAngular(const PackageContext& context, RunPlan& plan, QStringList& notes)
+{
+    plan.devCommand = commandFor(context, {u"start"_s, u"dev"_s, u"serve"_s},
+                                 {{u"ng"_s}, {u"serve"_s, u"s"_s}, false, u"ng"_s, {u"serve"_s}}, HostPort,
+                                 notes, u"dev server"_s);
+    plan.buildCommand = buildFor(context, u"ng"_s, {u"build"_s});
+    plan.startCommand = RunPlan::staticServerCommand(angularOutputDirectory(context, notes), true);
+    plan.expectedPort = 4200;
+    notes.append(u"The Angular dev server checks the Host header: behind a preview proxy it may need "
+                 u"`--allowed-hosts` (Angular 17+) or `--disable-host-check` added to the dev command."_s);
+}
+
+void fillVueCli(const PackageContext& context, RunPlan& plan, QStringList& notes)
+{
+    plan.devCommand =
+        commandFor(context, {u"serve"_s, u"dev"_s, u"start"_s},
+                   {{u"vue-cli-service"_s}, {u"serve"_s}, false, u"vue-cli-service"_s, {u"serve"_s}},
+                   HostPort, notes, u"dev server"_s);
+    plan.buildCommand = buildFor(context, u"vue-cli-service"_s, {u"build"_s});
+    plan.startCommand = RunPlan::staticServerCommand(u"dist"_s, true);
+    plan.expectedPort = 8080;
+    notes.append(u"The Vue CLI dev server checks the Host header: behind a preview proxy it may need "
+                 u"devServer.allowedHosts set in vue.config.js."_s);
+}
+
+void fillCreateReactApp(const PackageContext& context, RunPlan& plan, QStringList& notes)
+{
+    // react-scripts takes no host/port options, only the environment.
+    plan.devCommand = commandFor(context, {u"start"_s, u"dev"_s},
+                                 {{u"react-scripts"_s, u"craco"_s, u"react-app-rewired"_s},
+                                  {u"start"_s},
+                                  false,
+                                  u"react-scripts"_s,
+                                  {u"start"_s}},
+                                 {}, notes, u"dev server"_s);
+    plan.buildCommand = buildFor(context, u"react-scripts"_s, {u"build"_s});
+    plan.startCommand = RunPlan::staticServerCommand(u"build"_s, true);
+    plan.environment = {{u"PORT"_s, Port}, {u"HOST"_s, AnyHost}, {u"BROWSER"_s, u"none"_s}};
+    plan.expectedPort = 3000;
+}
+
 RunPlan frameworkPlan(const PackageContext& context, const FrameworkMatch& match, QStringList& notes)
 {
     RunPlan plan;
     plan.framework = match.framework;
     plan.frameworkVariant = match.variant;
-    const QStringList previewScripts{u"preview"_s, u"start"_s, u"serve"_s};
-
     switch (match.framework) {
-    case Framework::NextJs: {
-        const QStringList args{u"-H"_s, AnyHost, u"-p"_s, Port};
-        plan.devCommand =
-            commandFor(context, DevScriptNames, {{u"next"_s}, {u"dev"_s}, true, u"next"_s, {u"dev"_s}}, args,
-                       notes, u"dev server"_s);
-        plan.buildCommand = buildFor(context, u"next"_s, {u"build"_s});
-        plan.startCommand =
-            commandFor(context, {u"start"_s}, {{u"next"_s}, {u"start"_s}, false, u"next"_s, {u"start"_s}},
-                       args, notes, u"production server"_s);
-        plan.expectedPort = 3000;
+    case Framework::NextJs:
+        fillNextJs(context, plan, notes);
         break;
-    }
-    case Framework::Nuxt: {
-        const QStringList args =
-            match.nuxt2 ? QStringList{u"--hostname"_s, AnyHost, u"--port"_s, Port} : HostPort;
-        plan.devCommand =
-            commandFor(context, DevScriptNames,
-                       {{u"nuxt"_s, u"nuxi"_s, u"nuxt3"_s}, {u"dev"_s}, true, u"nuxt"_s, {u"dev"_s}}, args,
-                       notes, u"dev server"_s);
-        plan.buildCommand = buildFor(context, u"nuxt"_s, {u"build"_s});
-        if (match.nuxt2)
-            plan.startCommand =
-                commandFor(context, {u"start"_s}, {{u"nuxt"_s}, {u"start"_s}, false, u"nuxt"_s, {u"start"_s}},
-                           args, notes, u"production server"_s);
-        else
-            plan.startCommand = {u"node"_s, u".output/server/index.mjs"_s};
-        plan.environment = {{u"HOST"_s, AnyHost}, {u"PORT"_s, Port}};
-        plan.expectedPort = 3000;
+    case Framework::Nuxt:
+        fillNuxt(context, match.nuxt2, plan, notes);
         break;
-    }
     case Framework::Astro:
-        plan.devCommand =
-            commandFor(context, DevScriptNames, {{u"astro"_s}, {u"dev"_s}, false, u"astro"_s, {u"dev"_s}},
-                       HostPort, notes, u"dev server"_s);
-        plan.buildCommand = buildFor(context, u"astro"_s, {u"build"_s});
-        plan.startCommand = commandFor(context, previewScripts,
-                                       {{u"astro"_s}, {u"preview"_s}, false, u"astro"_s, {u"preview"_s}},
-                                       HostPort, notes, u"production server"_s);
-        plan.expectedPort = 4321;
-        notes.append(ViteHostNote);
+        fillAstro(context, plan, notes);
         break;
     case Framework::SvelteKit:
     case Framework::Vite:
-        plan.devCommand =
-            commandFor(context, DevScriptNames, {{u"vite"_s}, {u"dev"_s, u"serve"_s}, true, u"vite"_s, {}},
-                       HostPort, notes, u"dev server"_s);
-        plan.buildCommand = buildFor(context, u"vite"_s, {u"build"_s});
-        plan.startCommand = commandFor(context, previewScripts,
-                                       {{u"vite"_s}, {u"preview"_s}, false, u"vite"_s, {u"preview"_s}},
-                                       HostPort, notes, u"production server"_s);
-        plan.expectedPort = 5173;
-        notes.append(ViteHostNote);
+        fillVite(context, plan, notes);
         break;
     case Framework::Angular:
-        plan.devCommand = commandFor(context, {u"start"_s, u"dev"_s, u"serve"_s},
-                                     {{u"ng"_s}, {u"serve"_s, u"s"_s}, false, u"ng"_s, {u"serve"_s}},
-                                     HostPort, notes, u"dev server"_s);
-        plan.buildCommand = buildFor(context, u"ng"_s, {u"build"_s});
-        plan.startCommand = RunPlan::staticServerCommand(angularOutputDirectory(context, notes), true);
-        plan.expectedPort = 4200;
-        notes.append(
-            u"The Angular dev server checks the Host header: behind a preview proxy it may need "
-            u"`--allowed-hosts` (Angular 17+) or `--disable-host-check` added to the dev command."_s);
+        fillAngular(context, plan, notes);
         break;
     case Framework::VueCli:
-        plan.devCommand =
-            commandFor(context, {u"serve"_s, u"dev"_s, u"start"_s},
-                       {{u"vue-cli-service"_s}, {u"serve"_s}, false, u"vue-cli-service"_s, {u"serve"_s}},
-                       HostPort, notes, u"dev server"_s);
-        plan.buildCommand = buildFor(context, u"vue-cli-service"_s, {u"build"_s});
-        plan.startCommand = RunPlan::staticServerCommand(u"dist"_s, true);
-        plan.expectedPort = 8080;
-        notes.append(u"The Vue CLI dev server checks the Host header: behind a preview proxy it may need "
-                     u"devServer.allowedHosts set in vue.config.js."_s);
+        fillVueCli(context, plan, notes);
         break;
     case Framework::CreateReactApp:
-        // react-scripts takes no host/port options, only the environment.
-        plan.devCommand = commandFor(context, {u"start"_s, u"dev"_s},
-                                     {{u"react-scripts"_s, u"craco"_s, u"react-app-rewired"_s},
-                                      {u"start"_s},
-                                      false,
-                                      u"react-scripts"_s,
-                                      {u"start"_s}},
-                                     {}, notes, u"dev server"_s);
-        plan.buildCommand = buildFor(context, u"react-scripts"_s, {u"build"_s});
-        plan.startCommand = RunPlan::staticServerCommand(u"build"_s, true);
-        plan.environment = {{u"PORT"_s, Port}, {u"HOST"_s, AnyHost}, {u"BROWSER"_s, u"none"_s}};
-        plan.expectedPort = 3000;
+        fillCreateReactApp(context, plan, notes);
         break;
     case Framework::NodeServer:
     case Framework::StaticHtml:
