@@ -15,6 +15,47 @@ using namespace Qt::StringLiterals;
 
 namespace forge::daytona {
 
+namespace {
+
+// Sends `prepared` with the request's method and body; the caller owns the reply.
+QNetworkReply* startRequest(QNetworkAccessManager& network, const QNetworkRequest& prepared,
+                            const HttpRequest& request)
+{
+    if (request.method == "GET")
+        return network.get(prepared);
+    if (request.method == "POST")
+        return network.post(prepared, request.body);
+    if (request.method == "PUT")
+        return network.put(prepared, request.body);
+    if (request.method == "DELETE" && request.body.isEmpty())
+        return network.deleteResource(prepared);
+    return network.sendCustomRequest(prepared, request.method, request.body);
+}
+
+// A request that got no HTTP answer (or a refused redirect): a timeout or a network failure, with
+// the error text redacted.
+[[noreturn]] void throwTransportFailure(const QNetworkReply& reply, const QNetworkRequest& prepared,
+                                        const QString& what, const QString& path)
+{
+    const QNetworkReply::NetworkError error = reply.error();
+    const QString seconds = QString::number(prepared.transferTimeout() / 1000.0);
+    if (error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError)
+        throw DaytonaError(DaytonaError::Kind::Timeout,
+                           u"Daytona did not answer %1 within %2 s. Check your network connection and "
+                           u"retry."_s.arg(what, seconds))
+            .withPath(path);
+    const QString detail = SecretRedactor().redact(reply.errorString());
+    const QString advice = error == QNetworkReply::InsecureRedirectError
+                               ? u"The server redirected to another origin; the key was not sent there. "
+                                 u"Check DAYTONA_API_URL."_s
+                               : u"Check your network connection and DAYTONA_API_URL, then retry."_s;
+    throw DaytonaError(DaytonaError::Kind::Network,
+                       u"Could not reach Daytona for %1 (%2). %3"_s.arg(what, detail, advice))
+        .withPath(path);
+}
+
+} // namespace
+
 QByteArray HttpReply::header(const QByteArray& name) const
 {
     for (const auto& [key, value] : headers) {
@@ -80,17 +121,7 @@ QCoro::Task<HttpReply> DaytonaHttp::send(HttpRequest request)
     bool tooLarge = false; // declared before the reply: the reply's connections use it
     bool pastDeadline = false;
     QTimer deadline;
-    std::unique_ptr<QNetworkReply> reply;
-    if (request.method == "GET")
-        reply.reset(m_network.get(prepared));
-    else if (request.method == "POST")
-        reply.reset(m_network.post(prepared, request.body));
-    else if (request.method == "PUT")
-        reply.reset(m_network.put(prepared, request.body));
-    else if (request.method == "DELETE" && request.body.isEmpty())
-        reply.reset(m_network.deleteResource(prepared));
-    else
-        reply.reset(m_network.sendCustomRequest(prepared, request.method, request.body));
+    const std::unique_ptr<QNetworkReply> reply(startRequest(m_network, prepared, request));
 
     const qint64 maxBytes = m_maxBodyBytes;
     QNetworkReply* raw = reply.get();
@@ -129,22 +160,8 @@ QCoro::Task<HttpReply> DaytonaHttp::send(HttpRequest request)
     const int status = raw->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QNetworkReply::NetworkError error = raw->error();
     if (status == 0 || error == QNetworkReply::InsecureRedirectError ||
-        error == QNetworkReply::TooManyRedirectsError) {
-        const QString seconds = QString::number(prepared.transferTimeout() / 1000.0);
-        if (error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError)
-            throw DaytonaError(DaytonaError::Kind::Timeout,
-                               u"Daytona did not answer %1 within %2 s. Check your network connection and "
-                               u"retry."_s.arg(what, seconds))
-                .withPath(path);
-        const QString detail = SecretRedactor().redact(raw->errorString());
-        const QString advice = error == QNetworkReply::InsecureRedirectError
-                                   ? u"The server redirected to another origin; the key was not sent there. "
-                                     u"Check DAYTONA_API_URL."_s
-                                   : u"Check your network connection and DAYTONA_API_URL, then retry."_s;
-        throw DaytonaError(DaytonaError::Kind::Network,
-                           u"Could not reach Daytona for %1 (%2). %3"_s.arg(what, detail, advice))
-            .withPath(path);
-    }
+        error == QNetworkReply::TooManyRedirectsError)
+        throwTransportFailure(*raw, prepared, what, path);
 
     HttpReply answer;
     answer.statusCode = status;
