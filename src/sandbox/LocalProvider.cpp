@@ -213,6 +213,24 @@ void emptyFolder(const QString& path)
     }
 }
 
+// The URL git clones. A local repository must be an existing folder; in an isolated run only that
+// folder, read-only, is mounted (added to `mounts`) at a fixed place: git inside sees nothing else of
+// the host's files.
+QUrl cloneSourceUrl(const QUrl& url, bool isolatedRun, QList<BubblewrapMount>* mounts)
+{
+    if (!url.isLocalFile())
+        return url;
+    const QString source = QDir::cleanPath(url.toLocalFile());
+    if (!QFileInfo(source).isDir()) {
+        throw Failure::permanent(u"The local repository “%1” does not exist."_s.arg(source),
+                                 u"Choose an existing folder that contains a Git repository."_s);
+    }
+    if (!isolatedRun)
+        return url;
+    mounts->append({source, u"/source"_s});
+    return QUrl::fromLocalFile(u"/source"_s);
+}
+
 bool isPortFree(quint16 port)
 {
     // One at a time: on Linux a wildcard listener and a loopback listener on the same port conflict.
@@ -401,6 +419,54 @@ struct LocalProvider::Private
             launch.arguments = command;
             launch.workingDirectory = hostCwd;
         }
+        return launch;
+    }
+
+    // git's environment for a clone: the base one (with `cloneHome` as home outside the sandbox),
+    // limits that end a stalled transfer, and GitEnvironment's scrubbed configuration with the token.
+    QProcessEnvironment cloneEnvironment(const QString& id, bool isolatedRun, const QString& cloneHome,
+                                         const QUrl& cloneUrl, const QString& authToken) const
+    {
+        QProcessEnvironment base;
+        const QMap<QString, QString> baseMap = baseEnvironment(id, isolatedRun);
+        for (auto it = baseMap.cbegin(); it != baseMap.cend(); ++it)
+            base.insert(it.key(), it.value());
+        if (!isolatedRun)
+            base.insert(u"HOME"_s, cloneHome);
+        // A stalled connection ends the clone instead of hanging it: below 1 byte/s for a minute.
+        base.insert(u"GIT_HTTP_LOW_SPEED_LIMIT"_s, u"1"_s);
+        base.insert(u"GIT_HTTP_LOW_SPEED_TIME"_s, u"60"_s);
+        return GitEnvironment::forClone(base, cloneUrl, authToken);
+    }
+
+    // How git `command` starts for a clone into the workspace of sandbox `id`; the caller sets the
+    // environment (cloneEnvironment()).
+    LaunchSpec cloneLaunch(const QString& id, bool isolatedRun, QStringList command, const QString& cloneHome,
+                           const QList<BubblewrapMount>& mounts) const
+    {
+        LaunchSpec launch;
+        if (isolatedRun) {
+            // The token must not reach bwrap's argv, and --setenv is argv (readable by every local user
+            // in /proc/<pid>/cmdline). So for the clone bwrap runs WITHOUT --clearenv and the command
+            // inherits bwrap's own environment, which is not the user's: the QProcess environment is set
+            // to exactly the explicit one (base variables + GitEnvironment's scrubbed git
+            // configuration). The token is then only in the environment of bwrap and git, readable by
+            // this user alone, which is what docs/security-notes.md (test plan 1) allows.
+            BubblewrapSpec bwrap = bubblewrap(id);
+            bwrap.homeDirectory = cloneHome;
+            bwrap.readOnlyMounts = mounts;
+            // git is ours and runs no repository code (no hooks, no config files, no submodules:
+            // GitEnvironment), so it may use this machine's network: a repository on a server on this
+            // machine, a proxy or a VPN reach it as they reach the user's own git.
+            bwrap.network = SandboxNetworkMode::Host;
+            launch.program = Bubblewrap::program();
+            launch.arguments = Bubblewrap::arguments(bwrap, command);
+            launch.leaderIsSupervisor = true;
+        } else {
+            launch.program = command.takeFirst();
+            launch.arguments = command;
+        }
+        launch.workingDirectory = store.workspacePath(id);
         return launch;
     }
 };
@@ -676,6 +742,7 @@ QCoro::Task<> LocalProvider::stopSandbox(QString id)
     }
     // All at once: tasks start running when created, so the grace periods overlap.
     std::vector<QCoro::Task<>> stops;
+    stops.reserve(processes.size());
     for (const auto& process : processes)
         stops.push_back(process->stop(StopGrace));
     for (auto& stop : stops)
@@ -780,21 +847,8 @@ QCoro::Task<CommandResult> LocalProvider::cloneRepository(QString id, CloneSpec 
     const bool isolatedRun = co_await isolation();
 
     const QString workspace = d->store.workspacePath(id);
-    QUrl cloneUrl = spec.url;
     QList<BubblewrapMount> mounts = d->toolchain.mounts;
-    if (spec.url.isLocalFile()) {
-        const QString source = QDir::cleanPath(spec.url.toLocalFile());
-        if (!QFileInfo(source).isDir()) {
-            throw Failure::permanent(u"The local repository “%1” does not exist."_s.arg(source),
-                                     u"Choose an existing folder that contains a Git repository."_s);
-        }
-        if (isolatedRun) {
-            // Only the repository itself, read-only, at a fixed place: git inside sees nothing else
-            // of the host's files.
-            mounts.append({source, u"/source"_s});
-            cloneUrl = QUrl::fromLocalFile(u"/source"_s);
-        }
-    }
+    const QUrl cloneUrl = cloneSourceUrl(spec.url, isolatedRun, &mounts);
 
     // The previous clone goes (and with it whatever an earlier run built); the folder stays because
     // it is what bubblewrap mounts.
@@ -816,44 +870,11 @@ QCoro::Task<CommandResult> LocalProvider::cloneRepository(QString id, CloneSpec 
             u"Could not create a folder for the clone in %1."_s.arg(d->store.sandboxPath(id)),
             u"Check that the disk is not full and the folder is writable."_s);
     }
-    QProcessEnvironment base;
-    const QMap<QString, QString> baseMap = d->baseEnvironment(id, isolatedRun);
-    for (auto it = baseMap.cbegin(); it != baseMap.cend(); ++it)
-        base.insert(it.key(), it.value());
-    if (!isolatedRun)
-        base.insert(u"HOME"_s, cloneHome.path());
-    // A stalled connection ends the clone instead of hanging it: below 1 byte/s for a minute.
-    base.insert(u"GIT_HTTP_LOW_SPEED_LIMIT"_s, u"1"_s);
-    base.insert(u"GIT_HTTP_LOW_SPEED_TIME"_s, u"60"_s);
-    const QProcessEnvironment gitEnvironment = GitEnvironment::forClone(base, cloneUrl, spec.authToken);
     QStringList command{git};
     command << GitEnvironment::cloneArguments(cloneUrl, spec.branch, spec.depth,
                                               target.isEmpty() ? u"."_s : target);
-
-    LaunchSpec launch;
-    if (isolatedRun) {
-        // The token must not reach bwrap's argv, and --setenv is argv (readable by every local user
-        // in /proc/<pid>/cmdline). So for the clone bwrap runs WITHOUT --clearenv and the command
-        // inherits bwrap's own environment, which is not the user's: the QProcess environment is set
-        // to exactly the explicit one built above (base variables + GitEnvironment's scrubbed git
-        // configuration). The token is then only in the environment of bwrap and git, readable by
-        // this user alone, which is what docs/security-notes.md (test plan 1) allows.
-        BubblewrapSpec bwrap = d->bubblewrap(id);
-        bwrap.homeDirectory = cloneHome.path();
-        bwrap.readOnlyMounts = mounts;
-        // git is ours and runs no repository code (no hooks, no config files, no submodules:
-        // GitEnvironment), so it may use this machine's network: a repository on a server on this
-        // machine, a proxy or a VPN reach it as they reach the user's own git.
-        bwrap.network = SandboxNetworkMode::Host;
-        launch.program = Bubblewrap::program();
-        launch.arguments = Bubblewrap::arguments(bwrap, command);
-        launch.leaderIsSupervisor = true;
-    } else {
-        launch.program = command.takeFirst();
-        launch.arguments = command;
-    }
-    launch.workingDirectory = workspace;
-    launch.environment = gitEnvironment;
+    LaunchSpec launch = d->cloneLaunch(id, isolatedRun, command, cloneHome.path(), mounts);
+    launch.environment = d->cloneEnvironment(id, isolatedRun, cloneHome.path(), cloneUrl, spec.authToken);
 
     auto process = std::make_shared<LocalProcess>(std::move(launch));
     if (sink)
