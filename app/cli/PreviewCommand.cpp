@@ -66,8 +66,9 @@ void PreviewCommand::interrupt()
 void PreviewCommand::startRecording(const Project& project)
 {
     // The project row first: runs belong to a project.
-    m_recordProblem = m_context.addProjectIfMissing(project);
-    RunStore* runs = m_recordProblem.isEmpty() ? m_context.runs() : nullptr;
+    const StoreResult<> added = m_context.addProjectIfMissing(project);
+    m_recordProblem = added.message();
+    RunStore* runs = added.ok() ? m_context.runs() : nullptr;
     m_recorder = std::make_unique<RunRecorder>(runs, project.id);
     if (runs && !m_recorder->isDurable())
         m_recordProblem = runs->lastError();

@@ -63,31 +63,40 @@ void AppContext::openStorage()
 {
     // The run store's connection first: the first to open a damaged database moves it aside, and
     // says so once (Database::setAsideNotice).
-    m_database = Database::open(databasePath(), &m_databaseError);
-    if (m_database)
+    StoreResult<std::unique_ptr<Database>> opened = Database::open(databasePath());
+    if (opened.ok()) {
+        m_database = std::move(opened).value();
         m_runs = std::make_unique<RunStore>(*m_database);
-    const bool loaded = m_projectStore.load();
+    } else {
+        m_databaseError = opened.error();
+    }
+    const StoreResult<> loaded = m_projectStore.load();
     m_setAsideNotice = m_database ? m_database->setAsideNotice() : QString();
     if (m_setAsideNotice.isEmpty())
         m_setAsideNotice = m_projectStore.setAsideNotice();
     if (!m_setAsideNotice.isEmpty())
         m_problems << m_setAsideNotice;
-    if (!loaded)
-        m_problems << m_projectStore.errorString();
+    if (!loaded.ok()) {
+        m_loadError = loaded.error();
+        m_problems << loaded.message();
+    }
     for (const QString& warning : m_projectStore.warnings())
         m_problems << tr("A project was skipped: %1.").arg(warning);
 }
 
-QString AppContext::addProjectIfMissing(const Project& project)
+StoreResult<> AppContext::addProjectIfMissing(const Project& project)
 {
+    // The store has no database only when load() failed; the run store none only when open() did.
     if (!m_projectStore.database())
-        return m_projectStore.errorString().isEmpty() ? m_databaseError : m_projectStore.errorString();
+        return m_loadError.value_or(m_databaseError.value_or(StoreError()));
     if (!m_projectStore.find(project.id)) {
         m_projectStore.put(project);
-        if (!m_projectStore.save())
-            return m_projectStore.errorString();
+        if (const StoreResult<> saved = m_projectStore.save(); !saved.ok())
+            return saved;
     }
-    return m_runs ? QString() : m_databaseError;
+    if (!m_runs)
+        return m_databaseError.value_or(StoreError());
+    return {};
 }
 
 void AppContext::applySettings()

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 #include <memory>
+#include <optional>
 
 namespace forge {
 
@@ -59,9 +60,9 @@ public:
     // Takes the settings the user changed (run queue size, health-check interval).
     void applySettings();
     // Adds `project` to the stored list unless it is there (the desktop app's own entry, with a kept
-    // plan or another back end, is left as it is), so its runs can be recorded. Returns why it could
-    // not be, empty when it is stored.
-    QString addProjectIfMissing(const Project& project);
+    // plan or another back end, is left as it is), so its runs can be recorded; fails when it
+    // cannot be stored or its runs cannot be recorded.
+    StoreResult<> addProjectIfMissing(const Project& project);
 
 private:
     void openStorage();
@@ -79,7 +80,8 @@ private:
     ProjectRegistry* m_registry = nullptr;
     QStringList m_problems;
     QString m_setAsideNotice;
-    QString m_databaseError;
+    std::optional<StoreError> m_databaseError; // why the run store's database could not be opened
+    std::optional<StoreError> m_loadError;     // why the project list could not be loaded
 };
 
 } // namespace forge

@@ -195,15 +195,15 @@ void ProjectRegistry::rememberStatus(const QString& id, ProjectStatus status)
         state.previewUrl = current->previewUrl().toString();
         state.sandboxId = current->sandboxId();
     }
-    if (!store.setState(id, state))
-        Q_EMIT statusNotKept(store.errorString());
+    if (const StoreResult<> kept = store.setState(id, state); !kept.ok())
+        Q_EMIT statusNotKept(kept.message());
 }
 
 void ProjectRegistry::save()
 {
     ProjectStore& store = m_context.projectStore();
-    if (!store.save())
-        Q_EMIT storeFailed(store.errorString());
+    if (const StoreResult<> saved = store.save(); !saved.ok())
+        Q_EMIT storeFailed(saved.message());
 }
 
 void ProjectRegistry::adopt(const Project& project)

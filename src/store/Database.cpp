@@ -8,7 +8,6 @@
 #include <QSqlQuery>
 #include <QVariant>
 #include <atomic>
-#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -116,31 +115,30 @@ QString newerMessage(const QString& path, int version)
                .arg(version);
 }
 
-// Reads an existing file through a read-only connection: the checks below cannot change it.
-Database::OpenError inspect(const QString& path, QString* error, QString* damage)
+// Reads an existing file through a read-only connection: the checks below cannot change it. When
+// the file is damaged, `damage` says what is wrong, for the notice of a file moved aside.
+StoreResult<> inspect(const QString& path, QString* damage)
 {
-    // Damaged: `damage` says what is wrong, for the notice of a file moved aside.
     const auto damaged = [&](const QString& why) {
-        *error = damagedMessage(path, why);
         *damage = why;
-        return Database::OpenError::Damaged;
+        return StoreError{StoreError::Kind::Damaged, damagedMessage(path, why)};
     };
     {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
-            *error = u"The database %1 cannot be read (%2); Forge Preview left it untouched. Check its "
-                     u"permissions, or move it away to start with an empty list."_s.arg(
-                         QDir::toNativeSeparators(path), file.errorString());
-            return Database::OpenError::Access;
+            return StoreError{StoreError::Kind::Access,
+                              u"The database %1 cannot be read (%2); Forge Preview left it untouched. Check "
+                              u"its permissions, or move it away to start with an empty list."_s.arg(
+                                  QDir::toNativeSeparators(path), file.errorString())};
         }
         const QByteArray header = file.read(16);
         if (!header.isEmpty() && header != QByteArray("SQLite format 3\0", 16))
             return damaged(u"it is not an SQLite database"_s);
         if (header.isEmpty())
-            return Database::OpenError::None; // an empty file is an empty database
+            return {}; // an empty file is an empty database
     }
     const QString name = uniqueConnectionName() + u"-check"_s;
-    Database::OpenError result = Database::OpenError::None;
+    StoreResult<> result;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(Driver, name);
         db.setDatabaseName(path);
@@ -153,8 +151,7 @@ Database::OpenError inspect(const QString& path, QString* error, QString* damage
         } else if (!exec(db, u"PRAGMA user_version"_s, &why, &version)) {
             result = damaged(why);
         } else if (version.toInt() > Database::SchemaVersion) {
-            *error = newerMessage(path, version.toInt());
-            result = Database::OpenError::Newer;
+            result = StoreError{StoreError::Kind::Newer, newerMessage(path, version.toInt())};
         } else if (!exec(db, u"PRAGMA quick_check"_s, &why, &check)) {
             result = damaged(why);
         } else if (check.toString() != u"ok"_s) {
@@ -199,62 +196,55 @@ bool writableByUs(const QFileInfo& info)
     return info.isWritable() && info.permission(QFileDevice::WriteOwner);
 }
 
-// Why open() failed: what it reports through its `error` and `kind`.
-struct OpenFailure
-{
-    Database::OpenError kind;
-    QString message;
-};
-
 // An existing file must be a writable file in a writable folder, and a database this version can
 // use. A damaged one is moved aside (`setAsideNotice` then says where) so that an empty one replaces it.
-std::optional<OpenFailure> checkExistingFile(const QString& path, QString* setAsideNotice)
+StoreResult<> checkExistingFile(const QString& path, QString* setAsideNotice)
 {
-    using OpenError = Database::OpenError;
+    using Kind = StoreError::Kind;
     const QFileInfo info(path);
     const QString folder = info.absolutePath();
     const QString native = QDir::toNativeSeparators(path);
     if (!info.isFile())
-        return OpenFailure{OpenError::Damaged, damagedMessage(path, u"it is not a file"_s)};
+        return StoreError{Kind::Damaged, damagedMessage(path, u"it is not a file"_s)};
     if (!writableByUs(info))
-        return OpenFailure{OpenError::Access,
-                           u"The database %1 is read-only; Forge Preview left it untouched. Make it writable "
-                           u"(chmod u+w), or move it away to start with an empty list."_s.arg(native)};
+        return StoreError{Kind::Access,
+                          u"The database %1 is read-only; Forge Preview left it untouched. Make it writable "
+                          u"(chmod u+w), or move it away to start with an empty list."_s.arg(native)};
     if (!writableByUs(QFileInfo(folder)))
-        return OpenFailure{OpenError::Access,
-                           u"The folder %1 cannot be written, and SQLite keeps the database's journal there; "
-                           u"Forge Preview left %2 untouched. Make the folder writable, or choose another "
-                           u"data folder."_s.arg(QDir::toNativeSeparators(folder), native)};
-    QString message;
+        return StoreError{Kind::Access,
+                          u"The folder %1 cannot be written, and SQLite keeps the database's journal there; "
+                          u"Forge Preview left %2 untouched. Make the folder writable, or choose another "
+                          u"data folder."_s.arg(QDir::toNativeSeparators(folder), native)};
     QString damage;
-    const OpenError found = inspect(path, &message, &damage);
-    if (found == OpenError::Damaged) {
-        // Kept, never overwritten: the user (or a backup tool) may still get data out of it.
-        QString why;
-        const QString aside = setAside(path, &why);
-        if (aside.isEmpty())
-            return OpenFailure{found, u"%1 It could not be moved aside either (%2)."_s.arg(message, why)};
-        *setAsideNotice =
-            u"The database %1 was damaged (%2). Forge Preview moved it, unchanged, to %3 and started "
-            u"an empty one, so the project list is empty. To get your projects back, quit Forge "
-            u"Preview and put a backup of the database in place of %1."_s.arg(
-                native, damage, QDir::toNativeSeparators(aside));
-    } else if (found != OpenError::None) {
-        return OpenFailure{found, message};
-    }
-    return std::nullopt;
+    const StoreResult<> found = inspect(path, &damage);
+    if (found.ok())
+        return {};
+    if (found.error().kind != Kind::Damaged)
+        return found;
+    // Kept, never overwritten: the user (or a backup tool) may still get data out of it.
+    QString why;
+    const QString aside = setAside(path, &why);
+    if (aside.isEmpty())
+        return StoreError{Kind::Damaged,
+                          u"%1 It could not be moved aside either (%2)."_s.arg(found.message(), why)};
+    *setAsideNotice =
+        u"The database %1 was damaged (%2). Forge Preview moved it, unchanged, to %3 and started "
+        u"an empty one, so the project list is empty. To get your projects back, quit Forge "
+        u"Preview and put a backup of the database in place of %1."_s.arg(native, damage,
+                                                                          QDir::toNativeSeparators(aside));
+    return {};
 }
 
 // Creates the missing file (and its folder). An empty file is an empty database; created here so
 // that only its owner can read it (the journal files SQLite makes next to it take the same
 // permissions).
-std::optional<OpenFailure> createEmptyFile(const QString& path)
+StoreResult<> createEmptyFile(const QString& path)
 {
     const QString folder = QFileInfo(path).absolutePath();
     const QString native = QDir::toNativeSeparators(path);
     if (!QDir().mkpath(folder) || !writableByUs(QFileInfo(folder)))
-        return OpenFailure{
-            Database::OpenError::Access,
+        return StoreError{
+            StoreError::Kind::Access,
             u"The database %1 cannot be created: the folder %2 cannot be written. Make it "
             u"writable, or choose another data folder."_s.arg(native, QDir::toNativeSeparators(folder))};
     QFile file(path);
@@ -262,40 +252,40 @@ std::optional<OpenFailure> createEmptyFile(const QString& path)
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
                    QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
         !QFileInfo::exists(path))
-        return OpenFailure{
-            Database::OpenError::Access,
+        return StoreError{
+            StoreError::Kind::Access,
             u"The database %1 cannot be created (%2). Check that its folder "
             u"can be written, or choose another data folder."_s.arg(native, file.errorString())};
-    return std::nullopt;
+    return {};
 }
 
 // Opens the connection `connectionName` on the file: write-ahead logging, full synchronous writes,
 // foreign keys and the busy timeout.
-std::optional<OpenFailure> openConnection(const QString& path, const QString& connectionName)
+StoreResult<> openConnection(const QString& path, const QString& connectionName)
 {
-    using OpenError = Database::OpenError;
+    using Kind = StoreError::Kind;
     const QString native = QDir::toNativeSeparators(path);
     QSqlDatabase db = QSqlDatabase::addDatabase(Driver, connectionName);
     db.setDatabaseName(path);
     db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs));
     if (!db.open())
-        return OpenFailure{OpenError::Access,
-                           u"The database %1 cannot be opened (%2)."_s.arg(native, db.lastError().text())};
+        return StoreError{Kind::Access,
+                          u"The database %1 cannot be opened (%2)."_s.arg(native, db.lastError().text())};
     QVariant mode;
     QString why;
     if (!exec(db, u"PRAGMA journal_mode=WAL"_s, &why, &mode) ||
         mode.toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
-        return OpenFailure{OpenError::Access,
-                           u"The database %1 cannot be switched to write-ahead logging (%2); Forge Preview "
-                           u"needs it to keep runs safe. Keep the data folder on a local disk."_s.arg(
-                               native, why.isEmpty() ? u"journal mode %1"_s.arg(mode.toString()) : why)};
+        return StoreError{Kind::Access,
+                          u"The database %1 cannot be switched to write-ahead logging (%2); Forge Preview "
+                          u"needs it to keep runs safe. Keep the data folder on a local disk."_s.arg(
+                              native, why.isEmpty() ? u"journal mode %1"_s.arg(mode.toString()) : why)};
     for (const QString& pragma : {u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
                                   u"PRAGMA busy_timeout=%1"_s.arg(BusyTimeoutMs)}) {
         if (!exec(db, pragma, &why))
-            return OpenFailure{OpenError::Internal,
-                               u"The database %1 could not be set up (%2)."_s.arg(native, why)};
+            return StoreError{Kind::Internal,
+                              u"The database %1 could not be set up (%2)."_s.arg(native, why)};
     }
-    return std::nullopt;
+    return {};
 }
 
 } // namespace
@@ -319,66 +309,55 @@ QSqlDatabase Database::connection() const
     return QSqlDatabase::database(m_connectionName, false);
 }
 
-std::unique_ptr<Database> Database::open(const QString& path, QString* error, OpenError* kind)
+StoreResult<std::unique_ptr<Database>> Database::open(const QString& path)
 {
-    auto fail = [&](const OpenFailure& failure) -> std::unique_ptr<Database> {
-        if (error)
-            *error = failure.message;
-        if (kind)
-            *kind = failure.kind;
-        return nullptr;
-    };
-    if (kind)
-        *kind = OpenError::None;
     if (!QSqlDatabase::isDriverAvailable(Driver))
-        return fail({OpenError::Internal, u"Qt's SQLite driver is missing, so Forge Preview cannot keep "
-                                          u"its projects. Install it (Debian: libqt6sql6-sqlite) and start "
-                                          u"again."_s});
+        return StoreError{
+            StoreError::Kind::Internal,
+            u"Qt's SQLite driver is missing, so Forge Preview cannot keep its projects. Install "
+            u"it (Debian: libqt6sql6-sqlite) and start again."_s};
 
     QString setAsideNotice;
     if (QFileInfo::exists(path)) {
-        if (const auto failure = checkExistingFile(path, &setAsideNotice))
-            return fail(*failure);
+        if (const StoreResult<> checked = checkExistingFile(path, &setAsideNotice); !checked.ok())
+            return checked.error();
     }
     if (!QFileInfo::exists(path)) {
-        if (const auto failure = createEmptyFile(path))
-            return fail(*failure);
+        if (const StoreResult<> created = createEmptyFile(path); !created.ok())
+            return created.error();
     }
 
     std::unique_ptr<Database> database(new Database(path, uniqueConnectionName()));
-    if (const auto failure = openConnection(path, database->m_connectionName))
-        return fail(*failure);
-    QString message;
-    if (!database->migrate(&message))
-        return fail({message.contains(u"newer version"_s) ? OpenError::Newer : OpenError::Internal, message});
+    if (const StoreResult<> connected = openConnection(path, database->m_connectionName); !connected.ok())
+        return connected.error();
+    if (const StoreResult<> migrated = database->migrate(); !migrated.ok())
+        return migrated.error();
     database->m_setAsideNotice = setAsideNotice;
     return database;
 }
 
-bool Database::migrate(QString* error)
+StoreResult<> Database::migrate()
 {
     const QSqlDatabase db = connection();
     QVariant value;
     QString why;
-    if (!exec(db, u"PRAGMA user_version"_s, &why, &value)) {
-        *error = damagedMessage(m_path, why);
-        return false;
-    }
+    // Internal, not Damaged: the file passed inspection, and Damaged means it was left in place.
+    if (!exec(db, u"PRAGMA user_version"_s, &why, &value))
+        return StoreError{StoreError::Kind::Internal, damagedMessage(m_path, why)};
     m_openedAtVersion = value.toInt();
-    if (m_openedAtVersion > SchemaVersion) {
-        *error = newerMessage(m_path, m_openedAtVersion);
-        return false;
-    }
+    if (m_openedAtVersion > SchemaVersion)
+        return StoreError{StoreError::Kind::Newer, newerMessage(m_path, m_openedAtVersion)};
     const QList<QStringList>& steps = migrations();
     static_assert(SchemaVersion >= 1);
     Q_ASSERT(steps.size() == SchemaVersion);
     for (int version = m_openedAtVersion + 1; version <= SchemaVersion; ++version) {
         const auto failed = [&](const QString& reason) {
-            *error = u"The database %1 could not be upgraded to schema %2 (%3); it was left as it was."_s
-                         .arg(QDir::toNativeSeparators(m_path))
-                         .arg(version)
-                         .arg(reason);
-            return false;
+            return StoreError{
+                StoreError::Kind::Internal,
+                u"The database %1 could not be upgraded to schema %2 (%3); it was left as it was."_s
+                    .arg(QDir::toNativeSeparators(m_path))
+                    .arg(version)
+                    .arg(reason)};
         };
         // IMMEDIATE takes the write lock before the version is read again: the app and the CLI (or
         // two windows) opening one file at once migrate it once, one after the other.
@@ -409,25 +388,23 @@ bool Database::migrate(QString* error)
             return failed(why);
         }
     }
-    return true;
+    return {};
 }
 
-bool Database::transaction()
+StoreResult<> Database::transaction()
 {
     QSqlDatabase db = connection();
     if (db.transaction())
-        return true;
-    m_lastError = db.lastError().text();
-    return false;
+        return {};
+    return StoreError{StoreError::Kind::Internal, db.lastError().text()};
 }
 
-bool Database::commit()
+StoreResult<> Database::commit()
 {
     QSqlDatabase db = connection();
     if (db.commit())
-        return true;
-    m_lastError = db.lastError().text();
-    return false;
+        return {};
+    return StoreError{StoreError::Kind::Internal, db.lastError().text()};
 }
 
 void Database::rollback()

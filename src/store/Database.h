@@ -1,5 +1,7 @@
 #pragma once
 
+#include "StoreResult.h"
+
 #include <QSqlDatabase>
 #include <QString>
 #include <memory>
@@ -14,7 +16,7 @@ namespace forge {
 // A file that is not a usable database (damaged) is moved aside, unchanged, with its journal files,
 // and an empty database takes its place; setAsideNotice() says where the old one went. One written
 // by a newer Forge Preview, or one that cannot be written, is never modified: open() fails with a
-// sentence saying what happened and what to do.
+// StoreError saying what happened and what to do.
 //
 // Each Database has its own Qt SQL connection, usable from the thread that opened it. Everything
 // that runs queries on it (RunStore, ProjectStore) must be destroyed before it.
@@ -23,18 +25,10 @@ class Database
 public:
     static constexpr int SchemaVersion = 3;
 
-    enum class OpenError {
-        None,
-        Damaged,  // not a database, or PRAGMA quick_check fails
-        Newer,    // user_version > SchemaVersion
-        Access,   // the file or its folder cannot be written (or created)
-        Internal, // the SQLite driver is missing, a migration failed…
-    };
-
-    // nullptr with `error` (and `kind`) set when the database cannot be used. Creates the file (and
-    // its folder), readable by its owner only, when it does not exist. `kind` is Damaged only when
-    // a damaged file could not even be moved aside.
-    static std::unique_ptr<Database> open(const QString& path, QString* error, OpenError* kind = nullptr);
+    // The database, or why it cannot be used (the kind Damaged only when a damaged file could not
+    // even be moved aside). Creates the file (and its folder), readable by its owner only, when it
+    // does not exist.
+    static StoreResult<std::unique_ptr<Database>> open(const QString& path);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -48,21 +42,19 @@ public:
     // its data back; empty otherwise. For the user, once.
     QString setAsideNotice() const { return m_setAsideNotice; }
 
-    // Transactions on this connection; false with the driver's message in lastError().
-    bool transaction();
-    bool commit();
+    // Transactions on this connection; a failure carries the driver's message.
+    StoreResult<> transaction();
+    StoreResult<> commit();
     void rollback();
-    QString lastError() const { return m_lastError; }
 
 private:
     Database(QString path, QString connectionName);
-    bool migrate(QString* error);
+    StoreResult<> migrate();
 
     QString m_path;
     QString m_connectionName;
     int m_openedAtVersion = 0;
     QString m_setAsideNotice;
-    QString m_lastError;
 };
 
 } // namespace forge

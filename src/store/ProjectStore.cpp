@@ -42,26 +42,28 @@ QString ProjectStore::setAsideNotice() const
     return m_database ? m_database->setAsideNotice() : QString();
 }
 
-bool ProjectStore::load()
+StoreResult<> ProjectStore::load()
 {
     m_projects.clear();
     m_states.clear();
     m_warnings.clear();
-    m_error.clear();
     if (!m_database) {
-        m_database = Database::open(m_filePath, &m_error);
-        m_openError = m_error;
-        if (!m_database)
-            return false;
+        StoreResult<std::unique_ptr<Database>> opened = Database::open(m_filePath);
+        if (!opened.ok()) {
+            m_openError = opened.error();
+            return opened.error();
+        }
+        m_openError.reset();
+        m_database = std::move(opened).value();
     }
     QSqlQuery query(m_database->connection());
     query.setForwardOnly(true);
     if (!query.exec(
             u"SELECT id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
             u"preview_url, status, keep_awake, run_without_isolation FROM projects ORDER BY rowid"_s)) {
-        m_error = u"The project list in %1 could not be read (%2)."_s.arg(
-            QDir::toNativeSeparators(m_filePath), query.lastError().text());
-        return false;
+        return StoreError{StoreError::Kind::Internal,
+                          u"The project list in %1 could not be read (%2)."_s.arg(
+                              QDir::toNativeSeparators(m_filePath), query.lastError().text())};
     }
     while (query.next()) {
         QJsonObject object{
@@ -101,7 +103,7 @@ bool ProjectStore::load()
     query.finish();
     if (m_projects.isEmpty() && m_warnings.isEmpty())
         importJson();
-    return true;
+    return {};
 }
 
 void ProjectStore::importJson()
@@ -141,10 +143,9 @@ void ProjectStore::importJson()
         else
             m_warnings.append(why);
     }
-    if (!save()) {
+    if (const StoreResult<> saved = save(); !saved.ok()) {
         m_warnings.append(u"the projects in %1 could not be imported (%2); the file was left as it is"_s.arg(
-            native, m_error));
-        m_error.clear();
+            native, saved.message()));
         return;
     }
     // Kept, never deleted: the user may still want it (or an older version of the app may).
@@ -156,25 +157,25 @@ void ProjectStore::importJson()
                           u"away so that it is not imported again"_s.arg(native));
 }
 
-bool ProjectStore::save() const
+StoreResult<> ProjectStore::save() const
 {
     if (!m_database) {
-        m_error = u"The project list is not saved: %1"_s.arg(
-            m_openError.isEmpty() ? u"its database was not opened."_s : m_openError);
-        return false;
+        return StoreError{m_openError ? m_openError->kind : StoreError::Kind::Internal,
+                          u"The project list is not saved: %1"_s.arg(
+                              m_openError ? m_openError->message : u"its database was not opened."_s)};
     }
     const QString native = QDir::toNativeSeparators(m_filePath);
+    const auto notSaved = [&](const QString& why) {
+        return StoreError{
+            StoreError::Kind::Internal,
+            u"Could not save the project list to %1: %2. The previous list is intact."_s.arg(native, why)};
+    };
     auto fail = [&](const QString& why) {
         m_database->rollback();
-        m_error =
-            u"Could not save the project list to %1: %2. The previous list is intact."_s.arg(native, why);
-        return false;
+        return notSaved(why);
     };
-    if (!m_database->transaction()) {
-        m_error = u"Could not save the project list to %1: %2. The previous list is intact."_s.arg(
-            native, m_database->lastError());
-        return false;
-    }
+    if (const StoreResult<> begun = m_database->transaction(); !begun.ok())
+        return notSaved(begun.message());
     const QSqlDatabase db = m_database->connection();
     QSet<QString> keep;
     for (const Project& project : m_projects)
@@ -231,9 +232,9 @@ bool ProjectStore::save() const
         if (!upsert.exec())
             return fail(upsert.lastError().text());
     }
-    if (!m_database->commit())
-        return fail(m_database->lastError());
-    return true;
+    if (const StoreResult<> committed = m_database->commit(); !committed.ok())
+        return fail(committed.message());
+    return {};
 }
 
 const Project* ProjectStore::find(const QString& id) const
@@ -262,14 +263,14 @@ void ProjectStore::remove(const QString& id)
     m_states.remove(id);
 }
 
-bool ProjectStore::setState(const QString& id, const ProjectState& state)
+StoreResult<> ProjectStore::setState(const QString& id, const ProjectState& state)
 {
     if (state == ProjectState())
         m_states.remove(id);
     else
         m_states.insert(id, state);
     if (!m_database)
-        return true; // written by the next successful save()
+        return {}; // written by the next successful save()
     QSqlQuery query(m_database->connection());
     query.prepare(u"UPDATE projects SET sandbox_id = COALESCE(?, ''), preview_url = COALESCE(?, ''), "
                   u"status = COALESCE(?, ''), updated = ? WHERE id = ?"_s);
@@ -279,11 +280,11 @@ bool ProjectStore::setState(const QString& id, const ProjectState& state)
     query.addBindValue(timeToDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(id);
     if (!query.exec()) {
-        m_error = u"Could not save the state of a project to %1: %2"_s.arg(
-            QDir::toNativeSeparators(m_filePath), query.lastError().text());
-        return false;
+        return StoreError{StoreError::Kind::Internal,
+                          u"Could not save the state of a project to %1: %2"_s.arg(
+                              QDir::toNativeSeparators(m_filePath), query.lastError().text())};
     }
-    return true;
+    return {};
 }
 
 } // namespace forge

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "Project.h"
+#include "StoreResult.h"
 
 #include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <memory>
+#include <optional>
 
 namespace forge {
 
@@ -38,11 +40,11 @@ public:
     ProjectStore(const ProjectStore&) = delete;
     ProjectStore& operator=(const ProjectStore&) = delete;
 
-    // Opens the database (creating it when missing) and reads the list. Returns false with
-    // errorString() set when it cannot be used; the list is then empty.
-    bool load();
-    // Writes the list; false with errorString() set (disk full, no permission, not loaded…).
-    bool save() const;
+    // Opens the database (creating it when missing) and reads the list; when it cannot be used, the
+    // list is empty and the error says why.
+    StoreResult<> load();
+    // Writes the list; fails when it cannot (disk full, no permission, not loaded…).
+    StoreResult<> save() const;
 
     const QList<Project>& projects() const { return m_projects; }
     const Project* find(const QString& id) const;
@@ -53,9 +55,8 @@ public:
     // The runtime state of a project (empty when none was set). setState() keeps it in memory and,
     // when the project is already stored, writes it at once; save() writes it too.
     ProjectState state(const QString& id) const { return m_states.value(id); }
-    bool setState(const QString& id, const ProjectState& state);
+    StoreResult<> setState(const QString& id, const ProjectState& state);
 
-    QString errorString() const { return m_error; }
     // Entries skipped while loading (each with its reason); the others loaded fine.
     QStringList warnings() const { return m_warnings; }
     QString filePath() const { return m_filePath; }
@@ -71,8 +72,7 @@ private:
     std::unique_ptr<Database> m_database;
     QList<Project> m_projects;
     QHash<QString, ProjectState> m_states;
-    mutable QString m_error;
-    QString m_openError; // why the database could not be used
+    std::optional<StoreError> m_openError; // why the database could not be used
     QStringList m_warnings;
 };
 

@@ -260,8 +260,8 @@ void RunStore::forgetSteps(qint64 runId, const QStringList& steps)
 {
     if (steps.isEmpty())
         return;
-    if (!m_database.transaction()) {
-        m_lastError = m_database.lastError();
+    if (const StoreResult<> begun = m_database.transaction(); !begun.ok()) {
+        m_lastError = begun.message();
         qCWarning(lcRunStore, "Could not forget steps: %s", qPrintable(m_lastError));
         return;
     }
@@ -276,8 +276,8 @@ void RunStore::forgetSteps(qint64 runId, const QStringList& steps)
             return;
         }
     }
-    if (!m_database.commit()) {
-        m_lastError = m_database.lastError();
+    if (const StoreResult<> committed = m_database.commit(); !committed.ok()) {
+        m_lastError = committed.message();
         qCWarning(lcRunStore, "Could not forget steps: %s", qPrintable(m_lastError));
         m_database.rollback();
     }
@@ -330,8 +330,8 @@ bool RunStore::writePending() const
     if (m_pending.isEmpty())
         return true;
     const QList<PendingLine> lines = std::exchange(m_pending, {});
-    if (!m_database.transaction()) {
-        m_lastError = m_database.lastError();
+    if (const StoreResult<> begun = m_database.transaction(); !begun.ok()) {
+        m_lastError = begun.message();
         qCWarning(lcRunStore, "Could not write %lld log lines: %s", qint64(lines.size()),
                   qPrintable(m_lastError));
         return false;
@@ -365,8 +365,8 @@ bool RunStore::writePending() const
             return false;
         }
     }
-    if (!m_database.commit()) {
-        m_lastError = m_database.lastError();
+    if (const StoreResult<> committed = m_database.commit(); !committed.ok()) {
+        m_lastError = committed.message();
         qCWarning(lcRunStore, "Could not write %lld log lines: %s", qint64(lines.size()),
                   qPrintable(m_lastError));
         m_database.rollback();

@@ -22,13 +22,13 @@ int main(int argc, char* argv[])
         return 2;
     }
     QTemporaryDir dir;
-    QString error;
     const QString path = dir.filePath(u"forge-preview.db"_s);
-    auto database = Database::open(path, &error);
-    if (!database) {
-        qCritical("%s", qPrintable(error));
+    auto opened = Database::open(path);
+    if (!opened.ok()) {
+        qCritical("%s", qPrintable(opened.message()));
         return 1;
     }
+    auto database = std::move(opened).value();
     {
         QSqlQuery query(database->connection());
         if (!query.exec(
@@ -86,8 +86,8 @@ int main(int argc, char* argv[])
     database.reset();
     QElapsedTimer opening;
     opening.start();
-    if (!Database::open(path, &error)) {
-        qCritical("%s", qPrintable(error));
+    if (const auto reopened = Database::open(path); !reopened.ok()) {
+        qCritical("%s", qPrintable(reopened.message()));
         return 1;
     }
     qInfo("open:  %.3f s (with quick_check)", opening.nsecsElapsed() / 1e9);

@@ -252,9 +252,9 @@ void TestHostileRepository::scriptsCannotKillTheApp()
     QVERIFY2(seen.split(u' ').size() < 20, qPrintable(seen));
 
     // What the app stored is intact and readable.
-    QString error;
-    auto database = forge::Database::open(data.filePath(u"forge-preview.db"_s), &error);
-    QVERIFY2(database, qPrintable(error));
+    auto opened = forge::Database::open(data.filePath(u"forge-preview.db"_s));
+    QVERIFY2(opened.ok(), qPrintable(opened.message()));
+    auto database = std::move(opened).value();
     QVERIFY(database->setAsideNotice().isEmpty());
 }
 
@@ -284,9 +284,9 @@ void TestHostileRepository::aFloodingDevServerDoesNotExhaustMemory()
     QCOMPARE(run.process().exitCode(), 0);
 
     // The stored log is bounded too.
-    QString error;
-    auto database = forge::Database::open(data.filePath(u"forge-preview.db"_s), &error);
-    QVERIFY2(database, qPrintable(error));
+    auto opened = forge::Database::open(data.filePath(u"forge-preview.db"_s));
+    QVERIFY2(opened.ok(), qPrintable(opened.message()));
+    auto database = std::move(opened).value();
     forge::RunStore runs(*database);
     QSqlQuery newest(database->connection());
     QVERIFY(newest.exec(u"SELECT MAX(id) FROM runs"_s) && newest.next());

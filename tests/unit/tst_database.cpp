@@ -45,11 +45,10 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"nested/forge-preview.db"_s);
-        QString error;
-        Database::OpenError kind = Database::OpenError::Internal;
-        auto database = Database::open(path, &error, &kind);
-        QVERIFY2(database, qPrintable(error));
-        QCOMPARE(kind, Database::OpenError::None);
+        auto opened = Database::open(path);
+        QVERIFY2(opened.ok(), qPrintable(opened.message()));
+        QVERIFY(opened.message().isEmpty());
+        auto database = std::move(opened).value();
         QCOMPARE(database->openedAtVersion(), 0);
         QCOMPARE(pragma(*database, u"user_version"_s).toInt(), Database::SchemaVersion);
         QCOMPARE(pragma(*database, u"journal_mode"_s).toString(), u"wal"_s);
@@ -69,24 +68,26 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"forge-preview.db"_s);
-        QString error;
         {
-            auto database = Database::open(path, &error);
-            QVERIFY2(database, qPrintable(error));
+            auto opened = Database::open(path);
+            QVERIFY2(opened.ok(), qPrintable(opened.message()));
+            auto database = std::move(opened).value();
             QSqlQuery query(database->connection());
             QVERIFY(query.exec(
                 u"INSERT INTO projects (id, repository) VALUES ('p', 'https://github.com/a/b')"_s));
         }
-        auto reopened = Database::open(path, &error);
-        QVERIFY2(reopened, qPrintable(error));
+        auto openedReopened = Database::open(path);
+        QVERIFY2(openedReopened.ok(), qPrintable(openedReopened.message()));
+        auto reopened = std::move(openedReopened).value();
         QCOMPARE(reopened->openedAtVersion(), Database::SchemaVersion);
         QSqlQuery query(reopened->connection());
         QVERIFY(query.exec(u"SELECT repository FROM projects WHERE id = 'p'"_s));
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toString(), u"https://github.com/a/b"_s);
         // Two databases at once get their own connections.
-        auto second = Database::open(path, &error);
-        QVERIFY2(second, qPrintable(error));
+        auto openedSecond = Database::open(path);
+        QVERIFY2(openedSecond.ok(), qPrintable(openedSecond.message()));
+        auto second = std::move(openedSecond).value();
         QVERIFY(second->connectionName() != reopened->connectionName());
     }
 
@@ -109,9 +110,9 @@ private Q_SLOTS:
         const QString path = dir.filePath(u"forge-preview.db"_s);
         writeFile(path, content);
         writeFile(path + u"-wal"_s, "a journal that belongs to the damaged file");
-        QString error;
-        auto database = Database::open(path, &error);
-        QVERIFY2(database, qPrintable(error));
+        auto opened = Database::open(path);
+        QVERIFY2(opened.ok(), qPrintable(opened.message()));
+        auto database = std::move(opened).value();
 
         // Moved aside with its journal, byte for byte; a working empty database in its place.
         // (The check that found the damage may have made the shared-memory index, -shm, too.)
@@ -134,8 +135,9 @@ private Q_SLOTS:
 
         // Once: the next start finds a sound database and says nothing; the old file stays.
         database.reset();
-        auto reopened = Database::open(path, &error);
-        QVERIFY2(reopened, qPrintable(error));
+        auto openedReopened = Database::open(path);
+        QVERIFY2(openedReopened.ok(), qPrintable(openedReopened.message()));
+        auto reopened = std::move(openedReopened).value();
         QVERIFY(reopened->setAsideNotice().isEmpty());
         QCOMPARE(contents(moved), content);
     }
@@ -160,7 +162,8 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(path + u"-wal"_s)); // nobody checkpointed it
 
         ProjectStore store(path);
-        QVERIFY2(store.load(), qPrintable(store.errorString()));
+        const StoreResult<> loaded = store.load();
+        QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
         QVERIFY(store.setAsideNotice().isEmpty());
         QCOMPARE(store.projects().size(), 1);
         QCOMPARE(store.projects().first().repository, u"https://github.com/octo/killed"_s);
@@ -198,10 +201,10 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(u"schema-one"_s);
 
-        QString error;
         {
-            auto database = Database::open(path, &error);
-            QVERIFY2(database, qPrintable(error));
+            auto opened = Database::open(path);
+            QVERIFY2(opened.ok(), qPrintable(opened.message()));
+            auto database = std::move(opened).value();
             QCOMPARE(database->openedAtVersion(), 1);
             QCOMPARE(pragma(*database, u"user_version"_s).toInt(), Database::SchemaVersion);
             QSqlQuery query(database->connection());
@@ -214,16 +217,19 @@ private Q_SLOTS:
         // The store reads it as on, and keeps a project's choice to let it sleep.
         {
             ProjectStore store(path);
-            QVERIFY2(store.load(), qPrintable(store.errorString()));
+            const StoreResult<> loaded = store.load();
+            QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
             QCOMPARE(store.projects().size(), 1);
             QCOMPARE(store.projects().first().keepAwake, true);
             Project project = store.projects().first();
             project.keepAwake = false;
             store.put(project);
-            QVERIFY2(store.save(), qPrintable(store.errorString()));
+            const StoreResult<> saved = store.save();
+            QVERIFY2(saved.ok(), qPrintable(saved.message()));
         }
         ProjectStore reloaded(path);
-        QVERIFY2(reloaded.load(), qPrintable(reloaded.errorString()));
+        const StoreResult<> loaded = reloaded.load();
+        QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
         QCOMPARE(reloaded.projects().size(), 1);
         QCOMPARE(reloaded.projects().first().keepAwake, false);
         QCOMPARE(reloaded.projects().first().runWithoutIsolation, false);
@@ -263,7 +269,8 @@ private Q_SLOTS:
 
         {
             ProjectStore store(path);
-            QVERIFY2(store.load(), qPrintable(store.errorString()));
+            const StoreResult<> loaded = store.load();
+            QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
             QCOMPARE(store.database()->openedAtVersion(), 2);
             QCOMPARE(pragma(*store.database(), u"user_version"_s).toInt(), Database::SchemaVersion);
             QCOMPARE(store.projects().size(), 1);
@@ -272,10 +279,12 @@ private Q_SLOTS:
             Project project = store.projects().first();
             project.runWithoutIsolation = true;
             store.put(project);
-            QVERIFY2(store.save(), qPrintable(store.errorString()));
+            const StoreResult<> saved = store.save();
+            QVERIFY2(saved.ok(), qPrintable(saved.message()));
         }
         ProjectStore reloaded(path);
-        QVERIFY2(reloaded.load(), qPrintable(reloaded.errorString()));
+        const StoreResult<> loaded = reloaded.load();
+        QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
         QCOMPARE(reloaded.projects().first().runWithoutIsolation, true);
     }
 
@@ -283,18 +292,19 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"forge-preview.db"_s);
-        QString error;
         {
-            auto database = Database::open(path, &error);
-            QVERIFY2(database, qPrintable(error));
+            auto opened = Database::open(path);
+            QVERIFY2(opened.ok(), qPrintable(opened.message()));
+            auto database = std::move(opened).value();
             QSqlQuery query(database->connection());
             QVERIFY(query.exec(u"PRAGMA user_version = 99"_s));
             QVERIFY(query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
         }
         const QByteArray before = contents(path);
-        Database::OpenError kind = Database::OpenError::None;
-        QVERIFY(!Database::open(path, &error, &kind));
-        QCOMPARE(kind, Database::OpenError::Newer);
+        const auto refused = Database::open(path);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().kind, StoreError::Kind::Newer);
+        const QString error = refused.message();
         QVERIFY2(error.contains(u"written by a newer version of Forge Preview (schema 99)"_s),
                  qPrintable(error));
         QVERIFY2(error.contains(u"update Forge Preview, or move the file away"_s), qPrintable(error));
@@ -305,13 +315,16 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"forge-preview.db"_s);
-        QString error;
-        QVERIFY2(Database::open(path, &error), qPrintable(error));
+        {
+            const auto created = Database::open(path);
+            QVERIFY2(created.ok(), qPrintable(created.message()));
+        }
         const QByteArray before = contents(path);
         QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner));
-        Database::OpenError kind = Database::OpenError::None;
-        QVERIFY(!Database::open(path, &error, &kind));
-        QCOMPARE(kind, Database::OpenError::Access);
+        const auto refused = Database::open(path);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().kind, StoreError::Kind::Access);
+        const QString error = refused.message();
         QVERIFY2(error.contains(u"is read-only"_s), qPrintable(error));
         QVERIFY2(error.contains(u"Make it writable"_s), qPrintable(error));
         QCOMPARE(contents(path), before);
@@ -324,18 +337,21 @@ private Q_SLOTS:
         const QString folder = dir.filePath(u"data"_s);
         QVERIFY(QDir().mkpath(folder));
         const QString path = folder + u"/forge-preview.db"_s;
-        QString error;
-        QVERIFY2(Database::open(path, &error), qPrintable(error));
+        {
+            const auto created = Database::open(path);
+            QVERIFY2(created.ok(), qPrintable(created.message()));
+        }
         const auto readOnly = QFileDevice::ReadOwner | QFileDevice::ExeOwner;
         QVERIFY(QFile::setPermissions(folder, readOnly));
-        Database::OpenError kind = Database::OpenError::None;
-        QVERIFY(!Database::open(path, &error, &kind));
-        QCOMPARE(kind, Database::OpenError::Access);
-        QVERIFY2(error.contains(u"cannot be written"_s), qPrintable(error));
+        const auto refused = Database::open(path);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().kind, StoreError::Kind::Access);
+        QVERIFY2(refused.message().contains(u"cannot be written"_s), qPrintable(refused.message()));
         // A new database in a read-only folder cannot be created.
-        QVERIFY(!Database::open(folder + u"/other.db"_s, &error, &kind));
-        QCOMPARE(kind, Database::OpenError::Access);
-        QVERIFY2(error.contains(u"cannot be created"_s), qPrintable(error));
+        const auto notCreated = Database::open(folder + u"/other.db"_s);
+        QVERIFY(!notCreated.ok());
+        QCOMPARE(notCreated.error().kind, StoreError::Kind::Access);
+        QVERIFY2(notCreated.message().contains(u"cannot be created"_s), qPrintable(notCreated.message()));
         QVERIFY(!QFile::exists(folder + u"/other.db"_s));
         QFile::setPermissions(folder, readOnly | QFileDevice::WriteOwner);
     }
@@ -348,15 +364,15 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     if (argc == 3 && qstrcmp(argv[1], "--write-and-wait") == 0) {
         ProjectStore store(QString::fromLocal8Bit(argv[2]));
-        if (!store.load())
-            qFatal("%s", qPrintable(store.errorString()));
+        if (const StoreResult<> loaded = store.load(); !loaded.ok())
+            qFatal("%s", qPrintable(loaded.message()));
         Project project;
         project.id = u"killed-writer"_s;
         project.repository = u"https://github.com/octo/killed"_s;
         project.added = QDateTime::currentDateTimeUtc();
         store.put(project);
-        if (!store.save())
-            qFatal("%s", qPrintable(store.errorString()));
+        if (const StoreResult<> saved = store.save(); !saved.ok())
+            qFatal("%s", qPrintable(saved.message()));
         std::fputs("written\n", stdout);
         std::fflush(stdout);
         return app.exec();

@@ -148,7 +148,7 @@ private Q_SLOTS:
             context.projects()->adopt(second);
             ProjectState failed;
             failed.status = u"failed"_s;
-            QVERIFY(context.projectStore().setState(second.id, failed));
+            QVERIFY(context.projectStore().setState(second.id, failed).ok());
         }
         AppContext context(data);
         ProjectRegistry& registry = *context.projects();
@@ -185,12 +185,14 @@ private Q_SLOTS:
         QVERIFY(!context.projects());
         QVERIFY(context.runs());
         const Project project = projectFor(u"https://github.com/octo/cli"_s);
-        QCOMPARE(context.addProjectIfMissing(project), QString());
+        const StoreResult<> added = context.addProjectIfMissing(project);
+        QVERIFY2(added.ok(), qPrintable(added.message()));
         QVERIFY(context.projectStore().find(project.id));
         // One the desktop app already keeps is left as it is.
         Project other = project;
         other.backend = u"daytona"_s;
-        QCOMPARE(context.addProjectIfMissing(other), QString());
+        const StoreResult<> kept = context.addProjectIfMissing(other);
+        QVERIFY2(kept.ok(), qPrintable(kept.message()));
         QCOMPARE(context.projectStore().find(project.id)->backend, u"local"_s);
     }
 

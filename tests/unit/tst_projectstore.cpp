@@ -55,7 +55,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(u"nested/forge-preview.db"_s);
         {
             ProjectStore store(path);
-            QVERIFY(store.load()); // no file yet: an empty list
+            QVERIFY(store.load().ok()); // no file yet: an empty list
             QVERIFY(store.projects().isEmpty());
             store.put(sample());
             Project second = sample();
@@ -65,13 +65,15 @@ private Q_SLOTS:
             second.keepAwake = false;
             second.runWithoutIsolation = true;
             store.put(second);
-            QVERIFY2(store.save(), qPrintable(store.errorString()));
+            const StoreResult<> saved = store.save();
+            QVERIFY2(saved.ok(), qPrintable(saved.message()));
             QCOMPARE(QFile(path).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
                      QFileDevice::Permissions());
         }
 
         ProjectStore reloaded(path);
-        QVERIFY2(reloaded.load(), qPrintable(reloaded.errorString()));
+        const StoreResult<> loaded = reloaded.load();
+        QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
         QVERIFY(reloaded.warnings().isEmpty());
         QCOMPARE(reloaded.projects().size(), 2);
         const Project& project = reloaded.projects().first();
@@ -130,25 +132,25 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(u"forge-preview.db"_s);
         ProjectStore store(path);
-        QVERIFY(store.load());
+        QVERIFY(store.load().ok());
         Project project = sample();
         store.put(project);
         project.branch = u"dev"_s;
         store.put(project);
         QCOMPARE(store.projects().size(), 1);
         QCOMPARE(store.find(project.id)->branch, u"dev"_s);
-        QVERIFY(store.save());
+        QVERIFY(store.save().ok());
         {
             ProjectStore other(path);
-            QVERIFY(other.load());
+            QVERIFY(other.load().ok());
             QCOMPARE(other.find(project.id)->branch, u"dev"_s);
         }
         store.remove(project.id);
         QVERIFY(store.projects().isEmpty());
         QVERIFY(!store.find(project.id));
-        QVERIFY(store.save());
+        QVERIFY(store.save().ok());
         ProjectStore other(path);
-        QVERIFY(other.load());
+        QVERIFY(other.load().ok());
         QVERIFY(other.projects().isEmpty());
     }
 
@@ -159,21 +161,21 @@ private Q_SLOTS:
         const ProjectState live{u"sb-42"_s, u"https://5173-sb-42.proxy.example/"_s, u"deployed"_s};
         {
             ProjectStore store(path);
-            QVERIFY(store.load());
+            QVERIFY(store.load().ok());
             store.put(sample());
             QCOMPARE(store.state(sample().id), ProjectState());
-            QVERIFY(store.setState(sample().id, live)); // not stored yet: written by save()
-            QVERIFY(store.save());
+            QVERIFY(store.setState(sample().id, live).ok()); // not stored yet: written by save()
+            QVERIFY(store.save().ok());
         }
         {
             ProjectStore store(path);
-            QVERIFY(store.load());
+            QVERIFY(store.load().ok());
             QCOMPARE(store.state(sample().id), live);
             // Written at once for a stored project, without save().
-            QVERIFY(store.setState(sample().id, {u"sb-42"_s, {}, u"stopped"_s}));
+            QVERIFY(store.setState(sample().id, {u"sb-42"_s, {}, u"stopped"_s}).ok());
         }
         ProjectStore store(path);
-        QVERIFY(store.load());
+        QVERIFY(store.load().ok());
         QCOMPARE(store.state(sample().id).status, u"stopped"_s);
         QVERIFY(store.state(sample().id).previewUrl.isEmpty());
     }
@@ -185,18 +187,20 @@ private Q_SLOTS:
         const QByteArray garbage = "{ \"version\": 1, \"projects\": [ trunc";
         writeFile(path, garbage);
         ProjectStore store(path);
-        QVERIFY2(store.load(), qPrintable(store.errorString()));
+        const StoreResult<> loaded = store.load();
+        QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
         QVERIFY2(store.setAsideNotice().contains(u"was damaged"_s), qPrintable(store.setAsideNotice()));
         QVERIFY(store.projects().isEmpty());
         // The new list works; the damaged file is kept as it was, next to it.
         store.put(sample());
-        QVERIFY2(store.save(), qPrintable(store.errorString()));
+        const StoreResult<> saved = store.save();
+        QVERIFY2(saved.ok(), qPrintable(saved.message()));
         const QStringList aside = QDir(dir.path()).entryList({u"forge-preview.db.damaged-*"_s}, QDir::Files);
         QCOMPARE(aside.size(), 1);
         QCOMPARE(contents(dir.filePath(aside.first())), garbage);
         QVERIFY(store.setAsideNotice().contains(QDir::toNativeSeparators(dir.filePath(aside.first()))));
         ProjectStore again(path);
-        QVERIFY(again.load());
+        QVERIFY(again.load().ok());
         QCOMPARE(again.projects().size(), 1);
         QVERIFY(again.setAsideNotice().isEmpty());
     }
@@ -206,19 +210,25 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(u"forge-preview.db"_s);
         {
-            QString error;
-            auto database = Database::open(path, &error);
-            QVERIFY2(database, qPrintable(error));
+            auto opened = Database::open(path);
+            QVERIFY2(opened.ok(), qPrintable(opened.message()));
+            auto database = std::move(opened).value();
             QSqlQuery query(database->connection());
             QVERIFY(query.exec(u"PRAGMA user_version = 99"_s));
             QVERIFY(query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
         }
         const QByteArray newer = contents(path);
         ProjectStore store(path);
-        QVERIFY(!store.load());
-        QVERIFY2(store.errorString().contains(u"newer version"_s), qPrintable(store.errorString()));
+        const StoreResult<> loaded = store.load();
+        QVERIFY(!loaded.ok());
+        QCOMPARE(loaded.error().kind, StoreError::Kind::Newer);
+        QVERIFY2(loaded.message().contains(u"newer version"_s), qPrintable(loaded.message()));
         store.put(sample());
-        QVERIFY(!store.save());
+        const StoreResult<> saved = store.save();
+        QVERIFY(!saved.ok());
+        QCOMPARE(saved.error().kind, StoreError::Kind::Newer);
+        QVERIFY2(saved.message().startsWith(u"The project list is not saved: "_s + loaded.message()),
+                 qPrintable(saved.message()));
         QCOMPARE(contents(path), newer);
     }
 
@@ -232,7 +242,8 @@ private Q_SLOTS:
         const QString path = dir.filePath(u"forge-preview.db"_s);
         {
             ProjectStore store(path);
-            QVERIFY2(store.load(), qPrintable(store.errorString()));
+            const StoreResult<> loaded = store.load();
+            QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
             QVERIFY(store.warnings().isEmpty());
             QCOMPARE(store.projects().size(), 1);
             QVERIFY(*store.projects().first().plan == *sample().plan);
@@ -240,7 +251,7 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(json));
         QCOMPARE(contents(json + u".imported"_s), original); // renamed, never deleted
         ProjectStore store(path);
-        QVERIFY(store.load());
+        QVERIFY(store.load().ok());
         QCOMPARE(store.projects().size(), 1);
         QCOMPARE(store.projects().first().added, sample().added);
 
@@ -250,9 +261,9 @@ private Q_SLOTS:
         Project other = sample();
         other.id = u"other"_s;
         store.put(other);
-        QVERIFY(store.save());
+        QVERIFY(store.save().ok());
         ProjectStore again(path);
-        QVERIFY(again.load());
+        QVERIFY(again.load().ok());
         QCOMPARE(again.projects().size(), 1);
         QCOMPARE(again.projects().first().id, u"other"_s);
         QVERIFY(QFile::exists(json));
@@ -275,7 +286,7 @@ private Q_SLOTS:
         const QString json = dir.filePath(u"projects.json"_s);
         writeFile(json, content);
         ProjectStore store(dir.filePath(u"forge-preview.db"_s));
-        QVERIFY(store.load()); // the database itself is fine
+        QVERIFY(store.load().ok()); // the database itself is fine
         QVERIFY(store.projects().isEmpty());
         QCOMPARE(store.warnings().size(), 1);
         QVERIFY2(store.warnings().first().contains(warning), qPrintable(store.warnings().first()));
@@ -295,7 +306,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(u"forge-preview.db"_s);
         {
             ProjectStore store(path);
-            QVERIFY(store.load());
+            QVERIFY(store.load().ok());
             QCOMPARE(store.projects().size(), 1);
             QCOMPARE(store.projects().first().id, u"a"_s);
             QCOMPARE(store.warnings().size(), 3);
@@ -304,16 +315,16 @@ private Q_SLOTS:
         }
         // A row the database holds but this version cannot use is skipped the same way.
         {
-            QString error;
-            auto database = Database::open(path, &error);
-            QVERIFY2(database, qPrintable(error));
+            auto opened = Database::open(path);
+            QVERIFY2(opened.ok(), qPrintable(opened.message()));
+            auto database = std::move(opened).value();
             QSqlQuery query(database->connection());
             QVERIFY(query.exec(
                 u"INSERT INTO projects (id, repository, mode) VALUES ('t', 'https://github.com/t/u', "
                 u"'turbo')"_s));
         }
         ProjectStore store(path);
-        QVERIFY(store.load());
+        QVERIFY(store.load().ok());
         QCOMPARE(store.projects().size(), 1);
         QCOMPARE(store.warnings().size(), 1);
         QVERIFY(store.warnings().first().contains(u"unknown mode"_s));

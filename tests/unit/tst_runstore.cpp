@@ -19,11 +19,12 @@ private:
 
     static std::unique_ptr<Database> openDatabase(const QString& path)
     {
-        QString error;
-        auto database = Database::open(path, &error);
-        if (!database)
-            qWarning("%s", qPrintable(error));
-        return database;
+        auto opened = Database::open(path);
+        if (!opened.ok()) {
+            qWarning("%s", qPrintable(opened.message()));
+            return nullptr;
+        }
+        return std::move(opened).value();
     }
 
     static void addProject(Database& database, const QString& id)

@@ -482,7 +482,8 @@ private Q_SLOTS:
         QVERIFY(list->model()->index(0, 0).data(ProjectDetailRole).toString().contains(u"local"_s));
         {
             ProjectStore stored(m_root.filePath(u"data-nokey/forge-preview.db"_s));
-            QVERIFY2(stored.load(), qPrintable(stored.errorString()));
+            const StoreResult<> loaded = stored.load();
+            QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
             QVERIFY(stored.find(project.id));
             QCOMPARE(stored.find(project.id)->backend, u"local"_s);
         }

@@ -54,8 +54,9 @@ private Q_SLOTS:
             QVERIFY(app.waitForStarted());
             const QString databasePath = data + u"/forge-preview.db"_s;
             QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(databasePath), 60'000);
-            auto database = Database::open(databasePath, &error);
-            QVERIFY2(database, qPrintable(error));
+            auto opened = Database::open(databasePath);
+            QVERIFY2(opened.ok(), qPrintable(opened.message()));
+            auto database = std::move(opened).value();
             RunStore runs(*database);
             const auto installRunning = [&] {
                 const auto run = runs.latestRun(projectId);
@@ -88,8 +89,9 @@ private Q_SLOTS:
         const QStringList sandboxes =
             QDir(data + u"/sandboxes"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         QCOMPARE(sandboxes.size(), 1);
-        auto database = Database::open(data + u"/forge-preview.db"_s, &error);
-        QVERIFY2(database, qPrintable(error));
+        auto opened = Database::open(data + u"/forge-preview.db"_s);
+        QVERIFY2(opened.ok(), qPrintable(opened.message()));
+        auto database = std::move(opened).value();
         RunStore runs(*database);
         const auto run = runs.latestRun(projectId);
         QVERIFY(run);

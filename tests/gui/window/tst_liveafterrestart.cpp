@@ -66,9 +66,9 @@ private Q_SLOTS:
             test::shutDown(window); // closing the window: the preview stops, its files stay
         }
         {
-            QString error;
-            auto database = Database::open(data + u"/forge-preview.db"_s, &error);
-            QVERIFY2(database, qPrintable(error));
+            auto opened = Database::open(data + u"/forge-preview.db"_s);
+            QVERIFY2(opened.ok(), qPrintable(opened.message()));
+            auto database = std::move(opened).value();
             RunStore runs(*database);
             const auto run = runs.latestRun(project.id);
             QVERIFY(run);
@@ -90,9 +90,9 @@ private Q_SLOTS:
         QVERIFY2(log.contains(u"Bringing back the preview"_s), qPrintable(log));
         QVERIFY2(!log.contains(u"$ npm ci"_s), qPrintable(log)); // not reinstalled
 
-        QString error;
-        auto database = Database::open(data + u"/forge-preview.db"_s, &error);
-        QVERIFY2(database, qPrintable(error));
+        auto opened = Database::open(data + u"/forge-preview.db"_s);
+        QVERIFY2(opened.ok(), qPrintable(opened.message()));
+        auto database = std::move(opened).value();
         RunStore runs(*database);
         const auto run = runs.latestRun(project.id);
         QVERIFY(run);

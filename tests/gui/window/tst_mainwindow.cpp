@@ -286,7 +286,8 @@ private Q_SLOTS:
         QVERIFY(session->project().plan);
         QCOMPARE(session->project().plan->devCommand, (QStringList{u"node"_s, u"server.js"_s}));
         ProjectStore stored(m_root.filePath(u"data/forge-preview.db"_s)); // as the next start reads it
-        QVERIFY2(stored.load(), qPrintable(stored.errorString()));
+        const StoreResult<> reread = stored.load();
+        QVERIFY2(reread.ok(), qPrintable(reread.message()));
         QVERIFY(stored.find(id) && stored.find(id)->plan);
         QCOMPARE(stored.find(id)->plan->devCommand, (QStringList{u"node"_s, u"server.js"_s}));
         // The rerun's preview is shown, not left under the Building overlay of the run before.

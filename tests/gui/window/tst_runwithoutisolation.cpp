@@ -65,7 +65,7 @@ QList<QAction*> projectMenuActions(ui::MainWindow& window)
 std::optional<Project> storedProject(const QString& dataDirectory, const QString& id)
 {
     ProjectStore store(QDir(dataDirectory).filePath(u"forge-preview.db"_s));
-    if (!store.load() || !store.find(id))
+    if (!store.load().ok() || !store.find(id))
         return std::nullopt;
     return *store.find(id);
 }
@@ -115,9 +115,10 @@ private Q_SLOTS:
         {
             // A project in the list, not running: the menu acts on the selected one.
             ProjectStore store(QDir(data).filePath(u"forge-preview.db"_s));
-            QVERIFY(store.load());
+            QVERIFY(store.load().ok());
             store.put(project);
-            QVERIFY2(store.save(), qPrintable(store.errorString()));
+            const StoreResult<> saved = store.save();
+            QVERIFY2(saved.ok(), qPrintable(saved.message()));
         }
         AppContext context(data);
         ui::MainWindow window(context);
