@@ -17,9 +17,10 @@ class SecretStore;
 // (SecretStore) and the account (login, avatar, host, scopes) with the settings, and hands the
 // token out only for repositories on that account's host. Every way of signing in (device flow,
 // pasted token, the GitHub CLI's token) ends in signInWithToken().
-class GitHubAccountManager : public QObject
+class GitHubAccountManager final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(GitHubAccountManager)
 
 public:
     struct SignInResult

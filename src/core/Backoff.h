@@ -8,7 +8,7 @@ namespace forge {
 // Exponential backoff with full jitter (AWS, "Exponential Backoff And Jitter"): the n-th retry
 // waits a uniformly random time in [0, min(cap, base * 2^n)], so many clients retrying together do
 // not stay in step. A server's Retry-After wins when it is longer.
-class Backoff
+class Backoff final
 {
 public:
     using Random = std::function<double()>; // returns a value in [0, 1)

@@ -32,7 +32,7 @@ struct ScannedLine
 // 3000`, IPv6 forms…). Handles chunks that split lines, multi-byte characters or escape sequences,
 // bare carriage returns and hostile input (OSC 52 clipboard writes, NUL, huge lines). A ready line
 // pointing at a non-loopback host ("Local: http://evil.example:3000") is not treated as ready.
-class DevServerOutputScanner
+class DevServerOutputScanner final
 {
 public:
     // Longer lines are cut at this many characters (the rest of the line is dropped, marked "…").

@@ -15,7 +15,7 @@ namespace forge {
 // version, the install command, the Node.js version, the platform, and the repository's identity.
 // Two installs with the same key give the same dependency folders, so the second can take the
 // first's instead of installing.
-class InstallCacheKey
+class InstallCacheKey final
 {
 public:
     // The files (by name, at any depth the snapshot holds) that go into the key; the folders and

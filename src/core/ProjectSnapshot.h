@@ -10,7 +10,7 @@ namespace forge {
 // The files detection looks at, read once from wherever the project lives (a local folder today, a
 // remote sandbox through its file API later), so that detection itself is pure and testable.
 // Paths are relative to the repository root and use '/'.
-class ProjectSnapshot
+class ProjectSnapshot final
 {
 public:
     // Files larger than this are recorded as present but their content is not read (a 50 MB

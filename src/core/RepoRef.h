@@ -23,7 +23,7 @@ struct RepoRefError
 // machine. Parsing validates everything that later reaches git, so hostile input
 // (`--upload-pack=…`, `ext::`, `file://`, credentials in the URL, control characters) is refused
 // before any process starts.
-class RepoRef
+class RepoRef final
 {
 public:
     enum class Kind { RemoteUrl, LocalPath };

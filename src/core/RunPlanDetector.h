@@ -17,7 +17,7 @@ struct DetectionError
 // Turns a snapshot of a repository into a RunPlan: package manager from the packageManager field
 // and lockfiles, framework from dependencies and scripts, commands that bind 0.0.0.0 on `${PORT}`
 // the way each framework accepts it. Pure: no I/O, no processes.
-class RunPlanDetector
+class RunPlanDetector final
 {
 public:
     static std::variant<RunPlan, DetectionError> detect(const ProjectSnapshot& snapshot);

@@ -9,7 +9,7 @@ namespace forge {
 // registered at run time first (and their base64 `x-access-token:` forms), then token shapes
 // (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`, Daytona `dtn_` keys), Authorization
 // headers, preview tokens and credentials in URLs. Redacting twice changes nothing.
-class SecretRedactor
+class SecretRedactor final
 {
 public:
     static constexpr auto Mask = "***";

@@ -10,9 +10,10 @@ namespace forge {
 
 // Ends once, when the awaited signal arrives, its sender is destroyed or the timeout passes,
 // whichever comes first.
-class SignalWaiter : public QObject
+class SignalWaiter final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SignalWaiter)
 public:
     explicit SignalWaiter(std::chrono::milliseconds timeout);
 

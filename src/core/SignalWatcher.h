@@ -10,9 +10,10 @@ namespace forge {
 // byte; the event loop does the work), so Ctrl+C can stop the sandbox cleanly instead of killing
 // the program mid-step. Both programs use it: the CLI stops its run, the desktop app closes its
 // window (which stops every preview first).
-class SignalWatcher : public QObject
+class SignalWatcher final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SignalWatcher)
 public:
     explicit SignalWatcher(QObject* parent = nullptr);
     ~SignalWatcher() override;

@@ -41,8 +41,9 @@ struct DeviceFlowResult
 // GitHub's OAuth device flow (RFC 8628 as GitHub implements it): start() asks for a user code,
 // waitForAuthorization() polls the token endpoint at the interval GitHub set, slowing down when told,
 // until the user approves, denies or the code expires. Timer-driven; cancel() ends it at the next tick.
-class DeviceFlow
+class DeviceFlow final
 {
+    Q_DISABLE_COPY_MOVE(DeviceFlow)
 public:
     static constexpr auto DefaultScope = "repo read:org";
 

@@ -9,8 +9,9 @@ namespace forge::github {
 
 // The REST calls the repository picker needs. Listings follow GitHub's Link: rel="next" URLs as
 // given and hand each page to `onPage` as soon as it arrives, so a long list fills in progressively.
-class GitHubClient
+class GitHubClient final
 {
+    Q_DISABLE_COPY_MOVE(GitHubClient)
 public:
     using RepositoryPage = std::function<void(const QList<GitHubRepository>&)>;
     using BranchPage = std::function<void(const QList<GitHubBranch>&)>;

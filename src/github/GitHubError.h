@@ -13,7 +13,7 @@ using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 // A failed GitHub call, typed by what the user can do about it. The message never contains the
 // token: the client redacts every text it builds from a server answer.
-class GitHubError : public Failure
+class GitHubError final : public Failure
 {
 public:
     enum class Kind {

@@ -11,7 +11,7 @@ namespace forge::github {
 // The GitHub a token belongs to, named the way GH_HOST and git URLs name it: "github.com",
 // "github.example.com", or "127.0.0.1:8080" for a local server in tests. A token is only ever sent
 // to repositories this host serves(), never to another git host the user previews.
-class GitHubHost
+class GitHubHost final
 {
 public:
     static constexpr auto GitHubCom = "github.com";

@@ -27,8 +27,9 @@ struct GitHubReply
 // refused, and every text built from an answer passes through the redactor. GET answers with an
 // ETag are kept in memory per URL and revalidated with If-None-Match; a 304 reuses the cached body
 // (and does not count against the rate limit).
-class GitHubHttp
+class GitHubHttp final
 {
+    Q_DISABLE_COPY_MOVE(GitHubHttp)
 public:
     static constexpr auto ApiVersion = "2022-11-28";
 

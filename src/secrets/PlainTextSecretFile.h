@@ -11,7 +11,7 @@ namespace forge {
 // The opt-in plain-text fallback: a JSON file `secrets.json` in a directory the caller chooses,
 // readable and writable by the user alone (0600, directory 0700), replaced atomically (QSaveFile).
 // A damaged file is reported and never silently overwritten. Only used when the user asked for it.
-class PlainTextSecretFile
+class PlainTextSecretFile final
 {
 public:
     explicit PlainTextSecretFile(QString directory);

@@ -7,7 +7,7 @@ namespace forge {
 
 // The outcome of one SecretStore operation. The secret itself is only reachable through secret();
 // message() and the debug output never contain it.
-class SecretResult
+class SecretResult final
 {
 public:
     enum class Status {

@@ -22,9 +22,10 @@ namespace forge {
 // alone and isUsingPlainTextFallback() turns true so the UI can show a visible warning.
 //
 // A task still waiting when its store is destroyed ends without touching the plain-text file.
-class SecretStore : public QObject
+class SecretStore final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SecretStore)
 
 public:
     static constexpr std::chrono::milliseconds DefaultTimeout{3000};
