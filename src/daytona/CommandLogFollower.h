@@ -18,8 +18,9 @@ namespace forge::daytona {
 // the activity of an open request about every 50 s (apps/proxy/pkg/proxy/get_sandbox_target.go,
 // v0.190.0), so a stream held open for a dev server's whole life would keep the sandbox from ever
 // auto-stopping.
-class CommandLogFollower
+class CommandLogFollower final
 {
+    Q_DISABLE_COPY_MOVE(CommandLogFollower)
 public:
     using Sink = std::function<void(const QByteArray& stdoutData, const QByteArray& stderrData)>;
 

@@ -9,8 +9,9 @@
 namespace forge::daytona {
 
 // The entry point: one HTTP connection pool and config for the API and every sandbox's toolbox.
-class DaytonaClient
+class DaytonaClient final
 {
+    Q_DISABLE_COPY_MOVE(DaytonaClient)
 public:
     explicit DaytonaClient(DaytonaConfig config);
 

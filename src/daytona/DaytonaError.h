@@ -15,7 +15,7 @@ using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 // Every failure of the Daytona client, typed by what the caller can do about it. Thrown from the
 // client's coroutines; `userMessage()` is a sentence for the user that always ends with what to do.
-class DaytonaError : public std::exception
+class DaytonaError final : public std::exception
 {
 public:
     enum class Kind {

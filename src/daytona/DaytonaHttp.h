@@ -40,8 +40,9 @@ struct HttpReply
 // The one place that talks HTTP to Daytona: adds the auth and SDK headers of docs/daytona-api.md §1 to every
 // request, bounds each request by a transfer timeout and each answer by a size, refuses redirects
 // that would carry the key to another origin, and turns every failure into a DaytonaError.
-class DaytonaHttp
+class DaytonaHttp final
 {
+    Q_DISABLE_COPY_MOVE(DaytonaHttp)
 public:
     // The version that selects split stdout/stderr toolbox output (docs/daytona-api.md §1, §8).
     static constexpr auto SdkVersion = "0.190.0";

@@ -8,7 +8,7 @@ namespace forge::daytona {
 // 01 01 01 belong to stdout and the bytes after 02 02 02 to stderr, until the next marker. A marker
 // may be cut across chunks or WebSocket frames, so up to two trailing bytes that could start one
 // are held back until the next feed() or finish(). Bytes before any marker count as stdout.
-class OutputDemultiplexer
+class OutputDemultiplexer final
 {
 public:
     struct Output

@@ -60,8 +60,9 @@ struct PollPolicy
 };
 
 // The sandbox lifecycle endpoints of docs/daytona-api.md §3 (API, not toolbox).
-class SandboxApi
+class SandboxApi final
 {
+    Q_DISABLE_COPY_MOVE(SandboxApi)
 public:
     explicit SandboxApi(DaytonaHttp& http);
 

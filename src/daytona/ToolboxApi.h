@@ -65,8 +65,9 @@ struct UploadFile
 // The in-sandbox toolbox API (docs/daytona-api.md §7-§11), reached through `{toolboxProxyUrl}/{sandboxId}`
 // with the same auth headers as the API. Only the calls the app needs. The calls that only look
 // (commandStatus, commandLogs, listeningPorts) do not count as the sandbox's activity.
-class ToolboxApi
+class ToolboxApi final
 {
+    Q_DISABLE_COPY_MOVE(ToolboxApi)
 public:
     ToolboxApi(DaytonaHttp& http, QUrl baseUrl);
 

@@ -50,7 +50,7 @@ struct BubblewrapSpec
 // into our terminal), killed with its parent; the system read-only, only the workspace, a private home and a
 // private /tmp writable; nothing of the user's home, /root, /run (D-Bus, Wayland, XDG_RUNTIME_DIR)
 // or /tmp/.X11-unix inside.
-class Bubblewrap
+class Bubblewrap final
 {
 public:
     static constexpr auto WorkspacePath = "/workspace";

@@ -13,7 +13,7 @@ namespace forge {
 // protocols are limited to https (http only for loopback, file only for an explicit local
 // repository); prompts are off; inherited GIT_* debugging and TLS-weakening variables are removed;
 // and no git configuration file is read, neither the system's nor any in HOME.
-class GitEnvironment
+class GitEnvironment final
 {
 public:
     // Environment for a git child process, built from `base` (usually the caller's environment).

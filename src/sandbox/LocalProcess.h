@@ -32,7 +32,7 @@ struct ProcessStatus
 // Reads and signals process trees through /proc (Linux). Every child we start is the leader of its
 // own session and process group, so "the tree" is the group plus anything still parented below the
 // leader (which also catches processes inside a bubblewrap PID namespace, whose session differs).
-class ProcessTable
+class ProcessTable final
 {
 public:
     static std::optional<ProcessStatus> status(qint64 pid);
@@ -65,9 +65,10 @@ struct LaunchSpec
 // One child process in its own session (setsid in the child), with its whole tree under control.
 // Shared ownership: coroutines that wait on it hold a reference, so the object that handed it out
 // (a BackgroundProcess) may be destroyed while a stop() is still in progress.
-class LocalProcess : public QObject, public std::enable_shared_from_this<LocalProcess>
+class LocalProcess final : public QObject, public std::enable_shared_from_this<LocalProcess>
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LocalProcess)
 public:
     explicit LocalProcess(LaunchSpec spec);
     // Kills the whole tree synchronously (SIGKILL): no orphan outlives its owner.
@@ -112,9 +113,10 @@ private:
 };
 
 // The BackgroundProcess handed to callers of startBackground().
-class LocalBackgroundProcess : public BackgroundProcess
+class LocalBackgroundProcess final : public BackgroundProcess
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LocalBackgroundProcess)
 public:
     explicit LocalBackgroundProcess(std::shared_ptr<LocalProcess> process, QObject* parent = nullptr);
     ~LocalBackgroundProcess() override;

@@ -18,9 +18,10 @@ class LocalSandboxStore;
 // bubblewrap or pasta does not work, commands fail saying what to install. Only a provider made with
 // Isolation::None, the user's explicit choice for a project, runs plain processes (each in its own
 // session so the whole tree can be killed).
-class LocalProvider : public SandboxProvider
+class LocalProvider final : public SandboxProvider
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LocalProvider)
 public:
     enum class Isolation {
         Bubblewrap, // bubblewrap with a network of its own, or fail

@@ -31,7 +31,7 @@ struct SandboxRecord
 // The sandboxes on disk: <root>/<name>/{workspace,home,tmp,sandbox.json}. The JSON file is the
 // only state; it is rewritten atomically (QSaveFile) on every change, so a crash leaves either the
 // old or the new record, never half of one.
-class LocalSandboxStore
+class LocalSandboxStore final
 {
 public:
     explicit LocalSandboxStore(QString rootDirectory);

@@ -33,7 +33,7 @@ struct NetworkSpec
 //    DnsAddress, which works when the host's resolver is itself on 127.0.0.53).
 // The namespace has no view of the host's abstract Unix sockets (X11, D-Bus, IBus): those belong to
 // the network namespace. pasta quits by itself when the namespace goes, i.e. when bwrap exits.
-class SandboxNetwork
+class SandboxNetwork final
 {
 public:
     // The descriptors bwrap gets for --info-fd and --block-fd.

@@ -53,9 +53,10 @@ struct DaytonaSandboxOptions
 // src/daytona. The repository lives in <work dir>/project inside the sandbox. Commands run in
 // toolbox sessions (one per command, runAsync) so their output streams; the dev server runs in its
 // own session, and stopping it deletes that session, which ends its processes.
-class DaytonaProvider : public SandboxProvider
+class DaytonaProvider final : public SandboxProvider
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DaytonaProvider)
 public:
     DaytonaProvider(daytona::DaytonaConfig config, DaytonaSandboxOptions options, QObject* parent = nullptr);
     ~DaytonaProvider() override;

@@ -17,8 +17,9 @@ namespace forge {
 // file at all (GIT_CONFIG_GLOBAL=/dev/null, GIT_CONFIG_NOSYSTEM): proxies come from this user's
 // environment as curl reads them, and no file decides where the token goes. Checking out runs no
 // repository code either (no hooks, no submodules, and no filter without a configuration).
-class HostClone
+class HostClone final
 {
+    Q_DISABLE_COPY_MOVE(HostClone)
 public:
     // Creates a private (0700) scratch folder; throws Failure when it cannot.
     HostClone();
