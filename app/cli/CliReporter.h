@@ -13,8 +13,9 @@ namespace forge::cli {
 // Prints the workflow's progress: readable text (coloured on a terminal unless NO_COLOR is set) or,
 // with --json, one JSON object per line for scripts. Everything it prints has been redacted by the
 // workflow already; it adds no secrets of its own.
-class CliReporter
+class CliReporter final
 {
+    Q_DISABLE_COPY_MOVE(CliReporter)
 public:
     CliReporter(bool json, FILE* out, FILE* err);
 

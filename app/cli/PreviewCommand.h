@@ -19,9 +19,10 @@ namespace forge::cli {
 
 // `forge-preview-cli preview`: runs the workflow, reports it, keeps serving until interrupted, and
 // always stops the sandbox before returning its exit code.
-class PreviewCommand : public QObject
+class PreviewCommand final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreviewCommand)
 public:
     // Runs are recorded in `context`'s database (so a killed run is continued by the next start).
     PreviewCommand(CliOptions options, AppContext& context, SandboxProvider& provider,

@@ -9,8 +9,9 @@ class RunStore;
 // The step journal of one run, kept in SQLite through RunStore: every record is on disk before
 // the step goes on (synchronous=FULL), so a run whose process was killed resumes at the step that
 // was running, and the steps before it are read back instead of run again.
-class DurableStepJournal : public StepJournal
+class DurableStepJournal final : public StepJournal
 {
+    Q_DISABLE_COPY_MOVE(DurableStepJournal)
 public:
     DurableStepJournal(RunStore& store, qint64 runId);
 

@@ -26,9 +26,10 @@ class StepOutput;
 // step is journaled before and after it runs; a step the journal says is done is not run again.
 // Transient failures retry twice with backoff and jitter; anything else fails the step at once
 // with its cause. Progress is reported through signals; secrets are redacted from every line.
-class PreviewWorkflow : public QObject
+class PreviewWorkflow final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreviewWorkflow)
 public:
     PreviewWorkflow(SandboxProvider& provider, StepJournal& journal, PreviewRequest request,
                     QObject* parent = nullptr);

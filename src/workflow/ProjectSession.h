@@ -40,9 +40,10 @@ Project newProject(const RepoRef& repository, const QString& branch, RunMode mod
 // One project's preview over time: starts the workflow, keeps what the window needs to show
 // (status, current step, failure, URL, detected plan) and stops it again. Each start is a fresh run
 // of the seven steps; the sandbox is adopted by its label, so a rerun never makes a second one.
-class ProjectSession : public QObject
+class ProjectSession final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ProjectSession)
 public:
     ProjectSession(SandboxProvider& provider, Project project, QObject* parent = nullptr);
     ~ProjectSession() override;

@@ -11,8 +11,9 @@ namespace forge {
 // Asks whether a preview answers HTTP. Any HTTP response counts (a 404 page is still a running
 // server) except the gateway errors a proxy sends while nothing listens behind it and a preview
 // proxy's redirect to its sign-in page.
-class ReadinessProbe
+class ReadinessProbe final
 {
+    Q_DISABLE_COPY_MOVE(ReadinessProbe)
 public:
     enum class Outcome {
         Answered, // an HTTP response came back

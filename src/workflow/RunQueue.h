@@ -12,14 +12,15 @@ namespace forge {
 // At most limit() runs at once (5 by default, `runs/maxConcurrent`; README.md, The desktop app); the
 // others wait in the order they asked, shown as queued. A run holds its place with a Ticket: while the
 // ticket lives the run counts, and dropping it lets the next waiting run start.
-class RunQueue : public QObject
+class RunQueue final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunQueue)
 
 public:
     static constexpr int DefaultLimit = 5;
 
-    class Slot
+    class Slot final
     {
     public:
         explicit Slot(QPointer<RunQueue> queue);

@@ -16,7 +16,7 @@ class RunStore;
 // When the project's previous run was cut off (the process was killed before the run ended), this
 // run continues it: its journal already holds the finished steps, which the workflow reads back
 // instead of running again. Without a store the run is remembered nowhere (an in-memory journal).
-class RunRecorder
+class RunRecorder final
 {
 public:
     enum class Mode {

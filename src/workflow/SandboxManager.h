@@ -44,9 +44,10 @@ namespace forge {
 // it did not go to sleep); one that disappears while asleep stays asleep, and wake() recreates it.
 // After MaxFailedRestores failed restores in a row the project is no longer checked and gaveUp()
 // says why; retry() starts over. At most one check runs per project at a time.
-class SandboxManager : public QObject
+class SandboxManager final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SandboxManager)
 public:
     static constexpr int MaxFailedRestores = 3;
     static constexpr std::chrono::milliseconds DefaultInterval = std::chrono::minutes(5);

@@ -36,7 +36,7 @@ public:
     virtual void resetFrom(StepId step) = 0;
 };
 
-class InMemoryStepJournal : public StepJournal
+class InMemoryStepJournal final : public StepJournal
 {
 public:
     void recordStarted(StepId step, int attempt) override;

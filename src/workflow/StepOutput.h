@@ -12,8 +12,9 @@ namespace forge {
 // Turns a command's raw stdout/stderr bytes into clean, redacted lines for one step, and keeps the
 // first error lines and the last lines for the error message if the step fails. Each channel has its own
 // scanner so a partial stdout line is never glued to a stderr line.
-class StepOutput
+class StepOutput final
 {
+    Q_DISABLE_COPY_MOVE(StepOutput)
 public:
     using LineHandler = std::function<void(OutputChannel channel, const ScannedLine& line)>;
 

@@ -69,7 +69,7 @@ struct PreviewRequest
 namespace forge {
 
 // A Failure together with the step it happened in.
-class StepFailure : public Failure
+class StepFailure final : public Failure
 {
 public:
     StepFailure(StepId step, const Failure& failure)
