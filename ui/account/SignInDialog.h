@@ -34,9 +34,10 @@ namespace forge::ui {
 //    but keeps the dialog open with a warning until the user chooses to continue.
 //  - GitHub CLI: imports the token `gh` is signed in with (only when gh is installed).
 // Every failure is shown inline with what to do. A token is never shown, logged or put in a label.
-class SignInDialog : public QDialog
+class SignInDialog final : public QDialog
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SignInDialog)
 
 public:
     enum class Page { Browser, Token, GitHubCli };

@@ -24,7 +24,7 @@ struct StyledLine
 //
 // Like a terminal, the formatter is stateful: a colour set on one line lasts until it is reset,
 // so use one formatter per output stream.
-class AnsiTextFormatter
+class AnsiTextFormatter final
 {
 public:
     // Lines longer than this are cut (with a note): laying out megabyte lines would freeze the view.

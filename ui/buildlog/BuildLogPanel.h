@@ -40,9 +40,10 @@ class LogTextView;
 // Output is kept per row, bounded (StepLineLimit lines per step; the first error lines survive),
 // and drawn in time-boxed batches, so a step printing hundreds of thousands of lines neither
 // freezes the window nor grows memory without end.
-class BuildLogPanel : public QWidget
+class BuildLogPanel final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BuildLogPanel)
 public:
     static constexpr qsizetype StepLineLimit = 50'000;
     static constexpr qsizetype AllOutputLineLimit = 100'000;

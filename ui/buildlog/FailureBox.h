@@ -13,9 +13,10 @@ namespace forge::ui {
 // The box at the top of a failed step's output: what went wrong, what to do, and the lines of
 // output that show it. Everything is plain text (labels never interpret the repository's text as
 // HTML).
-class FailureBox : public QFrame
+class FailureBox final : public QFrame
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FailureBox)
 public:
     explicit FailureBox(QWidget* parent = nullptr);
 

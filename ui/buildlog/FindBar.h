@@ -10,9 +10,10 @@ namespace forge::ui {
 // The find bar under the log: a search field, the match count, previous/next and close. Enter and
 // Shift+Enter step through matches, Esc closes. It only reports what the user wants; the panel
 // does the searching.
-class FindBar : public QWidget
+class FindBar final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FindBar)
 public:
     explicit FindBar(QWidget* parent = nullptr);
 

@@ -24,7 +24,7 @@ struct LogLine
 //
 // Every line gets a sequence number (0, 1, 2, … in arrival order, never reused), which lets a view
 // render "everything after what I already showed" without caring what was dropped meanwhile.
-class LogBuffer
+class LogBuffer final
 {
 public:
     static constexpr qsizetype KeptFirstErrors = 20;

@@ -16,9 +16,10 @@ struct LogLine;
 //
 // Follows the tail while the user is at the bottom; scrolling up stops following, scrolling back
 // to the bottom resumes it.
-class LogTextView : public QPlainTextEdit
+class LogTextView final : public QPlainTextEdit
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LogTextView)
 public:
     // Per rendering turn: long enough to make progress, short enough to keep 60 fps input.
     static constexpr int RenderBudgetMs = 8;

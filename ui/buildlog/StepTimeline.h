@@ -28,9 +28,10 @@ struct LogRowId
 // The run as a timeline: one row per step with its status icon, attempt, summary and duration
 // (ticking while the step runs), plus the extra rows. Selection is reported separately for the
 // user's picks, so the panel can stop auto-selecting once the user chose a row.
-class StepTimeline : public QTreeWidget
+class StepTimeline final : public QTreeWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StepTimeline)
 public:
     // Item data (column 0) naming the status icon shown ("status-running", …), for tests and
     // accessibility.

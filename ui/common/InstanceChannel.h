@@ -17,9 +17,10 @@ namespace forge::ui {
 // and receive every link. Both ends also ask the kernel who is at the other end (SO_PEERCRED): the
 // running instance ignores requests from another user, and a second start hands its link to no one
 // but its own user, wherever the socket came from.
-class InstanceChannel : public QObject
+class InstanceChannel final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(InstanceChannel)
 public:
     // Requests one instance sends another.
     static constexpr auto Activate = "activate";    // bring the window to the front

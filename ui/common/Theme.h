@@ -8,9 +8,10 @@ namespace forge::ui {
 // Light and dark palettes that follow the system. Qt 6.4 has no colour-scheme API on every
 // platform, so the system's own palette decides: a dark window colour means a dark theme. The
 // Fusion style is used for both so the two palettes look the same apart from their colours.
-class Theme : public QObject
+class Theme final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Theme)
 public:
     enum class Scheme { Light, Dark };
 

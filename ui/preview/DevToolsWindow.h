@@ -9,9 +9,10 @@ namespace forge::ui {
 
 // A separate window with Chromium's developer tools for the preview page. Its own page lives in
 // the default profile: the preview profile's scheme and request rules would block devtools://.
-class DevToolsWindow : public QWidget
+class DevToolsWindow final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DevToolsWindow)
 public:
     explicit DevToolsWindow(QWidget* parent = nullptr);
     ~DevToolsWindow() override;

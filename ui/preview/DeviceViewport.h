@@ -10,9 +10,10 @@ namespace forge::ui {
 // Where the web view sits: filling the area (responsive), or at a device's CSS size, centred and
 // scaled down with the view's zoom factor when the area is smaller, so the page still lays out as
 // it would on that device. Any other children (overlays, the loading bar) are laid out by the pane.
-class DeviceViewport : public QWidget
+class DeviceViewport final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DeviceViewport)
 public:
     explicit DeviceViewport(QWidget* parent = nullptr);
 

@@ -14,9 +14,10 @@ namespace forge::ui {
 // of its own so the page cannot see or fake it, until the body has content and two animation
 // frames have run since it did; gives up waiting after `timeout` and reports anyway, so callers
 // such as `--screenshot` never hang on a page that draws nothing.
-class PaintWatcher : public QObject
+class PaintWatcher final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PaintWatcher)
 public:
     explicit PaintWatcher(QObject* parent = nullptr);
 

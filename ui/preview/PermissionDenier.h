@@ -13,9 +13,10 @@ namespace forge::ui {
 // Qt 6.4 leaves unanswered requests pending forever, so each one is answered at once. This is the
 // only place that knows Qt's permission API: Qt 6.8 replaces featurePermissionRequested with
 // permissionRequested(QWebEnginePermission), whose deny() belongs here too.
-class PermissionDenier : public QObject
+class PermissionDenier final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PermissionDenier)
 public:
     // Watches `page` for as long as both exist.
     explicit PermissionDenier(QWebEnginePage* page);

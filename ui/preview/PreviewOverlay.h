@@ -9,9 +9,10 @@ namespace forge::ui {
 
 // A card laid over the preview: a title, an explanation and at most one action button. It either
 // dims the page underneath (the old page stays visible while a new build runs) or hides it.
-class PreviewOverlay : public QWidget
+class PreviewOverlay final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreviewOverlay)
 public:
     explicit PreviewOverlay(QWidget* parent = nullptr);
 

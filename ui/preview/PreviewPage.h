@@ -13,9 +13,10 @@ namespace forge::ui {
 // a link the user follows to another http(s) site, window.open and target=_blank are handed out
 // (externalOpenRequested) for the pane to confirm and open in the system browser, never in a new
 // view inside the app; file:, data:, custom schemes and everything else are refused.
-class PreviewPage : public QWebEnginePage
+class PreviewPage final : public QWebEnginePage
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreviewPage)
 public:
     PreviewPage(QWebEngineProfile* profile, QObject* parent = nullptr);
 

@@ -37,9 +37,10 @@ class PreviewProfile;
 // Each project gets its own off-the-record profile with the rules of docs/security-notes.md §3: auth
 // headers only for the preview origin, no local network, no local files, every permission denied,
 // popups and other sites only in the system browser after the user confirms.
-class PreviewPane : public QWidget
+class PreviewPane final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreviewPane)
 public:
     using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 

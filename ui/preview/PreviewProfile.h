@@ -12,9 +12,10 @@ namespace forge::ui {
 // cookies, cache or localStorage on disk, and nothing shared with other projects), its request
 // interceptor, and the settings that make untrusted pages safe to show (docs/security-notes.md §3).
 // Pages must be destroyed before their profile; the preview pane owns both and does so.
-class PreviewProfile : public QObject
+class PreviewProfile final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreviewProfile)
 public:
     explicit PreviewProfile(const QString& projectId, QObject* parent = nullptr);
     ~PreviewProfile() override;

@@ -19,9 +19,10 @@ class ResolvedHostCheck;
 // reads an immutable snapshot of the rules (swapped under a mutex), waits for a name's look-up only
 // as long as ResolvedHostCheck allows, and emits a signal, which receivers must take with a queued
 // connection.
-class PreviewRequestInterceptor : public QWebEngineUrlRequestInterceptor
+class PreviewRequestInterceptor final : public QWebEngineUrlRequestInterceptor
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreviewRequestInterceptor)
 public:
     using HeaderList = previewrequests::HeaderList;
     using Rules = previewrequests::Rules;

@@ -23,7 +23,7 @@ namespace forge::ui {
 // What this cannot cover: Chromium looks the name up again when it connects, and Qt WebEngine 6.4
 // tells the interceptor the URL, never the address connected to. A name whose answers change
 // between the two lookups (DNS rebinding with a short TTL) can still reach a private address.
-class ResolvedHostCheck
+class ResolvedHostCheck final
 {
 public:
     // Looks `host` up and returns all its addresses (none when it does not resolve). It may block;

@@ -20,10 +20,11 @@ namespace forge::ui {
 // the keychain by the dialog; the environment's wins), and a button that checks the connection with
 // what is on the page (saved or not).
 // Each field says inline what is wrong with it; the dialog's OK follows isValid().
-class DaytonaSettingsPage : public QWidget
+class DaytonaSettingsPage final : public QWidget
 {
     Q_OBJECT
 public:
+    Q_DISABLE_COPY_MOVE(DaytonaSettingsPage)
     enum class TestState { Idle, Testing, Succeeded, Failed };
     Q_ENUM(TestState)
 

@@ -13,9 +13,10 @@ namespace forge::ui {
 // Settings > GitHub: which GitHub to sign in to (github.com, or a GitHub Enterprise Server's API
 // base), the OAuth app's client id for signing in with the browser, and whether secrets may go to a
 // plain-text file when no keychain is available (off unless the user turns it on, with a warning).
-class GitHubSettingsPage : public QWidget
+class GitHubSettingsPage final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(GitHubSettingsPage)
 
 public:
     static constexpr auto PlainTextFallbackKey = "secrets/plainTextFallback";

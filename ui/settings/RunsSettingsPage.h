@@ -8,9 +8,10 @@ namespace forge::ui {
 
 // Settings > Runs: how many projects build at once (the others wait as queued) and how often the
 // sandbox manager checks a live preview. Stored with QSettings under the keys the window reads.
-class RunsSettingsPage : public QWidget
+class RunsSettingsPage final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunsSettingsPage)
 
 public:
     explicit RunsSettingsPage(QWidget* parent = nullptr);

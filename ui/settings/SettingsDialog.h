@@ -24,9 +24,10 @@ class RunsSettingsPage;
 // key as read from the keychain); OK stores the pages' values, the key in the keychain (and stays
 // open, saying why, when the keychain refuses), disabled while a page has an invalid value. Cancel
 // and Esc leave what is stored untouched.
-class SettingsDialog : public QDialog
+class SettingsDialog final : public QDialog
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
 
 public:
     // `fallbackDirectory`: where secrets go in plain text if the user turns that on.

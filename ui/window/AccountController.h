@@ -23,9 +23,10 @@ class SignInDialog;
 // only when the user opted in, and then a visible warning), the GitHub account (sign in through
 // SignInDialog, sign out), and the account button for the status bar (avatar, login and host, or
 // "Sign in to GitHub").
-class AccountController : public QObject
+class AccountController final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AccountController)
 
 public:
     // `window` parents the dialogs; `dataDirectory` holds the plain-text file if it is ever used.

@@ -29,10 +29,11 @@ namespace forge::ui {
 // filter, badges (private, fork, archived) and a branch picker that starts on the default branch.
 // Errors (rate limits, a refused token) show inline with a Retry button. The token goes only to the
 // GitHub client: it is never shown or put in a message.
-class GitHubSource : public RepositorySource
+class GitHubSource final : public RepositorySource
 {
     Q_OBJECT
 public:
+    Q_DISABLE_COPY_MOVE(GitHubSource)
     // Item data roles on repository rows of the list (column 0).
     enum Role {
         FullNameRole = Qt::UserRole + 1, // "owner/name"; empty on group rows

@@ -23,9 +23,10 @@ class IsolationStatusLabel;
 // processes on this computer, where isolation does not work or gets in the way. Turning it on asks
 // first, in words that say what it means, with Cancel as the default (Enter or Esc keep the project
 // isolated); turning it off does not ask. The choice applies from the project's next run.
-class IsolationChoice : public QObject
+class IsolationChoice final : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IsolationChoice)
 public:
     // Dialogs open over `window`.
     explicit IsolationChoice(QWidget* window);

@@ -11,9 +11,10 @@ namespace forge::ui {
 // What the window shows about a project that runs without isolation: whose code runs as the user,
 // and, while its run still goes on, that it does. It stays above the build log and the preview for
 // as long as that is true of the selected project, with a button that turns isolation back on.
-class IsolationBanner : public QFrame
+class IsolationBanner final : public QFrame
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IsolationBanner)
 public:
     explicit IsolationBanner(QWidget* parent = nullptr);
 
@@ -43,9 +44,10 @@ private:
 // The status bar's note on isolation, for every project at once: how many run without isolation,
 // and that this computer cannot isolate sandboxes (a run failed for that), with what to install in
 // its tooltip. Hidden while neither is the case.
-class IsolationStatusLabel : public QLabel
+class IsolationStatusLabel final : public QLabel
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IsolationStatusLabel)
 public:
     explicit IsolationStatusLabel(QWidget* parent = nullptr);
 

@@ -9,9 +9,10 @@ namespace forge::ui {
 
 // A git repository in a folder on this computer. The folder is examined right away, so its run
 // plan shows before anything is copied.
-class LocalFolderSource : public RepositorySource
+class LocalFolderSource final : public RepositorySource
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LocalFolderSource)
 public:
     explicit LocalFolderSource(QWidget* parent = nullptr);
 

@@ -12,9 +12,10 @@ namespace forge::ui {
 // cloned (the full repository address and the branch) and where it would run, warns that the
 // repository's own scripts will run, and starts nothing unless the user presses "Clone and Run".
 // Cancel is the default button, so Enter or Esc on a link nobody expected does nothing.
-class OpenLinkDialog : public QDialog
+class OpenLinkDialog final : public QDialog
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OpenLinkDialog)
 public:
     // `backendTitle`: where the run would happen ("this computer", "Daytona").
     OpenLinkDialog(const DeepLink& link, const QString& backendTitle, QWidget* parent = nullptr);

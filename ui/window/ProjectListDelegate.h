@@ -8,9 +8,10 @@ namespace forge::ui {
 
 // Draws a project as two lines: its name, then branch · back end, with a status icon and chip, and
 // a "not isolated" warning at the end of the second line for a project that runs without isolation.
-class ProjectListDelegate : public QStyledItemDelegate
+class ProjectListDelegate final : public QStyledItemDelegate
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ProjectListDelegate)
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 

@@ -19,10 +19,11 @@ class UrlSource;
 // "Open Repository": choose a repository from one of the sources (URL, local folder; the GitHub
 // account joins with sign-in through addSource()), a branch and the mode, and see the run plan
 // where it can be detected before cloning. Accepting gives a Project ready to run.
-class RepoPickerDialog : public QDialog
+class RepoPickerDialog final : public QDialog
 {
     Q_OBJECT
 public:
+    Q_DISABLE_COPY_MOVE(RepoPickerDialog)
     explicit RepoPickerDialog(QWidget* parent = nullptr);
 
     // Adds a source as a tab (after the built-in ones unless `index` says otherwise).

@@ -15,9 +15,10 @@ namespace forge::ui {
 // The run plan as a form: package manager, framework, folder, the install/build/dev/start commands
 // (each one line, split into arguments without any shell) and the port. Shows the detected plan
 // and gives back the user's edit; the environment and notes are carried over unchanged.
-class RunPlanEditor : public QWidget
+class RunPlanEditor final : public QWidget
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunPlanEditor)
 public:
     explicit RunPlanEditor(QWidget* parent = nullptr);
 

@@ -8,9 +8,10 @@ class QLineEdit;
 namespace forge::ui {
 
 // A repository by its https URL (or owner/repo on GitHub), validated as the user types.
-class UrlSource : public RepositorySource
+class UrlSource final : public RepositorySource
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UrlSource)
 public:
     explicit UrlSource(QWidget* parent = nullptr);
 
