@@ -20,7 +20,7 @@ namespace forge {
 //
 // Each Database has its own Qt SQL connection, usable from the thread that opened it. Everything
 // that runs queries on it (RunStore, ProjectStore) must be destroyed before it.
-class Database
+class Database final
 {
 public:
     static constexpr int SchemaVersion = 3;

@@ -32,7 +32,7 @@ struct ProjectState
 //
 // The first load() of a database without projects imports a `projects.json` lying next to it (the
 // format of earlier versions) and renames that file `projects.json.imported`.
-class ProjectStore
+class ProjectStore final
 {
 public:
     explicit ProjectStore(QString databasePath);

@@ -56,7 +56,7 @@ struct LogRecord
 // buffered and written in batches (500 lines or 200 ms, whichever comes first, and on flush() and
 // destruction). Reads see the buffered lines too. Errors are reported with qWarning (the driver's
 // message, never the values) and lastError(). Must be destroyed before its Database.
-class RunStore
+class RunStore final
 {
 public:
     static constexpr int LogBatchSize = 500;

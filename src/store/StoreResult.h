@@ -27,7 +27,7 @@ struct StoreError
 // sides. Not convertible to bool on purpose: `if (store.save())` must not compile to a test that
 // reads the other way round.
 template<typename T = void>
-class [[nodiscard]] StoreResult
+class [[nodiscard]] StoreResult final
 {
 public:
     StoreResult(T value)
@@ -53,7 +53,7 @@ private:
 
 // The outcome of an operation that gives nothing back: done, or why not.
 template<>
-class [[nodiscard]] StoreResult<void>
+class [[nodiscard]] StoreResult<void> final
 {
 public:
     StoreResult() = default;
