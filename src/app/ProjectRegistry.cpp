@@ -59,11 +59,11 @@ ProjectRegistry::~ProjectRegistry()
     }
 }
 
-Resume ProjectRegistry::resumeFor(const QString& lastStatus, bool runUnfinished)
+Resume ProjectRegistry::resumeFor(std::optional<ProjectStatus> lastStatus, bool runUnfinished)
 {
     if (runUnfinished)
         return Resume::Run;
-    return lastStatus == toString(ProjectStatus::Live) ? Resume::DevServer : Resume::Nothing;
+    return lastStatus == ProjectStatus::Live ? Resume::DevServer : Resume::Nothing;
 }
 
 void ProjectRegistry::load()
@@ -190,7 +190,7 @@ void ProjectRegistry::rememberStatus(const QString& id, ProjectStatus status)
         return;
     ProjectStore& store = m_context.projectStore();
     ProjectState state = store.state(id);
-    state.status = toString(status);
+    state.status = status;
     if (const ProjectSession* current = session(id)) {
         state.previewUrl = current->previewUrl().toString();
         state.sandboxId = current->sandboxId();

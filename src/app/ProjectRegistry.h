@@ -39,7 +39,7 @@ public:
     void load();
     // What a stored project does at start-up, from its last known status and whether its last run
     // ended.
-    static Resume resumeFor(const QString& lastStatus, bool runUnfinished);
+    static Resume resumeFor(std::optional<ProjectStatus> lastStatus, bool runUnfinished);
 
     QStringList ids() const { return m_order; }
     bool contains(const QString& id) const { return m_entries.contains(id); }

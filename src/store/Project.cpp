@@ -4,6 +4,33 @@ using namespace Qt::StringLiterals;
 
 namespace forge {
 
+QString toString(ProjectStatus status)
+{
+    switch (status) {
+    case ProjectStatus::Stopped:
+        return u"stopped"_s;
+    case ProjectStatus::Queued:
+        return u"queued"_s;
+    case ProjectStatus::Building:
+        return u"building"_s;
+    case ProjectStatus::Live:
+        return u"live"_s;
+    case ProjectStatus::Failed:
+        return u"failed"_s;
+    }
+    return u"stopped"_s;
+}
+
+std::optional<ProjectStatus> projectStatusFromString(const QString& text)
+{
+    for (const ProjectStatus status : {ProjectStatus::Stopped, ProjectStatus::Queued, ProjectStatus::Building,
+                                       ProjectStatus::Live, ProjectStatus::Failed}) {
+        if (toString(status) == text)
+            return status;
+    }
+    return std::nullopt;
+}
+
 QJsonObject Project::toJson() const
 {
     QJsonObject object{

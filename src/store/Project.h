@@ -9,6 +9,13 @@
 
 namespace forge {
 
+// What a project is doing: kept with it (ProjectState) so a preview live when the app closed comes
+// back at the next start, and shown in the list.
+enum class ProjectStatus { Stopped, Queued, Building, Live, Failed };
+// "stopped", "queued", "building", "live", "failed": as stored.
+QString toString(ProjectStatus status);
+std::optional<ProjectStatus> projectStatusFromString(const QString& text);
+
 // A repository the user added to the app, with the choices made for it. What it is doing right now
 // (building, live…) is not part of it; see ProjectSession.
 struct Project

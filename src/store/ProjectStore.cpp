@@ -95,7 +95,7 @@ StoreResult<> ProjectStore::load()
         if (!query.value(6).isNull())
             project->added = QDateTime::fromMSecsSinceEpoch(query.value(6).toLongLong(), Qt::UTC);
         const ProjectState state{query.value(7).toString(), query.value(8).toString(),
-                                 query.value(9).toString()};
+                                 projectStatusFromString(query.value(9).toString())};
         if (state != ProjectState())
             m_states.insert(project->id, state);
         m_projects.append(*project);
@@ -225,7 +225,7 @@ StoreResult<> ProjectStore::save() const
         upsert.bindValue(6, timeToDb(project.added));
         upsert.bindValue(7, state.sandboxId);
         upsert.bindValue(8, state.previewUrl);
-        upsert.bindValue(9, state.status);
+        upsert.bindValue(9, state.status ? toString(*state.status) : QString());
         upsert.bindValue(10, now);
         upsert.bindValue(11, project.keepAwake ? 1 : 0);
         upsert.bindValue(12, project.runWithoutIsolation ? 1 : 0);
@@ -276,7 +276,7 @@ StoreResult<> ProjectStore::setState(const QString& id, const ProjectState& stat
                   u"status = COALESCE(?, ''), updated = ? WHERE id = ?"_s);
     query.addBindValue(state.sandboxId);
     query.addBindValue(state.previewUrl);
-    query.addBindValue(state.status);
+    query.addBindValue(state.status ? toString(*state.status) : QString());
     query.addBindValue(timeToDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(id);
     if (!query.exec()) {

@@ -15,12 +15,12 @@ namespace forge {
 class Database;
 
 // What a project is doing at run time, kept with it so it survives a restart: its sandbox, where its
-// preview answers and its status (the workflow's own strings).
+// preview answers and its status (none until a run changed it).
 struct ProjectState
 {
     QString sandboxId;
     QString previewUrl;
-    QString status;
+    std::optional<ProjectStatus> status;
 
     bool operator==(const ProjectState&) const = default;
 };

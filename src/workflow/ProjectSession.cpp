@@ -16,23 +16,6 @@ using namespace Qt::StringLiterals;
 
 namespace forge {
 
-QString toString(ProjectStatus status)
-{
-    switch (status) {
-    case ProjectStatus::Stopped:
-        return u"stopped"_s;
-    case ProjectStatus::Queued:
-        return u"queued"_s;
-    case ProjectStatus::Building:
-        return u"building"_s;
-    case ProjectStatus::Live:
-        return u"live"_s;
-    case ProjectStatus::Failed:
-        return u"failed"_s;
-    }
-    return u"stopped"_s;
-}
-
 Project newProject(const RepoRef& repository, const QString& branch, RunMode mode)
 {
     Project project;

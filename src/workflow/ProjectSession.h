@@ -21,9 +21,6 @@ class RunStore;
 class PreviewWorkflow;
 class SandboxProvider;
 
-enum class ProjectStatus { Stopped, Queued, Building, Live, Failed };
-QString toString(ProjectStatus status);
-
 // The restore ladder of a live preview, lowest rung first: each rung brings back more than the one
 // below it. SandboxManager picks the rung from a health check; ProjectSession::restore() climbs it.
 enum class RestoreRung {

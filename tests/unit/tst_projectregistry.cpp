@@ -40,12 +40,12 @@ private Q_SLOTS:
 
     void resumePolicyFollowsTheLastStatusAndTheRun()
     {
-        QVERIFY(ProjectRegistry::resumeFor(u"live"_s, false) == Resume::DevServer);
-        QVERIFY(ProjectRegistry::resumeFor(u"live"_s, true) == Resume::Run);
-        QVERIFY(ProjectRegistry::resumeFor(u"failed"_s, true) == Resume::Run);
-        QVERIFY(ProjectRegistry::resumeFor(u"failed"_s, false) == Resume::Nothing);
-        QVERIFY(ProjectRegistry::resumeFor(u"stopped"_s, false) == Resume::Nothing);
-        QVERIFY(ProjectRegistry::resumeFor(QString(), false) == Resume::Nothing);
+        QVERIFY(ProjectRegistry::resumeFor(ProjectStatus::Live, false) == Resume::DevServer);
+        QVERIFY(ProjectRegistry::resumeFor(ProjectStatus::Live, true) == Resume::Run);
+        QVERIFY(ProjectRegistry::resumeFor(ProjectStatus::Failed, true) == Resume::Run);
+        QVERIFY(ProjectRegistry::resumeFor(ProjectStatus::Failed, false) == Resume::Nothing);
+        QVERIFY(ProjectRegistry::resumeFor(ProjectStatus::Stopped, false) == Resume::Nothing);
+        QVERIFY(ProjectRegistry::resumeFor(std::nullopt, false) == Resume::Nothing);
     }
 
     void adoptedProjectsAreListedAndStored()
@@ -147,7 +147,7 @@ private Q_SLOTS:
             context.projects()->adopt(first);
             context.projects()->adopt(second);
             ProjectState failed;
-            failed.status = u"failed"_s;
+            failed.status = ProjectStatus::Failed;
             QVERIFY(context.projectStore().setState(second.id, failed).ok());
         }
         AppContext context(data);

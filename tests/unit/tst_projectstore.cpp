@@ -158,7 +158,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"forge-preview.db"_s);
-        const ProjectState live{u"sb-42"_s, u"https://5173-sb-42.proxy.example/"_s, u"deployed"_s};
+        const ProjectState live{u"sb-42"_s, u"https://5173-sb-42.proxy.example/"_s, ProjectStatus::Live};
         {
             ProjectStore store(path);
             QVERIFY(store.load().ok());
@@ -172,11 +172,11 @@ private Q_SLOTS:
             QVERIFY(store.load().ok());
             QCOMPARE(store.state(sample().id), live);
             // Written at once for a stored project, without save().
-            QVERIFY(store.setState(sample().id, {u"sb-42"_s, {}, u"stopped"_s}).ok());
+            QVERIFY(store.setState(sample().id, {u"sb-42"_s, {}, ProjectStatus::Stopped}).ok());
         }
         ProjectStore store(path);
         QVERIFY(store.load().ok());
-        QCOMPARE(store.state(sample().id).status, u"stopped"_s);
+        QVERIFY(store.state(sample().id).status == ProjectStatus::Stopped);
         QVERIFY(store.state(sample().id).previewUrl.isEmpty());
     }
 
