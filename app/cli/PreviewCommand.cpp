@@ -77,7 +77,7 @@ void PreviewCommand::startRecording(const Project& project)
 QCoro::Task<int> PreviewCommand::run()
 {
     Project project = newProject(m_options.repository, m_options.branch, m_options.mode);
-    project.backend = m_options.provider;
+    project.backend = backendFromString(m_options.provider).value_or(Backend::Local);
     startRecording(project);
     PreviewRequest request;
     request.repository = m_options.repository;

@@ -68,8 +68,7 @@ QString ProjectListModel::detail(const QString& id) const
     const ProjectStatus status = session->status();
     QStringList parts;
     parts << (project.branch.isEmpty() ? tr("default branch") : project.branch);
-    parts << (project.backend == QLatin1StringView(SandboxBackends::Daytona) ? tr("Daytona")
-                                                                             : project.backend);
+    parts << (project.backend == Backend::Daytona ? tr("Daytona") : toString(project.backend));
     if (project.mode == RunMode::Production)
         parts << tr("production");
     if (const auto step = session->currentStep(); status == ProjectStatus::Building && step)

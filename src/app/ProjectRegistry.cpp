@@ -287,10 +287,10 @@ bool ProjectRegistry::change(const QString& id, const std::function<bool(Project
     return true;
 }
 
-bool ProjectRegistry::setBackend(const QString& id, const QString& backend)
+bool ProjectRegistry::setBackend(const QString& id, Backend backend)
 {
     return change(
-        id, [&backend](Project& project) { return std::exchange(project.backend, backend) != backend; });
+        id, [backend](Project& project) { return std::exchange(project.backend, backend) != backend; });
 }
 
 bool ProjectRegistry::setWithoutIsolation(const QString& id, bool withoutIsolation)
@@ -342,7 +342,7 @@ bool ProjectRegistry::runsWithoutIsolation(const QString& id) const
         return false;
     const Project& project = projectSession->project();
     const bool chosen =
-        project.runWithoutIsolation && project.backend == QLatin1StringView(SandboxBackends::Local);
+        project.runWithoutIsolation && project.backend == Backend::Local;
     return chosen || (projectSession->isActive() && sessionWithoutIsolation(id));
 }
 

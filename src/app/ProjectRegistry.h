@@ -59,7 +59,7 @@ public:
     // Applies a changed project to its session and stores it.
     void update(const Project& project);
     // Each returns false when nothing changed (no such project, or it already was so).
-    bool setBackend(const QString& id, const QString& backend);
+    bool setBackend(const QString& id, Backend backend);
     bool setWithoutIsolation(const QString& id, bool withoutIsolation);
     bool setKeepAwake(const QString& id, bool keepAwake);
 

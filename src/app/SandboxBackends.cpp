@@ -142,21 +142,12 @@ std::shared_ptr<LocalProvider> SandboxBackends::makeLocal(bool isolated)
 
 std::shared_ptr<SandboxProvider> SandboxBackends::providerFor(const Project& project)
 {
-    const QString& backend = project.backend;
-    if (backend == QLatin1StringView(Local))
+    if (project.backend == Backend::Local)
         return project.runWithoutIsolation ? m_withoutIsolation : m_local;
-    if (backend != QLatin1StringView(Daytona)) {
-        return adopt(new UnusableProvider(
-            backend,
-            tr("This project runs on the \"%1\" back end, which this version of Forge Preview does "
-               "not have.")
-                .arg(backend),
-            tr("Choose Project > Run on This Computer (or Run on Daytona), then run it again.")));
-    }
     const DaytonaSettings settings = daytonaSettings();
     if (const QString reason = settings.unusableReason(); !reason.isEmpty()) {
         return adopt(new UnusableProvider(
-            backend, tr("This project runs on Daytona, which cannot be used yet."),
+            toString(Backend::Daytona), tr("This project runs on Daytona, which cannot be used yet."),
             tr("%1 Or run it on this computer: Project > Run on This Computer.").arg(reason)));
     }
     const daytona::DaytonaConfig config = settings.config();
@@ -192,13 +183,9 @@ QString SandboxBackends::daytonaUnavailableReason() const
     return daytonaSettings().unusableReason();
 }
 
-QString SandboxBackends::title(const QString& backend)
+QString SandboxBackends::title(Backend backend)
 {
-    if (backend == QLatin1StringView(Local))
-        return tr("this computer");
-    if (backend == QLatin1StringView(Daytona))
-        return tr("Daytona");
-    return backend;
+    return backend == Backend::Daytona ? tr("Daytona") : tr("this computer");
 }
 
 } // namespace forge

@@ -22,9 +22,6 @@ class SandboxBackends : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr auto Local = "local";
-    static constexpr auto Daytona = "daytona";
-
     explicit SandboxBackends(const QString& dataDirectory, QObject* parent = nullptr);
     ~SandboxBackends() override;
 
@@ -49,7 +46,7 @@ public:
     // The stored settings with the keychain's key.
     DaytonaSettings daytonaSettings() const;
     // "this computer" / "Daytona" (for lists and menus).
-    static QString title(const QString& backend);
+    static QString title(Backend backend);
 
 Q_SIGNALS:
     // Something a provider wants the user to know.

@@ -31,6 +31,20 @@ std::optional<ProjectStatus> projectStatusFromString(const QString& text)
     return std::nullopt;
 }
 
+QString toString(Backend backend)
+{
+    return backend == Backend::Daytona ? u"daytona"_s : u"local"_s;
+}
+
+std::optional<Backend> backendFromString(const QString& text)
+{
+    for (const Backend backend : {Backend::Local, Backend::Daytona}) {
+        if (toString(backend) == text)
+            return backend;
+    }
+    return std::nullopt;
+}
+
 QJsonObject Project::toJson() const
 {
     QJsonObject object{
@@ -38,7 +52,7 @@ QJsonObject Project::toJson() const
         {u"repository"_s, repository},
         {u"branch"_s, branch},
         {u"mode"_s, toString(mode)},
-        {u"backend"_s, backend},
+        {u"backend"_s, toString(backend)},
         {u"added"_s, added.toUTC().toString(Qt::ISODate)},
         {u"keepAwake"_s, keepAwake},
         {u"runWithoutIsolation"_s, runWithoutIsolation},
@@ -65,7 +79,10 @@ std::optional<Project> Project::fromJson(const QJsonObject& object, QString* err
     if (!mode)
         return fail(u"%1 has an unknown mode"_s.arg(project.repository));
     project.mode = *mode;
-    project.backend = object.value(u"backend"_s).toString(u"local"_s);
+    const auto backend = backendFromString(object.value(u"backend"_s).toString(u"local"_s));
+    if (!backend)
+        return fail(u"%1 runs on a back end this version does not have"_s.arg(project.repository));
+    project.backend = *backend;
     project.added = QDateTime::fromString(object.value(u"added"_s).toString(), Qt::ISODate);
     project.keepAwake = object.value(u"keepAwake"_s).toBool(true);
     // Only an explicit true turns isolation off: an entry without it (or with anything else) runs isolated.

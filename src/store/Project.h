@@ -16,6 +16,12 @@ enum class ProjectStatus { Stopped, Queued, Building, Live, Failed };
 QString toString(ProjectStatus status);
 std::optional<ProjectStatus> projectStatusFromString(const QString& text);
 
+// Where a project's sandboxes run: on this computer, or in Daytona's cloud.
+enum class Backend { Local, Daytona };
+// "local", "daytona": as stored, and as the command line's --provider says it.
+QString toString(Backend backend);
+std::optional<Backend> backendFromString(const QString& text);
+
 // A repository the user added to the app, with the choices made for it. What it is doing right now
 // (building, live…) is not part of it; see ProjectSession.
 struct Project
@@ -24,7 +30,7 @@ struct Project
     QString repository; // what the user entered, re-validated with RepoRef::parse before each run
     QString branch;     // empty: the repository's default branch
     RunMode mode = RunMode::Dev;
-    QString backend = QStringLiteral("local");
+    Backend backend = Backend::Local;
     std::optional<RunPlan> plan; // a plan the user edited and kept; skips detection when set
     QDateTime added;
     // Keep the sandbox awake while the app shows this project (refresh its activity), or let the back

@@ -217,7 +217,7 @@ StoreResult<> ProjectStore::save() const
         upsert.bindValue(1, project.repository);
         upsert.bindValue(2, project.branch);
         upsert.bindValue(3, toString(project.mode));
-        upsert.bindValue(4, project.backend);
+        upsert.bindValue(4, toString(project.backend));
         upsert.bindValue(5, project.plan
                                 ? QVariant(QString::fromUtf8(
                                       QJsonDocument(project.plan->toJson()).toJson(QJsonDocument::Compact)))

@@ -75,18 +75,18 @@ private Q_SLOTS:
             // Opened again with other choices: the same row, with them.
             Project again = project;
             again.mode = RunMode::Production;
-            again.backend = u"daytona"_s;
+            again.backend = Backend::Daytona;
             QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
             registry.adopt(again);
             QCOMPARE(model.rowCount(), 1);
             QVERIFY(!changed.isEmpty());
             QCOMPARE(row.data(ProjectDetailRole).toString(), u"main · Daytona · production"_s);
-            QCOMPARE(registry.session(project.id)->project().backend, u"daytona"_s);
+            QVERIFY(registry.session(project.id)->project().backend == Backend::Daytona);
         }
         AppContext reopened(data);
         const Project* stored = reopened.projectStore().find(project.id);
         QVERIFY(stored);
-        QCOMPARE(stored->backend, u"daytona"_s);
+        QVERIFY(stored->backend == Backend::Daytona);
         QVERIFY(stored->mode == RunMode::Production);
     }
 
@@ -98,22 +98,22 @@ private Q_SLOTS:
         registry.adopt(project);
         QSignalSpy changed(&registry, &ProjectRegistry::projectChanged);
 
-        QVERIFY(!registry.setBackend(project.id, u"local"_s));
+        QVERIFY(!registry.setBackend(project.id, Backend::Local));
         QVERIFY(!registry.setWithoutIsolation(project.id, false));
         QVERIFY(!registry.setKeepAwake(project.id, true));
-        QVERIFY(!registry.setBackend(u"no-such-project"_s, u"daytona"_s));
+        QVERIFY(!registry.setBackend(u"no-such-project"_s, Backend::Daytona));
         QCOMPARE(changed.count(), 0);
 
         QVERIFY(!registry.runsWithoutIsolation(project.id));
         QVERIFY(registry.setWithoutIsolation(project.id, true));
         QVERIFY(registry.runsWithoutIsolation(project.id));
         // Daytona isolates whatever the choice says.
-        QVERIFY(registry.setBackend(project.id, u"daytona"_s));
+        QVERIFY(registry.setBackend(project.id, Backend::Daytona));
         QVERIFY(!registry.runsWithoutIsolation(project.id));
         QVERIFY(registry.setKeepAwake(project.id, false));
         QVERIFY(!registry.session(project.id)->project().keepAwake);
         QCOMPARE(changed.count(), 3);
-        QCOMPARE(context.projectStore().find(project.id)->backend, u"daytona"_s);
+        QVERIFY(context.projectStore().find(project.id)->backend == Backend::Daytona);
     }
 
     void removingTakesTheProjectOutOfListAndStore()
@@ -190,10 +190,10 @@ private Q_SLOTS:
         QVERIFY(context.projectStore().find(project.id));
         // One the desktop app already keeps is left as it is.
         Project other = project;
-        other.backend = u"daytona"_s;
+        other.backend = Backend::Daytona;
         const StoreResult<> kept = context.addProjectIfMissing(other);
         QVERIFY2(kept.ok(), qPrintable(kept.message()));
-        QCOMPARE(context.projectStore().find(project.id)->backend, u"local"_s);
+        QVERIFY(context.projectStore().find(project.id)->backend == Backend::Local);
     }
 
 private:

@@ -49,6 +49,22 @@ private:
     }
 
 private Q_SLOTS:
+    void backendsAreNamedAsStoredAndUnknownOnesRefused()
+    {
+        QCOMPARE(toString(Backend::Local), u"local"_s);
+        QCOMPARE(toString(Backend::Daytona), u"daytona"_s);
+        QVERIFY(backendFromString(u"daytona"_s) == Backend::Daytona);
+        QVERIFY(!backendFromString(u"kubernetes"_s));
+        QJsonObject entry = sample().toJson();
+        QCOMPARE(entry.value(u"backend"_s).toString(), u"local"_s);
+        entry.insert(u"backend"_s, u"kubernetes"_s);
+        QString why;
+        QVERIFY(!Project::fromJson(entry, &why));
+        QVERIFY2(why.contains(u"back end"_s), qPrintable(why));
+        QVERIFY(projectStatusFromString(u"live"_s) == ProjectStatus::Live);
+        QVERIFY(!projectStatusFromString(u"deployed"_s));
+    }
+
     void roundTrip()
     {
         QTemporaryDir dir;
@@ -61,7 +77,7 @@ private Q_SLOTS:
             Project second = sample();
             second.id = u"second"_s;
             second.plan.reset();
-            second.backend = u"daytona"_s;
+            second.backend = Backend::Daytona;
             second.keepAwake = false;
             second.runWithoutIsolation = true;
             store.put(second);
@@ -86,7 +102,7 @@ private Q_SLOTS:
         QCOMPARE(project.added, sample().added);
         QCOMPARE(reloaded.projects().at(1).id, u"second"_s); // in the order they were added
         QVERIFY(!reloaded.projects().at(1).plan);
-        QCOMPARE(reloaded.projects().at(1).backend, u"daytona"_s);
+        QVERIFY(reloaded.projects().at(1).backend == Backend::Daytona);
         QVERIFY(project.keepAwake);
         QVERIFY(!reloaded.projects().at(1).keepAwake);
         QVERIFY(!project.runWithoutIsolation); // isolated unless chosen

@@ -39,7 +39,7 @@ void IsolationChoice::setProject(const Project* project, const QString& displayN
     m_projectId = project ? project->id : QString();
     m_projectName = displayName;
     m_action->setChecked(project && project->runWithoutIsolation);
-    const bool local = project && project->backend == QLatin1StringView(SandboxBackends::Local);
+    const bool local = project && project->backend == Backend::Local;
     m_action->setEnabled(local);
     m_action->setStatusTip(project && !local
                                ? tr("Daytona runs every project in a sandbox of its own; this applies "
@@ -116,7 +116,7 @@ void showIsolation(const IsolationViews& views, const ProjectRegistry& projects,
     const Project& project = selected->project();
     const QString name = projects.displayName(selectedId);
     views.choice.setProject(&project, name);
-    const bool local = project.backend == QLatin1StringView(SandboxBackends::Local);
+    const bool local = project.backend == Backend::Local;
     views.banner.showFor(name, project.runWithoutIsolation && local,
                          projects.sessionWithoutIsolation(selectedId), selected->isActive());
 }

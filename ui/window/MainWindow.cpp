@@ -124,7 +124,7 @@ void MainWindow::createActions()
     connect(m_actions->settings(), &QAction::triggered, this, &MainWindow::openSettings);
     connect(m_actions->quit(), &QAction::triggered, this, &QWidget::close);
     connect(m_actions, &WindowActions::backendChosen, this,
-            [this](const QString& backend) { setProjectBackend(m_currentId, backend); });
+            [this](Backend backend) { setProjectBackend(m_currentId, backend); });
     connect(m_actions, &WindowActions::keepAwakeToggled, this,
             [this](bool on) { m_projects.setKeepAwake(m_currentId, on); });
     // Whether the selected project runs without isolation on this computer; asks before turning on.
@@ -448,7 +448,7 @@ void MainWindow::announceNextRun(const QString& projectId, const QString& active
     updateActions();
 }
 
-void MainWindow::setProjectBackend(const QString& projectId, const QString& backend)
+void MainWindow::setProjectBackend(const QString& projectId, Backend backend)
 {
     if (!m_projects.setBackend(projectId, backend))
         return;

@@ -12,6 +12,7 @@ class QTabWidget;
 
 namespace forge {
 class AppContext;
+enum class Backend;
 struct DeepLink;
 struct Project;
 class ProjectListModel;
@@ -60,8 +61,8 @@ public:
     // Shows the window in front of others (a second start asked for it), with a link confirmation
     // that is waiting above it.
     void bringToFront();
-    // Puts the project on another back end ("local", "daytona"); it applies from its next run.
-    void setProjectBackend(const QString& projectId, const QString& backend);
+    // Puts the project on another back end; it applies from its next run.
+    void setProjectBackend(const QString& projectId, Backend backend);
     // Runs the project's code without isolation on this computer, or isolated again; from its next
     // run. (The menu asks for confirmation before it calls this.)
     void setProjectWithoutIsolation(const QString& projectId, bool runWithoutIsolation);

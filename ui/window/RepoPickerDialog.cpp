@@ -37,42 +37,9 @@ RepoPickerDialog::RepoPickerDialog(QWidget* parent)
     addSource(m_urlSource);
     addSource(m_folderSource);
 
-    // How and where it runs, the two choices' columns aligned.
-    auto* choices = new QGridLayout;
-    choices->setColumnStretch(3, 1);
-    choices->addWidget(new QLabel(tr("Run as:")), 0, 0);
-    auto* dev = new QRadioButton(tr("&Dev server (hot reload)"));
-    auto* production = new QRadioButton(tr("&Production build"));
-    dev->setChecked(true);
-    m_mode = new QButtonGroup(this);
-    m_mode->addButton(dev, int(RunMode::Dev));
-    m_mode->addButton(production, int(RunMode::Production));
-    choices->addWidget(dev, 0, 1);
-    choices->addWidget(production, 0, 2);
-
-    choices->addWidget(new QLabel(tr("Run on:")), 1, 0);
-    auto* local = new QRadioButton(tr("This compu&ter"));
-    local->setObjectName(u"backendLocal"_s);
-    local->setToolTip(tr("A sandbox on this machine: no account needed"));
-    auto* daytona = new QRadioButton(tr("Da&ytona cloud"));
-    daytona->setObjectName(u"backendDaytona"_s);
-    local->setChecked(true);
-    m_backend = new QButtonGroup(this);
-    m_backend->addButton(local, 0);
-    m_backend->addButton(daytona, 1);
-    choices->addWidget(local, 1, 1);
-    choices->addWidget(daytona, 1, 2);
-    m_backendNote = new QLabel;
-    m_backendNote->setObjectName(u"backendNote"_s);
-    m_backendNote->setWordWrap(true);
-    m_backendNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_backendNote->setForegroundRole(QPalette::PlaceholderText);
-    m_backendNote->hide();
-    choices->addWidget(m_backendNote, 2, 1, 1, 3);
-    layout->addLayout(choices);
-    m_preferredBackend = QString::fromLatin1(SandboxBackends::Local);
+    layout->addLayout(createRunChoices());
     connect(m_backend, &QButtonGroup::idClicked, this, [this](int id) {
-        m_preferredBackend = QString::fromLatin1(id == 1 ? SandboxBackends::Daytona : SandboxBackends::Local);
+        m_preferredBackend = id == 1 ? Backend::Daytona : Backend::Local;
         updateBackendChoice();
     });
 
@@ -110,6 +77,44 @@ RepoPickerDialog::RepoPickerDialog(QWidget* parent)
     updateState();
 }
 
+// How and where it runs (mode and back end), the two choices' columns aligned, with a note under
+// the back ends when one cannot be chosen.
+QGridLayout* RepoPickerDialog::createRunChoices()
+{
+    auto* choices = new QGridLayout;
+    choices->setColumnStretch(3, 1);
+    choices->addWidget(new QLabel(tr("Run as:")), 0, 0);
+    auto* dev = new QRadioButton(tr("&Dev server (hot reload)"));
+    auto* production = new QRadioButton(tr("&Production build"));
+    dev->setChecked(true);
+    m_mode = new QButtonGroup(this);
+    m_mode->addButton(dev, int(RunMode::Dev));
+    m_mode->addButton(production, int(RunMode::Production));
+    choices->addWidget(dev, 0, 1);
+    choices->addWidget(production, 0, 2);
+
+    choices->addWidget(new QLabel(tr("Run on:")), 1, 0);
+    auto* local = new QRadioButton(tr("This compu&ter"));
+    local->setObjectName(u"backendLocal"_s);
+    local->setToolTip(tr("A sandbox on this machine: no account needed"));
+    auto* daytona = new QRadioButton(tr("Da&ytona cloud"));
+    daytona->setObjectName(u"backendDaytona"_s);
+    local->setChecked(true);
+    m_backend = new QButtonGroup(this);
+    m_backend->addButton(local, 0);
+    m_backend->addButton(daytona, 1);
+    choices->addWidget(local, 1, 1);
+    choices->addWidget(daytona, 1, 2);
+    m_backendNote = new QLabel;
+    m_backendNote->setObjectName(u"backendNote"_s);
+    m_backendNote->setWordWrap(true);
+    m_backendNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_backendNote->setForegroundRole(QPalette::PlaceholderText);
+    m_backendNote->hide();
+    choices->addWidget(m_backendNote, 2, 1, 1, 3);
+    return choices;
+}
+
 void RepoPickerDialog::addSource(RepositorySource* source, int index)
 {
     m_tabs->insertTab(index, source, source->title());
@@ -142,17 +147,14 @@ void RepoPickerDialog::setMode(RunMode mode)
     updateState();
 }
 
-QString RepoPickerDialog::backend() const
+Backend RepoPickerDialog::backend() const
 {
-    return QString::fromLatin1(m_backend->checkedId() == 1 ? SandboxBackends::Daytona
-                                                           : SandboxBackends::Local);
+    return m_backend->checkedId() == 1 ? Backend::Daytona : Backend::Local;
 }
 
-void RepoPickerDialog::setBackend(const QString& backend)
+void RepoPickerDialog::setBackend(Backend backend)
 {
-    m_preferredBackend = backend == QLatin1StringView(SandboxBackends::Daytona)
-                             ? QString::fromLatin1(SandboxBackends::Daytona)
-                             : QString::fromLatin1(SandboxBackends::Local);
+    m_preferredBackend = backend;
     updateBackendChoice();
 }
 
@@ -173,7 +175,7 @@ void RepoPickerDialog::updateBackendChoice()
     daytona->setToolTip(blocked.isEmpty() ? tr("A sandbox in Daytona's cloud, made with the Daytona settings "
                                                "(Ctrl+,)")
                                           : blocked);
-    const bool wantsDaytona = m_preferredBackend == QLatin1StringView(SandboxBackends::Daytona);
+    const bool wantsDaytona = m_preferredBackend == Backend::Daytona;
     m_backend->button(wantsDaytona && blocked.isEmpty() ? 1 : 0)->setChecked(true);
     // Say why only when it matters: the user chose Daytona, or it is off for want of a key.
     const QString note =

@@ -6,6 +6,7 @@
 
 class QButtonGroup;
 class QDialogButtonBox;
+class QGridLayout;
 class QLabel;
 class QTabWidget;
 
@@ -22,8 +23,8 @@ class UrlSource;
 class RepoPickerDialog final : public QDialog
 {
     Q_OBJECT
-public:
     Q_DISABLE_COPY_MOVE(RepoPickerDialog)
+public:
     explicit RepoPickerDialog(QWidget* parent = nullptr);
 
     // Adds a source as a tab (after the built-in ones unless `index` says otherwise).
@@ -36,8 +37,8 @@ public:
     void setMode(RunMode mode);
     // Where the project runs: "local" (default) or "daytona". A folder on this computer always runs
     // locally (Daytona clones over the network), whatever was chosen.
-    QString backend() const;
-    void setBackend(const QString& backend);
+    Backend backend() const;
+    void setBackend(Backend backend);
     // Starts from `project`'s repository (the usual next step is another branch of it): its back
     // end, and the URL or folder tab filled in and shown.
     void startFrom(const Project& project);
@@ -48,6 +49,7 @@ public:
     Project project() const;
 
 private:
+    QGridLayout* createRunChoices();
     RepositorySource* currentSource() const;
     void updateState();
     void updateBackendChoice();
@@ -58,7 +60,7 @@ private:
     QButtonGroup* m_mode = nullptr;
     QButtonGroup* m_backend = nullptr;
     QLabel* m_backendNote = nullptr;
-    QString m_preferredBackend;   // the user's choice, kept while a source cannot honour it
+    Backend m_preferredBackend = Backend::Local;   // the user's choice, kept while a source cannot honour it
     QString m_daytonaUnavailable; // why Daytona cannot be chosen; empty when it can
     RunPlanEditor* m_planEditor = nullptr;
     QLabel* m_problem = nullptr;

@@ -70,12 +70,12 @@ void WindowActions::createBackendActions()
     m_backendGroup = new QActionGroup(this);
     m_runLocally = new QAction(tr("Run on This &Computer"), m_backendGroup);
     m_runLocally->setCheckable(true);
-    m_runLocally->setData(QString::fromLatin1(SandboxBackends::Local));
+    m_runLocally->setData(int(Backend::Local));
     m_runOnDaytona = new QAction(tr("Run on &Daytona"), m_backendGroup);
     m_runOnDaytona->setCheckable(true);
-    m_runOnDaytona->setData(QString::fromLatin1(SandboxBackends::Daytona));
+    m_runOnDaytona->setData(int(Backend::Daytona));
     connect(m_backendGroup, &QActionGroup::triggered, this,
-            [this](QAction* action) { Q_EMIT backendChosen(action->data().toString()); });
+            [this](QAction* action) { Q_EMIT backendChosen(Backend(action->data().toInt())); });
 
     // Whether the selected project's sandbox is kept awake while the window shows it.
     m_keepAwake = new QAction(tr("&Keep Awake While Shown"), this);
@@ -105,10 +105,9 @@ void WindowActions::updateBackendActions(const Selection& selection)
         m_keepAwake->setChecked(project->keepAwake);
     }
     m_keepAwake->setEnabled(project != nullptr);
-    const QString backend = project ? project->backend : QString();
-    const bool onDaytona = backend == QLatin1StringView(SandboxBackends::Daytona);
+    const bool onDaytona = project && project->backend == Backend::Daytona;
     m_runLocally->setEnabled(project != nullptr);
-    m_runLocally->setChecked(backend == QLatin1StringView(SandboxBackends::Local));
+    m_runLocally->setChecked(project && project->backend == Backend::Local);
     m_runOnDaytona->setChecked(onDaytona);
     const QString& blocked = selection.daytonaBlocked;
     m_runOnDaytona->setEnabled(project != nullptr && (blocked.isEmpty() || onDaytona));

@@ -10,6 +10,7 @@ class QMenuBar;
 class QWidget;
 
 namespace forge {
+enum class Backend;
 struct Project;
 } // namespace forge
 
@@ -62,8 +63,8 @@ public:
     QAction* keepAwake() const { return m_keepAwake; }
 
 Q_SIGNALS:
-    // The user put the selected project on another back end ("local", "daytona").
-    void backendChosen(const QString& backend);
+    // The user put the selected project on another back end.
+    void backendChosen(forge::Backend backend);
     void keepAwakeToggled(bool keepAwake);
 
 private:

@@ -411,7 +411,7 @@ private Q_SLOTS:
             QVERIFY(daytona->toolTip().contains(u"DAYTONA_API_KEY"_s));
             QTest::keyClicks(picker.findChild<QLineEdit*>(u"repositoryUrl"_s),
                              u"https://github.com/octo/app"_s);
-            QCOMPARE(picker.project().backend, u"local"_s);
+            QVERIFY(picker.project().backend == Backend::Local);
             QVERIFY(saveShot(&picker, u"repo-picker-daytona-unavailable.png"_s));
         }
 
@@ -430,17 +430,17 @@ private Q_SLOTS:
         QTest::mouseClick(daytona, Qt::LeftButton);
         QVERIFY(daytona->isChecked());
         QVERIFY(acceptButton(&picker)->isEnabled());
-        QCOMPARE(picker.project().backend, u"daytona"_s);
+        QVERIFY(picker.project().backend == Backend::Daytona);
         QVERIFY(saveShot(&picker, u"repo-picker-backend.png"_s));
 
         picker.showSource(picker.localFolderSource());
         QVERIFY(!daytona->isEnabled());
-        QCOMPARE(picker.backend(), u"local"_s);
+        QVERIFY(picker.backend() == Backend::Local);
         QVERIFY(note->isVisible()); // the user chose Daytona: say why it is off here
         QVERIFY(note->text().contains(u"network"_s));
         QVERIFY(saveShot(&picker, u"repo-picker-backend-folder.png"_s));
         picker.showSource(picker.urlSource());
-        QCOMPARE(picker.backend(), u"daytona"_s); // the choice is kept
+        QVERIFY(picker.backend() == Backend::Daytona); // the choice is kept
         QSettings().remove(u"daytona"_s);
     }
 
@@ -453,7 +453,7 @@ private Q_SLOTS:
         const auto parsed =
             RepoRef::parse(m_git->repositoryUrl(u"express-app"_s).toString(), QDir::homePath());
         Project project = newProject(std::get<RepoRef>(parsed), {}, RunMode::Dev);
-        project.backend = u"daytona"_s;
+        project.backend = Backend::Daytona;
         window.openProject(project);
         ProjectSession* session = window.session(project.id);
         QVERIFY(session);
@@ -478,14 +478,14 @@ private Q_SLOTS:
         connect(&window, &ui::MainWindow::sessionCreated, this,
                 [&](ProjectSession* created) { recreated = created; });
         window.actions()->runLocally()->trigger();
-        QCOMPARE(session->project().backend, u"local"_s);
+        QVERIFY(session->project().backend == Backend::Local);
         QVERIFY(list->model()->index(0, 0).data(ProjectDetailRole).toString().contains(u"local"_s));
         {
             ProjectStore stored(m_root.filePath(u"data-nokey/forge-preview.db"_s));
             const StoreResult<> loaded = stored.load();
             QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
             QVERIFY(stored.find(project.id));
-            QCOMPARE(stored.find(project.id)->backend, u"local"_s);
+            QVERIFY(stored.find(project.id)->backend == Backend::Local);
         }
         window.actions()->run()->trigger();
         QVERIFY(recreated);
@@ -532,7 +532,7 @@ private Q_SLOTS:
                              m_git->repositoryUrl(u"express-app"_s).toString());
             QTest::mouseClick(picker->findChild<QRadioButton*>(u"backendDaytona"_s), Qt::LeftButton);
             QAbstractButton* open = acceptButton(picker);
-            if (!open || !open->isEnabled() || picker->backend() != u"daytona"_s) {
+            if (!open || !open->isEnabled() || picker->backend() != Backend::Daytona) {
                 picker->reject();
                 return;
             }
@@ -544,7 +544,7 @@ private Q_SLOTS:
         QVERIFY(session);
         auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
         const QString id = session->project().id;
-        QCOMPARE(session->project().backend, u"daytona"_s);
+        QVERIFY(session->project().backend == Backend::Daytona);
 
         QSignalSpy painted(&window, &ui::MainWindow::previewPainted);
         QTRY_VERIFY2_WITH_TIMEOUT(session->status() == ProjectStatus::Live ||
