@@ -3,6 +3,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <optional>
+#include <variant>
 
 using namespace Qt::StringLiterals;
 
@@ -62,44 +64,41 @@ ParseOutcome usageError(const QString& message)
     return ParseOutcome{std::nullopt, ExitUsage, message + u"\n\n"_s + usage(), true};
 }
 
-} // namespace
-
-ParseOutcome parseArguments(const QStringList& arguments, const QString& workingDirectory)
+// The options the command line knows.
+struct OptionSet
 {
-    QCommandLineParser parser;
-    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
-    const QCommandLineOption branch({u"b"_s, u"branch"_s}, u"branch"_s, u"name"_s);
-    const QCommandLineOption mode({u"m"_s, u"mode"_s}, u"mode"_s, u"mode"_s, u"dev"_s);
-    const QCommandLineOption provider({u"p"_s, u"provider"_s}, u"provider"_s, u"provider"_s, u"local"_s);
-    const QCommandLineOption exitWhenReady(u"exit-when-ready"_s);
-    const QCommandLineOption noInstallCache(u"no-install-cache"_s);
-    const QCommandLineOption noIsolation(u"no-isolation"_s);
-    const QCommandLineOption json(u"json"_s);
-    const QCommandLineOption readyTimeout(u"ready-timeout"_s, u"seconds"_s, u"seconds"_s, u"180"_s);
-    const QCommandLineOption help(QStringList{u"h"_s, u"help"_s});
-    const QCommandLineOption version(QStringList{u"v"_s, u"version"_s});
-    const QCommandLineOption apiUrl(u"api-url"_s, u"url"_s, u"url"_s);
-    const QCommandLineOption target(u"target"_s, u"region"_s, u"region"_s);
-    const QCommandLineOption size(u"size"_s, u"size"_s, u"size"_s);
-    const QCommandLineOption image(u"image"_s, u"image"_s, u"image"_s);
-    const QCommandLineOption snapshot(u"snapshot"_s, u"name"_s, u"name"_s);
-    const QCommandLineOption isPublic(u"public"_s);
-    const QCommandLineOption autoStop(u"auto-stop"_s, u"minutes"_s, u"minutes"_s);
-    const QCommandLineOption signedUrl(u"signed-url"_s, u"minutes"_s, u"minutes"_s);
-    const QCommandLineOption gitHubHost(u"github-host"_s, u"host"_s, u"host"_s);
-    parser.addOptions({branch, mode, provider, exitWhenReady, noInstallCache, noIsolation, json, readyTimeout,
-                       help, version, apiUrl, target, size, image, snapshot, isPublic, autoStop, gitHubHost,
-                       signedUrl});
+    const QCommandLineOption branch{{u"b"_s, u"branch"_s}, u"branch"_s, u"name"_s};
+    const QCommandLineOption mode{{u"m"_s, u"mode"_s}, u"mode"_s, u"mode"_s, u"dev"_s};
+    const QCommandLineOption provider{{u"p"_s, u"provider"_s}, u"provider"_s, u"provider"_s, u"local"_s};
+    const QCommandLineOption exitWhenReady{u"exit-when-ready"_s};
+    const QCommandLineOption noInstallCache{u"no-install-cache"_s};
+    const QCommandLineOption noIsolation{u"no-isolation"_s};
+    const QCommandLineOption json{u"json"_s};
+    const QCommandLineOption readyTimeout{u"ready-timeout"_s, u"seconds"_s, u"seconds"_s, u"180"_s};
+    const QCommandLineOption help{QStringList{u"h"_s, u"help"_s}};
+    const QCommandLineOption version{QStringList{u"v"_s, u"version"_s}};
+    const QCommandLineOption apiUrl{u"api-url"_s, u"url"_s, u"url"_s};
+    const QCommandLineOption target{u"target"_s, u"region"_s, u"region"_s};
+    const QCommandLineOption size{u"size"_s, u"size"_s, u"size"_s};
+    const QCommandLineOption image{u"image"_s, u"image"_s, u"image"_s};
+    const QCommandLineOption snapshot{u"snapshot"_s, u"name"_s, u"name"_s};
+    const QCommandLineOption isPublic{u"public"_s};
+    const QCommandLineOption autoStop{u"auto-stop"_s, u"minutes"_s, u"minutes"_s};
+    const QCommandLineOption signedUrl{u"signed-url"_s, u"minutes"_s, u"minutes"_s};
+    const QCommandLineOption gitHubHost{u"github-host"_s, u"host"_s, u"host"_s};
 
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText());
-    if (parser.isSet(help))
-        return ParseOutcome{std::nullopt, ExitOk, usage(), false};
-    if (parser.isSet(version))
-        return ParseOutcome{std::nullopt, ExitOk,
-                            u"forge-preview-cli %1\n"_s.arg(QCoreApplication::applicationVersion()), false};
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.addOptions({branch, mode, provider, exitWhenReady, noInstallCache, noIsolation, json,
+                           readyTimeout, help, version, apiUrl, target, size, image, snapshot, isPublic,
+                           autoStop, gitHubHost, signedUrl});
+    }
+};
 
-    const QStringList positional = parser.positionalArguments();
+// The command and the repository: `preview <repository>`.
+std::variant<RepoRef, ParseOutcome> parseCommand(const QStringList& positional,
+                                                 const QString& workingDirectory)
+{
     if (positional.isEmpty())
         return usageError(u"Missing command."_s);
     if (positional.first() != u"preview"_s)
@@ -109,7 +108,6 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     if (positional.size() > 2)
         return usageError(u"Too many arguments: %1."_s.arg(positional.mid(2).join(u' ')));
 
-    CliOptions options;
     auto parsed = RepoRef::parse(positional.at(1), workingDirectory);
     if (const auto* error = std::get_if<RepoRefError>(&parsed)) {
         QString text = error->message;
@@ -117,23 +115,21 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
             text += u"\n"_s + error->advice;
         return ParseOutcome{std::nullopt, ExitUsage, text, true};
     }
-    options.repository = std::get<RepoRef>(parsed);
+    return std::get<RepoRef>(std::move(parsed));
+}
 
-    const auto parsedMode = runModeFromString(parser.value(mode));
-    if (!parsedMode)
-        return usageError(u"Unknown mode \"%1\": use dev or production."_s.arg(parser.value(mode)));
-    options.mode = *parsedMode;
-
-    options.provider = parser.value(provider);
-    if (options.provider != u"local"_s && options.provider != u"daytona"_s)
-        return usageError(u"Unknown provider \"%1\": use local or daytona."_s.arg(options.provider));
+// What does not go with the chosen provider: Daytona's options on a local run, --no-isolation or a
+// local folder on a Daytona one.
+std::optional<ParseOutcome> checkProviderOptions(const QCommandLineParser& parser, const OptionSet& set,
+                                                 const CliOptions& options)
+{
     const bool daytona = options.provider == u"daytona"_s;
-    for (const QCommandLineOption* only :
-         {&apiUrl, &target, &size, &image, &snapshot, &isPublic, &autoStop, &signedUrl}) {
+    for (const QCommandLineOption* only : {&set.apiUrl, &set.target, &set.size, &set.image, &set.snapshot,
+                                           &set.isPublic, &set.autoStop, &set.signedUrl}) {
         if (!daytona && parser.isSet(*only))
             return usageError(u"--%1 only applies to --provider daytona."_s.arg(only->names().constFirst()));
     }
-    if (daytona && parser.isSet(noIsolation))
+    if (daytona && parser.isSet(set.noIsolation))
         return usageError(u"--no-isolation only applies to --provider local: Daytona runs every sandbox "
                           u"isolated in its cloud."_s);
     if (daytona && !options.repository.isRemote()) {
@@ -144,8 +140,15 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
                 options.repository.localPath()),
             true};
     }
-    if (parser.isSet(apiUrl)) {
-        const QUrl url(parser.value(apiUrl), QUrl::StrictMode);
+    return std::nullopt;
+}
+
+// --api-url, --target, --size, --image, --snapshot, --public and --auto-stop.
+std::optional<ParseOutcome> readDaytonaOptions(const QCommandLineParser& parser, const OptionSet& set,
+                                               CliOptions& options)
+{
+    if (parser.isSet(set.apiUrl)) {
+        const QUrl url(parser.value(set.apiUrl), QUrl::StrictMode);
         const bool loopback =
             url.host() == u"localhost"_s || url.host() == u"127.0.0.1"_s || url.host() == u"::1"_s;
         if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() ||
@@ -155,31 +158,38 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
         }
         options.daytonaApiUrl = url;
     }
-    options.daytonaTarget = parser.value(target).trimmed();
-    if (parser.isSet(size)) {
-        const auto parsedSize = DaytonaSandboxOptions::sizeFromString(parser.value(size));
+    options.daytonaTarget = parser.value(set.target).trimmed();
+    if (parser.isSet(set.size)) {
+        const auto parsedSize = DaytonaSandboxOptions::sizeFromString(parser.value(set.size));
         if (!parsedSize)
-            return usageError(u"Unknown size \"%1\": use small, medium or large."_s.arg(parser.value(size)));
+            return usageError(
+                u"Unknown size \"%1\": use small, medium or large."_s.arg(parser.value(set.size)));
         options.daytona.size = *parsedSize;
     }
-    if (parser.isSet(image))
-        options.daytona.image = parser.value(image).trimmed();
-    options.daytona.snapshot = parser.value(snapshot).trimmed();
-    if (parser.isSet(image) && !options.daytona.snapshot.isEmpty())
+    if (parser.isSet(set.image))
+        options.daytona.image = parser.value(set.image).trimmed();
+    options.daytona.snapshot = parser.value(set.snapshot).trimmed();
+    if (parser.isSet(set.image) && !options.daytona.snapshot.isEmpty())
         return usageError(u"Give --image or --snapshot, not both."_s);
-    options.daytona.publicPreview = parser.isSet(isPublic);
-    if (parser.isSet(autoStop)) {
+    options.daytona.publicPreview = parser.isSet(set.isPublic);
+    if (parser.isSet(set.autoStop)) {
         bool ok = false;
-        options.daytona.autoStopMinutes = parser.value(autoStop).toInt(&ok);
+        options.daytona.autoStopMinutes = parser.value(set.autoStop).toInt(&ok);
         if (!ok || options.daytona.autoStopMinutes < 0 || options.daytona.autoStopMinutes > 10080)
             return usageError(
                 u"--auto-stop takes a number of minutes between 0 (never) and 10080 (a week)."_s);
     }
+    return std::nullopt;
+}
 
-    if (parser.isSet(signedUrl)) {
+// --signed-url, --branch, --ready-timeout and --github-host.
+std::optional<ParseOutcome> readRunOptions(const QCommandLineParser& parser, const OptionSet& set,
+                                           CliOptions& options)
+{
+    if (parser.isSet(set.signedUrl)) {
         // GET /sandbox/{id}/ports/{port}/signed-preview-url takes 1 to 86400 seconds (api.json).
         bool ok = false;
-        options.signedUrlMinutes = parser.value(signedUrl).toInt(&ok);
+        options.signedUrlMinutes = parser.value(set.signedUrl).toInt(&ok);
         if (!ok || options.signedUrlMinutes < 1 || options.signedUrlMinutes > 1440)
             return usageError(u"--signed-url takes a number of minutes between 1 and 1440 (a day)."_s);
         if (options.daytona.publicPreview)
@@ -187,28 +197,68 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
                               u"expires."_s);
     }
 
-    options.branch = parser.value(branch).trimmed();
+    options.branch = parser.value(set.branch).trimmed();
     if (options.branch.startsWith(u'-') || options.branch.contains(u"..") ||
         options.branch.contains(QRegularExpression(u"[\\s~^:?*\\[\\\\\\x00-\\x1f]"_s))) {
         return usageError(u"\"%1\" is not a valid branch name."_s.arg(options.branch));
     }
 
     bool numberOk = false;
-    options.readyTimeoutSeconds = parser.value(readyTimeout).toInt(&numberOk);
+    options.readyTimeoutSeconds = parser.value(set.readyTimeout).toInt(&numberOk);
     if (!numberOk || options.readyTimeoutSeconds < 1 || options.readyTimeoutSeconds > 3600)
         return usageError(u"--ready-timeout takes a number of seconds between 1 and 3600."_s);
 
-    if (parser.isSet(gitHubHost)) {
+    if (parser.isSet(set.gitHubHost)) {
         QString error;
-        options.gitHubHost = github::GitHubHost::parse(parser.value(gitHubHost), &error);
+        options.gitHubHost = github::GitHubHost::parse(parser.value(set.gitHubHost), &error);
         if (!options.gitHubHost)
             return usageError(u"--github-host: "_s + error);
     }
+    return std::nullopt;
+}
 
-    options.exitWhenReady = parser.isSet(exitWhenReady);
-    options.useInstallCache = !parser.isSet(noInstallCache);
-    options.isolation = !parser.isSet(noIsolation);
-    options.json = parser.isSet(json);
+} // namespace
+
+ParseOutcome parseArguments(const QStringList& arguments, const QString& workingDirectory)
+{
+    QCommandLineParser parser;
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    const OptionSet set;
+    set.addTo(parser);
+
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(set.help))
+        return ParseOutcome{std::nullopt, ExitOk, usage(), false};
+    if (parser.isSet(set.version))
+        return ParseOutcome{std::nullopt, ExitOk,
+                            u"forge-preview-cli %1\n"_s.arg(QCoreApplication::applicationVersion()), false};
+
+    CliOptions options;
+    auto repository = parseCommand(parser.positionalArguments(), workingDirectory);
+    if (auto* failed = std::get_if<ParseOutcome>(&repository))
+        return std::move(*failed);
+    options.repository = std::get<RepoRef>(std::move(repository));
+
+    const auto parsedMode = runModeFromString(parser.value(set.mode));
+    if (!parsedMode)
+        return usageError(u"Unknown mode \"%1\": use dev or production."_s.arg(parser.value(set.mode)));
+    options.mode = *parsedMode;
+
+    options.provider = parser.value(set.provider);
+    if (options.provider != u"local"_s && options.provider != u"daytona"_s)
+        return usageError(u"Unknown provider \"%1\": use local or daytona."_s.arg(options.provider));
+    if (auto failed = checkProviderOptions(parser, set, options))
+        return std::move(*failed);
+    if (auto failed = readDaytonaOptions(parser, set, options))
+        return std::move(*failed);
+    if (auto failed = readRunOptions(parser, set, options))
+        return std::move(*failed);
+
+    options.exitWhenReady = parser.isSet(set.exitWhenReady);
+    options.useInstallCache = !parser.isSet(set.noInstallCache);
+    options.isolation = !parser.isSet(set.noIsolation);
+    options.json = parser.isSet(set.json);
     return ParseOutcome{options, ExitOk, {}, false};
 }
 
