@@ -20,6 +20,8 @@
 #include <QTimer>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -74,6 +76,114 @@ QStringList argumentsOf(int argc, char* argv[])
     return arguments;
 }
 
+// When another instance runs: hands it the link (or "come to the front") and returns the exit code
+// this start leaves with. Otherwise listens for later starts and returns nothing.
+std::optional<int> handOverToRunningInstance(forge::ui::InstanceChannel& instance,
+                                             const forge::gui::GuiOptions& options)
+{
+    if (!options.open.isEmpty()) {
+        if (instance.sendToRunningInstance(QString::fromLatin1(forge::ui::InstanceChannel::Activate))) {
+            printError(
+                u"forge-preview: Forge Preview is already running. Open the repository from its window "
+                u"(Ctrl+O), or quit it and run this command again."_s);
+            return 1;
+        }
+    } else {
+        const QString request =
+            options.link.isEmpty()
+                ? QString::fromLatin1(forge::ui::InstanceChannel::Activate)
+                : QLatin1StringView(forge::ui::InstanceChannel::OpenLinkPrefix) + options.link;
+        QString problem;
+        if (instance.sendToRunningInstance(request, 3000, &problem)) {
+            QTextStream(stdout)
+                << (options.link.isEmpty()
+                        ? "Forge Preview is already running: its window was brought to the front.\n"
+                        : "Forge Preview is already running: the link was handed to its window.\n");
+            return 0;
+        }
+        if (!problem.isEmpty())
+            printError(u"forge-preview: warning: %1"_s.arg(problem));
+    }
+    if (!instance.listen()) {
+        printError(u"forge-preview: warning: cannot take requests from a second start (%1); links will open "
+                   u"a second window."_s.arg(instance.errorString()));
+    }
+    return std::nullopt;
+}
+
+// Links reach the window from macOS's open events, from later starts (which may also just ask for
+// the window) and, once, from this start's own argument (`link`, empty for none).
+void openLinksIn(forge::ui::MainWindow& window, QApplication& app, forge::ui::InstanceChannel& instance,
+                 const QString& link)
+{
+    app.installEventFilter(new LinkOpenEventFilter(window));
+    QObject::connect(&instance, &forge::ui::InstanceChannel::requestReceived, &window,
+                     [&window](const QString& request) {
+                         const QLatin1StringView linkPrefix(forge::ui::InstanceChannel::OpenLinkPrefix);
+                         if (request.startsWith(linkPrefix)) {
+                             window.openLink(request.mid(linkPrefix.size()));
+                         } else {
+                             window.bringToFront();
+                         }
+                     });
+    if (!link.isEmpty()) {
+        // Once the window is up, so the confirmation has a parent to sit on.
+        QTimer::singleShot(0, &window, [&window, link] { window.openLink(link); });
+    }
+}
+
+// SIGTERM (log out, `kill`), SIGINT and SIGHUP close the window like the user would: every
+// preview is stopped first. A third signal leaves at once.
+void closeOnSignals(forge::ui::MainWindow& window, forge::SignalWatcher& signalWatcher)
+{
+    QObject::connect(&signalWatcher, &forge::SignalWatcher::interrupted, &window, [&window](int count) {
+        if (count >= 3)
+            std::_Exit(130);
+        if (count > 1)
+            return; // the first signal's shutdown is under way
+        QObject::connect(&window, &forge::ui::MainWindow::shutdownFinished, qApp, &QApplication::quit,
+                         Qt::QueuedConnection);
+        window.shutdown();
+    });
+}
+
+// --open: runs `project`; with --screenshot and --quit-when-ready, saves the painted preview and
+// ends through `finish` (1 when the run fails).
+void openAtLaunch(forge::ui::MainWindow& window, const forge::Project& project,
+                  const forge::gui::GuiOptions& options, const std::function<void(int)>& finish)
+{
+    const QString id = project.id;
+    const QString screenshot = options.screenshot;
+    const bool quitWhenReady = options.quitWhenReady;
+    if (!screenshot.isEmpty() || quitWhenReady) {
+        QObject::connect(
+            &window, &forge::ui::MainWindow::previewPainted, &window,
+            [&window, screenshot, quitWhenReady, finish, id](const QString& paintedId) {
+                if (paintedId != id)
+                    return;
+                int code = 0;
+                if (!screenshot.isEmpty() && !window.grab().save(screenshot)) {
+                    printError(u"forge-preview: could not save the screenshot to %1."_s.arg(screenshot));
+                    code = 1;
+                }
+                if (quitWhenReady)
+                    finish(code);
+            });
+    }
+    window.openProject(project);
+    if (quitWhenReady) {
+        forge::ProjectSession* session = window.session(id);
+        QObject::connect(session, &forge::ProjectSession::failed, &window,
+                         [&window, screenshot, finish](const forge::StepFailure& failure) {
+                             printError(u"forge-preview: %1 failed: %2\n%3"_s.arg(
+                                 forge::stepTitle(failure.step()), failure.message(), failure.advice()));
+                             if (!screenshot.isEmpty())
+                                 window.grab().save(screenshot);
+                             finish(1);
+                         });
+    }
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -121,33 +231,8 @@ int main(int argc, char* argv[])
     // One instance per user and data folder: a second start hands its link (or just "come to the
     // front") to the first and leaves.
     forge::ui::InstanceChannel instance(forge::LocalProvider::defaultDataDirectory());
-    if (!options.open.isEmpty()) {
-        if (instance.sendToRunningInstance(QString::fromLatin1(forge::ui::InstanceChannel::Activate))) {
-            printError(
-                u"forge-preview: Forge Preview is already running. Open the repository from its window "
-                u"(Ctrl+O), or quit it and run this command again."_s);
-            return 1;
-        }
-    } else {
-        const QString request =
-            options.link.isEmpty()
-                ? QString::fromLatin1(forge::ui::InstanceChannel::Activate)
-                : QLatin1StringView(forge::ui::InstanceChannel::OpenLinkPrefix) + options.link;
-        QString problem;
-        if (instance.sendToRunningInstance(request, 3000, &problem)) {
-            QTextStream(stdout)
-                << (options.link.isEmpty()
-                        ? "Forge Preview is already running: its window was brought to the front.\n"
-                        : "Forge Preview is already running: the link was handed to its window.\n");
-            return 0;
-        }
-        if (!problem.isEmpty())
-            printError(u"forge-preview: warning: %1"_s.arg(problem));
-    }
-    if (!instance.listen()) {
-        printError(u"forge-preview: warning: cannot take requests from a second start (%1); links will open "
-                   u"a second window."_s.arg(instance.errorString()));
-    }
+    if (const auto handedOver = handOverToRunningInstance(instance, options))
+        return *handedOver;
 
     forge::ui::Theme::install();
     QApplication::setWindowIcon(forge::ui::applicationIcon());
@@ -157,33 +242,9 @@ int main(int argc, char* argv[])
     forge::AppContext context(forge::LocalProvider::defaultDataDirectory());
     forge::ui::MainWindow window(context);
     window.show();
-    app.installEventFilter(new LinkOpenEventFilter(window));
-    QObject::connect(&instance, &forge::ui::InstanceChannel::requestReceived, &window,
-                     [&window](const QString& request) {
-                         const QLatin1StringView linkPrefix(forge::ui::InstanceChannel::OpenLinkPrefix);
-                         if (request.startsWith(linkPrefix)) {
-                             window.openLink(request.mid(linkPrefix.size()));
-                         } else {
-                             window.bringToFront();
-                         }
-                     });
-    if (!options.link.isEmpty()) {
-        // Once the window is up, so the confirmation has a parent to sit on.
-        QTimer::singleShot(0, &window, [&window, link = options.link] { window.openLink(link); });
-    }
-
-    // SIGTERM (log out, `kill`), SIGINT and SIGHUP close the window like the user would: every
-    // preview is stopped first. A third signal leaves at once.
+    openLinksIn(window, app, instance, options.link);
     forge::SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &forge::SignalWatcher::interrupted, &window, [&window](int count) {
-        if (count >= 3)
-            std::_Exit(130);
-        if (count > 1)
-            return; // the first signal's shutdown is under way
-        QObject::connect(&window, &forge::ui::MainWindow::shutdownFinished, qApp, &QApplication::quit,
-                         Qt::QueuedConnection);
-        window.shutdown();
-    });
+    closeOnSignals(window, signalWatcher);
 
     int exitCode = 0;
     auto finish = [&window, &exitCode](int code) {
@@ -194,37 +255,8 @@ int main(int argc, char* argv[])
         window.shutdown();
     };
 
-    if (toOpen) {
-        const QString id = toOpen->id;
-        if (!options.screenshot.isEmpty() || options.quitWhenReady) {
-            QObject::connect(
-                &window, &forge::ui::MainWindow::previewPainted, &window,
-                [&window, &options, &finish, id](const QString& paintedId) {
-                    if (paintedId != id)
-                        return;
-                    int code = 0;
-                    if (!options.screenshot.isEmpty() && !window.grab().save(options.screenshot)) {
-                        printError(
-                            u"forge-preview: could not save the screenshot to %1."_s.arg(options.screenshot));
-                        code = 1;
-                    }
-                    if (options.quitWhenReady)
-                        finish(code);
-                });
-        }
-        window.openProject(*toOpen);
-        if (options.quitWhenReady) {
-            forge::ProjectSession* session = window.session(id);
-            QObject::connect(session, &forge::ProjectSession::failed, &window,
-                             [&window, &options, &finish](const forge::StepFailure& failure) {
-                                 printError(u"forge-preview: %1 failed: %2\n%3"_s.arg(
-                                     forge::stepTitle(failure.step()), failure.message(), failure.advice()));
-                                 if (!options.screenshot.isEmpty())
-                                     window.grab().save(options.screenshot);
-                                 finish(1);
-                             });
-        }
-    }
+    if (toOpen)
+        openAtLaunch(window, *toOpen, options, finish);
     const int code = app.exec();
     return exitCode != 0 ? exitCode : code;
 }
