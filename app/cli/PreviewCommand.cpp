@@ -40,6 +40,51 @@ int exitCodeFor(StepId step)
     return ExitInternalError;
 }
 
+// What the workflow is asked to do, from the command line (and the token for the repository's host).
+PreviewRequest previewRequestFor(const CliOptions& options, const GitHubCredentials& gitHub)
+{
+    PreviewRequest request;
+    request.repository = options.repository;
+    request.branch = options.branch;
+    request.mode = options.mode;
+    request.projectId = PreviewRequest::projectIdFor(options.repository, options.branch);
+    request.readyTimeout = std::chrono::seconds(options.readyTimeoutSeconds);
+    request.useInstallCache = options.useInstallCache;
+    if (options.repository.isRemote())
+        request.authToken = gitHub.tokenFor(options.repository.url());
+    return request;
+}
+
+// The workflow's steps, their output (also into the run's log) and its plan and notices, reported
+// as they happen.
+void reportProgress(PreviewWorkflow& workflow, QObject* receiver, CliReporter& reporter,
+                    RunRecorder& recorder)
+{
+    QObject::connect(&workflow, &PreviewWorkflow::stepStarted, receiver,
+                     [&reporter](StepId step, int attempt) { reporter.stepStarted(step, attempt); });
+    QObject::connect(&workflow, &PreviewWorkflow::stepOutput, receiver,
+                     [&reporter, &recorder](StepId step, OutputChannel channel, const QString& line) {
+                         reporter.stepOutput(step, channel, line);
+                         recorder.appendLog(step, channel, line);
+                     });
+    QObject::connect(&workflow, &PreviewWorkflow::stepRestored, receiver,
+                     [&reporter](StepId step, StepStatus status, const QString& summary) {
+                         reporter.stepRestored(step, status, summary);
+                     });
+    QObject::connect(&workflow, &PreviewWorkflow::stepRetrying, receiver,
+                     [&reporter](StepId step, int attempt, qint64 delay, const QString& reason) {
+                         reporter.stepRetrying(step, attempt, delay, reason);
+                     });
+    QObject::connect(&workflow, &PreviewWorkflow::stepFinished, receiver,
+                     [&reporter](StepId step, StepStatus status, qint64 ms, const QString& summary) {
+                         reporter.stepFinished(step, status, ms, summary);
+                     });
+    QObject::connect(&workflow, &PreviewWorkflow::planReady, receiver,
+                     [&reporter](const RunPlan& plan) { reporter.plan(plan); });
+    QObject::connect(&workflow, &PreviewWorkflow::notice, receiver,
+                     [&reporter](const QString& message) { reporter.notice(message); });
+}
+
 } // namespace
 
 PreviewCommand::PreviewCommand(CliOptions options, AppContext& context, SandboxProvider& provider,
@@ -79,66 +124,17 @@ QCoro::Task<int> PreviewCommand::run()
     Project project = newProject(m_options.repository, m_options.branch, m_options.mode);
     project.backend = backendFromString(m_options.provider).value_or(Backend::Local);
     startRecording(project);
-    PreviewRequest request;
-    request.repository = m_options.repository;
-    request.branch = m_options.branch;
-    request.mode = m_options.mode;
-    request.projectId = PreviewRequest::projectIdFor(m_options.repository, m_options.branch);
-    request.readyTimeout = std::chrono::seconds(m_options.readyTimeoutSeconds);
-    request.useInstallCache = m_options.useInstallCache;
-    if (m_options.repository.isRemote())
-        request.authToken = m_gitHub.tokenFor(m_options.repository.url());
+    const PreviewRequest request = previewRequestFor(m_options, m_gitHub);
 
     m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);
     PreviewWorkflow* workflow = m_workflow.get();
-    connect(workflow, &PreviewWorkflow::stepStarted, this,
-            [this](StepId step, int attempt) { m_reporter.stepStarted(step, attempt); });
-    connect(workflow, &PreviewWorkflow::stepOutput, this,
-            [this](StepId step, OutputChannel channel, const QString& line) {
-                m_reporter.stepOutput(step, channel, line);
-                m_recorder->appendLog(step, channel, line);
-            });
-    connect(workflow, &PreviewWorkflow::stepRestored, this,
-            [this](StepId step, StepStatus status, const QString& summary) {
-                m_reporter.stepRestored(step, status, summary);
-            });
-    connect(workflow, &PreviewWorkflow::stepRetrying, this,
-            [this](StepId step, int attempt, qint64 delay, const QString& reason) {
-                m_reporter.stepRetrying(step, attempt, delay, reason);
-            });
-    connect(workflow, &PreviewWorkflow::stepFinished, this,
-            [this](StepId step, StepStatus status, qint64 ms, const QString& summary) {
-                m_reporter.stepFinished(step, status, ms, summary);
-            });
-    connect(workflow, &PreviewWorkflow::planReady, this,
-            [this](const RunPlan& plan) { m_reporter.plan(plan); });
-    connect(workflow, &PreviewWorkflow::notice, this,
-            [this](const QString& message) { m_reporter.notice(message); });
+    reportProgress(*workflow, this, m_reporter, *m_recorder);
     connect(workflow, &PreviewWorkflow::serverExited, this, [this](int exitCode) {
         m_serverDied = true;
         m_reporter.serverExited(exitCode);
         Q_EMIT finishRequested();
     });
-
-    m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
-    if (!m_options.isolation) {
-        m_reporter.notice(u"Running without isolation (--no-isolation): the repository's code runs as you, "
-                          u"with access to your files, tokens and network. Use it only for a repository "
-                          u"you trust."_s);
-    }
-    if (!m_context.setAsideNotice().isEmpty())
-        m_reporter.notice(m_context.setAsideNotice());
-    if (!m_recordProblem.isEmpty())
-        m_reporter.notice(u"This run is not remembered, so it cannot be continued if interrupted: %1"_s.arg(
-            m_recordProblem));
-    if (m_recorder->isResuming())
-        m_reporter.notice(
-            u"Continuing the interrupted run of this project: finished steps are not repeated."_s);
-    if (!m_gitHub.problem.isEmpty())
-        m_reporter.notice(m_gitHub.problem);
-    if (!request.authToken.isEmpty())
-        m_reporter.notice(u"Cloning with the GitHub token from %1 (sent to %2 only)."_s.arg(
-            m_gitHub.source, m_gitHub.host.name()));
+    reportStart(!request.authToken.isEmpty());
 
     std::optional<StepFailure> failure;
     try {
@@ -186,6 +182,29 @@ QCoro::Task<int> PreviewCommand::run()
     co_await workflow->stop();
     m_reporter.stopped(exitCode);
     co_return exitCode;
+}
+
+void PreviewCommand::reportStart(bool withToken)
+{
+    m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
+    if (!m_options.isolation) {
+        m_reporter.notice(u"Running without isolation (--no-isolation): the repository's code runs as you, "
+                          u"with access to your files, tokens and network. Use it only for a repository "
+                          u"you trust."_s);
+    }
+    if (!m_context.setAsideNotice().isEmpty())
+        m_reporter.notice(m_context.setAsideNotice());
+    if (!m_recordProblem.isEmpty())
+        m_reporter.notice(u"This run is not remembered, so it cannot be continued if interrupted: %1"_s.arg(
+            m_recordProblem));
+    if (m_recorder->isResuming())
+        m_reporter.notice(
+            u"Continuing the interrupted run of this project: finished steps are not repeated."_s);
+    if (!m_gitHub.problem.isEmpty())
+        m_reporter.notice(m_gitHub.problem);
+    if (withToken)
+        m_reporter.notice(u"Cloning with the GitHub token from %1 (sent to %2 only)."_s.arg(
+            m_gitHub.source, m_gitHub.host.name()));
 }
 
 QCoro::Task<> PreviewCommand::reportSignedUrl(const PreviewWorkflow& workflow)

@@ -44,6 +44,9 @@ private:
     // Records the run; without a usable database the run still goes, remembered nowhere, and
     // m_recordProblem says why.
     void startRecording(const Project& project);
+    // The run's start and the notices that go before its steps (no isolation, a database set aside,
+    // a run not remembered or continued, the token's origin when `withToken`).
+    void reportStart(bool withToken);
 
     CliOptions m_options;
     AppContext& m_context;
