@@ -82,7 +82,28 @@ BuildLogPanel::BuildLogPanel(QWidget* parent)
     m_droppedBanner->hide();
 
     createActions();
+    createLayout();
 
+    // Coalesce per-line work that only needs to be visible, not immediate.
+    m_bannerTimer.setSingleShot(true);
+    m_bannerTimer.setInterval(150);
+    connect(&m_bannerTimer, &QTimer::timeout, this, &BuildLogPanel::updateDroppedBanner);
+    m_matchCountTimer.setSingleShot(true);
+    m_matchCountTimer.setInterval(100);
+    connect(&m_matchCountTimer, &QTimer::timeout, this, &BuildLogPanel::refreshMatchCount);
+
+    connect(m_timeline, &StepTimeline::rowSelected, this, &BuildLogPanel::onRowSelected);
+    connectFindBar();
+
+    reset();
+}
+
+BuildLogPanel::~BuildLogPanel() = default;
+
+// A header (the row's title and the actions) over the failure box, the banner, the log and the
+// find bar, under the step timeline.
+void BuildLogPanel::createLayout()
+{
     auto* header = new QHBoxLayout;
     header->setContentsMargins(8, 4, 4, 4);
     header->addWidget(m_rowTitle, 1);
@@ -113,16 +134,12 @@ BuildLogPanel::BuildLogPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
+}
 
-    // Coalesce per-line work that only needs to be visible, not immediate.
-    m_bannerTimer.setSingleShot(true);
-    m_bannerTimer.setInterval(150);
-    connect(&m_bannerTimer, &QTimer::timeout, this, &BuildLogPanel::updateDroppedBanner);
-    m_matchCountTimer.setSingleShot(true);
-    m_matchCountTimer.setInterval(100);
-    connect(&m_matchCountTimer, &QTimer::timeout, this, &BuildLogPanel::refreshMatchCount);
-
-    connect(m_timeline, &StepTimeline::rowSelected, this, &BuildLogPanel::onRowSelected);
+// Incremental search as the term is typed, next and previous, and back to the log when the bar
+// closes.
+void BuildLogPanel::connectFindBar()
+{
     connect(m_findBar, &FindBar::termChanged, this, [this](const QString& term) {
         m_view->setHighlightTerm(term);
         if (!term.isEmpty()) {
@@ -140,13 +157,9 @@ BuildLogPanel::BuildLogPanel(QWidget* parent)
         m_view->setHighlightTerm({});
         m_view->setFocus(Qt::OtherFocusReason);
     });
-
-    reset();
 }
 
-BuildLogPanel::~BuildLogPanel() = default;
-
-void BuildLogPanel::attach(ProjectSession* session, FailureExplainer explain)
+void BuildLogPanel::attach(ProjectSession* session, const FailureExplainer& explain)
 {
     if (m_session)
         m_session->disconnect(this);

@@ -58,7 +58,7 @@ public:
     // Shows every run of `session` from now on: each run starts a fresh log, steps, output, retries,
     // notices, restores and the failure (through `explain` when given). A session made for the
     // same project later (another back end) is attached the same way; the old one is let go.
-    void attach(forge::ProjectSession* session, FailureExplainer explain = {});
+    void attach(forge::ProjectSession* session, const FailureExplainer& explain = {});
     // Shows a run kept in `runs` as it ended (after a restart of the app): its steps with their
     // output, durations and results, its failure, and a note saying when it ran.
     void replay(const forge::RunStore& runs, const forge::RunRecord& run);
@@ -112,6 +112,8 @@ private:
     void updateFailureBox();
     void updateDroppedBanner();
     void createActions();
+    void createLayout();
+    void connectFindBar();
     void replayStep(const forge::StepRecord& record, const QList<forge::LogRecord>& lines);
     void openFind();
     void findAgain(bool backward);
