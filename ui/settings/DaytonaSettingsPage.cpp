@@ -131,7 +131,25 @@ void DaytonaSettingsPage::createLayout()
     intro->setWordWrap(true);
     layout->addWidget(intro);
 
-    // --- Connection ---
+    layout->addWidget(createConnectionGroup());
+    layout->addWidget(createSandboxGroup());
+    layout->addStretch();
+
+    for (QLineEdit* edit : {m_apiUrl, m_target, m_image, m_snapshot})
+        connect(edit, &QLineEdit::textChanged, this, &DaytonaSettingsPage::fieldEdited);
+    connect(m_apiKey, &QLineEdit::textChanged, this, [this] {
+        refreshEnvironment();
+        fieldEdited();
+    });
+    connect(m_size, &QComboBox::currentIndexChanged, this, &DaytonaSettingsPage::fieldEdited);
+    connect(m_autoStop, &QSpinBox::valueChanged, this, &DaytonaSettingsPage::fieldEdited);
+    connect(m_publicPreview, &QCheckBox::toggled, this, &DaytonaSettingsPage::fieldEdited);
+    connect(m_testButton, &QPushButton::clicked, this, &DaytonaSettingsPage::testConnection);
+}
+
+// The API URL, target and key, and the connection test.
+QGroupBox* DaytonaSettingsPage::createConnectionGroup()
+{
     auto* connection = new QGroupBox(tr("Connection"));
     auto* connectionForm = new QFormLayout(connection);
     connectionForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -187,9 +205,12 @@ void DaytonaSettingsPage::createLayout()
     m_testResult = statusLabel(u"daytonaTestResult"_s);
     m_testResult->installEventFilter(this);
     connectionForm->addRow(QString(), m_testResult);
-    layout->addWidget(connection);
+    return connection;
+}
 
-    // --- New sandboxes ---
+// What new sandboxes are made with: size, image or snapshot, auto-stop, public previews.
+QGroupBox* DaytonaSettingsPage::createSandboxGroup()
+{
     auto* sandboxes = new QGroupBox(tr("New sandboxes"));
     auto* sandboxForm = new QFormLayout(sandboxes);
     sandboxForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -232,19 +253,7 @@ void DaytonaSettingsPage::createLayout()
     m_publicPreview->setToolTip(tr("Private previews need a token, which Forge Preview sends for you. A "
                                    "public preview can be shared, but so can everything the app serves."));
     sandboxForm->addRow(QString(), m_publicPreview);
-    layout->addWidget(sandboxes);
-    layout->addStretch();
-
-    for (QLineEdit* edit : {m_apiUrl, m_target, m_image, m_snapshot})
-        connect(edit, &QLineEdit::textChanged, this, &DaytonaSettingsPage::fieldEdited);
-    connect(m_apiKey, &QLineEdit::textChanged, this, [this] {
-        refreshEnvironment();
-        fieldEdited();
-    });
-    connect(m_size, &QComboBox::currentIndexChanged, this, &DaytonaSettingsPage::fieldEdited);
-    connect(m_autoStop, &QSpinBox::valueChanged, this, &DaytonaSettingsPage::fieldEdited);
-    connect(m_publicPreview, &QCheckBox::toggled, this, &DaytonaSettingsPage::fieldEdited);
-    connect(m_testButton, &QPushButton::clicked, this, &DaytonaSettingsPage::testConnection);
+    return sandboxes;
 }
 
 void DaytonaSettingsPage::setSettings(const DaytonaSettings& settings)

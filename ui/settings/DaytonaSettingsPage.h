@@ -8,6 +8,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -55,6 +56,8 @@ protected:
 
 private:
     void createLayout();
+    QGroupBox* createConnectionGroup();
+    QGroupBox* createSandboxGroup();
     void refreshEnvironment();
     void validate();
     void fieldEdited();
