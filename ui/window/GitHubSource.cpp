@@ -122,9 +122,24 @@ public:
     }
 };
 
+// The page where the user reviews this app's access to their organizations.
+QUrl accessReviewUrl(const github::GitHubConfig& config)
+{
+    QString reviewPath = u"settings/applications"_s;
+    if (!config.clientId.isEmpty())
+        reviewPath = u"settings/connections/applications/"_s + config.clientId;
+    QUrl reviewUrl = config.webUrl;
+    QString basePath = reviewUrl.path();
+    if (!basePath.endsWith(u'/'))
+        basePath += u'/';
+    reviewUrl.setPath(basePath + reviewPath);
+    return reviewUrl;
+}
+
 } // namespace
 
-GitHubSource::GitHubSource(github::GitHubConfig config, QString token, QString accountLogin, QWidget* parent)
+GitHubSource::GitHubSource(github::GitHubConfig config, const QString& token, QString accountLogin,
+                           QWidget* parent)
     : RepositorySource(parent)
     , m_config(std::move(config))
     , m_client(std::make_shared<github::GitHubClient>(m_config))
@@ -133,7 +148,24 @@ GitHubSource::GitHubSource(github::GitHubConfig config, QString token, QString a
     m_client->setToken(token);
 
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(createTopRow());
+    layout->addLayout(createStatusRow());
+    createTree();
+    layout->addWidget(m_tree, 1);
+    createAccessNote();
+    layout->addLayout(createBranchRow());
+    layout->addWidget(m_accessNote);
+    connectInputs();
 
+    updateCount();
+    updateProblem();
+}
+
+GitHubSource::~GitHubSource() = default;
+
+// The filter, the busy indicator, the count and Refresh.
+QHBoxLayout* GitHubSource::createTopRow()
+{
     auto* top = new QHBoxLayout;
     m_filter = new QLineEdit;
     m_filter->setObjectName(u"githubFilter"_s);
@@ -157,8 +189,12 @@ GitHubSource::GitHubSource(github::GitHubConfig config, QString token, QString a
     m_refresh->setObjectName(u"githubRefresh"_s);
     m_refresh->setToolTip(tr("List the repositories again (F5)"));
     top->addWidget(m_refresh);
-    layout->addLayout(top);
+    return top;
+}
 
+// An error, inline, with Retry.
+QHBoxLayout* GitHubSource::createStatusRow()
+{
     auto* statusRow = new QHBoxLayout;
     m_status = new QLabel;
     m_status->setObjectName(u"githubStatus"_s);
@@ -170,8 +206,11 @@ GitHubSource::GitHubSource(github::GitHubConfig config, QString token, QString a
     m_retry->setObjectName(u"githubRetry"_s);
     m_retry->hide();
     statusRow->addWidget(m_retry, 0, Qt::AlignTop);
-    layout->addLayout(statusRow);
+    return statusRow;
+}
 
+void GitHubSource::createTree()
+{
     m_tree = new QTreeWidget;
     m_tree->setObjectName(u"githubRepositories"_s);
     m_tree->setColumnCount(3);
@@ -187,8 +226,11 @@ GitHubSource::GitHubSource(github::GitHubConfig config, QString token, QString a
     m_tree->header()->setSectionResizeMode(PushedColumn, QHeaderView::ResizeToContents);
     m_tree->setColumnWidth(BadgesColumn, fontMetrics().horizontalAdvance(u"private fork archived"_s) + 48);
     m_tree->setMinimumHeight(240);
-    layout->addWidget(m_tree, 1);
+}
 
+// Why an organization's repositories may be missing, with a link to review the app's access.
+void GitHubSource::createAccessNote()
+{
     m_accessNote = new QLabel;
     m_accessNote->setObjectName(u"githubAccessNote"_s);
     m_accessNote->setWordWrap(true);
@@ -196,24 +238,19 @@ GitHubSource::GitHubSource(github::GitHubConfig config, QString token, QString a
     QFont small = m_accessNote->font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
     m_accessNote->setFont(small);
-    QString reviewPath = u"settings/applications"_s;
-    if (!m_config.clientId.isEmpty())
-        reviewPath = u"settings/connections/applications/"_s + m_config.clientId;
-    QUrl reviewUrl = m_config.webUrl;
-    QString basePath = reviewUrl.path();
-    if (!basePath.endsWith(u'/'))
-        basePath += u'/';
-    reviewUrl.setPath(basePath + reviewPath);
     m_accessNote->setText(tr("Missing an organization's repositories? An organization can restrict OAuth "
                              "app access or require SSO, and then hides its repositories from this app. "
                              "<a href=\"%1\">Review access</a>")
-                              .arg(reviewUrl.toString(QUrl::FullyEncoded).toHtmlEscaped()));
+                              .arg(accessReviewUrl(m_config).toString(QUrl::FullyEncoded).toHtmlEscaped()));
     m_accessNote->setTextFormat(Qt::RichText);
     m_accessNote->setOpenExternalLinks(false);
     m_accessNote->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     connect(m_accessNote, &QLabel::linkActivated, this,
             [](const QString& link) { QDesktopServices::openUrl(QUrl(link)); });
+}
 
+QHBoxLayout* GitHubSource::createBranchRow()
+{
     auto* branchRow = new QHBoxLayout;
     auto* branchLabel = new QLabel(tr("&Branch:"));
     m_branch = new QComboBox;
@@ -229,9 +266,12 @@ GitHubSource::GitHubSource(github::GitHubConfig config, QString token, QString a
     m_branchNote->setObjectName(u"githubBranchNote"_s);
     m_branchNote->setForegroundRole(QPalette::PlaceholderText);
     branchRow->addWidget(m_branchNote, 1);
-    layout->addLayout(branchRow);
-    layout->addWidget(m_accessNote);
+    return branchRow;
+}
 
+// Enter and activation pick a repository; the branch, Refresh, Retry and the shortcuts (F5, Ctrl+F).
+void GitHubSource::connectInputs()
+{
     connect(m_filter, &QLineEdit::textChanged, this, &GitHubSource::applyFilter);
     connect(m_filter, &QLineEdit::returnPressed, this, [this] {
         if (!selectedRepository()) {
@@ -267,12 +307,7 @@ GitHubSource::GitHubSource(github::GitHubConfig config, QString token, QString a
         m_filter->setFocus(Qt::ShortcutFocusReason);
         m_filter->selectAll();
     });
-
-    updateCount();
-    updateProblem();
 }
-
-GitHubSource::~GitHubSource() = default;
 
 QString GitHubSource::title() const
 {

@@ -9,6 +9,7 @@
 #include <qcoro/qcorotask.h>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -41,7 +42,8 @@ public:
         BadgesRole,                      // QStringList: "private", "fork", "archived"
     };
 
-    GitHubSource(github::GitHubConfig config, QString token, QString accountLogin, QWidget* parent = nullptr);
+    GitHubSource(github::GitHubConfig config, const QString& token, QString accountLogin,
+                 QWidget* parent = nullptr);
     ~GitHubSource() override;
 
     QString title() const override;
@@ -72,6 +74,12 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    QHBoxLayout* createTopRow();
+    QHBoxLayout* createStatusRow();
+    void createTree();
+    void createAccessNote();
+    QHBoxLayout* createBranchRow();
+    void connectInputs();
     QCoro::Task<> listRepositories(int generation);
     QCoro::Task<> listBranches(github::GitHubRepository repository, int generation);
     void addRepositories(const QList<github::GitHubRepository>& page);
