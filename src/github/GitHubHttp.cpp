@@ -80,7 +80,7 @@ QCoro::Task<GitHubReply> GitHubHttp::get(QUrl url)
         request.setRawHeader("If-None-Match", entry.etag);
     }
     const QString what = u"GET "_s + url.path();
-    GitHubReply reply = co_await exchange(std::move(request), "GET", {}, what);
+    GitHubReply reply = co_await exchange(request, "GET", {}, what);
     if (reply.statusCode == 304 && haveCached) {
         GitHubReply reused;
         reused.statusCode = 200;
@@ -110,7 +110,7 @@ QCoro::Task<GitHubReply> GitHubHttp::postForm(QUrl url, QUrlQuery form)
     request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
     const QByteArray body = form.toString(QUrl::FullyEncoded).toUtf8();
     const QString what = u"POST "_s + url.path();
-    GitHubReply reply = co_await exchange(std::move(request), "POST", body, what);
+    GitHubReply reply = co_await exchange(request, "POST", body, what);
     co_return reply;
 }
 

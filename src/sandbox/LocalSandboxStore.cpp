@@ -74,8 +74,8 @@ SandboxRecord fromJson(const QJsonObject& json)
 
 } // namespace
 
-LocalSandboxStore::LocalSandboxStore(QString rootDirectory)
-    : m_root(QDir::cleanPath(std::move(rootDirectory)))
+LocalSandboxStore::LocalSandboxStore(const QString& rootDirectory)
+    : m_root(QDir::cleanPath(rootDirectory))
 {}
 
 QString LocalSandboxStore::sandboxPath(const QString& id) const

@@ -34,7 +34,7 @@ struct SandboxRecord
 class LocalSandboxStore final
 {
 public:
-    explicit LocalSandboxStore(QString rootDirectory);
+    explicit LocalSandboxStore(const QString& rootDirectory);
 
     const QString& rootDirectory() const { return m_root; }
     QString sandboxPath(const QString& id) const;

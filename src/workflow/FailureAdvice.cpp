@@ -34,7 +34,7 @@ QString commandText(const QStringList& argv)
 Failure cloneFailed(const CommandResult& result, const QStringList& tail, const RepoRef& repository,
                     const QString& branch)
 {
-    const QString where = repository.displayName();
+    const QString& where = repository.displayName();
     if (!branch.isEmpty() &&
         (tailContains(tail, u"Remote branch") || tailContains(tail, u"not found in upstream"))) {
         return Failure::permanent(u"The branch \"%1\" does not exist in %2."_s.arg(branch, where),
