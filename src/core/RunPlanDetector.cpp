@@ -761,30 +761,18 @@ void fillNuxt(const PackageContext& context, bool nuxt2, RunPlan& plan, QStringL
     plan.expectedPort = 3000;
 }
 
-void fillAstro(const PackageContext& context, RunPlan& plan, QStringList& notes)
+// Astro and Vite (SvelteKit too) run on Vite: the dev server from `devCli`, `<binary> build` and
+// `<binary> preview`, Vite's host check.
+void fillViteBased(const PackageContext& context, const Cli& devCli, int port, RunPlan& plan,
+                   QStringList& notes)
 {
-    plan.devCommand =
-        commandFor(context, DevScriptNames, {{u"astro"_s}, {u"dev"_s}, false, u"astro"_s, {u"dev"_s}},
-                   HostPort, notes, u"dev server"_s);
-    plan.buildCommand = buildFor(context, u"astro"_s, {u"build"_s});
+    const QString& binary = devCli.fallbackBinary;
+    plan.devCommand = commandFor(context, DevScriptNames, devCli, HostPort, notes, u"dev server"_s);
+    plan.buildCommand = buildFor(context, binary, {u"build"_s});
     plan.startCommand =
-        commandFor(context, PreviewScripts, {{u"astro"_s}, {u"preview"_s}, false, u"astro"_s, {u"preview"_s}},
+        commandFor(context, PreviewScripts, {{binary}, {u"preview"_s}, false, binary, {u"preview"_s}},
                    HostPort, notes, u"production server"_s);
-    plan.expectedPort = 4321;
-    notes.append(ViteHostNote);
-}
-
-// Vite itself, and SvelteKit, which runs on it.
-void fillVite(const PackageContext& context, RunPlan& plan, QStringList& notes)
-{
-    plan.devCommand =
-        commandFor(context, DevScriptNames, {{u"vite"_s}, {u"dev"_s, u"serve"_s}, true, u"vite"_s, {}},
-                   HostPort, notes, u"dev server"_s);
-    plan.buildCommand = buildFor(context, u"vite"_s, {u"build"_s});
-    plan.startCommand =
-        commandFor(context, PreviewScripts, {{u"vite"_s}, {u"preview"_s}, false, u"vite"_s, {u"preview"_s}},
-                   HostPort, notes, u"production server"_s);
-    plan.expectedPort = 5173;
+    plan.expectedPort = port;
     notes.append(ViteHostNote);
 }
 
@@ -842,11 +830,11 @@ RunPlan frameworkPlan(const PackageContext& context, const FrameworkMatch& match
         fillNuxt(context, match.nuxt2, plan, notes);
         break;
     case Framework::Astro:
-        fillAstro(context, plan, notes);
+        fillViteBased(context, {{u"astro"_s}, {u"dev"_s}, false, u"astro"_s, {u"dev"_s}}, 4321, plan, notes);
         break;
     case Framework::SvelteKit:
     case Framework::Vite:
-        fillVite(context, plan, notes);
+        fillViteBased(context, {{u"vite"_s}, {u"dev"_s, u"serve"_s}, true, u"vite"_s, {}}, 5173, plan, notes);
         break;
     case Framework::Angular:
         fillAngular(context, plan, notes);
