@@ -14,7 +14,8 @@ FORGE_BUILD_PACKAGES=(
 )
 # bubblewrap isolates repository code; pasta (passt) gives each sandbox a network of its own.
 FORGE_RUNTIME_PACKAGES=(bubblewrap passt fonts-dejavu-core)
-FORGE_TEST_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools)
+# clang-tidy: scripts/tidy, which CI runs after the tests.
+FORGE_TEST_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools clang-tidy)
 # scripts/package: CPack's dependency computation (dpkg-shlibdeps), the package checks, and the
 # fresh Debian root that --verify installs the .deb into.
 FORGE_PACKAGE_PACKAGES=(dpkg-dev file lintian desktop-file-utils appstream debootstrap)
