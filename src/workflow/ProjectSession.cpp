@@ -368,7 +368,7 @@ bool ProjectSession::endRestore(const PreviewWorkflow& workflow, const std::opti
     if (url && !m_stopRequested) {
         m_previewEndpoint = workflow.previewEndpoint();
         m_failure.reset();
-        const QUrl restoredUrl = *url;
+        const QUrl& restoredUrl = *url; // the caller's (restore()'s) own, alive until it returns
         Q_EMIT previewReady(restoredUrl);
         Q_EMIT restored(restoredUrl);
         Q_EMIT restoreEnded();

@@ -24,8 +24,8 @@ namespace forge::ui {
 class DaytonaSettingsPage final : public QWidget
 {
     Q_OBJECT
-public:
     Q_DISABLE_COPY_MOVE(DaytonaSettingsPage)
+public:
     enum class TestState { Idle, Testing, Succeeded, Failed };
     Q_ENUM(TestState)
 

@@ -33,8 +33,8 @@ namespace forge::ui {
 class GitHubSource final : public RepositorySource
 {
     Q_OBJECT
-public:
     Q_DISABLE_COPY_MOVE(GitHubSource)
+public:
     // Item data roles on repository rows of the list (column 0).
     enum Role {
         FullNameRole = Qt::UserRole + 1, // "owner/name"; empty on group rows
