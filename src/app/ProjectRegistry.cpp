@@ -103,19 +103,18 @@ ProjectSession* ProjectRegistry::session(const QString& id) const
 
 QString ProjectRegistry::displayName(const QString& id) const
 {
-    const ProjectSession* projectSession = session(id);
-    if (!projectSession)
-        return {};
-    const QString& repository = projectSession->project().repository;
-    const auto parsed = RepoRef::parse(repository, QDir::homePath());
-    if (const auto* reference = std::get_if<RepoRef>(&parsed))
-        return reference->displayName();
-    return repository;
+    const auto found = m_entries.constFind(id);
+    return found == m_entries.cend() ? QString() : found->name;
 }
 
 ProjectRegistry::Entry& ProjectRegistry::add(const Project& project)
 {
     Entry& entry = m_entries.insert(project.id, Entry{}).value();
+    // Worked out once: the list asks for it at every paint, and a project's repository never changes
+    // (its id is made from it).
+    const auto parsed = RepoRef::parse(project.repository, QDir::homePath());
+    const auto* reference = std::get_if<RepoRef>(&parsed);
+    entry.name = reference ? reference->displayName() : project.repository;
     m_order.append(project.id);
     Q_EMIT projectAdded(project.id);
     createSession(entry, project);
@@ -289,8 +288,8 @@ bool ProjectRegistry::change(const QString& id, const std::function<bool(Project
 
 bool ProjectRegistry::setBackend(const QString& id, Backend backend)
 {
-    return change(
-        id, [backend](Project& project) { return std::exchange(project.backend, backend) != backend; });
+    return change(id,
+                  [backend](Project& project) { return std::exchange(project.backend, backend) != backend; });
 }
 
 bool ProjectRegistry::setWithoutIsolation(const QString& id, bool withoutIsolation)
@@ -341,8 +340,7 @@ bool ProjectRegistry::runsWithoutIsolation(const QString& id) const
     if (!projectSession)
         return false;
     const Project& project = projectSession->project();
-    const bool chosen =
-        project.runWithoutIsolation && project.backend == Backend::Local;
+    const bool chosen = project.runWithoutIsolation && project.backend == Backend::Local;
     return chosen || (projectSession->isActive() && sessionWithoutIsolation(id));
 }
 

@@ -106,6 +106,7 @@ private:
         ProjectSession* session = nullptr;
         // The back end the session was made with; its runs use it, so it lives as long.
         std::shared_ptr<SandboxProvider> provider;
+        QString name;                // displayName()
         bool running = false;        // between the session's runStarted() and runEnded()
         bool startWhenEnded = false; // start again (on a fresh provider) once the run has ended
     };
