@@ -60,8 +60,8 @@ private:
     QButtonGroup* m_mode = nullptr;
     QButtonGroup* m_backend = nullptr;
     QLabel* m_backendNote = nullptr;
-    Backend m_preferredBackend = Backend::Local;   // the user's choice, kept while a source cannot honour it
-    QString m_daytonaUnavailable; // why Daytona cannot be chosen; empty when it can
+    Backend m_preferredBackend = Backend::Local; // the user's choice, kept while a source cannot honour it
+    QString m_daytonaUnavailable;                // why Daytona cannot be chosen; empty when it can
     RunPlanEditor* m_planEditor = nullptr;
     QLabel* m_problem = nullptr;
     QDialogButtonBox* m_buttons = nullptr;

@@ -200,8 +200,9 @@ private slots:
     void initTestCase()
     {
         // Vendored with the repository: absent means a broken checkout, which must fail, not skip.
-        QVERIFY2(QDir(specDir()).exists(),
-                 qPrintable(u"The Daytona OpenAPI folder %1 is absent; restore it from git."_s.arg(specDir())));
+        QVERIFY2(
+            QDir(specDir()).exists(),
+            qPrintable(u"The Daytona OpenAPI folder %1 is absent; restore it from git."_s.arg(specDir())));
         driveEveryCall();
     }
 
