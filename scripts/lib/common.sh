@@ -70,3 +70,26 @@ forge_build() {
     forge_log "Building ($preset)"
     cmake --build --preset "$preset" -- -j"$(nproc)"
 }
+
+# Fetches the real npm tarballs the tool-cache tests unpack (tests/support/registry/test-tarballs.txt)
+# into build/test-tarballs/ with `npm pack`, each only when missing. Needs the npm registry
+# (npm_config_registry is honoured); the tests say to run this when a tarball is not there.
+forge_fetch_test_tarballs() {
+    local list="$FORGE_ROOT/tests/support/registry/test-tarballs.txt"
+    local destination="$FORGE_ROOT/build/test-tarballs"
+    local spec file
+    mkdir -p "$destination"
+    while read -r spec; do
+        spec="${spec%%#*}"
+        spec="${spec//[[:space:]]/}"
+        [ -n "$spec" ] || continue
+        # npm pack names "@scope/name@1.2.3" scope-name-1.2.3.tgz.
+        file="${spec#@}"
+        file="${file/\//-}"
+        file="${file%@*}-${spec##*@}.tgz"
+        [ -f "$destination/$file" ] && continue
+        forge_log "Fetching the test tarball $spec"
+        (cd "$destination" && npm pack --silent --pack-destination "$destination" "$spec" >/dev/null) ||
+            forge_die "npm pack $spec failed: the tool-cache tests need it (is the npm registry reachable?)"
+    done <"$list"
+}
