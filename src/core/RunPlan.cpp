@@ -260,6 +260,7 @@ QJsonObject RunPlan::toJson() const
         {u"version"_s, 1},
         {u"packageManager"_s, toString(packageManager)},
         {u"packageManagerVersion"_s, packageManagerVersion},
+        {u"packageManagerVersionSource"_s, packageManagerVersionSource},
         {u"framework"_s, toString(framework)},
         {u"frameworkVariant"_s, frameworkVariant},
         {u"projectDirectory"_s, projectDirectory},
@@ -271,6 +272,7 @@ QJsonObject RunPlan::toJson() const
         {u"environment"_s, environmentObject},
         {u"expectedPort"_s, expectedPort},
         {u"nodeVersion"_s, nodeVersion},
+        {u"nodeVersionSource"_s, nodeVersionSource},
         {u"notes"_s, QJsonArray::fromStringList(notes)},
     };
 }
@@ -307,9 +309,11 @@ std::optional<RunPlan> RunPlan::fromJson(const QJsonObject& object, QString* err
     }
 
     if (!readString(object, "packageManagerVersion"_L1, plan.packageManagerVersion, error) ||
+        !readString(object, "packageManagerVersionSource"_L1, plan.packageManagerVersionSource, error) ||
         !readString(object, "frameworkVariant"_L1, plan.frameworkVariant, error) ||
         !readString(object, "projectDirectory"_L1, plan.projectDirectory, error) ||
         !readString(object, "nodeVersion"_L1, plan.nodeVersion, error) ||
+        !readString(object, "nodeVersionSource"_L1, plan.nodeVersionSource, error) ||
         !readStringList(object, "installCommand"_L1, plan.installCommand, error) ||
         !readStringList(object, "installFallbackCommand"_L1, plan.installFallbackCommand, error) ||
         !readStringList(object, "devCommand"_L1, plan.devCommand, error) ||

@@ -48,7 +48,10 @@ struct RunPlan
     static constexpr auto PortPlaceholder = "${PORT}";
 
     PackageManager packageManager = PackageManager::None;
-    QString packageManagerVersion; // from package.json's packageManager field, validated; may be empty
+    // Exact ("9.15.9") from package.json's packageManager field, or a range the lockfile implies
+    // ("8" for a pnpm-lock.yaml of lockfileVersion 6.0); may be empty.
+    QString packageManagerVersion;
+    QString packageManagerVersionSource; // "packageManager", "pnpm-lock.yaml", "yarn.lock"…; may be empty
     Framework framework = Framework::StaticHtml;
     QString frameworkVariant;           // e.g. "React" for a Vite React template; may be empty
     QString projectDirectory;           // relative to the repository root; empty means the root
@@ -60,6 +63,9 @@ struct RunPlan
     QMap<QString, QString> environment; // extra environment for dev/start (PORT, HOST, BROWSER…)
     int expectedPort = 3000;            // the framework's default port, used as the first choice
     QString nodeVersion; // wanted Node.js version range, as the project states it; may be empty
+    // Where nodeVersion comes from: ".nvmrc", ".node-version", "package.json engines.node",
+    // "package.json volta.node" (a workspace package's path instead of package.json); may be empty.
+    QString nodeVersionSource;
     QStringList notes;   // human remarks from detection (e.g. "monorepo: using apps/web")
 
     // A label such as "Vite (React) · pnpm".

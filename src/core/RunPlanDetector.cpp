@@ -304,7 +304,8 @@ bool isWorkspaceOrchestrator(const QString& body)
 struct PackageManagerChoice
 {
     PackageManager manager = PackageManager::Npm;
-    QString version;
+    QString version;       // exact from the packageManager field, else a range from the lockfile
+    QString versionSource; // "packageManager", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb"
     bool hasLockfile = false;
 };
 
@@ -339,6 +340,74 @@ bool looksLikeYarnBerry(const ProjectSnapshot& snapshot)
     return snapshot.contains(u".yarnrc.yml"_s) || snapshot.content(u"yarn.lock"_s).contains("\n__metadata:");
 }
 
+// The pnpm majors that write a pnpm-lock.yaml `lockfileVersion`; empty for one we do not know.
+QString pnpmRangeForLockfile(const ProjectSnapshot& snapshot)
+{
+    static const QRegularExpression field(u"^lockfileVersion:\\s*['\"]?([0-9.]+)['\"]?\\s*$"_s,
+                                          QRegularExpression::MultilineOption);
+    const QString text = QString::fromUtf8(withoutBom(snapshot.content(u"pnpm-lock.yaml"_s)));
+    const QString version = field.match(text).captured(1);
+    static const QMap<QString, QString> majors{
+        {u"5.3"_s, u"6"_s}, {u"5.4"_s, u"7"_s},       {u"6.0"_s, u"8"_s},
+        {u"6.1"_s, u"8"_s}, {u"7.0"_s, u">=9 <11"_s}, {u"9.0"_s, u">=9 <11"_s},
+    };
+    return majors.value(version);
+}
+
+// The Yarn majors that write a yarn.lock: `# yarn lockfile v1` is Yarn 1; Yarn 2+ writes
+// `__metadata: version: N`. Empty for a format we do not know.
+QString yarnRangeForLockfile(const ProjectSnapshot& snapshot)
+{
+    const QString text = QString::fromUtf8(withoutBom(snapshot.content(u"yarn.lock"_s)));
+    static const QRegularExpression metadata(
+        u"^__metadata:\\s*\\n(?:[ \\t]+.*\\n)*?[ \\t]+version:\\s*['\"]?([0-9]+)"_s,
+        QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch match = metadata.match(text);
+    if (!match.hasMatch())
+        return text.contains(u"# yarn lockfile v1"_s) ? u"1"_s : QString();
+    const int version = match.captured(1).toInt();
+    if (version == 4)
+        return u"2"_s;
+    if (version == 5 || version == 6)
+        return u"3"_s;
+    if (version == 7 || version == 8)
+        return u"4"_s;
+    return {};
+}
+
+// When package.json does not pin the package manager, the lockfile still tells which majors wrote
+// it (and can read it back with a frozen install). Only the files' text is read.
+void versionFromLockfile(const ProjectSnapshot& snapshot, PackageManagerChoice& choice)
+{
+    switch (choice.manager) {
+    case PackageManager::Pnpm:
+        choice.version = pnpmRangeForLockfile(snapshot);
+        choice.versionSource = u"pnpm-lock.yaml"_s;
+        break;
+    case PackageManager::YarnClassic:
+    case PackageManager::YarnBerry: {
+        const QString range = yarnRangeForLockfile(snapshot);
+        // A classic lockfile in a project set up for Berry (.yarnrc.yml) is one Berry migrates;
+        // it says nothing about which Berry to use.
+        const bool classicLock = range == u"1"_s;
+        if (classicLock == (choice.manager == PackageManager::YarnClassic))
+            choice.version = range;
+        choice.versionSource = u"yarn.lock"_s;
+        break;
+    }
+    case PackageManager::Bun:
+        // bun.lock (text) arrived with Bun 1.2; bun.lockb is what every Bun 1 reads.
+        choice.version = snapshot.contains(u"bun.lock"_s) ? u">=1.2"_s : u"1"_s;
+        choice.versionSource = snapshot.contains(u"bun.lock"_s) ? u"bun.lock"_s : u"bun.lockb"_s;
+        break;
+    case PackageManager::Npm:
+    case PackageManager::None:
+        break;
+    }
+    if (choice.version.isEmpty())
+        choice.versionSource.clear();
+}
+
 PackageManagerChoice choosePackageManager(const ProjectSnapshot& snapshot, const PackageJson& root,
                                           QStringList& notes)
 {
@@ -352,6 +421,7 @@ PackageManagerChoice choosePackageManager(const ProjectSnapshot& snapshot, const
             const QString name = match.captured(1);
             fromField = true;
             choice.version = root.packageManager.mid(name.size() + 1);
+            choice.versionSource = u"packageManager"_s;
             if (name == u"npm"_s)
                 choice.manager = PackageManager::Npm;
             else if (name == u"pnpm"_s)
@@ -393,6 +463,8 @@ PackageManagerChoice choosePackageManager(const ProjectSnapshot& snapshot, const
                 root.packageManager, toString(found.first())));
     }
     choice.hasLockfile = hasLockfile(snapshot, choice.manager);
+    if (!fromField && choice.hasLockfile)
+        versionFromLockfile(snapshot, choice);
     return choice;
 }
 
@@ -491,8 +563,14 @@ QString versionFileValue(const QByteArray& content)
     return {};
 }
 
-QString detectNodeVersion(const ProjectSnapshot& snapshot, const QList<const PackageJson*>& packages,
-                          QStringList& notes)
+struct NodeVersion
+{
+    QString value;
+    QString source; // ".nvmrc", "package.json engines.node", …; empty when value is
+};
+
+NodeVersion detectNodeVersion(const ProjectSnapshot& snapshot, const QList<const PackageJson*>& packages,
+                              QStringList& notes)
 {
     struct Source
     {
@@ -519,7 +597,7 @@ QString detectNodeVersion(const ProjectSnapshot& snapshot, const QList<const Pac
     }
     for (const Source& source : sources) {
         if (const auto version = plausibleNodeVersion(source.value))
-            return *version;
+            return {*version, source.label};
         notes.append(u"Ignored the Node.js version %1 from %2: not a version or version range."_s.arg(
             quoted(source.value), source.label));
     }
@@ -1008,6 +1086,7 @@ void applyInstall(RunPlan& plan, const PackageManagerChoice& choice)
 {
     plan.packageManager = choice.manager;
     plan.packageManagerVersion = choice.version;
+    plan.packageManagerVersionSource = choice.versionSource;
     if (choice.hasLockfile) {
         plan.installCommand = frozenInstall(choice.manager);
         plan.installFallbackCommand = plainInstall(choice.manager);
@@ -1027,7 +1106,9 @@ std::variant<RunPlan, DetectionError> RunPlanDetector::detect(const ProjectSnaps
         if (!snapshot.contains(u"index.html"_s))
             return nothingRunnable(u"the repository root"_s);
         RunPlan plan = staticPlan(PackageManager::None);
-        plan.nodeVersion = detectNodeVersion(snapshot, {}, plan.notes);
+        const NodeVersion node = detectNodeVersion(snapshot, {}, plan.notes);
+        plan.nodeVersion = node.value;
+        plan.nodeVersionSource = node.source;
         return plan;
     }
 
@@ -1068,7 +1149,9 @@ std::variant<RunPlan, DetectionError> RunPlanDetector::detect(const ProjectSnaps
         plan->packageManager = PackageManager::None;
     else
         applyInstall(*plan, choice);
-    plan->nodeVersion = detectNodeVersion(snapshot, versionSources, notes);
+    const NodeVersion node = detectNodeVersion(snapshot, versionSources, notes);
+    plan->nodeVersion = node.value;
+    plan->nodeVersionSource = node.source;
     plan->notes = notes;
     return *plan;
 }

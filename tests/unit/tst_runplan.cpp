@@ -20,6 +20,7 @@ RunPlan samplePlan()
     RunPlan plan;
     plan.packageManager = PackageManager::Pnpm;
     plan.packageManagerVersion = u"8.15.4"_s;
+    plan.packageManagerVersionSource = u"packageManager"_s;
     plan.framework = Framework::Vite;
     plan.frameworkVariant = u"React"_s;
     plan.projectDirectory = u"apps/web"_s;
@@ -32,6 +33,7 @@ RunPlan samplePlan()
         {u"PORT"_s, u"${PORT}"_s}, {u"HOST"_s, u"0.0.0.0"_s}, {u"URL"_s, u"http://x:${PORT}/"_s}};
     plan.expectedPort = 5173;
     plan.nodeVersion = u">=18.17 <21"_s;
+    plan.nodeVersionSource = u"apps/web/package.json engines.node"_s;
     plan.notes = {u"Monorepo: using apps/web"_s, u"ünïcödé · note"_s};
     return plan;
 }
@@ -65,6 +67,10 @@ void TestRunPlan::jsonRoundTrip_data()
     staticPlan.startCommand = RunPlan::staticServerCommand(u"build"_s, true);
     staticPlan.expectedPort = 8080;
     QTest::newRow("static") << staticPlan;
+    RunPlan fromLockfile = samplePlan();
+    fromLockfile.packageManagerVersion = u">=9 <11"_s; // a range, as pnpm-lock.yaml implies one
+    fromLockfile.packageManagerVersionSource = u"pnpm-lock.yaml"_s;
+    QTest::newRow("version range from the lockfile") << fromLockfile;
 }
 
 void TestRunPlan::jsonRoundTrip()
@@ -131,6 +137,9 @@ void TestRunPlan::fromJsonRejects_data()
         << u"Saved run plan: \"projectDirectory\" must be a path inside the repository, got \"/etc\"."_s;
     QTest::newRow("node version not a string")
         << u"nodeVersion"_s << QJsonValue(20) << u"Saved run plan: \"nodeVersion\" must be a string."_s;
+    QTest::newRow("node version source not a string")
+        << u"nodeVersionSource"_s << QJsonValue(true)
+        << u"Saved run plan: \"nodeVersionSource\" must be a string."_s;
     QTest::newRow("newer format") << u"version"_s << QJsonValue(2)
                                   << u"Saved run plan: unsupported \"version\" (expected 1)."_s;
 }

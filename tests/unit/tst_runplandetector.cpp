@@ -78,6 +78,9 @@ struct PlanExpectation
     int port = 0;
     QString directory;
     QString nodeVersion;
+    QString nodeVersionSource;
+    QString packageManagerVersion;
+    QString packageManagerVersionSource;
     QString note; // a fragment one of the notes must contain; empty: no check
 };
 
@@ -90,10 +93,23 @@ struct ErrorExpectation
 
 using Expectation = std::variant<PlanExpectation, ErrorExpectation>;
 
-const QStringList PlanKeys{u"about"_s,       u"packageManager"_s,  u"framework"_s, u"frameworkVariant"_s,
-                           u"install"_s,     u"installFallback"_s, u"dev"_s,       u"build"_s,
-                           u"start"_s,       u"environment"_s,     u"port"_s,      u"projectDirectory"_s,
-                           u"nodeVersion"_s, u"noteContains"_s};
+const QStringList PlanKeys{u"about"_s,
+                           u"packageManager"_s,
+                           u"framework"_s,
+                           u"frameworkVariant"_s,
+                           u"install"_s,
+                           u"installFallback"_s,
+                           u"dev"_s,
+                           u"build"_s,
+                           u"start"_s,
+                           u"environment"_s,
+                           u"port"_s,
+                           u"projectDirectory"_s,
+                           u"nodeVersion"_s,
+                           u"nodeVersionSource"_s,
+                           u"packageManagerVersion"_s,
+                           u"packageManagerVersionSource"_s,
+                           u"noteContains"_s};
 const QStringList ErrorKeys{u"about"_s, u"errorContains"_s, u"adviceContains"_s};
 
 // Reads the fields of one expected.json and collects every problem, so that a typo in a key or a
@@ -171,6 +187,9 @@ PlanExpectation readPlanExpectation(ExpectationFields& fields)
     plan.port = fields.port();
     plan.directory = fields.text(u"projectDirectory"_s);
     plan.nodeVersion = fields.text(u"nodeVersion"_s);
+    plan.nodeVersionSource = fields.text(u"nodeVersionSource"_s);
+    plan.packageManagerVersion = fields.text(u"packageManagerVersion"_s);
+    plan.packageManagerVersionSource = fields.text(u"packageManagerVersionSource"_s);
     plan.note = fields.text(u"noteContains"_s);
     fields.rejectKeysBut(PlanKeys);
     return plan;
@@ -223,6 +242,9 @@ void comparePlan(const std::variant<RunPlan, DetectionError>& result, const Plan
     QCOMPARE(plan.expectedPort, expected.port);
     QCOMPARE(plan.projectDirectory, expected.directory);
     QCOMPARE(plan.nodeVersion, expected.nodeVersion);
+    QCOMPARE(plan.nodeVersionSource, expected.nodeVersionSource);
+    QCOMPARE(plan.packageManagerVersion, expected.packageManagerVersion);
+    QCOMPARE(plan.packageManagerVersionSource, expected.packageManagerVersionSource);
     if (!expected.note.isEmpty()) {
         const bool found = std::any_of(plan.notes.begin(), plan.notes.end(),
                                        [&](const QString& n) { return n.contains(expected.note); });
