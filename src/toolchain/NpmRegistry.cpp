@@ -140,7 +140,7 @@ QString packageNameOf(const PackageVersion& version)
 
 } // namespace
 
-NpmRegistry::NpmRegistry(QUrl baseUrl, QObject* parent)
+NpmRegistry::NpmRegistry(const QUrl& baseUrl, QObject* parent)
     : QObject(parent)
     , m_baseUrl(registryUrl(baseUrl.toString()))
     , m_network(new QNetworkAccessManager(this))

@@ -27,7 +27,7 @@ class NpmRegistry final : public QObject
 public:
     static constexpr auto DefaultUrl = "https://registry.npmjs.org/";
 
-    explicit NpmRegistry(QUrl baseUrl, QObject* parent = nullptr);
+    explicit NpmRegistry(const QUrl& baseUrl, QObject* parent = nullptr);
     ~NpmRegistry() override;
 
     // The registry npm would use: npm_config_registry / NPM_CONFIG_REGISTRY in `environment`, else

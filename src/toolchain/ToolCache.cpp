@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -131,7 +132,7 @@ void makeBinLinks(const QString& folder, const QMap<QString, QString>& bin)
     QDir().mkpath(binFolder);
     const QString package = QFileInfo(folder + "/package"_L1).canonicalFilePath();
     for (auto it = bin.begin(); it != bin.end(); ++it) {
-        const QString command = it.key();
+        const QString& command = it.key();
         const QString relative = QDir::cleanPath(it.value());
         if (command.isEmpty() || command.contains(u'/') || command.startsWith(u'.') ||
             relative.startsWith(u'/') || relative == ".."_L1 || relative.startsWith("../"_L1))
@@ -189,9 +190,9 @@ void checkNames(const QString& packageName, const QString& version)
 
 } // namespace
 
-ToolCache::ToolCache(QString root, qint64 sizeCap, QObject* parent)
+ToolCache::ToolCache(const QString& root, qint64 sizeCap, QObject* parent)
     : QObject(parent)
-    , m_root(QDir::cleanPath(std::move(root)))
+    , m_root(QDir::cleanPath(root))
     , m_sizeCap(sizeCap)
 {}
 
@@ -273,11 +274,15 @@ QCoro::Task<ToolCacheEntry> ToolCache::ensure(NpmRegistry& registry, QString pac
         co_return *cached;
     }
     const QString key = packageName + u'@' + version.version;
-    if (std::shared_ptr<PendingToolDownload> pending = m_pending.value(key)) {
-        co_await waitForSignal(pending.get(), &PendingToolDownload::finished, NoTimeLimit);
-        if (pending->error)
-            std::rethrow_exception(pending->error);
-        co_return *pending->entry;
+    const std::shared_ptr<PendingToolDownload> running = m_pending.value(key);
+    if (running) {
+        // The download in progress: its entry, or its failure thrown here too.
+        co_await waitForSignal(running.get(), &PendingToolDownload::finished, NoTimeLimit);
+        if (running->error)
+            std::rethrow_exception(running->error);
+        // A copy: QCoro 0.8 moves from a non-const lvalue given to co_return
+        // (TaskPromise::return_value(U&&)), which would empty the entry for the next waiter.
+        co_return std::as_const(*running->entry);
     }
 
     auto pending = std::make_shared<PendingToolDownload>();
@@ -290,11 +295,13 @@ QCoro::Task<ToolCacheEntry> ToolCache::ensure(NpmRegistry& registry, QString pac
     }
     m_pending.remove(key);
     emit pending->finished();
-    if (pending->error)
+    if (pending->error) {
+        QDir(m_root).rmdir(folderName(packageName)); // the lock's folder, when nothing else is in it
         std::rethrow_exception(pending->error);
+    }
     emit entriesChanged();
     prune();
-    co_return *pending->entry;
+    co_return std::as_const(*pending->entry); // a copy: waiters read it after this (see above)
 }
 
 QCoro::Task<ToolCacheEntry> ToolCache::download(NpmRegistry& registry, QString packageName,

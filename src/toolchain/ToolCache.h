@@ -44,7 +44,7 @@ class ToolCache final : public QObject
 public:
     static constexpr qint64 DefaultSizeCap = qint64(4) * 1024 * 1024 * 1024;
 
-    explicit ToolCache(QString root, qint64 sizeCap = DefaultSizeCap, QObject* parent = nullptr);
+    explicit ToolCache(const QString& root, qint64 sizeCap = DefaultSizeCap, QObject* parent = nullptr);
     ~ToolCache() override;
 
     // <generic cache location>/forge-preview/toolchains (~/.cache/forge-preview/toolchains).

@@ -30,10 +30,10 @@ ToolChoice systemNode(const QString& printed)
 
 } // namespace
 
-Toolchains::Toolchains(QString cacheRoot, QUrl registry, QObject* parent)
+Toolchains::Toolchains(QString cacheRoot, const QUrl& registry, QObject* parent)
     : QObject(parent)
     , m_root(std::move(cacheRoot))
-    , m_registry(new NpmRegistry(std::move(registry), this))
+    , m_registry(new NpmRegistry(registry, this))
     , m_cache(new ToolCache(m_root, ToolCache::DefaultSizeCap, this))
 {}
 
@@ -145,6 +145,10 @@ QCoro::Task<> Toolchains::chooseNode(const ToolchainRequest& request, std::optio
 
 QCoro::Task<> Toolchains::choosePackageManager(const ToolchainRequest& request, ToolchainChoice& choice)
 {
+    if (request.packageManager == PackageManager::Npm && !request.packageManagerVersion.isEmpty()) {
+        co_await chooseNpm(request, choice);
+        co_return;
+    }
     const std::optional<Tool> tool =
         ToolchainResolver::toolFor(request.packageManager, request.packageManagerVersion);
     if (!tool)
@@ -168,6 +172,19 @@ QCoro::Task<> Toolchains::choosePackageManager(const ToolchainRequest& request, 
         manager.version.bin = {{u"bun"_s, u"bin/bun"_s}, {u"bunx"_s, u"bin/bun"_s}};
     manager.reason = stated ? u"from "_s + source : u"newest %1 %2"_s.arg(toString(*tool), range);
     choice.packageManager = manager;
+}
+
+QCoro::Task<> Toolchains::chooseNpm(const ToolchainRequest& request, ToolchainChoice& choice)
+{
+    // A project that pins npm ("packageManager": "npm@10.9.2") gets that npm, on any Node.js.
+    const Packument npms = co_await packument(u"npm"_s);
+    ToolChoice npm;
+    npm.tool = Tool::Npm;
+    npm.packageName = u"npm"_s;
+    npm.version = ToolchainResolver::highest(npms, request.packageManagerVersion, u"npm"_s,
+                                             request.packageManagerSource);
+    npm.reason = u"from "_s + request.packageManagerSource;
+    choice.npm = npm;
 }
 
 } // namespace forge

@@ -24,7 +24,7 @@ class Toolchains final : public QObject
 public:
     static constexpr auto MetadataLifetime = std::chrono::hours(24);
 
-    Toolchains(QString cacheRoot, QUrl registry, QObject* parent = nullptr);
+    Toolchains(QString cacheRoot, const QUrl& registry, QObject* parent = nullptr);
     ~Toolchains() override;
 
     NpmRegistry& registry() { return *m_registry; }
@@ -45,6 +45,7 @@ private:
     QCoro::Task<> chooseNode(const ToolchainRequest& request, std::optional<QString> systemNode,
                              ToolchainChoice& choice);
     QCoro::Task<> choosePackageManager(const ToolchainRequest& request, ToolchainChoice& choice);
+    QCoro::Task<> chooseNpm(const ToolchainRequest& request, ToolchainChoice& choice);
     std::optional<Packument> rememberedPackument(const QString& name, bool freshOnly) const;
     void remember(const Packument& packument);
     QString metadataPath(const QString& name) const;
