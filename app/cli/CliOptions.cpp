@@ -29,6 +29,10 @@ QString usage()
            u"                             to your files, tokens and network (local only; only for code you\n"
            u"                             trust). Without it, a local run fails where bubblewrap or pasta\n"
            u"                             does not work, saying what to install.\n"
+           u"      --node <version>       run under this Node.js version or range (\"22\", \"^20.11\",\n"
+           u"                             \"lts/*\") instead of what the repository asks for\n"
+           u"      --package-manager <name@version> this version of the project's package manager\n"
+           u"                             (\"pnpm@9.15.9\", \"yarn@4\") instead of the one it asks for\n"
            u"      --json                 print one JSON object per line instead of text\n"
            u"      --ready-timeout <s>    how long the dev server may take to answer (default: 180)\n"
            u"      --github-host <host[:port]> the GitHub (or Enterprise) host whose token private\n"
@@ -86,12 +90,15 @@ struct OptionSet
     const QCommandLineOption autoStop{u"auto-stop"_s, u"minutes"_s, u"minutes"_s};
     const QCommandLineOption signedUrl{u"signed-url"_s, u"minutes"_s, u"minutes"_s};
     const QCommandLineOption gitHubHost{u"github-host"_s, u"host"_s, u"host"_s};
+    const QCommandLineOption node{u"node"_s, u"version"_s, u"version"_s};
+    const QCommandLineOption packageManager{u"package-manager"_s, u"name@version"_s, u"name@version"_s};
 
     void addTo(QCommandLineParser& parser) const
     {
-        parser.addOptions({branch, mode, provider, exitWhenReady, noInstallCache, noIsolation, json,
-                           readyTimeout, help, version, apiUrl, target, size, image, snapshot, isPublic,
-                           autoStop, gitHubHost, signedUrl});
+        parser.addOptions({branch,    mode,         provider,      exitWhenReady, noInstallCache, noIsolation,
+                           json,      readyTimeout, help,          version,       apiUrl,         target,
+                           size,      image,        snapshot,      isPublic,      autoStop,       gitHubHost,
+                           signedUrl, node,         packageManager});
     }
 };
 
@@ -182,6 +189,27 @@ std::optional<ParseOutcome> readDaytonaOptions(const QCommandLineParser& parser,
     return std::nullopt;
 }
 
+// --node and --package-manager: versions or ranges in npm's syntax, or Node.js's aliases.
+std::optional<ParseOutcome> readToolchainOptions(const QCommandLineParser& parser, const OptionSet& set,
+                                                 CliOptions& options)
+{
+    static const QRegularExpression range(u"\\A[0-9A-Za-z.*^~<>=|/ xX+-]{1,64}\\z"_s);
+    static const QRegularExpression manager(u"\\A(npm|pnpm|yarn|bun)@(.+)\\z"_s);
+    if (parser.isSet(set.node)) {
+        options.nodeVersion = parser.value(set.node).trimmed();
+        if (!range.match(options.nodeVersion).hasMatch())
+            return usageError(u"--node takes a Node.js version or range, for example 22, ^20.11 or lts/*."_s);
+    }
+    if (parser.isSet(set.packageManager)) {
+        options.packageManager = parser.value(set.packageManager).trimmed();
+        const auto match = manager.match(options.packageManager);
+        if (!match.hasMatch() || !range.match(match.captured(2)).hasMatch())
+            return usageError(u"--package-manager takes a name and a version or range, for example "
+                              u"pnpm@9.15.9 or yarn@4 (npm, pnpm, yarn or bun)."_s);
+    }
+    return std::nullopt;
+}
+
 // --signed-url, --branch, --ready-timeout and --github-host.
 std::optional<ParseOutcome> readRunOptions(const QCommandLineParser& parser, const OptionSet& set,
                                            CliOptions& options)
@@ -253,6 +281,8 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     if (auto failed = readDaytonaOptions(parser, set, options))
         return std::move(*failed);
     if (auto failed = readRunOptions(parser, set, options))
+        return std::move(*failed);
+    if (auto failed = readToolchainOptions(parser, set, options))
         return std::move(*failed);
 
     options.exitWhenReady = parser.isSet(set.exitWhenReady);

@@ -52,6 +52,10 @@ struct CliOptions
     // --github-host: the GitHub whose token private repositories get (else GH_HOST, the signed-in
     // account's host, github.com).
     std::optional<github::GitHubHost> gitHubHost;
+    // --node and --package-manager: instead of what the repository asks for. nodeVersion is a
+    // version or range ("22", "^20.11", "lts/*"); packageManager "pnpm@9.15.9" (or a range).
+    QString nodeVersion;
+    QString packageManager;
 };
 
 struct ParseOutcome

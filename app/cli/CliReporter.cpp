@@ -172,6 +172,14 @@ void CliReporter::plan(const RunPlan& plan)
     m_out.flush();
 }
 
+void CliReporter::toolchain(const ToolchainChoice& toolchain)
+{
+    if (m_json)
+        emitJson({{u"event"_s, u"toolchain"_s},
+                  {u"summary"_s, toolchain.summary()},
+                  {u"toolchain"_s, toolchain.toJson()}});
+}
+
 void CliReporter::notice(const QString& message)
 {
     if (m_json) {

@@ -27,6 +27,8 @@ public:
     void stepRetrying(StepId step, int nextAttempt, qint64 delayMs, const QString& reason);
     void stepFinished(StepId step, StepStatus status, qint64 durationMs, const QString& summary);
     void plan(const RunPlan& plan);
+    // The Node.js and package manager the run uses (text: the build log's own line says it).
+    void toolchain(const ToolchainChoice& toolchain);
     void notice(const QString& message);
     void ready(const QUrl& url, bool exitWhenReady);
     // A link to the preview that needs no token until `expires` (--signed-url).

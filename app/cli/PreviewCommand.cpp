@@ -50,6 +50,8 @@ PreviewRequest previewRequestFor(const CliOptions& options, const GitHubCredenti
     request.projectId = PreviewRequest::projectIdFor(options.repository, options.branch);
     request.readyTimeout = std::chrono::seconds(options.readyTimeoutSeconds);
     request.useInstallCache = options.useInstallCache;
+    request.nodeVersion = options.nodeVersion;
+    request.packageManager = options.packageManager;
     if (options.repository.isRemote())
         request.authToken = gitHub.tokenFor(options.repository.url());
     return request;
@@ -81,6 +83,8 @@ void reportProgress(PreviewWorkflow& workflow, QObject* receiver, CliReporter& r
                      });
     QObject::connect(&workflow, &PreviewWorkflow::planReady, receiver,
                      [&reporter](const RunPlan& plan) { reporter.plan(plan); });
+    QObject::connect(&workflow, &PreviewWorkflow::toolchainReady, receiver,
+                     [&reporter](const ToolchainChoice& toolchain) { reporter.toolchain(toolchain); });
     QObject::connect(&workflow, &PreviewWorkflow::notice, receiver,
                      [&reporter](const QString& message) { reporter.notice(message); });
 }

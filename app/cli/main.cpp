@@ -80,6 +80,7 @@ QCoro::Task<int> run(forge::cli::CliOptions options)
                                           forge::LocalProvider::defaultCacheDirectory()});
     }
 
+    provider->setToolchains(&context.toolchains());
     forge::cli::PreviewCommand command(options, context, *provider);
     command.setGitHubCredentials(std::move(gitHub));
     forge::SignalWatcher signalWatcher;

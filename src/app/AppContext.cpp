@@ -3,9 +3,12 @@
 #include "ProjectRegistry.h"
 #include "SandboxBackends.h"
 #include "accounts/GitHubAccountManager.h"
+#include "sandbox/LocalProvider.h"
 #include "secrets/SecretStore.h"
 #include "store/Database.h"
 #include "store/RunStore.h"
+#include "toolchain/ToolCacheSettings.h"
+#include "toolchain/Toolchains.h"
 #include "workflow/RunQueue.h"
 #include "workflow/SandboxManager.h"
 
@@ -22,11 +25,13 @@ AppContext::AppContext(QString dataDirectory, Role role, QObject* parent)
     , m_secrets(new SecretStore(this))
     , m_accounts(new GitHubAccountManager(*m_secrets, this))
     , m_projectStore(databasePath())
+    , m_toolchains(new Toolchains(toolCacheRoot(), toolRegistry(), this))
 {
+    m_toolchains->cache().setSizeCap(ToolCacheSettings::configuredSizeCap(QSettings()));
     openStorage();
     if (role == Role::CommandLine)
         return;
-    m_backends = new SandboxBackends(m_dataDirectory, this);
+    m_backends = new SandboxBackends(m_dataDirectory, m_toolchains, this);
     m_runQueue = new RunQueue(RunQueue::configuredLimit(QSettings()), this);
     m_manager = new SandboxManager(this);
     m_manager->setInterval(SandboxManager::configuredInterval(QSettings()));
@@ -52,6 +57,25 @@ AppContext::~AppContext()
     m_runs.reset();
     m_database.reset();
     delete m_backends;
+}
+
+QString AppContext::toolCacheRoot() const
+{
+    const QString cache = m_dataDirectory == LocalProvider::defaultDataDirectory()
+                              ? LocalProvider::defaultCacheDirectory()
+                              : m_dataDirectory + u"/cache"_s;
+    return cache + u"/toolchains"_s;
+}
+
+QUrl AppContext::toolRegistry()
+{
+    // FORGE_PREVIEW_TOOL_REGISTRY: a registry (or mirror) for the tools only, leaving the one the
+    // projects' own installs use alone (the tests' registry stub).
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    const QString own = environment.value(u"FORGE_PREVIEW_TOOL_REGISTRY"_s);
+    if (!own.isEmpty())
+        return QUrl(own);
+    return NpmRegistry::configured(environment, QDir::homePath());
 }
 
 QString AppContext::databasePath() const
@@ -101,6 +125,7 @@ StoreResult<> AppContext::addProjectIfMissing(const Project& project)
 
 void AppContext::applySettings()
 {
+    m_toolchains->cache().setSizeCap(ToolCacheSettings::configuredSizeCap(QSettings()));
     if (m_runQueue)
         m_runQueue->setLimit(RunQueue::configuredLimit(QSettings()));
     if (m_manager)

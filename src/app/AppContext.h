@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 #include <memory>
 #include <optional>
 
@@ -16,6 +17,7 @@ class ProjectRegistry;
 class RunQueue;
 class RunStore;
 class SandboxBackends;
+class Toolchains;
 class SandboxManager;
 class SecretStore;
 
@@ -45,6 +47,13 @@ public:
     // Runs, their journals and logs; null when the database cannot be used (problems() says why).
     RunStore* runs() const { return m_runs.get(); }
 
+    // The per-user tool cache and the registry it fills from; both programs' runs take their
+    // Node.js and package manager from it (Settings > Toolchains lists it).
+    Toolchains& toolchains() const { return *m_toolchains; }
+    // <cache folder>/toolchains: the user's cache folder for the user's data folder, else (tests) a
+    // folder beside the data.
+    QString toolCacheRoot() const;
+
     // Desktop only (null in a command-line context).
     SandboxBackends* backends() const { return m_backends; }
     RunQueue* runQueue() const { return m_runQueue; }
@@ -67,6 +76,7 @@ public:
 private:
     void openStorage();
     void applyGitHubHost();
+    static QUrl toolRegistry();
 
     QString m_dataDirectory;
     SecretStore* m_secrets;
@@ -74,6 +84,7 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<RunStore> m_runs;
     ProjectStore m_projectStore;
+    Toolchains* m_toolchains;
     SandboxBackends* m_backends = nullptr;
     RunQueue* m_runQueue = nullptr;
     SandboxManager* m_manager = nullptr;

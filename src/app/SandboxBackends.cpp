@@ -105,9 +105,10 @@ QString identityOf(const daytona::DaytonaConfig& config)
 
 } // namespace
 
-SandboxBackends::SandboxBackends(const QString& dataDirectory, QObject* parent)
+SandboxBackends::SandboxBackends(const QString& dataDirectory, Toolchains* toolchains, QObject* parent)
     : QObject(parent)
     , m_dataDirectory(dataDirectory)
+    , m_toolchains(toolchains)
     , m_local(makeLocal(true))
     // Made now, not on first use: a new LocalProvider stops every process recorded in the data
     // folder (LocalProvider's constructor, after a crash), which would include the isolated one's.
@@ -118,6 +119,7 @@ SandboxBackends::~SandboxBackends() = default;
 
 std::shared_ptr<SandboxProvider> SandboxBackends::adopt(SandboxProvider* provider)
 {
+    provider->setToolchains(m_toolchains);
     connect(provider, &SandboxProvider::notice, this, &SandboxBackends::notice);
     // The last user may let go from inside one of the provider's own signals: it goes later.
     return std::shared_ptr<SandboxProvider>(provider,
@@ -136,6 +138,7 @@ std::shared_ptr<LocalProvider> SandboxBackends::makeLocal(bool isolated)
         // (tests) keeps its cache beside it.
         m_dataDirectory == LocalProvider::defaultDataDirectory() ? LocalProvider::defaultCacheDirectory()
                                                                  : QString()});
+    provider->setToolchains(m_toolchains);
     connect(provider.get(), &SandboxProvider::notice, this, &SandboxBackends::notice);
     return provider;
 }

@@ -18,11 +18,14 @@ class SandboxProvider;
 // second LocalProvider that runs plain processes, over the same sandboxes and caches. Each new run
 // asks for its provider here, so changed settings and choices apply from the next run, while a run
 // already going keeps the provider it started with (the shared pointer keeps it alive).
+class Toolchains;
+
 class SandboxBackends : public QObject
 {
     Q_OBJECT
 public:
-    explicit SandboxBackends(const QString& dataDirectory, QObject* parent = nullptr);
+    // Every provider it makes takes its runs' tools from `toolchains` (SandboxProvider::toolchains()).
+    SandboxBackends(const QString& dataDirectory, Toolchains* toolchains, QObject* parent = nullptr);
     ~SandboxBackends() override;
 
     // The isolated local provider (the one every local project uses unless its owner chose otherwise).
@@ -58,6 +61,7 @@ private:
     std::shared_ptr<LocalProvider> makeLocal(bool isolated);
 
     QString m_dataDirectory;
+    Toolchains* m_toolchains;
     std::shared_ptr<LocalProvider> m_local;
     std::shared_ptr<LocalProvider> m_withoutIsolation;
     // The Daytona provider of the current settings, and what it was made from.

@@ -258,6 +258,7 @@ struct LocalProvider::Private
     bool probing = false;
     IsolationGate gate;
     QHash<QString, std::vector<std::weak_ptr<LocalProcess>>> live;
+    const LocalProvider* owner = nullptr; // for its tool cache (SandboxProvider::toolchains())
 
     explicit Private(Options o)
         : options(std::move(o))
@@ -399,6 +400,12 @@ struct LocalProvider::Private
             }
             env.insert(it.key(), it.value());
         }
+        const QList<BubblewrapMount> tools = toolMounts(spec.toolDirectories);
+        if (!spec.toolDirectories.isEmpty()) {
+            env.insert(u"PATH"_s,
+                       isolatedRun ? Bubblewrap::sandboxPath(spec.toolDirectories + toolchain.pathDirectories)
+                                   : (spec.toolDirectories + QStringList{hostPath}).join(u':'));
+        }
         QStringList command = spec.argv;
         command[0] = resolveProgram(id, spec.argv.first(), cwd, env.value(u"PATH"_s), isolatedRun);
 
@@ -408,6 +415,7 @@ struct LocalProvider::Private
         if (isolatedRun) {
             BubblewrapSpec bwrap = bubblewrap(id);
             bwrap.workingDirectory += cwd.isEmpty() ? QString() : u'/' + cwd;
+            bwrap.readOnlyMounts += tools;
             bwrap.network = options.hostNetwork ? SandboxNetworkMode::Host : SandboxNetworkMode::Private;
             launch.program = Bubblewrap::program();
             launch.arguments = Bubblewrap::arguments(bwrap, command);
@@ -420,6 +428,36 @@ struct LocalProvider::Private
             launch.workingDirectory = hostCwd;
         }
         return launch;
+    }
+
+    // The tool cache entries whose bin/ folders a command puts on its PATH, bound read-only where
+    // they are (their links are relative to the entry). Only folders of the tool cache: anything
+    // else is refused, so that no other host folder can be brought into a sandbox this way.
+    QList<BubblewrapMount> toolMounts(const QStringList& toolDirectories) const
+    {
+        QList<BubblewrapMount> mounts;
+        if (toolDirectories.isEmpty())
+            return mounts;
+        const QString root = toolCacheRoot();
+        for (const QString& folder : toolDirectories) {
+            const QFileInfo bin(folder);
+            const QString entry = QFileInfo(bin.absolutePath()).canonicalFilePath();
+            if (root.isEmpty() || bin.fileName() != u"bin"_s || !bin.isDir() || entry.isEmpty() ||
+                !entry.startsWith(root + u'/')) {
+                throw Failure::permanent(
+                    u"The tool folder “%1” is not in the tool cache."_s.arg(folder),
+                    u"Run the preview again; if this persists, clear the tool cache in Settings > "
+                    "Toolchains."_s);
+            }
+            mounts.append({entry, bin.absolutePath()});
+        }
+        return mounts;
+    }
+
+    QString toolCacheRoot() const
+    {
+        Toolchains* toolchains = owner ? owner->toolchains() : nullptr;
+        return toolchains ? QFileInfo(toolchains->cache().root()).canonicalFilePath() : QString();
     }
 
     // git's environment for a clone: the base one (with `cloneHome` as home outside the sandbox),
@@ -492,6 +530,26 @@ QCoro::Task<bool> LocalProvider::restoreDependencies(QString id, QString key, QS
     // Used now: the least recently used entries are the first to go (saveDependencies()).
     QFile(entry).setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
     co_return true;
+}
+
+QCoro::Task<QStringList> LocalProvider::provideTools(QString id, QList<ToolChoice> tools,
+                                                     ToolProgress progress)
+{
+    Q_UNUSED(id); // every sandbox shares the per-user cache; toolMounts() binds what a command uses
+    Toolchains* toolchains = this->toolchains();
+    if (!toolchains) {
+        throw Failure::permanent(
+            u"This back end has no tool cache to take Node.js and package managers from."_s,
+            u"Install the tools the project needs on this computer."_s);
+    }
+    QStringList directories;
+    for (const ToolChoice& tool : std::as_const(tools)) {
+        const ToolCacheEntry entry = co_await toolchains->cache().ensure(
+            toolchains->registry(), tool.packageName, tool.version, downloadReporter(tool, progress));
+        toolchains->cache().use(entry);
+        directories.append(entry.binDirectory());
+    }
+    co_return directories;
 }
 
 QCoro::Task<bool> LocalProvider::saveDependencies(QString id, QString key, QStringList directories)
@@ -614,6 +672,7 @@ LocalProvider::LocalProvider(Options options, QObject* parent)
     : SandboxProvider(parent)
     , d(std::make_unique<Private>(std::move(options)))
 {
+    d->owner = this;
     d->hostPath = qEnvironmentVariable("PATH", u"/usr/local/bin:/usr/bin:/bin"_s);
     d->toolchain = HostToolchain::discover(d->hostPath, qEnvironmentVariable("HOME"));
     d->services = HostServices::ofThisUser();

@@ -78,6 +78,9 @@ public:
     QCoro::Task<PreviewEndpoint> previewEndpoint(QString id, int port) override;
     // Read from the network namespace of the sandbox's newest command that has one.
     QCoro::Task<std::optional<QList<int>>> listeningPorts(QString id) override;
+    // From the per-user tool cache (Toolchains::cache()), downloaded when missing.
+    QCoro::Task<QStringList> provideTools(QString id, QList<ToolChoice> tools,
+                                          ToolProgress progress) override;
     // On the host, in <cacheDirectory>/installs: one cache for every local sandbox, copied with
     // copy-on-write where the file system allows (cp --reflink=auto).
     bool cachesDependencies() const override { return true; }

@@ -144,4 +144,93 @@ QCoro::Task<bool> SandboxProvider::saveDependenciesInSandbox(QString id, QString
     co_return co_await runCacheScript(*this, id, SaveScript, key, directories);
 }
 
+namespace {
+
+// Installs one tool package with the sandbox's npm into $HOME/.forge-tools/<package>/<version>
+// (once: a finished folder is kept) and prints that folder's bin/, which links each command of the
+// package. Everything it names arrives as an argument, never spliced into the script:
+// $1 folder name, $2 package, $3 version, then pairs of command name and path in the package.
+// --ignore-scripts: a tool package needs no install script, and npm runs none of the registry's.
+constexpr auto ToolInstallScript = R"sh(set -e
+dir="$HOME/.forge-tools/$1/$3"
+if [ ! -f "$dir/.complete" ]; then
+  rm -rf "$dir.partial" && mkdir -p "$dir.partial/bin"
+  cd "$dir.partial"
+  npm install --prefix "$dir.partial" --no-save --no-package-lock --ignore-scripts --no-audit \
+    --no-fund --loglevel=error "$2@$3" >&2
+  package="$2"
+  shift 3
+  while [ $# -ge 2 ]; do
+    chmod +x "node_modules/$package/$2"
+    ln -sf "../node_modules/$package/$2" "bin/$1"
+    shift 2
+  done
+  touch .complete
+  cd / && rm -rf "$dir" && mv "$dir.partial" "$dir"
+fi
+printf '%s\n' "$dir/bin"
+)sh";
+
+QString folderName(const QString& packageName)
+{
+    QString name = packageName;
+    return name.replace(u'/', u'+');
+}
+
+} // namespace
+
+DownloadProgress SandboxProvider::downloadReporter(const ToolChoice& tool, const ToolProgress& progress)
+{
+    if (!progress)
+        return {};
+    const QString what = u"%1 %2"_s.arg(tool.packageName, tool.version.version);
+    auto lastTenth = std::make_shared<int>(-1);
+    return [what, progress, lastTenth](qint64 received, qint64 total) {
+        const auto megabytes = [](qint64 bytes) { return QString::number(double(bytes) / 1e6, 'f', 1); };
+        const int tenth = total > 0 ? int(received * 10 / total) : int(received / 10'000'000);
+        if (tenth == *lastTenth)
+            return;
+        *lastTenth = tenth;
+        progress(total > 0 ? u"Downloading %1: %2 of %3 MB"_s.arg(what, megabytes(received), megabytes(total))
+                           : u"Downloading %1: %2 MB"_s.arg(what, megabytes(received)));
+    };
+}
+
+QCoro::Task<QStringList> SandboxProvider::provideTools(QString id, QList<ToolChoice> tools,
+                                                       ToolProgress progress)
+{
+    QStringList directories;
+    for (const ToolChoice& tool : std::as_const(tools)) {
+        if (progress)
+            progress(
+                u"Installing %1 %2 in the sandbox with npm…"_s.arg(tool.packageName, tool.version.version));
+        CommandSpec install;
+        install.argv = QStringList{u"sh"_s,
+                                   u"-c"_s,
+                                   QString::fromLatin1(ToolInstallScript),
+                                   u"sh"_s,
+                                   folderName(tool.packageName),
+                                   tool.packageName,
+                                   tool.version.version};
+        for (auto it = tool.version.bin.cbegin(); it != tool.version.bin.cend(); ++it)
+            install.argv << it.key() << QDir::cleanPath(it.value());
+        install.timeout = std::chrono::minutes(10);
+        QString printed;
+        QString errors;
+        const CommandResult result =
+            co_await runCommand(id, install, [&](OutputChannel channel, const QByteArray& bytes) {
+                (channel == OutputChannel::Stdout ? printed : errors) += QString::fromUtf8(bytes);
+            });
+        const QString directory = printed.trimmed().section(u'\n', -1);
+        if (!result.succeeded() || !directory.startsWith(u'/')) {
+            throw Failure::transient(
+                u"%1 %2 could not be installed in the sandbox: %3"_s.arg(
+                    tool.packageName, tool.version.version, errors.trimmed().section(u'\n', -1).left(300)),
+                u"Check that the sandbox reaches the npm registry, then run again."_s);
+        }
+        directories.append(directory);
+    }
+    co_return directories;
+}
+
 } // namespace forge

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "core/ProjectSnapshot.h"
+#include "toolchain/Toolchains.h"
 
 #include <QCoroTask>
 #include <QList>
 #include <QMap>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -34,6 +36,8 @@ struct SandboxInfo
 };
 
 enum class OutputChannel { Stdout, Stderr };
+// A line about the tools being made ready (a download's progress), for the build log.
+using ToolProgress = std::function<void(const QString& line)>;
 // Receives raw output bytes as they arrive (not split into lines; see DevServerOutputScanner).
 using OutputSink = std::function<void(OutputChannel, const QByteArray&)>;
 
@@ -46,6 +50,9 @@ struct CommandSpec
     // Ports the command serves on (the dev server's): a back end whose sandboxes have a network of
     // their own makes exactly these reachable at previewEndpoint() (local: 127.0.0.1 only).
     QList<int> exposedPorts = {};
+    // Tool folders that go first on PATH, in order (what provideTools() returned): the Node.js and
+    // package manager the project asks for. A back end makes them visible to the command.
+    QStringList toolDirectories = {};
 };
 
 struct CommandResult
@@ -156,7 +163,20 @@ public:
     virtual QCoro::Task<bool> restoreDependencies(QString id, QString key, QStringList directories);
     virtual QCoro::Task<bool> saveDependencies(QString id, QString key, QStringList directories);
 
+    // The tool cache this back end's runs choose their tools from (Toolchains); null when runs use
+    // only what the sandbox has (the tests' fakes).
+    Toolchains* toolchains() const { return m_toolchains; }
+    void setToolchains(Toolchains* toolchains) { m_toolchains = toolchains; }
+    // Makes `tools` (ToolchainChoice::fetched()) usable by the sandbox's commands and returns the
+    // folders to put first on their PATH (CommandSpec::toolDirectories), in order. The default
+    // installs each with the sandbox's own npm into a folder of the sandbox's home, where it stays
+    // for the next run (Daytona); the local back end binds the per-user tool cache in read-only.
+    virtual QCoro::Task<QStringList> provideTools(QString id, QList<ToolChoice> tools, ToolProgress progress);
+
 protected:
+    // A download's progress as build-log lines ("Downloading pnpm 9.15.9: 2.1 of 4.3 MB"), one per
+    // tenth of the download at most.
+    static DownloadProgress downloadReporter(const ToolChoice& tool, const ToolProgress& progress);
     // The install cache kept inside the sandbox ($HOME/.forge-cache/installs), through runCommand():
     // for back ends whose sandboxes keep their files between runs but share nothing (Daytona).
     QCoro::Task<bool> restoreDependenciesInSandbox(QString id, QString key, QStringList directories);
@@ -165,6 +185,9 @@ protected:
 Q_SIGNALS:
     // Something the user should be told once, e.g. that sandboxes run without isolation.
     void notice(const QString& message);
+
+private:
+    QPointer<Toolchains> m_toolchains;
 };
 
 } // namespace forge

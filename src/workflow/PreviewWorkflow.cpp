@@ -346,37 +346,69 @@ QCoro::Task<QJsonObject> PreviewWorkflow::detectFramework()
     co_return result;
 }
 
-QCoro::Task<QStringList> PreviewWorkflow::resolvePackageManager(QStringList argv)
+QCoro::Task<> PreviewWorkflow::ensureToolchain(StepId step)
 {
-    const QString tool = argv.value(0);
-    if (tool != u"pnpm"_s && tool != u"yarn"_s && tool != u"bun"_s)
-        co_return argv;
-    if (const auto known = m_resolvedTools.constFind(tool); known != m_resolvedTools.cend())
-        co_return *known + argv;
+    Toolchains* toolchains = m_provider.toolchains();
+    if (m_toolchain || !toolchains)
+        co_return;
+    // A resumed run keeps the versions its install used; a new one chooses. Nothing of the
+    // repository runs to choose: the request comes from its files (RunPlanDetector) and the
+    // versions from the registry's metadata.
+    std::optional<ToolchainChoice> choice;
+    if (const auto installed = m_journal.entry(StepId::InstallDependencies))
+        choice = ToolchainChoice::fromJson(installed->result.value(u"toolchain"_s).toObject());
+    if (!choice) {
+        const std::optional<QString> system = co_await nodeVersion();
+        choice = co_await toolchains->choose(toolchainRequest(), system);
+        throwIfCancelled();
+    }
+    for (const QString& note : std::as_const(choice->notes))
+        emitNote(step, OutputChannel::Stdout, note);
+    emitNote(step, OutputChannel::Stdout, u"Toolchain: "_s + choice->summary());
+    m_toolDirectories =
+        co_await m_provider.provideTools(m_sandboxId, choice->fetched(), [this, step](const QString& line) {
+            emitNote(step, OutputChannel::Stdout, line);
+        });
+    throwIfCancelled();
+    m_toolchain = choice;
+    Q_EMIT toolchainReady(*choice);
+}
 
-    // Only looked up, never run: `yarn --version` in the workspace runs the script that the
-    // repository's .yarnrc.yml names as `yarnPath`, and `corepack yarn --version` reads the
-    // repository's package.json and .corepack.env (which can switch off Corepack's signature
-    // checks) before fetching and running that same Yarn. The version the project wants comes from
-    // its files (RunPlanDetector: the packageManager field, the lockfiles, .yarnrc.yml); the first
-    // thing to run is the user's plan.
-    if (co_await m_provider.hasProgram(m_sandboxId, tool)) {
-        m_resolvedTools.insert(tool, {});
-        co_return argv;
+QJsonObject PreviewWorkflow::toolchainJson() const
+{
+    return m_toolchain ? m_toolchain->toJson() : QJsonObject();
+}
+
+ToolchainRequest PreviewWorkflow::toolchainRequest() const
+{
+    ToolchainRequest request = ToolchainRequest::fromPlan(*m_plan);
+    if (!m_request.nodeVersion.isEmpty()) {
+        request.node = m_request.nodeVersion;
+        request.nodeSource = m_request.toolchainOverrideSource;
     }
-    // Node.js ships corepack, which fetches the pnpm or yarn version the project asks for.
-    // (Not `a && co_await b`: GCC 12 stops with an internal error on co_await within && and ||.)
-    bool corepack = false;
-    if (tool != u"bun"_s)
-        corepack = co_await m_provider.hasProgram(m_sandboxId, u"corepack"_s);
-    if (corepack) {
-        m_resolvedTools.insert(tool, QStringList{u"corepack"_s});
-        co_return QStringList{u"corepack"_s} + argv;
+    if (!m_request.packageManager.isEmpty()) {
+        const QString name = m_request.packageManager.section(u'@', 0, 0);
+        if (name != toString(m_plan->packageManager).section(u'-', 0, 0)) {
+            throw Failure::permanent(
+                u"The package manager asked for (%1, from %2) is not the project's: it uses %3."_s.arg(
+                    m_request.packageManager, m_request.toolchainOverrideSource,
+                    displayName(m_plan->packageManager)),
+                u"Ask for a version of %1, or change the package manager in the run plan."_s.arg(
+                    displayName(m_plan->packageManager)));
+        }
+        request.packageManagerVersion = m_request.packageManager.section(u'@', 1);
+        request.packageManagerSource = m_request.toolchainOverrideSource;
     }
-    throw Failure::permanent(
-        u"The project uses %1, which is not installed."_s.arg(tool),
-        tool == u"bun"_s ? u"Install Bun (https://bun.sh) and try again."_s
-                         : u"Install %1 (or enable it with `corepack enable`) and try again."_s.arg(tool));
+    return request;
+}
+
+CommandSpec PreviewWorkflow::planCommand(QStringList argv, QString directory,
+                                         QMap<QString, QString> environment,
+                                         std::chrono::milliseconds timeout) const
+{
+    CommandSpec spec{std::move(argv), std::move(directory), std::move(environment), timeout};
+    spec.toolDirectories = m_toolDirectories;
+    return spec;
 }
 
 QCoro::Task<std::optional<QString>> PreviewWorkflow::nodeVersion()
@@ -384,7 +416,8 @@ QCoro::Task<std::optional<QString>> PreviewWorkflow::nodeVersion()
     // From the sandbox's root folder, not the workspace: a version manager's `node` (asdf, Volta,
     // nodenv shims) reads the working folder's .tool-versions, .node-version or package.json and
     // may download or run what the repository names there.
-    const CommandSpec version = shortCommand({u"sh"_s, u"-c"_s, u"cd / && exec node --version"_s});
+    CommandSpec version = shortCommand({u"sh"_s, u"-c"_s, u"cd / && exec node --version"_s});
+    version.toolDirectories = m_toolDirectories;
     QString printed;
     const CommandResult result =
         co_await m_provider.runCommand(m_sandboxId, version, collectStdout(&printed));
@@ -396,7 +429,7 @@ QCoro::Task<std::optional<QString>> PreviewWorkflow::nodeVersion()
 QCoro::Task<> PreviewWorkflow::checkNodeVersion(StepId step)
 {
     const int wanted = pinnedMajor(m_plan->nodeVersion);
-    if (wanted == 0)
+    if (wanted == 0 || m_toolchain)
         co_return;
     QString installed;
     try {
@@ -432,9 +465,10 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
     if (m_plan->installCommand.isEmpty())
         co_return QJsonObject{{u"skipped"_s, true}, {u"summary"_s, u"nothing to install"_s}};
 
+    co_await ensureToolchain(StepId::InstallDependencies);
     co_await checkNodeVersion(StepId::InstallDependencies);
     // Workspaces install from the repository root; see RunPlan.
-    QStringList argv = co_await resolvePackageManager(m_plan->installCommand);
+    QStringList argv = m_plan->installCommand;
 
     const QStringList directories = InstallCacheKey::dependencyDirectories(*m_plan);
     QString cacheKey;
@@ -454,6 +488,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
                          QString::number(double(restoring.elapsed()) / 1000.0, 'f', 1), argv.join(u' '),
                          cacheKey.left(12)));
             co_return QJsonObject{{u"command"_s, toJsonArray(argv)},
+                                  {u"toolchain"_s, toolchainJson()},
                                   {u"cached"_s, true},
                                   {u"cacheKey"_s, cacheKey},
                                   {u"summary"_s, u"restored from the install cache"_s}};
@@ -461,14 +496,14 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
     }
 
     QStringList tail;
-    CommandSpec install{argv, {}, {}, m_request.installTimeout};
+    CommandSpec install = planCommand(argv, {}, {}, m_request.installTimeout);
     CommandResult result = co_await runStepCommand(StepId::InstallDependencies, install, &tail);
 
     if (!result.succeeded() && !m_plan->installFallbackCommand.isEmpty() &&
         FailureAdvice::isLockfileOutOfDate(tail)) {
         emitNote(StepId::InstallDependencies, OutputChannel::Stderr,
                  u"The lockfile does not match package.json; installing without the frozen lockfile."_s);
-        argv = co_await resolvePackageManager(m_plan->installFallbackCommand);
+        argv = m_plan->installFallbackCommand;
         install.argv = argv;
         result = co_await runStepCommand(StepId::InstallDependencies, install, &tail);
     }
@@ -483,7 +518,9 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
                      u"full?); the next run installs them again."_s);
         }
     }
-    co_return QJsonObject{{u"command"_s, toJsonArray(argv)}, {u"summary"_s, argv.join(u' ')}};
+    co_return QJsonObject{{u"command"_s, toJsonArray(argv)},
+                          {u"toolchain"_s, toolchainJson()},
+                          {u"summary"_s, argv.join(u' ')}};
 }
 
 QCoro::Task<QString> PreviewWorkflow::installCacheKey()
@@ -493,8 +530,12 @@ QCoro::Task<QString> PreviewWorkflow::installCacheKey()
         if (!node)
             co_return QString();
         const ProjectSnapshot snapshot = co_await m_provider.snapshotProject(m_sandboxId, QString());
+        // The package manager's version that runs, not the range the project gave.
+        RunPlan plan = *m_plan;
+        if (m_toolchain && m_toolchain->packageManager)
+            plan.packageManagerVersion = m_toolchain->packageManager->version.version;
         const QString key =
-            InstallCacheKey::compute(snapshot, *m_plan, *node, m_provider.kind(),
+            InstallCacheKey::compute(snapshot, plan, *node, m_provider.kind(),
                                      InstallCacheKey::repositoryIdentity(m_request.repository));
         if (const QStringList unreadable = InstallCacheKey::unreadableInputs(snapshot);
             !unreadable.isEmpty()) {
@@ -518,9 +559,11 @@ QCoro::Task<QJsonObject> PreviewWorkflow::buildProject()
     if (m_plan->buildCommand.isEmpty())
         co_return QJsonObject{{u"skipped"_s, true}, {u"summary"_s, u"the project has no build step"_s}};
 
-    const QStringList argv = co_await resolvePackageManager(m_plan->buildCommand);
+    co_await ensureToolchain(StepId::BuildProject);
+    const QStringList argv = m_plan->buildCommand;
     QStringList tail;
-    const CommandSpec build{argv, m_plan->projectDirectory, m_plan->environment, m_request.buildTimeout};
+    const CommandSpec build =
+        planCommand(argv, m_plan->projectDirectory, m_plan->environment, m_request.buildTimeout);
     const CommandResult result = co_await runStepCommand(StepId::BuildProject, build, &tail);
     if (!result.succeeded())
         throw FailureAdvice::buildFailed(argv, result, tail);
@@ -543,14 +586,16 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
             u"The run plan has no command to start the project."_s,
             u"Add a dev command (or a start command for production mode) to the run plan."_s);
     }
-    const QStringList argv = co_await resolvePackageManager(command);
+    co_await ensureToolchain(StepId::StartDevServer);
+    const QStringList& argv = command;
     emitNote(StepId::StartDevServer, OutputChannel::Stdout, u"$ "_s + m_redactor.redact(argv.join(u' ')));
 
     // Behind a preview proxy the server sees the proxy's host name; tell host-checking servers about it.
     const PreviewEndpoint planned = co_await m_provider.previewEndpoint(m_sandboxId, port);
     const QMap<QString, QString> environment =
         mergedInto(plan.environment, previewHostEnvironment(planned.url, plan.framework));
-    const CommandSpec serve{argv, plan.projectDirectory, environment, std::chrono::milliseconds(0), {port}};
+    CommandSpec serve = planCommand(argv, plan.projectDirectory, environment, std::chrono::milliseconds(0));
+    serve.exposedPorts = {port};
     m_server = co_await m_provider.startBackground(m_sandboxId, serve);
     m_serverReady.reset();
     m_serverPortInUse = false;

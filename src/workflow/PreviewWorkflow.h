@@ -71,6 +71,8 @@ Q_SIGNALS:
     void stepFinished(forge::StepId step, forge::StepStatus status, qint64 durationMs,
                       const QString& summary);
     void planReady(const forge::RunPlan& plan);
+    // The Node.js and package manager the run uses, once they are ready.
+    void toolchainReady(const forge::ToolchainChoice& toolchain);
     void previewReady(const QUrl& url);
     void notice(const QString& message);
     // The dev server ended after the preview was ready (crash or external kill).
@@ -92,9 +94,15 @@ private:
 
     // Runs a command of a step to completion, streaming its lines; returns the result and the tail.
     QCoro::Task<CommandResult> runStepCommand(StepId step, CommandSpec spec, QStringList* tail);
-    // `argv` with the package manager reached through corepack when it is not installed itself;
-    // decided by looking the programs up (SandboxProvider::hasProgram), never by running them.
-    QCoro::Task<QStringList> resolvePackageManager(QStringList argv);
+    // Chooses the Node.js and package manager of the run and makes them available (once per
+    // workflow; SandboxProvider::provideTools); every plan command then has them first on PATH.
+    // Does nothing when the back end has no tool cache: the sandbox's own tools run.
+    QCoro::Task<> ensureToolchain(StepId step);
+    ToolchainRequest toolchainRequest() const;
+    QJsonObject toolchainJson() const;
+    // A command of the plan, with the run's tool folders.
+    CommandSpec planCommand(QStringList argv, QString directory, QMap<QString, QString> environment,
+                            std::chrono::milliseconds timeout) const;
     QCoro::Task<> checkNodeVersion(StepId step);
     // The install cache key of the project as cloned (InstallCacheKey); empty when it cannot be
     // worked out (then nothing is cached).
@@ -121,7 +129,8 @@ private:
     bool m_serverPortInUse = false;
     int m_port = 0;
     PreviewEndpoint m_previewEndpoint;
-    QHash<QString, QStringList> m_resolvedTools;
+    std::optional<ToolchainChoice> m_toolchain; // set by ensureToolchain()
+    QStringList m_toolDirectories;
     bool m_cancelled = false;
     bool m_ready = false;
 };

@@ -182,6 +182,7 @@ PreviewRequest ProjectSession::requestFor(const RepoRef& repository)
     request.projectId = m_project.id;
     request.plan = m_project.plan;
     m_plan = m_project.plan;
+    setToolchain(std::nullopt); // the new run chooses again (toolchainReady)
     return request;
 }
 
@@ -388,6 +389,14 @@ void ProjectSession::setStatus(ProjectStatus status)
     Q_EMIT statusChanged(status);
 }
 
+void ProjectSession::setToolchain(const std::optional<ToolchainChoice>& toolchain)
+{
+    if (m_toolchain == toolchain)
+        return;
+    m_toolchain = toolchain;
+    Q_EMIT toolchainChanged();
+}
+
 void ProjectSession::connectWorkflow(PreviewWorkflow* workflow)
 {
     connect(workflow, &PreviewWorkflow::stepStarted, this, [this](StepId step, int attempt) {
@@ -410,6 +419,8 @@ void ProjectSession::connectWorkflow(PreviewWorkflow* workflow)
         m_plan = plan;
         Q_EMIT planReady(plan);
     });
+    connect(workflow, &PreviewWorkflow::toolchainReady, this,
+            [this](const ToolchainChoice& toolchain) { setToolchain(toolchain); });
     connect(workflow, &PreviewWorkflow::notice, this, &ProjectSession::notice);
     connect(workflow, &PreviewWorkflow::serverExited, this, [this](int exitCode) {
         m_serverExitCode = exitCode;

@@ -5,6 +5,7 @@
 #include "core/CloneCredentials.h"
 #include "sandbox/SandboxProvider.h"
 #include "store/Project.h"
+#include "toolchain/ToolchainResolver.h"
 
 #include <QCoroTask>
 #include <QObject>
@@ -57,6 +58,9 @@ public:
     std::optional<StepFailure> failure() const { return m_failure; }
     // The plan of the last run: the kept one, or the one detected.
     std::optional<RunPlan> plan() const { return m_plan; }
+    // The Node.js and package manager the current (or last) run uses, once it has chosen them; nullopt
+    // before, and from the start of each new run until it has.
+    std::optional<ToolchainChoice> toolchain() const { return m_toolchain; }
     bool isActive() const
     {
         return m_status == ProjectStatus::Queued || m_status == ProjectStatus::Building ||
@@ -135,6 +139,8 @@ Q_SIGNALS:
     void stepFinished(forge::StepId step, forge::StepStatus status, qint64 durationMs,
                       const QString& summary);
     void planReady(const forge::RunPlan& plan);
+    // toolchain() changed: a run chose its tools, or a new run starts without a choice yet.
+    void toolchainChanged();
     void previewReady(const QUrl& url);
     void failed(const forge::StepFailure& failure);
     void notice(const QString& message);
@@ -165,6 +171,7 @@ private:
     // ends the run.
     QCoro::Task<> endRun(std::optional<StepFailure> failure);
     void setStatus(ProjectStatus status);
+    void setToolchain(const std::optional<ToolchainChoice>& toolchain);
     // A run that ended before its workflow started (stopped while queued or while its credentials
     // were looked up).
     void endWithoutRunning();
@@ -196,6 +203,7 @@ private:
     std::optional<StepId> m_currentStep;
     std::optional<StepFailure> m_failure;
     std::optional<RunPlan> m_plan;
+    std::optional<ToolchainChoice> m_toolchain;
     PreviewEndpoint m_previewEndpoint;
     bool m_running = false; // runOnce() is in progress
     bool m_stopRequested = false;

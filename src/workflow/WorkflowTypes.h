@@ -51,6 +51,12 @@ struct PreviewRequest
     // Restore node_modules from the install cache when the lockfile, package manager and Node.js
     // are unchanged, instead of installing (SandboxProvider::restoreDependencies).
     bool useInstallCache = true;
+    // What the user asked for instead of what the repository states (forge-preview-cli's --node and
+    // --package-manager): a Node.js version or range, and the package manager as name@version (the
+    // name must be the project's own package manager; the version may be a range).
+    QString nodeVersion;
+    QString packageManager;
+    QString toolchainOverrideSource = QStringLiteral("the command line");
     std::chrono::milliseconds installTimeout = std::chrono::minutes(20);
     std::chrono::milliseconds buildTimeout = std::chrono::minutes(20);
     std::chrono::milliseconds readyTimeout = std::chrono::minutes(3);

@@ -8,6 +8,7 @@
 
 #include "CliProcesses.h"
 #include "FixtureRepository.h"
+#include "NpmRegistryStub.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,8 +27,8 @@ namespace {
 
 constexpr int RunTimeoutMs = 5 * 60 * 1000;
 
-// Yarn 1.22.22 pinned the way `corepack use` writes it (with the tarball's SHA-512), so Corepack
-// would fetch exactly that Yarn. Yarn 1.22 hands every command to the script that .yarnrc.yml's
+// Yarn 1.22.22 pinned the way `corepack use` writes it (with the tarball's SHA-512), so the tool
+// cache fetches exactly that Yarn. Yarn 1.22 hands every command to the script that .yarnrc.yml's
 // `yarnPath` names, exactly as Yarn 2+ does.
 const QByteArray YarnPathPackageJson = R"({ "name": "yarnpath", "version": "1.0.0", "private": true,
   "packageManager": "yarn@1.22.22+sha512.a6b2f7906b721bba3d67d4aff083df04dad64c399707841b7acf00f6b133b7ac24255f2652fa22ae3534329dc6180534e98d17432037ff6fd140556e2bb3137e",
@@ -109,25 +110,19 @@ private:
     static bool isolated(const CliRun& run);
 
     QTemporaryDir m_work;
-    // A real Yarn 1.22.22 from the npm registry, installed for the test (bin/yarn), outside /tmp so
-    // that the sandbox mounts it where it is; empty when it could not be installed.
-    QString m_yarnToolchain;
-    QTemporaryDir m_toolchainDir{QDir::currentPath() + u"/yarn-toolchain-XXXXXX"_s};
+    // Serves yarn@1.22.22 to the tool cache.
+    forge::test::NpmRegistryStub m_registry;
 };
 
 void TestHostileCaches::initTestCase()
 {
-    // The attack needs the Yarn a user would have, on the PATH the sandbox sees (HostToolchain puts
-    // the folders of the host's yarn there): `npm install --global --prefix` gives bin/yarn.
-    QVERIFY(m_toolchainDir.isValid());
-    QProcess npm;
-    npm.start(u"npm"_s, {u"install"_s, u"--global"_s, u"--prefix"_s, m_toolchainDir.path(), u"yarn@1.22.22"_s,
-                         u"--no-audit"_s, u"--no-fund"_s});
-    if (npm.waitForFinished(RunTimeoutMs) && npm.exitStatus() == QProcess::NormalExit &&
-        npm.exitCode() == 0 && QFile::exists(m_toolchainDir.filePath(u"bin/yarn"_s)))
-        m_yarnToolchain = m_toolchainDir.filePath(u"bin"_s);
-    else
-        qWarning("npm could not install yarn@1.22.22: %s", npm.readAllStandardError().constData());
+    // The attack needs a real Yarn: the tool cache's (issue 19), from a registry stub serving the
+    // real yarn@1.22.22 tarball (scripts/test fetches it into build/test-tarballs).
+    const QString tarball = QStringLiteral(FORGE_TEST_TARBALLS_DIR) + u"/yarn-1.22.22.tgz"_s;
+    QString error;
+    QVERIFY2(!m_registry.addTarball(tarball, &error).isEmpty(),
+             qPrintable(error + u" (run scripts/test, which fetches the test tarballs)"_s));
+    QVERIFY(m_registry.listen());
 }
 
 void TestHostileCaches::init()
@@ -171,15 +166,13 @@ bool TestHostileCaches::isolated(const CliRun& run)
 
 void TestHostileCaches::detectionDoesNotRunTheRepositorysYarnPath()
 {
-    if (m_yarnToolchain.isEmpty())
-        QSKIP("Yarn could not be installed from the npm registry (see the warning above)");
     const QString path = repository(u"yarnpath"_s, {{u"package.json"_s, YarnPathPackageJson},
                                                     {u"yarn.lock"_s, "# yarn lockfile v1\n\n\n"},
                                                     {u".yarnrc.yml"_s, "yarnPath: evil.cjs\n"},
                                                     {u"evil.cjs"_s, YarnPathScript},
                                                     {u"server.js"_s, Server}});
     QTemporaryDir data;
-    CliRun run(data.path(), {{u"PATH"_s, m_yarnToolchain + u':' + qEnvironmentVariable("PATH")}});
+    CliRun run(data.path(), {{u"FORGE_PREVIEW_TOOL_REGISTRY"_s, m_registry.url().toString()}});
     QString failure;
     const bool live = preview(run, path, &failure);
     if (!isolated(run))

@@ -158,7 +158,7 @@ bool sameHost(const QUrl& url, const QString& host)
 QString commandLineFor(const CommandSpec& spec, const QString& directory)
 {
     try {
-        return shell::commandLine(spec.argv, directory, spec.environment);
+        return shell::commandLine(spec.argv, directory, spec.environment, spec.toolDirectories);
     } catch (const std::invalid_argument& invalid) {
         throw Failure::permanent(u"The command cannot run: %1."_s.arg(QString::fromUtf8(invalid.what())),
                                  u"Fix the command or its environment in the run plan."_s);

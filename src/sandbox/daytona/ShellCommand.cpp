@@ -19,7 +19,7 @@ QString quote(const QString& argument)
 }
 
 QString commandLine(const QStringList& argv, const QString& directory,
-                    const QMap<QString, QString>& environment)
+                    const QMap<QString, QString>& environment, const QStringList& pathPrefix)
 {
     if (argv.isEmpty() || argv.first().isEmpty())
         throw std::invalid_argument("empty command");
@@ -38,7 +38,16 @@ QString commandLine(const QStringList& argv, const QString& directory,
     }
     for (const QString& argument : argv)
         words << quote(argument);
-    const QString run = words.join(u' ');
+    QString run = words.join(u' ');
+    // The tool folders go before the sandbox's own PATH, which only the shell can read: exported
+    // first, so that finding the program already uses them.
+    if (!pathPrefix.isEmpty()) {
+        for (const QString& folder : pathPrefix) {
+            if (folder.contains(u':') || !folder.startsWith(u'/'))
+                throw std::invalid_argument("a tool folder is not an absolute path without ':'");
+        }
+        run = u"export PATH=%1:\"$PATH\" && %2"_s.arg(quote(pathPrefix.join(u':')), run);
+    }
     return directory.isEmpty() ? run : u"cd %1 && %2"_s.arg(quote(directory), run);
 }
 

@@ -14,8 +14,8 @@ QString quote(const QString& argument);
 // only (through env(1), so names and values are never interpreted) and runs `argv` as given. The
 // toolbox's session API takes a shell line, not an argument vector (docs/daytona-api.md §8); this is
 // the one place that builds it. Throws std::invalid_argument for an empty argv or an environment
-// name that is not a valid identifier.
+// name that is not a valid identifier. `pathPrefix`: absolute folders put first on PATH.
 QString commandLine(const QStringList& argv, const QString& directory,
-                    const QMap<QString, QString>& environment);
+                    const QMap<QString, QString>& environment, const QStringList& pathPrefix = {});
 
 } // namespace forge::shell
