@@ -1,5 +1,6 @@
 #include "GitHubSettingsPage.h"
 
+#include "ui/common/Labels.h"
 #include "ui/common/Theme.h"
 
 #include <QCheckBox>
@@ -12,20 +13,6 @@
 using namespace Qt::StringLiterals;
 
 namespace forge::ui {
-
-namespace {
-
-QLabel* noteLabel(const QString& text)
-{
-    auto* label = new QLabel(text);
-    label->setWordWrap(true);
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, Theme::mutedTextColor());
-    label->setPalette(palette);
-    return label;
-}
-
-} // namespace
 
 GitHubSettingsPage::GitHubSettingsPage(QWidget* parent)
     : QWidget(parent)

@@ -3,8 +3,9 @@
 #include "DaytonaSettingsPage.h"
 #include "GitHubSettingsPage.h"
 #include "RunsSettingsPage.h"
+#include "ToolchainsSettingsPage.h"
 #include "secrets/SecretStore.h"
-#include "ui/common/Theme.h"
+#include "ui/common/Labels.h"
 
 #include <QCoroTask>
 #include <QDialogButtonBox>
@@ -20,7 +21,7 @@ using namespace Qt::StringLiterals;
 namespace forge::ui {
 
 SettingsDialog::SettingsDialog(SecretStore& secrets, const DaytonaSettings& daytona, bool plainTextFallback,
-                               const QString& fallbackDirectory, QWidget* parent)
+                               const QString& fallbackDirectory, ToolCache* toolCache, QWidget* parent)
     : QDialog(parent)
     , m_secrets(secrets)
     , m_storedApiKey(daytona.apiKey)
@@ -40,16 +41,13 @@ SettingsDialog::SettingsDialog(SecretStore& secrets, const DaytonaSettings& dayt
     m_pages->addTab(m_daytona, tr("Daytona"));
     m_runs = new RunsSettingsPage;
     m_pages->addTab(m_runs, tr("Runs"));
+    if (toolCache) {
+        m_toolchains = new ToolchainsSettingsPage(*toolCache);
+        m_pages->addTab(m_toolchains, tr("Toolchains"));
+    }
     layout->addWidget(m_pages, 1);
 
-    m_error = new QLabel;
-    m_error->setObjectName(u"settingsError"_s);
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette palette = m_error->palette();
-    palette.setColor(QPalette::WindowText, Theme::failureColor());
-    m_error->setPalette(palette);
-    m_error->hide();
+    m_error = errorLabel(u"settingsError"_s);
     layout->addWidget(m_error);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel |
@@ -62,6 +60,10 @@ SettingsDialog::SettingsDialog(SecretStore& secrets, const DaytonaSettings& dayt
     connect(m_buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, [this] {
         if (m_pages->currentWidget() == m_runs) {
             m_runs->restoreDefaults();
+            return;
+        }
+        if (m_toolchains && m_pages->currentWidget() == m_toolchains) {
+            m_toolchains->restoreDefaults();
             return;
         }
         if (m_pages->currentWidget() == m_gitHub) {
@@ -80,8 +82,9 @@ SettingsDialog::SettingsDialog(SecretStore& secrets, const DaytonaSettings& dayt
 
 void SettingsDialog::showPage(Page page)
 {
-    QWidget* pages[] = {m_gitHub, m_daytona, m_runs};
-    m_pages->setCurrentWidget(pages[static_cast<int>(page)]);
+    QWidget* pages[] = {m_gitHub, m_daytona, m_runs, m_toolchains};
+    if (QWidget* shown = pages[static_cast<int>(page)])
+        m_pages->setCurrentWidget(shown);
 }
 
 QPushButton* SettingsDialog::okButton() const
@@ -119,6 +122,8 @@ void SettingsDialog::accept()
     daytona.save(settings);
     m_gitHub->settings().save(settings);
     m_runs->save();
+    if (m_toolchains)
+        m_toolchains->save();
     settings.setValue(QString::fromLatin1(GitHubSettingsPage::PlainTextFallbackKey), plainTextFallback());
     settings.sync();
     // Before the key is written, so a key entered together with the opt-in is kept.

@@ -23,6 +23,7 @@
 #include "core/SandboxIsolation.h"
 #include "secrets/SecretStore.h"
 #include "store/RunStore.h"
+#include "toolchain/Toolchains.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Icons.h"
 #include "ui/preview/PreviewPane.h"
@@ -344,8 +345,13 @@ void MainWindow::onSessionCreated(ProjectSession* session)
         if (id == m_currentId && !m_planEditor->isModified())
             m_planEditor->setPlan(plan);
     });
+    connect(session, &ProjectSession::toolchainChanged, this, [this, id, session] {
+        if (id == m_currentId)
+            m_planEditor->setToolchain(session->toolchain());
+    });
     if (id == m_currentId) {
         m_planEditor->setPlan(session->plan());
+        m_planEditor->setToolchain(session->toolchain());
         refreshPreview();
         updateActions();
     }
@@ -482,6 +488,7 @@ void MainWindow::showProject(const QString& projectId)
     const ProjectSession* current = session(projectId);
     m_logStack->setCurrentWidget(current ? logFor(projectId) : m_noProjectLog);
     m_planEditor->setPlan(current ? current->plan() : std::nullopt);
+    m_planEditor->setToolchain(current ? current->toolchain() : std::nullopt);
     m_actions->showLogActions(buildLog(m_currentId));
     refreshPreview();
     updateActions();
@@ -570,7 +577,7 @@ void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_account->secrets(), m_context.backends()->daytonaSettings(),
                           AccountController::plainTextFallbackSetting(),
-                          m_account->plainTextFallbackDirectory(), this);
+                          m_account->plainTextFallbackDirectory(), &m_context.toolchains().cache(), this);
     m_settings = &dialog;
     const bool accepted = dialog.exec() == QDialog::Accepted;
     m_settings = nullptr;

@@ -1,6 +1,7 @@
 #include "RunPlanEditor.h"
 
 #include "CommandLineText.h"
+#include "ToolchainText.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -69,10 +70,18 @@ RunPlanEditor::RunPlanEditor(QWidget* parent)
     m_port->setRange(1, 65535);
     m_port->setToolTip(tr("The port the framework uses by default; the preview picks a free one and "
                           "passes it where a command says ${PORT}."));
+    m_toolchain = new QLabel;
+    m_toolchain->setObjectName(u"planToolchain"_s);
+    m_toolchain->setWordWrap(true);
+    m_toolchain->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_toolchain->setToolTip(tr("The Node.js and package manager of the run: what the repository asks "
+                               "for, then the versions chosen (from the tool cache, else downloaded from "
+                               "the npm registry)"));
     m_notes = new QLabel;
     m_notes->setWordWrap(true);
     m_notes->setForegroundRole(QPalette::PlaceholderText);
 
+    form->addRow(tr("Toolchain:"), m_toolchain);
     form->addRow(tr("Package &manager:"), m_packageManager);
     form->addRow(tr("&Framework:"), m_framework);
     form->addRow(tr("F&older:"), m_directory);
@@ -89,6 +98,7 @@ RunPlanEditor::RunPlanEditor(QWidget* parent)
     for (QLineEdit* field : {m_directory, m_install, m_build, m_dev, m_start})
         connect(field, &QLineEdit::textEdited, this, &RunPlanEditor::markEdited);
     connect(m_packageManager, &QComboBox::activated, this, &RunPlanEditor::markEdited);
+    connect(m_packageManager, &QComboBox::activated, this, &RunPlanEditor::showToolchain);
     connect(m_framework, &QComboBox::activated, this, &RunPlanEditor::markEdited);
     connect(m_port, &QSpinBox::valueChanged, this, [this] {
         if (!m_loading)
@@ -118,12 +128,29 @@ void RunPlanEditor::setPlan(const std::optional<RunPlan>& plan)
     m_dev->setText(joinCommand(plan->devCommand));
     m_start->setText(joinCommand(plan->startCommand));
     m_port->setValue(plan->expectedPort);
-    QStringList notes = plan->notes;
-    if (!plan->nodeVersion.isEmpty())
-        notes.prepend(tr("Wants Node.js %1.").arg(plan->nodeVersion));
-    m_notes->setText(notes.join(u'\n'));
-    m_notes->setVisible(!notes.isEmpty());
+    // The Node.js version asked for is on the toolchain line.
+    m_notes->setText(plan->notes.join(u'\n'));
+    m_notes->setVisible(!plan->notes.isEmpty());
     m_loading = false;
+    showToolchain();
+}
+
+void RunPlanEditor::setToolchain(const std::optional<ToolchainChoice>& toolchain)
+{
+    m_chosenToolchain = toolchain;
+    showToolchain();
+}
+
+QString RunPlanEditor::toolchainText() const
+{
+    return m_toolchain->text();
+}
+
+void RunPlanEditor::showToolchain()
+{
+    // The edited plan: another package manager chosen here is what the next run asks for.
+    const std::optional<RunPlan> edited = plan();
+    m_toolchain->setText(edited ? ui::toolchainText(*edited, m_chosenToolchain) : QString());
 }
 
 std::optional<RunPlan> RunPlanEditor::plan() const

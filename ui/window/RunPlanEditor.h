@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/RunPlan.h"
+#include "toolchain/ToolchainResolver.h"
 
 #include <QWidget>
 #include <optional>
@@ -13,7 +14,8 @@ class QSpinBox;
 namespace forge::ui {
 
 // The run plan as a form: package manager, framework, folder, the install/build/dev/start commands
-// (each one line, split into arguments without any shell) and the port. Shows the detected plan
+// (each one line, split into arguments without any shell) and the port, under the toolchain line
+// (the Node.js and package manager asked for, then chosen). Shows the detected plan
 // and gives back the user's edit; the environment and notes are carried over unchanged.
 class RunPlanEditor final : public QWidget
 {
@@ -23,6 +25,10 @@ public:
     explicit RunPlanEditor(QWidget* parent = nullptr);
 
     void setPlan(const std::optional<RunPlan>& plan);
+    // The tools the run chose (ProjectSession::toolchain()); until then (nullopt) the toolchain line
+    // says what the plan asks for.
+    void setToolchain(const std::optional<ToolchainChoice>& toolchain);
+    QString toolchainText() const;
     // The plan as edited, or nullopt when none was set.
     std::optional<RunPlan> plan() const;
     bool isModified() const { return m_modified; }
@@ -36,8 +42,10 @@ Q_SIGNALS:
 
 private:
     void markEdited();
+    void showToolchain();
 
     std::optional<RunPlan> m_base;
+    std::optional<ToolchainChoice> m_chosenToolchain;
     bool m_modified = false;
     bool m_loading = false;
     QLabel* m_placeholder = nullptr;
@@ -50,6 +58,7 @@ private:
     QLineEdit* m_dev = nullptr;
     QLineEdit* m_start = nullptr;
     QSpinBox* m_port = nullptr;
+    QLabel* m_toolchain = nullptr;
     QLabel* m_notes = nullptr;
 };
 
