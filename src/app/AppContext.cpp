@@ -61,10 +61,7 @@ AppContext::~AppContext()
 
 QString AppContext::toolCacheRoot() const
 {
-    const QString cache = m_dataDirectory == LocalProvider::defaultDataDirectory()
-                              ? LocalProvider::defaultCacheDirectory()
-                              : m_dataDirectory + u"/cache"_s;
-    return cache + u"/toolchains"_s;
+    return LocalProvider::cacheDirectoryFor(m_dataDirectory) + u"/toolchains"_s;
 }
 
 QUrl AppContext::toolRegistry()

@@ -134,10 +134,7 @@ std::shared_ptr<LocalProvider> SandboxBackends::makeLocal(bool isolated)
     // Isolated: bubblewrap and a network of its own, or the run fails saying what to install.
     auto provider = std::make_shared<LocalProvider>(LocalProvider::Options{
         m_dataDirectory, isolated ? LocalProvider::Isolation::Bubblewrap : LocalProvider::Isolation::None,
-        // The user's cache folder for the user's data folder; a window on another data folder
-        // (tests) keeps its cache beside it.
-        m_dataDirectory == LocalProvider::defaultDataDirectory() ? LocalProvider::defaultCacheDirectory()
-                                                                 : QString()});
+        LocalProvider::cacheDirectoryFor(m_dataDirectory)});
     provider->setToolchains(m_toolchains);
     connect(provider.get(), &SandboxProvider::notice, this, &SandboxBackends::notice);
     return provider;

@@ -517,6 +517,11 @@ QString LocalProvider::defaultCacheDirectory()
     return QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
 }
 
+QString LocalProvider::cacheDirectoryFor(const QString& dataDirectory)
+{
+    return dataDirectory == defaultDataDirectory() ? defaultCacheDirectory() : dataDirectory + u"/cache"_s;
+}
+
 QCoro::Task<bool> LocalProvider::restoreDependencies(QString id, QString key, QStringList directories)
 {
     if (!InstallCacheKey::isValid(key) || !d->store.load(id))

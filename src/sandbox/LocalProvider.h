@@ -50,6 +50,9 @@ public:
     // Where both programs keep caches: <FORGE_PREVIEW_DATA_DIR>/cache when that is set, else the
     // application's cache folder (~/.cache/forge-preview), which may be cleared at any time.
     static QString defaultCacheDirectory();
+    // The cache folder that goes with `dataDirectory`: defaultCacheDirectory() for the default data
+    // folder, else (a window or CLI on another data folder: tests) <dataDirectory>/cache beside it.
+    static QString cacheDirectoryFor(const QString& dataDirectory);
     ~LocalProvider() override;
 
     QString kind() const override { return QStringLiteral("local"); }

@@ -171,12 +171,6 @@ fi
 printf '%s\n' "$dir/bin"
 )sh";
 
-QString folderName(const QString& packageName)
-{
-    QString name = packageName;
-    return name.replace(u'/', u'+');
-}
-
 } // namespace
 
 DownloadProgress SandboxProvider::downloadReporter(const ToolChoice& tool, const ToolProgress& progress)
@@ -209,7 +203,7 @@ QCoro::Task<QStringList> SandboxProvider::provideTools(QString id, QList<ToolCho
                                    u"-c"_s,
                                    QString::fromLatin1(ToolInstallScript),
                                    u"sh"_s,
-                                   folderName(tool.packageName),
+                                   ToolCache::folderNameOf(tool.packageName),
                                    tool.packageName,
                                    tool.version.version};
         for (auto it = tool.version.bin.cbegin(); it != tool.version.bin.cend(); ++it)

@@ -14,7 +14,6 @@
 #include <QJsonObject>
 #include <QLockFile>
 #include <QRegularExpression>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <algorithm>
@@ -51,11 +50,6 @@ constexpr auto RecentUse = 1h;
 constexpr auto LockPatience = 10min;
 constexpr auto LockPoll = 200ms;
 constexpr auto NoTimeLimit = std::chrono::milliseconds(-1);
-
-QString folderName(const QString& packageName)
-{
-    return QString(packageName).replace(u'/', u'+');
-}
 
 // Names and versions become folder names: nothing that could name another folder.
 bool isPackageName(const QString& name)
@@ -198,10 +192,9 @@ ToolCache::ToolCache(const QString& root, qint64 sizeCap, QObject* parent)
 
 ToolCache::~ToolCache() = default;
 
-QString ToolCache::defaultRoot()
+QString ToolCache::folderNameOf(const QString& packageName)
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
-           "/forge-preview/toolchains"_L1;
+    return QString(packageName).replace(u'/', u'+');
 }
 
 void ToolCache::setSizeCap(qint64 bytes)
@@ -212,7 +205,7 @@ void ToolCache::setSizeCap(qint64 bytes)
 
 QString ToolCache::entryPath(const QString& packageName, const QString& version) const
 {
-    return m_root + u'/' + folderName(packageName) + u'/' + version;
+    return m_root + u'/' + folderNameOf(packageName) + u'/' + version;
 }
 
 QList<ToolCacheEntry> ToolCache::entries() const
@@ -223,7 +216,7 @@ QList<ToolCacheEntry> ToolCache::entries() const
         for (const QFileInfo& version :
              QDir(package.filePath()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
             std::optional<ToolCacheEntry> entry = readEntry(version.filePath());
-            if (entry && folderName(entry->packageName) == package.fileName() &&
+            if (entry && folderNameOf(entry->packageName) == package.fileName() &&
                 entry->version == version.fileName())
                 list.append(*entry);
         }
@@ -249,7 +242,7 @@ Packument ToolCache::cachedPackument(const QString& packageName) const
     packument.name = packageName;
     if (!isPackageName(packageName))
         return packument;
-    const QDir folder(m_root + u'/' + folderName(packageName));
+    const QDir folder(m_root + u'/' + folderNameOf(packageName));
     for (const QString& version : folder.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         if (std::optional<ToolCacheEntry> entry = find(packageName, version))
             packument.versions.insert(entry->version, entry->metadata);
@@ -296,7 +289,7 @@ QCoro::Task<ToolCacheEntry> ToolCache::ensure(NpmRegistry& registry, QString pac
     m_pending.remove(key);
     emit pending->finished();
     if (pending->error) {
-        QDir(m_root).rmdir(folderName(packageName)); // the lock's folder, when nothing else is in it
+        QDir(m_root).rmdir(folderNameOf(packageName)); // the lock's folder, when nothing else is in it
         std::rethrow_exception(pending->error);
     }
     emit entriesChanged();
@@ -308,7 +301,7 @@ QCoro::Task<ToolCacheEntry> ToolCache::download(NpmRegistry& registry, QString p
                                                 PackageVersion version, DownloadProgress progress)
 {
     const QString what = packageName + u' ' + version.version;
-    const QString packageFolder = m_root + u'/' + folderName(packageName);
+    const QString packageFolder = m_root + u'/' + folderNameOf(packageName);
     if (!QDir().mkpath(packageFolder))
         throw Failure::permanent(u"Could not create the tool cache folder %1."_s.arg(packageFolder),
                                  u"Check that the disk is not full and the folder can be written."_s);
@@ -365,7 +358,7 @@ bool ToolCache::remove(const QString& packageName, const QString& version, QStri
     if (!removing.isValid() || !QDir().rename(entryPath(packageName, version), parked))
         return fail(u"Could not remove %1 %2 from the tool cache (%3)."_s.arg(packageName, version, m_root));
     removing.remove();
-    QDir(m_root).rmdir(folderName(packageName)); // only when it was the last version
+    QDir(m_root).rmdir(folderNameOf(packageName)); // only when it was the last version
     emit entriesChanged();
     return true;
 }

@@ -23,9 +23,9 @@ struct ToolCacheEntry
 {
     QString packageName;
     QString version;
-    QString path;         // the entry's folder; its bin/ goes first on PATH
-    qint64 bytes = 0;     // on disk
-    QDateTime lastUsed;   // touched by ToolCache::use()
+    QString path;       // the entry's folder; its bin/ goes first on PATH
+    qint64 bytes = 0;   // on disk
+    QDateTime lastUsed; // touched by ToolCache::use()
     PackageVersion metadata;
     QString binDirectory() const { return path + QStringLiteral("/bin"); }
 };
@@ -47,8 +47,9 @@ public:
     explicit ToolCache(const QString& root, qint64 sizeCap = DefaultSizeCap, QObject* parent = nullptr);
     ~ToolCache() override;
 
-    // <generic cache location>/forge-preview/toolchains (~/.cache/forge-preview/toolchains).
-    static QString defaultRoot();
+    // The folder (or file) name that stands for a package: "/" of a scoped name as "+"
+    // ("@yarnpkg+cli-dist"). The cache's entries, its metadata and Daytona's tool folders use it.
+    static QString folderNameOf(const QString& packageName);
 
     QString root() const { return m_root; }
     qint64 sizeCap() const { return m_sizeCap; }
@@ -80,7 +81,8 @@ private:
     // Under the cross-process lock: the entry another process made meanwhile, or a new one.
     QCoro::Task<ToolCacheEntry> download(NpmRegistry& registry, QString packageName, PackageVersion version,
                                          DownloadProgress progress);
-    QCoro::Task<ToolCacheEntry> unpackIntoPlace(QByteArray tarball, QString packageName, PackageVersion version);
+    QCoro::Task<ToolCacheEntry> unpackIntoPlace(QByteArray tarball, QString packageName,
+                                                PackageVersion version);
     // Folders a crashed process left behind (.incoming-*, .removing-*).
     void removeLeftovers();
 

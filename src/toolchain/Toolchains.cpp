@@ -12,18 +12,13 @@ using namespace Qt::StringLiterals;
 namespace forge {
 namespace {
 
-QString fileNameFor(const QString& packageName)
-{
-    QString name = packageName;
-    return name.replace(u'/', u'+') + u".json"_s;
-}
-
 ToolChoice systemNode(const QString& printed)
 {
     ToolChoice choice;
     choice.tool = Tool::Node;
     choice.system = true;
-    choice.version.version = printed.trimmed().startsWith(u'v') ? printed.trimmed().mid(1) : printed.trimmed();
+    choice.version.version =
+        printed.trimmed().startsWith(u'v') ? printed.trimmed().mid(1) : printed.trimmed();
     choice.reason = u"system"_s;
     return choice;
 }
@@ -41,7 +36,7 @@ Toolchains::~Toolchains() = default;
 
 QString Toolchains::metadataPath(const QString& name) const
 {
-    return m_root + u"/.metadata/"_s + fileNameFor(name);
+    return m_root + u"/.metadata/"_s + ToolCache::folderNameOf(name) + u".json"_s;
 }
 
 std::optional<Packument> Toolchains::rememberedPackument(const QString& name, bool freshOnly) const
@@ -89,8 +84,8 @@ QCoro::Task<Packument> Toolchains::packument(QString name)
     if (!cached.versions.isEmpty())
         co_return cached;
     throw Failure::transient(
-        u"%1 is needed but not in the tool cache, and the npm registry cannot be reached: %2"_s.arg(name,
-                                                                                                  unreachable),
+        u"%1 is needed but not in the tool cache, and the npm registry cannot be reached: %2"_s.arg(
+            name, unreachable),
         u"Connect to the internet (or to the registry npm is configured for) and run again."_s);
 }
 
