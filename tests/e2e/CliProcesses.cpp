@@ -58,6 +58,21 @@ void CliRun::start(const QStringList& arguments)
     m_process.start(qEnvironmentVariable("FORGE_E2E_CLI", QStringLiteral(FORGE_CLI_PATH)), arguments);
 }
 
+bool CliRun::previewToReady(const QString& source, QString* failure, const QStringList& extra, int timeoutMs)
+{
+    start(QStringList{u"preview"_s, source, u"--exit-when-ready"_s, u"--json"_s} + extra);
+    QSignalSpy exited(&m_process, &QProcess::finished);
+    if (!finished() && !exited.wait(timeoutMs)) {
+        *failure = u"the CLI did not finish: "_s + transcript();
+        return false;
+    }
+    if (!event(u"ready"_s) || m_process.exitCode() != 0) {
+        *failure = u"the preview did not go live: "_s + transcript();
+        return false;
+    }
+    return true;
+}
+
 std::optional<QJsonObject> CliRun::event(const QString& name) const
 {
     for (const QJsonObject& event : m_events) {

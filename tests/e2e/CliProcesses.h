@@ -22,6 +22,10 @@ public:
     ~CliRun() override;
 
     void start(const QStringList& arguments);
+    // `preview <source> --exit-when-ready --json <extra>` to its end: true when the preview went live
+    // and the CLI exited 0; otherwise false, with what happened and the transcript in `failure`.
+    bool previewToReady(const QString& source, QString* failure, const QStringList& extra = {},
+                        int timeoutMs = 5 * 60 * 1000);
     std::optional<QJsonObject> event(const QString& name) const;
     bool finished() const { return m_process.state() == QProcess::NotRunning; }
     QList<QJsonObject> events() const { return m_events; }

@@ -15,7 +15,6 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,8 +23,6 @@ using forge::test::CliRun;
 using forge::test::FixtureRepository;
 
 namespace {
-
-constexpr int RunTimeoutMs = 5 * 60 * 1000;
 
 // Yarn 1.22.22 pinned the way `corepack use` writes it (with the tarball's SHA-512), so the tool
 // cache fetches exactly that Yarn. Yarn 1.22 hands every command to the script that .yarnrc.yml's
@@ -103,9 +100,6 @@ private Q_SLOTS:
 private:
     // A repository made of `files` under the test's folder; its path.
     QString repository(const QString& name, const QMap<QString, QByteArray>& files);
-    // Previews `path` with the data folder `data` until the preview is live (or the run ends);
-    // false (with the transcript in `failure`) when it did not go live.
-    bool preview(CliRun& run, const QString& path, QString* failure);
     // Whether the run went through bubblewrap (the CLI gives a notice when it cannot).
     static bool isolated(const CliRun& run);
 
@@ -139,21 +133,6 @@ QString TestHostileCaches::repository(const QString& name, const QMap<QString, Q
     return repo.path();
 }
 
-bool TestHostileCaches::preview(CliRun& run, const QString& path, QString* failure)
-{
-    run.start({u"preview"_s, path, u"--exit-when-ready"_s, u"--json"_s});
-    QSignalSpy exited(&run.process(), &QProcess::finished);
-    if (!run.finished() && !exited.wait(RunTimeoutMs)) {
-        *failure = u"the CLI did not finish: "_s + run.transcript();
-        return false;
-    }
-    if (!run.event(u"ready"_s) || run.process().exitCode() != 0) {
-        *failure = u"the preview did not go live: "_s + run.transcript();
-        return false;
-    }
-    return true;
-}
-
 bool TestHostileCaches::isolated(const CliRun& run)
 {
     for (const QJsonObject& event : run.events()) {
@@ -174,7 +153,7 @@ void TestHostileCaches::detectionDoesNotRunTheRepositorysYarnPath()
     QTemporaryDir data;
     CliRun run(data.path(), {{u"FORGE_PREVIEW_TOOL_REGISTRY"_s, m_registry.url().toString()}});
     QString failure;
-    const bool live = preview(run, path, &failure);
+    const bool live = run.previewToReady(path, &failure);
     if (!isolated(run))
         QSKIP("bubblewrap cannot run here, so the CLI ran without isolation");
     QVERIFY2(live, qPrintable(failure));
@@ -205,7 +184,7 @@ void TestHostileCaches::aForkDoesNotFillTheOriginalsInstallCache()
 
     // The fork is previewed first; its install fills the cache.
     CliRun forkRun(data.path());
-    const bool forkLive = preview(forkRun, forkPath, &failure);
+    const bool forkLive = forkRun.previewToReady(forkPath, &failure);
     if (!isolated(forkRun))
         QSKIP("bubblewrap cannot run here, so the CLI ran without isolation");
     QVERIFY2(forkLive, qPrintable(failure));
@@ -213,14 +192,14 @@ void TestHostileCaches::aForkDoesNotFillTheOriginalsInstallCache()
 
     // The original installs for itself instead of taking the fork's node_modules.
     CliRun originalRun(data.path());
-    QVERIFY2(preview(originalRun, originalPath, &failure), qPrintable(failure));
+    QVERIFY2(originalRun.previewToReady(originalPath, &failure), qPrintable(failure));
     const QString originalOutput = originalRun.outputLines();
     QVERIFY2(!originalOutput.contains(u"from the install cache"_s), qPrintable(originalOutput));
     QVERIFY2(originalOutput.contains(u"INSTALLED BY the original"_s), qPrintable(originalOutput));
 
     // The cache still works for the original itself: a rerun restores what it installed.
     CliRun rerun(data.path());
-    QVERIFY2(preview(rerun, originalPath, &failure), qPrintable(failure));
+    QVERIFY2(rerun.previewToReady(originalPath, &failure), qPrintable(failure));
     const QString rerunOutput = rerun.outputLines();
     QVERIFY2(rerunOutput.contains(u"from the install cache"_s), qPrintable(rerunOutput));
     QVERIFY2(rerunOutput.contains(u"INSTALLED BY the original"_s), qPrintable(rerunOutput));

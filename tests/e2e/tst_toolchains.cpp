@@ -72,8 +72,6 @@ private Q_SLOTS:
 
 private:
     QString repository(const QString& name, const QMap<QString, QByteArray>& files);
-    // Previews `path` until it is live or the run ends; the run's transcript in `failure` if not.
-    bool preview(CliRun& run, const QString& path, QString* failure, const QStringList& extra = {});
     QMap<QString, QString> environment() const;
 
     QTemporaryDir m_work;
@@ -121,21 +119,6 @@ QString TestToolchains::repository(const QString& name, const QMap<QString, QByt
     return repo.path();
 }
 
-bool TestToolchains::preview(CliRun& run, const QString& path, QString* failure, const QStringList& extra)
-{
-    run.start(QStringList{u"preview"_s, path, u"--exit-when-ready"_s, u"--json"_s} + extra);
-    QSignalSpy exited(&run.process(), &QProcess::finished);
-    if (!run.finished() && !exited.wait(RunTimeoutMs)) {
-        *failure = u"the CLI did not finish: "_s + run.transcript();
-        return false;
-    }
-    if (!run.event(u"ready"_s) || run.process().exitCode() != 0) {
-        *failure = u"the preview did not go live: "_s + run.transcript();
-        return false;
-    }
-    return true;
-}
-
 void TestToolchains::eachPackageManagerPreviewsAtItsVersion_data()
 {
     QTest::addColumn<Files>("files");
@@ -170,7 +153,7 @@ void TestToolchains::eachPackageManagerPreviewsAtItsVersion()
     QTemporaryDir data;
     CliRun run(data.path(), environment());
     QString failure;
-    QVERIFY2(preview(run, path, &failure), qPrintable(failure));
+    QVERIFY2(run.previewToReady(path, &failure), qPrintable(failure));
 
     const auto toolchain = run.event(u"toolchain"_s);
     QVERIFY2(toolchain, qPrintable(run.transcript()));
@@ -188,7 +171,7 @@ void TestToolchains::anotherNodeMajorRunsUnderIt()
     QTemporaryDir data;
     CliRun run(data.path(), environment());
     QString failure;
-    QVERIFY2(preview(run, path, &failure), qPrintable(failure));
+    QVERIFY2(run.previewToReady(path, &failure), qPrintable(failure));
     // npm started the dev server, so the npm that came with that Node.js ran too.
     QVERIFY2(run.outputLines().contains(u"NODE v22.12.0"_s), qPrintable(run.outputLines()));
     QVERIFY2(run.outputLines().contains(u"AGENT npm/10.9.2"_s), qPrintable(run.outputLines()));
@@ -212,7 +195,7 @@ void TestToolchains::twoRunsDownloadAToolOnce()
     CliRun two(data.path(), environment());
     QString failure;
     one.start({u"preview"_s, first, u"--exit-when-ready"_s, u"--json"_s});
-    QVERIFY2(preview(two, second, &failure), qPrintable(failure));
+    QVERIFY2(two.previewToReady(second, &failure), qPrintable(failure));
     QSignalSpy exited(&one.process(), &QProcess::finished);
     QVERIFY(one.finished() || exited.wait(RunTimeoutMs));
     QVERIFY2(one.event(u"ready"_s), qPrintable(one.transcript()));
@@ -234,7 +217,7 @@ void TestToolchains::aTarballThatDoesNotMatchItsIntegrityIsRefused()
     QTemporaryDir data;
     CliRun run(data.path(), {{u"FORGE_PREVIEW_TOOL_REGISTRY"_s, tampered.url().toString()}});
     QString failure;
-    QVERIFY(!preview(run, path, &failure));
+    QVERIFY(!run.previewToReady(path, &failure));
     QCOMPARE(run.process().exitCode(), 6); // install-dependencies
     QVERIFY2(failure.contains(u"integrity"_s), qPrintable(failure));
     QVERIFY2(!failure.contains(u"tampered\n"_s), "the tampered tool ran");
@@ -255,15 +238,15 @@ void TestToolchains::offlineTheCacheIsUsedAndWhatIsMissingIsNamed()
     QString failure;
     {
         CliRun online(data.path(), environment());
-        QVERIFY2(preview(online, pnpmProject, &failure), qPrintable(failure));
+        QVERIFY2(online.previewToReady(pnpmProject, &failure), qPrintable(failure));
     }
     m_registry.stop();
     CliRun cached(data.path(), environment());
-    QVERIFY2(preview(cached, pnpmProject, &failure, {u"--no-install-cache"_s}), qPrintable(failure));
+    QVERIFY2(cached.previewToReady(pnpmProject, &failure, {u"--no-install-cache"_s}), qPrintable(failure));
     QVERIFY2(cached.outputLines().contains(u"AGENT pnpm/9.15.9"_s), qPrintable(cached.outputLines()));
 
     CliRun missing(data.path(), environment());
-    QVERIFY(!preview(missing, bunProject, &failure));
+    QVERIFY(!missing.previewToReady(bunProject, &failure));
     QCOMPARE(missing.process().exitCode(), 6);
     QVERIFY2(failure.contains(u"@oven/bun-linux-x64"_s) && failure.contains(u"registry"_s),
              qPrintable(failure));

@@ -5,6 +5,7 @@
 #include "ui/window/MainWindow.h"
 
 #include <QAbstractButton>
+#include <QCoreApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QEventLoop>
@@ -51,5 +52,16 @@ inline void shutDown(ui::MainWindow& window)
     window.shutdown();
     loop.exec();
 }
+
+#ifdef FORGE_ARTIFACTS_DIR
+// Lays out what changed since the last event loop pass (a label that grew a line), then saves a
+// picture of `widget` as `name` in the artifacts folder.
+inline bool saveShot(QWidget* widget, const QString& name)
+{
+    for (int pass = 0; pass < 3; ++pass)
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    return widget->grab().save(QStringLiteral(FORGE_ARTIFACTS_DIR) + u'/' + name);
+}
+#endif
 
 } // namespace forge::test

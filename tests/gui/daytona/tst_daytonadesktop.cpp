@@ -53,6 +53,7 @@
 #include <QWebEnginePage>
 
 using namespace Qt::StringLiterals;
+using forge::test::saveShot;
 using namespace forge;
 
 using forge::test::acceptButton;
@@ -62,20 +63,6 @@ namespace {
 
 constexpr auto ApiKey = "test-api-key";
 constexpr int RunTimeoutMs = 300'000; // a cold npm install in the emulator's sandbox
-
-QString artifact(const QString& name)
-{
-    return QStringLiteral(FORGE_ARTIFACTS_DIR) + u'/' + name;
-}
-
-// Lays out what changed since the last event loop pass (a label that grew a line), then saves a
-// picture of `widget` to the artifacts folder.
-bool saveShot(QWidget* widget, const QString& name)
-{
-    for (int pass = 0; pass < 3; ++pass)
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-    return widget->grab().save(artifact(name));
-}
 
 void clearDaytonaEnvironment()
 {

@@ -4,6 +4,7 @@
 // explanation, and the size limit kept with OK and given to the cache. Then the run plan's toolchain
 // line: what the plan asks for before a run, what the run chose once it has.
 
+#include "../GuiTestHelpers.h"
 #include "AwaitCatching.h"
 #include "NpmRegistryStub.h"
 #include "app/AppContext.h"
@@ -35,24 +36,12 @@
 
 using namespace forge;
 using namespace Qt::StringLiterals;
+using forge::test::saveShot;
 
 namespace {
 
 const QString Pnpm = u"pnpm"_s;
 const QString YarnBerry = u"@yarnpkg/cli-dist"_s;
-
-QString artifact(const QString& name)
-{
-    return QStringLiteral(FORGE_ARTIFACTS_DIR) + u'/' + name;
-}
-
-// Lays out what changed since the last event loop pass, then saves a picture of `widget`.
-bool saveShot(QWidget* widget, const QString& name)
-{
-    for (int pass = 0; pass < 3; ++pass)
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-    return widget->grab().save(artifact(name));
-}
 
 // The rows of the page's table as "package version | size | last used".
 QStringList rowsOf(QTreeView* view)
@@ -139,7 +128,7 @@ private Q_SLOTS:
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_root.filePath(u"settings"_s));
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_root.filePath(u"settings"_s));
         QSettings().clear();
-        QDir().mkpath(artifact({}));
+        QDir().mkpath(QStringLiteral(FORGE_ARTIFACTS_DIR));
 
         QVERIFY(m_stub.listen());
         m_registry = std::make_unique<NpmRegistry>(m_stub.url());
