@@ -33,6 +33,10 @@ QString usage()
            u"                             \"lts/*\") instead of what the repository asks for\n"
            u"      --package-manager <name@version> this version of the project's package manager\n"
            u"                             (\"pnpm@9.15.9\", \"yarn@4\") instead of the one it asks for\n"
+           u"      --env <NAME=VALUE>     give the project's commands this variable (repeatable); not for\n"
+           u"                             secrets: the command line is visible to every local user\n"
+           u"      --env-file <file>      the variables of a .env file (NAME=value lines); values of names\n"
+           u"                             with KEY, TOKEN, SECRET, PASSWORD or PRIVATE are redacted\n"
            u"      --json                 print one JSON object per line instead of text\n"
            u"      --ready-timeout <s>    how long the dev server may take to answer (default: 180)\n"
            u"      --github-host <host[:port]> the GitHub (or Enterprise) host whose token private\n"
@@ -92,13 +96,16 @@ struct OptionSet
     const QCommandLineOption gitHubHost{u"github-host"_s, u"host"_s, u"host"_s};
     const QCommandLineOption node{u"node"_s, u"version"_s, u"version"_s};
     const QCommandLineOption packageManager{u"package-manager"_s, u"name@version"_s, u"name@version"_s};
+    const QCommandLineOption env{u"env"_s, u"NAME=VALUE"_s, u"NAME=VALUE"_s};
+    const QCommandLineOption envFile{u"env-file"_s, u"file"_s, u"file"_s};
 
     void addTo(QCommandLineParser& parser) const
     {
-        parser.addOptions({branch,    mode,         provider,      exitWhenReady, noInstallCache, noIsolation,
-                           json,      readyTimeout, help,          version,       apiUrl,         target,
-                           size,      image,        snapshot,      isPublic,      autoStop,       gitHubHost,
-                           signedUrl, node,         packageManager});
+        parser.addOptions({branch,         mode,     provider,     exitWhenReady, noInstallCache,
+                           noIsolation,    json,     readyTimeout, help,          version,
+                           apiUrl,         target,   size,         image,         snapshot,
+                           isPublic,       autoStop, gitHubHost,   signedUrl,     node,
+                           packageManager, env,      envFile});
     }
 };
 
@@ -210,6 +217,35 @@ std::optional<ParseOutcome> readToolchainOptions(const QCommandLineParser& parse
     return std::nullopt;
 }
 
+// --env-file then --env: the variables of the project's commands.
+std::optional<ParseOutcome> readEnvironmentOptions(const QCommandLineParser& parser, const OptionSet& set,
+                                                   CliOptions& options)
+{
+    for (const QString& path : parser.values(set.envFile)) {
+        QString problem;
+        const std::optional<ProjectEnvironment> read = readEnvFile(path, &problem);
+        if (!read)
+            return usageError(problem);
+        for (const EnvironmentVariable& variable : read->variables)
+            options.environment.set(variable);
+    }
+    for (const QString& assignment : parser.values(set.env)) {
+        const qsizetype equals = assignment.indexOf(u'=');
+        EnvironmentVariable variable;
+        variable.name = assignment.left(equals);
+        variable.value = equals < 0 ? QString() : assignment.mid(equals + 1);
+        const QString problem = ProjectEnvironment::nameProblem(variable.name);
+        if (equals < 0 || !problem.isEmpty()) {
+            return usageError(u"--env takes NAME=VALUE, for example --env API_URL=http://localhost:4000. %1"_s
+                                  .arg(equals < 0 ? QString() : problem)
+                                  .trimmed());
+        }
+        options.environment.set(variable);
+        options.environmentInArguments = true;
+    }
+    return std::nullopt;
+}
+
 // --signed-url, --branch, --ready-timeout and --github-host.
 std::optional<ParseOutcome> readRunOptions(const QCommandLineParser& parser, const OptionSet& set,
                                            CliOptions& options)
@@ -283,6 +319,8 @@ ParseOutcome parseArguments(const QStringList& arguments, const QString& working
     if (auto failed = readRunOptions(parser, set, options))
         return std::move(*failed);
     if (auto failed = readToolchainOptions(parser, set, options))
+        return std::move(*failed);
+    if (auto failed = readEnvironmentOptions(parser, set, options))
         return std::move(*failed);
 
     options.exitWhenReady = parser.isSet(set.exitWhenReady);

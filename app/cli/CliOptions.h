@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/ProjectEnvironment.h"
 #include "core/RepoRef.h"
 #include "core/RunPlan.h"
 #include "github/GitHubHost.h"
@@ -56,6 +57,12 @@ struct CliOptions
     // version or range ("22", "^20.11", "lts/*"); packageManager "pnpm@9.15.9" (or a range).
     QString nodeVersion;
     QString packageManager;
+    // --env NAME=VALUE (repeatable) and --env-file FILE: variables on top of the project's stored
+    // environment (the desktop app's), the later ones winning. Values from a file whose names look
+    // like credentials are secrets (redacted from the output); --env values are plain (argv is
+    // visible to every local user, and the program says so).
+    ProjectEnvironment environment;
+    bool environmentInArguments = false;
 };
 
 struct ParseOutcome

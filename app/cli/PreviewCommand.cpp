@@ -5,6 +5,7 @@
 #include "core/SandboxIsolation.h"
 #include "sandbox/LocalProvider.h"
 #include "sandbox/daytona/DaytonaProvider.h"
+#include "secrets/ProjectSecrets.h"
 #include "store/RunStore.h"
 #include "workflow/PreviewWorkflow.h"
 #include "workflow/ProjectSession.h"
@@ -128,7 +129,12 @@ QCoro::Task<int> PreviewCommand::run()
     Project project = newProject(m_options.repository, m_options.branch, m_options.mode);
     project.backend = backendFromString(m_options.provider).value_or(Backend::Local);
     startRecording(project);
-    const PreviewRequest request = previewRequestFor(m_options, m_gitHub);
+    PreviewRequest request = previewRequestFor(m_options, m_gitHub);
+    auto lookup = environmentFor(project.id);
+    const std::optional<ProjectEnvironment> environment = co_await std::move(lookup);
+    if (!environment)
+        co_return ExitUsage;
+    request.environment = *environment;
 
     m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);
     PreviewWorkflow* workflow = m_workflow.get();
@@ -139,6 +145,10 @@ QCoro::Task<int> PreviewCommand::run()
         Q_EMIT finishRequested();
     });
     reportStart(!request.authToken.isEmpty());
+    if (!request.environment.isEmpty()) {
+        m_reporter.notice(u"Environment: %1 (the values of secrets are never printed)."_s.arg(
+            request.environment.names().join(u", "_s)));
+    }
 
     std::optional<StepFailure> failure;
     try {
@@ -188,8 +198,33 @@ QCoro::Task<int> PreviewCommand::run()
     co_return exitCode;
 }
 
+QCoro::Task<std::optional<ProjectEnvironment>> PreviewCommand::environmentFor(QString projectId)
+{
+    ProjectEnvironment environment;
+    if (const Project* stored = m_context.projectStore().find(projectId))
+        environment = stored->environment;
+    if (!environment.secretNames().isEmpty()) {
+        ProjectSecrets secrets(m_context.secrets());
+        const ResolvedEnvironment resolved = co_await secrets.resolve(projectId, environment);
+        if (!resolved.problem.isEmpty()) {
+            m_reporter.failed(StepFailure(
+                StepId::CreateSandbox,
+                Failure::permanent(resolved.problem, u"Unlock the keychain (or start it) and run again."_s)));
+            co_return std::nullopt;
+        }
+        environment = resolved.environment;
+    }
+    for (const EnvironmentVariable& variable : m_options.environment.variables)
+        environment.set(variable);
+    co_return environment;
+}
+
 void PreviewCommand::reportStart(bool withToken)
 {
+    if (m_options.environmentInArguments) {
+        m_reporter.notice(u"--env puts its value on the command line, which every user of this computer can "
+                          u"read while the program runs; give secrets with --env-file instead."_s);
+    }
     m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
     if (!m_options.isolation) {
         m_reporter.notice(u"Running without isolation (--no-isolation): the repository's code runs as you, "

@@ -47,6 +47,10 @@ private:
     // The run's start and the notices that go before its steps (no isolation, a database set aside,
     // a run not remembered or continued, the token's origin when `withToken`).
     void reportStart(bool withToken);
+    // The project's stored environment (what the desktop app saved for it) with its secrets read
+    // from the keychain, then --env-file and --env on top. nullopt when a stored secret cannot be
+    // read: the run must not go ahead with less than the user set (reported, exit 2).
+    QCoro::Task<std::optional<ProjectEnvironment>> environmentFor(QString projectId);
 
     CliOptions m_options;
     AppContext& m_context;

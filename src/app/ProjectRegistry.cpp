@@ -4,8 +4,11 @@
 #include "SandboxBackends.h"
 #include "accounts/GitHubAccountManager.h"
 #include "core/CloneCredentials.h"
+#include "core/Detached.h"
 #include "core/RepoRef.h"
 #include "sandbox/LocalProvider.h"
+#include "secrets/ProjectSecrets.h"
+#include "secrets/SecretStore.h"
 #include "store/RunStore.h"
 #include "workflow/RunQueue.h"
 #include "workflow/SandboxManager.h"
@@ -29,6 +32,37 @@ QCoro::Task<CloneCredentials> credentialsFor(QPointer<GitHubAccountManager> acco
         co_return CloneCredentials{};
     auto lookup = accounts->credentialsFor(std::move(repositoryUrl));
     co_return co_await std::move(lookup);
+}
+
+QCoro::Task<ResolvedEnvironment> resolvedEnvironment(QPointer<SecretStore> store, QString projectId,
+                                                     ProjectEnvironment environment)
+{
+    if (!store)
+        co_return ResolvedEnvironment{{}, u"Forge Preview is closing."_s};
+    ProjectSecrets secrets(*store);
+    co_return co_await secrets.resolve(std::move(projectId), std::move(environment));
+}
+
+// Whether a variable the build reads differs between the two environments.
+bool buildInputChanged(const ProjectEnvironment& before, const ProjectEnvironment& after,
+                       const QMap<QString, QString>& secretValues)
+{
+    const auto buildNames = [](const ProjectEnvironment& environment) {
+        QStringList names;
+        for (const EnvironmentVariable& variable : environment.variables) {
+            if (variable.steps.testFlag(EnvironmentStep::Build))
+                names << variable.name;
+        }
+        return names;
+    };
+    const QStringList names = buildNames(before) + buildNames(after);
+    for (const QString& name : names) {
+        const EnvironmentVariable* old = before.find(name);
+        const EnvironmentVariable* now = after.find(name);
+        if (!old || !now || !(*old == *now) || secretValues.contains(name))
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -140,6 +174,11 @@ void ProjectRegistry::createSession(Entry& entry, const Project& project)
     // Each run asks for the signed-in account's token, which it gets only for that account's host.
     entry.session->setCredentialLookup([accounts = QPointer<GitHubAccountManager>(&m_context.accounts())](
                                            QUrl url) { return credentialsFor(accounts, std::move(url)); });
+    // And for the values of the project's secrets, from the keychain.
+    entry.session->setEnvironmentLookup([secrets = QPointer<SecretStore>(&m_context.secrets())](
+                                            QString projectId, ProjectEnvironment environment) {
+        return resolvedEnvironment(secrets, std::move(projectId), std::move(environment));
+    });
     entry.running = false;
     connectSession(project.id, entry.session);
     Q_EMIT sessionCreated(entry.session);
@@ -258,6 +297,19 @@ bool ProjectRegistry::remove(const QString& id)
     m_restoreFailures.remove(id);
     m_context.projectStore().remove(id);
     save();
+    // Its secrets go with it: nothing of a removed project stays in the keychain.
+    const ProjectEnvironment environment = entry.session->project().environment;
+    if (!environment.secretNames().isEmpty()) {
+        detach(
+            [](QPointer<SecretStore> store, QString projectId,
+               ProjectEnvironment secretsOf) -> QCoro::Task<> {
+                if (!store)
+                    co_return;
+                ProjectSecrets secrets(*store);
+                co_await secrets.removeAll(std::move(projectId), std::move(secretsOf));
+            }(QPointer<SecretStore>(&m_context.secrets()), id, environment),
+            this, "removing the project's secrets");
+    }
     entry.session->deleteLater();
     Q_EMIT projectRemoved(id);
     return true;
@@ -272,6 +324,55 @@ void ProjectRegistry::update(const Project& project)
     m_context.projectStore().put(project);
     save();
     Q_EMIT projectChanged(project.id);
+}
+
+QCoro::Task<QString> ProjectRegistry::setEnvironment(QString id, ProjectEnvironment environment,
+                                                     QMap<QString, QString> secretValues)
+{
+    QPointer<ProjectRegistry> self(this);
+    const ProjectSession* existing = session(id);
+    if (!existing)
+        co_return tr("The project is no longer in the list.");
+    const ProjectEnvironment before = existing->project().environment;
+    ProjectSecrets secrets(m_context.secrets());
+    for (auto it = secretValues.cbegin(); it != secretValues.cend(); ++it) {
+        const SecretResult written = co_await secrets.write(id, it.key(), it.value());
+        if (!self)
+            co_return QString();
+        if (!written.ok())
+            co_return tr("The secret %1 was not saved, and the environment is unchanged: %2")
+                .arg(it.key(), written.message());
+    }
+    for (const QString& name : before.secretNames()) {
+        const EnvironmentVariable* now = environment.find(name);
+        if (now && now->secret)
+            continue;
+        const SecretResult removed = co_await secrets.remove(id, name);
+        if (!self)
+            co_return QString();
+        if (!removed.ok())
+            Q_EMIT storeFailed(
+                tr("The old value of %1 is still in the keychain: %2").arg(name, removed.message()));
+    }
+    ProjectSession* current = session(id);
+    if (!current)
+        co_return tr("The project was removed meanwhile.");
+    Project project = current->project();
+    project.environment = environment;
+    update(project);
+    if (current->status() != ProjectStatus::Live)
+        co_return QString();
+    const bool rebuild = buildInputChanged(before, environment, secretValues);
+    auto lookup = resolvedEnvironment(QPointer<SecretStore>(&m_context.secrets()), id, environment);
+    const ResolvedEnvironment resolved = co_await std::move(lookup);
+    if (!self)
+        co_return QString();
+    if (!resolved.problem.isEmpty())
+        co_return resolved.problem;
+    if (ProjectSession* live = session(id))
+        detach(live->applyEnvironment(resolved, rebuild), live,
+               "restarting the dev server with the new environment");
+    co_return QString();
 }
 
 bool ProjectRegistry::change(const QString& id, const std::function<bool(Project&)>& change)

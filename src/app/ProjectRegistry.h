@@ -3,7 +3,9 @@
 #include "store/Project.h"
 #include "workflow/ProjectSession.h"
 
+#include <QCoroTask>
 #include <QHash>
+#include <QMap>
 #include <QObject>
 #include <QStringList>
 #include <functional>
@@ -58,6 +60,15 @@ public:
     bool remove(const QString& id);
     // Applies a changed project to its session and stores it.
     void update(const Project& project);
+    // Keeps `environment` as the project's (issue 20). `secretValues` holds the new value of each
+    // secret the user set or changed, by name; a secret not in it keeps its keychain value. The
+    // keychain is written first, and the project changes only when every write succeeded;
+    // entries of secrets that were removed or made plain are removed. A live preview then restarts
+    // its dev server with the new environment (ProjectSession::applyEnvironment), building again in
+    // production mode when a changed variable reaches the build. Returns what went wrong and what
+    // to do; empty on success.
+    QCoro::Task<QString> setEnvironment(QString id, ProjectEnvironment environment,
+                                        QMap<QString, QString> secretValues);
     // Each returns false when nothing changed (no such project, or it already was so).
     bool setBackend(const QString& id, Backend backend);
     bool setWithoutIsolation(const QString& id, bool withoutIsolation);

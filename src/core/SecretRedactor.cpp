@@ -125,6 +125,27 @@ bool redactOnce(QString& text, const QStringList& secrets)
     return changed;
 }
 
+// Encoded at `offset` bytes after a base64 block starts, the value's first characters mix with what
+// comes before it and its last with what comes after; what is left depends on the value alone.
+// Shorter than MinEmbeddedLength, such a core would match ordinary text, so it is not kept.
+QStringList embeddedBase64Forms(const QByteArray& value)
+{
+    constexpr qsizetype MinEmbeddedLength = 8;
+    QStringList cores;
+    for (int offset = 0; offset < 3; ++offset) {
+        const QByteArray padded = QByteArray(offset, '\0') + value;
+        const QString encoded =
+            QString::fromLatin1(padded.toBase64(QByteArray::Base64Encoding | QByteArray::OmitTrailingEquals));
+        // offset 0: nothing mixed at the front; 1 byte before: 2 characters; 2 bytes: 3 characters.
+        const qsizetype front = offset == 0 ? 0 : offset + 1;
+        const qsizetype back = padded.size() % 3 == 0 ? 0 : 1;
+        const QString core = encoded.mid(front, encoded.size() - front - back);
+        if (core.size() >= MinEmbeddedLength)
+            cores << core;
+    }
+    return cores;
+}
+
 } // namespace
 
 void SecretRedactor::addSecret(const QString& value)
@@ -146,6 +167,12 @@ void SecretRedactor::addSecret(const QString& value)
     for (const QString& form : forms) {
         if (form.size() >= MinSecretLength && !m_secrets.contains(form))
             m_secrets.append(form);
+    }
+    // Base64 of a longer text that contains the value ("user:" + value, a .env file, a JSON body):
+    // at each of the three byte offsets, the characters that come from the value alone.
+    for (const QString& core : embeddedBase64Forms(utf8)) {
+        if (!m_secrets.contains(core))
+            m_secrets.append(core);
     }
     // Longest first, so a secret that contains another registered secret is masked whole instead of
     // leaving its remainder behind.

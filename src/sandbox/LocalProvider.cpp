@@ -392,13 +392,18 @@ struct LocalProvider::Private
         const QString hostCwd = existingFolderInWorkspace(workspace, cwd, u"working folder"_s);
 
         QMap<QString, QString> env = baseEnvironment(id, isolatedRun);
-        for (auto it = spec.environment.cbegin(); it != spec.environment.cend(); ++it) {
-            if (it.key().isEmpty() || it.key().contains(u'=') || it.key().contains(QChar(0)) ||
-                it.value().contains(QChar(0))) {
-                throw Failure::permanent(u"The environment variable name “%1” is not valid."_s.arg(it.key()),
-                                         u"Use names made of letters, digits and underscores."_s);
+        // Both reach the command through the process environment (LaunchSpec), never argv: the
+        // project's variables may be secrets.
+        for (const QMap<QString, QString>* added : {&spec.environment, &spec.privateEnvironment}) {
+            for (auto it = added->cbegin(); it != added->cend(); ++it) {
+                if (it.key().isEmpty() || it.key().contains(u'=') || it.key().contains(QChar(0)) ||
+                    it.value().contains(QChar(0))) {
+                    throw Failure::permanent(
+                        u"The environment variable name “%1” is not valid."_s.arg(it.key()),
+                        u"Use names made of letters, digits and underscores."_s);
+                }
+                env.insert(it.key(), it.value());
             }
-            env.insert(it.key(), it.value());
         }
         const QList<BubblewrapMount> tools = toolMounts(spec.toolDirectories);
         if (!spec.toolDirectories.isEmpty()) {

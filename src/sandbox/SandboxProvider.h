@@ -53,6 +53,11 @@ struct CommandSpec
     // Tool folders that go first on PATH, in order (what provideTools() returned): the Node.js and
     // package manager the project asks for. A back end makes them visible to the command.
     QStringList toolDirectories = {};
+    // The project's own variables (ProjectEnvironment), added after `environment`. They may hold
+    // secrets, so a back end delivers them without putting a value in any command line: locally
+    // through the process environment (never bwrap's --setenv), on Daytona through a file the
+    // command reads and removes (DaytonaProvider::environmentFile says what remains visible).
+    QMap<QString, QString> privateEnvironment = {};
 };
 
 struct CommandResult

@@ -15,6 +15,8 @@ QString kindName(SecretKind kind)
         return u"github-token"_s;
     case SecretKind::DaytonaApiKey:
         return u"daytona-api-key"_s;
+    case SecretKind::ProjectSecret:
+        return u"project-secret"_s;
     }
     return u"secret"_s;
 }
@@ -31,8 +33,15 @@ QString SecretKey::toKeychainKey() const
     return kindName(kind) + u'/' + encode(host.trimmed().toLower()) + u'/' + encode(account);
 }
 
+SecretKey SecretKey::projectSecret(const QString& projectId, const QString& name)
+{
+    return SecretKey{SecretKind::ProjectSecret, projectId, name};
+}
+
 QString SecretKey::describe() const
 {
+    if (kind == SecretKind::ProjectSecret)
+        return u"the project secret %1"_s.arg(account);
     const QString what = kind == SecretKind::GitHubToken ? u"GitHub token"_s : u"Daytona API key"_s;
     QString text = u"the "_s + what;
     // A Daytona key is one per host; its account name is only a slot, not a person.

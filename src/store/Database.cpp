@@ -77,6 +77,11 @@ const QList<QStringList>& migrations()
         {
             u"ALTER TABLE projects ADD COLUMN run_without_isolation INTEGER NOT NULL DEFAULT 0"_s,
         },
+        // 4: the project's environment (issue 20): names, plain values and which are secrets; a
+        // secret's value is in the keychain, never here.
+        {
+            u"ALTER TABLE projects ADD COLUMN environment_json TEXT NOT NULL DEFAULT '[]'"_s,
+        },
     };
     return list;
 }

@@ -59,6 +59,8 @@ QJsonObject Project::toJson() const
     };
     if (plan)
         object.insert(u"plan"_s, plan->toJson());
+    if (!environment.isEmpty())
+        object.insert(u"environment"_s, environment.toJson());
     return object;
 }
 
@@ -87,6 +89,13 @@ std::optional<Project> Project::fromJson(const QJsonObject& object, QString* err
     project.keepAwake = object.value(u"keepAwake"_s).toBool(true);
     // Only an explicit true turns isolation off: an entry without it (or with anything else) runs isolated.
     project.runWithoutIsolation = object.value(u"runWithoutIsolation"_s).toBool(false);
+    QString environmentError;
+    const auto environment =
+        ProjectEnvironment::fromJson(object.value(u"environment"_s).toArray(), &environmentError);
+    if (!environment)
+        return fail(
+            u"the saved environment of %1 is not valid: %2"_s.arg(project.repository, environmentError));
+    project.environment = *environment;
     if (object.contains(u"plan"_s)) {
         QString planError;
         project.plan = RunPlan::fromJson(object.value(u"plan"_s).toObject(), &planError);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/ProjectEnvironment.h"
 #include "core/RunPlan.h"
 
 #include <QDateTime>
@@ -41,6 +42,8 @@ struct Project
     // default: without working isolation a run fails instead (issue 16, "fail closed"). Daytona
     // sandboxes are isolated by Daytona whatever this says.
     bool runWithoutIsolation = false;
+    // The variables the project's commands get (issue 20); a secret's value is in the keychain.
+    ProjectEnvironment environment;
 
     QJsonObject toJson() const;
     // nullopt (with `error`) for an entry that is not a valid project; the caller keeps the rest.

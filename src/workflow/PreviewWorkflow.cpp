@@ -70,6 +70,12 @@ PreviewWorkflow::PreviewWorkflow(SandboxProvider& provider, StepJournal& journal
     , m_backoff(1s, 10s, MaxRetries)
 {
     m_redactor.addSecret(m_request.authToken);
+    // Every value of the project's environment that is a secret; plain values are in the database
+    // and the Run Plan anyway.
+    for (const EnvironmentVariable& variable : m_request.environment.variables) {
+        if (variable.secret)
+            m_redactor.addSecret(variable.value);
+    }
     connect(&m_provider, &SandboxProvider::notice, this, &PreviewWorkflow::notice);
 }
 
@@ -402,12 +408,13 @@ ToolchainRequest PreviewWorkflow::toolchainRequest() const
     return request;
 }
 
-CommandSpec PreviewWorkflow::planCommand(QStringList argv, QString directory,
+CommandSpec PreviewWorkflow::planCommand(EnvironmentStep step, QStringList argv, QString directory,
                                          QMap<QString, QString> environment,
                                          std::chrono::milliseconds timeout) const
 {
     CommandSpec spec{std::move(argv), std::move(directory), std::move(environment), timeout};
     spec.toolDirectories = m_toolDirectories;
+    spec.privateEnvironment = m_request.environment.forStep(step);
     return spec;
 }
 
@@ -496,7 +503,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::installDependencies()
     }
 
     QStringList tail;
-    CommandSpec install = planCommand(argv, {}, {}, m_request.installTimeout);
+    CommandSpec install = planCommand(EnvironmentStep::Install, argv, {}, {}, m_request.installTimeout);
     CommandResult result = co_await runStepCommand(StepId::InstallDependencies, install, &tail);
 
     if (!result.succeeded() && !m_plan->installFallbackCommand.isEmpty() &&
@@ -562,8 +569,8 @@ QCoro::Task<QJsonObject> PreviewWorkflow::buildProject()
     co_await ensureToolchain(StepId::BuildProject);
     const QStringList argv = m_plan->buildCommand;
     QStringList tail;
-    const CommandSpec build =
-        planCommand(argv, m_plan->projectDirectory, m_plan->environment, m_request.buildTimeout);
+    const CommandSpec build = planCommand(EnvironmentStep::Build, argv, m_plan->projectDirectory,
+                                          m_plan->environment, m_request.buildTimeout);
     const CommandResult result = co_await runStepCommand(StepId::BuildProject, build, &tail);
     if (!result.succeeded())
         throw FailureAdvice::buildFailed(argv, result, tail);
@@ -594,7 +601,8 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
     const PreviewEndpoint planned = co_await m_provider.previewEndpoint(m_sandboxId, port);
     const QMap<QString, QString> environment =
         mergedInto(plan.environment, previewHostEnvironment(planned.url, plan.framework));
-    CommandSpec serve = planCommand(argv, plan.projectDirectory, environment, std::chrono::milliseconds(0));
+    CommandSpec serve = planCommand(EnvironmentStep::Run, argv, plan.projectDirectory, environment,
+                                    std::chrono::milliseconds(0));
     serve.exposedPorts = {port};
     m_server = co_await m_provider.startBackground(m_sandboxId, serve);
     m_serverReady.reset();

@@ -100,9 +100,10 @@ private:
     QCoro::Task<> ensureToolchain(StepId step);
     ToolchainRequest toolchainRequest() const;
     QJsonObject toolchainJson() const;
-    // A command of the plan, with the run's tool folders.
-    CommandSpec planCommand(QStringList argv, QString directory, QMap<QString, QString> environment,
-                            std::chrono::milliseconds timeout) const;
+    // A command of the plan for `step`, with the run's tool folders and the project variables the
+    // step gets.
+    CommandSpec planCommand(EnvironmentStep step, QStringList argv, QString directory,
+                            QMap<QString, QString> environment, std::chrono::milliseconds timeout) const;
     QCoro::Task<> checkNodeVersion(StepId step);
     // The install cache key of the project as cloned (InstallCacheKey); empty when it cannot be
     // worked out (then nothing is cached).

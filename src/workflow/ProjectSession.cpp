@@ -107,6 +107,10 @@ QCoro::Task<> ProjectSession::runOnce()
         co_return;
 
     QPointer<ProjectSession> self(this);
+    auto lookup = environmentForRun();
+    const std::optional<ProjectEnvironment> environment = co_await std::move(lookup);
+    if (!self || !environment)
+        co_return;
     RunQueue::Ticket ticket;
     if (m_queue) {
         auto acquire = m_queue->acquire(this);
@@ -119,11 +123,11 @@ QCoro::Task<> ProjectSession::runOnce()
         }
     }
 
-    PreviewRequest request = requestFor(*repository);
+    PreviewRequest request = requestFor(*repository, *environment);
     if (m_credentialLookup && request.repository.isRemote()) {
         // Bound to a local first: GCC 12 destroys a temporary task inside co_await twice.
-        auto lookup = m_credentialLookup(request.repository.url());
-        const CloneCredentials credentials = co_await std::move(lookup);
+        auto credentialLookup = m_credentialLookup(request.repository.url());
+        const CloneCredentials credentials = co_await std::move(credentialLookup);
         if (!self)
             co_return;
         request.authToken = credentials.token;
@@ -165,17 +169,56 @@ std::optional<RepoRef> ProjectSession::repositoryForRun()
     if (auto* repository = std::get_if<RepoRef>(&parsed))
         return std::move(*repository);
     const auto& error = std::get<RepoRefError>(parsed);
-    m_failure = StepFailure(StepId::CloneRepository, Failure::permanent(error.message, error.advice));
+    failBeforeWorkflow(StepFailure(StepId::CloneRepository, Failure::permanent(error.message, error.advice)));
+    return std::nullopt;
+}
+
+QCoro::Task<std::optional<ProjectEnvironment>> ProjectSession::environmentForRun()
+{
+    const ProjectEnvironment stored = m_project.environment;
+    if (!m_environmentLookup || stored.secretNames().isEmpty())
+        co_return stored;
+    QPointer<ProjectSession> self(this);
+    auto lookup = m_environmentLookup(m_project.id, stored);
+    const ResolvedEnvironment resolved = co_await std::move(lookup);
+    if (!self)
+        co_return std::nullopt;
+    if (!resolved.problem.isEmpty()) {
+        failBeforeWorkflow(StepFailure(
+            StepId::CreateSandbox,
+            Failure::permanent(resolved.problem,
+                               tr("Unlock the keychain (or start it), then run the project "
+                                  "again; or change the secret in the Run Plan's Environment."))));
+        co_return std::nullopt;
+    }
+    co_return resolved.environment;
+}
+
+void ProjectSession::failBeforeWorkflow(const StepFailure& failure)
+{
+    m_failure = failure;
     setStatus(ProjectStatus::Failed);
     Q_EMIT failed(*m_failure);
     m_running = false;
     Q_EMIT runEnded();
-    return std::nullopt;
 }
 
-PreviewRequest ProjectSession::requestFor(const RepoRef& repository)
+QCoro::Task<bool> ProjectSession::applyEnvironment(ResolvedEnvironment resolved, bool rebuild)
+{
+    if (!canRestore() || !resolved.problem.isEmpty())
+        co_return false;
+    m_request.environment = resolved.environment;
+    m_rebuildOnRestore = rebuild && m_request.mode == RunMode::Production;
+    const QString reason = m_rebuildOnRestore
+                               ? tr("The environment changed: building again and restarting the server.")
+                               : tr("The environment changed: restarting the dev server.");
+    co_return co_await restore(RestoreRung::RestartDevServer, reason);
+}
+
+PreviewRequest ProjectSession::requestFor(const RepoRef& repository, const ProjectEnvironment& environment)
 {
     PreviewRequest request;
+    request.environment = environment;
     request.repository = repository;
     request.branch = m_project.branch;
     request.mode = m_project.mode;
@@ -314,7 +357,8 @@ QCoro::Task<bool> ProjectSession::restore(RestoreRung rung, QString reason)
         if (rung == RestoreRung::RestoreSandbox)
             co_await reviveSandbox(old->sandboxId());
         else
-            m_recorder->journal().resetFrom(StepId::StartDevServer);
+            m_recorder->journal().resetFrom(
+                std::exchange(m_rebuildOnRestore, false) ? StepId::BuildProject : StepId::StartDevServer);
         url = co_await workflow->run();
         ensureStillWanted(self);
     } catch (const SessionGone&) {

@@ -84,6 +84,18 @@ public:
     using CredentialLookup = std::function<QCoro::Task<CloneCredentials>(QUrl repositoryUrl)>;
     void setCredentialLookup(CredentialLookup lookup) { m_credentialLookup = std::move(lookup); }
 
+    // Asked at the start of each run, when the project has secret variables, for their values
+    // (ProjectSecrets::resolve). A problem fails the run before anything runs: a run never starts
+    // with fewer secrets than the user set. Without one, secrets reach the run with empty values.
+    using EnvironmentLookup =
+        std::function<QCoro::Task<ResolvedEnvironment>(QString projectId, ProjectEnvironment)>;
+    void setEnvironmentLookup(EnvironmentLookup lookup) { m_environmentLookup = std::move(lookup); }
+    // The project's environment changed (`resolved`: with the secrets' values). A live preview's dev
+    // server starts again with it, in the same sandbox: no clone, no install; with `rebuild` (a
+    // variable the build reads, in production mode) the build runs again first. False, changing
+    // nothing, when no preview is live: the next run reads the environment anyway.
+    QCoro::Task<bool> applyEnvironment(ResolvedEnvironment resolved, bool rebuild);
+
     // Runs share `queue`: a run waits (status Queued) until it may start, and gives its place back
     // once its preview is ready or it failed. Without a queue, runs start at once.
     void setRunQueue(RunQueue* queue) { m_queue = queue; }
@@ -164,7 +176,12 @@ private:
     // The repository of the project; nullopt when its reference is bad, and then the run has
     // failed and ended.
     std::optional<RepoRef> repositoryForRun();
-    PreviewRequest requestFor(const RepoRef& repository);
+    // The project's environment with its secrets read; nullopt when one could not be read, and then
+    // the run has failed and ended.
+    QCoro::Task<std::optional<ProjectEnvironment>> environmentForRun();
+    // Fails a run that has not started its workflow: says why and ends it.
+    void failBeforeWorkflow(const StepFailure& failure);
+    PreviewRequest requestFor(const RepoRef& repository, const ProjectEnvironment& environment);
     // The run's recorder (new, resumed or reopened) and a workflow over its journal.
     PreviewWorkflow* beginWorkflow(const PreviewRequest& request);
     // The live preview is over (or never was): says why, stops the workflow and any restore, and
@@ -194,6 +211,8 @@ private:
     SandboxProvider& m_provider;
     Project m_project;
     CredentialLookup m_credentialLookup;
+    EnvironmentLookup m_environmentLookup;
+    bool m_rebuildOnRestore = false; // applyEnvironment(): the restore resets the journal from the build
     QPointer<RunQueue> m_queue;
     RunStore* m_runStore = nullptr;
     bool m_fromDevServer = false;            // the next run reopens the last one from start-dev-server

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/ProjectEnvironment.h"
 #include "core/RepoRef.h"
 #include "core/RunPlan.h"
 
@@ -48,6 +49,9 @@ struct PreviewRequest
     int generation = 1;          // bumped when a sandbox is recreated from scratch
     std::optional<RunPlan> plan; // a saved, user-edited plan; skips detection when set
     QString authToken;           // for the repository host only; never logged
+    // The project's variables with every secret's value read from the keychain (never logged; the
+    // workflow redacts each secret from every line).
+    ProjectEnvironment environment;
     // Restore node_modules from the install cache when the lockfile, package manager and Node.js
     // are unchanged, instead of installing (SandboxProvider::restoreDependencies).
     bool useInstallCache = true;

@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QFile>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QUuid>
 #include <optional>
@@ -155,13 +156,96 @@ bool sameHost(const QUrl& url, const QString& host)
     return gitHub && gitHub->serves(url);
 }
 
-QString commandLineFor(const CommandSpec& spec, const QString& directory)
+// The project's own variables (CommandSpec::privateEnvironment) may be secrets: a Stripe key, a
+// DATABASE_URL. None of their values is ever put in a command line, a URL or a header sent to
+// Daytona: a session command's text is kept by Daytona (GET /process/session/{id} returns it) and
+// the sandbox's sessions are open to the organisation's members. Instead environmentFile() names a
+// file of `export NAME='value'` lines (shell::exportScript) that is uploaded (POST
+// /files/bulk-upload) into a folder only the sandbox's user may enter, and the command line
+// (shell::commandLine with the file) reads and deletes it before anything else runs, exporting the
+// values in a subshell that becomes the program, so the session's own shell never holds them. When
+// the command never starts, the provider deletes the file through the toolbox.
+//
+// What remains visible, and to whom:
+// - the values travel in the bulk-upload request's body, over HTTPS to Daytona's toolbox proxy and
+//   on to the sandbox's daemon (as every file upload does);
+// - they are in the file, in the sandbox, for the moment between the upload and the command's
+//   start (normally one request's round trip);
+// - the running program's environment (/proc/<pid>/environ) is readable by anything in the sandbox
+//   that runs as the same user: the repository's own code, which is meant to have them, and
+//   whatever an earlier run of it left behind;
+// - Daytona organisation members with access to the sandbox can run commands in it, and so read
+//   the environment of its running processes.
+// Daytona's sandbox-level variables (the create API's `env`) are not used: they are stored with the
+// sandbox and returned by the API to every member of the organisation.
+//
+// The file goes beside the project folder, in the work dir (the toolbox has no call for the home
+// here; uploadClone stages its parts there too): <work dir>/.forge-env/<128 random bits>.sh.
+QString environmentFile(const QString& projectPath)
 {
+    const QString workDir = projectPath.section(u'/', 0, -2);
+    quint32 bits[4];
+    QRandomGenerator::system()->fillRange(bits);
+    QString name;
+    for (const quint32 part : bits)
+        name += u"%1"_s.arg(part, 8, 16, QLatin1Char('0'));
+    return workDir + u"/.forge-env/"_s + name + u".sh"_s;
+}
+
+// The file's content; a variable no shell can carry is refused, saying which and what to do.
+QByteArray environmentScript(const QMap<QString, QString>& variables)
+{
+    for (auto it = variables.cbegin(); it != variables.cend(); ++it) {
+        if (!shell::isVariableName(it.key())) {
+            throw Failure::permanent(
+                u"The project variable name “%1” cannot be passed to a command."_s.arg(it.key()),
+                u"Rename it in the project's environment: letters, digits and underscores, not "
+                u"starting with a digit."_s);
+        }
+        if (it.value().contains(QChar(0))) {
+            throw Failure::permanent(
+                u"The value of the project variable %1 contains a NUL character, which no "
+                u"environment can carry."_s.arg(it.key()),
+                u"Edit %1 in the project's environment and remove the NUL character (often the "
+                u"remains of pasting binary data)."_s.arg(it.key()));
+        }
+    }
+    return shell::exportScript(variables);
+}
+
+QString commandLineFor(const CommandSpec& spec, const QString& directory, const QString& environmentFile = {})
+{
+    // The project's variables come after `environment` (as on the local back end): a name both set
+    // takes the project's value, which only the file carries.
+    QMap<QString, QString> environment = spec.environment;
+    for (auto it = spec.privateEnvironment.cbegin(); it != spec.privateEnvironment.cend(); ++it)
+        environment.remove(it.key());
     try {
-        return shell::commandLine(spec.argv, directory, spec.environment, spec.toolDirectories);
+        return shell::commandLine(spec.argv, directory, environment, spec.toolDirectories, environmentFile);
     } catch (const std::invalid_argument& invalid) {
         throw Failure::permanent(u"The command cannot run: %1."_s.arg(QString::fromUtf8(invalid.what())),
                                  u"Fix the command or its environment in the run plan."_s);
+    }
+}
+
+// Uploads environmentFile()'s content into its folder, made for the sandbox's user only. The folder
+// is made on every upload: a repository's code may have removed it.
+QCoro::Task<> uploadEnvironmentFile(std::shared_ptr<daytona::ToolboxApi> toolbox, QString path,
+                                    QByteArray content)
+{
+    co_await toolbox->createFolder(path.section(u'/', 0, -2), u"0700"_s);
+    const QList<daytona::UploadFile> upload{{path, content}};
+    co_await toolbox->uploadFiles(upload);
+}
+
+// When the command never started, nothing else deletes the file. Best effort: when the sandbox
+// cannot be reached either, the file stays in its folder, which only the sandbox's user can enter.
+QCoro::Task<> discardEnvironmentFile(std::shared_ptr<daytona::ToolboxApi> toolbox, QString path)
+{
+    try {
+        co_await toolbox->deleteFile(path);
+    } catch (const DaytonaError&) {
+        // Never written, or the sandbox cannot be reached.
     }
 }
 
@@ -817,8 +901,12 @@ QCoro::Task<ProjectSnapshot> DaytonaProvider::snapshotProject(QString id, QStrin
 QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec spec, OutputSink sink)
 {
     const auto sandbox = co_await context(id);
-    const QString directory = insideProject(co_await projectPath(sandbox), spec.workingDirectory);
-    const QString line = commandLineFor(spec, directory);
+    const QString project = co_await projectPath(sandbox);
+    const QString directory = insideProject(project, spec.workingDirectory);
+    // The project's variables: in a file the command reads and deletes (see environmentFile).
+    const QByteArray script = environmentScript(spec.privateEnvironment);
+    const QString file = spec.privateEnvironment.isEmpty() ? QString() : environmentFile(project);
+    const QString line = commandLineFor(spec, directory, file);
 
     // One session per command: its output streams (the plain execute call returns it only at the
     // end), and deleting the session ends whatever the command left running.
@@ -827,8 +915,12 @@ QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec s
     co_await translated(toolbox->createSession(sessionId));
     CommandResult result;
     std::optional<Failure> failure;
+    bool commandStarted = false;
     try {
+        if (!file.isEmpty())
+            co_await uploadEnvironmentFile(toolbox, file, script);
         const daytona::SessionCommandResult started = co_await toolbox->sessionExec(sessionId, line, true);
+        commandStarted = true;
         daytona::CommandLogFollower follower(m_client->http(), *toolbox);
         follower.setPollInterval(m_logPollInterval);
         // A step the user waits on is the sandbox in use: auto-stop must not end a long install.
@@ -840,11 +932,15 @@ QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec s
             spec.timeout > 0ms ? spec.timeout : std::chrono::milliseconds(Unlimited);
         result.exitCode = co_await follower.follow(sessionId, started.cmdId, split, limit);
     } catch (const DaytonaError& error) {
-        if (error.kind() == DaytonaError::Kind::Timeout && spec.timeout > 0ms)
+        // Only the command's own time can run out: a request that timed out before it started
+        // (the upload, the exec) is a failure.
+        if (commandStarted && error.kind() == DaytonaError::Kind::Timeout && spec.timeout > 0ms)
             result.timedOut = true;
         else
             failure = failureFrom(error);
     }
+    if (!file.isEmpty() && !commandStarted)
+        co_await discardEnvironmentFile(toolbox, file);
     try {
         co_await toolbox->deleteSession(sessionId);
     } catch (const DaytonaError&) {
@@ -858,17 +954,33 @@ QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec s
 QCoro::Task<std::unique_ptr<BackgroundProcess>> DaytonaProvider::startBackground(QString id, CommandSpec spec)
 {
     const auto sandbox = co_await context(id);
-    const QString directory = insideProject(co_await projectPath(sandbox), spec.workingDirectory);
-    const QString line = commandLineFor(spec, directory);
+    const QString project = co_await projectPath(sandbox);
+    const QString directory = insideProject(project, spec.workingDirectory);
+    // The project's variables: in a file the command reads and deletes (see environmentFile).
+    const QByteArray script = environmentScript(spec.privateEnvironment);
+    const QString file = spec.privateEnvironment.isEmpty() ? QString() : environmentFile(project);
+    const QString line = commandLineFor(spec, directory, file);
 
     auto command = std::make_shared<SessionCommand>();
     command->client = m_client;
     command->toolbox = sandbox->toolbox;
     command->sessionId = newSessionId(u"server"_s);
     co_await translated(command->toolbox->createSession(command->sessionId));
-    const daytona::SessionCommandResult started =
-        co_await translated(command->toolbox->sessionExec(command->sessionId, line, true));
-    command->commandId = started.cmdId;
+    std::optional<Failure> failure;
+    try {
+        if (!file.isEmpty())
+            co_await translated(uploadEnvironmentFile(command->toolbox, file, script));
+        const daytona::SessionCommandResult started =
+            co_await translated(command->toolbox->sessionExec(command->sessionId, line, true));
+        command->commandId = started.cmdId;
+    } catch (const Failure& caught) {
+        failure = caught;
+    }
+    if (failure) {
+        if (!file.isEmpty())
+            co_await discardEnvironmentFile(command->toolbox, file);
+        throw *failure;
+    }
     co_return std::make_unique<DaytonaBackgroundProcess>(command, m_logPollInterval);
 }
 
