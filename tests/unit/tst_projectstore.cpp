@@ -110,6 +110,40 @@ private Q_SLOTS:
         QVERIFY(reloaded.database());
     }
 
+    // Issue 20: names, plain values and steps are kept; a secret's value never reaches the file, even
+    // when a caller leaves it in the struct by mistake.
+    void environmentIsKeptWithoutSecretValues()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        Project project = sample();
+        project.environment.set({u"API_URL"_s, u"http://localhost:4000"_s, false,
+                                 EnvironmentSteps(EnvironmentStep::Build) | EnvironmentStep::Run});
+        project.environment.set(
+            {u"STRIPE_SECRET_KEY"_s, u"sk_test_NEVERSTORED0123"_s, true, EnvironmentStep::Run});
+        {
+            ProjectStore store(path);
+            QVERIFY(store.load().ok());
+            store.put(project);
+            const StoreResult<> saved = store.save();
+            QVERIFY2(saved.ok(), qPrintable(saved.message()));
+        }
+        for (const QString& file : QDir(dir.path()).entryList(QDir::Files)) {
+            QFile stored(dir.filePath(file));
+            QVERIFY(stored.open(QIODevice::ReadOnly));
+            QVERIFY2(!stored.readAll().contains("NEVERSTORED"), qPrintable(file));
+        }
+        ProjectStore reloaded(path);
+        QVERIFY(reloaded.load().ok());
+        const ProjectEnvironment& environment = reloaded.projects().first().environment;
+        QCOMPARE(environment.names(), (QStringList{u"API_URL"_s, u"STRIPE_SECRET_KEY"_s}));
+        QCOMPARE(environment.find(u"API_URL"_s)->value, u"http://localhost:4000"_s);
+        QCOMPARE(environment.find(u"API_URL"_s)->steps,
+                 EnvironmentSteps(EnvironmentStep::Build) | EnvironmentStep::Run);
+        QVERIFY(environment.find(u"STRIPE_SECRET_KEY"_s)->secret);
+        QVERIFY(environment.find(u"STRIPE_SECRET_KEY"_s)->value.isEmpty());
+    }
+
     void keepAwakeInJsonDefaultsToOn()
     {
         QJsonObject object = sample().toJson();

@@ -123,6 +123,30 @@ private slots:
         QVERIFY(!r.redact(u"b64 "_s + unpadded).contains(unpadded));
     }
 
+    // A secret encoded as part of a longer text (Basic user:secret, an encoded .env file) at each of
+    // the three byte offsets base64 has.
+    void registeredValueInsideALongerBase64Text_data()
+    {
+        QTest::addColumn<QByteArray>("prefix");
+        QTest::newRow("offset 0") << QByteArray("abc");
+        QTest::newRow("offset 1") << QByteArray("api:");
+        QTest::newRow("offset 2") << QByteArray("A=1\nSTRIPE=");
+    }
+
+    void registeredValueInsideALongerBase64Text()
+    {
+        QFETCH(QByteArray, prefix);
+        const QByteArray secret = "sk_live_51HqLyjWDarjtT1zdp7dc";
+        SecretRedactor r;
+        r.addSecret(QString::fromLatin1(secret));
+        const QString encoded = QString::fromLatin1(QByteArray(prefix + secret + "\nB=2\n").toBase64());
+        const QString redacted = r.redact(u"body "_s + encoded);
+        QVERIFY2(redacted.contains(u"***"_s), qPrintable(redacted));
+        // Of the value's own characters, no run of 8 survives.
+        const QString core = encoded.mid((prefix.size() + 2) * 4 / 3 + 1, 8);
+        QVERIFY2(!redacted.contains(core), qPrintable(redacted + u" / "_s + core));
+    }
+
     void shortAndEmptyValuesAreIgnored()
     {
         SecretRedactor r;

@@ -75,6 +75,7 @@ public:
     QByteArray packageJson = R"({"scripts":{"start":"node server.js"},"dependencies":{"express":"4"}})";
     CommandResult installResult{0, false, false};
     QByteArray installOutput;
+    QList<QByteArray> installChunks; // sent one by one after installOutput, as a pipe may split them
     int previewPort = 0;
     // Programs that `command -v` (SandboxProvider::hasProgram) does not find.
     QStringList missingPrograms;
@@ -148,6 +149,10 @@ public:
         if (spec.argv.value(1) == u"ci"_s) {
             if (sink && !installOutput.isEmpty())
                 sink(OutputChannel::Stderr, installOutput);
+            for (const QByteArray& chunk : std::as_const(installChunks)) {
+                if (sink)
+                    sink(OutputChannel::Stdout, chunk);
+            }
             co_return installResult;
         }
         co_return CommandResult{0, false, false};
@@ -223,6 +228,8 @@ private Q_SLOTS:
     void sevenRunsFiveAtOnceTwoQueuedAllFinish();
     void installFailureCarriesTheLastLines();
     void secretsAreRedactedFromOutput();
+    void projectVariablesReachOnlyTheirSteps();
+    void projectSecretsAreRedactedAcrossChunksAndInBase64();
     void projectIdIsStablePerRepositoryAndBranch();
     void packageManagerIsLookedUpNotRun();
 };
@@ -471,6 +478,76 @@ void TestWorkflow::secretsAreRedactedFromOutput()
     for (const auto& arguments : std::as_const(output)) {
         QVERIFY2(!arguments.at(2).toString().contains(u"CANARY"_s), qPrintable(arguments.at(2).toString()));
         QVERIFY2(!arguments.at(3).toString().contains(u"CANARY"_s), qPrintable(arguments.at(3).toString()));
+    }
+}
+
+void TestWorkflow::projectVariablesReachOnlyTheirSteps()
+{
+    TinyHttpServer http;
+    QVERIFY(http.isListening());
+    ScriptedProvider provider;
+    provider.previewPort = http.port();
+    InMemoryStepJournal journal;
+    PreviewRequest request = requestFor(u"https://github.com/a/b"_s);
+    request.environment.set({u"NPM_MIRROR"_s, u"https://mirror.test"_s, false, EnvironmentStep::Install});
+    request.environment.set({u"API_URL"_s, u"http://api.test"_s, false, EnvironmentStep::Run});
+    request.environment.set({u"STRIPE_SECRET_KEY"_s, u"sk_test_CANARY0123456789"_s, true,
+                             EnvironmentSteps(EnvironmentStep::Run) | EnvironmentStep::Install});
+    PreviewWorkflow workflow(provider, journal, request);
+    QCoro::waitFor(workflow.run());
+
+    const auto install = std::find_if(provider.commands.cbegin(), provider.commands.cend(),
+                                      [](const CommandSpec& spec) { return spec.argv.value(1) == u"ci"_s; });
+    QVERIFY(install != provider.commands.cend());
+    const QMap<QString, QString> installGets{{u"NPM_MIRROR"_s, u"https://mirror.test"_s},
+                                             {u"STRIPE_SECRET_KEY"_s, u"sk_test_CANARY0123456789"_s}};
+    QCOMPARE(install->privateEnvironment, installGets);
+    const CommandSpec& serve = provider.commands.constLast();
+    const QMap<QString, QString> serverGets{{u"API_URL"_s, u"http://api.test"_s},
+                                            {u"STRIPE_SECRET_KEY"_s, u"sk_test_CANARY0123456789"_s}};
+    QCOMPARE(serve.privateEnvironment, serverGets);
+    // Never among the variables a back end may put on a command line (Daytona's env(1) prefix).
+    for (const CommandSpec& spec : std::as_const(provider.commands)) {
+        for (const QString& value : spec.environment)
+            QVERIFY2(!value.contains(u"CANARY"_s), qPrintable(spec.argv.join(u' ')));
+        QVERIFY(!spec.argv.join(u' ').contains(u"CANARY"_s));
+    }
+    QCoro::waitFor(workflow.stop());
+}
+
+void TestWorkflow::projectSecretsAreRedactedAcrossChunksAndInBase64()
+{
+    const QByteArray secret = "sk_live_CANARY51HqLyjWDarjtT1zdp7dc";
+    ScriptedProvider provider;
+    provider.installResult = CommandResult{1, false, false};
+    provider.installChunks = {
+        "key=" + secret.left(11),
+        secret.mid(11) + " ok\n",                                              // split across two reads
+        "b64=" + secret.toBase64() + "\n",                                     // the value encoded
+        "basic=" + QByteArray("api:" + secret).toBase64() + "\n",              // encoded inside more text
+        "env=" + QByteArray("A=1\nSTRIPE=" + secret + "\n").toBase64() + "\n", // an encoded .env
+    };
+    InMemoryStepJournal journal;
+    PreviewRequest request = requestFor(u"https://github.com/a/b"_s);
+    request.environment.set(
+        {u"STRIPE_SECRET_KEY"_s, QString::fromLatin1(secret), true, EnvironmentStep::Install});
+    PreviewWorkflow workflow(provider, journal, request);
+    QSignalSpy output(&workflow, &PreviewWorkflow::stepOutput);
+    const std::optional<StepFailure> failure = runExpectingFailure(workflow);
+    QVERIFY2(failure, "the run should have failed");
+
+    QStringList forms{QString::fromLatin1(secret), QString::fromLatin1(secret.toBase64())};
+    // What stays of the value's encoding at each offset inside a longer base64 text.
+    for (const QByteArray& prefix : {QByteArray("api:"), QByteArray("A=1\nSTRIPE=")})
+        forms
+            << QString::fromLatin1(QByteArray(prefix + secret).toBase64()).mid(prefix.size() * 4 / 3 + 2, 20);
+    QStringList lines = failure->lastLines();
+    for (const auto& arguments : std::as_const(output))
+        lines << arguments.at(2).toString() << arguments.at(3).toString();
+    QVERIFY(lines.join(u'\n').contains(u"key=***"_s));
+    for (const QString& line : std::as_const(lines)) {
+        for (const QString& form : std::as_const(forms))
+            QVERIFY2(!line.contains(form), qPrintable(line));
     }
 }
 
