@@ -1,5 +1,7 @@
 #include "ProjectSnapshot.h"
 
+#include "ExpectedEnvironment.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -44,6 +46,10 @@ const QStringList& snapshotRootFileNames()
         u"server.js"_s,
         u"app.js"_s,
         u"main.js"_s,
+        // The variables the repository expects (ExpectedEnvironment); not install inputs.
+        u".env.example"_s,
+        u".env.sample"_s,
+        u".env.template"_s,
     };
     return names;
 }
@@ -51,7 +57,8 @@ const QStringList& snapshotRootFileNames()
 // Files read in each workspace package.
 const QStringList& snapshotPackageFileNames()
 {
-    static const QStringList names{u"package.json"_s, u"index.html"_s, u"angular.json"_s};
+    static const QStringList names{u"package.json"_s, u"index.html"_s,  u"angular.json"_s,
+                                   u".env.example"_s, u".env.sample"_s, u".env.template"_s};
     return names;
 }
 
@@ -398,6 +405,18 @@ public:
             m_snapshot.addFile(relativePath, content);
     }
 
+    // Records the public variables the source files refer to (ProjectSnapshot::addVariableReference),
+    // breadth first so that the bounds cut the deepest files, never following a link.
+    void scanVariableReferences()
+    {
+        QList<std::pair<QString, int>> folders{{QString(), 0}}; // relative path, depth
+        for (qsizetype i = 0; i < folders.size() && !scanBoundReached(); ++i) {
+            const auto [folder, depth] = folders.at(i);
+            for (const QString& child : scanFolder(folder, depth < ProjectSnapshot::MaxReferenceScanDepth))
+                folders.append({child, depth + 1});
+        }
+    }
+
     // A real directory (not a symlink) inside the root.
     bool isDirectoryInside(const QString& relativePath) const
     {
@@ -434,6 +453,102 @@ public:
     }
 
 private:
+    bool scanBoundReached() const
+    {
+        return m_scanFiles >= ProjectSnapshot::MaxReferenceScanFiles ||
+               m_scanEntries >= ProjectSnapshot::MaxReferenceScanEntries ||
+               m_scanBytes >= ProjectSnapshot::MaxReferenceScanBytes;
+    }
+
+    // Scans the source files of `folder` and returns its subfolders worth scanning (none unless
+    // `descend`).
+    QStringList scanFolder(const QString& folder, bool descend)
+    {
+        const FileDescriptor directory(folder.isEmpty()
+                                           ? ::dup(m_rootFd.get())
+                                           : openBeneath(m_rootFd.get(), folder, O_RDONLY | O_DIRECTORY));
+        if (!directory.isOpen())
+            return {};
+        QStringList subfolders;
+        for (const QString& name : sortedEntries(directory.get())) {
+            if (++m_scanEntries > ProjectSnapshot::MaxReferenceScanEntries)
+                break;
+            FileStatus status{};
+            if (::fstatat(directory.get(), QFile::encodeName(name).constData(), &status,
+                          AT_SYMLINK_NOFOLLOW) != 0)
+                continue;
+            const QString path = folder.isEmpty() ? name : folder + u'/' + name;
+            if (S_ISDIR(status.st_mode) && descend && !isSkippedFolder(name))
+                subfolders.append(path);
+            else if (S_ISREG(status.st_mode) && isScannedSource(name) &&
+                     status.st_size <= ProjectSnapshot::MaxReferenceScanFileSize)
+                scanSource(directory.get(), name, path);
+            if (scanBoundReached())
+                break;
+        }
+        return subfolders;
+    }
+
+    void scanSource(int directory, const QString& name, const QString& path)
+    {
+        ++m_scanFiles;
+        const FileDescriptor file(::openat(directory, QFile::encodeName(name).constData(),
+                                           O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC));
+        FileStatus status{};
+        if (!file.isOpen() || ::fstat(file.get(), &status) != 0 || !S_ISREG(status.st_mode))
+            return;
+        QByteArray content;
+        char buffer[64 * 1024];
+        while (content.size() <= ProjectSnapshot::MaxReferenceScanFileSize) {
+            const ssize_t got = ::read(file.get(), buffer, sizeof buffer);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                break;
+            content.append(buffer, got);
+        }
+        m_scanBytes += content.size();
+        // The file may have grown since it was measured; and most files never mention "env".
+        if (content.size() > ProjectSnapshot::MaxReferenceScanFileSize || !content.contains("env"))
+            return;
+        for (const QString& variable :
+             ExpectedEnvironment::publicNamesReferencedIn(QString::fromUtf8(content)))
+            m_snapshot.addVariableReference(variable, path);
+    }
+
+    static QStringList sortedEntries(int directory)
+    {
+        QStringList names;
+        DIR* listing = ::fdopendir(::dup(directory));
+        if (!listing)
+            return names;
+        while (const dirent* entry = ::readdir(listing)) {
+            const QString name = QFile::decodeName(entry->d_name);
+            if (name != u"."_s && name != u".."_s)
+                names.append(name);
+        }
+        ::closedir(listing);
+        names.sort(); // a stable order, so the bounds cut the same files every time
+        return names;
+    }
+
+    // Dependencies, version control, build output and package manager code: not the app's source.
+    static bool isSkippedFolder(const QString& name)
+    {
+        static const QStringList skipped{u"node_modules"_s, u".git"_s,   u"dist"_s,        u"build"_s,
+                                         u".next"_s,        u".nuxt"_s,  u".svelte-kit"_s, u".output"_s,
+                                         u".vercel"_s,      u".turbo"_s, u".yarn"_s};
+        return skipped.contains(name);
+    }
+
+    static bool isScannedSource(const QString& name)
+    {
+        static const QStringList extensions{u"js"_s,  u"jsx"_s, u"ts"_s,     u"tsx"_s,  u"mjs"_s,
+                                            u"cjs"_s, u"vue"_s, u"svelte"_s, u"astro"_s};
+        const qsizetype dot = name.lastIndexOf(u'.');
+        return dot > 0 && extensions.contains(name.mid(dot + 1).toLower());
+    }
+
     void readInstallFolder(const QString& top, const QString& folder, int depth)
     {
         FileDescriptor directory(openBeneath(m_rootFd.get(), folder, O_RDONLY | O_DIRECTORY));
@@ -484,6 +599,9 @@ private:
     FileDescriptor m_rootFd;
     int m_inputFiles = 0;
     qint64 m_inputBytes = 0;
+    int m_scanFiles = 0;
+    int m_scanEntries = 0;
+    qint64 m_scanBytes = 0;
 };
 
 } // namespace
@@ -583,7 +701,16 @@ ProjectSnapshot ProjectSnapshot::fromDirectory(const QString& rootPath)
         if (!snapshot.contains(path) && !reader.readInstallInput(path))
             snapshot.addUnreadableFile(path); // beyond the bounds: the key cannot cover it
     }
+    reader.scanVariableReferences();
     return snapshot;
+}
+
+void ProjectSnapshot::addVariableReference(const QString& name, const QString& relativePath)
+{
+    QStringList& files = m_references[name];
+    const auto at = std::lower_bound(files.begin(), files.end(), relativePath);
+    if (at == files.end() || *at != relativePath)
+        files.insert(at, relativePath);
 }
 
 void ProjectSnapshot::addFile(const QString& relativePath, const QByteArray& content)

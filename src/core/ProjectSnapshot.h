@@ -27,11 +27,19 @@ public:
     static constexpr int MaxInstallInputDepth = 4;
     static constexpr qint64 MaxInstallInputBytes = 256 * 1024 * 1024;
 
+    // Bounds on the scan of source files for variable references (see fromDirectory).
+    static constexpr int MaxReferenceScanFiles = 2000;    // source files read
+    static constexpr int MaxReferenceScanEntries = 20000; // folder entries looked at
+    static constexpr int MaxReferenceScanDepth = 8;       // folders below the root
+    static constexpr qint64 MaxReferenceScanFileSize = 512 * 1024;
+    static constexpr qint64 MaxReferenceScanBytes = 64 * 1024 * 1024;
+
     // Reads the interesting files of the repository at `rootPath`: the root listing, package.json,
-    // lockfiles, .nvmrc/.node-version, .yarnrc.yml, index.html and, for a monorepo root, the
-    // package.json of each workspace package (simple `dir/*` and `dir/name` workspace patterns);
-    // then every install input (installInputFileNames(), installInputFolders(),
-    // referencedInstallInputs()), without following a symbolic link at any step.
+    // lockfiles, .nvmrc/.node-version, .yarnrc.yml, index.html, the .env example files and, for a
+    // monorepo root, the package.json (and example files) of each workspace package (simple `dir/*`
+    // and `dir/name` workspace patterns); then every install input (installInputFileNames(),
+    // installInputFolders(), referencedInstallInputs()); then the framework public variables the
+    // source files refer to (variableReferences()). No symbolic link is followed at any step.
     static ProjectSnapshot fromDirectory(const QString& rootPath);
 
     // The files read at the repository root, and in each workspace package (see fromDirectory).
@@ -82,6 +90,16 @@ public:
     // Whether `directory` (relative, no trailing '/') is matched by one of `patterns`.
     static bool matchesWorkspacePattern(const QString& directory, const QStringList& patterns);
 
+    // The framework public variables (ExpectedEnvironment::isPublicName) that source files refer to:
+    // only the names and the files they were seen in, never the files themselves. fromDirectory()
+    // scans the .js/.jsx/.ts/.tsx/.mjs/.cjs/.vue/.svelte/.astro files breadth first, in name order,
+    // within the MaxReferenceScan bounds (a file above the size bound is skipped, the scan stops at
+    // the others), skipping node_modules, .git, build output (dist, build, .next, .nuxt, .output,
+    // .svelte-kit, .vercel, .turbo) and .yarn, and never following a symbolic link.
+    void addVariableReference(const QString& name, const QString& relativePath);
+    // Name to the files referring to it, sorted.
+    QMap<QString, QStringList> variableReferences() const { return m_references; }
+
     // At most this many workspace packages are read by fromDirectory().
     static constexpr int MaxWorkspacePackages = 200;
 
@@ -89,6 +107,7 @@ private:
     QMap<QString, QByteArray> m_files;
     QMap<QString, QByteArray> m_digests; // hashed, not kept
     QStringList m_unreadable;
+    QMap<QString, QStringList> m_references;
 };
 
 } // namespace forge

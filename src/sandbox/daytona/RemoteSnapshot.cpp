@@ -337,6 +337,11 @@ QCoro::Task<ProjectSnapshot> readRemoteSnapshot(std::shared_ptr<daytona::Toolbox
             snapshot.addUnreadableFile(path); // beyond the bounds: the key cannot cover it
     }
     co_await reader.readChosen();
+    // No scan of the source files for variable references (ProjectSnapshot::variableReferences),
+    // which fromDirectory does: through the file API it would be one listing per folder and one
+    // download per file, thousands of requests before the first run. The example files (.env.example
+    // and the like) come with rootFileNames() and packageFileNames() above, so ExpectedEnvironment
+    // still sees what the repository documents.
     co_return snapshot;
 }
 
