@@ -1,7 +1,10 @@
 #include "CliOptions.h"
 
+#include "core/EnvFile.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QRegularExpression>
 #include <optional>
 #include <variant>
@@ -215,6 +218,31 @@ std::optional<ParseOutcome> readToolchainOptions(const QCommandLineParser& parse
                               u"pnpm@9.15.9 or yarn@4 (npm, pnpm, yarn or bun)."_s);
     }
     return std::nullopt;
+}
+
+// The variables of a .env file given with --env-file; nullopt with `problem` (what is wrong, where)
+// for a file that cannot be read or has lines that are not NAME=value.
+std::optional<ProjectEnvironment> readEnvFile(const QString& path, QString* problem)
+{
+    constexpr qint64 MaxEnvFileSize = 1024 * 1024;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *problem = u"--env-file: %1 cannot be read (%2)."_s.arg(path, file.errorString());
+        return std::nullopt;
+    }
+    if (file.size() > MaxEnvFileSize) {
+        *problem = u"--env-file: %1 is larger than 1 MB; is it really a .env file?"_s.arg(path);
+        return std::nullopt;
+    }
+    const EnvFile parsed = EnvFile::parse(file.readAll(), EnvFile::Kind::Values);
+    QStringList problems = parsed.problems;
+    ProjectEnvironment environment = EnvFile::toEnvironment(parsed.entries, &problems);
+    if (!problems.isEmpty()) {
+        *problem = u"--env-file: %1 has lines that are not NAME=value; fix them and run again:\n  %2"_s.arg(
+            path, problems.join(u"\n  "_s));
+        return std::nullopt;
+    }
+    return environment;
 }
 
 // --env-file then --env: the variables of the project's commands.

@@ -128,12 +128,13 @@ QCoro::Task<int> PreviewCommand::run()
 {
     Project project = newProject(m_options.repository, m_options.branch, m_options.mode);
     project.backend = backendFromString(m_options.provider).value_or(Backend::Local);
-    startRecording(project);
-    PreviewRequest request = previewRequestFor(m_options, m_gitHub);
+    // Before the run is recorded: a run that cannot have its secrets does not begin.
     auto lookup = environmentFor(project.id);
     const std::optional<ProjectEnvironment> environment = co_await std::move(lookup);
     if (!environment)
         co_return ExitUsage;
+    startRecording(project);
+    PreviewRequest request = previewRequestFor(m_options, m_gitHub);
     request.environment = *environment;
 
     m_workflow = std::make_unique<PreviewWorkflow>(m_provider, m_recorder->journal(), request);

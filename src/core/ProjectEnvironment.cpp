@@ -22,7 +22,8 @@ const QStringList& reservedNames()
 QJsonArray stepsToJson(EnvironmentSteps steps)
 {
     QJsonArray array;
-    for (const EnvironmentStep step : {EnvironmentStep::Install, EnvironmentStep::Build, EnvironmentStep::Run}) {
+    for (const EnvironmentStep step :
+         {EnvironmentStep::Install, EnvironmentStep::Build, EnvironmentStep::Run}) {
         if (steps.testFlag(step))
             array.append(toString(step));
     }
@@ -113,7 +114,8 @@ void ProjectEnvironment::set(const EnvironmentVariable& variable)
 
 bool ProjectEnvironment::remove(const QString& name)
 {
-    return variables.removeIf([&name](const EnvironmentVariable& variable) { return variable.name == name; }) > 0;
+    return variables.removeIf(
+               [&name](const EnvironmentVariable& variable) { return variable.name == name; }) > 0;
 }
 
 QJsonArray ProjectEnvironment::toJson() const
@@ -140,7 +142,8 @@ std::optional<ProjectEnvironment> ProjectEnvironment::fromJson(const QJsonArray&
         variable.secret = object.value(u"secret"_s).toBool(false);
         variable.value = variable.secret ? QString() : object.value(u"value"_s).toString();
         const std::optional<EnvironmentSteps> steps = stepsFromJson(object.value(u"steps"_s));
-        QString problem = isValidName(variable.name) ? QString() : u"“%1” is not a variable name"_s.arg(variable.name);
+        QString problem =
+            isValidName(variable.name) ? QString() : u"“%1” is not a variable name"_s.arg(variable.name);
         if (problem.isEmpty() && !steps)
             problem = u"the steps of %1 are not install, build or run"_s.arg(variable.name);
         if (problem.isEmpty() && environment.find(variable.name))

@@ -45,8 +45,8 @@ QCoro::Task<ResolvedEnvironment> ProjectSecrets::resolve(QString projectId, Proj
             continue;
         const SecretResult result = co_await m_store.read(SecretKey::projectSecret(projectId, variable.name));
         if (!result.ok()) {
-            resolved.problem = u"The secret %1 could not be read from the keychain: %2"_s.arg(variable.name,
-                                                                                            result.message());
+            resolved.problem = u"The secret %1 could not be read from the keychain: %2"_s.arg(
+                variable.name, result.message());
             co_return resolved;
         }
         if (!result.isFound()) {

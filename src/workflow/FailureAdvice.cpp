@@ -142,6 +142,16 @@ Failure devServerExited(const CommandResult& result, const QStringList& tail, bo
         tail);
 }
 
+Failure devServerNeedsVariable(const QString& name, const QString& hint, const QStringList& tail)
+{
+    QString advice = u"Set %1 in the project's environment (the Run Plan's Environment; on the command line, "
+                     u"--env-file FILE) and run again."_s.arg(name);
+    if (!hint.isEmpty())
+        advice += u" The repository describes it as: “%1”."_s.arg(hint);
+    return Failure::permanent(
+        u"The dev server stopped because the environment variable %1 is not set."_s.arg(name), advice, tail);
+}
+
 namespace {
 
 // The ready line named another port than the one the server was given.

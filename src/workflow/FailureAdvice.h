@@ -25,6 +25,9 @@ Failure buildFailed(const QStringList& argv, const CommandResult& result, const 
 
 // The dev server process ended before the preview answered.
 Failure devServerExited(const CommandResult& result, const QStringList& tail, bool sawPortInUse, int port);
+// The dev server ended saying that the environment variable `name` is not set (MissingVariable).
+// `hint` is what the repository's example file says about it; may be empty.
+Failure devServerNeedsVariable(const QString& name, const QString& hint, const QStringList& tail);
 
 // What was observed when the dev server did not answer in time.
 struct NotReadyEvidence

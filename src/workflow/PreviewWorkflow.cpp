@@ -4,6 +4,7 @@
 #include "PreviewHostAllowance.h"
 #include "StepOutput.h"
 #include "core/InstallCacheKey.h"
+#include "core/MissingVariable.h"
 #include "core/RunPlanDetector.h"
 #include "core/SignalWait.h"
 
@@ -57,6 +58,28 @@ int pinnedMajor(const QString& version)
     static const QRegularExpression pinned(u"^v?(\\d+)(\\.[\\dx*]+){0,2}$"_s);
     const auto match = pinned.match(version.trimmed());
     return match.hasMatch() ? match.captured(1).toInt() : 0;
+}
+
+QJsonArray expectedToJson(const QList<ExpectedVariable>& expected)
+{
+    QJsonArray array;
+    for (const ExpectedVariable& variable : expected) {
+        array.append(QJsonObject{
+            {u"name"_s, variable.name}, {u"hint"_s, variable.hint}, {u"source"_s, variable.source}});
+    }
+    return array;
+}
+
+QList<ExpectedVariable> expectedFromJson(const QJsonArray& array)
+{
+    QList<ExpectedVariable> expected;
+    for (const QJsonValue& item : array) {
+        const QJsonObject object = item.toObject();
+        const QString name = object.value(u"name"_s).toString();
+        if (ProjectEnvironment::isValidName(name))
+            expected.append({name, object.value(u"hint"_s).toString(), object.value(u"source"_s).toString()});
+    }
+    return expected;
 }
 
 } // namespace
@@ -136,6 +159,7 @@ QCoro::Task<QUrl> PreviewWorkflow::run()
                           Failure::permanent(u"The saved run plan is not valid: %1"_s.arg(planError),
                                              u"Detect the framework again or fix the run plan."_s));
     }
+    reportExpectedEnvironment(detected.value(u"expectedEnvironment"_s).toArray());
     co_await runStep(StepId::InstallDependencies, [this] { return installDependencies(); });
     co_await runStep(StepId::BuildProject, [this] { return buildProject(); });
     const QJsonObject started = co_await runStep(StepId::StartDevServer, [this] { return startDevServer(); });
@@ -158,6 +182,36 @@ QCoro::Task<QUrl> PreviewWorkflow::run()
     // A copy: QCoro 0.8's return_value moves from a non-const lvalue, which would empty the member.
     const QUrl url = m_previewEndpoint.url;
     co_return url;
+}
+
+void PreviewWorkflow::reportExpectedEnvironment(const QJsonArray& expected)
+{
+    m_missingVariables = ExpectedEnvironment::missingFrom(expectedFromJson(expected), m_request.environment);
+    if (!m_missingVariables.isEmpty()) {
+        QStringList names;
+        for (const ExpectedVariable& variable : std::as_const(m_missingVariables))
+            names << variable.name;
+        emitNote(StepId::DetectFramework, OutputChannel::Stdout,
+                 u"The repository expects variables that are not set: %1 (from %2). Set them in the "
+                 u"project's environment if the app needs them."_s.arg(
+                     names.join(u", "_s), m_missingVariables.constFirst().source));
+    }
+    Q_EMIT environmentExpected(m_missingVariables);
+}
+
+std::optional<ExpectedVariable> PreviewWorkflow::missingVariableIn(const QStringList& lastLines) const
+{
+    QStringList candidates;
+    for (const ExpectedVariable& variable : m_missingVariables)
+        candidates << variable.name;
+    const std::optional<QString> name = MissingVariable::find(lastLines, candidates);
+    if (!name || m_request.environment.find(*name))
+        return std::nullopt;
+    for (const ExpectedVariable& variable : m_missingVariables) {
+        if (variable.name == *name)
+            return variable;
+    }
+    return ExpectedVariable{*name, {}, {}};
 }
 
 QCoro::Task<bool> PreviewWorkflow::resumeSandbox()
@@ -336,6 +390,8 @@ QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
 QCoro::Task<QJsonObject> PreviewWorkflow::detectFramework()
 {
     RunPlan plan;
+    // Only for a detected plan: a kept one was run before, and the user was asked then.
+    QJsonArray expected;
     if (m_request.plan) {
         plan = *m_request.plan;
     } else {
@@ -344,11 +400,14 @@ QCoro::Task<QJsonObject> PreviewWorkflow::detectFramework()
         if (const auto* error = std::get_if<DetectionError>(&detected))
             throw Failure::permanent(error->message, error->advice);
         plan = std::get<RunPlan>(detected);
+        expected = expectedToJson(ExpectedEnvironment::fromSnapshot(snapshot, plan.projectDirectory));
     }
     for (const QString& note : std::as_const(plan.notes))
         emitNote(StepId::DetectFramework, OutputChannel::Stdout, note);
     Q_EMIT planReady(plan);
     QJsonObject result{{u"plan"_s, plan.toJson()}, {u"summary"_s, plan.summary()}};
+    if (!expected.isEmpty())
+        result.insert(u"expectedEnvironment"_s, expected);
     co_return result;
 }
 
@@ -687,6 +746,9 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
 
         if (!m_server->isRunning()) {
             m_serverOutput->finish();
+            if (const std::optional<ExpectedVariable> missing = missingVariableIn(m_serverOutput->evidence()))
+                throw FailureAdvice::devServerNeedsVariable(missing->name, missing->hint,
+                                                            m_serverOutput->evidence());
             throw FailureAdvice::devServerExited(m_server->result(), m_serverOutput->evidence(),
                                                  m_serverPortInUse, probePort);
         }

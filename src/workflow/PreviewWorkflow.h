@@ -5,6 +5,7 @@
 #include "WorkflowTypes.h"
 #include "core/Backoff.h"
 #include "core/DevServerOutputScanner.h"
+#include "core/ExpectedEnvironment.h"
 #include "core/SecretRedactor.h"
 #include "sandbox/SandboxProvider.h"
 
@@ -71,6 +72,10 @@ Q_SIGNALS:
     void stepFinished(forge::StepId step, forge::StepStatus status, qint64 durationMs,
                       const QString& summary);
     void planReady(const forge::RunPlan& plan);
+    // What the repository expects in its environment (ExpectedEnvironment: its .env.example, the
+    // public variables its code reads) and the run does not set; emitted after detection, also
+    // when empty.
+    void environmentExpected(const QList<forge::ExpectedVariable>& missing);
     // The Node.js and package manager the run uses, once they are ready.
     void toolchainReady(const forge::ToolchainChoice& toolchain);
     void previewReady(const QUrl& url);
@@ -83,6 +88,12 @@ private:
 
     // Makes sure the sandbox of a resumed run is there and started; false when it is gone.
     QCoro::Task<bool> resumeSandbox();
+    // Keeps and reports what detection found the repository expects (its step result's
+    // "expectedEnvironment") that the run does not set.
+    void reportExpectedEnvironment(const QJsonArray& expected);
+    // The variable a dead dev server's last lines say is not set (MissingVariable), with the
+    // repository's hint when it expects it; nullopt when they name none, or one the run sets.
+    std::optional<ExpectedVariable> missingVariableIn(const QStringList& lastLines) const;
     QCoro::Task<QJsonObject> runStep(StepId step, StepBody body);
     QCoro::Task<QJsonObject> createSandbox();
     QCoro::Task<QJsonObject> cloneRepository();
@@ -132,6 +143,7 @@ private:
     PreviewEndpoint m_previewEndpoint;
     std::optional<ToolchainChoice> m_toolchain; // set by ensureToolchain()
     QStringList m_toolDirectories;
+    QList<ExpectedVariable> m_missingVariables; // expected by the repository, not set by the run
     bool m_cancelled = false;
     bool m_ready = false;
 };

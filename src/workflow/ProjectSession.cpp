@@ -463,6 +463,11 @@ void ProjectSession::connectWorkflow(PreviewWorkflow* workflow)
         m_plan = plan;
         Q_EMIT planReady(plan);
     });
+    connect(workflow, &PreviewWorkflow::environmentExpected, this,
+            [this](const QList<ExpectedVariable>& missing) {
+                m_missingVariables = missing;
+                Q_EMIT environmentExpected(missing);
+            });
     connect(workflow, &PreviewWorkflow::toolchainReady, this,
             [this](const ToolchainChoice& toolchain) { setToolchain(toolchain); });
     connect(workflow, &PreviewWorkflow::notice, this, &ProjectSession::notice);

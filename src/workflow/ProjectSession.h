@@ -3,6 +3,7 @@
 #include "RunQueue.h"
 #include "WorkflowTypes.h"
 #include "core/CloneCredentials.h"
+#include "core/ExpectedEnvironment.h"
 #include "sandbox/SandboxProvider.h"
 #include "store/Project.h"
 #include "toolchain/ToolchainResolver.h"
@@ -58,6 +59,9 @@ public:
     std::optional<StepFailure> failure() const { return m_failure; }
     // The plan of the last run: the kept one, or the one detected.
     std::optional<RunPlan> plan() const { return m_plan; }
+    // What the last detection found the repository expects in its environment and the run did not
+    // set (PreviewWorkflow::environmentExpected); empty before.
+    QList<ExpectedVariable> missingVariables() const { return m_missingVariables; }
     // The Node.js and package manager the current (or last) run uses, once it has chosen them; nullopt
     // before, and from the start of each new run until it has.
     std::optional<ToolchainChoice> toolchain() const { return m_toolchain; }
@@ -151,6 +155,8 @@ Q_SIGNALS:
     void stepFinished(forge::StepId step, forge::StepStatus status, qint64 durationMs,
                       const QString& summary);
     void planReady(const forge::RunPlan& plan);
+    // What the repository expects in its environment and the run does not set (missingVariables()).
+    void environmentExpected(const QList<forge::ExpectedVariable>& missing);
     // toolchain() changed: a run chose its tools, or a new run starts without a choice yet.
     void toolchainChanged();
     void previewReady(const QUrl& url);
@@ -212,6 +218,7 @@ private:
     Project m_project;
     CredentialLookup m_credentialLookup;
     EnvironmentLookup m_environmentLookup;
+    QList<ExpectedVariable> m_missingVariables;
     bool m_rebuildOnRestore = false; // applyEnvironment(): the restore resets the journal from the build
     QPointer<RunQueue> m_queue;
     RunStore* m_runStore = nullptr;
