@@ -56,6 +56,10 @@ public:
     int port() const { return m_port; }
     bool isServing() const;
 
+    // `text` without the run's secrets (the token, the project's secret variables), for what reaches
+    // the user by other ways than the steps' output: the preview page's console messages.
+    QString redact(const QString& text) const { return m_redactor.redact(text); }
+
     // For tests: replaces the retry policy (e.g. to retry without waiting).
     void setBackoff(const Backoff& backoff);
 

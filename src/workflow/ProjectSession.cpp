@@ -299,6 +299,11 @@ void ProjectSession::endWithoutRunning()
         start();
 }
 
+QString ProjectSession::redact(const QString& text) const
+{
+    return m_workflow ? m_workflow->redact(text) : text;
+}
+
 QString ProjectSession::sandboxId() const
 {
     return m_workflow ? m_workflow->sandboxId() : QString();

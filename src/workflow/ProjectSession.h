@@ -59,6 +59,8 @@ public:
     std::optional<StepFailure> failure() const { return m_failure; }
     // The plan of the last run: the kept one, or the one detected.
     std::optional<RunPlan> plan() const { return m_plan; }
+    // `text` without the current run's secrets (PreviewWorkflow::redact); unchanged without a run.
+    QString redact(const QString& text) const;
     // What the last detection found the repository expects in its environment and the run did not
     // set (PreviewWorkflow::environmentExpected); empty before.
     QList<ExpectedVariable> missingVariables() const { return m_missingVariables; }

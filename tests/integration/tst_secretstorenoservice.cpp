@@ -1,5 +1,6 @@
 // SecretStore with no Secret Service at all: tests/support/run-keyring-test --no-keyring gives this
 // program a private D-Bus session bus on which nothing owns (or can activate) org.freedesktop.secrets.
+#include "secrets/ProjectSecrets.h"
 #include "secrets/SecretStore.h"
 
 #include <QCoroTask>
@@ -64,6 +65,30 @@ private slots:
             QVERIFY(result.secret().isEmpty());
         }
         QVERIFY(!store.isUsingPlainTextFallback());
+    }
+
+    // Issue 20: a project's secret meets the same keychain as the GitHub token, and the run that
+    // needs it is told the same thing, naming the variable, never its value.
+    void projectSecretsGetTheSameMessages()
+    {
+        SecretStore store;
+        ProjectSecrets secrets(store);
+        const QString value = u"sk_test_NoServiceCanary0123456789"_s;
+        const SecretResult written = await(secrets.write(u"project-1"_s, u"STRIPE_SECRET_KEY"_s, value));
+        QCOMPARE(written.status(), SecretResult::Status::NoService);
+        QVERIFY2(written.message().startsWith(u"No keychain service is running"_s),
+                 qPrintable(written.message()));
+
+        ProjectEnvironment environment;
+        environment.set({u"STRIPE_SECRET_KEY"_s, QString(), true});
+        environment.set({u"API_URL"_s, u"http://localhost:4000"_s});
+        const ResolvedEnvironment resolved = QCoro::waitFor(secrets.resolve(u"project-1"_s, environment));
+        QVERIFY2(
+            resolved.problem.startsWith(u"The secret STRIPE_SECRET_KEY could not be read from the keychain: "
+                                        u"No keychain service is running"_s),
+            qPrintable(resolved.problem));
+        QVERIFY(!resolved.problem.contains(value));
+        QVERIFY(resolved.environment.isEmpty()); // nothing a run could go ahead with
     }
 
     void plainTextFallbackOnlyWhenAskedFor()
