@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AccountController.h"
+#include "EnvironmentEditor.h"
 #include "GitHubSource.h"
 #include "IsolationChoice.h"
 #include "IsolationWarning.h"
@@ -122,6 +123,10 @@ void MainWindow::createActions()
     connect(m_actions->showLog(), &QAction::triggered, this, [this] { m_projectTabs->setCurrentIndex(0); });
     connect(m_actions->showPlan(), &QAction::triggered, this, [this] { m_projectTabs->setCurrentIndex(1); });
     connect(m_actions->savePlan(), &QAction::triggered, this, &MainWindow::savePlanAndRun);
+    connect(m_actions->editEnvironment(), &QAction::triggered, this, [this] {
+        m_projectTabs->setCurrentIndex(1);
+        m_environment->focusTable();
+    });
     connect(m_actions->settings(), &QAction::triggered, this, &MainWindow::openSettings);
     connect(m_actions->quit(), &QAction::triggered, this, &QWidget::close);
     connect(m_actions, &WindowActions::backendChosen, this,
@@ -149,7 +154,7 @@ QWidget* MainWindow::createProjectsPane()
                                m_isolationChoice->action(), separator2, m_actions->remove()});
     m_projectList->setMinimumWidth(220);
     connect(m_projectList->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex& current) { showProject(m_listModel->idAt(current)); });
+            [this](const QModelIndex& current) { requestProject(m_listModel->idAt(current)); });
 
     auto* pane = new QWidget;
     auto* layout = new QVBoxLayout(pane);
@@ -179,8 +184,9 @@ void MainWindow::createLayout()
     m_noProjectLog = noProjectLog;
     m_logStack->addWidget(m_noProjectLog);
 
-    auto* planPage = new RunPlanPage(m_actions->savePlan());
+    auto* planPage = new RunPlanPage(m_actions->savePlan(), m_projects);
     m_planEditor = planPage->editor();
+    m_environment = planPage->environment();
     connect(planPage, &RunPlanPage::detectAgainRequested, this, &MainWindow::detectPlanAgain);
     connect(m_planEditor, &RunPlanEditor::edited, this, &MainWindow::updateActions);
 
@@ -480,6 +486,23 @@ void MainWindow::refreshIsolation()
     showIsolation({*m_isolationStatus, *m_isolationBanner, *m_isolationChoice}, m_projects, m_currentId);
 }
 
+void MainWindow::requestProject(const QString& projectId)
+{
+    if (projectId == m_currentId)
+        return;
+    // Edits of a project that was removed meanwhile go with it.
+    if (!m_environment->isModified() || !m_projects.contains(m_environment->projectId())) {
+        showProject(projectId);
+        return;
+    }
+    // Back to the project whose edits are asked about, until the answer is in.
+    QTimer::singleShot(0, this, [this] { selectProject(m_currentId); });
+    m_environment->confirmLeave([this, projectId] {
+        showProject(projectId);
+        selectProject(projectId);
+    });
+}
+
 void MainWindow::showProject(const QString& projectId)
 {
     // Only the shown project's sandbox is kept awake (when its policy says so).
@@ -489,6 +512,7 @@ void MainWindow::showProject(const QString& projectId)
     m_logStack->setCurrentWidget(current ? logFor(projectId) : m_noProjectLog);
     m_planEditor->setPlan(current ? current->plan() : std::nullopt);
     m_planEditor->setToolchain(current ? current->toolchain() : std::nullopt);
+    m_environment->showProject(current ? projectId : QString());
     m_actions->showLogActions(buildLog(m_currentId));
     refreshPreview();
     updateActions();
@@ -667,6 +691,12 @@ void MainWindow::shutdown()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_environment->isModified() && !m_projects.isShuttingDown()) {
+        // Asked first, like any editor: closing goes on once the edits are saved or discarded.
+        event->ignore();
+        m_environment->confirmLeave([this] { close(); });
+        return;
+    }
     saveLayout();
     if (!m_projects.anyActive()) {
         event->accept();

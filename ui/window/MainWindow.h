@@ -25,6 +25,7 @@ namespace forge::ui {
 
 class AccountController;
 class BuildLogPanel;
+class EnvironmentEditor;
 class IsolationBanner;
 class IsolationChoice;
 class IsolationStatusLabel;
@@ -84,6 +85,8 @@ public:
     RepoPickerDialog* repoPicker() const { return m_picker; }
     OpenLinkDialog* linkDialog() const;
     SettingsDialog* settingsDialog() const { return m_settings; }
+    // The Run Plan tab's Environment section; it follows the shown project.
+    EnvironmentEditor* environmentEditor() const { return m_environment; }
     // The keychain's and GitHub account's face: sign-in actions and the account button.
     AccountController* accountController() const { return m_account; }
 
@@ -116,6 +119,9 @@ private:
     void onSessionCreated(ProjectSession* session);
     void onProjectChanged(const QString& projectId);
     void onProjectRemoved(const QString& projectId);
+    // The user picked another project in the list: shown once unsaved environment edits are saved
+    // or discarded (EnvironmentEditor::confirmLeave); until then the list goes back.
+    void requestProject(const QString& projectId);
     void showProject(const QString& projectId);
     void selectProject(const QString& projectId);
     void refreshPreview();
@@ -154,6 +160,7 @@ private:
     QStackedWidget* m_logStack = nullptr;
     QWidget* m_noProjectLog = nullptr;
     RunPlanEditor* m_planEditor = nullptr;
+    EnvironmentEditor* m_environment = nullptr;
     PreviewPane* m_preview = nullptr;
     RepoPickerDialog* m_picker = nullptr;
     QPointer<OpenLinkDialog> m_linkDialog;

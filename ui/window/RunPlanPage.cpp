@@ -1,20 +1,22 @@
 #include "RunPlanPage.h"
 
+#include "EnvironmentEditor.h"
 #include "RunPlanEditor.h"
 
 #include <QAction>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QVBoxLayout>
 
 namespace forge::ui {
 
-RunPlanPage::RunPlanPage(QAction* keepAction, QWidget* parent)
+RunPlanPage::RunPlanPage(QAction* keepAction, ProjectRegistry& projects, QWidget* parent)
     : QWidget(parent)
     , m_editor(new RunPlanEditor)
 {
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_editor, 1);
+    layout->addWidget(m_editor);
     auto* keepPlan = new QPushButton(keepAction->text().remove(u'&'));
     keepPlan->setToolTip(tr("Keep this plan for the project and run it again (Ctrl+Shift+Enter)"));
     connect(keepPlan, &QPushButton::clicked, keepAction, &QAction::trigger);
@@ -26,6 +28,14 @@ RunPlanPage::RunPlanPage(QAction* keepAction, QWidget* parent)
     buttons->addWidget(resetPlan);
     buttons->addWidget(keepPlan);
     layout->addLayout(buttons);
+
+    // After the plan's buttons, so the tab order goes through the plan first.
+    auto* line = new QFrame;
+    line->setFrameShape(QFrame::HLine);
+    line->setFrameShadow(QFrame::Sunken);
+    layout->addWidget(line);
+    m_environment = new EnvironmentEditor(projects);
+    layout->addWidget(m_environment, 1);
 }
 
 RunPlanPage::~RunPlanPage() = default;

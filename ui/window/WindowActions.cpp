@@ -18,6 +18,10 @@ using namespace Qt::StringLiterals;
 
 namespace forge::ui {
 
+// core/ProjectEnvironment.h declares EnvironmentSteps' operator| inside namespace forge, which hides
+// Qt's global Modifier | Key; this brings Qt's back for the shortcuts below.
+using ::operator|;
+
 WindowActions::WindowActions(QWidget* window)
     : QObject(window)
     , m_window(window)
@@ -62,6 +66,10 @@ void WindowActions::createProjectActions()
 
     m_savePlan = new QAction(tr("&Keep Plan and Run Again"), this);
     m_savePlan->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_Return);
+
+    m_editEnvironment = new QAction(tr("&Environment"), this);
+    m_editEnvironment->setShortcut(Qt::CTRL | Qt::Key_E);
+    m_editEnvironment->setToolTip(tr("Edit the variables the project's commands get (Ctrl+E)"));
 }
 
 void WindowActions::createBackendActions()
@@ -93,6 +101,7 @@ void WindowActions::update(const Selection& selection)
     m_stop->setEnabled(selection.active);
     m_remove->setEnabled(selected);
     m_savePlan->setEnabled(selected && selection.planAvailable && !selection.shuttingDown);
+    m_editEnvironment->setEnabled(selected);
     m_open->setEnabled(!selection.shuttingDown);
     updateBackendActions(selection);
 }
@@ -129,7 +138,7 @@ void WindowActions::fillMenuBar(QMenuBar& bar, AccountController& account, Isola
     QMenu* project = bar.addMenu(tr("&Project"));
     project->addActions({m_run, m_stop});
     project->addSeparator();
-    project->addActions({m_showLog, m_showPlan, m_savePlan});
+    project->addActions({m_showLog, m_showPlan, m_savePlan, m_editEnvironment});
     project->addSeparator();
     project->addActions({m_runLocally, m_runOnDaytona, m_keepAwake, isolation.action()});
     project->addSeparator();

@@ -56,6 +56,7 @@ public:
     QAction* showLog() const { return m_showLog; }
     QAction* showPlan() const { return m_showPlan; }
     QAction* savePlan() const { return m_savePlan; }
+    QAction* editEnvironment() const { return m_editEnvironment; }
     QAction* settings() const { return m_settings; }
     QAction* quit() const { return m_quit; }
     QAction* runLocally() const { return m_runLocally; }
@@ -80,6 +81,7 @@ private:
     QAction* m_showLog = nullptr;
     QAction* m_showPlan = nullptr;
     QAction* m_savePlan = nullptr;
+    QAction* m_editEnvironment = nullptr;
     QAction* m_settings = nullptr;
     QAction* m_quit = nullptr;
     QActionGroup* m_backendGroup = nullptr;
