@@ -14,7 +14,6 @@ namespace forge {
 // read by the running app; the install and build see only what the user ticks.
 enum class EnvironmentStep { Install = 0x1, Build = 0x2, Run = 0x4 };
 Q_DECLARE_FLAGS(EnvironmentSteps, EnvironmentStep)
-Q_DECLARE_OPERATORS_FOR_FLAGS(EnvironmentSteps)
 
 // One variable of a project's environment (issue 20). A secret's value lives only in the keychain
 // (SecretKind::ProjectSecret, one entry per project and name): `value` is empty for a secret
@@ -73,3 +72,7 @@ struct ResolvedEnvironment
 };
 
 } // namespace forge
+
+// Outside the namespace: declared inside it, they would hide Qt's global operator| for
+// Qt::Modifier | Qt::Key in every file of namespace forge that includes this header.
+Q_DECLARE_OPERATORS_FOR_FLAGS(forge::EnvironmentSteps)

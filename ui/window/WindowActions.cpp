@@ -18,10 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace forge::ui {
 
-// core/ProjectEnvironment.h declares EnvironmentSteps' operator| inside namespace forge, which hides
-// Qt's global Modifier | Key; this brings Qt's back for the shortcuts below.
-using ::operator|;
-
 WindowActions::WindowActions(QWidget* window)
     : QObject(window)
     , m_window(window)
