@@ -230,6 +230,7 @@ private Q_SLOTS:
     void secretsAreRedactedFromOutput();
     void projectVariablesReachOnlyTheirSteps();
     void projectSecretsAreRedactedAcrossChunksAndInBase64();
+    void anEnvironmentChangeRestartsTheServerAndRebuildsOnlyWhenAsked();
     void projectIdIsStablePerRepositoryAndBranch();
     void packageManagerIsLookedUpNotRun();
 };
@@ -549,6 +550,63 @@ void TestWorkflow::projectSecretsAreRedactedAcrossChunksAndInBase64()
         for (const QString& form : std::as_const(forms))
             QVERIFY2(!line.contains(form), qPrintable(line));
     }
+}
+
+void TestWorkflow::anEnvironmentChangeRestartsTheServerAndRebuildsOnlyWhenAsked()
+{
+    TinyHttpServer http;
+    ScriptedProvider provider;
+    provider.previewPort = http.port();
+    const auto repository = std::get<RepoRef>(RepoRef::parse(u"https://github.com/a/env"_s, {}));
+    Project project = newProject(repository, {}, RunMode::Production);
+    RunPlan plan;
+    plan.packageManager = PackageManager::Npm;
+    plan.framework = Framework::NodeServer;
+    plan.installCommand = {u"npm"_s, u"ci"_s};
+    plan.buildCommand = {u"npm"_s, u"run"_s, u"build"_s};
+    plan.devCommand = {u"node"_s, u"server.js"_s};
+    plan.startCommand = {u"node"_s, u"server.js"_s};
+    project.plan = plan;
+    project.environment.set({u"API_URL"_s, u"http://one"_s, false,
+                             EnvironmentSteps(EnvironmentStep::Build) | EnvironmentStep::Run});
+    ProjectSession session(provider, project);
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(session.status() == ProjectStatus::Live, 20000);
+    const auto count = [&provider](const QString& program) {
+        return std::count_if(provider.commands.cbegin(), provider.commands.cend(),
+                             [&program](const CommandSpec& spec) { return spec.argv.join(u' ') == program; });
+    };
+    QCOMPARE(count(u"npm run build"_s), 1);
+    QCOMPARE(count(u"node server.js"_s), 1);
+
+    // A value only the server reads: the server again, with it; no install, no build.
+    ResolvedEnvironment changed;
+    changed.environment.set({u"API_URL"_s, u"http://two"_s, false, EnvironmentStep::Run});
+    QSignalSpy restored(&session, &ProjectSession::restored);
+    QVERIFY(QCoro::waitFor(session.applyEnvironment(changed, false)));
+    QCOMPARE(restored.size(), 1);
+    QCOMPARE(count(u"npm ci"_s), 1);
+    QCOMPARE(count(u"npm run build"_s), 1);
+    QCOMPARE(count(u"node server.js"_s), 2);
+    QCOMPARE(provider.commands.constLast().privateEnvironment.value(u"API_URL"_s), u"http://two"_s);
+
+    // One the build reads: in production mode the build runs again first, with the new value.
+    changed.environment.set({u"API_URL"_s, u"http://three"_s, false,
+                             EnvironmentSteps(EnvironmentStep::Build) | EnvironmentStep::Run});
+    QVERIFY(QCoro::waitFor(session.applyEnvironment(changed, true)));
+    QCOMPARE(count(u"npm ci"_s), 1);
+    QCOMPARE(count(u"npm run build"_s), 2);
+    const auto build =
+        std::find_if(provider.commands.crbegin(), provider.commands.crend(),
+                     [](const CommandSpec& spec) { return spec.argv.join(u' ') == u"npm run build"_s; });
+    QCOMPARE(build->privateEnvironment.value(u"API_URL"_s), u"http://three"_s);
+    QCOMPARE(count(u"node server.js"_s), 3);
+
+    QSignalSpy ended(&session, &ProjectSession::runEnded);
+    session.stop();
+    QTRY_COMPARE(ended.size(), 1);
+    // Not live any more: nothing to restart, the next run reads the environment anyway.
+    QVERIFY(!QCoro::waitFor(session.applyEnvironment(changed, false)));
 }
 
 void TestWorkflow::projectIdIsStablePerRepositoryAndBranch()
