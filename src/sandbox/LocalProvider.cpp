@@ -10,6 +10,7 @@
 #include "core/SandboxIsolation.h"
 #include "core/SignalWait.h"
 
+#include <QCoroFuture>
 #include <QCoroSignal>
 #include <QDateTime>
 #include <QDir>
@@ -18,10 +19,12 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QProcess>
+#include <QPromise>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <algorithm>
 #include <vector>
 
@@ -958,8 +961,17 @@ QCoro::Task<ProjectSnapshot> LocalProvider::snapshotProject(QString id, QString 
 {
     d->require(id);
     const QString relative = relativeInWorkspace(directory, u"project folder"_s);
-    co_return ProjectSnapshot::fromDirectory(
-        existingFolderInWorkspace(d->store.workspacePath(id), relative, u"project folder"_s));
+    const QString root = existingFolderInWorkspace(d->store.workspacePath(id), relative, u"project folder"_s);
+    // On a worker thread: reading a large repository (install inputs hashed up to 256 MB, up to 2,000
+    // source files scanned for the variables it expects) would otherwise stall the window.
+    auto promise = std::make_shared<QPromise<ProjectSnapshot>>();
+    QFuture<ProjectSnapshot> future = promise->future();
+    QThreadPool::globalInstance()->start([promise, root] {
+        promise->start();
+        promise->addResult(ProjectSnapshot::fromDirectory(root));
+        promise->finish();
+    });
+    co_return co_await qCoro(future).waitForFinished();
 }
 
 QCoro::Task<CommandResult> LocalProvider::runCommand(QString id, CommandSpec spec, OutputSink sink)
