@@ -17,7 +17,11 @@ namespace {
 
 QString usage()
 {
-    return u"Usage: forge-preview-cli preview <git URL | local path> [options]\n"
+    return u"Usage: forge-preview-cli preview <git URL | pull request URL | local path> [options]\n"
+           u"\n"
+           u"A pull request's address (https://github.com/owner/repo/pull/42) previews its head, fetched "
+           u"from\n"
+           u"the base repository (also for a pull request from a fork).\n"
            u"\n"
            u"Clones the repository into a sandbox, detects the framework, installs dependencies, starts the\n"
            u"dev server and prints the preview URL once it answers. Keeps serving until Ctrl+C.\n"
@@ -293,6 +297,10 @@ std::optional<ParseOutcome> readRunOptions(const QCommandLineParser& parser, con
     if (options.branch.startsWith(u'-') || options.branch.contains(u"..") ||
         options.branch.contains(QRegularExpression(u"[\\s~^:?*\\[\\\\\\x00-\\x1f]"_s))) {
         return usageError(u"\"%1\" is not a valid branch name."_s.arg(options.branch));
+    }
+    if (!options.branch.isEmpty() && options.repository.pullRequest() > 0) {
+        return usageError(u"--branch does not go with a pull request's address: its head is previewed. Give "
+                          u"the repository's address with --branch, or the pull request's without it."_s);
     }
 
     bool numberOk = false;

@@ -50,15 +50,20 @@ void CliReporter::started(const RepoRef& repository, const QString& branch, RunM
                           const QString& provider)
 {
     if (m_json) {
-        emitJson({{u"event"_s, u"start"_s},
-                  {u"repository"_s, repository.canonical()},
-                  {u"branch"_s, branch},
-                  {u"mode"_s, toString(mode)},
-                  {u"provider"_s, provider}});
+        QJsonObject start{{u"event"_s, u"start"_s},
+                          {u"repository"_s, repository.canonical()},
+                          {u"branch"_s, branch},
+                          {u"mode"_s, toString(mode)},
+                          {u"provider"_s, provider}};
+        if (repository.pullRequest() > 0)
+            start.insert(u"pullRequest"_s, repository.pullRequest());
+        emitJson(start);
         return;
     }
     m_out << paint(u"Forge Preview"_s, "1") << " · " << repository.displayName();
-    if (!branch.isEmpty())
+    if (repository.pullRequest() > 0)
+        m_out << " · pull request #" << repository.pullRequest();
+    else if (!branch.isEmpty())
         m_out << " (" << branch << ")";
     m_out << " · " << toString(mode) << " mode · " << provider << " sandbox\n";
     m_out.flush();

@@ -96,6 +96,11 @@ struct RepoRefBuilder
         ref.m_displayName = std::move(displayName);
         return ref;
     }
+    static RepoRef withPullRequest(RepoRef ref, int number)
+    {
+        ref.m_pullRequest = number;
+        return ref;
+    }
     static RepoRef local(const QString& path, QString displayName)
     {
         RepoRef ref;
@@ -234,6 +239,26 @@ std::optional<RepoRefError> checkRepositoryPath(const QString& input, const QStr
     return std::nullopt;
 }
 
+// A pull request's address is its base repository's followed by `pull/<number>` and, in a browser's
+// copy, a tab (`/files`, `/commits`, `/checks`): that tail is cut from `segments` and the number
+// returned; 0 when the path has no such tail. GitHub repositories sit two levels down, so only the
+// third segment onwards can be the tail; other hosts (GitHub Enterprise, a test server on
+// 127.0.0.1) keep their repository path before it.
+std::variant<int, RepoRefError> takePullRequest(const QString& input, QStringList& segments, bool gitHub)
+{
+    const qsizetype at = segments.lastIndexOf(u"pull"_s);
+    if (at < 1 || at + 1 >= segments.size() || segments.size() - at > 3 || (gitHub && at != 2))
+        return 0;
+    static const QRegularExpression digits(u"\\A[1-9][0-9]{0,7}\\z"_s);
+    if (!digits.match(segments.at(at + 1)).hasMatch()) {
+        return fail(u"“%1” is not a pull request number in “%2”."_s.arg(segments.at(at + 1), input),
+                    u"Use the pull request's address, for example https://github.com/owner/repo/pull/42."_s);
+    }
+    const int number = segments.at(at + 1).toInt();
+    segments = segments.first(at);
+    return number;
+}
+
 // A URL on github.com or www.github.com: always https://github.com/owner/repo.
 std::variant<RepoRef, RepoRefError> gitHubUrl(const QString& input, int port, const QStringList& segments)
 {
@@ -290,12 +315,17 @@ std::variant<RepoRef, RepoRefError> parseUrl(const QString& input, const QString
                     u"on the way."_s);
     }
 
-    const QStringList segments = path.split(u'/', Qt::SkipEmptyParts);
+    QStringList segments = path.split(u'/', Qt::SkipEmptyParts);
+    const bool gitHub = host == GitHubHost || host == u"www.github.com";
+    const auto pullRequest = takePullRequest(input, segments, gitHub);
+    if (const auto* error = std::get_if<RepoRefError>(&pullRequest))
+        return *error;
     if (auto error = checkRepositoryPath(input, path, segments))
         return *std::move(error);
-    if (host == GitHubHost || host == u"www.github.com")
-        return gitHubUrl(input, port, segments);
-    return makeRemote(scheme, host, port, segments);
+    auto repository = gitHub ? gitHubUrl(input, port, segments) : makeRemote(scheme, host, port, segments);
+    if (auto* ref = std::get_if<RepoRef>(&repository); ref && std::get<int>(pullRequest) > 0)
+        return RepoRefBuilder::withPullRequest(std::move(*ref), std::get<int>(pullRequest));
+    return repository;
 }
 
 // The folder an input names, or an empty string when it does not look like a path.
@@ -527,6 +557,11 @@ std::variant<RepoRef, RepoRefError> RepoRef::parse(const QString& rawInput, cons
 QString RepoRef::canonical() const
 {
     return m_kind == Kind::LocalPath ? m_localPath : m_url.toString(QUrl::FullyEncoded);
+}
+
+QString RepoRef::address() const
+{
+    return m_pullRequest > 0 ? canonical() + u"/pull/"_s + QString::number(m_pullRequest) : canonical();
 }
 
 } // namespace forge

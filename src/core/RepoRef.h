@@ -41,6 +41,15 @@ public:
     const QString& displayName() const { return m_displayName; }
     // The canonical text used for identity (project ids): the URL or the absolute path.
     QString canonical() const;
+    // The pull request the input named (`https://github.com/o/r/pull/42`, also with `/files`,
+    // `/commits`… after it); 0 when it named the repository alone. The repository is the pull
+    // request's base repository either way (issue 21).
+    int pullRequest() const { return m_pullRequest; }
+    // What parses back to this reference: canonical(), with `/pull/<number>` after it for a pull
+    // request (kept with a project, and its identity).
+    QString address() const;
+    // The largest pull request number accepted (GitHub's are far below it).
+    static constexpr int MaxPullRequest = 99'999'999;
 
 private:
     // The parser's helper that fills in a validated RepoRef (RepoRef.cpp).
@@ -50,6 +59,7 @@ private:
     QUrl m_url;
     QString m_localPath;
     QString m_displayName;
+    int m_pullRequest = 0;
 };
 
 } // namespace forge

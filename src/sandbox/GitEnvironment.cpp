@@ -213,6 +213,32 @@ QStringList GitEnvironment::cloneArguments(const QUrl& url, const QString& branc
     return args;
 }
 
+QList<QStringList> GitEnvironment::pullRequestArguments(const QUrl& url, int number, int depth,
+                                                        const QString& target)
+{
+    const QString folder = target.isEmpty() ? u"."_s : target;
+    const QString tracking = u"refs/remotes/origin/pull/%1"_s.arg(number);
+    QStringList fetch{u"-C"_s,         folder,         u"fetch"_s,
+                      u"--progress"_s, u"--no-tags"_s, u"--no-recurse-submodules"_s};
+    if (depth > 0)
+        fetch << u"--depth"_s << QString::number(depth);
+    fetch << u"origin"_s << u"+refs/pull/%1/head:%2"_s.arg(number).arg(tracking);
+    return {
+        {u"-c"_s, u"init.defaultBranch=main"_s, u"init"_s, u"--quiet"_s, u"--"_s, folder},
+        {u"-C"_s, folder, u"remote"_s, u"add"_s, u"origin"_s, u"--"_s, url.toString(QUrl::FullyEncoded)},
+        fetch,
+        {u"-C"_s, folder, u"checkout"_s, u"--quiet"_s, u"-B"_s, u"pull/%1"_s.arg(number), tracking},
+    };
+}
+
+QList<QStringList> GitEnvironment::checkoutArguments(const QUrl& url, const QString& branch, int pullRequest,
+                                                     int depth, const QString& target)
+{
+    if (pullRequest > 0)
+        return pullRequestArguments(url, pullRequest, depth, target);
+    return {cloneArguments(url, branch, depth, target)};
+}
+
 bool GitEnvironment::isAllowedUrl(const QUrl& url, QString* reason)
 {
     const auto refuse = [reason](const QString& why) {

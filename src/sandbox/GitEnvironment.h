@@ -27,6 +27,16 @@ public:
     // `git clone` arguments (without the program name), with `--` before the URL.
     static QStringList cloneArguments(const QUrl& url, const QString& branch, int depth,
                                       const QString& target);
+    // The git invocations (each without the program name) that put the head of pull request
+    // `number` of the repository at `url` into `target`, which must be empty: git clone cannot
+    // check out a ref outside refs/heads and refs/tags (before git 2.49's --revision), so the
+    // repository is made with init, given `url` as its origin, and the one ref fetched and checked
+    // out as the branch `pull/<number>`. The token reaches fetch as it reaches clone (forClone()).
+    static QList<QStringList> pullRequestArguments(const QUrl& url, int number, int depth,
+                                                   const QString& target);
+    // cloneArguments() or pullRequestArguments(), for `spec`-like inputs: what a clone runs, in order.
+    static QList<QStringList> checkoutArguments(const QUrl& url, const QString& branch, int pullRequest,
+                                                int depth, const QString& target);
     // Whether `url` may be cloned at all; when not, `reason` says why in words for the user.
     static bool isAllowedUrl(const QUrl& url, QString* reason = nullptr);
 };

@@ -942,19 +942,26 @@ QCoro::Task<CommandResult> LocalProvider::cloneRepository(QString id, CloneSpec 
             u"Could not create a folder for the clone in %1."_s.arg(d->store.sandboxPath(id)),
             u"Check that the disk is not full and the folder is writable."_s);
     }
-    QStringList command{git};
-    command << GitEnvironment::cloneArguments(cloneUrl, spec.branch, spec.depth,
-                                              target.isEmpty() ? u"."_s : target);
-    LaunchSpec launch = d->cloneLaunch(id, isolatedRun, command, cloneHome.path(), mounts);
-    launch.environment = d->cloneEnvironment(id, isolatedRun, cloneHome.path(), cloneUrl, spec.authToken);
-
-    auto process = std::make_shared<LocalProcess>(std::move(launch));
-    if (sink)
-        connect(process.get(), &LocalProcess::output, process.get(),
-                [sink](OutputChannel channel, const QByteArray& bytes) { sink(channel, bytes); });
-    co_await this->launch(id, process);
-    co_await process->waitForFinished();
-    co_return process->result();
+    // One git clone, or the four commands that check out a pull request's head; each runs as the
+    // clone does, and the first that fails ends it.
+    const QList<QStringList> invocations = GitEnvironment::checkoutArguments(
+        cloneUrl, spec.branch, spec.pullRequest, spec.depth, target.isEmpty() ? u"."_s : target);
+    CommandResult result;
+    for (const QStringList& arguments : invocations) {
+        LaunchSpec launch =
+            d->cloneLaunch(id, isolatedRun, QStringList{git} + arguments, cloneHome.path(), mounts);
+        launch.environment = d->cloneEnvironment(id, isolatedRun, cloneHome.path(), cloneUrl, spec.authToken);
+        auto process = std::make_shared<LocalProcess>(std::move(launch));
+        if (sink)
+            connect(process.get(), &LocalProcess::output, process.get(),
+                    [sink](OutputChannel channel, const QByteArray& bytes) { sink(channel, bytes); });
+        co_await this->launch(id, process);
+        co_await process->waitForFinished();
+        result = process->result();
+        if (!result.succeeded())
+            break;
+    }
+    co_return result;
 }
 
 QCoro::Task<ProjectSnapshot> LocalProvider::snapshotProject(QString id, QString directory)

@@ -70,8 +70,12 @@ struct CommandResult
 
 struct CloneSpec
 {
-    QUrl url;                // https (http only on loopback) or, for local repositories, a file URL
-    QString branch;          // empty = the remote's default branch
+    QUrl url;       // https (http only on loopback) or, for local repositories, a file URL
+    QString branch; // empty = the remote's default branch
+    // A pull request of the repository (its head, refs/pull/<n>/head, which GitHub keeps in the base
+    // repository also for a fork's pull request, so the token stays scoped to it); 0 = none.
+    // Overrides `branch`.
+    int pullRequest = 0;
     int depth = 1;           // 0 = full history
     QString targetDirectory; // relative to the workspace; empty = the workspace root
     // Token for the repository host, sent as an HTTP header only to that host. Never in a URL,

@@ -35,6 +35,13 @@ Failure cloneFailed(const CommandResult& result, const QStringList& tail, const 
                     const QString& branch)
 {
     const QString& where = repository.displayName();
+    // git fetch's words for a ref the server does not have (GitEnvironment::pullRequestArguments).
+    if (repository.pullRequest() > 0 && tailContains(tail, u"couldn't find remote ref")) {
+        return Failure::permanent(
+            u"Pull request #%1 does not exist in %2."_s.arg(repository.pullRequest()).arg(where),
+            u"Check the pull request's number in its address (https://github.com/owner/repo/pull/NUMBER)."_s,
+            tail);
+    }
     if (!branch.isEmpty() &&
         (tailContains(tail, u"Remote branch") || tailContains(tail, u"not found in upstream"))) {
         return Failure::permanent(u"The branch \"%1\" does not exist in %2."_s.arg(branch, where),

@@ -358,6 +358,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
     CloneSpec spec;
     spec.url = m_request.repository.url();
     spec.branch = m_request.branch;
+    spec.pullRequest = m_request.repository.pullRequest();
     spec.depth = 1;
     spec.authToken = m_request.authToken;
 
@@ -380,7 +381,10 @@ QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
     if (!revision.succeeded())
         commit.clear();
 
-    const QString branch = m_request.branch.isEmpty() ? u"default branch"_s : m_request.branch;
+    const int pullRequest = m_request.repository.pullRequest();
+    const QString branch = pullRequest > 0              ? u"pull request #%1"_s.arg(pullRequest)
+                           : m_request.branch.isEmpty() ? u"default branch"_s
+                                                        : m_request.branch;
     co_return QJsonObject{
         {u"commit"_s, commit},
         {u"summary"_s, commit.isEmpty() ? branch : u"%1 at %2"_s.arg(branch, commit)},

@@ -19,7 +19,7 @@ namespace forge {
 Project newProject(const RepoRef& repository, const QString& branch, RunMode mode)
 {
     Project project;
-    project.repository = repository.canonical();
+    project.repository = repository.address();
     project.branch = branch;
     project.mode = mode;
     project.id = PreviewRequest::projectIdFor(repository, branch);

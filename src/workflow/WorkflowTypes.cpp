@@ -78,7 +78,9 @@ std::optional<StepStatus> stepStatusFromString(const QString& text)
 
 QString PreviewRequest::projectIdFor(const RepoRef& repository, const QString& branch)
 {
-    const QString identity = repository.canonical() + u'#' + branch;
+    // address(): a pull request is a project of its own; for a repository it is canonical(), so the
+    // ids of projects made before pull requests existed stay the same.
+    const QString identity = repository.address() + u'#' + branch;
     return QUuid::createUuidV5(ProjectNamespace, identity).toString(QUuid::WithoutBraces);
 }
 

@@ -180,6 +180,20 @@ bool FixtureRepository::createBareClone(const QString& root, const QString& name
     return true;
 }
 
+bool FixtureRepository::addPullRequest(int number, const QString& relativeFile, const QByteArray& content)
+{
+    if (m_barePath.isEmpty())
+        return setError(u"addPullRequest needs the bare clone first"_s);
+    const QString branch = u"pr-%1"_s.arg(number);
+    if (!git({u"checkout"_s, u"--quiet"_s, u"-B"_s, branch, u"main"_s}) ||
+        !writeFile(relativeFile, content) ||
+        !commitAll(u"Pull request #%1: update %2"_s.arg(number).arg(relativeFile)))
+        return false;
+    return git({u"push"_s, u"--quiet"_s, u"--force"_s, u"--"_s, m_barePath,
+                u"refs/heads/%1:refs/pull/%2/head"_s.arg(branch).arg(number)}) &&
+           git({u"checkout"_s, u"--quiet"_s, u"main"_s});
+}
+
 QString FixtureRepository::commitId(const QString& revision)
 {
     QByteArray out;

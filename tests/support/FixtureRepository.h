@@ -35,6 +35,10 @@ public:
     // where GitHttpServer(root) serves it as repositoryUrl(name). An empty name = the working
     // directory's own name. Replaces an earlier bare clone of the same name.
     bool createBareClone(const QString& root, const QString& name = {});
+    // Pull request `number`, as GitHub keeps it in the base repository: a commit on main that
+    // changes `relativeFile`, stored in the bare clone as refs/pull/<number>/head only (no branch
+    // of the base repository has it, as for a fork's pull request). After createBareClone().
+    bool addPullRequest(int number, const QString& relativeFile, const QByteArray& content);
     // The path createBareClone() produced last.
     QString bareClonePath() const { return m_barePath; }
 

@@ -117,6 +117,61 @@ private slots:
         QCOMPARE(std::get<RepoRef>(again).canonical(), canonical);
     }
 
+    // Issue 21: a pull request's address names its base repository and the number.
+    void pullRequests_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("canonical");
+        QTest::addColumn<int>("number");
+        QTest::newRow("github") << u"https://github.com/acme/web/pull/42"_s
+                                << u"https://github.com/acme/web"_s << 42;
+        QTest::newRow("files tab") << u"https://github.com/acme/web/pull/42/files"_s
+                                   << u"https://github.com/acme/web"_s << 42;
+        QTest::newRow("no scheme") << u"github.com/acme/web/pull/7"_s << u"https://github.com/acme/web"_s
+                                   << 7;
+        QTest::newRow("fragment") << u"https://github.com/acme/web/pull/7#issuecomment-1"_s
+                                  << u"https://github.com/acme/web"_s << 7;
+        QTest::newRow("enterprise") << u"https://ghe.example.com/team/app/pull/3"_s
+                                    << u"https://ghe.example.com/team/app"_s << 3;
+        QTest::newRow("test server") << u"http://127.0.0.1:8080/env-echo.git/pull/1"_s
+                                     << u"http://127.0.0.1:8080/env-echo.git"_s << 1;
+        QTest::newRow("a branch called pull")
+            << u"https://github.com/acme/web/tree/pull/5"_s << u"https://github.com/acme/web"_s << 0;
+        QTest::newRow("repository") << u"https://github.com/acme/web"_s << u"https://github.com/acme/web"_s
+                                    << 0;
+    }
+
+    void pullRequests()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, canonical);
+        QFETCH(int, number);
+        const auto parsed = RepoRef::parse(input, tmpPath(u"work"_s));
+        if (const auto* error = std::get_if<RepoRefError>(&parsed))
+            QFAIL(qPrintable(error->explanation()));
+        const auto* ref = std::get_if<RepoRef>(&parsed);
+        QCOMPARE(ref->canonical(), canonical);
+        QCOMPARE(ref->pullRequest(), number);
+    }
+
+    void pullRequestNumbersAreChecked_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::newRow("zero") << u"https://github.com/acme/web/pull/0"_s;
+        QTest::newRow("word") << u"https://github.com/acme/web/pull/new"_s;
+        QTest::newRow("huge") << u"https://github.com/acme/web/pull/123456789012"_s;
+        QTest::newRow("leading zero") << u"https://github.com/acme/web/pull/042"_s;
+    }
+
+    void pullRequestNumbersAreChecked()
+    {
+        QFETCH(QString, input);
+        const auto parsed = RepoRef::parse(input, tmpPath(u"work"_s));
+        const auto* error = std::get_if<RepoRefError>(&parsed);
+        QVERIFY(error);
+        QVERIFY2(error->message.contains(u"not a pull request number"_s), qPrintable(error->message));
+    }
+
     void refused_data()
     {
         QTest::addColumn<QString>("input");

@@ -215,6 +215,7 @@ class TestWorkflow : public QObject
 private Q_SLOTS:
     void cloneFailureAdvice_data();
     void cloneFailureAdvice();
+    void aMissingPullRequestIsNamed();
     void lockfileOutOfDate();
     void notReadyExplainsTheCause();
     void portInUseIsNamed();
@@ -271,6 +272,15 @@ void TestWorkflow::cloneFailureAdvice()
     QCOMPARE(failure.isTransient(), transient);
     QVERIFY(!failure.advice().isEmpty());
     QCOMPARE(failure.lastLines(), tail);
+}
+
+void TestWorkflow::aMissingPullRequestIsNamed()
+{
+    const RepoRef pull = std::get<RepoRef>(RepoRef::parse(u"https://github.com/a/b/pull/9"_s, QString()));
+    QCOMPARE(pull.pullRequest(), 9);
+    const QStringList tail{u"fatal: couldn't find remote ref refs/pull/9/head"_s};
+    const Failure failure = FailureAdvice::cloneFailed(CommandResult{128, false, false}, tail, pull, {});
+    QCOMPARE(failure.message(), u"Pull request #9 does not exist in a/b."_s);
 }
 
 void TestWorkflow::lockfileOutOfDate()

@@ -747,11 +747,19 @@ QCoro::Task<CommandResult> DaytonaProvider::cloneWithSandboxGit(QString id,
     // Into the empty project folder, from inside it: runCommand's folders are the project's.
     co_await translated(sandbox->toolbox->createFolder(path, u"0755"_s));
     const QUrl url = spec.url.adjusted(QUrl::RemoveUserInfo);
+    // One git clone, or the commands that check out a pull request's head, each argument quoted.
+    QStringList invocations;
+    for (const QStringList& arguments :
+         GitEnvironment::checkoutArguments(url, spec.branch, spec.pullRequest, spec.depth, u"."_s)) {
+        QStringList quoted{u"git"_s};
+        for (const QString& argument : arguments)
+            quoted << shell::quote(argument);
+        invocations << quoted.join(u' ');
+    }
     CommandSpec clone;
-    clone.argv = QStringList{
-        u"sh"_s, u"-c"_s, u"command -v git >/dev/null 2>&1 || exit %1\nexec git \"$@\""_s.arg(ExitGitMissing),
-        u"forge-clone"_s};
-    clone.argv += GitEnvironment::cloneArguments(url, spec.branch, spec.depth, u"."_s);
+    clone.argv = QStringList{u"sh"_s, u"-c"_s,
+                             u"command -v git >/dev/null 2>&1 || exit %1\n"_s.arg(ExitGitMissing) +
+                                 invocations.join(u" &&\n"_s)};
     QProcessEnvironment base;
     base.insert(u"LC_ALL"_s, u"C"_s); // git's words in English: the clone step's advice reads them
     // A stalled transfer ends the clone: below 1 byte/s for a minute (as HostClone).
@@ -770,6 +778,14 @@ QCoro::Task<CommandResult> DaytonaProvider::cloneWithSandboxGit(QString id,
 QCoro::Task<CommandResult> DaytonaProvider::cloneInSandbox(std::shared_ptr<SandboxContext> sandbox,
                                                            QString path, CloneSpec spec, OutputSink sink)
 {
+    if (spec.pullRequest > 0) {
+        throw Failure::permanent(
+            u"The sandbox has no git, and Daytona's toolbox clones branches only: pull request #%1 cannot be "
+            u"fetched."_s.arg(spec.pullRequest),
+            u"Use an image or snapshot that has git (node:22-bookworm has it) in the Daytona settings, then "
+            u"run "
+            u"again."_s);
+    }
     daytona::GitCloneParams params;
     params.url = spec.url.toString(QUrl::RemoveUserInfo);
     params.path = path;

@@ -110,9 +110,17 @@ QCoro::Task<CommandResult> HostClone::clone(CloneSpec spec, OutputSink sink)
     base.insert(u"GIT_HTTP_LOW_SPEED_TIME"_s, u"60"_s);
     const QProcessEnvironment environment = GitEnvironment::forClone(base, spec.url, spec.authToken);
 
-    const QStringList arguments =
-        GitEnvironment::cloneArguments(spec.url, spec.branch, spec.depth, treePath());
-    co_return co_await runHere(git, arguments, environment, m_scratch.path(), sink);
+    if (spec.pullRequest > 0 && !QDir().mkpath(treePath()))
+        throw Failure::permanent(u"Could not create %1."_s.arg(treePath()),
+                                 u"Check that the disk is not full."_s);
+    CommandResult result;
+    for (const QStringList& arguments :
+         GitEnvironment::checkoutArguments(spec.url, spec.branch, spec.pullRequest, spec.depth, treePath())) {
+        result = co_await runHere(git, arguments, environment, m_scratch.path(), sink);
+        if (!result.succeeded())
+            break;
+    }
+    co_return result;
 }
 
 QCoro::Task<QString> HostClone::pack()
