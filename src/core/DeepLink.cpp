@@ -51,6 +51,24 @@ std::variant<RepoRef, RepoRefError> linkedRepository(const QString& value)
                   u"https://host/owner/repo or owner/repo."_s.arg(value));
 }
 
+// pr=N on top of the link's repository: its pull request N (the repository's own address followed
+// by /pull/N, parsed again so it passes the same checks as a typed one).
+std::variant<RepoRef, RepoRefError> linkedPullRequest(const RepoRef& repository, const QString& number,
+                                                      bool withBranch)
+{
+    static const QRegularExpression digits(u"\\A[1-9][0-9]{0,7}\\z"_s);
+    if (!digits.match(number).hasMatch())
+        return refuse(u"The link's pull request “%1” is not a number."_s.arg(number.left(20)));
+    if (withBranch)
+        return refuse(u"The link names both a branch and a pull request; it may name one of them."_s);
+    if (repository.pullRequest() > 0 && QString::number(repository.pullRequest()) != number) {
+        return refuse(
+            u"The link names pull request #%1 in repo= and #%2 in pr=."_s.arg(repository.pullRequest())
+                .arg(number));
+    }
+    return RepoRef::parse(repository.canonical() + u"/pull/"_s + number, {});
+}
+
 } // namespace
 
 bool DeepLink::looksLikeLink(const QString& argument)
@@ -70,13 +88,15 @@ std::variant<DeepLink, RepoRefError> DeepLink::parse(const QString& link)
     if (url.host() != u"open" || !(url.path().isEmpty() || url.path() == u"/") || !url.userInfo().isEmpty() ||
         url.port() != -1 || url.hasFragment()) {
         return refuse(u"The link asks for something Forge Preview does not do: it only understands "
-                      u"%1://open?repo=…&branch=…."_s.arg(QLatin1StringView(Scheme)));
+                      u"%1://open?repo=…&branch=… (or &pr=…)."_s.arg(QLatin1StringView(Scheme)));
     }
 
     QString repo;
     QString branch;
+    QString pullRequest;
     bool sawRepo = false;
     bool sawBranch = false;
+    bool sawPullRequest = false;
     const QUrlQuery query(url);
     for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
         if (key == u"repo" && !sawRepo) {
@@ -85,11 +105,14 @@ std::variant<DeepLink, RepoRefError> DeepLink::parse(const QString& link)
         } else if (key == u"branch" && !sawBranch) {
             branch = value;
             sawBranch = true;
+        } else if (key == u"pr" && !sawPullRequest) {
+            pullRequest = value;
+            sawPullRequest = true;
         } else {
             // A second repo= could show one repository and clone another; an unknown parameter
             // could be a newer link's instruction this version would silently ignore.
-            return refuse(u"The link has a repeated or unknown parameter “%1”; it may take only repo= "
-                          u"and branch=."_s.arg(key.left(40)));
+            return refuse(u"The link has a repeated or unknown parameter “%1”; it may take only repo=, "
+                          u"branch= and pr=."_s.arg(key.left(40)));
         }
     }
     if (repo.isEmpty())
@@ -98,6 +121,12 @@ std::variant<DeepLink, RepoRefError> DeepLink::parse(const QString& link)
     auto repository = linkedRepository(repo);
     if (auto* error = std::get_if<RepoRefError>(&repository))
         return *error;
+    if (sawPullRequest) {
+        auto withPullRequest = linkedPullRequest(std::get<RepoRef>(repository), pullRequest, sawBranch);
+        if (auto* error = std::get_if<RepoRefError>(&withPullRequest))
+            return *error;
+        repository = std::move(withPullRequest);
+    }
     if (sawBranch) {
         if (auto problem = branchNameProblem(branch))
             return *problem;

@@ -7,7 +7,9 @@
 
 namespace forge {
 
-// An "Open in Forge Preview" link: forge-preview://open?repo=<https URL | owner/repo>&branch=<name>.
+// An "Open in Forge Preview" link: forge-preview://open?repo=<https URL | owner/repo>&branch=<name>,
+// or …&pr=<number> for a pull request of the repository (then repository.pullRequest() is set; a
+// pull request's own address in repo= works too).
 // Web pages hand these to the app, so everything in one is hostile until checked: the repository
 // goes through RepoRef's validator and must be a remote https repository (a link never opens a folder
 // on this computer), the branch must be a valid branch name, and nothing else may be in the link.

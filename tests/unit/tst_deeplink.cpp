@@ -49,6 +49,34 @@ private slots:
         QCOMPARE(deepLink.branch, branch);
     }
 
+    // Issue 21: pr=N opens the repository's pull request N.
+    void acceptsPullRequests_data()
+    {
+        QTest::addColumn<QString>("link");
+        QTest::addColumn<int>("number");
+        QTest::newRow("owner/repo and pr") << u"forge-preview://open?repo=octocat/hello-world&pr=42"_s << 42;
+        QTest::newRow("URL and pr")
+            << u"forge-preview://open?repo=https%3A%2F%2Fgithub.com%2Foctocat%2Fhello-world&pr=7"_s << 7;
+        QTest::newRow("pull request URL")
+            << u"forge-preview://open?repo=https%3A%2F%2Fgithub.com%2Foctocat%2Fhello-world%2Fpull%2F9"_s
+            << 9;
+        QTest::newRow("both, agreeing")
+            << u"forge-preview://open?repo=https://github.com/octocat/hello-world/pull/9&pr=9"_s << 9;
+    }
+
+    void acceptsPullRequests()
+    {
+        QFETCH(QString, link);
+        QFETCH(int, number);
+        const auto parsed = DeepLink::parse(link);
+        if (const auto* error = std::get_if<forge::RepoRefError>(&parsed))
+            QFAIL(qPrintable(error->message));
+        const forge::DeepLink& opened = std::get<forge::DeepLink>(parsed);
+        QCOMPARE(opened.repository.canonical(), u"https://github.com/octocat/hello-world"_s);
+        QCOMPARE(opened.repository.pullRequest(), number);
+        QVERIFY(opened.branch.isEmpty());
+    }
+
     void refusesHostileLinks_data()
     {
         QTest::addColumn<QString>("link");
@@ -89,6 +117,12 @@ private slots:
         QTest::newRow("no repository") << u"forge-preview://open?branch=main"_s << u"no repository"_s;
         QTest::newRow("two repositories") << u"forge-preview://open?repo=a/b&repo=evil/c"_s << u"repeated"_s;
         QTest::newRow("unknown parameter") << u"forge-preview://open?repo=a/b&run=1"_s << u"unknown"_s;
+        QTest::newRow("pr not a number") << u"forge-preview://open?repo=a/b&pr=1;rm"_s << u"not a number"_s;
+        QTest::newRow("pr zero") << u"forge-preview://open?repo=a/b&pr=0"_s << u"not a number"_s;
+        QTest::newRow("two pull requests") << u"forge-preview://open?repo=a/b&pr=1&pr=2"_s << u"repeated"_s;
+        QTest::newRow("branch and pr") << u"forge-preview://open?repo=a/b&branch=main&pr=2"_s << u"both"_s;
+        QTest::newRow("pull requests disagree")
+            << u"forge-preview://open?repo=https://github.com/a/b/pull/3&pr=4"_s << u"#3 in repo= and #4"_s;
         QTest::newRow("another action") << u"forge-preview://delete?repo=a/b"_s << u"only understands"_s;
         QTest::newRow("user info") << u"forge-preview://me@open?repo=a/b"_s << u"only understands"_s;
         QTest::newRow("another scheme") << u"https://open?repo=a/b"_s << u"does not start"_s;
