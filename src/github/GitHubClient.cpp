@@ -57,54 +57,81 @@ QCoro::Task<> GitHubClient::paginate(QUrl first,
     }
 }
 
+template<typename T>
+QCoro::Task<QList<T>> GitHubClient::listAll(QUrl first, ItemParser<T> parse,
+                                            std::function<void(const QList<T>&)> onPage)
+{
+    QList<T> all;
+    std::function<void(const QJsonArray&, const QString&)> collect =
+        [&all, &onPage, parse](const QJsonArray& array, const QString& what) {
+            QList<T> page;
+            for (const QJsonValue& value : array) {
+                T item;
+                if (!value.isObject() || !parse(value.toObject(), item))
+                    throw wrongShape(what);
+                page << item;
+            }
+            all += page;
+            if (onPage)
+                onPage(page);
+        };
+    co_await paginate(first, collect);
+    QList<T> result = all;
+    co_return result;
+}
+
 QCoro::Task<QList<GitHubRepository>> GitHubClient::repositories(RepositoryPage onPage)
 {
-    QList<GitHubRepository> all;
     QUrlQuery query;
     query.addQueryItem(u"per_page"_s, u"100"_s);
     query.addQueryItem(u"sort"_s, u"pushed"_s);
     const QUrl first = m_http.apiUrl(u"/user/repos"_s, query);
-    std::function<void(const QJsonArray&, const QString&)> collect = [&all, &onPage](const QJsonArray& array,
-                                                                                     const QString& what) {
-        QList<GitHubRepository> page;
-        for (const QJsonValue& value : array) {
-            GitHubRepository repository;
-            if (!value.isObject() || !parsing::repository(value.toObject(), repository))
-                throw wrongShape(what);
-            page << repository;
-        }
-        all += page;
-        if (onPage)
-            onPage(page);
-    };
-    co_await paginate(first, collect);
-    QList<GitHubRepository> result = all;
-    co_return result;
+    return listAll<GitHubRepository>(first, &parsing::repository, std::move(onPage));
 }
 
 QCoro::Task<QList<GitHubBranch>> GitHubClient::branches(QString owner, QString repo, BranchPage onPage)
 {
-    QList<GitHubBranch> all;
     QUrlQuery query;
     query.addQueryItem(u"per_page"_s, u"100"_s);
     const QUrl first = m_http.apiUrl(
         u"/repos/%1/%2/branches"_s.arg(GitHubHttp::segment(owner), GitHubHttp::segment(repo)), query);
-    std::function<void(const QJsonArray&, const QString&)> collect = [&all, &onPage](const QJsonArray& array,
-                                                                                     const QString& what) {
-        QList<GitHubBranch> page;
-        for (const QJsonValue& value : array) {
-            GitHubBranch branch;
-            if (!value.isObject() || !parsing::branch(value.toObject(), branch))
-                throw wrongShape(what);
-            page << branch;
-        }
-        all += page;
-        if (onPage)
-            onPage(page);
-    };
-    co_await paginate(first, collect);
-    QList<GitHubBranch> result = all;
-    co_return result;
+    return listAll<GitHubBranch>(first, &parsing::branch, std::move(onPage));
+}
+
+QCoro::Task<QList<GitHubPullRequest>> GitHubClient::pullRequests(QString owner, QString repo,
+                                                                 PullRequestPage onPage)
+{
+    QUrlQuery query;
+    query.addQueryItem(u"state"_s, u"open"_s);
+    query.addQueryItem(u"per_page"_s, u"100"_s);
+    query.addQueryItem(u"sort"_s, u"updated"_s);
+    query.addQueryItem(u"direction"_s, u"desc"_s);
+    const QUrl first = m_http.apiUrl(
+        u"/repos/%1/%2/pulls"_s.arg(GitHubHttp::segment(owner), GitHubHttp::segment(repo)), query);
+    return listAll<GitHubPullRequest>(first, &parsing::pullRequest, std::move(onPage));
+}
+
+QCoro::Task<PullRequestFetch> GitHubClient::pullRequest(QString owner, QString repo, int number,
+                                                        QByteArray etag)
+{
+    const QUrl url = m_http.apiUrl(u"/repos/%1/%2/pulls/%3"_s.arg(
+        GitHubHttp::segment(owner), GitHubHttp::segment(repo), QString::number(number)));
+    const GitHubReply reply = co_await m_http.getConditional(url, etag);
+    PullRequestFetch fetch;
+    fetch.rateLimit = parsing::rateLimit(reply.headers);
+    fetch.etag = reply.header("etag");
+    if (reply.statusCode == 304) {
+        if (fetch.etag.isEmpty())
+            fetch.etag = etag; // what the caller has is still current
+        co_return fetch;
+    }
+    const QString what = u"GET "_s + url.path();
+    const QJsonValue json = m_http.decodeJson(reply.body, what);
+    GitHubPullRequest pull;
+    if (!json.isObject() || !parsing::pullRequest(json.toObject(), pull))
+        throw wrongShape(what);
+    fetch.pullRequest = pull;
+    co_return fetch;
 }
 
 } // namespace forge::github

@@ -103,6 +103,22 @@ QCoro::Task<GitHubReply> GitHubHttp::get(QUrl url)
     co_return reply;
 }
 
+QCoro::Task<GitHubReply> GitHubHttp::getConditional(QUrl url, QByteArray etag)
+{
+    QNetworkRequest request = prepare(url, true);
+    // A validator that could not have come from a header line would split this request's headers.
+    if (etag.contains('\r') || etag.contains('\n'))
+        etag.clear();
+    if (!etag.isEmpty())
+        request.setRawHeader("If-None-Match", etag);
+    const QString what = u"GET "_s + url.path();
+    GitHubReply reply = co_await exchange(request, "GET", {}, what);
+    const bool notModified = reply.statusCode == 304 && !etag.isEmpty();
+    if (!notModified && (reply.statusCode < 200 || reply.statusCode >= 300))
+        throw GitHubError::fromHttp(reply.statusCode, reply.body, reply.headers, what);
+    co_return reply;
+}
+
 QCoro::Task<GitHubReply> GitHubHttp::postForm(QUrl url, QUrlQuery form)
 {
     QNetworkRequest request = prepare(url, false);

@@ -46,6 +46,10 @@ public:
 
     // GET an API URL (authorized when it is on the API origin). Throws GitHubError on a non-2xx.
     QCoro::Task<GitHubReply> get(QUrl url);
+    // GET with the caller's own validator and without the cache: a 304 comes back as it is (status
+    // 304, empty body), for a caller that keeps what it saw last, such as a poll. An empty `etag`
+    // asks unconditionally. Throws GitHubError on any other non-2xx.
+    QCoro::Task<GitHubReply> getConditional(QUrl url, QByteArray etag);
     // POST a form and ask for JSON, without the token (the OAuth endpoints on the web origin).
     // Returns any answer with a status (the device flow reads errors from 200 and 4xx bodies).
     QCoro::Task<GitHubReply> postForm(QUrl url, QUrlQuery form);

@@ -5,6 +5,16 @@
 
 using namespace Qt::StringLiterals;
 
+namespace forge::github {
+
+bool GitHubPullRequest::isFromFork() const
+{
+    // GitHub's names are case-insensitive; a deleted head repository is never the base.
+    return headRepoDeleted() || head.repoFullName.compare(base.repoFullName, Qt::CaseInsensitive) != 0;
+}
+
+} // namespace forge::github
+
 namespace forge::github::parsing {
 
 QByteArray header(const QList<QPair<QByteArray, QByteArray>>& headers, const QByteArray& name)
@@ -127,6 +137,50 @@ bool branch(const QJsonObject& object, GitHubBranch& out)
     out.name = object.value(u"name"_s).toString();
     out.commitSha = object.value(u"commit"_s).toObject().value(u"sha"_s).toString();
     out.isProtected = object.value(u"protected"_s).toBool();
+    return true;
+}
+
+static bool pullRequestEnd(const QJsonValue& value, GitHubPullRequestEnd& out)
+{
+    if (!value.isObject())
+        return false;
+    const QJsonObject object = value.toObject();
+    out.ref = object.value(u"ref"_s).toString();
+    out.sha = object.value(u"sha"_s).toString();
+    // toObject() of a null is empty: a deleted repository leaves the name empty.
+    out.repoFullName = object.value(u"repo"_s).toObject().value(u"full_name"_s).toString();
+    return true;
+}
+
+static bool pullRequestState(const QJsonValue& value, GitHubPullRequest::State& out)
+{
+    if (value.toString() == u"open"_s)
+        out = GitHubPullRequest::State::Open;
+    else if (value.toString() == u"closed"_s)
+        out = GitHubPullRequest::State::Closed;
+    else
+        return false; // guessing "open" could preview a closed one
+    return true;
+}
+
+bool pullRequest(const QJsonObject& object, GitHubPullRequest& out)
+{
+    GitHubPullRequest pull; // `out` is left alone when the object is refused
+    const QJsonValue number = object.value(u"number"_s);
+    if (!number.isDouble() || number.toInt() <= 0 ||
+        !pullRequestState(object.value(u"state"_s), pull.state) ||
+        !pullRequestEnd(object.value(u"head"_s), pull.head) ||
+        !pullRequestEnd(object.value(u"base"_s), pull.base))
+        return false;
+    pull.number = number.toInt();
+    pull.title = object.value(u"title"_s).toString();
+    pull.authorLogin = object.value(u"user"_s).toObject().value(u"login"_s).toString();
+    pull.htmlUrl = QUrl(object.value(u"html_url"_s).toString());
+    pull.draft = object.value(u"draft"_s).toBool();
+    // The single view says "merged"; list items only carry "merged_at" (null until merged).
+    pull.merged = object.value(u"merged"_s).toBool() || !object.value(u"merged_at"_s).toString().isEmpty();
+    pull.updatedAt = QDateTime::fromString(object.value(u"updated_at"_s).toString(), Qt::ISODate);
+    out = pull;
     return true;
 }
 

@@ -46,6 +46,36 @@ struct GitHubBranch
     bool isProtected = false;
 };
 
+// One end of a pull request: the branch, the commit it points at, and the repository it lives in.
+struct GitHubPullRequestEnd
+{
+    QString ref;
+    QString sha;
+    QString repoFullName; // empty when GitHub sends "repo": null (the fork was deleted)
+};
+
+// A pull request as the list (GET /repos/{o}/{r}/pulls) and the single view (.../pulls/{n}) give it.
+struct GitHubPullRequest
+{
+    enum class State { Open, Closed };
+    int number = 0;
+    QString title;
+    QString authorLogin; // empty when "user" is null
+    QUrl htmlUrl;
+    State state = State::Open;
+    bool draft = false;
+    bool merged = false; // closed by a merge ("merged" on the single view, "merged_at" on list items)
+    QDateTime updatedAt; // invalid when absent
+    GitHubPullRequestEnd head;
+    GitHubPullRequestEnd base;
+
+    bool isOpen() const { return state == State::Open; }
+    bool headRepoDeleted() const { return head.repoFullName.isEmpty(); }
+    // Its code comes from another repository (or from one that no longer exists), so whoever
+    // opened it may not be trusted with what the base repository's previews can reach.
+    bool isFromFork() const;
+};
+
 struct RateLimitInfo
 {
     int limit = -1;
@@ -72,6 +102,8 @@ QString errorMessage(const QByteArray& body);
 bool user(const QJsonObject& object, GitHubUser& out);
 bool repository(const QJsonObject& object, GitHubRepository& out);
 bool branch(const QJsonObject& object, GitHubBranch& out);
+// Requires "number", a known "state" and "head" and "base" objects; any other field may be null.
+bool pullRequest(const QJsonObject& object, GitHubPullRequest& out);
 
 QByteArray header(const QList<QPair<QByteArray, QByteArray>>& headers, const QByteArray& name);
 

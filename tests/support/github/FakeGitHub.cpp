@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrlQuery>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -167,6 +168,21 @@ FakeGitHub::Response FakeGitHub::paginate(const RecordedRequest& request, const 
     return response;
 }
 
+// "/repos/{o}/{r}/pulls" (number 0) or "/repos/{o}/{r}/pulls/{n}" (number -1 when n is not one).
+static bool pullsRoute(const QByteArray& path, QString& repo, int& number)
+{
+    const QList<QByteArray> parts = path.split('/');
+    if (parts.size() < 5 || parts.size() > 6 || !parts[0].isEmpty() || parts[1] != "repos" ||
+        parts[4] != "pulls")
+        return false;
+    repo = QUrl::fromPercentEncoding(parts[2]) + u'/' + QUrl::fromPercentEncoding(parts[3]);
+    bool ok = true;
+    number = parts.size() == 6 ? parts[5].toInt(&ok) : 0;
+    if (!ok || number < 0 || (parts.size() == 6 && number == 0))
+        number = -1;
+    return true;
+}
+
 FakeGitHub::Response FakeGitHub::api(const RecordedRequest& request)
 {
     if (request.header("authorization") != "Bearer " + token.toUtf8() &&
@@ -206,12 +222,16 @@ FakeGitHub::Response FakeGitHub::api(const RecordedRequest& request)
         response.headers.emplaceBack("Location", redirectUserTo.toString(QUrl::FullyEncoded).toUtf8());
         return response;
     }
+    QString pullsRepo;
+    int pullNumber = 0;
     if (request.path() == "/user")
         response = user(request);
     else if (request.path() == "/user/repos")
         response = repositories(request);
     else if (request.path().startsWith("/repos/") && request.path().endsWith("/branches"))
         response = branches(request);
+    else if (pullsRoute(request.path(), pullsRepo, pullNumber))
+        response = pullNumber == 0 ? pulls(request, pullsRepo) : pull(request, pullsRepo, pullNumber);
     else
         response = Response::json(
             404, R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest"})");
@@ -288,4 +308,204 @@ FakeGitHub::Response FakeGitHub::branches(const RecordedRequest& request)
              {u"protected"_s, branch == u"main"_s}});
     }
     return withEtag(request, paginate(request, items, 30));
+}
+
+static QDateTime updatedOf(const FakePull& pull)
+{
+    return pull.updatedAt.isValid()
+               ? pull.updatedAt
+               : QDateTime(QDate(2024, 1, 1), QTime(0, 0), Qt::UTC).addSecs(-qint64(pull.number) * 60);
+}
+
+static QString shaOf(const QByteArray& seed)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(seed, QCryptographicHash::Sha1).toHex());
+}
+
+static QJsonValue timeOrNull(bool present, const QDateTime& time)
+{
+    return present ? QJsonValue(time.toUTC().toString(Qt::ISODate)) : QJsonValue(QJsonValue::Null);
+}
+
+static QJsonObject userJson(const QString& login)
+{
+    return {{u"login"_s, login}, {u"id"_s, int(qHash(login) % 100000) + 1}, {u"type"_s, u"User"_s}};
+}
+
+static QJsonObject repoJson(const QString& fullName, bool fork)
+{
+    const QString owner = fullName.section(u'/', 0, 0);
+    return {{u"id"_s, int(qHash(fullName) % 1000000) + 1},
+            {u"name"_s, fullName.section(u'/', 1)},
+            {u"full_name"_s, fullName},
+            {u"owner"_s, userJson(owner)},
+            {u"private"_s, false},
+            {u"fork"_s, fork},
+            {u"html_url"_s, QString(u"https://github.com/"_s + fullName)},
+            {u"clone_url"_s, u"https://github.com/%1.git"_s.arg(fullName)}};
+}
+
+QList<FakePull> FakeGitHub::defaultPulls()
+{
+    QList<FakePull> pulls(6);
+    pulls[0] = {.number = 1, .title = u"Add dark mode"_s, .headRef = u"dark-mode"_s};
+    pulls[1] = {.number = 2, .title = u"WIP: new parser"_s, .headRef = u"parser"_s, .draft = true};
+    pulls[2] = {.number = 3,
+                .title = u"Fix a typo in the README"_s,
+                .author = u"contributor"_s,
+                .headRef = u"patch-1"_s,
+                .headRepo = u"contributor/repo-0"_s};
+    pulls[3] = {.number = 4,
+                .title = u"An idea from a deleted fork"_s,
+                .author = u"someone"_s,
+                .headRef = u"idea"_s,
+                .headRepo = u"someone/repo-0"_s,
+                .headRepoDeleted = true};
+    pulls[4] = {.number = 5, .title = u"Abandoned"_s, .headRef = u"abandoned"_s, .closed = true};
+    pulls[5] = {.number = 6, .title = u"Ship it"_s, .headRef = u"ship-it"_s, .closed = true, .merged = true};
+    return pulls;
+}
+
+FakePull* FakeGitHub::findPull(const QString& repo, int number)
+{
+    const auto found = pullsByRepo.find(repo);
+    if (found == pullsByRepo.end())
+        return nullptr;
+    for (FakePull& pull : *found) {
+        if (pull.number == number)
+            return &pull;
+    }
+    return nullptr;
+}
+
+// GitHub moves updated_at on with every change, and the fake's ETags hash the body: this changes it.
+static void touch(FakePull& pull)
+{
+    const QDateTime now = QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch(), Qt::UTC);
+    pull.updatedAt = std::max(now, updatedOf(pull).addSecs(1));
+}
+
+bool FakeGitHub::pushToPull(const QString& repo, int number, const QString& newSha)
+{
+    FakePull* pull = findPull(repo, number);
+    if (pull == nullptr)
+        return false;
+    pull->headSha = newSha;
+    touch(*pull);
+    return true;
+}
+
+bool FakeGitHub::closePull(const QString& repo, int number)
+{
+    FakePull* pull = findPull(repo, number);
+    if (pull == nullptr)
+        return false;
+    pull->closed = true;
+    touch(*pull);
+    return true;
+}
+
+bool FakeGitHub::mergePull(const QString& repo, int number)
+{
+    FakePull* pull = findPull(repo, number);
+    if (pull == nullptr)
+        return false;
+    pull->closed = true;
+    pull->merged = true;
+    touch(*pull);
+    return true;
+}
+
+QByteArray FakeGitHub::pullJson(const QString& repo, const FakePull& pull, bool single) const
+{
+    const QString headRepo = pull.headRepo.isEmpty() ? repo : pull.headRepo;
+    const bool fork = headRepo != repo;
+    const QString headOwner = pull.headRepoDeleted ? pull.author : headRepo.section(u'/', 0, 0);
+    const QString headSha = pull.headSha.isEmpty()
+                                ? shaOf(QByteArray::number(pull.number) + pull.headRef.toUtf8())
+                                : pull.headSha;
+    const QJsonObject head{{u"label"_s, QString(headOwner + u':' + pull.headRef)},
+                           {u"ref"_s, pull.headRef},
+                           {u"sha"_s, headSha},
+                           {u"user"_s, userJson(headOwner)},
+                           {u"repo"_s, pull.headRepoDeleted ? QJsonValue(QJsonValue::Null)
+                                                            : QJsonValue(repoJson(headRepo, fork))}};
+    const QJsonObject base{{u"label"_s, QString(repo.section(u'/', 0, 0) + u':' + pull.baseRef)},
+                           {u"ref"_s, pull.baseRef},
+                           {u"sha"_s, shaOf(pull.baseRef.toUtf8())},
+                           {u"user"_s, userJson(repo.section(u'/', 0, 0))},
+                           {u"repo"_s, repoJson(repo, false)}};
+    const QDateTime updated = updatedOf(pull);
+    QJsonObject object{
+        {u"url"_s, u"https://api.github.com/repos/%1/pulls/%2"_s.arg(repo).arg(pull.number)},
+        {u"id"_s, 1000000 + pull.number},
+        {u"html_url"_s, u"https://github.com/%1/pull/%2"_s.arg(repo).arg(pull.number)},
+        {u"number"_s, pull.number},
+        {u"state"_s, pull.closed ? u"closed"_s : u"open"_s},
+        {u"locked"_s, false},
+        {u"title"_s, pull.title},
+        {u"user"_s, userJson(pull.author)},
+        {u"body"_s, QJsonValue::Null},
+        {u"created_at"_s,
+         QDateTime(QDate(2023, 1, 1), QTime(0, 0), Qt::UTC).addSecs(pull.number * 60).toString(Qt::ISODate)},
+        {u"updated_at"_s, updated.toUTC().toString(Qt::ISODate)},
+        {u"closed_at"_s, timeOrNull(pull.closed, updated)},
+        {u"merged_at"_s, timeOrNull(pull.merged, updated)},
+        {u"merge_commit_sha"_s,
+         pull.merged ? QJsonValue(shaOf("merge" + headSha.toUtf8())) : QJsonValue::Null},
+        {u"draft"_s, pull.draft},
+        {u"head"_s, head},
+        {u"base"_s, base},
+        {u"author_association"_s, fork ? u"CONTRIBUTOR"_s : u"OWNER"_s}};
+    if (single) { // the single view adds these to the list item's fields
+        object.insert(u"merged"_s, pull.merged);
+        object.insert(u"mergeable"_s, QJsonValue::Null);
+        object.insert(u"mergeable_state"_s, u"unknown"_s);
+        object.insert(u"merged_by"_s, pull.merged ? QJsonValue(userJson(login)) : QJsonValue::Null);
+        object.insert(u"comments"_s, 0);
+        object.insert(u"commits"_s, 1);
+    }
+    return jsonOf(object);
+}
+
+FakeGitHub::Response FakeGitHub::pulls(const RecordedRequest& request, const QString& repo)
+{
+    if (!pullsByRepo.contains(repo))
+        return Response::json(
+            404,
+            R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest/pulls/pulls#list-pull-requests","status":"404"})");
+    const QUrlQuery query = request.queryItems();
+    const QString state = query.hasQueryItem(u"state"_s) ? query.queryItemValue(u"state"_s) : u"open"_s;
+    QList<FakePull> selected;
+    for (const FakePull& pull : pullsByRepo.value(repo)) {
+        if (state == u"all"_s || (state == u"closed"_s) == pull.closed)
+            selected << pull;
+    }
+    // GitHub's defaults: sort by creation (the number stands in for it here), descending for
+    // creation and ascending for any other sort unless a direction is given.
+    const QString sort = query.queryItemValue(u"sort"_s);
+    const bool byUpdated = sort == u"updated"_s;
+    const bool ascending = query.hasQueryItem(u"direction"_s)
+                               ? query.queryItemValue(u"direction"_s) == u"asc"_s
+                               : !sort.isEmpty() && sort != u"created"_s;
+    const auto key = [byUpdated](const FakePull& pull) {
+        return byUpdated ? updatedOf(pull).toSecsSinceEpoch() : qint64(pull.number);
+    };
+    std::stable_sort(selected.begin(), selected.end(), [&](const FakePull& a, const FakePull& b) {
+        return ascending ? key(a) < key(b) : key(a) > key(b);
+    });
+    QList<QByteArray> items;
+    for (const FakePull& pull : selected)
+        items << pullJson(repo, pull, false);
+    return withEtag(request, paginate(request, items, 30));
+}
+
+FakeGitHub::Response FakeGitHub::pull(const RecordedRequest& request, const QString& repo, int number)
+{
+    const FakePull* found = findPull(repo, number);
+    if (found == nullptr)
+        return Response::json(
+            404,
+            R"({"message":"Not Found","documentation_url":"https://docs.github.com/rest/pulls/pulls#get-a-pull-request","status":"404"})");
+    return withEtag(request, Response::json(200, pullJson(repo, *found, true)));
 }
