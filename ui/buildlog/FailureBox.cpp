@@ -10,6 +10,7 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -36,6 +37,7 @@ FailureBox::FailureBox(QWidget* parent)
     , m_message(makeTextLabel(this, u"failureMessage"_s))
     , m_advice(makeTextLabel(this, u"failureAdvice"_s))
     , m_evidence(makeTextLabel(this, u"failureEvidence"_s))
+    , m_fix(new QPushButton(this))
 {
     setObjectName(u"failureBox"_s);
     setFrameShape(QFrame::StyledPanel);
@@ -57,11 +59,19 @@ FailureBox::FailureBox(QWidget* parent)
     icon->setPixmap(forge::ui::icon(u"status-failed"_s, Theme::failureColor()).pixmap(20, 20));
     icon->setAlignment(Qt::AlignTop);
 
+    m_fix->setObjectName(u"failureFix"_s);
+    m_fix->hide();
+    connect(m_fix, &QPushButton::clicked, this, &FailureBox::fixRequested);
+    auto* fixRow = new QHBoxLayout;
+    fixRow->addWidget(m_fix);
+    fixRow->addStretch();
+
     auto* text = new QVBoxLayout;
     text->setSpacing(4);
     text->addWidget(m_title);
     text->addWidget(m_message);
     text->addWidget(m_advice);
+    text->addLayout(fixRow);
     text->addWidget(m_evidence);
 
     auto* layout = new QHBoxLayout(this);
@@ -88,6 +98,14 @@ void FailureBox::setFailure(const forge::StepFailure& failure)
         lines = lines.sliced(lines.size() - MaxEvidenceLines);
     m_evidence->setText(lines.join(u'\n'));
     m_evidence->setVisible(!lines.isEmpty());
+    m_fix->hide();
+}
+
+void FailureBox::offerFix(const QString& text, const QString& toolTip)
+{
+    m_fix->setText(text);
+    m_fix->setToolTip(toolTip);
+    m_fix->show();
 }
 
 QString FailureBox::message() const

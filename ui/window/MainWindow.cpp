@@ -2,6 +2,8 @@
 
 #include "AccountController.h"
 #include "EnvironmentEditor.h"
+#include "ExpectedVariablesBanner.h"
+#include "ExpectedVariablesOffer.h"
 #include "GitHubSource.h"
 #include "IsolationChoice.h"
 #include "IsolationWarning.h"
@@ -127,6 +129,8 @@ void MainWindow::createActions()
         m_projectTabs->setCurrentIndex(1);
         m_environment->focusTable();
     });
+    connect(m_actions->setExpectedVariables(), &QAction::triggered, this,
+            [this] { m_expectedVariables->ask(); });
     connect(m_actions->settings(), &QAction::triggered, this, &MainWindow::openSettings);
     connect(m_actions->quit(), &QAction::triggered, this, &QWidget::close);
     connect(m_actions, &WindowActions::backendChosen, this,
@@ -189,6 +193,10 @@ void MainWindow::createLayout()
     m_environment = planPage->environment();
     connect(planPage, &RunPlanPage::detectAgainRequested, this, &MainWindow::detectPlanAgain);
     connect(m_planEditor, &RunPlanEditor::edited, this, &MainWindow::updateActions);
+    m_expectedVariables = new ExpectedVariablesOffer(m_projects, *m_environment, this);
+    connect(m_expectedVariables, &ExpectedVariablesOffer::askableChanged, this, &MainWindow::updateActions);
+    connect(m_expectedVariables, &ExpectedVariablesOffer::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 
     m_projectTabs = new QTabWidget;
     m_projectTabs->setDocumentMode(true);
@@ -212,6 +220,7 @@ void MainWindow::createLayout()
     workLayout->setContentsMargins(0, 0, 0, 0);
     workLayout->setSpacing(0);
     workLayout->addWidget(m_isolationBanner);
+    workLayout->addWidget(m_expectedVariables->banner());
     workLayout->addWidget(m_workSplitter, 1);
 
     m_mainSplitter = new QSplitter(Qt::Horizontal);
@@ -240,10 +249,16 @@ void MainWindow::connectPreview()
                                          QMessageBox::Cancel) == QMessageBox::Open;
         },
         [](const QUrl& url) { QDesktopServices::openUrl(url); });
-    // What the page does goes to the shown project's log.
-    connect(m_preview, &PreviewPane::consoleMessage, this, [this](const ConsoleMessage& message) {
-        if (BuildLogPanel* log = buildLog(m_currentId))
-            log->appendConsoleMessage(message);
+    // What the page does goes to the shown project's log, masked like its steps' output: a page
+    // may well print what the app was given (a key in a URL, a config object).
+    connect(m_preview, &PreviewPane::consoleMessage, this, [this](ConsoleMessage message) {
+        BuildLogPanel* log = buildLog(m_currentId);
+        const ProjectSession* shown = session(m_currentId);
+        if (!log || !shown)
+            return;
+        message.message = shown->redact(message.message);
+        message.source = shown->redact(message.source);
+        log->appendConsoleMessage(message);
     });
     connect(m_preview, &PreviewPane::requestBlocked, this, [this](const QUrl& url, const QString& reason) {
         noteInCurrentLog(tr("Preview: blocked %1 (%2)").arg(url.toDisplayString(), reason));
@@ -324,6 +339,7 @@ void MainWindow::onSessionCreated(ProjectSession* session)
     const QString id = session->project().id;
     BuildLogPanel* log = logFor(id);
     log->attach(session, &IsolationChoice::explained);
+    m_expectedVariables->watch(session, log); // after the log: its failure box is filled first
     // After the log's reset: every run without isolation says so at its start.
     connect(session, &ProjectSession::runStarted, this, [this, log, id] {
         if (m_projects.runsWithoutIsolation(id))
@@ -513,6 +529,7 @@ void MainWindow::showProject(const QString& projectId)
     m_planEditor->setPlan(current ? current->plan() : std::nullopt);
     m_planEditor->setToolchain(current ? current->toolchain() : std::nullopt);
     m_environment->showProject(current ? projectId : QString());
+    m_expectedVariables->showProject(current ? projectId : QString());
     m_actions->showLogActions(buildLog(m_currentId));
     refreshPreview();
     updateActions();
@@ -531,6 +548,7 @@ void MainWindow::updateActions()
     selection.active = current && current->isActive();
     selection.shuttingDown = m_projects.isShuttingDown();
     selection.planAvailable = m_planEditor->plan().has_value();
+    selection.variablesExpected = m_expectedVariables->canAsk();
     selection.daytonaBlocked = daytonaBlockedReason();
     m_actions->update(selection);
     refreshIsolation();

@@ -26,6 +26,7 @@ namespace forge::ui {
 class AccountController;
 class BuildLogPanel;
 class EnvironmentEditor;
+class ExpectedVariablesOffer;
 class IsolationBanner;
 class IsolationChoice;
 class IsolationStatusLabel;
@@ -87,6 +88,8 @@ public:
     SettingsDialog* settingsDialog() const { return m_settings; }
     // The Run Plan tab's Environment section; it follows the shown project.
     EnvironmentEditor* environmentEditor() const { return m_environment; }
+    // The banner, form and failure button that ask for the variables a repository expects.
+    ExpectedVariablesOffer* expectedVariables() const { return m_expectedVariables; }
     // The keychain's and GitHub account's face: sign-in actions and the account button.
     AccountController* accountController() const { return m_account; }
 
@@ -161,6 +164,7 @@ private:
     QWidget* m_noProjectLog = nullptr;
     RunPlanEditor* m_planEditor = nullptr;
     EnvironmentEditor* m_environment = nullptr;
+    ExpectedVariablesOffer* m_expectedVariables = nullptr;
     PreviewPane* m_preview = nullptr;
     RepoPickerDialog* m_picker = nullptr;
     QPointer<OpenLinkDialog> m_linkDialog;

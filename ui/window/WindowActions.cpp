@@ -66,6 +66,10 @@ void WindowActions::createProjectActions()
     m_editEnvironment = new QAction(tr("&Environment"), this);
     m_editEnvironment->setShortcut(Qt::CTRL | Qt::Key_E);
     m_editEnvironment->setToolTip(tr("Edit the variables the project's commands get (Ctrl+E)"));
+
+    m_setExpectedVariables = new QAction(tr("Set E&xpected Variables…"), this);
+    m_setExpectedVariables->setToolTip(
+        tr("Fill in the variables the repository expects and the project does not set"));
 }
 
 void WindowActions::createBackendActions()
@@ -98,6 +102,7 @@ void WindowActions::update(const Selection& selection)
     m_remove->setEnabled(selected);
     m_savePlan->setEnabled(selected && selection.planAvailable && !selection.shuttingDown);
     m_editEnvironment->setEnabled(selected);
+    m_setExpectedVariables->setEnabled(selected && selection.variablesExpected && !selection.shuttingDown);
     m_open->setEnabled(!selection.shuttingDown);
     updateBackendActions(selection);
 }
@@ -134,7 +139,7 @@ void WindowActions::fillMenuBar(QMenuBar& bar, AccountController& account, Isola
     QMenu* project = bar.addMenu(tr("&Project"));
     project->addActions({m_run, m_stop});
     project->addSeparator();
-    project->addActions({m_showLog, m_showPlan, m_savePlan, m_editEnvironment});
+    project->addActions({m_showLog, m_showPlan, m_savePlan, m_editEnvironment, m_setExpectedVariables});
     project->addSeparator();
     project->addActions({m_runLocally, m_runOnDaytona, m_keepAwake, isolation.action()});
     project->addSeparator();

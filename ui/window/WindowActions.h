@@ -35,10 +35,11 @@ public:
     struct Selection
     {
         const Project* project = nullptr;
-        bool active = false;        // queued, building or live
-        bool shuttingDown = false;  // the window is on its way out: nothing new starts
-        bool planAvailable = false; // the Run Plan tab holds a plan to keep
-        QString daytonaBlocked;     // why the project cannot go on Daytona (empty: it can)
+        bool active = false;            // queued, building or live
+        bool shuttingDown = false;      // the window is on its way out: nothing new starts
+        bool planAvailable = false;     // the Run Plan tab holds a plan to keep
+        bool variablesExpected = false; // the repository expects variables the project does not set
+        QString daytonaBlocked;         // why the project cannot go on Daytona (empty: it can)
     };
     void update(const Selection& selection);
 
@@ -57,6 +58,7 @@ public:
     QAction* showPlan() const { return m_showPlan; }
     QAction* savePlan() const { return m_savePlan; }
     QAction* editEnvironment() const { return m_editEnvironment; }
+    QAction* setExpectedVariables() const { return m_setExpectedVariables; }
     QAction* settings() const { return m_settings; }
     QAction* quit() const { return m_quit; }
     QAction* runLocally() const { return m_runLocally; }
@@ -82,6 +84,7 @@ private:
     QAction* m_showPlan = nullptr;
     QAction* m_savePlan = nullptr;
     QAction* m_editEnvironment = nullptr;
+    QAction* m_setExpectedVariables = nullptr;
     QAction* m_settings = nullptr;
     QAction* m_quit = nullptr;
     QActionGroup* m_backendGroup = nullptr;
