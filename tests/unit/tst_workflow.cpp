@@ -3,6 +3,7 @@
 // preview it points at is a real HTTP responder on 127.0.0.1, so readiness is probed for real.
 
 #include "HttpServer.h"
+#include "core/Detached.h"
 #include "workflow/FailureAdvice.h"
 #include "workflow/PreviewWorkflow.h"
 #include "workflow/ProjectSession.h"
@@ -232,6 +233,7 @@ private Q_SLOTS:
     void projectVariablesReachOnlyTheirSteps();
     void projectSecretsAreRedactedAcrossChunksAndInBase64();
     void anEnvironmentChangeRestartsTheServerAndRebuildsOnlyWhenAsked();
+    void aRestartDuringAnEnvironmentRestoreRunsAgain();
     void projectIdIsStablePerRepositoryAndBranch();
     void packageManagerIsLookedUpNotRun();
 };
@@ -617,6 +619,35 @@ void TestWorkflow::anEnvironmentChangeRestartsTheServerAndRebuildsOnlyWhenAsked(
     QTRY_COMPARE(ended.size(), 1);
     // Not live any more: nothing to restart, the next run reads the environment anyway.
     QVERIFY(!QCoro::waitFor(session.applyEnvironment(changed, false)));
+}
+
+// The user saves the environment (the dev server restarts) and at once runs the project again: the
+// restore ends, the run ends and a new one goes live; nothing is left running.
+void TestWorkflow::aRestartDuringAnEnvironmentRestoreRunsAgain()
+{
+    TinyHttpServer http;
+    ScriptedProvider provider;
+    provider.previewPort = http.port();
+    const auto repository = std::get<RepoRef>(RepoRef::parse(u"https://github.com/a/restart"_s, {}));
+    auto session = std::make_unique<ProjectSession>(provider, newProject(repository, {}, RunMode::Dev));
+    session->start();
+    QTRY_VERIFY_WITH_TIMEOUT(session->status() == ProjectStatus::Live, 20000);
+
+    ResolvedEnvironment changed;
+    changed.environment.set({u"API_URL"_s, u"http://two"_s});
+    QSignalSpy restoreEnded(session.get(), &ProjectSession::restoreEnded);
+    QSignalSpy runEnded(session.get(), &ProjectSession::runEnded);
+    QSignalSpy runStarted(session.get(), &ProjectSession::runStarted);
+    detach(session->applyEnvironment(changed, false), session.get(), "test restore");
+    QVERIFY(session->isRestoring());
+    session->restart();
+    QTRY_COMPARE_WITH_TIMEOUT(restoreEnded.size(), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(runEnded.size(), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(runStarted.size(), 1, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(session->status() == ProjectStatus::Live, 20000);
+    session->stop();
+    QTRY_COMPARE_WITH_TIMEOUT(runEnded.size(), 2, 20000);
+    QVERIFY(!session->isActive());
 }
 
 void TestWorkflow::projectIdIsStablePerRepositoryAndBranch()
