@@ -149,6 +149,9 @@ ProjectRegistry::Entry& ProjectRegistry::add(const Project& project)
     const auto parsed = RepoRef::parse(project.repository, QDir::homePath());
     const auto* reference = std::get_if<RepoRef>(&parsed);
     entry.name = reference ? reference->displayName() : project.repository;
+    // A pull request is a project of its own next to its repository's: "owner/repo #42".
+    if (reference && reference->pullRequest() > 0)
+        entry.name += u" #"_s + QString::number(reference->pullRequest());
     m_order.append(project.id);
     Q_EMIT projectAdded(project.id);
     createSession(entry, project);

@@ -1,5 +1,7 @@
 #include "GitHubSource.h"
 
+#include "GitHubListParts.h"
+#include "PullRequestList.h"
 #include "core/RepoRef.h"
 #include "github/GitHubClient.h"
 #include "github/GitHubError.h"
@@ -14,15 +16,13 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPainter>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
-#include <QStyledItemDelegate>
+#include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -34,93 +34,6 @@ using github::GitHubRepository;
 namespace {
 
 enum Column { NameColumn, BadgesColumn, PushedColumn };
-
-// "3 min ago", "yesterday", "12 Mar 2024": short enough for a column, the full time in the tooltip.
-QString relativeTime(const QDateTime& when)
-{
-    if (!when.isValid())
-        return GitHubSource::tr("never");
-    const qint64 seconds = when.secsTo(QDateTime::currentDateTimeUtc());
-    if (seconds < 60)
-        return GitHubSource::tr("just now");
-    if (seconds < 3600)
-        return GitHubSource::tr("%1 min ago").arg(seconds / 60);
-    if (seconds < 24 * 3600)
-        return GitHubSource::tr("%1 h ago").arg(seconds / 3600);
-    const qint64 days = seconds / (24 * 3600);
-    if (days == 1)
-        return GitHubSource::tr("yesterday");
-    if (days < 30)
-        return GitHubSource::tr("%1 days ago").arg(days);
-    return QLocale().toString(when.toLocalTime().date(), u"d MMM yyyy"_s);
-}
-
-QColor badgeColor(const QString& badge)
-{
-    if (badge == u"private"_s)
-        return Theme::warningColor();
-    if (badge == u"archived"_s)
-        return Theme::mutedTextColor();
-    return QGuiApplication::palette().color(QPalette::Link);
-}
-
-// "1 repository", "250 repositories" (the English plural without a loaded translation).
-QString counted(qint64 count, const QString& one, const QString& many)
-{
-    return (count == 1 ? one : many).arg(count);
-}
-
-// Paints a repository's badges as small rounded chips; the text stays in the item for tests and
-// screen readers.
-class BadgeDelegate : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
-    {
-        QStyleOptionViewItem base = option;
-        initStyleOption(&base, index);
-        base.text.clear();
-        const QWidget* widget = option.widget;
-        QStyle* style = widget ? widget->style() : QApplication::style();
-        style->drawControl(QStyle::CE_ItemViewItem, &base, painter, widget);
-
-        const QStringList badges =
-            index.siblingAtColumn(NameColumn).data(GitHubSource::BadgesRole).toStringList();
-        if (badges.isEmpty())
-            return;
-        painter->save();
-        painter->setRenderHint(QPainter::Antialiasing);
-        QFont font = option.font;
-        font.setPointSizeF(font.pointSizeF() * 0.85);
-        painter->setFont(font);
-        const QFontMetrics metrics(font);
-        const int height = metrics.height() + 2;
-        int x = option.rect.left() + 4;
-        const int y = option.rect.center().y() - height / 2;
-        for (const QString& badge : badges) {
-            const int width = metrics.horizontalAdvance(badge) + 12;
-            if (x + width > option.rect.right())
-                break;
-            const QRectF chip(x + 0.5, y + 0.5, width - 1, height - 1);
-            QColor color = badgeColor(badge);
-            QColor fill = color;
-            fill.setAlpha(36);
-            QColor border = color;
-            border.setAlpha(150);
-            painter->setPen(border);
-            painter->setBrush(fill);
-            painter->drawRoundedRect(chip, height / 2.0, height / 2.0);
-            painter->setPen((option.state & QStyle::State_Selected)
-                                ? option.palette.color(QPalette::HighlightedText)
-                                : color);
-            painter->drawText(chip, Qt::AlignCenter, badge);
-            x += width + 4;
-        }
-        painter->restore();
-    }
-};
 
 // The page where the user reviews this app's access to their organizations.
 QUrl accessReviewUrl(const github::GitHubConfig& config)
@@ -151,11 +64,11 @@ GitHubSource::GitHubSource(github::GitHubConfig config, const QString& token, QS
     layout->addLayout(createTopRow());
     layout->addLayout(createStatusRow());
     createTree();
-    layout->addWidget(m_tree, 1);
+    layout->addWidget(createSplitter(), 1);
     createAccessNote();
-    layout->addLayout(createBranchRow());
     layout->addWidget(m_accessNote);
     connectInputs();
+    connectPullRequests();
 
     updateCount();
     updateProblem();
@@ -219,13 +132,35 @@ void GitHubSource::createTree()
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(false);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_tree->setItemDelegateForColumn(BadgesColumn, new BadgeDelegate(m_tree));
+    m_tree->setItemDelegateForColumn(BadgesColumn, new BadgeDelegate(NameColumn, BadgesRole, m_tree));
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
     m_tree->header()->setSectionResizeMode(BadgesColumn, QHeaderView::Fixed);
     m_tree->header()->setSectionResizeMode(PushedColumn, QHeaderView::ResizeToContents);
     m_tree->setColumnWidth(BadgesColumn, fontMetrics().horizontalAdvance(u"private fork archived"_s) + 48);
-    m_tree->setMinimumHeight(240);
+    m_tree->setMinimumHeight(160);
+}
+
+// The repositories with the branch choice above, the selected one's pull requests below; the user
+// can give either more room.
+QSplitter* GitHubSource::createSplitter()
+{
+    auto* repositoryPane = new QWidget;
+    auto* repositoryLayout = new QVBoxLayout(repositoryPane);
+    repositoryLayout->setContentsMargins(0, 0, 0, 0);
+    repositoryLayout->addWidget(m_tree, 1);
+    repositoryLayout->addLayout(createBranchRow());
+    // Made after the branch row, so that Tab goes from the branch to the pull requests.
+    m_pulls = new PullRequestList(m_client);
+    m_pulls->setObjectName(u"githubPulls"_s);
+    auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(u"githubSplitter"_s);
+    splitter->setChildrenCollapsible(false);
+    splitter->addWidget(repositoryPane);
+    splitter->addWidget(m_pulls);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    return splitter;
 }
 
 // Why an organization's repositories may be missing, with a link to review the app's access.
@@ -273,7 +208,7 @@ QHBoxLayout* GitHubSource::createBranchRow()
 void GitHubSource::connectInputs()
 {
     connect(m_filter, &QLineEdit::textChanged, this, &GitHubSource::applyFilter);
-    connect(m_filter, &QLineEdit::returnPressed, this, [this] {
+    connect(new EnterKeyCatcher(m_filter), &EnterKeyCatcher::entered, this, [this] {
         if (!selectedRepository()) {
             // Enter in the filter takes the first match.
             for (int g = 0; g < m_tree->topLevelItemCount(); ++g) {
@@ -317,12 +252,36 @@ QString GitHubSource::title() const
 QString GitHubSource::repository() const
 {
     const auto selected = selectedRepository();
-    return selected ? selected->cloneUrl.toString(QUrl::FullyEncoded) : QString();
+    if (!selected)
+        return {};
+    const QString cloneUrl = selected->cloneUrl.toString(QUrl::FullyEncoded);
+    const int number = m_pulls->selectedNumber();
+    if (number == 0)
+        return cloneUrl;
+    // A pull request is named by its base repository's address followed by /pull/N (RepoRef), which
+    // previews its head as GitHub keeps it there, a fork's pull request too. A clone URL that does
+    // not parse stays as it is, for updateProblem() to say why.
+    const auto parsed = RepoRef::parse(cloneUrl, QDir::homePath());
+    const auto* reference = std::get_if<RepoRef>(&parsed);
+    return reference ? reference->canonical() + u"/pull/"_s + QString::number(number) : cloneUrl;
 }
 
 QString GitHubSource::branch() const
 {
-    return selectedRepository() ? m_branch->currentText().trimmed() : QString();
+    // A pull request is previewed at its head: no branch goes with it.
+    if (!selectedRepository() || m_pulls->selectedNumber() > 0)
+        return {};
+    return m_branch->currentText().trimmed();
+}
+
+int GitHubSource::selectedPullRequest() const
+{
+    return selectedRepository() ? m_pulls->selectedNumber() : 0;
+}
+
+bool GitHubSource::isLoadingPullRequests() const
+{
+    return m_pulls->isLoading();
 }
 
 QString GitHubSource::problem() const
@@ -365,7 +324,9 @@ void GitHubSource::reload()
         m_branch->clear();
         m_branch->setEnabled(false);
     }
-    m_branchNote->clear();
+    m_branchError.clear();
+    m_pulls->setRepository(std::nullopt);
+    updateBranchNote();
     m_status->hide();
     m_retry->hide();
     m_busy->show();
@@ -408,22 +369,9 @@ QCoro::Task<> GitHubSource::listRepositories(int generation)
 
 QString GitHubSource::describe(const GitHubError& error) const
 {
+    if (const QString limited = rateLimitText(error); !limited.isEmpty())
+        return limited;
     switch (error.errorKind()) {
-    case GitHubError::Kind::PrimaryRateLimit: {
-        const QDateTime reset = error.rateLimitReset();
-        if (!reset.isValid())
-            return tr("GitHub's rate limit is used up; try again later.");
-        const qint64 seconds = QDateTime::currentDateTimeUtc().secsTo(reset);
-        const qint64 minutes = qMax<qint64>(1, (seconds + 59) / 60);
-        return tr("GitHub's rate limit is used up; it resets at %1 (in %2).")
-            .arg(QLocale().toString(reset.toLocalTime().time(), u"HH:mm"_s),
-                 counted(minutes, tr("%1 minute"), tr("%1 minutes")));
-    }
-    case GitHubError::Kind::SecondaryRateLimit: {
-        const int seconds = qMax(1, error.retryAfterSeconds());
-        return tr("GitHub is limiting how fast this app sends requests; try again in %1.")
-            .arg(counted(seconds, tr("%1 second"), tr("%1 seconds")));
-    }
     case GitHubError::Kind::Unauthorized:
         return tr("GitHub refused the token: sign in again.");
     case GitHubError::Kind::Forbidden:
@@ -524,10 +472,7 @@ void GitHubSource::addRepositories(const QList<GitHubRepository>& page)
         item->setToolTip(NameColumn, repository.fullName);
         item->setText(BadgesColumn, badges.join(u' '));
         item->setText(PushedColumn, relativeTime(repository.pushedAt));
-        item->setToolTip(PushedColumn,
-                         repository.pushedAt.isValid()
-                             ? QLocale().toString(repository.pushedAt.toLocalTime(), QLocale::LongFormat)
-                             : tr("Nothing pushed yet"));
+        item->setToolTip(PushedColumn, fullTime(repository.pushedAt, tr("Nothing pushed yet")));
         if (repository.archived)
             item->setForeground(NameColumn, Theme::mutedTextColor());
         // Newest push first within the group.
@@ -643,15 +588,14 @@ void GitHubSource::onSelectionChanged()
         }
         m_branch->setEnabled(selected.has_value());
     }
-    m_branchNote->clear();
-    m_loadingBranches = false;
+    m_branchError.clear();
+    m_loadingBranches = selected && !selected->ownerLogin.isEmpty();
+    m_pulls->setRepository(selected);
+    updateBranchNote();
     updateProblem();
     Q_EMIT changed();
-    if (selected && !selected->ownerLogin.isEmpty()) {
-        m_loadingBranches = true;
-        m_branchNote->setText(tr("Loading branches…"));
+    if (m_loadingBranches)
         listBranches(*selected, m_branchGeneration);
-    }
 }
 
 QCoro::Task<> GitHubSource::listBranches(GitHubRepository repository, int generation)
@@ -672,12 +616,9 @@ QCoro::Task<> GitHubSource::listBranches(GitHubRepository repository, int genera
     if (!self || self->m_branchGeneration != generation)
         co_return;
     m_loadingBranches = false;
-    if (!error.isEmpty()) {
-        m_branchNote->setText(tr("Could not list the branches; the default branch is used."));
-        m_branchNote->setToolTip(error);
-    } else {
-        m_branchNote->clear();
-        m_branchNote->setToolTip(QString());
+    m_branchError = error;
+    updateBranchNote();
+    if (error.isEmpty()) {
         const QString chosen = m_branch->currentText();
         QStringList names;
         for (const github::GitHubBranch& branch : std::as_const(branches)) {
@@ -697,6 +638,46 @@ QCoro::Task<> GitHubSource::listBranches(GitHubRepository repository, int genera
     }
     Q_EMIT changed();
     Q_EMIT branchesLoaded();
+}
+
+// A pull request chosen in the list replaces the branch; Preview PR #N, Enter or a double-click on
+// it confirms the tab's choice like Enter on a repository. Choosing a branch again goes back to it.
+void GitHubSource::connectPullRequests()
+{
+    connect(m_pulls, &PullRequestList::selectionChanged, this, [this] {
+        updateBranchNote();
+        updateProblem();
+        Q_EMIT changed();
+    });
+    connect(m_pulls, &PullRequestList::previewRequested, this, [this](int number) {
+        if (m_pulls->selectedNumber() != number)
+            m_pulls->selectPullRequest(number);
+        if (m_problem.isEmpty() && m_pulls->selectedNumber() == number)
+            Q_EMIT activated();
+    });
+    connect(m_pulls, &PullRequestList::loadFinished, this, &GitHubSource::pullRequestsLoaded);
+    connect(m_branch, &QComboBox::activated, m_pulls, &PullRequestList::clearSelection);
+    connect(m_branch->lineEdit(), &QLineEdit::textEdited, m_pulls, &PullRequestList::clearSelection);
+}
+
+// What the branch choice stands for: a chosen pull request wins over the branches' own news.
+void GitHubSource::updateBranchNote()
+{
+    const int number = selectedPullRequest();
+    QString note;
+    if (number > 0)
+        note = tr("Previews pull request #%1 (its head) instead of a branch.").arg(number);
+    else if (m_loadingBranches)
+        note = tr("Loading branches…");
+    else if (!m_branchError.isEmpty())
+        note = tr("Could not list the branches; the default branch is used.");
+    m_branchNote->setText(note);
+    m_branchNote->setToolTip(number == 0 ? m_branchError : QString());
+    // The branch stays choosable (choosing one goes back to it) but reads as not in effect.
+    QPalette palette;
+    if (number > 0)
+        palette.setColor(QPalette::Text, palette.color(QPalette::PlaceholderText));
+    m_branch->lineEdit()->setPalette(number > 0 ? palette : QPalette());
 }
 
 void GitHubSource::updateProblem()

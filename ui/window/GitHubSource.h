@@ -14,6 +14,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QToolButton;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -25,9 +26,13 @@ class GitHubError;
 
 namespace forge::ui {
 
+class PullRequestList;
+
 // The picker's "GitHub" tab: the signed-in account's repositories, listed page by page as GitHub
 // sends them, grouped by owner (yours first, then each organization) and newest push first, with a
-// filter, badges (private, fork, archived) and a branch picker that starts on the default branch.
+// filter, badges (private, fork, archived) and a branch picker that starts on the default branch;
+// under them the selected repository's open pull requests (PullRequestList), one of which can be
+// chosen instead of a branch: the tab's choice is then `<repository>/pull/N` with no branch.
 // Errors (rate limits, a refused token) show inline with a Retry button. The token goes only to the
 // GitHub client: it is never shown or put in a message.
 class GitHubSource final : public RepositorySource
@@ -47,8 +52,10 @@ public:
     ~GitHubSource() override;
 
     QString title() const override;
-    // The selected repository's clone URL.
+    // The selected repository's clone URL; with a pull request chosen, its address
+    // (RepoRef::canonical() of the clone URL + "/pull/N").
     QString repository() const override;
+    // The chosen branch; empty with a pull request chosen.
     QString branch() const override;
     QString problem() const override;
     void focusInput() override;
@@ -63,12 +70,17 @@ public:
     bool selectRepository(const QString& fullName);
     std::optional<github::GitHubRepository> selectedRepository() const;
     bool isLoadingBranches() const { return m_loadingBranches; }
+    // The pull request chosen in the list; 0 when the choice is a branch.
+    int selectedPullRequest() const;
+    bool isLoadingPullRequests() const;
 
 Q_SIGNALS:
     // The listing ended (all pages, or an error).
     void loadFinished();
     // The branches of the selected repository arrived (or failed; the default branch stays).
     void branchesLoaded();
+    // The selected repository's pull requests were listed (all pages, or an error).
+    void pullRequestsLoaded();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -79,7 +91,10 @@ private:
     void createTree();
     void createAccessNote();
     QHBoxLayout* createBranchRow();
+    QSplitter* createSplitter();
     void connectInputs();
+    void connectPullRequests();
+    void updateBranchNote();
     QCoro::Task<> listRepositories(int generation);
     QCoro::Task<> listBranches(github::GitHubRepository repository, int generation);
     void addRepositories(const QList<github::GitHubRepository>& page);
@@ -106,12 +121,14 @@ private:
     QComboBox* m_branch = nullptr;
     QLabel* m_branchNote = nullptr;
     QLabel* m_accessNote = nullptr;
+    PullRequestList* m_pulls = nullptr;
 
     QList<github::GitHubRepository> m_repositories;
     QHash<QString, int> m_indexByName;
     QHash<QString, QTreeWidgetItem*> m_groups;
     QString m_pendingSelection; // re-selected when it arrives again after a reload
     QString m_error;
+    QString m_branchError; // why the branches could not be listed, for the note's tooltip
     QString m_problem;
     bool m_started = false;
     bool m_loading = false;

@@ -9,7 +9,8 @@ class QPushButton;
 namespace forge::ui {
 
 // The confirmation an "Open in Forge Preview" link always gets: it shows exactly what would be
-// cloned (the full repository address and the branch) and where it would run, warns that the
+// cloned (the full repository address and the branch, or "pull request #N of owner/repo" for a
+// link with pr=N) and where it would run, warns that the
 // repository's own scripts will run, and starts nothing unless the user presses "Clone and Run".
 // Cancel is the default button, so Enter or Esc on a link nobody expected does nothing.
 class OpenLinkDialog final : public QDialog

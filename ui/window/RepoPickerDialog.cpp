@@ -58,8 +58,10 @@ RepoPickerDialog::RepoPickerDialog(QWidget* parent)
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     QPushButton* open = m_buttons->addButton(tr("Open and &Run"), QDialogButtonBox::AcceptRole);
-    open->setDefault(true);
     layout->addWidget(m_buttons);
+    // Only once the button is in the dialog does the dialog take it as its default; otherwise the
+    // first button after the focused field (a tab's Refresh) would be, and Enter would press it.
+    open->setDefault(true);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {

@@ -18,7 +18,9 @@ UrlSource::UrlSource(QWidget* parent)
     auto* form = new QFormLayout(this);
     m_url = new QLineEdit;
     m_url->setObjectName(u"repositoryUrl"_s);
-    m_url->setPlaceholderText(u"https://github.com/owner/repository"_s);
+    m_url->setPlaceholderText(tr("https://github.com/owner/repository, or a pull request's …/pull/42"));
+    m_url->setToolTip(tr("A repository's https address (owner/repository for GitHub), or a pull request's "
+                         "address to preview its head"));
     m_url->setClearButtonEnabled(true);
     m_branch = new QLineEdit;
     m_branch->setObjectName(u"repositoryBranch"_s);
@@ -30,7 +32,8 @@ UrlSource::UrlSource(QWidget* parent)
     form->addRow(QString(), m_status);
     form->addRow(tr("&Branch:"), m_branch);
     connect(m_url, &QLineEdit::textChanged, this, &UrlSource::validate);
-    connect(m_branch, &QLineEdit::textChanged, this, &UrlSource::changed);
+    // A pull request goes without a branch, so the branch is checked with the address.
+    connect(m_branch, &QLineEdit::textChanged, this, &UrlSource::validate);
     connect(m_url, &QLineEdit::returnPressed, this, &UrlSource::activated);
     connect(m_branch, &QLineEdit::returnPressed, this, &UrlSource::activated);
     validate();
@@ -72,11 +75,20 @@ void UrlSource::setBranch(const QString& branch)
     m_branch->setText(branch);
 }
 
+QString UrlSource::willClone(const RepoRef& reference)
+{
+    const QString url = reference.url().toDisplayString();
+    if (reference.pullRequest() > 0)
+        return tr("Will clone pull request #%1 of %2 (its head)").arg(reference.pullRequest()).arg(url);
+    return tr("Will clone %1").arg(url);
+}
+
 void UrlSource::validate()
 {
     const QString text = repository();
     if (text.isEmpty()) {
-        m_problem = tr("Enter the https address of a git repository, or owner/repository for GitHub.");
+        m_problem = tr("Enter the https address of a git repository (owner/repository for GitHub), or of "
+                       "a pull request (https://github.com/owner/repository/pull/42).");
         m_status->setText(QString());
         Q_EMIT changed();
         return;
@@ -86,12 +98,12 @@ void UrlSource::validate()
         m_problem = error->explanation();
     } else if (!std::get<RepoRef>(parsed).isRemote()) {
         m_problem = tr("That is a folder on this computer: use the Local folder tab.");
+    } else if (std::get<RepoRef>(parsed).pullRequest() > 0 && !branch().isEmpty()) {
+        m_problem = tr("A pull request is previewed at its head: leave the branch empty.");
     } else {
         m_problem.clear();
     }
-    const QString okText = m_problem.isEmpty()
-                               ? tr("Will clone %1").arg(std::get<RepoRef>(parsed).url().toDisplayString())
-                               : QString();
+    const QString okText = m_problem.isEmpty() ? willClone(std::get<RepoRef>(parsed)) : QString();
     showInputStatus(m_status, m_problem, okText);
     Q_EMIT changed();
 }

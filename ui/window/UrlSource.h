@@ -5,9 +5,14 @@
 class QLabel;
 class QLineEdit;
 
+namespace forge {
+class RepoRef;
+} // namespace forge
+
 namespace forge::ui {
 
-// A repository by its https URL (or owner/repo on GitHub), validated as the user types.
+// A repository by its https URL (or owner/repo on GitHub), or a pull request by its address
+// (…/pull/N, previewed at its head, without a branch), validated as the user types.
 class UrlSource final : public RepositorySource
 {
     Q_OBJECT
@@ -26,6 +31,7 @@ public:
 
 private:
     void validate();
+    static QString willClone(const RepoRef& reference);
 
     QLineEdit* m_url = nullptr;
     QLineEdit* m_branch = nullptr;
