@@ -89,7 +89,8 @@ QCoro::Task<QList<GitHubRepository>> GitHubClient::repositories(RepositoryPage o
     return listAll<GitHubRepository>(first, &parsing::repository, std::move(onPage));
 }
 
-QCoro::Task<QList<GitHubBranch>> GitHubClient::branches(QString owner, QString repo, BranchPage onPage)
+QCoro::Task<QList<GitHubBranch>> GitHubClient::branches(const QString& owner, const QString& repo,
+                                                        BranchPage onPage)
 {
     QUrlQuery query;
     query.addQueryItem(u"per_page"_s, u"100"_s);
@@ -98,7 +99,7 @@ QCoro::Task<QList<GitHubBranch>> GitHubClient::branches(QString owner, QString r
     return listAll<GitHubBranch>(first, &parsing::branch, std::move(onPage));
 }
 
-QCoro::Task<QList<GitHubPullRequest>> GitHubClient::pullRequests(QString owner, QString repo,
+QCoro::Task<QList<GitHubPullRequest>> GitHubClient::pullRequests(const QString& owner, const QString& repo,
                                                                  PullRequestPage onPage)
 {
     QUrlQuery query;

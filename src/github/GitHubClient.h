@@ -43,10 +43,11 @@ public:
     // GET /user/repos?per_page=100&sort=pushed, every page.
     QCoro::Task<QList<GitHubRepository>> repositories(RepositoryPage onPage = {});
     // GET /repos/{owner}/{repo}/branches, every page.
-    QCoro::Task<QList<GitHubBranch>> branches(QString owner, QString repo, BranchPage onPage = {});
+    QCoro::Task<QList<GitHubBranch>> branches(const QString& owner, const QString& repo,
+                                              BranchPage onPage = {});
     // GET /repos/{owner}/{repo}/pulls?state=open&per_page=100&sort=updated&direction=desc, every
     // page: the open pull requests, most recently updated first.
-    QCoro::Task<QList<GitHubPullRequest>> pullRequests(QString owner, QString repo,
+    QCoro::Task<QList<GitHubPullRequest>> pullRequests(const QString& owner, const QString& repo,
                                                        PullRequestPage onPage = {});
     // GET /repos/{owner}/{repo}/pulls/{number}, with If-None-Match: `etag` when one is given (the
     // one a previous fetch returned), bypassing GitHubHttp's cache so that "not modified" reaches

@@ -47,7 +47,8 @@ void PageRows::place(const QImage& capture, int top)
     const quint32 alphaFill = capture.format() == QImage::Format_RGB32 ? 0xff000000u : 0u;
     const int from = std::max(0, -top);
     for (int y = from; y < capture.height(); ++y) {
-        rows_[size_t(top + y)] = {reinterpret_cast<const quint32*>(capture.constScanLine(y)), alphaFill};
+        rows_[static_cast<size_t>(top) + static_cast<size_t>(y)] = {
+            reinterpret_cast<const quint32*>(capture.constScanLine(y)), alphaFill};
     }
 }
 
