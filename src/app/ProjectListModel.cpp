@@ -2,6 +2,9 @@
 
 #include "ProjectRegistry.h"
 #include "SandboxBackends.h"
+#include "core/RepoRef.h"
+
+#include <QDir>
 
 using namespace Qt::StringLiterals;
 
@@ -61,13 +64,30 @@ QString ProjectListModel::idAt(const QModelIndex& index) const
     return m_ids.at(index.row());
 }
 
+namespace {
+
+// "pull request #42", the branch, or "default branch".
+QString whatIsPreviewed(const Project& project)
+{
+    // Parsed only when it can be one: parsing a folder's path looks at the disk, and this is asked
+    // for on every repaint of the list.
+    if (!project.repository.contains(u"/pull/"_s))
+        return project.branch.isEmpty() ? ProjectListModel::tr("default branch") : project.branch;
+    const auto parsed = RepoRef::parse(project.repository, QDir::currentPath());
+    if (const auto* repository = std::get_if<RepoRef>(&parsed); repository && repository->pullRequest() > 0)
+        return ProjectListModel::tr("pull request #%1").arg(repository->pullRequest());
+    return project.branch.isEmpty() ? ProjectListModel::tr("default branch") : project.branch;
+}
+
+} // namespace
+
 QString ProjectListModel::detail(const QString& id) const
 {
     const ProjectSession* session = m_registry.session(id);
     const Project& project = session->project();
     const ProjectStatus status = session->status();
     QStringList parts;
-    parts << (project.branch.isEmpty() ? tr("default branch") : project.branch);
+    parts << whatIsPreviewed(project);
     parts << (project.backend == Backend::Daytona ? tr("Daytona") : toString(project.backend));
     if (project.mode == RunMode::Production)
         parts << tr("production");

@@ -90,6 +90,21 @@ private Q_SLOTS:
         QVERIFY(stored->mode == RunMode::Production);
     }
 
+    // Issue 21: a pull request's project says which one it previews, in its name and its detail line.
+    void aPullRequestProjectSaysWhichItIs()
+    {
+        AppContext context(m_root.filePath(u"pull"_s));
+        ProjectRegistry& registry = *context.projects();
+        ProjectListModel model(registry);
+        const Project project = projectFor(u"https://github.com/octo/hello/pull/42"_s, QString());
+        QCOMPARE(project.repository, u"https://github.com/octo/hello/pull/42"_s);
+        QVERIFY(project.id != projectFor(u"https://github.com/octo/hello"_s, QString()).id);
+        registry.adopt(project);
+        const QModelIndex row = model.index(0);
+        QCOMPARE(row.data(Qt::DisplayRole).toString(), u"octo/hello #42"_s);
+        QCOMPARE(row.data(ProjectDetailRole).toString(), u"pull request #42 · local"_s);
+    }
+
     void choicesChangeOnlyWhenTheyDiffer()
     {
         AppContext context(m_root.filePath(u"choices"_s));
