@@ -9,6 +9,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QEventLoop>
+#include <QScopeGuard>
 #include <QTest>
 #include <QTimer>
 #include <QVariant>
@@ -51,6 +52,19 @@ inline void shutDown(ui::MainWindow& window)
     QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
     window.shutdown();
     loop.exec();
+}
+
+// Switches the app to the colour scheme `scheme` ("light" or "dark") the way a desktop theme change
+// does; the returned guard switches back to light when it goes out of scope.
+[[nodiscard]] inline auto useColourScheme(const QByteArray& scheme)
+{
+    const auto apply = [](const QByteArray& name) {
+        qputenv("FORGE_PREVIEW_THEME", name);
+        QEvent change(QEvent::ThemeChange);
+        QCoreApplication::sendEvent(qApp, &change);
+    };
+    apply(scheme);
+    return qScopeGuard([apply] { apply("light"); });
 }
 
 #ifdef FORGE_ARTIFACTS_DIR

@@ -480,14 +480,7 @@ private Q_SLOTS:
     void screenshots()
     {
         QFETCH(QByteArray, scheme);
-        qputenv("FORGE_PREVIEW_THEME", scheme);
-        QEvent change(QEvent::ThemeChange);
-        QCoreApplication::sendEvent(qApp, &change);
-        auto lightAgain = qScopeGuard([] {
-            qputenv("FORGE_PREVIEW_THEME", "light");
-            QEvent back(QEvent::ThemeChange);
-            QCoreApplication::sendEvent(qApp, &back);
-        });
+        const auto lightAgain = test::useColourScheme(scheme);
         const QString data = m_root.filePath(u"data-shot-"_s + QString::fromLatin1(scheme));
         const QString id = scheme == "dark" ? ShotDarkId : ShotLightId;
         store(data, {needingSupabase(id)});
