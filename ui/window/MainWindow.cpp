@@ -29,6 +29,7 @@
 #include "toolchain/Toolchains.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Icons.h"
+#include "ui/compare/CompareLauncher.h"
 #include "ui/preview/PreviewPane.h"
 #include "ui/settings/SettingsDialog.h"
 #include "workflow/ProjectSession.h"
@@ -70,6 +71,8 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     createActions();
     createLayout();
     m_actions->fillMenuBar(*menuBar(), *m_account, *m_isolationChoice, *m_preview);
+    m_compare = new CompareLauncher(m_projects, this);
+    m_compare->placeBefore(m_actions->runLocally());
     restoreLayout();
     connectPreview();
     connectRegistry();
@@ -551,6 +554,8 @@ void MainWindow::updateActions()
     selection.variablesExpected = m_expectedVariables->canAsk();
     selection.daytonaBlocked = daytonaBlockedReason();
     m_actions->update(selection);
+    if (m_compare) // null while the window is being built
+        m_compare->setShownProject(m_currentId);
     refreshIsolation();
 }
 

@@ -25,6 +25,7 @@ namespace forge::ui {
 
 class AccountController;
 class BuildLogPanel;
+class CompareLauncher;
 class EnvironmentEditor;
 class ExpectedVariablesOffer;
 class IsolationBanner;
@@ -174,6 +175,7 @@ private:
     IsolationChoice* m_isolationChoice = nullptr;
 
     WindowActions* m_actions = nullptr;
+    CompareLauncher* m_compare = nullptr; // Project > Compare With…
 };
 
 } // namespace forge::ui
