@@ -747,19 +747,24 @@ QCoro::Task<CommandResult> DaytonaProvider::cloneWithSandboxGit(QString id,
     // Into the empty project folder, from inside it: runCommand's folders are the project's.
     co_await translated(sandbox->toolbox->createFolder(path, u"0755"_s));
     const QUrl url = spec.url.adjusted(QUrl::RemoveUserInfo);
-    // One git clone, or the commands that check out a pull request's head, each argument quoted.
-    QStringList invocations;
-    for (const QStringList& arguments :
-         GitEnvironment::checkoutArguments(url, spec.branch, spec.pullRequest, spec.depth, u"."_s)) {
-        QStringList quoted{u"git"_s};
-        for (const QString& argument : arguments)
-            quoted << shell::quote(argument);
-        invocations << quoted.join(u' ');
-    }
+    // One git clone, its arguments handed to git as "$@" (`forge-clone` names the shell in a process
+    // list); or the commands that check out a pull request's head, each argument quoted.
+    const QString gitCheck = u"command -v git >/dev/null 2>&1 || exit %1\n"_s.arg(ExitGitMissing);
     CommandSpec clone;
-    clone.argv = QStringList{u"sh"_s, u"-c"_s,
-                             u"command -v git >/dev/null 2>&1 || exit %1\n"_s.arg(ExitGitMissing) +
-                                 invocations.join(u" &&\n"_s)};
+    if (spec.pullRequest > 0) {
+        QStringList invocations;
+        for (const QStringList& arguments :
+             GitEnvironment::pullRequestArguments(url, spec.pullRequest, spec.depth, u"."_s)) {
+            QStringList quoted{u"git"_s};
+            for (const QString& argument : arguments)
+                quoted << shell::quote(argument);
+            invocations << quoted.join(u' ');
+        }
+        clone.argv = QStringList{u"sh"_s, u"-c"_s, gitCheck + invocations.join(u" &&\n"_s), u"forge-clone"_s};
+    } else {
+        clone.argv = QStringList{u"sh"_s, u"-c"_s, gitCheck + u"exec git \"$@\""_s, u"forge-clone"_s};
+        clone.argv += GitEnvironment::cloneArguments(url, spec.branch, spec.depth, u"."_s);
+    }
     QProcessEnvironment base;
     base.insert(u"LC_ALL"_s, u"C"_s); // git's words in English: the clone step's advice reads them
     // A stalled transfer ends the clone: below 1 byte/s for a minute (as HostClone).

@@ -570,14 +570,7 @@ void TestCompareView::screenshots_data()
 void TestCompareView::screenshots()
 {
     QFETCH(QByteArray, scheme);
-    qputenv("FORGE_PREVIEW_THEME", scheme);
-    QEvent change(QEvent::ThemeChange);
-    QCoreApplication::sendEvent(qApp, &change);
-    auto lightAgain = qScopeGuard([] {
-        qputenv("FORGE_PREVIEW_THEME", "light");
-        QEvent back(QEvent::ThemeChange);
-        QCoreApplication::sendEvent(qApp, &back);
-    });
+    const auto lightAgain = forge::test::useColourScheme(scheme);
     QVERIFY(open(u"/heading"_s));
     const QString suffix = scheme == "dark" ? u"-dark"_s : QString();
     shoot(m_view.get(), u"compare-view"_s + suffix + u".png"_s);
