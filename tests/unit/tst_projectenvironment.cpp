@@ -34,7 +34,8 @@ private Q_SLOTS:
 
     void stepsDefaultToTheRunningApp()
     {
-        const auto read = ProjectEnvironment::fromJson(QJsonArray{QJsonObject{{u"name"_s, u"A"_s}, {u"value"_s, u"1"_s}}});
+        const auto read =
+            ProjectEnvironment::fromJson(QJsonArray{QJsonObject{{u"name"_s, u"A"_s}, {u"value"_s, u"1"_s}}});
         QVERIFY(read);
         QCOMPARE(read->forStep(EnvironmentStep::Run), (QMap<QString, QString>{{u"A"_s, u"1"_s}}));
         QVERIFY(read->forStep(EnvironmentStep::Install).isEmpty());
@@ -45,7 +46,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("bad name") << QByteArray(R"([{"name":"1ABC","value":"x"}])") << u"not a variable name"_s;
+        QTest::newRow("bad name") << QByteArray(R"([{"name":"1ABC","value":"x"}])")
+                                  << u"not a variable name"_s;
         QTest::newRow("empty name") << QByteArray(R"([{"value":"x"}])") << u"not a variable name"_s;
         QTest::newRow("twice") << QByteArray(R"([{"name":"A"},{"name":"A"}])") << u"twice"_s;
         QTest::newRow("bad step") << QByteArray(R"([{"name":"A","steps":["deploy"]}])") << u"steps"_s;
