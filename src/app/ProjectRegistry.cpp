@@ -488,4 +488,14 @@ void ProjectRegistry::shutdown()
         entry.session->stop();
 }
 
+void ProjectRegistry::updatePullRequest(const QString& id)
+{
+    Q_UNUSED(id) // filled in (issue 21)
+}
+
+QString ProjectRegistry::pullRequestMirrorDirectory(const QString& id) const
+{
+    return m_context.dataDirectory() + u"/pull-requests/"_s + id + u".git"_s;
+}
+
 } // namespace forge

@@ -69,6 +69,13 @@ public:
     // to do; empty on success.
     QCoro::Task<QString> setEnvironment(QString id, ProjectEnvironment environment,
                                         QMap<QString, QString> secretValues);
+    // Brings the live pull request preview `id` up to its pull request's head
+    // (ProjectSession::updatePullRequest), with the signed-in account's token for the repository's
+    // host and the project's mirror (pullRequestMirrorDirectory()).
+    void updatePullRequest(const QString& id);
+    // Where the project's PullRequestMirror is kept: <data folder>/pull-requests/<project id>.git,
+    // never inside a sandbox.
+    QString pullRequestMirrorDirectory(const QString& id) const;
     // Each returns false when nothing changed (no such project, or it already was so).
     bool setBackend(const QString& id, Backend backend);
     bool setWithoutIsolation(const QString& id, bool withoutIsolation);

@@ -227,4 +227,25 @@ QCoro::Task<QStringList> SandboxProvider::provideTools(QString id, QList<ToolCho
     co_return directories;
 }
 
+QCoro::Task<> SandboxProvider::writeWorkspaceFile(QString id, QString name, QByteArray content)
+{
+    Q_UNUSED(id)
+    Q_UNUSED(name)
+    Q_UNUSED(content)
+    throw Failure::permanent(u"This back end cannot change a sandbox's files in place."_s,
+                             u"Run the project again to start from the new commits."_s);
+    co_return;
+}
+
+QCoro::Task<CommandResult> SandboxProvider::applyWorkspaceChanges(QString id, QByteArray archive,
+                                                                  QStringList deletions, OutputSink sink)
+{
+    // Filled in by the back ends' work on issue 21 (tar and rm inside the sandbox).
+    Q_UNUSED(id)
+    Q_UNUSED(archive)
+    Q_UNUSED(deletions)
+    Q_UNUSED(sink)
+    co_return CommandResult{};
+}
+
 } // namespace forge

@@ -182,6 +182,16 @@ public:
     // for the next run (Daytona); the local back end binds the per-user tool cache in read-only.
     virtual QCoro::Task<QStringList> provideTools(QString id, QList<ToolChoice> tools, ToolProgress progress);
 
+    // Brings the workspace's files up to date with a change made elsewhere (a pull request's new
+    // commits, PullRequestMirror): unpacks `archive` (a tar of files and links, paths relative to
+    // the workspace root; may be empty) and removes the files `deletions` names, both from inside
+    // the sandbox with its own tar and rm, so that a link the repository's code planted can lead a
+    // write nowhere that code could not already write. Output goes to `sink`; the result is the
+    // first failing command's (or the last one's). The default writes the archive with
+    // writeWorkspaceFile() and runs the commands with runCommand(), removing the archive after.
+    virtual QCoro::Task<CommandResult> applyWorkspaceChanges(QString id, QByteArray archive,
+                                                             QStringList deletions, OutputSink sink);
+
 protected:
     // A download's progress as build-log lines ("Downloading pnpm 9.15.9: 2.1 of 4.3 MB"), one per
     // tenth of the download at most.
@@ -190,6 +200,11 @@ protected:
     // for back ends whose sandboxes keep their files between runs but share nothing (Daytona).
     QCoro::Task<bool> restoreDependenciesInSandbox(QString id, QString key, QStringList directories);
     QCoro::Task<bool> saveDependenciesInSandbox(QString id, QString key, QStringList directories);
+    // Writes `content` to a new file `name` (a plain file name) at the workspace root for
+    // applyWorkspaceChanges(). Must create it afresh: never follow, truncate or replace anything
+    // already there under that name (the workspace is the repository code's). The default throws a
+    // permanent Failure: the back end cannot update files in place.
+    virtual QCoro::Task<> writeWorkspaceFile(QString id, QString name, QByteArray content);
 
 Q_SIGNALS:
     // Something the user should be told once, e.g. that sandboxes run without isolation.

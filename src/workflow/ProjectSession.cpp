@@ -215,6 +215,12 @@ QCoro::Task<bool> ProjectSession::applyEnvironment(ResolvedEnvironment resolved,
     co_return co_await restore(RestoreRung::RestartDevServer, reason);
 }
 
+QCoro::Task<bool> ProjectSession::updatePullRequest(QString mirrorDirectory)
+{
+    Q_UNUSED(mirrorDirectory)
+    co_return false; // filled in below (issue 21)
+}
+
 PreviewRequest ProjectSession::requestFor(const RepoRef& repository, const ProjectEnvironment& environment)
 {
     PreviewRequest request;

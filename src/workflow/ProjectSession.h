@@ -4,6 +4,7 @@
 #include "WorkflowTypes.h"
 #include "core/CloneCredentials.h"
 #include "core/ExpectedEnvironment.h"
+#include "core/SourceChange.h"
 #include "sandbox/SandboxProvider.h"
 #include "store/Project.h"
 #include "toolchain/ToolchainResolver.h"
@@ -102,6 +103,21 @@ public:
     // nothing, when no preview is live: the next run reads the environment anyway.
     QCoro::Task<bool> applyEnvironment(ResolvedEnvironment resolved, bool rebuild);
 
+    // --- Pull request previews (issue 21) ---
+    // The commit the current run checked out: its clone step's result ("commit"), read in the
+    // sandbox right after the clone; empty before, and for runs that did not record one.
+    QString checkedOutCommit() const { return m_checkedOutCommit; }
+    // Brings a live pull request preview up to the pull request's current head: the new commits are
+    // fetched into the mirror at `mirrorDirectory` (PullRequestMirror: on this machine, outside the
+    // sandbox; only they travel), the changed files are unpacked and the removed ones deleted inside
+    // the sandbox, and then, by sourceUpdateAction(), nothing more (hot reload), the dev server
+    // restarts, the build runs again, or (a lockfile or manifest changed) detection, install, build
+    // and start run again in the same sandbox. Says each part in notice(); pullRequestUpdated() or
+    // pullRequestUpdateFailed() ends it. False at once when the preview is not live, is being
+    // restored or is not a pull request's.
+    QCoro::Task<bool> updatePullRequest(QString mirrorDirectory);
+    bool isUpdating() const { return m_updating; }
+
     // Runs share `queue`: a run waits (status Queued) until it may start, and gives its place back
     // once its preview is ready or it failed. Without a queue, runs start at once.
     void setRunQueue(RunQueue* queue) { m_queue = queue; }
@@ -172,6 +188,15 @@ Q_SIGNALS:
     void restored(const QUrl& url);
     // The restore did not bring the preview back; the run stays, for another attempt.
     void restoreFailed(const QString& cause);
+    // checkedOutCommit() changed (a run's clone, or an update).
+    void checkedOutCommitChanged(const QString& commit);
+    // updatePullRequest() began.
+    void pullRequestUpdateStarted();
+    // The preview now shows `commit`, by `action` (what it took; None: it already did).
+    void pullRequestUpdated(const QString& commit, forge::SourceUpdateAction action);
+    // The update did not happen (or not fully): `cause` says why and what to do. The preview keeps
+    // running what it ran.
+    void pullRequestUpdateFailed(const QString& cause);
     // The dev server of a managed session's live preview ended (see setManaged()).
     void devServerExited(int exitCode);
     // Internal: a restore has ended (either way).
@@ -240,6 +265,8 @@ private:
     PreviewRequest m_request; // the current run's request, for the workflows of its restores
     bool m_managed = false;
     bool m_restoring = false;
+    QString m_checkedOutCommit;
+    bool m_updating = false;
 };
 
 } // namespace forge
