@@ -313,6 +313,8 @@ bool ProjectRegistry::remove(const QString& id)
             }(QPointer<SecretStore>(&m_context.secrets()), id, environment),
             this, "removing the project's secrets");
     }
+    // A pull request's mirror (ProjectSession::updatePullRequest) goes too.
+    QDir(pullRequestMirrorDirectory(id)).removeRecursively();
     entry.session->deleteLater();
     Q_EMIT projectRemoved(id);
     return true;
@@ -490,7 +492,13 @@ void ProjectRegistry::shutdown()
 
 void ProjectRegistry::updatePullRequest(const QString& id)
 {
-    Q_UNUSED(id) // filled in (issue 21)
+    ProjectSession* live = session(id);
+    if (!live || m_shuttingDown)
+        return;
+    // The token the run was started with (the account's, for the repository's host only) goes
+    // with the fetch, as with the clone.
+    detach(live->updatePullRequest(pullRequestMirrorDirectory(id)), live,
+           "updating the pull request preview");
 }
 
 QString ProjectRegistry::pullRequestMirrorDirectory(const QString& id) const

@@ -149,7 +149,9 @@ QCoro::Task<QUrl> PreviewWorkflow::run()
             m_sandboxId = created.value(u"sandboxId"_s).toString();
         }
     }
-    co_await runStep(StepId::CloneRepository, [this] { return cloneRepository(); });
+    const QJsonObject cloneResult =
+        co_await runStep(StepId::CloneRepository, [this] { return cloneRepository(); });
+    Q_EMIT cloned(cloneResult.value(u"commitId"_s).toString());
     const QJsonObject detected =
         co_await runStep(StepId::DetectFramework, [this] { return detectFramework(); });
     QString planError;
@@ -373,13 +375,18 @@ QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
     if (!result.succeeded())
         throw FailureAdvice::cloneFailed(result, output.evidence(), m_request.repository, m_request.branch);
 
-    // Record which commit is previewed; a failure here is not worth failing the step for.
-    QString commit;
-    const CommandSpec revParse = shortCommand({u"git"_s, u"rev-parse"_s, u"--short"_s, u"HEAD"_s});
+    // Record which commit is previewed; a failure here is not worth failing the step for. Read
+    // before any of the repository's code has run in this clone; the full id is what a pull request
+    // preview is compared with (ProjectSession::checkedOutCommit).
+    QString commitId;
+    const CommandSpec revParse = shortCommand({u"git"_s, u"rev-parse"_s, u"HEAD"_s});
     const CommandResult revision =
-        co_await m_provider.runCommand(m_sandboxId, revParse, collectStdout(&commit));
-    if (!revision.succeeded())
-        commit.clear();
+        co_await m_provider.runCommand(m_sandboxId, revParse, collectStdout(&commitId));
+    commitId = commitId.trimmed();
+    static const QRegularExpression fullId(u"^[0-9a-f]{40}([0-9a-f]{24})?$"_s);
+    if (!revision.succeeded() || !fullId.match(commitId).hasMatch())
+        commitId.clear();
+    const QString commit = commitId.left(7);
 
     const int pullRequest = m_request.repository.pullRequest();
     const QString branch = pullRequest > 0              ? u"pull request #%1"_s.arg(pullRequest)
@@ -387,6 +394,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
                                                         : m_request.branch;
     co_return QJsonObject{
         {u"commit"_s, commit},
+        {u"commitId"_s, commitId},
         {u"summary"_s, commit.isEmpty() ? branch : u"%1 at %2"_s.arg(branch, commit)},
     };
 }

@@ -75,6 +75,9 @@ Q_SIGNALS:
     void stepRetrying(forge::StepId step, int nextAttempt, qint64 delayMs, const QString& reason);
     void stepFinished(forge::StepId step, forge::StepStatus status, qint64 durationMs,
                       const QString& summary);
+    // The clone step checked out `commitId` (full; empty when it could not be read), or read it
+    // back from the journal.
+    void cloned(const QString& commitId);
     void planReady(const forge::RunPlan& plan);
     // What the repository expects in its environment (ExpectedEnvironment: its .env.example, the
     // public variables its code reads) and the run does not set; emitted after detection, also
