@@ -1,6 +1,7 @@
 #include "ProjectListModel.h"
 
 #include "ProjectRegistry.h"
+#include "PullRequestWatcher.h"
 #include "SandboxBackends.h"
 #include "core/RepoRef.h"
 
@@ -51,6 +52,17 @@ QVariant ProjectListModel::data(const QModelIndex& index, int role) const
     }
 }
 
+void ProjectListModel::setPullRequests(const PullRequestWatcher* watcher)
+{
+    if (m_pullRequests)
+        disconnect(m_pullRequests, nullptr, this, nullptr);
+    m_pullRequests = watcher;
+    if (watcher)
+        connect(watcher, &PullRequestWatcher::changed, this, &ProjectListModel::onChanged);
+    if (!m_ids.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_ids.size()) - 1));
+}
+
 QModelIndex ProjectListModel::indexOf(const QString& id) const
 {
     const qsizetype row = m_ids.indexOf(id);
@@ -81,13 +93,32 @@ QString whatIsPreviewed(const Project& project)
 
 } // namespace
 
+QString ProjectListModel::pullRequestText(const QString& id) const
+{
+    const auto pull = m_pullRequests ? m_pullRequests->pullRequest(id) : std::nullopt;
+    if (!pull)
+        return {};
+    // Short enough to leave room for the rest of the line; the delegate elides what is left.
+    constexpr qsizetype TitleLength = 36;
+    QString title = pull->title.simplified();
+    if (title.size() > TitleLength)
+        title = title.left(TitleLength - 1).trimmed() + u'…';
+    QString text = u"#%1 %2"_s.arg(pull->number).arg(title);
+    if (pull->merged)
+        text += u" · "_s + tr("merged");
+    else if (!pull->isOpen())
+        text += u" · "_s + tr("closed");
+    return text;
+}
+
 QString ProjectListModel::detail(const QString& id) const
 {
     const ProjectSession* session = m_registry.session(id);
     const Project& project = session->project();
     const ProjectStatus status = session->status();
     QStringList parts;
-    parts << whatIsPreviewed(project);
+    const QString pullRequest = pullRequestText(id);
+    parts << (pullRequest.isEmpty() ? whatIsPreviewed(project) : pullRequest);
     parts << (project.backend == Backend::Daytona ? tr("Daytona") : toString(project.backend));
     if (project.mode == RunMode::Production)
         parts << tr("production");

@@ -5,6 +5,7 @@
 namespace forge {
 
 class ProjectRegistry;
+class PullRequestWatcher;
 
 // Item data of the projects list, besides Qt::DisplayRole (the name) and Qt::ToolTipRole (the
 // repository).
@@ -28,6 +29,10 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
 
+    // Pull request projects' rows name their pull request (title, closed or merged) once `watcher`
+    // knows it; without one (or before it knows), "pull request #N".
+    void setPullRequests(const PullRequestWatcher* watcher);
+
     QModelIndex indexOf(const QString& id) const;
     QString idAt(const QModelIndex& index) const;
 
@@ -38,7 +43,11 @@ private:
     void onRemoved(const QString& id);
     void onChanged(const QString& id);
 
+    // "#42 Fix the login page · merged" when the watcher knows the pull request; empty otherwise.
+    QString pullRequestText(const QString& id) const;
+
     ProjectRegistry& m_registry;
+    const PullRequestWatcher* m_pullRequests = nullptr;
     QStringList m_ids; // the rows; the registry's order
 };
 
