@@ -11,6 +11,7 @@
 #include "OpenLinkDialog.h"
 #include "PreviewPresenter.h"
 #include "ProjectListDelegate.h"
+#include "PullRequestHeader.h"
 #include "RepoPickerDialog.h"
 #include "RunPlanEditor.h"
 #include "RunPlanPage.h"
@@ -20,6 +21,7 @@
 #include "app/AppContext.h"
 #include "app/ProjectListModel.h"
 #include "app/ProjectRegistry.h"
+#include "app/PullRequestWatcher.h"
 #include "app/SandboxBackends.h"
 #include "core/DeepLink.h"
 #include "core/RepoRef.h"
@@ -65,9 +67,11 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     , m_projects(*context.projects())
     , m_listModel(new ProjectListModel(m_projects, this))
     , m_account(new AccountController(context.secrets(), context.accounts(), context.dataDirectory(), this))
+    , m_pullRequests(new PullRequestWatcher(m_projects, context.accounts(), this))
 {
     setWindowTitle(tr("Forge Preview"));
     setWindowIcon(applicationIcon());
+    m_listModel->setPullRequests(m_pullRequests);
     createActions();
     createLayout();
     m_actions->fillMenuBar(*menuBar(), *m_account, *m_isolationChoice, *m_preview);
@@ -94,6 +98,7 @@ MainWindow::~MainWindow()
     // The sessions stay with the application core; what they would tell this window no longer
     // reaches it.
     m_projects.disconnect(this);
+    m_pullRequests->disconnect(this);
     for (const QString& id : m_projects.ids()) {
         if (ProjectSession* session = m_projects.session(id))
             session->disconnect(this);
@@ -134,6 +139,7 @@ void MainWindow::createActions()
     });
     connect(m_actions->setExpectedVariables(), &QAction::triggered, this,
             [this] { m_expectedVariables->ask(); });
+    connect(m_actions->updatePullRequest(), &QAction::triggered, this, &MainWindow::updatePullRequest);
     connect(m_actions->settings(), &QAction::triggered, this, &MainWindow::openSettings);
     connect(m_actions->quit(), &QAction::triggered, this, &QWidget::close);
     connect(m_actions, &WindowActions::backendChosen, this,
@@ -207,10 +213,25 @@ void MainWindow::createLayout()
     m_projectTabs->addTab(planPage, tr("Run Plan"));
 
     m_preview = new PreviewPane;
+    // A pull request project's header and "PR updated" banner sit right above its preview.
+    m_pullRequestHeader = new PullRequestHeader(*m_pullRequests, m_projects);
+    connect(m_pullRequestHeader, &PullRequestHeader::updateRequested, this, &MainWindow::updatePullRequest);
+    connect(m_pullRequests, &PullRequestWatcher::changed, this, [this](const QString& id) {
+        if (id != m_currentId)
+            return;
+        m_pullRequestHeader->refresh();
+        updateActions();
+    });
+    auto* previewColumn = new QWidget;
+    auto* previewLayout = new QVBoxLayout(previewColumn);
+    previewLayout->setContentsMargins(0, 0, 0, 0);
+    previewLayout->setSpacing(0);
+    previewLayout->addWidget(m_pullRequestHeader);
+    previewLayout->addWidget(m_preview, 1);
     m_workSplitter = new QSplitter(Qt::Horizontal);
     m_workSplitter->setObjectName(u"workSplitter"_s);
     m_workSplitter->addWidget(m_projectTabs);
-    m_workSplitter->addWidget(m_preview);
+    m_workSplitter->addWidget(previewColumn);
     m_workSplitter->setStretchFactor(0, 2);
     m_workSplitter->setStretchFactor(1, 3);
 
@@ -280,6 +301,14 @@ void MainWindow::connectPreview()
     for (QAction* action : {m_preview->backAction(), m_preview->forwardAction(), m_preview->reloadAction(),
                             m_preview->focusPathBarAction(), m_preview->devToolsAction()})
         action->setShortcutContext(Qt::WindowShortcut);
+}
+
+void MainWindow::updatePullRequest()
+{
+    const ProjectSession* current = session(m_currentId);
+    if (!current || current->isUpdating() || !m_pullRequests->updateAvailable(m_currentId))
+        return;
+    m_projects.updatePullRequest(m_currentId);
 }
 
 void MainWindow::noteInCurrentLog(const QString& message)
@@ -527,6 +556,9 @@ void MainWindow::showProject(const QString& projectId)
     // Only the shown project's sandbox is kept awake (when its policy says so).
     m_projects.setShown(projectId);
     m_currentId = projectId;
+    // Only the shown pull request is checked for new commits.
+    m_pullRequests->setShown(projectId);
+    m_pullRequestHeader->showProject(projectId);
     const ProjectSession* current = session(projectId);
     m_logStack->setCurrentWidget(current ? logFor(projectId) : m_noProjectLog);
     m_planEditor->setPlan(current ? current->plan() : std::nullopt);
@@ -553,6 +585,7 @@ void MainWindow::updateActions()
     selection.planAvailable = m_planEditor->plan().has_value();
     selection.variablesExpected = m_expectedVariables->canAsk();
     selection.daytonaBlocked = daytonaBlockedReason();
+    selection.newCommits = current && !current->isUpdating() && m_pullRequests->updateAvailable(m_currentId);
     m_actions->update(selection);
     if (m_compare) // null while the window is being built
         m_compare->setShownProject(m_currentId);

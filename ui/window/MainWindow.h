@@ -18,6 +18,7 @@ struct Project;
 class ProjectListModel;
 class ProjectRegistry;
 class ProjectSession;
+class PullRequestWatcher;
 class SecretResult;
 } // namespace forge
 
@@ -33,6 +34,7 @@ class IsolationChoice;
 class IsolationStatusLabel;
 class OpenLinkDialog;
 class PreviewPane;
+class PullRequestHeader;
 class RepoPickerDialog;
 class RunPlanEditor;
 class SettingsDialog;
@@ -93,6 +95,10 @@ public:
     ExpectedVariablesOffer* expectedVariables() const { return m_expectedVariables; }
     // The keychain's and GitHub account's face: sign-in actions and the account button.
     AccountController* accountController() const { return m_account; }
+    // What each pull request project's pull request is and whether it has new commits (issue 21),
+    // and the header and banner above the preview that say so.
+    PullRequestWatcher* pullRequests() const { return m_pullRequests; }
+    PullRequestHeader* pullRequestHeader() const { return m_pullRequestHeader; }
 
 Q_SIGNALS:
     // A project joined the list (at start-up or when opened), or got a new session because its
@@ -147,12 +153,16 @@ private:
     void savePlanAndRun();
     void detectPlanAgain();
     void noteInCurrentLog(const QString& message);
+    // Update on the banner or Project > Update Pull Request: the shown preview takes its pull
+    // request's new commits.
+    void updatePullRequest();
     void showError(const QString& title, const QString& text);
 
     AppContext& m_context;
     ProjectRegistry& m_projects;
     ProjectListModel* m_listModel = nullptr;
     AccountController* m_account = nullptr;
+    PullRequestWatcher* m_pullRequests = nullptr;
     QHash<QString, BuildLogPanel*> m_logs; // one per project, kept while it is in the list
     QString m_currentId;
     bool m_pickerRequested = false; // openRepository() is reading the token
@@ -167,6 +177,7 @@ private:
     EnvironmentEditor* m_environment = nullptr;
     ExpectedVariablesOffer* m_expectedVariables = nullptr;
     PreviewPane* m_preview = nullptr;
+    PullRequestHeader* m_pullRequestHeader = nullptr;
     RepoPickerDialog* m_picker = nullptr;
     QPointer<OpenLinkDialog> m_linkDialog;
     SettingsDialog* m_settings = nullptr;

@@ -70,6 +70,11 @@ void WindowActions::createProjectActions()
     m_setExpectedVariables = new QAction(tr("Set E&xpected Variables…"), this);
     m_setExpectedVariables->setToolTip(
         tr("Fill in the variables the repository expects and the project does not set"));
+
+    m_updatePullRequest = new QAction(tr("&Update Pull Request"), this);
+    m_updatePullRequest->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_U);
+    m_updatePullRequest->setToolTip(
+        tr("Bring the live preview up to its pull request's new commits (Ctrl+Shift+U)"));
 }
 
 void WindowActions::createBackendActions()
@@ -103,6 +108,7 @@ void WindowActions::update(const Selection& selection)
     m_savePlan->setEnabled(selected && selection.planAvailable && !selection.shuttingDown);
     m_editEnvironment->setEnabled(selected);
     m_setExpectedVariables->setEnabled(selected && selection.variablesExpected && !selection.shuttingDown);
+    m_updatePullRequest->setEnabled(selected && selection.newCommits && !selection.shuttingDown);
     m_open->setEnabled(!selection.shuttingDown);
     updateBackendActions(selection);
 }
@@ -137,7 +143,7 @@ void WindowActions::fillMenuBar(QMenuBar& bar, AccountController& account, Isola
     file->addAction(m_quit);
 
     QMenu* project = bar.addMenu(tr("&Project"));
-    project->addActions({m_run, m_stop});
+    project->addActions({m_run, m_stop, m_updatePullRequest});
     project->addSeparator();
     project->addActions({m_showLog, m_showPlan, m_savePlan, m_editEnvironment, m_setExpectedVariables});
     project->addSeparator();

@@ -40,6 +40,7 @@ public:
         bool planAvailable = false;     // the Run Plan tab holds a plan to keep
         bool variablesExpected = false; // the repository expects variables the project does not set
         QString daytonaBlocked;         // why the project cannot go on Daytona (empty: it can)
+        bool newCommits = false;        // its pull request has commits its live preview lacks
     };
     void update(const Selection& selection);
 
@@ -59,6 +60,9 @@ public:
     QAction* savePlan() const { return m_savePlan; }
     QAction* editEnvironment() const { return m_editEnvironment; }
     QAction* setExpectedVariables() const { return m_setExpectedVariables; }
+    // Project > Update Pull Request (Ctrl+Shift+U): the live preview takes its pull request's new
+    // commits.
+    QAction* updatePullRequest() const { return m_updatePullRequest; }
     QAction* settings() const { return m_settings; }
     QAction* quit() const { return m_quit; }
     QAction* runLocally() const { return m_runLocally; }
@@ -85,6 +89,7 @@ private:
     QAction* m_savePlan = nullptr;
     QAction* m_editEnvironment = nullptr;
     QAction* m_setExpectedVariables = nullptr;
+    QAction* m_updatePullRequest = nullptr;
     QAction* m_settings = nullptr;
     QAction* m_quit = nullptr;
     QActionGroup* m_backendGroup = nullptr;
