@@ -2,20 +2,111 @@
 
 // Small helpers the window-level GUI tests share. Header-only: each test is its own program.
 
+#include "store/ProjectStore.h"
 #include "ui/window/MainWindow.h"
 
 #include <QAbstractButton>
 #include <QCoreApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QScopeGuard>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
 #include <QVariant>
 #include <QWebEnginePage>
+#include <optional>
 
 namespace forge::test {
+
+// QStandardPaths' test folders, the app's names, and its settings in `settingsFolder`, emptied: a
+// test reads and writes none of the user's own (first thing in initTestCase, before any setting
+// is read).
+inline void useTestSettings(const QString& applicationName, const QString& settingsFolder)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("forge-preview-test"));
+    QCoreApplication::setApplicationName(applicationName);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsFolder);
+    QSettings().clear();
+}
+
+// A project with just its id, repository (a local folder) and environment set, the rest as default.
+inline Project project(const QString& id, const QString& repository,
+                       const ProjectEnvironment& environment = {})
+{
+    Project project;
+    project.id = id;
+    project.repository = repository;
+    project.environment = environment;
+    return project;
+}
+
+// Puts `projects` into the database of the data folder `data` before a window starts over it, the
+// way an earlier run of the app would have left them.
+inline void storeProjects(const QString& data, const QList<Project>& projects)
+{
+    ProjectStore store(QDir(data).filePath(QStringLiteral("forge-preview.db")));
+    QVERIFY(store.load().ok());
+    for (const Project& each : projects)
+        store.put(each);
+    const StoreResult<> saved = store.save();
+    QVERIFY2(saved.ok(), qPrintable(saved.message()));
+}
+
+// The project `id` as the database of the data folder `dataDirectory` holds it (what the next
+// start of the app reads), or nothing.
+inline std::optional<Project> storedProject(const QString& dataDirectory, const QString& id)
+{
+    ProjectStore store(QDir(dataDirectory).filePath(QStringLiteral("forge-preview.db")));
+    if (!store.load().ok() || !store.find(id))
+        return std::nullopt;
+    return *store.find(id);
+}
+
+// The body of a GET of `url` (a live preview's page); empty when it has not finished in 15 s.
+inline QByteArray httpGet(const QUrl& url)
+{
+    QNetworkAccessManager manager;
+    QNetworkReply* reply = manager.get(QNetworkRequest(url));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!finished.wait(15'000))
+        return {};
+    const QByteArray body = reply->readAll();
+    reply->deleteLater();
+    return body;
+}
+
+// Xvfb has no window manager to hand activation back after a dialog.
+inline void activate(QWidget& window)
+{
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+}
+
+// The window at `size`, shown, once the X server has exposed it.
+inline void showWindow(QWidget& window, QSize size = {1440, 900})
+{
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+}
+
+// The same, and active (keys typed reach it). Not showWindow() then activate(): QVERIFY returns
+// from the helper only, and a window never exposed is not to be waited on a second time.
+inline void showActiveWindow(QWidget& window, QSize size = {1440, 900})
+{
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    activate(window);
+}
 
 // The dialog's accepting button (Open and Run, OK), to click like a user would.
 inline QAbstractButton* acceptButton(QDialog* dialog)

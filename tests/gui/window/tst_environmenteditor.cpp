@@ -12,7 +12,7 @@
 #include "app/AppContext.h"
 #include "app/ProjectRegistry.h"
 #include "secrets/ProjectSecrets.h"
-#include "store/ProjectStore.h"
+#include "store/Project.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/common/Theme.h"
 #include "ui/preview/PreviewPane.h"
@@ -32,14 +32,10 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScopeGuard>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -140,26 +136,6 @@ void selectRow(ui::EnvironmentEditor* editor, int row, int column = EnvironmentM
     editor->table()->setCurrentIndex(cell(editor, row, column));
 }
 
-std::optional<Project> storedProject(const QString& dataDirectory, const QString& id)
-{
-    ProjectStore store(QDir(dataDirectory).filePath(u"forge-preview.db"_s));
-    if (!store.load().ok() || !store.find(id))
-        return std::nullopt;
-    return *store.find(id);
-}
-
-QByteArray httpGet(const QUrl& url)
-{
-    QNetworkAccessManager manager;
-    QNetworkReply* reply = manager.get(QNetworkRequest(url));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!finished.wait(15'000))
-        return {};
-    const QByteArray body = reply->readAll();
-    reply->deleteLater();
-    return body;
-}
-
 } // namespace
 
 class TestEnvironmentEditor : public QObject
@@ -171,43 +147,14 @@ private:
     QString m_echo;  // the env-echo fixture as a git repository
     QString m_other; // a second project to switch to
 
-    Project project(const QString& id, const QString& repository, const ProjectEnvironment& environment = {})
-    {
-        Project project;
-        project.id = id;
-        project.repository = repository;
-        project.environment = environment;
-        return project;
-    }
-
-    void store(const QString& data, const QList<Project>& projects)
-    {
-        ProjectStore store(QDir(data).filePath(u"forge-preview.db"_s));
-        QVERIFY(store.load().ok());
-        for (const Project& each : projects)
-            store.put(each);
-        const StoreResult<> saved = store.save();
-        QVERIFY2(saved.ok(), qPrintable(saved.message()));
-    }
-
     // The window over `data`, shown and active, on the Run Plan tab with the focus in the table.
     void showEnvironment(ui::MainWindow& window)
     {
-        window.resize(1440, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        activate(window);
+        test::showActiveWindow(window);
         QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier);
         QCOMPARE(window.findChild<QTabWidget*>()->currentIndex(), 1);
         QVERIFY(window.environmentEditor()->isVisible());
         QTRY_VERIFY(window.environmentEditor()->table()->hasFocus());
-    }
-
-    // Xvfb has no window manager to hand activation back after a dialog.
-    void activate(QWidget& window)
-    {
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
     }
 
     // A picture of the Run Plan tab as the user sees it.
@@ -224,11 +171,7 @@ private Q_SLOTS:
         QVERIFY2(qEnvironmentVariable("FORGE_TEST_KEYRING") == u"yes"_s,
                  "run through tests/support/run-keyring-test (ctest does)");
         QVERIFY(m_root.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(u"forge-preview-test"_s);
-        QApplication::setApplicationName(u"forge-preview-environment"_s);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_root.filePath(u"settings"_s));
-        QSettings().clear();
+        test::useTestSettings(u"forge-preview-environment"_s, m_root.filePath(u"settings"_s));
         qputenv("FORGE_PREVIEW_THEME", "light");
         ui::Theme::install();
         QDir().mkpath(QStringLiteral(FORGE_ARTIFACTS_DIR));
@@ -246,7 +189,7 @@ private Q_SLOTS:
     void addValidateAndRemoveWithTheKeyboard()
     {
         const QString data = m_root.filePath(u"data-edit"_s);
-        store(data, {project(EchoId, m_echo)});
+        test::storeProjects(data, {test::project(EchoId, m_echo)});
         AppContext context(data);
         ui::MainWindow window(context);
         showEnvironment(window);
@@ -350,7 +293,7 @@ private Q_SLOTS:
         QCOMPARE(saved.first().first().toBool(), true);
         QCOMPARE(editor->noteText(), u"Saved — the next run uses it."_s);
         QVERIFY(!editor->isModified());
-        const std::optional<Project> kept = storedProject(data, EchoId);
+        const std::optional<Project> kept = test::storedProject(data, EchoId);
         QVERIFY(kept);
         QCOMPARE(kept->environment.names(), (QStringList{u"GREETING"_s, u"API_TOKEN"_s}));
         QCOMPARE(kept->environment.find(u"GREETING"_s)->value, u"Hello"_s);
@@ -362,7 +305,7 @@ private Q_SLOTS:
         ProjectEnvironment before;
         before.variables.append({u"GREETING"_s, u"Hi"_s, false, EnvironmentStep::Run});
         before.variables.append({u"DB_PASSWORD"_s, QString(), true, EnvironmentStep::Run});
-        store(data, {project(EchoId, m_echo, before)});
+        test::storeProjects(data, {test::project(EchoId, m_echo, before)});
         const QString file = m_root.filePath(u"import/.env"_s);
         QVERIFY(QDir().mkpath(QFileInfo(file).path()));
         QFile dotEnv(file);
@@ -426,7 +369,7 @@ private Q_SLOTS:
     void switchingProjectsAsksFirst()
     {
         const QString data = m_root.filePath(u"data-switch"_s);
-        store(data, {project(EchoId, m_echo), project(OtherId, m_other)});
+        test::storeProjects(data, {test::project(EchoId, m_echo), test::project(OtherId, m_other)});
         AppContext context(data);
         ui::MainWindow window(context);
         showEnvironment(window);
@@ -452,7 +395,7 @@ private Q_SLOTS:
         QCOMPARE(shown(editor, 0, EnvironmentModel::ValueColumn), u"unsaved"_s);
 
         // Save: kept, then the other project is shown.
-        activate(window);
+        test::activate(window);
         list->setFocus();
         QTest::keyClick(list, Qt::Key_Down);
         QTRY_VERIFY(editor->leavePrompt() && editor->leavePrompt()->isVisible());
@@ -464,7 +407,7 @@ private Q_SLOTS:
         QCOMPARE(window.session(EchoId)->project().environment.names(), QStringList{u"GREETING"_s});
 
         // Discard: the edits go, and the other project is shown.
-        activate(window);
+        test::activate(window);
         selectRow(editor, editor->model()->addVariable());
         typeIntoCurrent(editor, u"DROPPED"_s);
         QVERIFY(editor->isModified());
@@ -478,7 +421,7 @@ private Q_SLOTS:
         QVERIFY(!editor->isModified());
 
         // Closing the window asks too; it closes once the edits are discarded.
-        activate(window);
+        test::activate(window);
         addWithKeyboard(editor, u"ON_CLOSE"_s, u"1"_s);
         QVERIFY(!window.close());
         QTRY_VERIFY(editor->leavePrompt() && editor->leavePrompt()->isVisible());
@@ -492,9 +435,7 @@ private Q_SLOTS:
     {
         AppContext context(m_root.filePath(u"data-failed"_s));
         ui::EnvironmentEditor editor(*context.projects());
-        editor.resize(600, 400);
-        editor.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        test::showWindow(editor, {600, 400});
         // A project that left the list: the registry refuses, as it does for a keychain that fails.
         editor.showProject(u"no-longer-listed"_s);
         selectRow(&editor, editor.model()->addVariable());
@@ -518,10 +459,8 @@ private Q_SLOTS:
         const QString data = m_root.filePath(u"data-live"_s);
         AppContext context(data);
         ui::MainWindow window(context);
-        window.resize(1440, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(project(EchoId, m_echo));
+        test::showWindow(window);
+        window.openProject(test::project(EchoId, m_echo));
         ProjectSession* session = window.session(EchoId);
         QVERIFY(session);
         auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
@@ -529,7 +468,7 @@ private Q_SLOTS:
                                       session->status() == ProjectStatus::Failed,
                                   qPrintable(window.buildLog(EchoId)->plainText()), RunTimeoutMs);
         QVERIFY2(session->status() == ProjectStatus::Live, qPrintable(window.buildLog(EchoId)->plainText()));
-        QVERIFY(httpGet(session->previewUrl()).contains("<h1 id=\"greeting\">unset</h1>"));
+        QVERIFY(test::httpGet(session->previewUrl()).contains("<h1 id=\"greeting\">unset</h1>"));
 
         const QString greeting = u"Hello from the editor %1"_s.arg(QRandomGenerator::global()->generate());
         const QString secret = u"sk_test_%1%2"_s.arg(QRandomGenerator::global()->generate64(), 0, 16)
@@ -561,7 +500,7 @@ private Q_SLOTS:
 
         QVERIFY2(restored.wait(RunTimeoutMs) || !restored.isEmpty(),
                  qPrintable(window.buildLog(EchoId)->plainText()));
-        const QByteArray page = httpGet(session->previewUrl());
+        const QByteArray page = test::httpGet(session->previewUrl());
         scanner.stop();
         QVERIFY2(page.contains(greeting.toUtf8()), page.constData());
         const QByteArray digest =
@@ -585,7 +524,7 @@ private Q_SLOTS:
         const QString log = window.buildLog(EchoId)->plainText();
         QVERIFY2(!scanner.contains(log.toUtf8()), "the build log holds the secret");
         QVERIFY2(log.contains(u"Starting with key *** (***)"_s), qPrintable(log));
-        const std::optional<Project> stored = storedProject(data, EchoId);
+        const std::optional<Project> stored = test::storedProject(data, EchoId);
         QVERIFY(stored && stored->environment.find(u"STRIPE_SECRET_KEY"_s));
         QVERIFY(stored->environment.find(u"STRIPE_SECRET_KEY"_s)->secret);
         QVERIFY(stored->environment.find(u"STRIPE_SECRET_KEY"_s)->value.isEmpty());
@@ -617,7 +556,7 @@ private Q_SLOTS:
         environment.variables.append({u"DATABASE_URL"_s, u"postgres://app@localhost:5432/app"_s, false,
                                       EnvironmentStep::Build | EnvironmentStep::Run});
         environment.variables.append({u"STRIPE_SECRET_KEY"_s, QString(), true, EnvironmentStep::Run});
-        store(data, {project(EchoId, m_echo, environment)});
+        test::storeProjects(data, {test::project(EchoId, m_echo, environment)});
         AppContext context(data);
         ui::MainWindow window(context);
         showEnvironment(window);

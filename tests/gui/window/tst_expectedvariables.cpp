@@ -16,7 +16,7 @@
 #include "app/AppContext.h"
 #include "app/ProjectRegistry.h"
 #include "secrets/ProjectSecrets.h"
-#include "store/ProjectStore.h"
+#include "store/Project.h"
 #include "ui/buildlog/BuildLogPanel.h"
 #include "ui/buildlog/FailureBox.h"
 #include "ui/common/Theme.h"
@@ -38,14 +38,10 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QListView>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScopeGuard>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -65,26 +61,6 @@ const QString ShotLightId = u"6e1d2fa0-3b5c-4d7e-9f10-2b3c4d5e6f05"_s;
 const QString ShotDarkId = u"6e1d2fa0-3b5c-4d7e-9f10-2b3c4d5e6f06"_s;
 
 const QStringList FixtureNames{u"GREETING"_s, u"STRIPE_SECRET_KEY"_s};
-
-QByteArray httpGet(const QUrl& url)
-{
-    QNetworkAccessManager manager;
-    QNetworkReply* reply = manager.get(QNetworkRequest(url));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!finished.wait(15'000))
-        return {};
-    const QByteArray body = reply->readAll();
-    reply->deleteLater();
-    return body;
-}
-
-std::optional<Project> storedProject(const QString& dataDirectory, const QString& id)
-{
-    ProjectStore store(QDir(dataDirectory).filePath(u"forge-preview.db"_s));
-    if (!store.load().ok() || !store.find(id))
-        return std::nullopt;
-    return *store.find(id);
-}
 
 ui::ExpectedVariablesBanner* bannerOf(ui::MainWindow& window)
 {
@@ -107,46 +83,12 @@ private:
     QString m_echo;  // the env-echo fixture as a git repository
     QString m_echo2; // the same, for a second project running beside it
 
-    Project project(const QString& id, const QString& repository, const ProjectEnvironment& environment = {})
-    {
-        Project project;
-        project.id = id;
-        project.repository = repository;
-        project.environment = environment;
-        return project;
-    }
-
     // A project whose dev server dies saying SUPABASE_URL is missing.
     Project needingSupabase(const QString& id)
     {
         ProjectEnvironment environment;
         environment.variables.append({u"REQUIRE_SUPABASE"_s, u"1"_s, false, EnvironmentStep::Run});
-        return project(id, m_echo, environment);
-    }
-
-    void store(const QString& data, const QList<Project>& projects)
-    {
-        ProjectStore store(QDir(data).filePath(u"forge-preview.db"_s));
-        QVERIFY(store.load().ok());
-        for (const Project& each : projects)
-            store.put(each);
-        const StoreResult<> saved = store.save();
-        QVERIFY2(saved.ok(), qPrintable(saved.message()));
-    }
-
-    void showWindow(ui::MainWindow& window)
-    {
-        window.resize(1440, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        activate(window);
-    }
-
-    // Xvfb has no window manager to hand activation back after a dialog.
-    void activate(QWidget& window)
-    {
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
+        return test::project(id, m_echo, environment);
     }
 
     void waitForRunEnd(ui::MainWindow& window, const QString& id)
@@ -200,11 +142,7 @@ private Q_SLOTS:
         QVERIFY2(qEnvironmentVariable("FORGE_TEST_KEYRING") == u"yes"_s,
                  "run through tests/support/run-keyring-test (ctest does)");
         QVERIFY(m_root.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(u"forge-preview-test"_s);
-        QApplication::setApplicationName(u"forge-preview-expected"_s);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_root.filePath(u"settings"_s));
-        QSettings().clear();
+        test::useTestSettings(u"forge-preview-expected"_s, m_root.filePath(u"settings"_s));
         qputenv("FORGE_PREVIEW_THEME", "light");
         ui::Theme::install();
         QDir().mkpath(QStringLiteral(FORGE_ARTIFACTS_DIR));
@@ -239,12 +177,12 @@ private Q_SLOTS:
         const QString data = m_root.filePath(u"data-offer"_s);
         AppContext context(data);
         ui::MainWindow window(context);
-        showWindow(window);
-        window.openProject(project(OfferId, m_echo));
+        test::showActiveWindow(window);
+        window.openProject(test::project(OfferId, m_echo));
         ProjectSession* session = window.session(OfferId);
         auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
         waitUntilLive(window, OfferId);
-        QVERIFY(httpGet(session->previewUrl()).contains("<h1 id=\"greeting\">unset</h1>"));
+        QVERIFY(test::httpGet(session->previewUrl()).contains("<h1 id=\"greeting\">unset</h1>"));
 
         // Offered in the banner, which takes nothing from the user: no form, no modal window.
         ui::ExpectedVariablesBanner* banner = bannerOf(window);
@@ -292,13 +230,13 @@ private Q_SLOTS:
         // The restarted dev server serves the greeting and a digest of the key.
         QVERIFY2(restored.wait(RunTimeoutMs) || !restored.isEmpty(),
                  qPrintable(window.buildLog(OfferId)->plainText()));
-        const QByteArray page = httpGet(session->previewUrl());
+        const QByteArray page = test::httpGet(session->previewUrl());
         QVERIFY2(page.contains(greeting.toUtf8()), page.constData());
         QVERIFY2(page.contains(QCryptographicHash::hash(secret.toUtf8(), QCryptographicHash::Sha256).toHex()),
                  page.constData());
 
         // Kept: plain in the project, the key only in the keychain; the Environment section shows both.
-        const std::optional<Project> stored = storedProject(data, OfferId);
+        const std::optional<Project> stored = test::storedProject(data, OfferId);
         QVERIFY(stored);
         QCOMPARE(stored->environment.names(), FixtureNames);
         QCOMPARE(stored->environment.find(u"GREETING"_s)->value, greeting);
@@ -317,7 +255,7 @@ private Q_SLOTS:
                 .toString()
                 .contains(greeting),
             30'000);
-        activate(window);
+        test::activate(window);
         window.findChild<QListView*>(u"projectList"_s)->setFocus();
         QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
         QLineEdit* path = window.previewPane()->pathBar();
@@ -336,9 +274,9 @@ private Q_SLOTS:
         {
             AppContext context(data);
             ui::MainWindow window(context);
-            showWindow(window);
-            window.openProject(project(NotNowId, m_echo2));
-            window.openProject(project(SkipId, m_echo));
+            test::showActiveWindow(window);
+            window.openProject(test::project(NotNowId, m_echo2));
+            window.openProject(test::project(SkipId, m_echo));
             auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
             waitForRunEnd(window, NotNowId);
             waitForRunEnd(window, SkipId);
@@ -357,7 +295,7 @@ private Q_SLOTS:
             QVERIFY(window.actions()->setExpectedVariables()->isEnabled());
 
             // Not Now in the banner.
-            activate(window);
+            test::activate(window);
             selectProject(window, NotNowId);
             QTRY_VERIFY(bannerOf(window)->isVisible());
             QTest::mouseClick(bannerOf(window)->notNowButton(), Qt::LeftButton);
@@ -375,7 +313,7 @@ private Q_SLOTS:
         // The app again: each project's next detection names the same variables, and neither offers.
         AppContext context(data);
         ui::MainWindow window(context);
-        showWindow(window);
+        test::showActiveWindow(window);
         auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
         for (const QString& id : {NotNowId, SkipId}) {
             selectProject(window, id);
@@ -397,10 +335,10 @@ private Q_SLOTS:
     void deadDevServerAsksForItsVariable()
     {
         const QString data = m_root.filePath(u"data-needed"_s);
-        store(data, {needingSupabase(NeededId)});
+        test::storeProjects(data, {needingSupabase(NeededId)});
         AppContext context(data);
         ui::MainWindow window(context);
-        showWindow(window);
+        test::showActiveWindow(window);
         QCOMPARE(window.currentProjectId(), NeededId);
         auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
 
@@ -410,7 +348,7 @@ private Q_SLOTS:
         elsewhere.setWindowTitle(u"Another app"_s);
         elsewhere.show();
         QVERIFY(QTest::qWaitForWindowExposed(&elsewhere));
-        activate(elsewhere);
+        test::activate(elsewhere);
         elsewhere.setFocus();
         context.projects()->start(NeededId);
         waitForRunEnd(window, NeededId);
@@ -427,7 +365,7 @@ private Q_SLOTS:
         // Back in the window, the form opens with the cursor in SUPABASE_URL, the others still
         // missing below it.
         elsewhere.hide();
-        activate(window);
+        test::activate(window);
         ExpectedVariablesDialog* form = waitForForm(window, u"SUPABASE_URL"_s);
         QVERIFY(form);
         QCOMPARE(QApplication::focusWidget(), form->valueField(u"SUPABASE_URL"_s));
@@ -447,7 +385,7 @@ private Q_SLOTS:
         QTRY_VERIFY(!formOf(window));
         QVERIFY(!bannerOf(window)->isVisible());
         QVERIFY(box->fixButton()->isVisible());
-        activate(window);
+        test::activate(window);
         QTest::mouseClick(box->fixButton(), Qt::LeftButton);
         form = waitForForm(window, u"SUPABASE_URL"_s);
         QVERIFY(form);
@@ -461,7 +399,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!runStarted.isEmpty(), 20'000);
         waitUntilLive(window, NeededId);
         QVERIFY(!box->isVisible());
-        const QByteArray page = httpGet(window.session(NeededId)->previewUrl());
+        const QByteArray page = test::httpGet(window.session(NeededId)->previewUrl());
         QVERIFY2(page.contains("<h1 id=\"greeting\">unset</h1>"), page.constData());
         const EnvironmentVariable* kept =
             window.session(NeededId)->project().environment.find(u"SUPABASE_URL"_s);
@@ -483,10 +421,10 @@ private Q_SLOTS:
         const auto lightAgain = test::useColourScheme(scheme);
         const QString data = m_root.filePath(u"data-shot-"_s + QString::fromLatin1(scheme));
         const QString id = scheme == "dark" ? ShotDarkId : ShotLightId;
-        store(data, {needingSupabase(id)});
+        test::storeProjects(data, {needingSupabase(id)});
         AppContext context(data);
         ui::MainWindow window(context);
-        showWindow(window);
+        test::showActiveWindow(window);
         auto stopRun = qScopeGuard([&window] { test::shutDown(window); });
         context.projects()->start(id);
         waitForRunEnd(window, id);

@@ -32,7 +32,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -63,11 +62,7 @@ private Q_SLOTS:
         QVERIFY2(qEnvironmentVariable("FORGE_TEST_KEYRING") == u"yes"_s,
                  "run through tests/support/run-keyring-test (ctest does)");
         QVERIFY(m_root.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(u"forge-preview-test"_s);
-        QApplication::setApplicationName(u"forge-preview-github"_s);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_root.filePath(u"settings"_s));
-        QSettings().clear();
+        test::useTestSettings(u"forge-preview-github"_s, m_root.filePath(u"settings"_s));
         for (const char* name : {"GH_TOKEN", "GITHUB_TOKEN", "GH_HOST"})
             qunsetenv(name);
         ui::Theme::install();
@@ -99,9 +94,7 @@ private Q_SLOTS:
     {
         AppContext context(m_root.filePath(u"data"_s));
         ui::MainWindow window(context);
-        window.resize(1400, 860);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        test::showWindow(window, {1400, 860});
         ui::AccountController* accounts = window.accountController();
         QToolButton* accountButton = window.findChild<QToolButton*>(u"accountButton"_s);
         QVERIFY(accountButton && accountButton->isVisible());
