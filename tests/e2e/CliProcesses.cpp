@@ -1,12 +1,33 @@
 #include "CliProcesses.h"
 
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
 namespace forge::test {
+
+QByteArray fetchBody(QNetworkAccessManager& network, const QUrl& url, int* status,
+                     const QMap<QByteArray, QByteArray>& headers, Redirects redirects)
+{
+    QNetworkRequest request(url);
+    request.setTransferTimeout(10000);
+    if (redirects == Redirects::Return)
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+        request.setRawHeader(it.key(), it.value());
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    QSignalSpy done(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished())
+        done.wait(15000);
+    if (status)
+        *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    return reply->readAll();
+}
 
 CliRun::CliRun(const QString& dataDirectory, const QMap<QString, QString>& extraEnvironment)
 {

@@ -1,8 +1,9 @@
 #pragma once
 
 // The programs the end-to-end tests run as a user would: forge-preview-cli with --json (its events
-// parsed as they arrive) and forge-daytona-emulator.
+// parsed as they arrive) and forge-daytona-emulator; and a GET of what they serve.
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QMap>
 #include <QObject>
@@ -11,7 +12,20 @@
 #include <QUrl>
 #include <optional>
 
+class QNetworkAccessManager;
+
 namespace forge::test {
+
+// Whether fetchBody follows a redirect or hands it back as the answer (tst_clipreview.cpp looks at
+// the 307 with which the Daytona emulator's preview proxy sends a stranger to sign in).
+enum class Redirects { Follow, Return };
+
+// A GET of `url` through `network` (with the proxy the test set on it), waiting for the whole answer
+// (10 s without a byte moving ends the transfer; 15 s in all at the most): the body, and the HTTP
+// status in `status` (0 when nothing answered). `headers` go with the request.
+QByteArray fetchBody(QNetworkAccessManager& network, const QUrl& url, int* status = nullptr,
+                     const QMap<QByteArray, QByteArray>& headers = {},
+                     Redirects redirects = Redirects::Follow);
 
 // One run of forge-preview-cli. The host's own DAYTONA_* and GitHub token variables never reach it;
 // a test passes what it wants in `extraEnvironment`.

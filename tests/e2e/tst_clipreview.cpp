@@ -19,7 +19,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
@@ -94,18 +93,8 @@ void TestCliPreview::initTestCase()
 
 QByteArray TestCliPreview::fetch(const QUrl& url, int* status, const QMap<QByteArray, QByteArray>& headers)
 {
-    QNetworkRequest request(url);
-    request.setTransferTimeout(10000);
     // A redirect is an answer to look at (Daytona's proxy sends strangers to sign in with a 307).
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
-        request.setRawHeader(it.key(), it.value());
-    std::unique_ptr<QNetworkReply> reply(m_network.get(request));
-    QSignalSpy done(reply.get(), &QNetworkReply::finished);
-    if (!reply->isFinished())
-        done.wait(15000);
-    *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    return reply->readAll();
+    return forge::test::fetchBody(m_network, url, status, headers, forge::test::Redirects::Return);
 }
 
 void TestCliPreview::previewAndInterrupt(const QStringList& arguments, const QByteArray& expectedContent)
@@ -365,14 +354,8 @@ constexpr auto EmulatorKey = forge::test::EmulatorProcess::DefaultApiKey;
 // A call to the emulator's API as any Daytona client would make it.
 QJsonDocument daytonaGet(QNetworkAccessManager& network, const QString& url)
 {
-    QNetworkRequest request{QUrl(url)};
-    request.setRawHeader("Authorization", QByteArray("Bearer ") + EmulatorKey);
-    request.setTransferTimeout(10000);
-    std::unique_ptr<QNetworkReply> reply(network.get(request));
-    QSignalSpy done(reply.get(), &QNetworkReply::finished);
-    if (!reply->isFinished())
-        done.wait(15000);
-    return QJsonDocument::fromJson(reply->readAll());
+    return QJsonDocument::fromJson(forge::test::fetchBody(
+        network, QUrl(url), nullptr, {{"Authorization", QByteArray("Bearer ") + EmulatorKey}}));
 }
 
 } // namespace

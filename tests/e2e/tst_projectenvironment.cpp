@@ -16,7 +16,6 @@
 #include <QCoroTask>
 #include <QCryptographicHash>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -64,7 +63,6 @@ private:
     // Runs the preview until ready, reads the page, interrupts; returns the page.
     QByteArray previewAndRead(CliRun& run, const QStringList& extra, SecretLeakScanner* scanner);
     forge::Project storeProject(const QString& dataDirectory, const forge::ProjectEnvironment& environment);
-    QByteArray fetch(const QUrl& url);
 
     QTemporaryDir m_work;
     QString m_project; // the env-echo fixture, committed in a git repository
@@ -82,17 +80,6 @@ void TestProjectEnvironmentCli::initTestCase()
     m_project = m_work.filePath(u"env-echo"_s);
 }
 
-QByteArray TestProjectEnvironmentCli::fetch(const QUrl& url)
-{
-    QNetworkRequest request(url);
-    request.setTransferTimeout(10000);
-    std::unique_ptr<QNetworkReply> reply(m_network.get(request));
-    QSignalSpy done(reply.get(), &QNetworkReply::finished);
-    if (!reply->isFinished())
-        done.wait(15000);
-    return reply->readAll();
-}
-
 QByteArray TestProjectEnvironmentCli::previewAndRead(CliRun& run, const QStringList& extra,
                                                      SecretLeakScanner* scanner)
 {
@@ -105,7 +92,8 @@ QByteArray TestProjectEnvironmentCli::previewAndRead(CliRun& run, const QStringL
         qWarning().noquote() << run.transcript();
         return {};
     }
-    const QByteArray page = fetch(QUrl(run.event(u"ready"_s)->value(u"url"_s).toString()));
+    const QByteArray page =
+        forge::test::fetchBody(m_network, QUrl(run.event(u"ready"_s)->value(u"url"_s).toString()));
     ::kill(static_cast<pid_t>(run.process().processId()), SIGINT);
     QSignalSpy exited(&run.process(), &QProcess::finished);
     if (!run.finished())

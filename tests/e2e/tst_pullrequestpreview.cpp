@@ -7,7 +7,6 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -41,7 +40,6 @@ private Q_SLOTS:
 private:
     QString pullRequestUrl(int number) const;
     QString cloneSummary(const CliRun& run) const;
-    QByteArray fetch(const QUrl& url);
 
     QTemporaryDir m_work;
     std::unique_ptr<FixtureRepository> m_repository;
@@ -89,17 +87,6 @@ QString TestPullRequestPreview::cloneSummary(const CliRun& run) const
     return {};
 }
 
-QByteArray TestPullRequestPreview::fetch(const QUrl& url)
-{
-    QNetworkRequest request(url);
-    request.setTransferTimeout(10000);
-    std::unique_ptr<QNetworkReply> reply(m_network.get(request));
-    QSignalSpy done(reply.get(), &QNetworkReply::finished);
-    if (!reply->isFinished())
-        done.wait(15000);
-    return reply->readAll();
-}
-
 void TestPullRequestPreview::previewsAPullRequestsHeadLocally()
 {
     QTemporaryDir data;
@@ -110,7 +97,8 @@ void TestPullRequestPreview::previewsAPullRequestsHeadLocally()
     QVERIFY2(run.event(u"ready"_s), qPrintable(run.transcript()));
     QCOMPARE(run.event(u"start"_s)->value(u"pullRequest"_s).toInt(), PullRequest);
     QCOMPARE(cloneSummary(run), u"pull request #3 at %1"_s.arg(m_headCommit));
-    const QByteArray page = fetch(QUrl(run.event(u"ready"_s)->value(u"url"_s).toString()));
+    const QByteArray page =
+        forge::test::fetchBody(m_network, QUrl(run.event(u"ready"_s)->value(u"url"_s).toString()));
     QVERIFY2(page.contains("<h1 id=\"greeting\">changed by pull request 3</h1>"), page.constData());
 
     ::kill(static_cast<pid_t>(run.process().processId()), SIGINT);
