@@ -96,8 +96,6 @@ private:
     std::unique_ptr<DaytonaProvider> provider();
     // A started sandbox with an empty project folder.
     QString newSandbox(DaytonaProvider& daytona, const QString& name);
-    // The sandbox's work folder on this machine (where GET /work-dir points).
-    QString workFolder(const QString& id) const;
     // The files in the sandbox's environment-file folder.
     QStringList environmentFiles(const QString& id) const;
     // Fails unless `secret` is in no request's target, header or body except exactly one
@@ -135,19 +133,14 @@ QString TestDaytonaPrivateEnvironment::newSandbox(DaytonaProvider& daytona, cons
     if (!sandbox.value)
         return {};
     // What a clone would leave: the project folder below the work dir.
-    if (!QDir().mkpath(workFolder(sandbox.value->id) + u"/project"_s))
+    if (!QDir().mkpath(m_emulator.workspacePath(sandbox.value->id) + u"/project"_s))
         return {};
     return sandbox.value->id;
 }
 
-QString TestDaytonaPrivateEnvironment::workFolder(const QString& id) const
-{
-    return m_emulator->provider().workspacePath(m_emulator->localSandboxName(id));
-}
-
 QStringList TestDaytonaPrivateEnvironment::environmentFiles(const QString& id) const
 {
-    return QDir(workFolder(id) + u"/.forge-env"_s)
+    return QDir(m_emulator.workspacePath(id) + u"/.forge-env"_s)
         .entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
 }
 
@@ -206,7 +199,7 @@ void TestDaytonaPrivateEnvironment::aCommandReadsTheSecretFromAFileItDeletes()
     QVERIFY2(scanner.commandLineLeaks().isEmpty(), qPrintable(scanner.commandLineLeaks().join(u'\n')));
     // The file is gone, its folder is the sandbox user's only, and no file of the sandbox (the
     // session's kept state included) holds the value.
-    const QFileInfo folder(workFolder(id) + u"/.forge-env"_s);
+    const QFileInfo folder(m_emulator.workspacePath(id) + u"/.forge-env"_s);
     QVERIFY(folder.isDir());
     QCOMPARE(folder.permissions() &
                  (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |

@@ -16,6 +16,11 @@ QString EmulatorFixture::start(const QString& apiKey)
     return {};
 }
 
+QString EmulatorFixture::workspacePath(const QString& sandboxId) const
+{
+    return m_emulator->provider().workspacePath(m_emulator->localSandboxName(sandboxId));
+}
+
 void EmulatorFixture::stop()
 {
     m_emulator.reset(); // before its data folder: its sandboxes live there

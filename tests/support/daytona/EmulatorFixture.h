@@ -21,6 +21,9 @@ public:
     DaytonaEmulator& operator*() const { return *m_emulator; }
     DaytonaEmulator* get() const { return m_emulator.get(); }
     QString dataPath() const { return m_data ? m_data->path() : QString(); }
+    // The folder on this machine that sandbox `sandboxId`'s work dir is (where GET /work-dir points),
+    // for a test to put files in or look at them.
+    QString workspacePath(const QString& sandboxId) const;
 
 private:
     std::unique_ptr<QTemporaryDir> m_data;
