@@ -26,6 +26,10 @@
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -1007,6 +1011,50 @@ QCoro::Task<std::unique_ptr<BackgroundProcess>> LocalProvider::startBackground(Q
     auto process = std::make_shared<LocalProcess>(d->launchSpec(id, spec, isolatedRun));
     co_await launch(id, process);
     co_return std::make_unique<LocalBackgroundProcess>(std::move(process));
+}
+
+QCoro::Task<> LocalProvider::writeWorkspaceFile(QString id, QString name, QByteArray content)
+{
+    d->require(id);
+    if (name.isEmpty() || name == u"."_s || name == u".."_s || name.contains(u'/') ||
+        name.contains(QChar(0))) {
+        throw Failure::permanent(u"“%1” is not a file name for the sandbox's workspace."_s.arg(name),
+                                 u"This is a bug in Forge Preview; please report it."_s);
+    }
+    // Fails closed before anything is written: the file is only ever read by commands that run with
+    // the isolation the user chose.
+    co_await isolation();
+    const QString path = d->store.workspacePath(id) + u'/' + name;
+    const QByteArray encoded = QFile::encodeName(path);
+    const int fd = ::open(encoded.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    const auto failed = [&](int error) {
+        return Failure::permanent(
+            u"Could not write the update to the sandbox's workspace (%1: %2)."_s.arg(
+                path, QString::fromLocal8Bit(std::strerror(error))),
+            error == EEXIST ? u"Something in the workspace already has that name; run the project again."_s
+                            : u"Check that the disk is not full, then run the project again."_s);
+    };
+    if (fd < 0)
+        throw failed(errno);
+    qsizetype written = 0;
+    while (written < content.size()) {
+        const ssize_t n = ::write(fd, content.constData() + written, size_t(content.size() - written));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int error = n < 0 ? errno : ENOSPC;
+            ::close(fd);
+            // Only the name this call made: a partial archive is of no use to anyone.
+            ::unlink(encoded.constData());
+            throw failed(error);
+        }
+        written += n;
+    }
+    if (::close(fd) != 0) {
+        const int error = errno;
+        ::unlink(encoded.constData());
+        throw failed(error);
+    }
 }
 
 QCoro::Task<int> LocalProvider::allocatePort(QString id, int preferred)

@@ -90,6 +90,13 @@ public:
     QCoro::Task<bool> restoreDependencies(QString id, QString key, QStringList directories) override;
     QCoro::Task<bool> saveDependencies(QString id, QString key, QStringList directories) override;
 
+protected:
+    // Created on this machine in the workspace folder, which is ours (only what is in it is the
+    // repository's): open(2) with O_CREAT|O_EXCL|O_NOFOLLOW, so anything already at `name`, a planted
+    // link included, makes it fail instead of being followed or replaced. Mode 0600: the sandbox's
+    // commands run as this user (bubblewrap maps it to itself), and no other user reads it.
+    QCoro::Task<> writeWorkspaceFile(QString id, QString name, QByteArray content) override;
+
 private:
     enum class CacheCopy { Restore, Save };
     QCoro::Task<bool> isolation();

@@ -4,6 +4,7 @@
 #include "core/InstallCacheKey.h"
 
 #include <QDir>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <algorithm>
 
@@ -237,15 +238,108 @@ QCoro::Task<> SandboxProvider::writeWorkspaceFile(QString id, QString name, QByt
     co_return;
 }
 
+namespace {
+
+// How many paths one rm removes: a pull request that deletes thousands of files stays far below
+// the system's argument-size limit (ARG_MAX) and Daytona's command-line limits.
+constexpr qsizetype DeletionsPerCommand = 200;
+
+// Whether `path` names something inside the workspace however the sandbox resolves it: relative,
+// not empty, no ".." component, nothing a command line cannot carry.
+bool isWorkspaceRelative(const QString& path)
+{
+    if (path.isEmpty() || path.startsWith(u'/') || path.contains(QChar(0)))
+        return false;
+    const QStringList parts = path.split(u'/', Qt::SkipEmptyParts);
+    const bool onlyDots =
+        std::all_of(parts.cbegin(), parts.cend(), [](const QString& part) { return part == u"."_s; });
+    return !onlyDots && !parts.contains(u".."_s);
+}
+
+// A name for the archive at the workspace root that no repository file has and no repository code
+// can guess ahead: 128 random bits.
+QString newArchiveName()
+{
+    quint32 bits[4];
+    QRandomGenerator::system()->fillRange(bits);
+    QString name = u".forge-update-"_s;
+    for (const quint32 part : bits)
+        name += u"%1"_s.arg(part, 8, 16, QLatin1Char('0'));
+    return name + u".tar"_s;
+}
+
+CommandSpec workspaceCommand(QStringList argv, std::chrono::milliseconds timeout)
+{
+    CommandSpec spec;
+    spec.argv = std::move(argv);
+    spec.timeout = timeout;
+    return spec;
+}
+
+} // namespace
+
+// Everything runs inside the sandbox, from the workspace root, so every path is resolved as the
+// repository's code would resolve it: a link it planted (src -> the user's home) leads tar or rm
+// only where that code could write anyway. tar keeps its careful defaults: members with ".." or a
+// leading "/" are refused or made relative, a link the archive itself brings is made only after the
+// files, and a link standing where the archive has a folder is replaced by the folder (no
+// --absolute-names, no --keep-directory-symlink). --no-overwrite-dir leaves the modes of folders
+// that exist alone (the workspace root's included), --no-same-owner and --no-same-permissions make
+// files as a clone would (the sandbox's user, its umask), -m gives them the time of the update so
+// that dev servers and build tools see them as changed.
 QCoro::Task<CommandResult> SandboxProvider::applyWorkspaceChanges(QString id, QByteArray archive,
                                                                   QStringList deletions, OutputSink sink)
 {
-    // Filled in by the back ends' work on issue 21 (tar and rm inside the sandbox).
-    Q_UNUSED(id)
-    Q_UNUSED(archive)
-    Q_UNUSED(deletions)
-    Q_UNUSED(sink)
-    co_return CommandResult{};
+    for (const QString& path : std::as_const(deletions)) {
+        if (!isWorkspaceRelative(path)) {
+            throw Failure::permanent(
+                u"The update would remove “%1”, which is not a path inside the workspace; nothing was "
+                "changed."_s.arg(path),
+                u"Run the project again to start from the pull request's new commits."_s);
+        }
+    }
+    // Every command is made before it is awaited: GCC 12 miscompiles a braced list inside a
+    // co_await expression.
+    CommandResult result{0};
+    if (!archive.isEmpty()) {
+        const QString name = newArchiveName();
+        co_await writeWorkspaceFile(id, name, std::move(archive));
+        const CommandSpec unpack =
+            workspaceCommand(QStringList{u"tar"_s, u"-x"_s, u"-f"_s, name, u"--no-same-owner"_s,
+                                         u"--no-same-permissions"_s, u"--no-overwrite-dir"_s, u"-m"_s},
+                             std::chrono::minutes(10));
+        const CommandSpec removeArchive =
+            workspaceCommand(QStringList{u"rm"_s, u"-f"_s, u"--"_s, name}, std::chrono::minutes(2));
+        std::optional<Failure> failure;
+        try {
+            result = co_await runCommand(id, unpack, sink);
+        } catch (const Failure& caught) {
+            failure = caught;
+        }
+        // Also when tar failed: the archive never stays in the workspace. When even this fails, the
+        // failure that came first is the one to report.
+        try {
+            const CommandResult removed = co_await runCommand(id, removeArchive, sink);
+            if (!failure && result.succeeded())
+                result = removed;
+        } catch (const Failure& caught) {
+            if (!failure)
+                failure = caught;
+        }
+        if (failure)
+            throw *failure;
+        if (!result.succeeded())
+            co_return result;
+    }
+    for (qsizetype from = 0; from < deletions.size(); from += DeletionsPerCommand) {
+        const CommandSpec remove = workspaceCommand(QStringList{u"rm"_s, u"-f"_s, u"--"_s} +
+                                                        deletions.mid(from, DeletionsPerCommand),
+                                                    std::chrono::minutes(2));
+        result = co_await runCommand(id, remove, sink);
+        if (!result.succeeded())
+            co_return result;
+    }
+    co_return result;
 }
 
 } // namespace forge

@@ -1055,6 +1055,34 @@ QMap<QByteArray, QByteArray> DaytonaProvider::healthProbeHeaders() const
     return {{daytona::DaytonaHttp::SkipActivityHeader, "true"}};
 }
 
+QCoro::Task<> DaytonaProvider::writeWorkspaceFile(QString id, QString name, QByteArray content)
+{
+    if (name.isEmpty() || name == u"."_s || name == u".."_s || name.contains(u'/') ||
+        name.contains(QChar(0))) {
+        throw Failure::permanent(u"“%1” is not a file name for the sandbox's workspace."_s.arg(name),
+                                 u"This is a bug in Forge Preview; please report it."_s);
+    }
+    const auto sandbox = co_await context(id);
+    const QString project = co_await projectPath(sandbox);
+    const QString path = project + u'/' + name;
+    const QList<daytona::UploadFile> upload{{path, std::move(content)}};
+    std::optional<Failure> failure;
+    try {
+        co_await translated(sandbox->toolbox->uploadFiles(upload));
+    } catch (const Failure& caught) {
+        failure = caught;
+    }
+    if (failure) {
+        // A part of the archive may have arrived; it does not stay in the project folder.
+        try {
+            co_await sandbox->toolbox->deleteFile(path);
+        } catch (const DaytonaError&) {
+            // Never written, or the sandbox cannot be reached.
+        }
+        throw *failure;
+    }
+}
+
 QCoro::Task<> DaytonaProvider::refreshActivity(QString id)
 {
     co_await translated(m_client->sandboxes().refreshActivity(id));

@@ -112,6 +112,14 @@ public:
     // status read again); see CommandLogFollower::setPollInterval.
     void setLogPollInterval(std::chrono::milliseconds interval) { m_logPollInterval = interval; }
 
+protected:
+    // Uploaded through the toolbox (POST /files/bulk-upload) into the project folder, the workspace
+    // root. The daemon creates the file with os.Create, which would follow or replace whatever is
+    // there; but it runs in the sandbox as the user the commands run as, so a link the repository
+    // planted leads nowhere its code could not write, and the name applyWorkspaceChanges() gives
+    // (128 random bits) is one that code cannot have guessed.
+    QCoro::Task<> writeWorkspaceFile(QString id, QString name, QByteArray content) override;
+
 private:
     struct SandboxContext;
 
