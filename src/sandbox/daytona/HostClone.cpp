@@ -1,12 +1,10 @@
 #include "HostClone.h"
 
 #include "core/Failure.h"
-#include "core/SignalWait.h"
 #include "sandbox/GitEnvironment.h"
+#include "sandbox/HostCommand.h"
 
 #include <QDir>
-#include <QProcess>
-#include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -18,55 +16,6 @@ namespace {
 // git stops a stalled transfer itself (GIT_HTTP_LOW_SPEED_*, as LocalProvider's clone); this only
 // ends a process that hangs for another reason.
 constexpr auto ProcessLimit = std::chrono::hours(2);
-
-QString requiredProgram(const QString& name, const QString& why)
-{
-    const QString program = QStandardPaths::findExecutable(name);
-    if (program.isEmpty()) {
-        throw Failure::permanent(
-            u"“%1” is not installed on this computer."_s.arg(name),
-            u"%1 Install %2 (on Debian or Ubuntu: sudo apt install %2) and run again."_s.arg(why, name));
-    }
-    return program;
-}
-
-// Runs a program here to the end, its output to `sink` as it comes.
-QCoro::Task<CommandResult> runHere(QString program, QStringList arguments, QProcessEnvironment environment,
-                                   QString directory, OutputSink sink)
-{
-    QProcess process;
-    process.setProgram(program);
-    process.setArguments(arguments);
-    process.setProcessEnvironment(environment);
-    process.setWorkingDirectory(directory);
-    process.setStandardInputFile(QProcess::nullDevice());
-    QObject::connect(&process, &QProcess::readyReadStandardOutput, &process, [&process, sink] {
-        const QByteArray bytes = process.readAllStandardOutput();
-        if (sink)
-            sink(OutputChannel::Stdout, bytes);
-    });
-    QObject::connect(&process, &QProcess::readyReadStandardError, &process, [&process, sink] {
-        const QByteArray bytes = process.readAllStandardError();
-        if (sink)
-            sink(OutputChannel::Stderr, bytes);
-    });
-    process.start();
-    if (!process.waitForStarted(10'000)) {
-        throw Failure::permanent(u"Could not start %1: %2."_s.arg(program, process.errorString()),
-                                 u"Check that it is installed and can run, then run again."_s);
-    }
-    const bool finished = co_await waitForSignal(&process, &QProcess::finished, ProcessLimit);
-    CommandResult result;
-    if (!finished) {
-        process.kill();
-        process.waitForFinished(5000);
-        result.timedOut = true;
-        co_return result;
-    }
-    result.exitCode = process.exitCode();
-    result.crashed = process.exitStatus() == QProcess::CrashExit;
-    co_return result;
-}
 
 } // namespace
 
@@ -116,7 +65,7 @@ QCoro::Task<CommandResult> HostClone::clone(CloneSpec spec, OutputSink sink)
     CommandResult result;
     for (const QStringList& arguments :
          GitEnvironment::checkoutArguments(spec.url, spec.branch, spec.pullRequest, spec.depth, treePath())) {
-        result = co_await runHere(git, arguments, environment, m_scratch.path(), sink);
+        result = co_await runOnThisMachine(git, arguments, environment, m_scratch.path(), sink, ProcessLimit);
         if (!result.succeeded())
             break;
     }
@@ -135,8 +84,8 @@ QCoro::Task<QString> HostClone::pack()
     };
     // -C: every member is relative ("./src/..."), whatever the scratch folder is called.
     const QStringList arguments{u"-czf"_s, archive, u"-C"_s, treePath(), u"."_s};
-    const CommandResult packed =
-        co_await runHere(tar, arguments, QProcessEnvironment::systemEnvironment(), m_scratch.path(), collect);
+    const CommandResult packed = co_await runOnThisMachine(
+        tar, arguments, QProcessEnvironment::systemEnvironment(), m_scratch.path(), collect, ProcessLimit);
     if (!packed.succeeded()) {
         throw Failure::permanent(
             u"Could not pack the clone for the upload: %1"_s.arg(QString::fromUtf8(errors.trimmed())),
