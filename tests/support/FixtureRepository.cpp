@@ -73,7 +73,9 @@ bool FixtureRepository::git(const QStringList& arguments, const QString& working
 
 bool FixtureRepository::writeFile(const QString& relativeFile, const QByteArray& content)
 {
-    if (relativeFile.isEmpty() || QDir::isAbsolutePath(relativeFile) || relativeFile.contains(u".."_s))
+    // Not QDir::isAbsolutePath(): it takes a leading ':' (a Qt resource) as absolute too, and a
+    // file named ":x" is a fine test of pathspec magic.
+    if (relativeFile.isEmpty() || relativeFile.startsWith(u'/') || relativeFile.contains(u".."_s))
         return setError(u"Fixture file path must be relative and stay inside the repository: "_s +
                         relativeFile);
     const QString target = m_path + u'/' + relativeFile;
@@ -176,6 +178,12 @@ bool FixtureRepository::createBareClone(const QString& root, const QString& name
     // Only the bare repository is served; the source path recorded in it is of no use to clients.
     if (!git({u"remote"_s, u"remove"_s, u"origin"_s}, target))
         return false;
+    // GitHub serves any commit reachable from a ref to a client that asks for it by id (a fetch of
+    // the commit a preview runs, PullRequestMirror::fetchHead). git's upload-pack does so by itself
+    // for protocol v2 clients; this makes it do so for protocol v0 ones too (older git, or
+    // protocol.version=0), so the fixture answers as GitHub does whatever the client speaks.
+    if (!git({u"config"_s, u"uploadpack.allowReachableSHA1InWant"_s, u"true"_s}, target))
+        return false;
     m_barePath = target;
     return true;
 }
@@ -191,6 +199,45 @@ bool FixtureRepository::addPullRequest(int number, const QString& relativeFile, 
         return false;
     return git({u"push"_s, u"--quiet"_s, u"--force"_s, u"--"_s, m_barePath,
                 u"refs/heads/%1:refs/pull/%2/head"_s.arg(branch).arg(number)}) &&
+           git({u"checkout"_s, u"--quiet"_s, u"main"_s});
+}
+
+bool FixtureRepository::updatePullRequest(int number, const QMap<QString, QByteArray>& files,
+                                          const QStringList& removed, const QMap<QString, QString>& links)
+{
+    if (m_barePath.isEmpty())
+        return setError(u"updatePullRequest needs the bare clone first"_s);
+    const QString branch = u"pr-%1"_s.arg(number);
+    const QString ref = u"refs/pull/%1/head"_s.arg(number);
+    // From the bare clone's ref, not a local branch: the test may have moved the ref itself.
+    if (!git({u"fetch"_s, u"--quiet"_s, u"--"_s, m_barePath, u"+%1:refs/heads/%2"_s.arg(ref, branch)}) ||
+        !git({u"checkout"_s, u"--quiet"_s, branch}))
+        return false;
+    for (const QString& path : removed) {
+        if (!git({u"rm"_s, u"--quiet"_s, u"-r"_s, u"--"_s, path}))
+            return false;
+    }
+    // An existing link is replaced, never written through.
+    const auto replace = [this](const QString& relativeFile) {
+        const QString target = m_path + u'/' + relativeFile;
+        const QFileInfo info(target);
+        return (!info.exists() && !info.isSymLink()) || QFile::remove(target);
+    };
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        if (!replace(it.key()))
+            return setError(u"Cannot replace "_s + it.key());
+        if (!writeFile(it.key(), it.value()))
+            return false;
+    }
+    for (auto it = links.cbegin(); it != links.cend(); ++it) {
+        const QString target = m_path + u'/' + it.key();
+        if (!replace(it.key()) || !QDir().mkpath(QFileInfo(target).absolutePath()) ||
+            !QFile::link(it.value(), target))
+            return setError(u"Cannot create the symbolic link "_s + target);
+    }
+    return commitAll(u"Pull request #%1: update"_s.arg(number)) &&
+           git({u"push"_s, u"--quiet"_s, u"--force"_s, u"--"_s, m_barePath,
+                u"refs/heads/%1:%2"_s.arg(branch, ref)}) &&
            git({u"checkout"_s, u"--quiet"_s, u"main"_s});
 }
 

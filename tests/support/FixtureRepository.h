@@ -33,12 +33,19 @@ public:
 
     // `git clone --bare` of this repository (all branches, HEAD -> main) to `<root>/<name>.git`,
     // where GitHttpServer(root) serves it as repositoryUrl(name). An empty name = the working
-    // directory's own name. Replaces an earlier bare clone of the same name.
+    // directory's own name. Replaces an earlier bare clone of the same name. Like GitHub, it lets a
+    // client fetch any commit reachable from one of its refs by its id.
     bool createBareClone(const QString& root, const QString& name = {});
     // Pull request `number`, as GitHub keeps it in the base repository: a commit on main that
     // changes `relativeFile`, stored in the bare clone as refs/pull/<number>/head only (no branch
     // of the base repository has it, as for a fork's pull request). After createBareClone().
     bool addPullRequest(int number, const QString& relativeFile, const QByteArray& content);
+    // A new commit on top of pull request `number`'s current head (refs/pull/<number>/head of the
+    // bare clone, as a force-push or a new commit on the pull request's branch leaves it): `files`
+    // written (relative path -> content), `links` made symbolic links (relative path -> target),
+    // `removed` deleted; then the ref points at it. After addPullRequest().
+    bool updatePullRequest(int number, const QMap<QString, QByteArray>& files,
+                           const QStringList& removed = {}, const QMap<QString, QString>& links = {});
     // The path createBareClone() produced last.
     QString bareClonePath() const { return m_barePath; }
 
