@@ -9,6 +9,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -250,6 +251,15 @@ void PullRequestHeader::resizeEvent(QResizeEvent* event)
 {
     QFrame::resizeEvent(event);
     layoutTitle();
+}
+
+void PullRequestHeader::paintEvent(QPaintEvent* event)
+{
+    QFrame::paintEvent(event);
+    // A hairline under it, like the one under the preview's toolbar, sets it apart from the toolbar.
+    QPainter painter(this);
+    painter.setPen(palette().color(QPalette::Mid));
+    painter.drawLine(rect().bottomLeft(), rect().bottomRight());
 }
 
 void PullRequestHeader::applyColours()
