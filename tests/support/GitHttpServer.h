@@ -38,6 +38,13 @@ public:
     // and query (e.g. another GitHttpServer's url()). An empty URL turns redirecting off.
     void redirectTo(const QUrl& target);
 
+    // Answers `request`, which another test server received, as this one would (redirect, 401 or
+    // git http-backend), so one fake (a fake GitHub) can serve git too; not recorded here.
+    void serve(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& exchange)
+    {
+        handle(request, exchange);
+    }
+
     // Every request received so far, oldest first.
     QList<RecordedRequest> requests() const;
     // How many received requests carried an Authorization header (whatever its value).

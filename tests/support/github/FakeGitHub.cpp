@@ -17,6 +17,10 @@ FakeGitHub::FakeGitHub(QObject* parent)
 {
     m_server.setHandler(
         [this](const RecordedRequest& request, const std::shared_ptr<HttpExchange>& exchange) {
+            if (otherRoutes && otherRoutes(request, exchange)) {
+                emit requestReceived();
+                return;
+            }
             // A stalled path keeps the connection open and says nothing: the client's timeout ends it.
             if (!stalledPaths.contains(request.path()))
                 exchange->send(handle(request));

@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
+#include <functional>
+#include <memory>
 
 // A pull request as FakeGitHub keeps it; the JSON it answers is built from these fields. Every
 // member has an initializer, so designated initializers may leave any of them out.
@@ -78,6 +80,12 @@ public:
     // When valid, each repository's clone_url is "<owner>/<repo>.git" resolved against it (e.g. a
     // local git server, so a GUI test can clone what it picked); otherwise https://github.com/...
     QUrl cloneBase;
+    // When set, every request goes to it first; true when it answered (e.g. git's smart-HTTP
+    // requests handed to a GitHttpServer::serve, so that repositories clone from this host as they
+    // do from github.com). Such requests are recorded too.
+    std::function<bool(const forge::test::RecordedRequest&,
+                       const std::shared_ptr<forge::test::HttpExchange>&)>
+        otherRoutes;
 
     // A few pull requests of each kind: a plain one, a draft, one from a fork, one whose fork was
     // deleted, a closed and a merged one.
