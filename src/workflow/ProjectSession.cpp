@@ -1,6 +1,7 @@
 #include "ProjectSession.h"
 
 #include "PreviewWorkflow.h"
+#include "PullRequestUpdate.h"
 #include "RunQueue.h"
 #include "RunRecorder.h"
 #include "StepJournal.h"
@@ -10,11 +11,22 @@
 #include <QCoroSignal>
 #include <QDateTime>
 #include <QDir>
+#include <QJsonObject>
 #include <QPointer>
 
 using namespace Qt::StringLiterals;
 
 namespace forge {
+
+namespace {
+
+// Thrown out of a restore or update whose session was destroyed while it waited; caught at its top, where
+// nothing of the session is touched any more.
+struct SessionGone
+{
+};
+
+} // namespace
 
 Project newProject(const RepoRef& repository, const QString& branch, RunMode mode)
 {
@@ -208,8 +220,10 @@ QCoro::Task<bool> ProjectSession::applyEnvironment(ResolvedEnvironment resolved,
     if (!canRestore() || !resolved.problem.isEmpty())
         co_return false;
     m_request.environment = resolved.environment;
-    m_rebuildOnRestore = rebuild && m_request.mode == RunMode::Production;
-    const QString reason = m_rebuildOnRestore
+    const bool rebuildFirst = rebuild && m_request.mode == RunMode::Production;
+    if (rebuildFirst)
+        m_restoreFrom = StepId::BuildProject;
+    const QString reason = rebuildFirst
                                ? tr("The environment changed: building again and restarting the server.")
                                : tr("The environment changed: restarting the dev server.");
     co_return co_await restore(RestoreRung::RestartDevServer, reason);
@@ -217,8 +231,119 @@ QCoro::Task<bool> ProjectSession::applyEnvironment(ResolvedEnvironment resolved,
 
 QCoro::Task<bool> ProjectSession::updatePullRequest(QString mirrorDirectory)
 {
-    Q_UNUSED(mirrorDirectory)
-    co_return false; // filled in below (issue 21)
+    if (m_request.repository.pullRequest() <= 0 || !canRestore() || m_updating)
+        co_return false;
+    m_updating = true;
+    QPointer<ProjectSession> self(this);
+    Q_EMIT pullRequestUpdateStarted();
+    std::optional<PullRequestUpdateResult> update;
+    std::optional<QString> cause;
+    try {
+        PullRequestUpdate files(m_provider, sandboxId(), m_request, m_plan.value_or(RunPlan{}));
+        update = co_await files.run(mirrorDirectory, m_checkedOutCommit);
+        ensureStillWanted(self);
+    } catch (const SessionGone&) {
+        co_return false;
+    } catch (const Failure& failure) {
+        cause = redact(failure.message() + u' ' + failure.advice());
+    }
+    if (!self)
+        co_return false;
+    m_updating = false;
+    if (!update) {
+        Q_EMIT pullRequestUpdateFailed(*cause);
+        co_return false;
+    }
+    co_return co_await finishPullRequestUpdate(*update);
+}
+
+QCoro::Task<bool> ProjectSession::finishPullRequestUpdate(PullRequestUpdateResult update)
+{
+    const QString commit = update.head.left(7);
+    if (update.head == m_checkedOutCommit) {
+        Q_EMIT notice(tr("Pull request #%1 has no new commits: the preview already shows %2.")
+                          .arg(m_request.repository.pullRequest())
+                          .arg(commit));
+        Q_EMIT pullRequestUpdated(update.head, SourceUpdateAction::None);
+        co_return true;
+    }
+    setCheckedOutCommit(update.head, /*record=*/true);
+    Q_EMIT notice(tr("Pull request #%1 updated to %2: %3.")
+                      .arg(m_request.repository.pullRequest())
+                      .arg(commit, update.describeChanges()));
+    const std::optional<StepId> rerunFrom = rerunStepFor(update);
+    if (!rerunFrom) {
+        Q_EMIT pullRequestUpdated(update.head, update.action);
+        co_return true;
+    }
+    QPointer<ProjectSession> self(this);
+    m_restoreFrom = *rerunFrom;
+    const bool restored = co_await restore(RestoreRung::RestartDevServer, updateReason(update));
+    if (!self)
+        co_return false;
+    if (restored)
+        Q_EMIT pullRequestUpdated(update.head, update.action);
+    else
+        Q_EMIT pullRequestUpdateFailed(tr("The files of %1 are in the sandbox, but the preview did not come "
+                                          "back. Run the project again (Run Again).")
+                                           .arg(commit));
+    co_return restored;
+}
+
+std::optional<StepId> ProjectSession::rerunStepFor(const PullRequestUpdateResult& update) const
+{
+    switch (update.action) {
+    case SourceUpdateAction::None:
+    case SourceUpdateAction::HotReload:
+    case SourceUpdateAction::ReloadPage:
+        return std::nullopt;
+    case SourceUpdateAction::RestartServer:
+        return StepId::StartDevServer;
+    case SourceUpdateAction::Rebuild:
+        return StepId::BuildProject;
+    case SourceUpdateAction::Reinstall:
+        return StepId::DetectFramework;
+    }
+    return std::nullopt;
+}
+
+QString ProjectSession::updateReason(const PullRequestUpdateResult& update) const
+{
+    switch (update.action) {
+    case SourceUpdateAction::Reinstall:
+        return tr("%1 changed: detecting, installing and starting again in the same sandbox.")
+            .arg(installInputsAmong(update.changes).join(u", "_s));
+    case SourceUpdateAction::Rebuild:
+        return tr("The pull request changed: building again and restarting the server.");
+    case SourceUpdateAction::RestartServer:
+        return tr("The pull request changed files the dev server does not reload by itself: restarting it.");
+    case SourceUpdateAction::None:
+    case SourceUpdateAction::HotReload:
+    case SourceUpdateAction::ReloadPage:
+        break;
+    }
+    return {};
+}
+
+void ProjectSession::setCheckedOutCommit(const QString& commit, bool record)
+{
+    if (record && m_recorder) {
+        // The clone step's result says which commit the workspace holds; a later restore or a
+        // reopened run reads it back from there.
+        if (const auto entry = m_recorder->journal().entry(StepId::CloneRepository)) {
+            QJsonObject result = entry->result;
+            result.insert(u"commitId"_s, commit);
+            result.insert(u"commit"_s, commit.left(7));
+            result.insert(
+                u"summary"_s,
+                tr("pull request #%1 at %2").arg(m_request.repository.pullRequest()).arg(commit.left(7)));
+            m_recorder->journal().recordFinished(StepId::CloneRepository, entry->status, result, {});
+        }
+    }
+    if (m_checkedOutCommit == commit)
+        return;
+    m_checkedOutCommit = commit;
+    Q_EMIT checkedOutCommitChanged(commit);
 }
 
 PreviewRequest ProjectSession::requestFor(const RepoRef& repository, const ProjectEnvironment& environment)
@@ -323,16 +448,6 @@ void ProjectSession::setManaged(bool managed)
         Q_EMIT finishRequested();
 }
 
-namespace {
-
-// Thrown out of a restore whose session was destroyed while it waited; caught at its top, where
-// nothing of the session is touched any more.
-struct SessionGone
-{
-};
-
-} // namespace
-
 void ProjectSession::ensureStillWanted(const QPointer<ProjectSession>& self)
 {
     if (!self)
@@ -369,7 +484,7 @@ QCoro::Task<bool> ProjectSession::restore(RestoreRung rung, QString reason)
             co_await reviveSandbox(old->sandboxId());
         else
             m_recorder->journal().resetFrom(
-                std::exchange(m_rebuildOnRestore, false) ? StepId::BuildProject : StepId::StartDevServer);
+                std::exchange(m_restoreFrom, std::nullopt).value_or(StepId::StartDevServer));
         url = co_await workflow->run();
         ensureStillWanted(self);
     } catch (const SessionGone&) {
@@ -468,6 +583,8 @@ void ProjectSession::connectWorkflow(PreviewWorkflow* workflow)
                 m_recorder->appendLog(step, channel, line, styled, isError);
         });
     connect(workflow, &PreviewWorkflow::stepRestored, this, &ProjectSession::stepRestored);
+    connect(workflow, &PreviewWorkflow::cloned, this,
+            [this](const QString& commitId) { setCheckedOutCommit(commitId, /*record=*/false); });
     connect(workflow, &PreviewWorkflow::stepRetrying, this, &ProjectSession::stepRetrying);
     connect(workflow, &PreviewWorkflow::stepFinished, this, &ProjectSession::stepFinished);
     connect(workflow, &PreviewWorkflow::planReady, this, [this](const RunPlan& plan) {

@@ -22,6 +22,7 @@ namespace forge {
 class RunRecorder;
 class RunStore;
 class PreviewWorkflow;
+struct PullRequestUpdateResult;
 class SandboxProvider;
 
 // The restore ladder of a live preview, lowest rung first: each rung brings back more than the one
@@ -237,6 +238,13 @@ private:
     // The one lifetime guard of a restore, after each of its waits: throws when the session was
     // destroyed (nothing of it may be touched) or stopped meanwhile (a cancelled Failure).
     static void ensureStillWanted(const QPointer<ProjectSession>& self);
+    // --- Pull request updates (updatePullRequest()) ---
+    // Once the files are in place: the restore the update needs (rerunStepFor()), then the signals.
+    QCoro::Task<bool> finishPullRequestUpdate(PullRequestUpdateResult update);
+    std::optional<StepId> rerunStepFor(const PullRequestUpdateResult& update) const;
+    QString updateReason(const PullRequestUpdateResult& update) const;
+    // Keeps `commit` as checkedOutCommit(); with `record`, also in the clone step's journal result.
+    void setCheckedOutCommit(const QString& commit, bool record);
     // Publishes how a restore ended; true when the preview answers again.
     bool endRestore(const PreviewWorkflow& workflow, const std::optional<QUrl>& url,
                     const std::optional<QString>& cause);
@@ -246,7 +254,9 @@ private:
     CredentialLookup m_credentialLookup;
     EnvironmentLookup m_environmentLookup;
     QList<ExpectedVariable> m_missingVariables;
-    bool m_rebuildOnRestore = false; // applyEnvironment(): the restore resets the journal from the build
+    // The first step the next RestartDevServer restore runs again (applyEnvironment(): the build;
+    // an update: what it needs); the dev server's start when unset.
+    std::optional<StepId> m_restoreFrom;
     QPointer<RunQueue> m_queue;
     RunStore* m_runStore = nullptr;
     bool m_fromDevServer = false;            // the next run reopens the last one from start-dev-server
