@@ -395,6 +395,14 @@ void MainWindow::onSessionCreated(ProjectSession* session)
             refreshPreview();
         }
     });
+    // A pull request update that the page cannot pick up by itself (a static site's server reads the
+    // files per request, with no hot reload): the page is loaded again. Restarts reload through
+    // restored() above; hot reload needs nothing.
+    connect(session, &ProjectSession::pullRequestUpdated, this,
+            [this, id](const QString&, SourceUpdateAction action) {
+                if (id == m_currentId && action == SourceUpdateAction::ReloadPage)
+                    m_preview->reloadAction()->trigger();
+            });
     connect(session, &ProjectSession::planReady, this, [this, id](const RunPlan& plan) {
         if (id == m_currentId && !m_planEditor->isModified())
             m_planEditor->setPlan(plan);
