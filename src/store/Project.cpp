@@ -45,6 +45,20 @@ std::optional<Backend> backendFromString(const QString& text)
     return std::nullopt;
 }
 
+QString toString(ProjectSource source)
+{
+    return source == ProjectSource::WorkingCopy ? u"working-copy"_s : u"branch"_s;
+}
+
+std::optional<ProjectSource> projectSourceFromString(const QString& text)
+{
+    for (const ProjectSource source : {ProjectSource::WorkingCopy, ProjectSource::Branch}) {
+        if (toString(source) == text)
+            return source;
+    }
+    return std::nullopt;
+}
+
 QJsonObject Project::toJson() const
 {
     QJsonObject object{
@@ -56,6 +70,7 @@ QJsonObject Project::toJson() const
         {u"added"_s, added.toUTC().toString(Qt::ISODate)},
         {u"keepAwake"_s, keepAwake},
         {u"runWithoutIsolation"_s, runWithoutIsolation},
+        {u"source"_s, toString(source)},
     };
     if (plan)
         object.insert(u"plan"_s, plan->toJson());
@@ -89,6 +104,12 @@ std::optional<Project> Project::fromJson(const QJsonObject& object, QString* err
     project.keepAwake = object.value(u"keepAwake"_s).toBool(true);
     // Only an explicit true turns isolation off: an entry without it (or with anything else) runs isolated.
     project.runWithoutIsolation = object.value(u"runWithoutIsolation"_s).toBool(false);
+    // An entry from before issue 22 previewed its branch, and keeps doing so; new folder projects
+    // start on the working copy (Project's default).
+    const auto source = projectSourceFromString(object.value(u"source"_s).toString(u"branch"_s));
+    if (!source)
+        return fail(u"%1 has an unknown source"_s.arg(project.repository));
+    project.source = *source;
     QString environmentError;
     const auto environment =
         ProjectEnvironment::fromJson(object.value(u"environment"_s).toArray(), &environmentError);

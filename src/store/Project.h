@@ -25,6 +25,11 @@ std::optional<Backend> backendFromString(const QString& text);
 
 // A repository the user added to the app, with the choices made for it. What it is doing right now
 // (building, live…) is not part of it; see ProjectSession.
+// What of a local folder a project previews (Project::source).
+enum class ProjectSource { WorkingCopy, Branch };
+QString toString(ProjectSource source);
+std::optional<ProjectSource> projectSourceFromString(const QString& text);
+
 struct Project
 {
     QString id;         // stable UUID (PreviewRequest::projectIdFor); labels the sandbox
@@ -44,6 +49,10 @@ struct Project
     bool runWithoutIsolation = false;
     // The variables the project's commands get (issue 20); a secret's value is in the keychain.
     ProjectEnvironment environment;
+    // For a local folder (issue 22): preview its working copy as it is on disk now, kept in sync
+    // while the preview is live (uncommitted edits included; ignored files, node_modules and .git
+    // stay home), or its branch's committed state, cloned once. Ignored for remote repositories.
+    ProjectSource source = ProjectSource::WorkingCopy;
 
     QJsonObject toJson() const;
     // nullopt (with `error`) for an entry that is not a valid project; the caller keeps the rest.

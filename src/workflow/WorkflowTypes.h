@@ -49,6 +49,9 @@ struct PreviewRequest
     int generation = 1;          // bumped when a sandbox is recreated from scratch
     std::optional<RunPlan> plan; // a saved, user-edited plan; skips detection when set
     QString authToken;           // for the repository host only; never logged
+    // A local folder's working copy instead of its committed state (issue 22, Project::source):
+    // the clone step copies the files as they are on disk now, and the session keeps them in sync.
+    bool workingCopy = false;
     // The project's variables with every secret's value read from the keychain (never logged; the
     // workflow redacts each secret from every line).
     ProjectEnvironment environment;
