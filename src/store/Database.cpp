@@ -82,6 +82,11 @@ const QList<QStringList>& migrations()
         {
             u"ALTER TABLE projects ADD COLUMN environment_json TEXT NOT NULL DEFAULT '[]'"_s,
         },
+        // 5: what of a local folder a project previews (issue 22): 'working-copy' or 'branch'.
+        // Projects from before keep previewing their branch.
+        {
+            u"ALTER TABLE projects ADD COLUMN source TEXT NOT NULL DEFAULT 'branch'"_s,
+        },
     };
     return list;
 }

@@ -23,7 +23,7 @@ namespace forge {
 class Database final
 {
 public:
-    static constexpr int SchemaVersion = 4;
+    static constexpr int SchemaVersion = 5;
 
     // The database, or why it cannot be used (the kind Damaged only when a damaged file could not
     // even be moved aside). Creates the file (and its folder), readable by its owner only, when it

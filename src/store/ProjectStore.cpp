@@ -60,7 +60,8 @@ StoreResult<> ProjectStore::load()
     query.setForwardOnly(true);
     if (!query.exec(
             u"SELECT id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
-            u"preview_url, status, keep_awake, run_without_isolation, environment_json FROM projects ORDER BY rowid"_s)) {
+            u"preview_url, status, keep_awake, run_without_isolation, environment_json, source FROM projects "
+            u"ORDER BY rowid"_s)) {
         return StoreError{StoreError::Kind::Internal,
                           u"The project list in %1 could not be read (%2)."_s.arg(
                               QDir::toNativeSeparators(m_filePath), query.lastError().text())};
@@ -75,6 +76,7 @@ StoreResult<> ProjectStore::load()
             {u"keepAwake"_s, query.value(10).toInt() != 0},
             {u"runWithoutIsolation"_s, query.value(11).toInt() == 1},
             {u"environment"_s, QJsonDocument::fromJson(query.value(12).toString().toUtf8()).array()},
+            {u"source"_s, query.value(13).toString()},
         };
         QString why;
         if (!query.value(5).isNull()) {
@@ -203,15 +205,15 @@ StoreResult<> ProjectStore::save() const
     // An empty QString can be a null one, which the driver binds as NULL: COALESCE makes it ''.
     upsert.prepare(
         u"INSERT INTO projects (id, repository, branch, mode, backend, plan_json, added, sandbox_id, "
-        u"preview_url, status, updated, keep_awake, run_without_isolation, environment_json) VALUES (?, "
-        u"COALESCE(?, ''), COALESCE(?, ''), ?, COALESCE(?, ''), ?, ?, COALESCE(?, ''), COALESCE(?, ''), "
-        u"COALESCE(?, ''), ?, ?, ?, ?) "
+        u"preview_url, status, updated, keep_awake, run_without_isolation, environment_json, source) VALUES "
+        u"(?, COALESCE(?, ''), COALESCE(?, ''), ?, COALESCE(?, ''), ?, ?, COALESCE(?, ''), COALESCE(?, ''), "
+        u"COALESCE(?, ''), ?, ?, ?, ?, ?) "
         u"ON CONFLICT (id) DO UPDATE SET repository = excluded.repository, branch = excluded.branch, "
         u"mode = excluded.mode, backend = excluded.backend, plan_json = excluded.plan_json, "
         u"added = excluded.added, sandbox_id = excluded.sandbox_id, "
         u"preview_url = excluded.preview_url, status = excluded.status, updated = excluded.updated, "
         u"keep_awake = excluded.keep_awake, run_without_isolation = excluded.run_without_isolation, "
-        u"environment_json = excluded.environment_json"_s);
+        u"environment_json = excluded.environment_json, source = excluded.source"_s);
     const QVariant now = timeToDb(QDateTime::currentDateTimeUtc());
     for (const Project& project : m_projects) {
         const ProjectState state = m_states.value(project.id);
@@ -233,6 +235,7 @@ StoreResult<> ProjectStore::save() const
         upsert.bindValue(12, project.runWithoutIsolation ? 1 : 0);
         upsert.bindValue(13, QString::fromUtf8(
                                  QJsonDocument(project.environment.toJson()).toJson(QJsonDocument::Compact)));
+        upsert.bindValue(14, toString(project.source));
         if (!upsert.exec())
             return fail(upsert.lastError().text());
     }

@@ -288,6 +288,70 @@ private Q_SLOTS:
         QCOMPARE(reloaded.projects().first().runWithoutIsolation, true);
     }
 
+    // Issue 22: a database from before the working copy (schema 4): its projects keep previewing
+    // their branch, and a switch to the working copy is kept from then on.
+    void schemaFourFileIsUpgradedWithProjectsOnTheirBranch()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"forge-preview.db"_s);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"schema-four"_s);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(uR"(CREATE TABLE projects (
+                id TEXT PRIMARY KEY NOT NULL,
+                repository TEXT NOT NULL,
+                branch TEXT NOT NULL DEFAULT '',
+                mode TEXT NOT NULL DEFAULT 'dev',
+                backend TEXT NOT NULL DEFAULT 'local',
+                plan_json TEXT,
+                added INTEGER,
+                sandbox_id TEXT NOT NULL DEFAULT '',
+                preview_url TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL DEFAULT '',
+                updated INTEGER,
+                keep_awake INTEGER NOT NULL DEFAULT 1,
+                run_without_isolation INTEGER NOT NULL DEFAULT 0,
+                environment_json TEXT NOT NULL DEFAULT '[]'))"_s));
+            QVERIFY(query.exec(u"INSERT INTO projects (id, repository, branch, run_without_isolation, "
+                               u"environment_json) VALUES ('p', '/home/dev/app', 'main', 1, "
+                               u"'[{\"name\":\"API_URL\",\"value\":\"http://localhost:4000\"}]')"_s));
+            QVERIFY(query.exec(u"PRAGMA user_version = 4"_s));
+            query.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"schema-four"_s);
+
+        {
+            ProjectStore store(path);
+            const StoreResult<> loaded = store.load();
+            QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
+            QCOMPARE(store.database()->openedAtVersion(), 4);
+            QCOMPARE(pragma(*store.database(), u"user_version"_s).toInt(), Database::SchemaVersion);
+            QSqlQuery query(store.database()->connection());
+            QVERIFY(query.exec(u"SELECT source FROM projects WHERE id = 'p'"_s));
+            QVERIFY(query.next());
+            QCOMPARE(query.value(0).toString(), u"branch"_s);
+            query.finish();
+            QCOMPARE(store.projects().size(), 1);
+            Project project = store.projects().first();
+            QVERIFY(project.source == ProjectSource::Branch);
+            QCOMPARE(project.branch, u"main"_s); // earlier columns untouched
+            QVERIFY(project.runWithoutIsolation);
+            QCOMPARE(project.environment.names(), QStringList{u"API_URL"_s});
+            project.source = ProjectSource::WorkingCopy;
+            store.put(project);
+            const StoreResult<> saved = store.save();
+            QVERIFY2(saved.ok(), qPrintable(saved.message()));
+        }
+        ProjectStore reloaded(path);
+        const StoreResult<> loaded = reloaded.load();
+        QVERIFY2(loaded.ok(), qPrintable(loaded.message()));
+        QVERIFY(reloaded.projects().first().source == ProjectSource::WorkingCopy);
+        QCOMPARE(reloaded.projects().first().environment.names(), QStringList{u"API_URL"_s});
+    }
+
     void newerSchemaIsReportedAndLeftUntouched()
     {
         QTemporaryDir dir;

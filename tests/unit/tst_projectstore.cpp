@@ -80,6 +80,7 @@ private Q_SLOTS:
             second.backend = Backend::Daytona;
             second.keepAwake = false;
             second.runWithoutIsolation = true;
+            second.source = ProjectSource::Branch;
             store.put(second);
             const StoreResult<> saved = store.save();
             QVERIFY2(saved.ok(), qPrintable(saved.message()));
@@ -107,6 +108,8 @@ private Q_SLOTS:
         QVERIFY(!reloaded.projects().at(1).keepAwake);
         QVERIFY(!project.runWithoutIsolation); // isolated unless chosen
         QVERIFY(reloaded.projects().at(1).runWithoutIsolation);
+        QVERIFY(project.source == ProjectSource::WorkingCopy); // issue 22: a new project's default
+        QVERIFY(reloaded.projects().at(1).source == ProjectSource::Branch);
         QVERIFY(reloaded.database());
     }
 
@@ -175,6 +178,22 @@ private Q_SLOTS:
         const auto on = Project::fromJson(object);
         QVERIFY(on);
         QVERIFY(on->runWithoutIsolation);
+    }
+
+    // Issue 22: an entry of an earlier version (no key) previews its branch, as it did.
+    void sourceInJsonDefaultsToBranch()
+    {
+        QJsonObject object = sample().toJson();
+        QCOMPARE(object.value(u"source"_s).toString(), u"working-copy"_s);
+        QVERIFY(Project::fromJson(object)->source == ProjectSource::WorkingCopy);
+        object.remove(u"source"_s);
+        const auto absent = Project::fromJson(object);
+        QVERIFY(absent);
+        QVERIFY(absent->source == ProjectSource::Branch);
+        object.insert(u"source"_s, u"mirror"_s);
+        QString why;
+        QVERIFY(!Project::fromJson(object, &why));
+        QVERIFY2(why.contains(u"source"_s), qPrintable(why));
     }
 
     void putReplacesAndRemoveDeletes()
