@@ -34,6 +34,8 @@ Project newProject(const RepoRef& repository, const QString& branch, RunMode mod
     project.repository = repository.address();
     project.branch = branch;
     project.mode = mode;
+    // Not part of the id: a folder's working copy and its branch are one project, switched between.
+    project.source = repository.isRemote() ? ProjectSource::Branch : ProjectSource::WorkingCopy;
     project.id = PreviewRequest::projectIdFor(repository, branch);
     project.added = QDateTime::currentDateTimeUtc();
     return project;
@@ -355,6 +357,8 @@ PreviewRequest ProjectSession::requestFor(const RepoRef& repository, const Proje
     request.mode = m_project.mode;
     request.projectId = m_project.id;
     request.plan = m_project.plan;
+    // A remote repository has no working copy here: it is cloned at its branch whatever the choice.
+    request.workingCopy = !repository.isRemote() && m_project.source == ProjectSource::WorkingCopy;
     m_plan = m_project.plan;
     setToolchain(std::nullopt); // the new run chooses again (toolchainReady)
     return request;
