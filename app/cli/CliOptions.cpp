@@ -28,6 +28,9 @@ QString usage()
            u"\n"
            u"Options:\n"
            u"  -b, --branch <name>        branch to preview (default: the repository's default branch)\n"
+           u"      --working-copy         a local folder's files as they are on disk now, uncommitted edits\n"
+           u"                             included (tracked and untracked but not ignored), instead of a\n"
+           u"                             branch's committed state\n"
            u"  -m, --mode <dev|production> dev server (default) or build + production server\n"
            u"  -p, --provider <local|daytona> sandbox back end (default: local)\n"
            u"      --exit-when-ready      stop the sandbox and exit 0 as soon as the preview answers\n"
@@ -83,6 +86,7 @@ ParseOutcome usageError(const QString& message)
 struct OptionSet
 {
     const QCommandLineOption branch{{u"b"_s, u"branch"_s}, u"branch"_s, u"name"_s};
+    const QCommandLineOption workingCopy{u"working-copy"_s};
     const QCommandLineOption mode{{u"m"_s, u"mode"_s}, u"mode"_s, u"mode"_s, u"dev"_s};
     const QCommandLineOption provider{{u"p"_s, u"provider"_s}, u"provider"_s, u"provider"_s, u"local"_s};
     const QCommandLineOption exitWhenReady{u"exit-when-ready"_s};
@@ -112,7 +116,7 @@ struct OptionSet
                            noIsolation,    json,     readyTimeout, help,          version,
                            apiUrl,         target,   size,         image,         snapshot,
                            isPublic,       autoStop, gitHubHost,   signedUrl,     node,
-                           packageManager, env,      envFile});
+                           packageManager, env,      envFile,      workingCopy});
     }
 };
 
@@ -278,7 +282,7 @@ std::optional<ParseOutcome> readEnvironmentOptions(const QCommandLineParser& par
     return std::nullopt;
 }
 
-// --signed-url, --branch, --ready-timeout and --github-host.
+// --signed-url, --branch, --working-copy, --ready-timeout and --github-host.
 std::optional<ParseOutcome> readRunOptions(const QCommandLineParser& parser, const OptionSet& set,
                                            CliOptions& options)
 {
@@ -301,6 +305,16 @@ std::optional<ParseOutcome> readRunOptions(const QCommandLineParser& parser, con
     if (!options.branch.isEmpty() && options.repository.pullRequest() > 0) {
         return usageError(u"--branch does not go with a pull request's address: its head is previewed. Give "
                           u"the repository's address with --branch, or the pull request's without it."_s);
+    }
+    options.workingCopy = parser.isSet(set.workingCopy);
+    if (options.workingCopy && options.repository.isRemote()) {
+        return usageError(u"--working-copy is for a folder on this computer: %1 is an address, whose "
+                          u"committed state is previewed. Give the folder's path with --working-copy."_s.arg(
+                              options.repository.canonical()));
+    }
+    if (options.workingCopy && !options.branch.isEmpty()) {
+        return usageError(u"--working-copy does not go with --branch: the working copy is the files as they "
+                          u"are on disk now, whatever branch is checked out. Give one or the other."_s);
     }
 
     bool numberOk = false;

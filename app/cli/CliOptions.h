@@ -34,6 +34,9 @@ struct CliOptions
 {
     RepoRef repository;
     QString branch;
+    // --working-copy (issue 22): a local folder's files as they are on disk now, uncommitted edits
+    // included, instead of its branch's committed state.
+    bool workingCopy = false;
     RunMode mode = RunMode::Dev;
     QString provider = QStringLiteral("local");
     bool exitWhenReady = false;

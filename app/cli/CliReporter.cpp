@@ -1,6 +1,9 @@
 #include "CliReporter.h"
 
+#include "store/Project.h"
+
 #include <QDateTime>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <unistd.h>
@@ -46,21 +49,27 @@ void CliReporter::emitJson(QJsonObject object)
     m_out.flush();
 }
 
-void CliReporter::started(const RepoRef& repository, const QString& branch, RunMode mode,
+void CliReporter::started(const RepoRef& repository, const QString& branch, bool workingCopy, RunMode mode,
                           const QString& provider)
 {
     if (m_json) {
-        QJsonObject start{{u"event"_s, u"start"_s},
-                          {u"repository"_s, repository.canonical()},
-                          {u"branch"_s, branch},
-                          {u"mode"_s, toString(mode)},
-                          {u"provider"_s, provider}};
+        QJsonObject start{
+            {u"event"_s, u"start"_s},
+            {u"repository"_s, repository.canonical()},
+            {u"branch"_s, branch},
+            {u"source"_s, toString(workingCopy ? ProjectSource::WorkingCopy : ProjectSource::Branch)},
+            {u"mode"_s, toString(mode)},
+            {u"provider"_s, provider}};
         if (repository.pullRequest() > 0)
             start.insert(u"pullRequest"_s, repository.pullRequest());
         emitJson(start);
         return;
     }
-    m_out << paint(u"Forge Preview"_s, "1") << " · " << repository.displayName();
+    m_out << paint(u"Forge Preview"_s, "1") << " · ";
+    if (workingCopy)
+        m_out << "working copy of " << QDir::toNativeSeparators(repository.localPath());
+    else
+        m_out << repository.displayName();
     if (repository.pullRequest() > 0)
         m_out << " · pull request #" << repository.pullRequest();
     else if (!branch.isEmpty())

@@ -19,7 +19,9 @@ class CliReporter final
 public:
     CliReporter(bool json, FILE* out, FILE* err);
 
-    void started(const RepoRef& repository, const QString& branch, RunMode mode, const QString& provider);
+    // `workingCopy`: a local folder's files as they are on disk now (--working-copy), not a branch.
+    void started(const RepoRef& repository, const QString& branch, bool workingCopy, RunMode mode,
+                 const QString& provider);
     void stepStarted(StepId step, int attempt);
     // A step an interrupted earlier run finished (read back, not run again).
     void stepRestored(StepId step, StepStatus status, const QString& summary);

@@ -47,6 +47,7 @@ PreviewRequest previewRequestFor(const CliOptions& options, const GitHubCredenti
     PreviewRequest request;
     request.repository = options.repository;
     request.branch = options.branch;
+    request.workingCopy = options.workingCopy;
     request.mode = options.mode;
     request.projectId = PreviewRequest::projectIdFor(options.repository, options.branch);
     request.readyTimeout = std::chrono::seconds(options.readyTimeoutSeconds);
@@ -128,6 +129,8 @@ QCoro::Task<int> PreviewCommand::run()
 {
     Project project = newProject(m_options.repository, m_options.branch, m_options.mode);
     project.backend = backendFromString(m_options.provider).value_or(Backend::Local);
+    // The command line says which, with --working-copy; the desktop app's default does not apply.
+    project.source = m_options.workingCopy ? ProjectSource::WorkingCopy : ProjectSource::Branch;
     // Before the run is recorded: a run that cannot have its secrets does not begin.
     auto lookup = environmentFor(project.id);
     const std::optional<ProjectEnvironment> environment = co_await std::move(lookup);
@@ -226,7 +229,8 @@ void PreviewCommand::reportStart(bool withToken)
         m_reporter.notice(u"--env puts its value on the command line, which every user of this computer can "
                           u"read while the program runs; give secrets with --env-file instead."_s);
     }
-    m_reporter.started(m_options.repository, m_options.branch, m_options.mode, m_options.provider);
+    m_reporter.started(m_options.repository, m_options.branch, m_options.workingCopy, m_options.mode,
+                       m_options.provider);
     if (!m_options.isolation) {
         m_reporter.notice(u"Running without isolation (--no-isolation): the repository's code runs as you, "
                           u"with access to your files, tokens and network. Use it only for a repository "

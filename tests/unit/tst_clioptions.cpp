@@ -4,6 +4,7 @@
 #include "CliOptions.h"
 
 #include <QDir>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -53,6 +54,37 @@ private Q_SLOTS:
         QVERIFY(outcome.toStderr);
         QVERIFY2(outcome.output.startsWith(u"--no-isolation only applies to --provider local"_s),
                  qPrintable(outcome.output));
+    }
+
+    // Issue 22: --working-copy previews a folder's files as they are on disk now; without it, its
+    // branch as before. It means nothing for an address and contradicts --branch, so both are refused.
+    void workingCopyIsForAFolderOnly()
+    {
+        QTemporaryDir folder;
+        QVERIFY(QDir(folder.path()).mkdir(u".git"_s));
+        const ParseOutcome branch = parse({u"preview"_s, folder.path()});
+        QVERIFY2(branch.options, qPrintable(branch.output));
+        QVERIFY(!branch.options->workingCopy);
+        const ParseOutcome workingCopy = parse({u"preview"_s, folder.path(), u"--working-copy"_s});
+        QVERIFY2(workingCopy.options, qPrintable(workingCopy.output));
+        QVERIFY(workingCopy.options->workingCopy);
+        QVERIFY(workingCopy.options->branch.isEmpty());
+
+        for (const QString& address : {u"https://github.com/octo/app"_s, u"octo/app"_s}) {
+            const ParseOutcome remote = parse({u"preview"_s, address, u"--working-copy"_s});
+            QVERIFY(!remote.options);
+            QCOMPARE(remote.exitCode, int(ExitUsage));
+            QVERIFY(remote.toStderr);
+            QVERIFY2(remote.output.startsWith(u"--working-copy is for a folder on this computer"_s),
+                     qPrintable(remote.output));
+        }
+        const ParseOutcome withBranch =
+            parse({u"preview"_s, folder.path(), u"--working-copy"_s, u"--branch"_s, u"main"_s});
+        QVERIFY(!withBranch.options);
+        QCOMPARE(withBranch.exitCode, int(ExitUsage));
+        QVERIFY2(withBranch.output.startsWith(u"--working-copy does not go with --branch"_s),
+                 qPrintable(withBranch.output));
+        QVERIFY(parse({u"--help"_s}).output.contains(u"--working-copy"_s));
     }
 
     // Issue 17: a link to a private Daytona preview that expires, 1 minute to a day (the API's
