@@ -76,11 +76,17 @@ QString ProjectListModel::idAt(const QModelIndex& index) const
     return m_ids.at(index.row());
 }
 
-namespace {
-
-// "pull request #42", the branch, or "default branch".
-QString whatIsPreviewed(const Project& project)
+bool ProjectListModel::previewsWorkingCopy(const Project& project)
 {
+    // A stored address has a scheme (RepoRef::canonical), a folder's path does not; asked on every
+    // repaint of the list, so the disk is not looked at.
+    return project.source == ProjectSource::WorkingCopy && !project.repository.contains(u"://"_s);
+}
+
+QString ProjectListModel::whatIsPreviewed(const Project& project)
+{
+    if (previewsWorkingCopy(project))
+        return ProjectListModel::tr("working copy");
     // Parsed only when it can be one: parsing a folder's path looks at the disk, and this is asked
     // for on every repaint of the list.
     if (!project.repository.contains(u"/pull/"_s))
@@ -90,8 +96,6 @@ QString whatIsPreviewed(const Project& project)
         return ProjectListModel::tr("pull request #%1").arg(repository->pullRequest());
     return project.branch.isEmpty() ? ProjectListModel::tr("default branch") : project.branch;
 }
-
-} // namespace
 
 QString ProjectListModel::pullRequestText(const QString& id) const
 {

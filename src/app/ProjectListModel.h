@@ -5,6 +5,7 @@
 namespace forge {
 
 class ProjectRegistry;
+struct Project;
 class PullRequestWatcher;
 
 // Item data of the projects list, besides Qt::DisplayRole (the name) and Qt::ToolTipRole (the
@@ -35,6 +36,12 @@ public:
 
     QModelIndex indexOf(const QString& id) const;
     QString idAt(const QModelIndex& index) const;
+
+    // Whether the project previews a folder's working copy (issue 22): a folder's project whose
+    // source says so; a remote repository's choice is ignored.
+    static bool previewsWorkingCopy(const Project& project);
+    // "working copy", "pull request #42", the branch, or "default branch".
+    static QString whatIsPreviewed(const Project& project);
 
 private:
     // The second line of a row: branch, back end, mode, and what the project is doing.

@@ -253,6 +253,7 @@ void ProjectRegistry::adopt(const Project& project)
         Project updated = existing->project();
         updated.mode = project.mode;
         updated.backend = project.backend;
+        updated.source = project.source;
         if (project.plan)
             updated.plan = project.plan;
         update(updated);
@@ -396,6 +397,11 @@ bool ProjectRegistry::setBackend(const QString& id, Backend backend)
 {
     return change(id,
                   [backend](Project& project) { return std::exchange(project.backend, backend) != backend; });
+}
+
+bool ProjectRegistry::setSource(const QString& id, ProjectSource source)
+{
+    return change(id, [source](Project& project) { return std::exchange(project.source, source) != source; });
 }
 
 bool ProjectRegistry::setWithoutIsolation(const QString& id, bool withoutIsolation)

@@ -49,7 +49,7 @@ public:
     // The project's name for lists and messages ("owner/repo", a folder's name).
     QString displayName(const QString& id) const;
 
-    // Adds the project (or takes the new choices of one already there: mode, back end, plan) and
+    // Adds the project (or takes the new choices of one already there: mode, back end, source, plan) and
     // stores it; start() runs it.
     void adopt(const Project& project);
     // Runs the project (again): on the provider its back end has now, making a new session first
@@ -78,6 +78,9 @@ public:
     QString pullRequestMirrorDirectory(const QString& id) const;
     // Each returns false when nothing changed (no such project, or it already was so).
     bool setBackend(const QString& id, Backend backend);
+    // A local folder's working copy or its branch (issue 22), from the next run; the plan and the
+    // environment stay as they are.
+    bool setSource(const QString& id, ProjectSource source);
     bool setWithoutIsolation(const QString& id, bool withoutIsolation);
     bool setKeepAwake(const QString& id, bool keepAwake);
 

@@ -105,6 +105,55 @@ private Q_SLOTS:
         QCOMPARE(row.data(ProjectDetailRole).toString(), u"pull request #42 · local"_s);
     }
 
+    // Issue 22: a folder's project starts on its working copy, says so in its detail line, and
+    // switches to its branch (and back) as the same project, keeping its plan and environment.
+    void aFolderProjectSwitchesBetweenWorkingCopyAndBranch()
+    {
+        QTemporaryDir folder;
+        QVERIFY(QDir(folder.path()).mkdir(u".git"_s));
+        const QString data = m_root.filePath(u"source"_s);
+        Project project = projectFor(folder.path());
+        QVERIFY(project.source == ProjectSource::WorkingCopy);
+        QVERIFY(projectFor(u"https://github.com/octo/hello"_s).source == ProjectSource::Branch);
+        QCOMPARE(project.id, projectFor(folder.path()).id);
+        RunPlan plan;
+        plan.devCommand = {u"npm"_s, u"run"_s, u"dev"_s};
+        project.plan = plan;
+        project.environment.set({u"API_URL"_s, u"http://localhost:4000"_s, false, EnvironmentStep::Run});
+        {
+            AppContext context(data);
+            ProjectRegistry& registry = *context.projects();
+            ProjectListModel model(registry);
+            registry.adopt(project);
+            const QModelIndex row = model.index(0);
+            QCOMPARE(row.data(ProjectDetailRole).toString(), u"working copy · local"_s);
+
+            QSignalSpy changed(&registry, &ProjectRegistry::projectChanged);
+            QVERIFY(!registry.setSource(project.id, ProjectSource::WorkingCopy));
+            QVERIFY(registry.setSource(project.id, ProjectSource::Branch));
+            QCOMPARE(changed.count(), 1);
+            QCOMPARE(row.data(ProjectDetailRole).toString(), u"default branch · local"_s);
+            const Project& switched = registry.session(project.id)->project();
+            QVERIFY(switched.source == ProjectSource::Branch);
+            QVERIFY(switched.plan && *switched.plan == plan);
+            QCOMPARE(switched.environment.names(), QStringList{u"API_URL"_s});
+
+            // Opened again from the picker on its working copy: the same project, switched back.
+            Project again = projectFor(folder.path());
+            registry.adopt(again);
+            QCOMPARE(model.rowCount(), 1);
+            QVERIFY(registry.session(project.id)->project().source == ProjectSource::WorkingCopy);
+            QVERIFY(registry.session(project.id)->project().plan);
+            QVERIFY(registry.setSource(project.id, ProjectSource::Branch));
+        }
+        AppContext reopened(data);
+        const Project* stored = reopened.projectStore().find(project.id);
+        QVERIFY(stored);
+        QVERIFY(stored->source == ProjectSource::Branch);
+        QVERIFY(stored->plan && *stored->plan == plan);
+        QCOMPARE(stored->environment.names(), QStringList{u"API_URL"_s});
+    }
+
     void choicesChangeOnlyWhenTheyDiffer()
     {
         AppContext context(m_root.filePath(u"choices"_s));
