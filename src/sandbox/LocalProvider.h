@@ -86,6 +86,11 @@ public:
                                           ToolProgress progress) override;
     // On the host, in <cacheDirectory>/installs: one cache for every local sandbox, copied with
     // copy-on-write where the file system allows (cp --reflink=auto).
+    // Isolated: one sandboxed command with loopback only (tar, the archive's removal, rm), not
+    // SandboxProvider's three with a network of their own each: a working copy's save reaches the
+    // workspace in tens of milliseconds (issue 22). Otherwise, and for paths it refuses, the base's.
+    QCoro::Task<CommandResult> applyWorkspaceChanges(QString id, QByteArray archive, QStringList deletions,
+                                                     OutputSink sink) override;
     bool cachesDependencies() const override { return true; }
     QCoro::Task<bool> restoreDependencies(QString id, QString key, QStringList directories) override;
     QCoro::Task<bool> saveDependencies(QString id, QString key, QStringList directories) override;
