@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
 
 using namespace Qt::StringLiterals;
 
@@ -29,8 +30,23 @@ LocalFolderSource::LocalFolderSource(QWidget* parent)
     auto* row = new QHBoxLayout;
     row->addWidget(m_folder, 1);
     row->addWidget(browseButton);
+    // What of the folder is previewed: the radio buttons are the rows' labels, so each has its
+    // mnemonic, and the arrow keys move between them.
+    m_workingCopy = new QRadioButton(tr("&Working copy (files as they are now, kept in sync)"));
+    m_workingCopy->setObjectName(u"workingCopySource"_s);
+    m_workingCopy->setToolTip(tr("Tracked files and untracked ones git does not ignore, as they are on disk "
+                                 "now, uncommitted edits included; saved changes reach the preview"));
+    m_workingCopy->setChecked(true);
+    m_branchSource = new QRadioButton(tr("Bra&nch:"));
+    m_branchSource->setObjectName(u"branchSource"_s);
+    m_branchSource->setToolTip(tr("A branch's committed state, copied once when the preview starts"));
     m_branch = new QLineEdit;
+    m_branch->setObjectName(u"folderBranch"_s);
     m_branch->setPlaceholderText(tr("the folder's current branch"));
+    m_branch->setAccessibleName(tr("Branch"));
+    auto* branchRow = new QHBoxLayout;
+    branchRow->addWidget(m_branchSource);
+    branchRow->addWidget(m_branch, 1);
     m_status = new QLabel;
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -38,10 +54,13 @@ LocalFolderSource::LocalFolderSource(QWidget* parent)
     folderLabel->setBuddy(m_folder); // the row holds a layout, so the form cannot set the buddy itself
     form->addRow(folderLabel, row);
     form->addRow(QString(), m_status);
-    form->addRow(tr("&Branch:"), m_branch);
+    form->addRow(tr("Source:"), m_workingCopy);
+    form->addRow(QString(), branchRow);
     connect(browseButton, &QPushButton::clicked, this, &LocalFolderSource::browse);
     connect(m_folder, &QLineEdit::textChanged, this, &LocalFolderSource::validate);
     connect(m_branch, &QLineEdit::textChanged, this, &LocalFolderSource::changed);
+    connect(m_branchSource, &QRadioButton::toggled, this, &LocalFolderSource::updateSource);
+    updateSource();
     connect(m_folder, &QLineEdit::returnPressed, this, &LocalFolderSource::activated);
     validate();
 }
@@ -58,7 +77,24 @@ QString LocalFolderSource::repository() const
 
 QString LocalFolderSource::branch() const
 {
-    return m_branch->text().trimmed();
+    return m_branchSource->isChecked() ? m_branch->text().trimmed() : QString();
+}
+
+ProjectSource LocalFolderSource::source() const
+{
+    return m_branchSource->isChecked() ? ProjectSource::Branch : ProjectSource::WorkingCopy;
+}
+
+void LocalFolderSource::setSource(ProjectSource source)
+{
+    (source == ProjectSource::Branch ? m_branchSource : m_workingCopy)->setChecked(true);
+}
+
+void LocalFolderSource::updateSource()
+{
+    // The branch matters only for Branch; its name stays for when the user comes back to it.
+    m_branch->setEnabled(m_branchSource->isChecked());
+    Q_EMIT changed();
 }
 
 QString LocalFolderSource::problem() const

@@ -1,14 +1,17 @@
 #pragma once
 
 #include "RepositorySource.h"
+#include "store/Project.h"
 
 class QLabel;
 class QLineEdit;
+class QRadioButton;
 
 namespace forge::ui {
 
 // A git repository in a folder on this computer. The folder is examined right away, so its run
-// plan shows before anything is copied.
+// plan shows before anything is copied. Its Source is the working copy (the files as they are on
+// disk now, kept in sync; the default) or a branch's committed state (issue 22).
 class LocalFolderSource final : public RepositorySource
 {
     Q_OBJECT
@@ -18,6 +21,7 @@ public:
 
     QString title() const override;
     QString repository() const override;
+    // Empty for the working copy: the branch is used only when Branch is the source.
     QString branch() const override;
     QString problem() const override;
     std::optional<RunPlan> detectedPlan() const override { return m_plan; }
@@ -25,12 +29,17 @@ public:
 
     void setFolder(const QString& path);
     void setBranch(const QString& branch);
+    ProjectSource source() const;
+    void setSource(ProjectSource source);
 
 private:
     void browse();
     void validate();
+    void updateSource();
 
     QLineEdit* m_folder = nullptr;
+    QRadioButton* m_workingCopy = nullptr;
+    QRadioButton* m_branchSource = nullptr;
     QLineEdit* m_branch = nullptr;
     QLabel* m_status = nullptr;
     QString m_problem;

@@ -61,6 +61,19 @@ using namespace Qt::StringLiterals;
 
 namespace forge::ui {
 
+namespace {
+
+// A folder on this computer: it has a working copy (issue 22) and runs here (Daytona clones over
+// the network).
+bool isLocalFolder(const Project& project)
+{
+    const auto parsed = RepoRef::parse(project.repository, QDir::homePath());
+    const auto* reference = std::get_if<RepoRef>(&parsed);
+    return reference && !reference->isRemote();
+}
+
+} // namespace
+
 MainWindow::MainWindow(AppContext& context, QWidget* parent)
     : QMainWindow(parent)
     , m_context(context)
@@ -146,6 +159,9 @@ void MainWindow::createActions()
             [this](Backend backend) { setProjectBackend(m_currentId, backend); });
     connect(m_actions, &WindowActions::keepAwakeToggled, this,
             [this](bool on) { m_projects.setKeepAwake(m_currentId, on); });
+    connect(m_actions, &WindowActions::workingCopyToggled, this, [this](bool on) {
+        setProjectSource(m_currentId, on ? ProjectSource::WorkingCopy : ProjectSource::Branch);
+    });
     // Whether the selected project runs without isolation on this computer; asks before turning on.
     m_isolationChoice = new IsolationChoice(this);
     connect(m_isolationChoice, &IsolationChoice::chosen, this, &MainWindow::setProjectWithoutIsolation);
@@ -164,7 +180,8 @@ QWidget* MainWindow::createProjectsPane()
     separator2->setSeparator(true);
     m_projectList->addActions({m_actions->run(), m_actions->stop(), m_actions->showPlan(), separator,
                                m_actions->runLocally(), m_actions->runOnDaytona(),
-                               m_isolationChoice->action(), separator2, m_actions->remove()});
+                               m_isolationChoice->action(), m_actions->previewWorkingCopy(), separator2,
+                               m_actions->remove()});
     m_projectList->setMinimumWidth(220);
     connect(m_projectList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { requestProject(m_listModel->idAt(current)); });
@@ -198,6 +215,7 @@ void MainWindow::createLayout()
     m_logStack->addWidget(m_noProjectLog);
 
     auto* planPage = new RunPlanPage(m_actions->savePlan(), m_projects);
+    m_planPage = planPage;
     m_planEditor = planPage->editor();
     m_environment = planPage->environment();
     connect(planPage, &RunPlanPage::detectAgainRequested, this, &MainWindow::detectPlanAgain);
@@ -424,6 +442,8 @@ void MainWindow::onProjectChanged(const QString& projectId)
 {
     if (projectId != m_currentId)
         return;
+    if (const ProjectSession* current = session(projectId))
+        m_planPage->showSource(&current->project());
     refreshPreview();
     updateActions();
 }
@@ -525,6 +545,23 @@ void MainWindow::setProjectBackend(const QString& projectId, Backend backend)
                     tr("%1 will run on %2 (Ctrl+Enter to run it now).").arg(u"%1"_s, where));
 }
 
+void MainWindow::setProjectSource(const QString& projectId, ProjectSource source)
+{
+    if (!m_projects.setSource(projectId, source))
+        return;
+    if (source == ProjectSource::WorkingCopy) {
+        announceNextRun(projectId, tr("%1 previews its working copy from its next run (Ctrl+Enter)."),
+                        tr("%1 will preview its working copy (Ctrl+Enter to run it now)."));
+        return;
+    }
+    // The folder's branch: the one it names, or (none named) the one checked out when it is copied.
+    const ProjectSession* changed = session(projectId);
+    const QString name = changed ? changed->project().branch : QString();
+    const QString branch = name.isEmpty() ? tr("current branch") : tr("branch %1").arg(name);
+    announceNextRun(projectId, tr("%1 previews its %2 from its next run (Ctrl+Enter).").arg(u"%1"_s, branch),
+                    tr("%1 will preview its %2 (Ctrl+Enter to run it now).").arg(u"%1"_s, branch));
+}
+
 void MainWindow::setProjectWithoutIsolation(const QString& projectId, bool runWithoutIsolation)
 {
     if (!m_projects.setWithoutIsolation(projectId, runWithoutIsolation))
@@ -571,6 +608,7 @@ void MainWindow::showProject(const QString& projectId)
     m_logStack->setCurrentWidget(current ? logFor(projectId) : m_noProjectLog);
     m_planEditor->setPlan(current ? current->plan() : std::nullopt);
     m_planEditor->setToolchain(current ? current->toolchain() : std::nullopt);
+    m_planPage->showSource(current ? &current->project() : nullptr);
     m_environment->showProject(current ? projectId : QString());
     m_expectedVariables->showProject(current ? projectId : QString());
     m_actions->showLogActions(buildLog(m_currentId));
@@ -594,6 +632,7 @@ void MainWindow::updateActions()
     selection.variablesExpected = m_expectedVariables->canAsk();
     selection.daytonaBlocked = daytonaBlockedReason();
     selection.newCommits = current && !current->isUpdating() && m_pullRequests->updateAvailable(m_currentId);
+    selection.localFolder = current && isLocalFolder(current->project());
     m_actions->update(selection);
     if (m_compare) // null while the window is being built
         m_compare->setShownProject(m_currentId);
@@ -604,9 +643,7 @@ QString MainWindow::daytonaBlockedReason() const
 {
     // Daytona clones over the network: a folder on this computer runs here.
     if (const ProjectSession* current = session(m_currentId)) {
-        const auto parsed = RepoRef::parse(current->project().repository, QDir::homePath());
-        const auto* reference = std::get_if<RepoRef>(&parsed);
-        if (reference && !reference->isRemote())
+        if (isLocalFolder(current->project()))
             return tr("A folder on this computer runs here: Daytona clones repositories over the network.");
     }
     return m_context.backends()->daytonaUnavailableReason();

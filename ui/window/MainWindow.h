@@ -13,6 +13,7 @@ class QTabWidget;
 namespace forge {
 class AppContext;
 enum class Backend;
+enum class ProjectSource;
 struct DeepLink;
 struct Project;
 class ProjectListModel;
@@ -37,6 +38,7 @@ class PreviewPane;
 class PullRequestHeader;
 class RepoPickerDialog;
 class RunPlanEditor;
+class RunPlanPage;
 class SettingsDialog;
 class WindowActions;
 
@@ -71,6 +73,9 @@ public:
     // Runs the project's code without isolation on this computer, or isolated again; from its next
     // run. (The menu asks for confirmation before it calls this.)
     void setProjectWithoutIsolation(const QString& projectId, bool runWithoutIsolation);
+    // Previews a folder's working copy or its branch (issue 22); from its next run, keeping its plan
+    // and environment.
+    void setProjectSource(const QString& projectId, ProjectSource source);
     // Stops every running project, then emits shutdownFinished(); the window then closes.
     void shutdown();
 
@@ -89,6 +94,8 @@ public:
     RepoPickerDialog* repoPicker() const { return m_picker; }
     OpenLinkDialog* linkDialog() const;
     SettingsDialog* settingsDialog() const { return m_settings; }
+    // The Run Plan tab (what the shown project previews, its plan and its environment).
+    RunPlanPage* runPlanPage() const { return m_planPage; }
     // The Run Plan tab's Environment section; it follows the shown project.
     EnvironmentEditor* environmentEditor() const { return m_environment; }
     // The banner, form and failure button that ask for the variables a repository expects.
@@ -173,6 +180,7 @@ private:
     QTabWidget* m_projectTabs = nullptr;
     QStackedWidget* m_logStack = nullptr;
     QWidget* m_noProjectLog = nullptr;
+    RunPlanPage* m_planPage = nullptr;
     RunPlanEditor* m_planEditor = nullptr;
     EnvironmentEditor* m_environment = nullptr;
     ExpectedVariablesOffer* m_expectedVariables = nullptr;

@@ -211,6 +211,8 @@ Project RepoPickerDialog::project() const
     // The accept button needs a valid input, so the parse cannot have failed here.
     Project project = newProject(std::get<RepoRef>(parsed), source->branch(), mode());
     project.backend = backend();
+    if (source == m_folderSource)
+        project.source = m_folderSource->source();
     // Keep a plan only when the user changed it; otherwise each run detects afresh and picks up
     // changes to the repository.
     if (m_planEditor->isModified())
@@ -230,6 +232,7 @@ void RepoPickerDialog::startFrom(const Project& project)
         showSource(m_urlSource);
     } else {
         m_folderSource->setFolder(reference->localPath());
+        m_folderSource->setSource(project.source);
         showSource(m_folderSource);
     }
 }

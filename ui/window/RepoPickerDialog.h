@@ -40,7 +40,7 @@ public:
     Backend backend() const;
     void setBackend(Backend backend);
     // Starts from `project`'s repository (the usual next step is another branch of it): its back
-    // end, and the URL or folder tab filled in and shown.
+    // end, and the URL or folder tab filled in and shown (a folder with its working copy or branch).
     void startFrom(const Project& project);
     // Whether Daytona can be chosen; when not, `reason` says what to set. The dialog starts with
     // what the stored settings and the environment allow.

@@ -2,12 +2,17 @@
 
 #include "EnvironmentEditor.h"
 #include "RunPlanEditor.h"
+#include "app/ProjectListModel.h"
+#include "store/Project.h"
 
 #include <QAction>
 #include <QFrame>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
 
 namespace forge::ui {
 
@@ -16,6 +21,12 @@ RunPlanPage::RunPlanPage(QAction* keepAction, ProjectRegistry& projects, QWidget
     , m_editor(new RunPlanEditor)
 {
     auto* layout = new QVBoxLayout(this);
+    m_source = new QLabel;
+    m_source->setObjectName(u"runPlanSource"_s);
+    m_source->setWordWrap(true);
+    m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_source->setTextFormat(Qt::PlainText);
+    layout->addWidget(m_source);
     layout->addWidget(m_editor);
     auto* keepPlan = new QPushButton(keepAction->text().remove(u'&'));
     keepPlan->setToolTip(tr("Keep this plan for the project and run it again (Ctrl+Shift+Enter)"));
@@ -39,5 +50,28 @@ RunPlanPage::RunPlanPage(QAction* keepAction, ProjectRegistry& projects, QWidget
 }
 
 RunPlanPage::~RunPlanPage() = default;
+
+void RunPlanPage::showSource(const Project* project)
+{
+    m_source->setVisible(project != nullptr);
+    if (!project) {
+        m_source->clear();
+        return;
+    }
+    if (ProjectListModel::previewsWorkingCopy(*project)) {
+        m_source->setText(tr("Source: working copy — the folder's files as they are on disk now, uncommitted "
+                             "edits included, kept in sync (Project ▸ Preview Working Copy)"));
+    } else if (const QString previewed = ProjectListModel::whatIsPreviewed(*project);
+               previewed == project->branch) {
+        m_source->setText(tr("Source: branch %1").arg(previewed));
+    } else {
+        m_source->setText(tr("Source: %1").arg(previewed));
+    }
+}
+
+QString RunPlanPage::sourceText() const
+{
+    return m_source->text();
+}
 
 } // namespace forge::ui

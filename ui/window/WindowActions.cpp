@@ -96,6 +96,11 @@ void WindowActions::createBackendActions()
     m_keepAwake->setToolTip(tr("Keep the sandbox from going to sleep while this project is shown; "
                                "when off, a sleeping sandbox waits for Wake"));
     connect(m_keepAwake, &QAction::toggled, this, &WindowActions::keepAwakeToggled);
+
+    // What of a folder the selected project previews: its working copy, or its branch.
+    m_previewWorkingCopy = new QAction(tr("Pre&view Working Copy"), this);
+    m_previewWorkingCopy->setCheckable(true);
+    connect(m_previewWorkingCopy, &QAction::toggled, this, &WindowActions::workingCopyToggled);
 }
 
 void WindowActions::update(const Selection& selection)
@@ -121,6 +126,18 @@ void WindowActions::updateBackendActions(const Selection& selection)
         m_keepAwake->setChecked(project->keepAwake);
     }
     m_keepAwake->setEnabled(project != nullptr);
+    {
+        const QSignalBlocker blocker(m_previewWorkingCopy);
+        m_previewWorkingCopy->setChecked(selection.localFolder &&
+                                         project->source == ProjectSource::WorkingCopy);
+    }
+    m_previewWorkingCopy->setEnabled(selection.localFolder);
+    m_previewWorkingCopy->setToolTip(
+        selection.localFolder || !project
+            ? tr("Preview the folder's files as they are on disk now, uncommitted edits included, kept in "
+                 "sync; off, its branch's committed state. From the next run.")
+            : tr("A repository on a git host is previewed at its branch: only a folder on this computer has "
+                 "a working copy"));
     const bool onDaytona = project && project->backend == Backend::Daytona;
     m_runLocally->setEnabled(project != nullptr);
     m_runLocally->setChecked(project && project->backend == Backend::Local);
@@ -148,6 +165,8 @@ void WindowActions::fillMenuBar(QMenuBar& bar, AccountController& account, Isola
     project->addActions({m_showLog, m_showPlan, m_savePlan, m_editEnvironment, m_setExpectedVariables});
     project->addSeparator();
     project->addActions({m_runLocally, m_runOnDaytona, m_keepAwake, isolation.action()});
+    project->addSeparator();
+    project->addAction(m_previewWorkingCopy);
     project->addSeparator();
     project->addAction(m_remove);
 

@@ -41,6 +41,7 @@ public:
         bool variablesExpected = false; // the repository expects variables the project does not set
         QString daytonaBlocked;         // why the project cannot go on Daytona (empty: it can)
         bool newCommits = false;        // its pull request has commits its live preview lacks
+        bool localFolder = false;       // its repository is a folder on this computer
     };
     void update(const Selection& selection);
 
@@ -68,11 +69,16 @@ public:
     QAction* runLocally() const { return m_runLocally; }
     QAction* runOnDaytona() const { return m_runOnDaytona; }
     QAction* keepAwake() const { return m_keepAwake; }
+    // Project > Preview Working Copy (issue 22): checked, a local folder's files as they are on disk
+    // now; unchecked, its branch. Only for a folder's project.
+    QAction* previewWorkingCopy() const { return m_previewWorkingCopy; }
 
 Q_SIGNALS:
     // The user put the selected project on another back end.
     void backendChosen(forge::Backend backend);
     void keepAwakeToggled(bool keepAwake);
+    // The user switched the selected folder's project between its working copy and its branch.
+    void workingCopyToggled(bool workingCopy);
 
 private:
     void createProjectActions();
@@ -96,6 +102,7 @@ private:
     QAction* m_runLocally = nullptr;
     QAction* m_runOnDaytona = nullptr;
     QAction* m_keepAwake = nullptr;
+    QAction* m_previewWorkingCopy = nullptr;
     QMenu* m_logMenu = nullptr;
 };
 
