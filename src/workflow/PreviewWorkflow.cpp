@@ -1,5 +1,6 @@
 #include "PreviewWorkflow.h"
 
+#include "DevServerProxy.h"
 #include "FailureAdvice.h"
 #include "PreviewHostAllowance.h"
 #include "StepOutput.h"
@@ -51,6 +52,14 @@ OutputSink collectStdout(QString* text)
         if (channel == OutputChannel::Stdout)
             *text += QString::fromUtf8(bytes).trimmed();
     };
+}
+
+// The port the readiness probe asks: the one the dev server's ready line names (it may have moved on
+// from a taken port), else `port`. Behind the dev-server proxy (`proxied`) the ready line names the
+// dev server's own port, which is not exposed: the proxy's `port` is the preview's.
+int portToProbe(const std::optional<ScannedLine>& ready, int port, bool proxied)
+{
+    return !proxied && ready && ready->readyPort > 0 ? ready->readyPort : port;
 }
 
 int pinnedMajor(const QString& version)
@@ -489,6 +498,14 @@ CommandSpec PreviewWorkflow::planCommand(EnvironmentStep step, QStringList argv,
     return spec;
 }
 
+QCoro::Task<bool> PreviewWorkflow::canRunDevServerProxy()
+{
+    // The proxy needs Node.js 14 or later in the sandbox (a Bun-only toolchain may have none).
+    const std::optional<QString> version = co_await nodeVersion();
+    const bool usable = version && pinnedMajor(*version) >= 14;
+    co_return usable;
+}
+
 QCoro::Task<std::optional<QString>> PreviewWorkflow::nodeVersion()
 {
     // From the sandbox's root folder, not the workspace: a version manager's `node` (asdf, Volta,
@@ -654,25 +671,49 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
         co_await m_server->stop();
         m_server.reset();
     }
+    m_devPort = 0;
     const int port = co_await m_provider.allocatePort(m_sandboxId, m_plan->expectedPort);
-    const RunPlan plan = m_plan->withPort(port);
-    const QStringList command = m_request.mode == RunMode::Production && !plan.startCommand.isEmpty()
-                                    ? plan.startCommand
-                                    : plan.devCommand;
-    if (command.isEmpty()) {
+    const bool production = m_request.mode == RunMode::Production && !m_plan->startCommand.isEmpty();
+    if ((production ? m_plan->startCommand : m_plan->devCommand).isEmpty()) {
         throw Failure::permanent(
             u"The run plan has no command to start the project."_s,
             u"Add a dev command (or a start command for production mode) to the run plan."_s);
     }
     co_await ensureToolchain(StepId::StartDevServer);
-    const QStringList& argv = command;
+
+    // A dev server that checks the Host or Origin of the preview's requests (Next.js, the Vite
+    // family, webpack-dev-server...) runs behind the proxy of DevServerProxy.h, which says why: the
+    // preview's port goes to the proxy, the dev server gets the next free one.
+    int devPort = port;
+    if (usesDevServerProxy(m_plan->framework, m_request.mode)) {
+        const bool nodeRuns = co_await canRunDevServerProxy();
+        if (nodeRuns)
+            devPort = co_await m_provider.allocatePort(m_sandboxId, port + 1);
+    }
+    const bool proxied = devPort != port;
+    const RunPlan plan = m_plan->withPort(devPort);
+    const QStringList argv = production ? plan.startCommand : plan.devCommand;
     emitNote(StepId::StartDevServer, OutputChannel::Stdout, u"$ "_s + m_redactor.redact(argv.join(u' ')));
 
     // Behind a preview proxy the server sees the proxy's host name; tell host-checking servers about it.
     const PreviewEndpoint planned = co_await m_provider.previewEndpoint(m_sandboxId, port);
     const QMap<QString, QString> environment =
         mergedInto(plan.environment, previewHostEnvironment(planned.url, plan.framework));
-    CommandSpec serve = planCommand(EnvironmentStep::Run, argv, plan.projectDirectory, environment,
+    QStringList served = argv;
+    if (proxied) {
+        // Locally the port is on this machine's 127.0.0.1, where a page of another site can reach it
+        // under its own host name (DNS rebinding): only the preview's own host is vouched for there.
+        const ProxyHosts hosts = m_provider.kind() == u"local"_s ? ProxyHosts::Listed : ProxyHosts::Any;
+        served = devServerProxyCommand(port, devPort, hosts, previewOrigins(planned.url), argv);
+        m_devPort = devPort;
+        emitNote(StepId::StartDevServer, OutputChannel::Stdout,
+                 u"The dev server listens on port %1 inside the sandbox, behind Forge's preview proxy on "
+                 u"port %2, which presents the preview's requests to it as its own (localhost) so that "
+                 u"its host and origin checks let hot reload through; nothing in the repository is "
+                 u"changed."_s.arg(devPort)
+                     .arg(port));
+    }
+    CommandSpec serve = planCommand(EnvironmentStep::Run, served, plan.projectDirectory, environment,
                                     std::chrono::milliseconds(0));
     serve.exposedPorts = {port};
     m_server = co_await m_provider.startBackground(m_sandboxId, serve);
@@ -700,6 +741,7 @@ QCoro::Task<QJsonObject> PreviewWorkflow::startDevServer()
     co_return QJsonObject{
         {u"port"_s, servingPort},
         {u"command"_s, toJsonArray(argv)},
+        {u"devPort"_s, proxied ? devPort : servingPort},
         {u"summary"_s, u"answering on port %1"_s.arg(servingPort)},
     };
 }
@@ -717,7 +759,7 @@ QCoro::Task<int> PreviewWorkflow::waitUntilServing(int port)
     QElapsedTimer unreachableSince; // since the port listens in the sandbox but the proxy gets no answer
     for (;;) {
         throwIfCancelled();
-        const int probePort = m_serverReady && m_serverReady->readyPort > 0 ? m_serverReady->readyPort : port;
+        const int probePort = portToProbe(m_serverReady, port, m_devPort != 0);
         const PreviewEndpoint endpoint = co_await m_provider.previewEndpoint(m_sandboxId, probePort);
         const ReadinessProbe::Result probe = co_await m_probe.probe(endpoint, 2s);
         throwIfCancelled();

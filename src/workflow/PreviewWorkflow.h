@@ -128,6 +128,8 @@ private:
     QCoro::Task<QString> installCacheKey();
     // What `node --version` prints in the sandbox (run outside the workspace); nullopt when it fails.
     QCoro::Task<std::optional<QString>> nodeVersion();
+    // Whether the sandbox's Node.js can run the dev-server proxy (DevServerProxy.h).
+    QCoro::Task<bool> canRunDevServerProxy();
     QCoro::Task<int> waitUntilServing(int port);
     void throwIfCancelled() const;
     void emitLine(StepId step, OutputChannel channel, const ScannedLine& line);
@@ -147,6 +149,7 @@ private:
     std::optional<ScannedLine> m_serverReady; // the dev server's first ready line
     bool m_serverPortInUse = false;
     int m_port = 0;
+    int m_devPort = 0; // the dev server's own port when it runs behind the proxy (DevServerProxy.h), else 0
     PreviewEndpoint m_previewEndpoint;
     std::optional<ToolchainChoice> m_toolchain; // set by ensureToolchain()
     QStringList m_toolDirectories;

@@ -260,12 +260,16 @@ void TestDaytonaProvider::previewsViteThroughPrivateProxy()
 
 void TestDaytonaProvider::explainsAHostCheckAndTakesTheUsersFix()
 {
-    // As on Daytona, the dev server sees the proxy's host name, which Vite (6.4) refuses.
+    // As on Daytona, the server sees the proxy's host name, which Vite (6.4) refuses. In production
+    // mode (`vite preview`): a dev server runs behind the workflow's dev-server proxy, which presents
+    // that host to it as localhost (test_hmr_host_checks).
     m_emulator->setPreviewHostTemplate(u"{port}-{id}.proxy.daytona.test"_s);
     auto daytona = provider();
     const QString project = u"22222222-2222-3333-4444-555555555555"_s;
     forge::InMemoryStepJournal journal;
-    PreviewWorkflow workflow(*daytona, journal, request(u"vite-app"_s, project));
+    forge::PreviewRequest production = request(u"vite-app"_s, project);
+    production.mode = forge::RunMode::Production;
+    PreviewWorkflow workflow(*daytona, journal, production);
     std::optional<forge::RunPlan> plan;
     connect(&workflow, &PreviewWorkflow::planReady, this,
             [&plan](const forge::RunPlan& ready) { plan = ready; });
@@ -283,7 +287,7 @@ void TestDaytonaProvider::explainsAHostCheckAndTakesTheUsersFix()
     // The fix the advice names, in the run plan's environment: the same host now loads.
     QVERIFY(plan);
     plan->environment.insert(u"__VITE_ADDITIONAL_SERVER_ALLOWED_HOSTS"_s, host);
-    forge::PreviewRequest fixed = request(u"vite-app"_s, project);
+    forge::PreviewRequest fixed = production;
     fixed.plan = plan;
     forge::InMemoryStepJournal secondJournal;
     PreviewWorkflow second(*daytona, secondJournal, fixed);
