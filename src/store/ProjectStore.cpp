@@ -29,6 +29,30 @@ QVariant timeToDb(const QDateTime& time)
 
 // Qt binds a null QString as NULL; the columns that hold text are NOT NULL DEFAULT ''.
 
+// The values of the upsert in ProjectStore::save(), in its columns' order.
+void bindProject(QSqlQuery& upsert, const Project& project, const ProjectState& state, const QVariant& now)
+{
+    upsert.bindValue(0, project.id);
+    upsert.bindValue(1, project.repository);
+    upsert.bindValue(2, project.branch);
+    upsert.bindValue(3, toString(project.mode));
+    upsert.bindValue(4, toString(project.backend));
+    upsert.bindValue(5, project.plan
+                            ? QVariant(QString::fromUtf8(
+                                  QJsonDocument(project.plan->toJson()).toJson(QJsonDocument::Compact)))
+                            : QVariant(QMetaType::fromType<QString>()));
+    upsert.bindValue(6, timeToDb(project.added));
+    upsert.bindValue(7, state.sandboxId);
+    upsert.bindValue(8, state.previewUrl);
+    upsert.bindValue(9, state.status ? toString(*state.status) : QString());
+    upsert.bindValue(10, now);
+    upsert.bindValue(11, project.keepAwake ? 1 : 0);
+    upsert.bindValue(12, project.runWithoutIsolation ? 1 : 0);
+    upsert.bindValue(
+        13, QString::fromUtf8(QJsonDocument(project.environment.toJson()).toJson(QJsonDocument::Compact)));
+    upsert.bindValue(14, toString(project.source));
+}
+
 } // namespace
 
 ProjectStore::ProjectStore(QString databasePath)
@@ -216,26 +240,7 @@ StoreResult<> ProjectStore::save() const
         u"environment_json = excluded.environment_json, source = excluded.source"_s);
     const QVariant now = timeToDb(QDateTime::currentDateTimeUtc());
     for (const Project& project : m_projects) {
-        const ProjectState state = m_states.value(project.id);
-        upsert.bindValue(0, project.id);
-        upsert.bindValue(1, project.repository);
-        upsert.bindValue(2, project.branch);
-        upsert.bindValue(3, toString(project.mode));
-        upsert.bindValue(4, toString(project.backend));
-        upsert.bindValue(5, project.plan
-                                ? QVariant(QString::fromUtf8(
-                                      QJsonDocument(project.plan->toJson()).toJson(QJsonDocument::Compact)))
-                                : QVariant(QMetaType::fromType<QString>()));
-        upsert.bindValue(6, timeToDb(project.added));
-        upsert.bindValue(7, state.sandboxId);
-        upsert.bindValue(8, state.previewUrl);
-        upsert.bindValue(9, state.status ? toString(*state.status) : QString());
-        upsert.bindValue(10, now);
-        upsert.bindValue(11, project.keepAwake ? 1 : 0);
-        upsert.bindValue(12, project.runWithoutIsolation ? 1 : 0);
-        upsert.bindValue(13, QString::fromUtf8(
-                                 QJsonDocument(project.environment.toJson()).toJson(QJsonDocument::Compact)));
-        upsert.bindValue(14, toString(project.source));
+        bindProject(upsert, project, m_states.value(project.id), now);
         if (!upsert.exec())
             return fail(upsert.lastError().text());
     }
