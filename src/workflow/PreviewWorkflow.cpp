@@ -4,6 +4,7 @@
 #include "FailureAdvice.h"
 #include "PreviewHostAllowance.h"
 #include "StepOutput.h"
+#include "WorkingCopySync.h"
 #include "core/InstallCacheKey.h"
 #include "core/MissingVariable.h"
 #include "core/RunPlanDetector.h"
@@ -366,6 +367,10 @@ QCoro::Task<QJsonObject> PreviewWorkflow::createSandbox()
 
 QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
 {
+    if (m_request.workingCopy && !m_request.repository.isRemote()) {
+        const QJsonObject copied = co_await copyWorkingCopy();
+        co_return copied;
+    }
     CloneSpec spec;
     spec.url = m_request.repository.url();
     spec.branch = m_request.branch;
@@ -406,6 +411,40 @@ QCoro::Task<QJsonObject> PreviewWorkflow::cloneRepository()
         {u"commitId"_s, commitId},
         {u"summary"_s, commit.isEmpty() ? branch : u"%1 at %2"_s.arg(branch, commit)},
     };
+}
+
+QCoro::Task<QJsonObject> PreviewWorkflow::copyWorkingCopy()
+{
+    const QString folder = m_request.repository.localPath();
+    emitNote(StepId::CloneRepository, OutputChannel::Stdout, WorkingCopySync::watchedCopyNotice());
+    // What an earlier run (or the repository's code) left in the workspace goes first, removed inside
+    // the sandbox: the copy must hold the folder's files and nothing else.
+    const CommandSpec empty = shortCommand({u"find"_s, u"."_s, u"-mindepth"_s, u"1"_s, u"-maxdepth"_s, u"1"_s,
+                                            u"-exec"_s, u"rm"_s, u"-rf"_s, u"--"_s, u"{}"_s, u"+"_s});
+    const CommandResult emptied = co_await m_provider.runCommand(m_sandboxId, empty, {});
+    if (!emptied.succeeded())
+        throw Failure::permanent(u"The sandbox's workspace could not be emptied for the working copy."_s,
+                                 u"Run again; if it keeps failing, remove the project's sandbox."_s);
+    auto sync = std::make_unique<WorkingCopySync>(m_provider, m_sandboxId, folder);
+    connect(sync.get(), &WorkingCopySync::notice, this, &PreviewWorkflow::notice);
+    StepOutput output(m_redactor, [this](OutputChannel channel, const ScannedLine& line) {
+        emitLine(StepId::CloneRepository, channel, line);
+    });
+    co_await sync->initialSync(
+        [&output](OutputChannel channel, const QByteArray& bytes) { output.feed(channel, bytes); });
+    output.finish();
+    throwIfCancelled();
+    const qsizetype files = sync->syncedFileCount();
+    m_workingCopy = std::move(sync);
+    co_return QJsonObject{
+        {u"workingCopy"_s, true},
+        {u"summary"_s, files == 1 ? u"working copy, 1 file"_s : u"working copy, %1 files"_s.arg(files)},
+    };
+}
+
+std::unique_ptr<WorkingCopySync> PreviewWorkflow::takeWorkingCopySync()
+{
+    return std::move(m_workingCopy);
 }
 
 QCoro::Task<QJsonObject> PreviewWorkflow::detectFramework()

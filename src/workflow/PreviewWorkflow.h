@@ -21,6 +21,7 @@
 namespace forge {
 
 class StepOutput;
+class WorkingCopySync;
 
 // The seven steps of WorkflowTypes.h (StepId) on a SandboxProvider: create-sandbox, clone-repository,
 // detect-framework, install-dependencies, build-project, start-dev-server, publish-preview. Each
@@ -55,6 +56,11 @@ public:
     // The sandbox port the dev server answers on; valid once previewReady() was emitted.
     int port() const { return m_port; }
     bool isServing() const;
+
+    // The working copy's sync the clone step made (request().workingCopy), handed over to whoever
+    // keeps it in sync while the preview is live (ProjectSession); null when none was made by this
+    // workflow (the clone step was read back from the journal) or it was taken already.
+    std::unique_ptr<WorkingCopySync> takeWorkingCopySync();
 
     // `text` without the run's secrets (the token, the project's secret variables), for what reaches
     // the user by other ways than the steps' output: the preview page's console messages.
@@ -104,6 +110,9 @@ private:
     QCoro::Task<QJsonObject> runStep(StepId step, StepBody body);
     QCoro::Task<QJsonObject> createSandbox();
     QCoro::Task<QJsonObject> cloneRepository();
+    // The clone step for a local folder's working copy: the workspace emptied (inside the sandbox)
+    // and the folder's files copied in as they are on disk (WorkingCopySync::initialSync).
+    QCoro::Task<QJsonObject> copyWorkingCopy();
     QCoro::Task<QJsonObject> detectFramework();
     QCoro::Task<QJsonObject> installDependencies();
     QCoro::Task<QJsonObject> buildProject();
@@ -151,7 +160,8 @@ private:
     int m_port = 0;
     int m_devPort = 0; // the dev server's own port when it runs behind the proxy (DevServerProxy.h), else 0
     PreviewEndpoint m_previewEndpoint;
-    std::optional<ToolchainChoice> m_toolchain; // set by ensureToolchain()
+    std::unique_ptr<WorkingCopySync> m_workingCopy; // copyWorkingCopy()'s, until taken
+    std::optional<ToolchainChoice> m_toolchain;     // set by ensureToolchain()
     QStringList m_toolDirectories;
     QList<ExpectedVariable> m_missingVariables; // expected by the repository, not set by the run
     bool m_cancelled = false;

@@ -5,6 +5,7 @@
 #include "RunQueue.h"
 #include "RunRecorder.h"
 #include "StepJournal.h"
+#include "WorkingCopySync.h"
 #include "core/Detached.h"
 #include "core/SignalWait.h"
 
@@ -161,6 +162,7 @@ QCoro::Task<> ProjectSession::runOnce()
         m_previewEndpoint = workflow->previewEndpoint();
         m_currentStep.reset();
         setStatus(ProjectStatus::Live);
+        keepWorkingCopyInSync(*workflow);
         Q_EMIT previewReady(url);
     } catch (const StepFailure& caught) {
         failure = caught;
@@ -412,6 +414,7 @@ QCoro::Task<> ProjectSession::endRun(std::optional<StepFailure> failure)
         co_await waitForSignal(this, &ProjectSession::restoreEnded, NoLimit);
         co_await m_workflow->stop();
     }
+    co_await stopWorkingCopySync();
     if (m_stopRequested || (failure && failure->isCancelled()))
         setStatus(ProjectStatus::Stopped);
     m_currentStep.reset();
@@ -535,7 +538,7 @@ QCoro::Task<> ProjectSession::reviveSandbox(QString sandboxId)
     m_recorder->journal().resetFrom(StepId::StartDevServer);
 }
 
-bool ProjectSession::endRestore(const PreviewWorkflow& workflow, const std::optional<QUrl>& url,
+bool ProjectSession::endRestore(PreviewWorkflow& workflow, const std::optional<QUrl>& url,
                                 const std::optional<QString>& cause)
 {
     m_currentStep.reset();
@@ -543,6 +546,8 @@ bool ProjectSession::endRestore(const PreviewWorkflow& workflow, const std::opti
     if (url && !m_stopRequested) {
         m_previewEndpoint = workflow.previewEndpoint();
         m_failure.reset();
+        // A sandbox made anew got a new copy from its clone step; one kept goes on with its sync.
+        keepWorkingCopyInSync(workflow);
         const QUrl& restoredUrl = *url; // the caller's (restore()'s) own, alive until it returns
         Q_EMIT previewReady(restoredUrl);
         Q_EMIT restored(restoredUrl);
@@ -612,6 +617,51 @@ void ProjectSession::connectWorkflow(PreviewWorkflow* workflow)
         }
         Q_EMIT finishRequested();
     });
+}
+
+std::optional<WorkingCopySyncState> ProjectSession::workingCopySync() const
+{
+    if (!m_workingCopy)
+        return std::nullopt;
+    return m_workingCopy->state();
+}
+
+void ProjectSession::keepWorkingCopyInSync(PreviewWorkflow& workflow)
+{
+    if (!workflow.request().workingCopy || workflow.request().repository.isRemote())
+        return;
+    if (std::unique_ptr<WorkingCopySync> made = workflow.takeWorkingCopySync()) {
+        m_workingCopy = std::move(made);
+    } else if (!m_workingCopy || m_workingCopy->sandboxId() != workflow.sandboxId()) {
+        m_workingCopy = std::make_unique<WorkingCopySync>(m_provider, workflow.sandboxId(),
+                                                          workflow.request().repository.localPath());
+    } else if (m_workingCopy->isRunning()) {
+        return;
+    }
+    WorkingCopySync* sync = m_workingCopy.get();
+    connect(sync, &WorkingCopySync::stateChanged, this, &ProjectSession::workingCopySyncChanged);
+    connect(sync, &WorkingCopySync::notice, this, &ProjectSession::notice);
+    connect(sync, &WorkingCopySync::batchSent, this,
+            [this](const QStringList& written, const QStringList& removed) {
+                QStringList parts;
+                if (!written.isEmpty())
+                    parts << tr("sent %1").arg(written.join(u", "_s));
+                if (!removed.isEmpty())
+                    parts << tr("removed %1").arg(removed.join(u", "_s));
+                Q_EMIT notice(tr("Sync: %1.").arg(parts.join(u"; "_s)));
+            });
+    sync->start();
+    Q_EMIT workingCopySyncChanged();
+}
+
+QCoro::Task<> ProjectSession::stopWorkingCopySync()
+{
+    if (!m_workingCopy)
+        co_return;
+    // A batch on its way finishes first: it uses the provider, which may go once the run has ended.
+    co_await m_workingCopy->stopAndWait();
+    m_workingCopy.reset();
+    Q_EMIT workingCopySyncChanged();
 }
 
 } // namespace forge

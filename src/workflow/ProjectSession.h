@@ -23,6 +23,8 @@ class RunRecorder;
 class RunStore;
 class PreviewWorkflow;
 struct PullRequestUpdateResult;
+class WorkingCopySync;
+struct WorkingCopySyncState;
 class SandboxProvider;
 
 // The restore ladder of a live preview, lowest rung first: each rung brings back more than the one
@@ -124,6 +126,11 @@ public:
     // once its preview is ready or it failed. Without a queue, runs start at once.
     void setRunQueue(RunQueue* queue) { m_queue = queue; }
 
+    // --- Working copy (issue 22) ---
+    // Where the live working copy's sync stands (WorkingCopySync); nullopt when the project does not
+    // preview a working copy or no run is live.
+    std::optional<WorkingCopySyncState> workingCopySync() const;
+
     // --- Restore (used by SandboxManager) ---
     SandboxProvider& provider() const { return m_provider; }
     // The current run's sandbox; empty before the create step has run.
@@ -190,6 +197,8 @@ Q_SIGNALS:
     void restored(const QUrl& url);
     // The restore did not bring the preview back; the run stays, for another attempt.
     void restoreFailed(const QString& cause);
+    // workingCopySync() changed: syncing, synced, paused (with the reason), or over.
+    void workingCopySyncChanged();
     // checkedOutCommit() changed (a run's clone, or an update).
     void checkedOutCommitChanged(const QString& commit);
     // updatePullRequest() began.
@@ -246,8 +255,12 @@ private:
     QString updateReason(const PullRequestUpdateResult& update) const;
     // Keeps `commit` as checkedOutCommit(); with `record`, also in the clone step's journal result.
     void setCheckedOutCommit(const QString& commit, bool record);
+    // A live working-copy preview's files follow the folder: the sync the clone step made (or, for a
+    // run read back from the journal, a new one that starts with a full rescan), started.
+    void keepWorkingCopyInSync(PreviewWorkflow& workflow);
+    QCoro::Task<> stopWorkingCopySync();
     // Publishes how a restore ended; true when the preview answers again.
-    bool endRestore(const PreviewWorkflow& workflow, const std::optional<QUrl>& url,
+    bool endRestore(PreviewWorkflow& workflow, const std::optional<QUrl>& url,
                     const std::optional<QString>& cause);
 
     SandboxProvider& m_provider;
@@ -276,6 +289,7 @@ private:
     PreviewRequest m_request; // the current run's request, for the workflows of its restores
     bool m_managed = false;
     bool m_restoring = false;
+    std::unique_ptr<WorkingCopySync> m_workingCopy; // while a working-copy preview is live
     QString m_checkedOutCommit;
     bool m_updating = false;
 };

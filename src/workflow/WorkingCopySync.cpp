@@ -2,6 +2,7 @@
 
 #include "core/Detached.h"
 #include "core/Failure.h"
+#include "core/SignalWait.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -309,6 +310,14 @@ QCoro::Task<> WorkingCopySync::work()
             co_return;
     } while (succeeded && m_again && m_running);
     m_busy = false;
+    Q_EMIT workEnded();
+}
+
+QCoro::Task<> WorkingCopySync::stopAndWait()
+{
+    stop();
+    if (m_busy)
+        co_await waitForSignal(this, &WorkingCopySync::workEnded, std::chrono::milliseconds(-1));
 }
 
 QCoro::Task<bool> WorkingCopySync::syncOnce()

@@ -87,6 +87,9 @@ public:
     // between initialSync() and start() (or without an initialSync(): everything) arrive.
     void start();
     void stop();
+    // stop(), then waits until a batch on its way has arrived or failed: the provider it uses may
+    // go once this returns (a window closing destroys the back ends after the runs have ended).
+    QCoro::Task<> stopAndWait();
     bool isRunning() const { return m_running; }
 
     WorkingCopySyncState state() const { return m_state; }
@@ -103,6 +106,8 @@ Q_SIGNALS:
     // Something to tell the user once (a link not followed, a file over the size limit, a batch
     // that failed and is retried).
     void notice(const QString& message);
+    // Internal: the work loop has ended (no batch on its way).
+    void workEnded();
 
 private:
     void setState(WorkingCopySyncState state);
