@@ -34,6 +34,10 @@ Project newProject(const RepoRef& repository, const QString& branch, RunMode mod
     Project project;
     project.repository = repository.address();
     project.branch = branch;
+    // A folder opened at a named branch previews that branch; without one, what is on disk now.
+    // Remote repositories have no working copy.
+    project.source =
+        repository.isRemote() || !branch.isEmpty() ? ProjectSource::Branch : ProjectSource::WorkingCopy;
     project.mode = mode;
     // Not part of the id: a folder's working copy and its branch are one project, switched between.
     project.source = repository.isRemote() ? ProjectSource::Branch : ProjectSource::WorkingCopy;
@@ -359,8 +363,10 @@ PreviewRequest ProjectSession::requestFor(const RepoRef& repository, const Proje
     request.mode = m_project.mode;
     request.projectId = m_project.id;
     request.plan = m_project.plan;
-    // A remote repository has no working copy here: it is cloned at its branch whatever the choice.
-    request.workingCopy = !repository.isRemote() && m_project.source == ProjectSource::WorkingCopy;
+    // A remote repository has no working copy here: it is cloned at its branch whatever the choice;
+    // nor has a folder project opened at a named branch (the working copy is whatever is checked out).
+    request.workingCopy = !repository.isRemote() && m_project.branch.isEmpty() &&
+                          m_project.source == ProjectSource::WorkingCopy;
     m_plan = m_project.plan;
     setToolchain(std::nullopt); // the new run chooses again (toolchainReady)
     return request;

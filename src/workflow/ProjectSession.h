@@ -38,7 +38,8 @@ enum class RestoreRung {
 
 // A project for `repository` at `branch` (empty: the default branch), added now. Its id comes from
 // PreviewRequest::projectIdFor, so opening the same repository and branch again finds it. A local
-// folder starts on its working copy (Project::source), a remote repository on its branch.
+// folder without a branch starts on its working copy (Project::source); with one, and a remote
+// repository, on that branch.
 Project newProject(const RepoRef& repository, const QString& branch, RunMode mode);
 
 // One project's preview over time: starts the workflow, keeps what the window needs to show
