@@ -1,5 +1,7 @@
 #include "DevServerProxy.h"
 
+#include "core/SourceChange.h"
+
 using namespace Qt::StringLiterals;
 
 namespace forge {
@@ -198,23 +200,9 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
 
 bool usesDevServerProxy(Framework framework, RunMode mode)
 {
-    if (mode != RunMode::Dev)
-        return false;
-    switch (framework) {
-    case Framework::NextJs:
-    case Framework::Vite:
-    case Framework::VueCli:
-    case Framework::Nuxt:
-    case Framework::Astro:
-    case Framework::SvelteKit:
-    case Framework::Angular:
-    case Framework::CreateReactApp:
-        return true;
-    case Framework::StaticHtml:
-    case Framework::NodeServer:
-        return false;
-    }
-    return false;
+    // The dev servers that run a hot-reload client are the ones that check the Host and Origin of
+    // its socket (see the header); production servers and plain Node servers check neither.
+    return mode == RunMode::Dev && hasHotReload(framework);
 }
 
 QStringList previewOrigins(const QUrl& previewUrl)

@@ -1,5 +1,6 @@
 #include "PullRequestUpdate.h"
 
+#include "OutputTail.h"
 #include "core/Failure.h"
 #include "sandbox/PullRequestMirror.h"
 
@@ -8,28 +9,6 @@
 using namespace Qt::StringLiterals;
 
 namespace forge {
-
-namespace {
-
-// The last lines a failed command printed, for the message that says it failed.
-class OutputTail
-{
-public:
-    OutputSink sink()
-    {
-        return [this](OutputChannel, const QByteArray& bytes) {
-            m_text += QString::fromUtf8(bytes);
-            if (m_text.size() > 4000)
-                m_text = m_text.right(4000);
-        };
-    }
-    QString lastLines() const { return m_text.trimmed().split(u'\n').mid(-3).join(u' ').trimmed(); }
-
-private:
-    QString m_text;
-};
-
-} // namespace
 
 QString PullRequestUpdateResult::describeChanges() const
 {

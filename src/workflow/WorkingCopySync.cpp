@@ -1,5 +1,6 @@
 #include "WorkingCopySync.h"
 
+#include "OutputTail.h"
 #include "core/Detached.h"
 #include "core/Failure.h"
 #include "core/SignalWait.h"
@@ -39,31 +40,6 @@ WorkingCopyEntry sentEntry(WorkingCopyEntry entry, qint64 listedAtNs)
         entry.modifiedNs = -1;
     return entry;
 }
-
-// The last lines a command printed, for the message that says it failed; passed on to `next`.
-class OutputTail
-{
-public:
-    explicit OutputTail(OutputSink next = {})
-        : m_text(std::make_shared<QString>())
-        , m_next(std::move(next))
-    {}
-    OutputSink sink() const
-    {
-        return [text = m_text, next = m_next](OutputChannel channel, const QByteArray& bytes) {
-            *text += QString::fromUtf8(bytes);
-            if (text->size() > 4000)
-                *text = text->right(4000);
-            if (next)
-                next(channel, bytes);
-        };
-    }
-    QString lastLines() const { return m_text->trimmed().split(u'\n').mid(-3).join(u' ').trimmed(); }
-
-private:
-    std::shared_ptr<QString> m_text;
-    OutputSink m_next;
-};
 
 // Whether a removed path and a written one are a folder and something in it (a file that became a
 // folder, or the other way): the removal must then happen before the archive is unpacked.
