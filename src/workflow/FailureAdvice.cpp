@@ -49,15 +49,15 @@ Failure cloneFailed(const CommandResult& result, const QStringList& tail, const 
                                   tail);
     }
     if (tailContains(tail, u"Authentication failed") || tailContains(tail, u"could not read Username") ||
-        tailContains(tail, u"terminal prompts disabled") || tailContains(tail, u"403") ||
-        tailContains(tail, u"401")) {
+        tailContains(tail, u"terminal prompts disabled") || tailContains(tail, u"returned error: 403") ||
+        tailContains(tail, u"returned error: 401")) {
         return Failure::permanent(u"Access to %1 was refused."_s.arg(where),
                                   u"If the repository is private, sign in with an account that can read it; "
                                   u"otherwise check the URL."_s,
                                   tail);
     }
     if (tailContains(tail, u"not found") || tailContains(tail, u"does not appear to be a git repository") ||
-        tailContains(tail, u"404")) {
+        tailContains(tail, u"returned error: 404")) {
         return Failure::permanent(u"The repository %1 was not found."_s.arg(where),
                                   u"Check the URL for typos. A private repository also answers \"not found\" "
                                   u"when you are not signed in."_s,

@@ -248,6 +248,14 @@ void TestWorkflow::cloneFailureAdvice_data()
     QTest::newRow("not found") << QStringList{u"remote: Repository not found."_s,
                                               u"fatal: repository 'https://github.com/a/b/' not found"_s}
                                << QString() << u"was not found"_s << false;
+    // A port or path that happens to hold a status code is not that status (CI's port 40145 once
+    // turned "not found" into "refused").
+    QTest::newRow("not found, 401 in the port")
+        << QStringList{u"fatal: repository 'http://127.0.0.1:40145/x.git/' not found"_s} << QString()
+        << u"was not found"_s << false;
+    QTest::newRow("forbidden") << QStringList{u"fatal: unable to access 'https://github.com/a/b/': The "
+                                              u"requested URL returned error: 403"_s}
+                               << QString() << u"was refused"_s << false;
     QTest::newRow("authentication")
         << QStringList{u"fatal: could not read Username for 'https://github.com': terminal prompts disabled"_s}
         << QString() << u"was refused"_s << false;
