@@ -279,7 +279,7 @@ QCoro::Task<bool> ProjectSession::finishPullRequestUpdate(PullRequestUpdateResul
     Q_EMIT notice(tr("Pull request #%1 updated to %2: %3.")
                       .arg(m_request.repository.pullRequest())
                       .arg(commit, update.describeChanges()));
-    const std::optional<StepId> rerunFrom = rerunStepFor(update);
+    const std::optional<StepId> rerunFrom = rerunStepFor(update.action);
     if (!rerunFrom) {
         Q_EMIT pullRequestUpdated(update.head, update.action);
         co_return true;
@@ -298,9 +298,9 @@ QCoro::Task<bool> ProjectSession::finishPullRequestUpdate(PullRequestUpdateResul
     co_return restored;
 }
 
-std::optional<StepId> ProjectSession::rerunStepFor(const PullRequestUpdateResult& update) const
+std::optional<StepId> ProjectSession::rerunStepFor(SourceUpdateAction action)
 {
-    switch (update.action) {
+    switch (action) {
     case SourceUpdateAction::None:
     case SourceUpdateAction::HotReload:
     case SourceUpdateAction::ReloadPage:
@@ -649,15 +649,42 @@ void ProjectSession::keepWorkingCopyInSync(PreviewWorkflow& workflow)
     connect(sync, &WorkingCopySync::notice, this, &ProjectSession::notice);
     connect(sync, &WorkingCopySync::batchSent, this,
             [this](const QStringList& written, const QStringList& removed) {
-                QStringList parts;
-                if (!written.isEmpty())
-                    parts << tr("sent %1").arg(written.join(u", "_s));
-                if (!removed.isEmpty())
-                    parts << tr("removed %1").arg(removed.join(u", "_s));
-                Q_EMIT notice(tr("Sync: %1.").arg(parts.join(u"; "_s)));
+                Q_EMIT workingCopyBatchSent(written, removed);
+                detach(followWorkingCopy(written, removed), this, "applying saved files");
             });
     sync->start();
+    Q_EMIT workingCopyWatchStarted();
     Q_EMIT workingCopySyncChanged();
+}
+
+QCoro::Task<> ProjectSession::followWorkingCopy(QStringList written, QStringList removed)
+{
+    QList<SourceChange> changes;
+    for (const QString& path : std::as_const(written))
+        changes.append({path, SourceChange::Kind::Modified});
+    for (const QString& path : std::as_const(removed))
+        changes.append({path, SourceChange::Kind::Deleted});
+    const SourceUpdateAction action = sourceUpdateAction(changes, m_plan.value_or(RunPlan{}), m_request.mode);
+    const std::optional<StepId> rerunFrom = rerunStepFor(action);
+    if (rerunFrom) {
+        // A restore already on its way (another batch's, the sandbox manager's) reads the files the
+        // sync has sent.
+        if (!canRestore())
+            co_return;
+        QPointer<ProjectSession> self(this);
+        m_restoreFrom = *rerunFrom;
+        const QString reason =
+            action == SourceUpdateAction::Reinstall
+                ? tr("%1 changed: detecting, installing and starting again in the same sandbox.")
+                      .arg(installInputsAmong(changes).join(u", "_s))
+            : action == SourceUpdateAction::Rebuild
+                ? tr("Saved files changed: building again and restarting the server.")
+                : tr("Saved files the dev server does not reload by itself: restarting it.");
+        const bool restored = co_await restore(RestoreRung::RestartDevServer, reason);
+        if (!self || !restored)
+            co_return;
+    }
+    Q_EMIT workingCopyApplied(action);
 }
 
 QCoro::Task<> ProjectSession::stopWorkingCopySync()

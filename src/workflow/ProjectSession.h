@@ -200,6 +200,13 @@ Q_SIGNALS:
     void restoreFailed(const QString& cause);
     // workingCopySync() changed: syncing, synced, paused (with the reason), or over.
     void workingCopySyncChanged();
+    // A working copy is watched from now on (a run went live, or a restore brought it back).
+    void workingCopyWatchStarted();
+    // A batch of saved files reached the sandbox: written (new or changed) and removed paths.
+    void workingCopyBatchSent(const QStringList& written, const QStringList& removed);
+    // The saved files are in effect: by hot reload, or the page is to be reloaded (ReloadPage, for
+    // the window), or the dev server restarted, the build or the install ran again.
+    void workingCopyApplied(forge::SourceUpdateAction action);
     // checkedOutCommit() changed (a run's clone, or an update).
     void checkedOutCommitChanged(const QString& commit);
     // updatePullRequest() began.
@@ -252,8 +259,11 @@ private:
     // --- Pull request updates (updatePullRequest()) ---
     // Once the files are in place: the restore the update needs (rerunStepFor()), then the signals.
     QCoro::Task<bool> finishPullRequestUpdate(PullRequestUpdateResult update);
-    std::optional<StepId> rerunStepFor(const PullRequestUpdateResult& update) const;
+    static std::optional<StepId> rerunStepFor(SourceUpdateAction action);
     QString updateReason(const PullRequestUpdateResult& update) const;
+    // What a batch of saved files needs beyond arriving (sourceUpdateAction(), as for a pull request
+    // update): a restart, a build or an install again, in the same sandbox.
+    QCoro::Task<> followWorkingCopy(QStringList written, QStringList removed);
     // Keeps `commit` as checkedOutCommit(); with `record`, also in the clone step's journal result.
     void setCheckedOutCommit(const QString& commit, bool record);
     // A live working-copy preview's files follow the folder: the sync the clone step made (or, for a

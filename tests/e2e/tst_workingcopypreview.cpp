@@ -1,7 +1,8 @@
 // Issue 22 through ProjectSession: a local folder previewed as its working copy on the local back end
 // (bubblewrap). The clone step copies the files as they are on disk (an uncommitted edit, an
 // untracked file; not an ignored one), and while the preview is live a save in the folder reaches
-// the running server (a static site's server reads each file per request).
+// the running server (a static site's server reads each file per request). A plain Node server has
+// no hot reload: a save restarts it, in the same sandbox, and it serves the saved code.
 
 #include "CliProcesses.h"
 #include "Fixtures.h"
@@ -87,6 +88,56 @@ private Q_SLOTS:
         session.stop();
         QVERIFY(ended.wait(StopTimeoutMs));
         QVERIFY(!session.workingCopySync().has_value());
+    }
+
+    void aSaveRestartsAPlainNodeServer()
+    {
+        QTemporaryDir work;
+        QVERIFY(work.isValid());
+        const QByteArray server =
+            "require('http').createServer((request, response) => {\n"
+            "  response.end('<h1>served by the first version</h1>');\n"
+            "}).listen(Number(process.env.PORT || 3000), process.env.HOST || '0.0.0.0');\n";
+        forge::test::FixtureRepository repository(work.filePath(u"node-server"_s));
+        QVERIFY2(
+            repository.initializeWithFiles(
+                {{u"package.json"_s, R"({"name": "node-server", "scripts": {"start": "node server.js"}})"},
+                 {u"server.js"_s, server}}),
+            qPrintable(repository.errorString()));
+        const QString folder = repository.path();
+
+        QTemporaryDir data;
+        LocalProvider provider({data.path(), LocalProvider::Isolation::Bubblewrap, {}});
+        forge::Project project = forge::newProject(
+            std::get<forge::RepoRef>(forge::RepoRef::parse(folder, QString())), {}, forge::RunMode::Dev);
+        QVERIFY(project.source == forge::ProjectSource::WorkingCopy);
+        ProjectSession session(provider, project);
+        QSignalSpy ready(&session, &ProjectSession::previewReady);
+        session.start();
+        QVERIFY2(ready.wait(LiveTimeoutMs) && session.status() == ProjectStatus::Live,
+                 session.failure() ? qPrintable(session.failure()->message()) : "not live");
+        QNetworkAccessManager network;
+        network.setProxy(QNetworkProxy::NoProxy);
+        QVERIFY(forge::test::fetchBody(network, session.previewUrl()).contains("first version"));
+        const QString sandbox = session.sandboxId();
+
+        QSignalSpy restoring(&session, &ProjectSession::restoring);
+        QSignalSpy applied(&session, &ProjectSession::workingCopyApplied);
+        QVERIFY(writeFile(folder + u"/server.js"_s, QByteArray(server).replace("first", "saved")));
+        QVERIFY(applied.wait(LiveTimeoutMs));
+        QCOMPARE(applied.first().first().value<forge::SourceUpdateAction>(),
+                 forge::SourceUpdateAction::RestartServer);
+        QCOMPARE(restoring.count(), 1);
+        QVERIFY2(restoring.first().first().toString().contains(u"restarting"_s),
+                 qPrintable(restoring.first().first().toString()));
+        QVERIFY(session.status() == ProjectStatus::Live);
+        QCOMPARE(session.sandboxId(), sandbox); // the same sandbox: nothing cloned or installed again
+        QVERIFY2(forge::test::fetchBody(network, session.previewUrl()).contains("saved version"),
+                 forge::test::fetchBody(network, session.previewUrl()).constData());
+
+        QSignalSpy ended(&session, &ProjectSession::runEnded);
+        session.stop();
+        QVERIFY(ended.wait(StopTimeoutMs));
     }
 };
 

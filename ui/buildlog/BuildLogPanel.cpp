@@ -20,6 +20,7 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTime>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -43,6 +44,8 @@ QString rowTitle(LogRowId row)
         return stepTitle(row.step);
     case LogRow::Console:
         return BuildLogPanel::tr("Preview console");
+    case LogRow::Sync:
+        return BuildLogPanel::tr("Sync");
     case LogRow::Notices:
         return BuildLogPanel::tr("Notices");
     }
@@ -184,6 +187,8 @@ void BuildLogPanel::attach(ProjectSession* session, const FailureExplainer& expl
         showFailure(explain ? explain(failure) : failure);
     });
     connect(session, &ProjectSession::notice, this, &BuildLogPanel::appendNotice);
+    connect(session, &ProjectSession::workingCopyWatchStarted, this, &BuildLogPanel::appendSyncStarted);
+    connect(session, &ProjectSession::workingCopyBatchSent, this, &BuildLogPanel::appendSyncBatch);
     // The sandbox manager restores the preview (asleep, gone, dev server dead): say so.
     connect(session, &ProjectSession::restoring, this,
             [this](const QString& reason) { appendNotice(tr("Restoring the preview: %1").arg(reason)); });
@@ -277,6 +282,7 @@ void BuildLogPanel::reset()
         log.clear();
     m_allLog.clear();
     m_consoleLog.clear();
+    m_syncLog.clear();
     m_noticeLog.clear();
     for (AnsiTextFormatter& formatter : m_formatters)
         formatter.reset();
@@ -287,6 +293,7 @@ void BuildLogPanel::reset()
     m_userPickedRow = false;
     m_consoleCount = 0;
     m_noticeCount = 0;
+    m_syncCount = 0;
     m_timeline->reset(); // selects "All output"
     m_view->setSource(&bufferFor(m_timeline->currentRowId()));
     updateFailureBox();
@@ -371,6 +378,41 @@ void BuildLogPanel::appendNotice(const QString& message)
                plainLine(u"! "_s + AnsiTextFormatter::stripped(message), LogLine::Kind::Notice));
 }
 
+void BuildLogPanel::appendSyncStarted()
+{
+    appendLine({LogRow::Sync}, plainLine(tr("%1  Watching the working copy: saved files go to the sandbox as "
+                                            "they change.")
+                                             .arg(QTime::currentTime().toString(u"HH:mm:ss"_s)),
+                                         LogLine::Kind::Notice));
+    m_timeline->setCount(LogRow::Sync, m_syncCount);
+    m_timeline->item({LogRow::Sync})->setHidden(false);
+}
+
+void BuildLogPanel::appendSyncBatch(const QStringList& written, const QStringList& removed)
+{
+    ++m_syncCount;
+    m_timeline->setCount(LogRow::Sync, m_syncCount);
+    // Spelled out: without a translation loaded, tr()'s "%n file(s)" stays "file(s)".
+    const QString sent = written.size() == 1 ? tr("Sent 1 file") : tr("Sent %1 files").arg(written.size());
+    appendLine({LogRow::Sync}, plainLine(tr("%1  %2, removed %3")
+                                             .arg(QTime::currentTime().toString(u"HH:mm:ss"_s), sent)
+                                             .arg(removed.size()),
+                                         LogLine::Kind::Header));
+    qsizetype listed = 0;
+    const auto list = [&](const QStringList& paths, QStringView mark) {
+        for (const QString& path : paths) {
+            if (listed++ < SyncPathsListed)
+                appendLine({LogRow::Sync}, plainLine(u"    %1 %2"_s.arg(mark, path), LogLine::Kind::Output));
+        }
+    };
+    list(written, u"+");
+    list(removed, u"−");
+    if (listed > SyncPathsListed) {
+        appendLine({LogRow::Sync},
+                   plainLine(tr("    … and %1 more").arg(listed - SyncPathsListed), LogLine::Kind::Output));
+    }
+}
+
 void BuildLogPanel::appendConsoleMessage(const ConsoleMessage& message)
 {
     ++m_consoleCount;
@@ -449,6 +491,8 @@ const LogBuffer& BuildLogPanel::bufferFor(LogRowId row) const
         return m_stepLogs[index(row.step)];
     case LogRow::Console:
         return m_consoleLog;
+    case LogRow::Sync:
+        return m_syncLog;
     case LogRow::Notices:
         return m_noticeLog;
     }
@@ -481,8 +525,8 @@ void BuildLogPanel::appendToAll(LogRowId row, const LogLine& line)
     }
     // Console messages and notices interleave with the step output, marked rather than headed.
     LogLine marked = line;
-    if (row.kind == LogRow::Console) {
-        const QString prefix = tr("console: ");
+    if (row.kind == LogRow::Console || row.kind == LogRow::Sync) {
+        const QString prefix = row.kind == LogRow::Console ? tr("console: ") : tr("sync: ");
         for (QTextLayout::FormatRange& range : marked.styled.formats)
             range.start += static_cast<int>(prefix.size());
         marked.styled.text.prepend(prefix);
@@ -601,6 +645,7 @@ void BuildLogPanel::save()
     const QString baseName = row.kind == LogRow::Step      ? stepName(row.step)
                              : row.kind == LogRow::Console ? u"preview-console"_s
                              : row.kind == LogRow::Notices ? u"notices"_s
+                             : row.kind == LogRow::Sync    ? u"sync"_s
                                                            : u"build-log"_s;
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     const QString path =

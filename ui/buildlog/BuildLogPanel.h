@@ -49,6 +49,9 @@ public:
     static constexpr qsizetype AllOutputLineLimit = 100'000;
     static constexpr qsizetype ConsoleLineLimit = 20'000;
     static constexpr qsizetype NoticeLineLimit = 2'000;
+    static constexpr qsizetype SyncLineLimit = 5'000;
+    // Paths listed per sync batch; a bigger batch (a branch switch) says how many more there were.
+    static constexpr qsizetype SyncPathsListed = 100;
 
     explicit BuildLogPanel(QWidget* parent = nullptr);
     ~BuildLogPanel() override;
@@ -77,6 +80,10 @@ public:
     // App notes ("Running without isolation…").
     void appendNotice(const QString& message);
     void appendConsoleMessage(const forge::ui::ConsoleMessage& message);
+    // The Sync row: a working copy's watching began, or a batch of saved files (written: new or
+    // changed; removed) reached the sandbox.
+    void appendSyncStarted();
+    void appendSyncBatch(const QStringList& written, const QStringList& removed);
 
     forge::StepStatus stepStatus(forge::StepId step) const;
     // The kept output without escape codes; every row with step headers when nullopt.
@@ -124,6 +131,7 @@ private:
     std::vector<LogBuffer> m_stepLogs;
     LogBuffer m_allLog{AllOutputLineLimit};
     LogBuffer m_consoleLog{ConsoleLineLimit};
+    LogBuffer m_syncLog{SyncLineLimit};
     LogBuffer m_noticeLog{NoticeLineLimit};
     // One formatter per stream: SGR state carries over between lines of the same stream only.
     std::array<AnsiTextFormatter, 14> m_formatters;
@@ -134,6 +142,7 @@ private:
     bool m_userPickedRow = false;
     int m_consoleCount = 0;
     int m_noticeCount = 0;
+    int m_syncCount = 0;
 
     StepTimeline* m_timeline;
     QLabel* m_rowTitle;

@@ -57,13 +57,15 @@ StepTimeline::StepTimeline(QWidget* parent)
         m_stepItems[index(step)] = makeItem(stepTitle(step));
     m_consoleItem = makeItem(tr("Preview console"));
     m_consoleItem->setData(TitleColumn, IconNameRole, u"devtools"_s);
+    m_syncItem = makeItem(tr("Sync"));
+    m_syncItem->setData(TitleColumn, IconNameRole, u"refresh"_s);
     m_noticesItem = makeItem(tr("Notices"));
     m_noticesItem->setData(TitleColumn, IconNameRole, u"status-queued"_s);
-    // The two extra rows read as a separate group below the steps.
+    // The extra rows read as a separate group below the steps.
     QFont italic = font();
     italic.setItalic(true);
-    m_consoleItem->setFont(TitleColumn, italic);
-    m_noticesItem->setFont(TitleColumn, italic);
+    for (QTreeWidgetItem* extra : {m_consoleItem, m_syncItem, m_noticesItem})
+        extra->setFont(TitleColumn, italic);
 
     m_ticker.setInterval(200);
     connect(&m_ticker, &QTimer::timeout, this, &StepTimeline::tick);
@@ -88,6 +90,7 @@ void StepTimeline::reset()
     }
     m_allItem->setText(DurationColumn, {});
     setCount(LogRow::Console, 0);
+    setCount(LogRow::Sync, 0);
     setCount(LogRow::Notices, 0);
     refreshIcons();
     selectRow({LogRow::All});
@@ -165,10 +168,15 @@ void StepTimeline::setRunStopped()
 void StepTimeline::setCount(LogRow row, int count)
 {
     QTreeWidgetItem* target = row == LogRow::Console   ? m_consoleItem
+                              : row == LogRow::Sync    ? m_syncItem
                               : row == LogRow::Notices ? m_noticesItem
                                                        : nullptr;
-    if (target)
-        target->setText(DurationColumn, count > 0 ? QString::number(count) : QString());
+    if (!target)
+        return;
+    target->setText(DurationColumn, count > 0 ? QString::number(count) : QString());
+    // Only a working copy's runs sync; the row stays out of the way of every other run.
+    if (target == m_syncItem)
+        target->setHidden(count == 0);
 }
 
 QTreeWidgetItem* StepTimeline::item(LogRowId row) const
@@ -180,6 +188,8 @@ QTreeWidgetItem* StepTimeline::item(LogRowId row) const
         return m_stepItems[index(row.step)];
     case LogRow::Console:
         return m_consoleItem;
+    case LogRow::Sync:
+        return m_syncItem;
     case LogRow::Notices:
         return m_noticesItem;
     }
@@ -191,6 +201,8 @@ LogRowId StepTimeline::currentRowId() const
     const QTreeWidgetItem* current = currentItem();
     if (current == m_consoleItem)
         return {LogRow::Console};
+    if (current == m_syncItem)
+        return {LogRow::Sync};
     if (current == m_noticesItem)
         return {LogRow::Notices};
     for (StepId step : AllSteps) {
@@ -252,6 +264,7 @@ void StepTimeline::refreshIcons()
 {
     setIcon(m_allItem, m_allItem->data(TitleColumn, IconNameRole).toString());
     setIcon(m_consoleItem, m_consoleItem->data(TitleColumn, IconNameRole).toString());
+    setIcon(m_syncItem, m_syncItem->data(TitleColumn, IconNameRole).toString());
     setIcon(m_noticesItem, m_noticesItem->data(TitleColumn, IconNameRole).toString());
     for (StepId step : AllSteps)
         refreshStep(step);

@@ -10,8 +10,9 @@
 namespace forge::ui {
 
 // The rows of the build log: "All output" on top, the seven workflow steps, then the previewed
-// page's console and the app's notices.
-enum class LogRow { All, Step, Console, Notices };
+// page's console, what a working copy's sync sent (shown once there is something) and the app's
+// notices.
+enum class LogRow { All, Step, Console, Sync, Notices };
 
 struct LogRowId
 {
@@ -81,6 +82,7 @@ private:
     QTreeWidgetItem* m_allItem = nullptr;
     std::array<QTreeWidgetItem*, 7> m_stepItems{};
     QTreeWidgetItem* m_consoleItem = nullptr;
+    QTreeWidgetItem* m_syncItem = nullptr;
     QTreeWidgetItem* m_noticesItem = nullptr;
     std::array<StepState, 7> m_steps;
     QElapsedTimer m_runClock;

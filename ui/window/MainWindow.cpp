@@ -17,6 +17,7 @@
 #include "RunPlanPage.h"
 #include "UrlSource.h"
 #include "WindowActions.h"
+#include "WorkingCopyStatusLabel.h"
 #include "accounts/GitHubAccountManager.h"
 #include "app/AppContext.h"
 #include "app/ProjectListModel.h"
@@ -273,6 +274,8 @@ void MainWindow::createLayout()
     m_mainSplitter->setStretchFactor(1, 1);
     setCentralWidget(m_mainSplitter);
 
+    m_workingCopyStatus = new WorkingCopyStatusLabel;
+    statusBar()->addPermanentWidget(m_workingCopyStatus);
     m_isolationStatus = new IsolationStatusLabel;
     statusBar()->addPermanentWidget(m_isolationStatus);
     statusBar()->addPermanentWidget(m_account->plainTextWarning());
@@ -413,14 +416,20 @@ void MainWindow::onSessionCreated(ProjectSession* session)
             refreshPreview();
         }
     });
-    // A pull request update that the page cannot pick up by itself (a static site's server reads the
-    // files per request, with no hot reload): the page is loaded again. Restarts reload through
-    // restored() above; hot reload needs nothing.
+    // A pull request update or a saved working copy that the page cannot pick up by itself (a static
+    // site's server reads the files per request, with no hot reload): the page is loaded again. Restarts
+    // reload through restored() above; hot reload needs nothing.
+    const auto reloadIfNeeded = [this, id](SourceUpdateAction action) {
+        if (id == m_currentId && action == SourceUpdateAction::ReloadPage)
+            m_preview->reloadAction()->trigger();
+    };
     connect(session, &ProjectSession::pullRequestUpdated, this,
-            [this, id](const QString&, SourceUpdateAction action) {
-                if (id == m_currentId && action == SourceUpdateAction::ReloadPage)
-                    m_preview->reloadAction()->trigger();
-            });
+            [reloadIfNeeded](const QString&, SourceUpdateAction action) { reloadIfNeeded(action); });
+    connect(session, &ProjectSession::workingCopyApplied, this, reloadIfNeeded);
+    connect(session, &ProjectSession::workingCopySyncChanged, this, [this, id, session] {
+        if (id == m_currentId)
+            m_workingCopyStatus->showState(session->workingCopySync());
+    });
     connect(session, &ProjectSession::planReady, this, [this, id](const RunPlan& plan) {
         if (id == m_currentId && !m_planEditor->isModified())
             m_planEditor->setPlan(plan);
@@ -612,6 +621,7 @@ void MainWindow::showProject(const QString& projectId)
     m_environment->showProject(current ? projectId : QString());
     m_expectedVariables->showProject(current ? projectId : QString());
     m_actions->showLogActions(buildLog(m_currentId));
+    m_workingCopyStatus->showState(current ? current->workingCopySync() : std::nullopt);
     refreshPreview();
     updateActions();
 }

@@ -33,6 +33,7 @@ class ExpectedVariablesOffer;
 class IsolationBanner;
 class IsolationChoice;
 class IsolationStatusLabel;
+class WorkingCopyStatusLabel;
 class OpenLinkDialog;
 class PreviewPane;
 class PullRequestHeader;
@@ -90,6 +91,7 @@ public:
     IsolationChoice* isolationChoice() const { return m_isolationChoice; }
     IsolationBanner* isolationBanner() const { return m_isolationBanner; }
     IsolationStatusLabel* isolationStatus() const { return m_isolationStatus; }
+    WorkingCopyStatusLabel* workingCopyStatus() const { return m_workingCopyStatus; }
     // The dialogs while they are open (tests drive them); null otherwise.
     RepoPickerDialog* repoPicker() const { return m_picker; }
     OpenLinkDialog* linkDialog() const;
@@ -190,6 +192,7 @@ private:
     QPointer<OpenLinkDialog> m_linkDialog;
     SettingsDialog* m_settings = nullptr;
     IsolationStatusLabel* m_isolationStatus = nullptr;
+    WorkingCopyStatusLabel* m_workingCopyStatus = nullptr;
     IsolationBanner* m_isolationBanner = nullptr;
     IsolationChoice* m_isolationChoice = nullptr;
 

@@ -551,6 +551,41 @@ private Q_SLOTS:
         QVERIFY(panel.plainText().contains(u"! Running without isolation"_s));
     }
 
+    // A working copy's Sync row: out of the way until a run syncs, then each batch with its files
+    // (a big batch names the first SyncPathsListed and counts the rest), and gone again at the next
+    // run's reset.
+    void syncRowListsWhatWasSent()
+    {
+        BuildLogPanel panel;
+        showAndWait(panel);
+        QVERIFY(timelineOf(panel)->item({LogRow::Sync})->isHidden());
+        panel.appendSyncStarted();
+        QVERIFY(!timelineOf(panel)->item({LogRow::Sync})->isHidden());
+        QCOMPARE(rowText(panel, {LogRow::Sync}, 2), QString());
+        panel.appendSyncBatch({u"src/App.tsx"_s}, {u"src/old.css"_s});
+        QStringList many;
+        for (int i = 0; i < BuildLogPanel::SyncPathsListed + 20; ++i)
+            many << u"src/file-%1.js"_s.arg(i);
+        panel.appendSyncBatch(many, {});
+        QCOMPARE(rowText(panel, {LogRow::Sync}, 2), u"2"_s);
+
+        clickRow(panel, {LogRow::Sync});
+        const QStringList lines = shownText(panel).split(u'\n');
+        QVERIFY2(lines.first().endsWith(
+                     u"Watching the working copy: saved files go to the sandbox as they change."_s),
+                 qPrintable(lines.first()));
+        QVERIFY2(lines.at(1).endsWith(u"Sent 1 file, removed 1"_s), qPrintable(lines.at(1)));
+        QCOMPARE(lines.at(2), u"    + src/App.tsx"_s);
+        QCOMPARE(lines.at(3), u"    − src/old.css"_s);
+        QVERIFY2(lines.at(4).endsWith(u"Sent 120 files, removed 0"_s), qPrintable(lines.at(4)));
+        QCOMPARE(lines.last(), u"    … and 20 more"_s);
+        QCOMPARE(lines.size(), 5 + BuildLogPanel::SyncPathsListed + 1);
+        QVERIFY(panel.plainText().contains(u"sync:     + src/App.tsx"_s));
+
+        panel.reset();
+        QVERIFY(timelineOf(panel)->item({LogRow::Sync})->isHidden());
+    }
+
     void screenshots()
     {
         const QString folder = qEnvironmentVariable("FORGE_SCREENSHOT_DIR");

@@ -2,7 +2,9 @@
 // working copy (the default) or a branch by keyboard, and the project carries the choice; Project >
 // Preview Working Copy switches a folder's project between the two as the same project, keeping its
 // plan and environment, from its next run, and the status bar, the project list and the Run Plan tab
-// say which. The local folder tab is photographed light and dark.
+// say which. A live working copy shows its sync in the status bar and the build log's Sync row, and a
+// save reloads a static site's page. The local folder tab and the Sync row are photographed light and
+// dark.
 
 #include "../GuiTestHelpers.h"
 #include "FixtureRepository.h"
@@ -10,13 +12,17 @@
 #include "app/ProjectListModel.h"
 #include "app/ProjectRegistry.h"
 #include "core/RepoRef.h"
+#include "ui/buildlog/BuildLogPanel.h"
+#include "ui/buildlog/StepTimeline.h"
 #include "ui/common/Theme.h"
+#include "ui/preview/PreviewPane.h"
 #include "ui/window/LocalFolderSource.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/RepoPickerDialog.h"
 #include "ui/window/RunPlanPage.h"
 #include "ui/window/UrlSource.h"
 #include "ui/window/WindowActions.h"
+#include "ui/window/WorkingCopyStatusLabel.h"
 #include "workflow/ProjectSession.h"
 
 #include <QAction>
@@ -27,13 +33,30 @@
 #include <QMenuBar>
 #include <QRadioButton>
 #include <QStatusBar>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebEnginePage>
 
 using namespace Qt::StringLiterals;
 using namespace forge;
 
 namespace {
+
+constexpr int RunTimeoutMs = 120'000; // a static site: no install
+
+bool writeFile(const QString& path, const QByteArray& content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size();
+}
+
+QString pageText(ui::MainWindow& window)
+{
+    QWebEnginePage* page = window.previewPane()->page();
+    return page ? test::evaluate(page, u"document.body ? document.body.innerText : ''"_s).toString()
+                : QString();
+}
 
 QModelIndex itemOf(ui::MainWindow& window, const QString& projectId)
 {
@@ -220,6 +243,66 @@ private Q_SLOTS:
         QVERIFY(!action->isChecked());
         QCOMPARE(window.runPlanPage()->sourceText(), u"Source: default branch"_s);
         test::shutDown(window);
+    }
+
+    // A live working copy: "Working copy: synced" in the status bar, a Sync row that lists each save,
+    // and the static site's page loaded again after a save (its server has no hot reload).
+    void liveWorkingCopyShowsItsSync_data() { screenshots_data(); }
+
+    void liveWorkingCopyShowsItsSync()
+    {
+        QFETCH(QByteArray, scheme);
+        const auto lightAgain = test::useColourScheme(scheme);
+        const QString folder = m_root.filePath(u"live-site-"_s + QString::fromLatin1(scheme));
+        test::FixtureRepository repository(folder);
+        QVERIFY2(
+            repository.initializeWithFiles({{u"index.html"_s, "<!doctype html><h1>Before the save</h1>\n"}}),
+            qPrintable(repository.errorString()));
+        const Project project =
+            newProject(std::get<RepoRef>(RepoRef::parse(folder, QDir::homePath())), {}, RunMode::Dev);
+        QVERIFY(project.source == ProjectSource::WorkingCopy);
+        const QString data = m_root.filePath(u"data-live-"_s + QString::fromLatin1(scheme));
+        test::storeProjects(data, {project});
+
+        AppContext context(data);
+        ui::MainWindow window(context);
+        test::showWindow(window);
+        ui::WorkingCopyStatusLabel* status = window.workingCopyStatus();
+        QVERIFY(!status->isVisible()); // nothing synced before the run
+        window.actions()->run()->trigger();
+        ProjectSession* session = window.session(project.id);
+        QVERIFY(session);
+        QTRY_VERIFY_WITH_TIMEOUT(session->status() == ProjectStatus::Live ||
+                                     session->status() == ProjectStatus::Failed,
+                                 RunTimeoutMs);
+        QVERIFY2(session->status() == ProjectStatus::Live,
+                 qPrintable(session->failure() ? session->failure()->message() : QString()));
+        QTRY_COMPARE(status->text(), u"Working copy: synced"_s);
+        QVERIFY(status->isVisible());
+        QVERIFY2(status->toolTip().contains(u"Sync row"_s), qPrintable(status->toolTip()));
+
+        ui::BuildLogPanel* log = window.buildLog(project.id);
+        auto* timeline = log->findChild<ui::StepTimeline*>();
+        QVERIFY(timeline);
+        QVERIFY(!timeline->item({ui::LogRow::Sync})->isHidden());
+        QVERIFY2(log->plainText().contains(u"sync: "_s) &&
+                     log->plainText().contains(u"Watching the working copy"_s),
+                 qPrintable(log->plainText()));
+        QTRY_VERIFY_WITH_TIMEOUT(pageText(window).contains(u"Before the save"_s), 20'000);
+
+        QVERIFY(writeFile(folder + u"/index.html"_s, "<!doctype html><h1>After the save</h1>\n"));
+        QVERIFY(writeFile(folder + u"/about.html"_s, "<p>new page</p>\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(pageText(window).contains(u"After the save"_s), 30'000);
+        QTRY_VERIFY(log->plainText().contains(u"+ index.html"_s));
+        QVERIFY2(log->plainText().contains(u"+ about.html"_s), qPrintable(log->plainText()));
+        QCOMPARE(status->text(), u"Working copy: synced"_s);
+
+        timeline->setCurrentItem(timeline->item({ui::LogRow::Sync}));
+        QCOMPARE(log->selectedStep(), std::nullopt);
+        const QString suffix = scheme == "dark" ? u"-dark"_s : QString();
+        QVERIFY(test::saveShot(&window, u"working-copy-sync"_s + suffix + u".png"_s));
+        test::shutDown(window);
+        QVERIFY(!status->isVisible());
     }
 
     void screenshots_data()
