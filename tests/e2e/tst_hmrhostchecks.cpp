@@ -11,9 +11,8 @@
 //   router-utils/block-cross-site-dev.js).
 // - Vite behind Daytona (the emulator, passing a proxy host name as Host as Daytona's proxy does):
 //   the page loads (no "Blocked request"), and the HMR socket upgrade with that Host and the
-//   preview's Origin gets 101. The emulator's proxy forwards no upgrades, so the upgrade is sent the
-//   way Daytona's proxy sends it: straight to the sandbox's port (the emulator's sandboxes share
-//   this machine's network), with the proxy's Host.
+//   preview's Origin, sent through the emulator's preview proxy with the preview's token as the
+//   pane sends it, gets 101 (the proxy passes its own host name on, as Daytona's does).
 
 #include "CliProcesses.h"
 #include "EmulatorFixture.h"
@@ -60,10 +59,13 @@ QByteArray nextPage(const QByteArray& text)
 int upgradeStatus(int port, const QByteArray& path, const QList<QPair<QByteArray, QByteArray>>& headers,
                   QByteArray* answer = nullptr)
 {
+    // Waits with the event loop running: the emulator's proxy answers from this process.
     QTcpSocket socket;
     socket.setProxy(QNetworkProxy::NoProxy);
+    QByteArray received;
+    QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [&] { received += socket.readAll(); });
     socket.connectToHost(u"127.0.0.1"_s, quint16(port));
-    if (!socket.waitForConnected(10'000))
+    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, 10'000))
         return 0;
     QByteArray request = "GET " + path + " HTTP/1.1\r\n";
     for (const auto& [name, value] : headers)
@@ -71,15 +73,11 @@ int upgradeStatus(int port, const QByteArray& path, const QList<QPair<QByteArray
     request += "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
     socket.write(request);
-    QByteArray received;
-    QElapsedTimer clock;
-    clock.start();
-    while (!received.contains("\r\n\r\n") && clock.elapsed() < 30'000) {
-        if (!socket.waitForReadyRead(1000) && socket.state() != QAbstractSocket::ConnectedState)
-            break;
-        received += socket.readAll();
-    }
-    received += socket.readAll();
+    const bool ended = QTest::qWaitFor(
+        [&] { return received.contains("\r\n\r\n") || socket.state() != QAbstractSocket::ConnectedState; },
+        30'000);
+    if (!ended)
+        qWarning("no answer to the upgrade of %s in 30 s", path.constData());
     if (answer)
         *answer = received;
     static const QRegularExpression statusLine(u"^HTTP/1\\.1 (\\d{3})"_s);
@@ -266,18 +264,22 @@ void TestHmrHostChecks::viteAcceptsDaytonasHostName()
     const QString token = tokenPattern.match(QString::fromUtf8(client)).captured(1);
     QVERIFY2(!token.isEmpty(), client.left(400).constData());
 
-    // The HMR socket as Daytona's proxy forwards the pane's: its own host name, the page's origin.
-    QVERIFY(m_sandboxPort > 0);
-    const QByteArray host =
-        u"%1-%2.proxy.daytona.test"_s.arg(m_sandboxPort).arg(m_session->sandboxId()).toUtf8();
+    // The pane's HMR socket through Daytona's proxy: the preview's token, the page's origin; the
+    // proxy passes on its own host name.
+    const QUrl preview = m_session->previewUrl();
+    QList<QPair<QByteArray, QByteArray>> headers{{"Host", "127.0.0.1:" + QByteArray::number(preview.port())},
+                                                 {"Origin", preview.adjusted(QUrl::RemovePath).toEncoded()},
+                                                 {"Sec-WebSocket-Protocol", "vite-hmr"}};
+    const auto endpointHeaders = m_session->previewEndpoint().headers;
+    for (auto header = endpointHeaders.begin(); header != endpointHeaders.end(); ++header)
+        headers.append({header.key(), header.value()});
     QByteArray answer;
-    const int status =
-        upgradeStatus(m_sandboxPort, "/?token=" + token.toUtf8(),
-                      {{"Host", host},
-                       {"Origin", m_session->previewUrl().adjusted(QUrl::RemovePath).toEncoded()},
-                       {"Sec-WebSocket-Protocol", "vite-hmr"}},
-                      &answer);
+    const int status = upgradeStatus(preview.port(), "/?token=" + token.toUtf8(), headers, &answer);
     QVERIFY2(status == 101, answer.constData());
+    const auto upgrades = m_emulator->requests();
+    QVERIFY(std::any_of(upgrades.begin(), upgrades.end(), [](const auto& request) {
+        return request.header("Upgrade") == "websocket" && request.status == 101;
+    }));
     const QString output = m_serverOutput.join(u'\n');
     QVERIFY2(!output.contains(u"Blocked request"_s), qPrintable(output));
 }

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QTcpSocket>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -85,7 +86,65 @@ void PreviewProxy::handle(const RecordedRequest& request, const std::shared_ptr<
     if (!access.started)
         return reject(502, u"sandbox is not started"_s);
 
+    if (request.header("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+        return forwardUpgrade(request, responder, access);
     forward(request, responder, access, u"127.0.0.1"_s);
+}
+
+QByteArray PreviewProxy::forwardedHost(const PreviewAccess& access) const
+{
+    return (access.forwardedHost.isEmpty() ? u"127.0.0.1:%1"_s.arg(m_targetPort) : access.forwardedHost)
+        .toUtf8();
+}
+
+namespace {
+
+// Headers of the client's request the dev server never sees: the proxy's own credentials, and the
+// Host it replaces.
+bool isDroppedOnForward(const QByteArray& name)
+{
+    const QByteArray lower = name.toLower();
+    return lower == "host" || lower == "authorization" || lower.startsWith("x-daytona-");
+}
+
+} // namespace
+
+void PreviewProxy::forwardUpgrade(const RecordedRequest& request,
+                                  const std::shared_ptr<HttpExchange>& responder, const PreviewAccess& access)
+{
+    QByteArray head = request.method + ' ' + request.target + " HTTP/1.1\r\n";
+    for (const auto& [name, value] : request.headers) {
+        if (!isDroppedOnForward(name))
+            head += name + ": " + value + "\r\n";
+    }
+    head += "Host: " + forwardedHost(access) + "\r\n\r\n";
+    QTcpSocket* client = responder->takeOverSocket();
+    if (!client)
+        return;
+    auto* upstream = new QTcpSocket(client); // goes with the client's connection
+    auto answered = std::make_shared<bool>(false);
+    connect(upstream, &QTcpSocket::connected, upstream, [upstream, head] { upstream->write(head); });
+    connect(upstream, &QTcpSocket::readyRead, client, [this, request, upstream, client, answered] {
+        const QByteArray bytes = upstream->readAll();
+        if (!std::exchange(*answered, true))
+            m_observer(request, bytes.mid(9, 3).toInt()); // "HTTP/1.1 101 …"
+        client->write(bytes);
+    });
+    connect(client, &QTcpSocket::readyRead, upstream,
+            [upstream, client] { upstream->write(client->readAll()); });
+    connect(upstream, &QTcpSocket::disconnected, client, &QTcpSocket::disconnectFromHost);
+    connect(client, &QTcpSocket::disconnected, upstream, &QTcpSocket::disconnectFromHost);
+    connect(upstream, &QTcpSocket::errorOccurred, client, [this, request, client, answered] {
+        if (std::exchange(*answered, true)) {
+            client->disconnectFromHost();
+            return;
+        }
+        // Nothing listening on the port: Daytona's proxy says 502.
+        m_observer(request, 502);
+        client->write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        client->disconnectFromHost();
+    });
+    upstream->connectToHost(QHostAddress::LocalHost, static_cast<quint16>(m_targetPort));
 }
 
 // The daemon forwards to http://localhost:{port} (apps/daemon/pkg/toolbox/proxy/proxy.go), which in
@@ -103,17 +162,12 @@ void PreviewProxy::forward(const RecordedRequest& request, const std::shared_ptr
     target.setQuery(QString::fromUtf8(request.query()));
     QNetworkRequest forwarded(target);
     forwarded.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    static const QList<QByteArray> dropped{"host",           "connection",
-                                           "content-length", "transfer-encoding",
-                                           "authorization",  "x-daytona-preview-token"};
+    static const QList<QByteArray> hopByHop{"connection", "content-length", "transfer-encoding"};
     for (const auto& [name, value] : request.headers) {
-        const QByteArray lower = name.toLower();
-        if (!dropped.contains(lower) && !lower.startsWith("x-daytona-"))
+        if (!isDroppedOnForward(name) && !hopByHop.contains(name.toLower()))
             forwarded.setRawHeader(name, value);
     }
-    const QString host =
-        access.forwardedHost.isEmpty() ? u"127.0.0.1:%1"_s.arg(m_targetPort) : access.forwardedHost;
-    forwarded.setRawHeader("Host", host.toUtf8());
+    forwarded.setRawHeader("Host", forwardedHost(access));
     QNetworkReply* reply = m_network.sendCustomRequest(forwarded, request.method, request.body);
     connect(reply, &QNetworkReply::finished, this, [this, reply, request, responder, access, address] {
         reply->deleteLater();

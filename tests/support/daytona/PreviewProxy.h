@@ -29,7 +29,9 @@ struct PreviewAccess
 // host network). A private sandbox needs `x-daytona-preview-token` (or `Authorization: Bearer <API
 // key>`, or the DAYTONA_SANDBOX_AUTH_KEY query parameter): without valid ones the answer is a 307 to
 // the sign-in page, as Daytona's proxy answers a browser (Authenticate in apps/proxy/pkg/proxy/
-// auth.go, daytonaio/daytona v0.190.0), never 401 or 403. Nothing listening gives 502.
+// auth.go, daytonaio/daytona v0.190.0), never 401 or 403. Nothing listening gives 502. A WebSocket
+// upgrade (a dev server's hot reload socket) is forwarded too, and its bytes piped both ways, as
+// Daytona's proxy (Go's httputil.ReverseProxy) does.
 class PreviewProxy : public QObject
 {
     Q_OBJECT
@@ -48,6 +50,10 @@ private:
     void handle(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder);
     void forward(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder,
                  const PreviewAccess& access, const QString& address);
+    void forwardUpgrade(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder,
+                        const PreviewAccess& access);
+    // The Host header the dev server receives.
+    QByteArray forwardedHost(const PreviewAccess& access) const;
     void redirectToSignIn(const RecordedRequest& request, const std::shared_ptr<HttpExchange>& responder,
                           const PreviewAccess& access);
 
