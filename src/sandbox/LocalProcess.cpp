@@ -131,8 +131,9 @@ LocalProcess::LocalProcess(LaunchSpec spec)
     m_process.setWorkingDirectory(m_spec.workingDirectory);
     m_process.setProcessEnvironment(m_spec.environment);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
-    // Nothing in a sandbox may wait for a keyboard: stdin is empty.
-    m_process.setStandardInputFile(QProcess::nullDevice());
+    // Nothing in a sandbox may wait for a keyboard: stdin is empty, or a pipe only its owner writes.
+    if (!m_spec.keepInputOpen)
+        m_process.setStandardInputFile(QProcess::nullDevice());
     // Its own session and process group: signals to -pid reach the whole tree, and the child has no
     // controlling terminal to inject keystrokes into (the TIOCSTI problem of CVE-2017-5226).
     if (m_spec.network.enabled) {

@@ -60,6 +60,9 @@ struct LaunchSpec
     // bwrap with a network namespace of its own (SandboxNetworkMode::Private): connected by pasta
     // before the command starts.
     NetworkSpec network;
+    // stdin is a pipe the owner writes with LocalProcess::writeInput() (WorkspaceApplier's requests);
+    // otherwise it is empty.
+    bool keepInputOpen = false;
 };
 
 // One child process in its own session (setsid in the child), with its whole tree under control.
@@ -86,6 +89,8 @@ public:
     QCoro::Task<> stop(std::chrono::milliseconds grace);
     // SIGKILL to the tree, without waiting.
     void killTree();
+    // Writes to the process's stdin (LaunchSpec::keepInputOpen only).
+    void writeInput(const QByteArray& bytes) { m_process.write(bytes); }
     CommandResult result() const { return m_result; }
     // The sandbox's first process, whose network namespace is the command's (0 without a private
     // network).

@@ -5,6 +5,7 @@
 #include "HostServices.h"
 #include "LocalProcess.h"
 #include "LocalSandboxStore.h"
+#include "WorkspaceApplier.h"
 #include "core/Failure.h"
 #include "core/InstallCacheKey.h"
 #include "core/SandboxIsolation.h"
@@ -30,6 +31,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <map>
 #include <optional>
 #include <unistd.h>
 #include <vector>
@@ -283,6 +285,7 @@ struct LocalProvider::Private
     bool probing = false;
     IsolationGate gate;
     QHash<QString, std::vector<std::weak_ptr<LocalProcess>>> live;
+    std::map<QString, std::unique_ptr<WorkspaceApplier>> appliers; // applyWorkspaceChanges()'s
     const LocalProvider* owner = nullptr; // for its tool cache (SandboxProvider::toolchains())
 
     explicit Private(Options o)
@@ -858,6 +861,7 @@ QCoro::Task<> LocalProvider::deleteSandbox(QString id)
         co_return; // already gone: deleting is idempotent
     co_await stopSandbox(id);
     d->live.remove(id);
+    d->appliers.erase(id);
     d->store.remove(id);
 }
 
@@ -1059,8 +1063,18 @@ QCoro::Task<CommandResult> LocalProvider::applyWorkspaceChanges(QString id, QByt
         name += u".tar"_s;
         co_await writeWorkspaceFile(id, name, std::move(archive));
     }
-    QStringList command{u"/bin/sh"_s, u"-c"_s, QString::fromLatin1(ApplyChangesScript), u"sh"_s, name};
-    command += deletions;
+    const auto holdsNewline = [](const QString& path) { return path.contains(u'\n'); };
+    if (std::none_of(deletions.cbegin(), deletions.cend(), holdsNewline)) {
+        if (WorkspaceApplier* applier = co_await applierFor(id))
+            co_return co_await applier->apply(name, std::move(deletions), std::move(sink),
+                                              std::chrono::minutes(10));
+    }
+    co_return co_await applyInOneCommand(id, name, std::move(deletions), std::move(sink));
+}
+
+LaunchSpec LocalProvider::workspaceCommand(const QString& id, const QStringList& command,
+                                           bool keepInputOpen) const
+{
     LaunchSpec launch;
     launch.program = Bubblewrap::program();
     launch.arguments = Bubblewrap::arguments(d->bubblewrap(id), command);
@@ -1068,7 +1082,33 @@ QCoro::Task<CommandResult> LocalProvider::applyWorkspaceChanges(QString id, QByt
     launch.environment.insert(u"LANG"_s, u"C.UTF-8"_s);
     launch.environment.insert(u"PATH"_s, Bubblewrap::sandboxPath({}));
     launch.leaderIsSupervisor = true;
-    auto process = std::make_shared<LocalProcess>(std::move(launch));
+    launch.keepInputOpen = keepInputOpen;
+    return launch;
+}
+
+QCoro::Task<WorkspaceApplier*> LocalProvider::applierFor(QString id)
+{
+    if (const auto found = d->appliers.find(id); found != d->appliers.end() && found->second->isAlive())
+        co_return found->second.get();
+    auto process = std::make_shared<LocalProcess>(workspaceCommand(id, WorkspaceApplier::command(), true));
+    try {
+        co_await launch(id, process);
+    } catch (const Failure& failure) {
+        qWarning("The workspace applier of %s did not start: %s", qPrintable(id), failure.what());
+        co_return nullptr;
+    }
+    // Another caller may have started one meanwhile; the newest serves.
+    std::unique_ptr<WorkspaceApplier>& slot = d->appliers[id];
+    slot = std::make_unique<WorkspaceApplier>(std::move(process));
+    co_return slot.get();
+}
+
+QCoro::Task<CommandResult> LocalProvider::applyInOneCommand(QString id, QString name, QStringList deletions,
+                                                            OutputSink sink)
+{
+    QStringList command{u"/bin/sh"_s, u"-c"_s, QString::fromLatin1(ApplyChangesScript), u"sh"_s, name};
+    command += deletions;
+    auto process = std::make_shared<LocalProcess>(workspaceCommand(id, command, false));
     if (sink)
         connect(process.get(), &LocalProcess::output, process.get(),
                 [sink](OutputChannel channel, const QByteArray& bytes) { sink(channel, bytes); });

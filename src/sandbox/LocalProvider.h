@@ -8,6 +8,9 @@
 
 namespace forge {
 
+class WorkspaceApplier;
+struct LaunchSpec;
+
 class LocalProcess;
 class LocalSandboxStore;
 
@@ -86,9 +89,11 @@ public:
                                           ToolProgress progress) override;
     // On the host, in <cacheDirectory>/installs: one cache for every local sandbox, copied with
     // copy-on-write where the file system allows (cp --reflink=auto).
-    // Isolated: one sandboxed command with loopback only (tar, the archive's removal, rm), not
-    // SandboxProvider's three with a network of their own each: a working copy's save reaches the
-    // workspace in tens of milliseconds (issue 22). Otherwise, and for paths it refuses, the base's.
+    // Isolated: the sandbox's WorkspaceApplier (a shell kept running in the sandbox, loopback only:
+    // tar, the archive's removal, rm), not SandboxProvider's three commands with a network of their
+    // own each, so a working copy's save reaches the workspace in tens of milliseconds (issue 22);
+    // one sandboxed command when a path holds a newline or the applier could not start. Otherwise,
+    // and for paths it refuses, the base's.
     QCoro::Task<CommandResult> applyWorkspaceChanges(QString id, QByteArray archive, QStringList deletions,
                                                      OutputSink sink) override;
     bool cachesDependencies() const override { return true; }
@@ -112,6 +117,12 @@ private:
     // Starts `process` for sandbox `id` and keeps track of it until it finishes (in memory, for
     // stopSandbox(), and in sandbox.json, for the next run of the app after a crash).
     QCoro::Task<> launch(const QString& id, std::shared_ptr<LocalProcess> process);
+    // What runs `command` in sandbox `id` for applyWorkspaceChanges(): its bubblewrap, loopback only.
+    LaunchSpec workspaceCommand(const QString& id, const QStringList& command, bool keepInputOpen) const;
+    // The sandbox's running WorkspaceApplier, started when there is none; null when it cannot start.
+    QCoro::Task<WorkspaceApplier*> applierFor(QString id);
+    QCoro::Task<CommandResult> applyInOneCommand(QString id, QString archiveName, QStringList deletions,
+                                                 OutputSink sink);
 
     struct Private;
     std::unique_ptr<Private> d;

@@ -3,6 +3,7 @@
 // once it has run: a link it planted must not lead the update's writes out of the sandbox, nor a
 // link at the archive's name lead the archive's own write anywhere.
 #include "AwaitCatching.h"
+#include "ProcessTree.h"
 #include "core/Failure.h"
 #include "sandbox/LocalProvider.h"
 
@@ -14,6 +15,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 #include <optional>
 
 using namespace forge;
@@ -366,6 +368,55 @@ private Q_SLOTS:
         const auto removed = await(p.applyWorkspaceChanges(id, {}, {u"kept.txt"_s}, {}));
         QVERIFY2(removed.value && removed.value->succeeded(), qPrintable(removed.describe()));
         QVERIFY(!QFileInfo::exists(workspace + u"/kept.txt"_s));
+    }
+
+    // Isolated, changes go through one shell kept running in the sandbox (WorkspaceApplier): later
+    // batches reuse it, tar's failure comes back as the batch's, a path with a newline goes the
+    // one-command way, and a shell that died is started again for the next batch.
+    void theSandboxsApplierServesBatchAfterBatch()
+    {
+        if (!bubblewrapProblem().isEmpty())
+            QSKIP(qPrintable(u"bubblewrap does not work here: "_s + bubblewrapProblem()));
+        LocalProvider& p = provider(true);
+        const QString id = sandbox(p);
+        QVERIFY(!id.isEmpty());
+        const QString workspace = p.workspacePath(id);
+        const auto appliers = [] {
+            QList<qint64> found;
+            for (const test::ProcessId& process : test::descendantsOf(QCoreApplication::applicationPid())) {
+                QFile cmdline(u"/proc/%1/cmdline"_s.arg(process.pid));
+                if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains("forge-applied"))
+                    found.append(process.pid);
+            }
+            return found;
+        };
+        const auto applied = [&](const QByteArray& archive, const QStringList& deletions) {
+            const auto result = await(p.applyWorkspaceChanges(id, archive, deletions, {}));
+            return result.value && result.value->succeeded();
+        };
+        QVERIFY(applied(tarOf({{u"one.txt"_s, "1\n"}}), {}));
+        const QList<qint64> first = appliers();
+        QVERIFY(!first.isEmpty());
+        QVERIFY(applied(tarOf({{u"two.txt"_s, "2\n"}}), {u"one.txt"_s}));
+        QCOMPARE(appliers(), first); // the same shell
+        QCOMPARE(readFile(workspace + u"/two.txt"_s), "2\n");
+        QVERIFY(!QFileInfo::exists(workspace + u"/one.txt"_s));
+
+        QVERIFY(!applied("this is not a tar archive", {})); // tar's status is the batch's
+        QVERIFY(leftArchives(workspace).isEmpty());
+
+        QVERIFY(writeFile(workspace + u"/line\nbreak.txt"_s, "x"));
+        QVERIFY(applied({}, {u"line\nbreak.txt"_s}));
+        QVERIFY(!QFileInfo::exists(workspace + u"/line\nbreak.txt"_s));
+
+        for (const qint64 pid : first)
+            ::kill(static_cast<pid_t>(pid), SIGKILL);
+        QTRY_VERIFY(appliers().isEmpty());
+        // A batch sent as the shell died fails (WorkingCopySync sends it again); then a new one serves.
+        QTRY_VERIFY(applied(tarOf({{u"three.txt"_s, "3\n"}}), {}));
+        QCOMPARE(readFile(workspace + u"/three.txt"_s), "3\n");
+        QVERIFY(!appliers().isEmpty());
+        QVERIFY(appliers() != first);
     }
 
     // The attack: the repository's code replaces src with a link to a folder outside the workspace;
