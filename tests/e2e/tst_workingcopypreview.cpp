@@ -33,6 +33,16 @@ bool writeFile(const QString& path, const QByteArray& content)
     return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size();
 }
 
+// Starts the session's run: empty once live, else why not.
+QString startLive(ProjectSession& session)
+{
+    QSignalSpy ready(&session, &ProjectSession::previewReady);
+    session.start();
+    if (ready.wait(LiveTimeoutMs) && session.status() == ProjectStatus::Live)
+        return {};
+    return session.failure() ? session.failure()->message() : u"not live"_s;
+}
+
 } // namespace
 
 class TestWorkingCopyPreview : public QObject
@@ -60,10 +70,8 @@ private Q_SLOTS:
         forge::Project project = forge::newProject(std::get<forge::RepoRef>(parsed), {}, forge::RunMode::Dev);
         project.source = forge::ProjectSource::WorkingCopy;
         ProjectSession session(provider, project);
-        QSignalSpy ready(&session, &ProjectSession::previewReady);
-        session.start();
-        QVERIFY2(ready.wait(LiveTimeoutMs) && session.status() == ProjectStatus::Live,
-                 session.failure() ? qPrintable(session.failure()->message()) : "not live");
+        const QString notLive = startLive(session);
+        QVERIFY2(notLive.isEmpty(), qPrintable(notLive));
 
         QNetworkAccessManager network;
         network.setProxy(QNetworkProxy::NoProxy);
@@ -112,10 +120,8 @@ private Q_SLOTS:
             std::get<forge::RepoRef>(forge::RepoRef::parse(folder, QString())), {}, forge::RunMode::Dev);
         QVERIFY(project.source == forge::ProjectSource::WorkingCopy);
         ProjectSession session(provider, project);
-        QSignalSpy ready(&session, &ProjectSession::previewReady);
-        session.start();
-        QVERIFY2(ready.wait(LiveTimeoutMs) && session.status() == ProjectStatus::Live,
-                 session.failure() ? qPrintable(session.failure()->message()) : "not live");
+        const QString notLive = startLive(session);
+        QVERIFY2(notLive.isEmpty(), qPrintable(notLive));
         QNetworkAccessManager network;
         network.setProxy(QNetworkProxy::NoProxy);
         QVERIFY(forge::test::fetchBody(network, session.previewUrl()).contains("first version"));
@@ -124,7 +130,11 @@ private Q_SLOTS:
         QSignalSpy restoring(&session, &ProjectSession::restoring);
         QSignalSpy applied(&session, &ProjectSession::workingCopyApplied);
         QVERIFY(writeFile(folder + u"/server.js"_s, QByteArray(server).replace("first", "saved")));
-        QVERIFY(applied.wait(LiveTimeoutMs));
+        QStringList said; // for a failure's message
+        connect(&session, &ProjectSession::notice, this, [&said](const QString& text) { said.append(text); });
+        connect(&session, &ProjectSession::restoreFailed, this,
+                [&said](const QString& cause) { said.append(u"restore failed: "_s + cause); });
+        QVERIFY2(applied.wait(LiveTimeoutMs), qPrintable(said.join(u'\n')));
         QCOMPARE(applied.first().first().value<forge::SourceUpdateAction>(),
                  forge::SourceUpdateAction::RestartServer);
         QCOMPARE(restoring.count(), 1);

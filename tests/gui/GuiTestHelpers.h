@@ -4,6 +4,7 @@
 
 #include "store/ProjectStore.h"
 #include "ui/window/MainWindow.h"
+#include "workflow/ProjectSession.h"
 
 #include <QAbstractButton>
 #include <QCoreApplication>
@@ -135,6 +136,21 @@ inline QVariant evaluate(QWebEnginePage* page, const QString& script)
 
 // Stops every run of the window and waits until it has (a plain event loop: QTest's waits return
 // at once after a failed check, and the window must still stop its sandboxes then).
+// Waits until `session`'s run is live or has failed: empty when live, else why not.
+inline QString waitUntilLive(const ProjectSession& session, int timeoutMs)
+{
+    const bool settled = QTest::qWaitFor(
+        [&session] {
+            return session.status() == ProjectStatus::Live || session.status() == ProjectStatus::Failed;
+        },
+        timeoutMs);
+    if (session.status() == ProjectStatus::Live)
+        return {};
+    if (session.failure())
+        return session.failure()->message();
+    return settled ? QStringLiteral("not live") : QStringLiteral("neither live nor failed in time");
+}
+
 inline void shutDown(ui::MainWindow& window)
 {
     QEventLoop loop;

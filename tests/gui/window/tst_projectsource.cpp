@@ -27,13 +27,13 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QFile>
 #include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QMenuBar>
 #include <QRadioButton>
 #include <QStatusBar>
-#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebEnginePage>
@@ -272,11 +272,8 @@ private Q_SLOTS:
         window.actions()->run()->trigger();
         ProjectSession* session = window.session(project.id);
         QVERIFY(session);
-        QTRY_VERIFY_WITH_TIMEOUT(session->status() == ProjectStatus::Live ||
-                                     session->status() == ProjectStatus::Failed,
-                                 RunTimeoutMs);
-        QVERIFY2(session->status() == ProjectStatus::Live,
-                 qPrintable(session->failure() ? session->failure()->message() : QString()));
+        const QString notLive = test::waitUntilLive(*session, RunTimeoutMs);
+        QVERIFY2(notLive.isEmpty(), qPrintable(notLive));
         QTRY_COMPARE(status->text(), u"Working copy: synced"_s);
         QVERIFY(status->isVisible());
         QVERIFY2(status->toolTip().contains(u"Sync row"_s), qPrintable(status->toolTip()));

@@ -183,11 +183,8 @@ private Q_SLOTS:
         window.actions()->run()->trigger();
         ProjectSession* session = window.session(project.id); // a new one, on the unisolated provider
         QVERIFY(session);
-        QTRY_VERIFY_WITH_TIMEOUT(session->status() == ProjectStatus::Live ||
-                                     session->status() == ProjectStatus::Failed,
-                                 RunTimeoutMs);
-        QVERIFY2(session->status() == ProjectStatus::Live,
-                 qPrintable(session->failure() ? session->failure()->message() : QString()));
+        const QString notLive = test::waitUntilLive(*session, RunTimeoutMs);
+        QVERIFY2(notLive.isEmpty(), qPrintable(notLive));
         ui::BuildLogPanel* log = window.buildLog(project.id);
         QVERIFY2(log->plainText().contains(ui::IsolationChoice::runStartNotice()),
                  qPrintable(log->plainText()));
