@@ -157,11 +157,13 @@ std::optional<ParseOutcome> checkProviderOptions(const QCommandLineParser& parse
     if (daytona && parser.isSet(set.noIsolation))
         return usageError(u"--no-isolation only applies to --provider local: Daytona runs every sandbox "
                           u"isolated in its cloud."_s);
-    if (daytona && !options.repository.isRemote()) {
+    // A working copy goes up as files; a folder's branch would be cloned by Daytona.
+    if (daytona && !options.repository.isRemote() && !parser.isSet(set.workingCopy)) {
         return ParseOutcome{
             std::nullopt, ExitUsage,
-            u"A Daytona sandbox runs in the cloud and cannot reach the folder %1.\n"
-            u"Push the repository to a git host and preview its URL, or use --provider local."_s.arg(
+            u"A Daytona sandbox runs in the cloud and cannot clone the folder %1.\n"
+            u"Preview its working copy there with --working-copy (its files are uploaded), push the "
+            u"repository to a git host and preview its URL, or use --provider local."_s.arg(
                 options.repository.localPath()),
             true};
     }

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void refusesHostileInputBeforeRunningAnything();
     void previewsViteOnDaytonaThroughTheEmulator();
     void daytonaRefusesALocalFolder();
+    void daytonaPreviewsAWorkingCopy();
     void daytonaSecondPreviewRestoresTheInstallCache();
     void daytonaWithoutAnApiKeySaysWhatToSet();
     void failsClosedWithoutBubblewrap();
@@ -465,8 +466,45 @@ void TestCliPreview::daytonaRefusesALocalFolder()
     QSignalSpy exited(&run.process(), &QProcess::finished);
     QVERIFY(exited.wait(30000));
     QCOMPARE(run.process().exitCode(), 2);
-    QVERIFY2(run.standardError().contains(u"cannot reach the folder"_s), qPrintable(run.transcript()));
+    QVERIFY2(run.standardError().contains(u"cannot clone the folder"_s), qPrintable(run.transcript()));
+    QVERIFY2(run.standardError().contains(u"--working-copy"_s), qPrintable(run.transcript()));
     QVERIFY2(run.standardError().contains(u"--provider local"_s), qPrintable(run.transcript()));
+}
+
+// Issue 22: a folder's working copy goes up to Daytona as files (one upload), uncommitted edit
+// included, where its branch would have to be cloned.
+void TestCliPreview::daytonaPreviewsAWorkingCopy()
+{
+    const QString folder = m_work.filePath(u"working-copy-site"_s);
+    FixtureRepository site(folder);
+    QVERIFY2(site.initializeWithFiles({{u"index.html"_s, "<!doctype html><h1>committed</h1>\n"}}),
+             qPrintable(site.errorString()));
+    QFile page(folder + u"/index.html"_s);
+    QVERIFY(page.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    page.write("<!doctype html><h1>not committed yet</h1>\n");
+    page.close();
+
+    QTemporaryDir data;
+    QTemporaryDir emulatorData;
+    EmulatorProcess emulator(emulatorData.path());
+    const QUrl api = emulator.apiUrl();
+    QVERIFY2(api.isValid() && api.port() > 0, qPrintable(api.toString()));
+    CliRun run(data.path(), {{u"DAYTONA_API_KEY"_s, QString::fromLatin1(EmulatorKey)}});
+    run.start({u"preview"_s, folder, u"--working-copy"_s, u"--provider"_s, u"daytona"_s, u"--api-url"_s,
+               api.toString(), u"--json"_s, u"--exit-when-ready"_s});
+    QSignalSpy exited(&run.process(), &QProcess::finished);
+    QVERIFY(exited.wait(InstallAndStartTimeoutMs));
+    QVERIFY2(run.process().exitCode() == 0, qPrintable(run.transcript()));
+    QCOMPARE(run.event(u"start"_s)->value(u"source"_s).toString(), u"working-copy"_s);
+    const QString workspaces = emulatorData.path();
+    bool uploaded = false;
+    for (QDirIterator it(workspaces, {u"index.html"_s}, QDir::Files, QDirIterator::Subdirectories);
+         it.hasNext();) {
+        QFile copy(it.next());
+        uploaded =
+            uploaded || (copy.open(QIODevice::ReadOnly) && copy.readAll().contains("not committed yet"));
+    }
+    QVERIFY2(uploaded, qPrintable(run.transcript()));
 }
 
 void TestCliPreview::daytonaWithoutAnApiKeySaysWhatToSet()

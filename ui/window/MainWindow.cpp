@@ -651,10 +651,11 @@ void MainWindow::updateActions()
 
 QString MainWindow::daytonaBlockedReason() const
 {
-    // Daytona clones over the network: a folder on this computer runs here.
+    // Daytona clones over the network: a folder's branch runs here (its working copy goes up as files).
     if (const ProjectSession* current = session(m_currentId)) {
-        if (isLocalFolder(current->project()))
-            return tr("A folder on this computer runs here: Daytona clones repositories over the network.");
+        if (isLocalFolder(current->project()) && current->project().source == ProjectSource::Branch)
+            return tr("A folder's branch runs here: Daytona clones repositories over the network. Preview "
+                      "the working copy to run it on Daytona.");
     }
     return m_context.backends()->daytonaUnavailableReason();
 }

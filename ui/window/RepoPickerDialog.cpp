@@ -125,6 +125,7 @@ void RepoPickerDialog::addSource(RepositorySource* source, int index)
             // A new folder brings a new detected plan; the user's edits belong to the old one.
             m_planEditor->setPlan(source->detectedPlan());
             updateState();
+            updateBackendChoice();
         }
     });
     connect(source, &RepositorySource::activated, this, [this] {
@@ -169,9 +170,12 @@ void RepoPickerDialog::setDaytonaAvailability(const QString& unavailableReason)
 void RepoPickerDialog::updateBackendChoice()
 {
     QString blocked = m_daytonaUnavailable;
-    if (blocked.isEmpty() && currentSource() == m_folderSource)
-        blocked = tr("A folder on this computer runs here: Daytona clones repositories over the network, "
-                     "so give it the repository's URL instead.");
+    // A working copy goes up as files (WorkingCopySync); a branch would be cloned by Daytona, which
+    // cannot reach this computer.
+    if (blocked.isEmpty() && currentSource() == m_folderSource &&
+        m_folderSource->source() == ProjectSource::Branch)
+        blocked = tr("A folder's branch runs here: Daytona clones repositories over the network. Preview the "
+                     "folder's working copy to run it on Daytona, or give the repository's URL.");
     QAbstractButton* daytona = m_backend->button(1);
     daytona->setEnabled(blocked.isEmpty());
     daytona->setToolTip(blocked.isEmpty() ? tr("A sandbox in Daytona's cloud, made with the Daytona settings "

@@ -35,8 +35,8 @@ public:
 
     RunMode mode() const;
     void setMode(RunMode mode);
-    // Where the project runs: "local" (default) or "daytona". A folder on this computer always runs
-    // locally (Daytona clones over the network), whatever was chosen.
+    // Where the project runs: "local" (default) or "daytona". A folder's branch always runs locally
+    // (Daytona clones over the network); its working copy may run on either.
     Backend backend() const;
     void setBackend(Backend backend);
     // Starts from `project`'s repository (the usual next step is another branch of it): its back

@@ -927,7 +927,11 @@ QCoro::Task<CommandResult> DaytonaProvider::runCommand(QString id, CommandSpec s
     // The project's variables: in a file the command reads and deletes (see environmentFile).
     const QByteArray script = environmentScript(spec.privateEnvironment);
     const QString file = spec.privateEnvironment.isEmpty() ? QString() : environmentFile(project);
-    const QString line = commandLineFor(spec, directory, file);
+    QString line = commandLineFor(spec, directory, file);
+    // A working copy's first command (emptying the workspace, PreviewWorkflow::copyWorkingCopy) comes
+    // before anything made the project folder, as a clone does: the folder is made when missing.
+    if (directory == project)
+        line = u"mkdir -p -- %1 && %2"_s.arg(shell::quote(project), line);
 
     // One session per command: its output streams (the plain execute call returns it only at the
     // end), and deleting the session ends whatever the command left running.

@@ -420,12 +420,22 @@ private Q_SLOTS:
         QVERIFY(picker.project().backend == Backend::Daytona);
         QVERIFY(saveShot(&picker, u"repo-picker-backend.png"_s));
 
+        // A folder's working copy goes up to Daytona as files (issue 22); its branch would be cloned
+        // there, and Daytona cannot reach this computer.
         picker.showSource(picker.localFolderSource());
-        QVERIFY(!daytona->isEnabled());
+        QVERIFY(picker.localFolderSource()->source() == ProjectSource::WorkingCopy);
+        QVERIFY(daytona->isEnabled());
+        QVERIFY(picker.backend() == Backend::Daytona);
+        picker.localFolderSource()->setSource(ProjectSource::Branch);
+        QTRY_VERIFY(!daytona->isEnabled());
         QVERIFY(picker.backend() == Backend::Local);
         QVERIFY(note->isVisible()); // the user chose Daytona: say why it is off here
-        QVERIFY(note->text().contains(u"network"_s));
+        QVERIFY2(note->text().contains(u"network"_s) && note->text().contains(u"working copy"_s),
+                 qPrintable(note->text()));
         QVERIFY(saveShot(&picker, u"repo-picker-backend-folder.png"_s));
+        picker.localFolderSource()->setSource(ProjectSource::WorkingCopy);
+        QTRY_VERIFY(daytona->isEnabled());
+        QVERIFY(picker.backend() == Backend::Daytona);
         picker.showSource(picker.urlSource());
         QVERIFY(picker.backend() == Backend::Daytona); // the choice is kept
         QSettings().remove(u"daytona"_s);
