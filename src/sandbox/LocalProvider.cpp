@@ -128,6 +128,22 @@ constexpr auto TimeoutGrace = 2s;
 // What stopSandbox() gives each process.
 constexpr auto StopGrace = 5s;
 
+// The system's certificate authorities in one file, where the distributions keep it (Debian and
+// Ubuntu, Fedora, openSUSE, Alpine); empty when none is there.
+QString systemCertificateBundle()
+{
+    static const QString found = [] {
+        for (const QString& path :
+             {u"/etc/ssl/certs/ca-certificates.crt"_s, u"/etc/pki/tls/certs/ca-bundle.crt"_s,
+              u"/etc/ssl/ca-bundle.pem"_s, u"/etc/ssl/cert.pem"_s}) {
+            if (QFileInfo(path).isReadable())
+                return path;
+        }
+        return QString();
+    }();
+    return found;
+}
+
 SandboxInfo toInfo(const SandboxRecord& record)
 {
     return SandboxInfo{record.id, record.id, record.labels, record.state};
@@ -438,6 +454,14 @@ struct LocalProvider::Private
             env.insert(u"PATH"_s,
                        isolatedRun ? Bubblewrap::sandboxPath(spec.toolDirectories + toolchain.pathDirectories)
                                    : (spec.toolDirectories + QStringList{hostPath}).join(u':'));
+            // A fetched Node.js (nodejs.org's build) trusts only the certificates built into it,
+            // unlike the distribution's, which uses the system's store: behind a proxy or registry
+            // with a company's own authority its installs fail (SELF_SIGNED_CERT_IN_CHAIN). The
+            // system's bundle is added to them, unless the project says otherwise. /etc is bound
+            // read-only into every sandbox (Bubblewrap.cpp).
+            const QString bundle = systemCertificateBundle();
+            if (!bundle.isEmpty() && !env.contains(u"NODE_EXTRA_CA_CERTS"_s))
+                env.insert(u"NODE_EXTRA_CA_CERTS"_s, bundle);
         }
         QStringList command = spec.argv;
         command[0] = resolveProgram(id, spec.argv.first(), cwd, env.value(u"PATH"_s), isolatedRun);
