@@ -107,19 +107,6 @@ Q_SIGNALS:
     void decided();
 };
 
-// applyWorkspaceChanges() in one sandboxed command, with loopback only (no pasta: a network of
-// its own costs ~100 ms a command, issue 22's save-to-visible goal is 100 ms): the same tar as
-// SandboxProvider's, the archive removed whatever tar did, then the deletions.
-// $1: the archive's name at the workspace root, or empty; then the paths to remove.
-constexpr auto ApplyChangesScript =
-    "archive=$1; shift\n"
-    "status=0\n"
-    "if [ -n \"$archive\" ]; then\n"
-    "  tar -x -f \"$archive\" --no-same-owner --no-same-permissions --no-overwrite-dir -m || status=$?\n"
-    "  rm -f -- \"$archive\" || [ \"$status\" -ne 0 ] || status=1\n"
-    "fi\n"
-    "[ \"$status\" -eq 0 ] || exit \"$status\"\n"
-    "[ \"$#\" -eq 0 ] || exec rm -f -- \"$@\"\n";
 // More deletions than this go through SandboxProvider's implementation (200 a command).
 constexpr qsizetype DeletionsInOneCommand = 2000;
 
@@ -1121,18 +1108,19 @@ QCoro::Task<WorkspaceApplier*> LocalProvider::applierFor(QString id)
         qWarning("The workspace applier of %s did not start: %s", qPrintable(id), failure.what());
         co_return nullptr;
     }
-    // Another caller may have started one meanwhile; the newest serves.
+    // Another caller may have started one meanwhile: that one serves (it may be applying a batch),
+    // and this process ends with the last reference to it.
     std::unique_ptr<WorkspaceApplier>& slot = d->appliers[id];
-    slot = std::make_unique<WorkspaceApplier>(std::move(process));
+    if (!slot || !slot->isAlive())
+        slot = std::make_unique<WorkspaceApplier>(std::move(process));
     co_return slot.get();
 }
 
 QCoro::Task<CommandResult> LocalProvider::applyInOneCommand(QString id, QString name, QStringList deletions,
                                                             OutputSink sink)
 {
-    QStringList command{u"/bin/sh"_s, u"-c"_s, QString::fromLatin1(ApplyChangesScript), u"sh"_s, name};
-    command += deletions;
-    auto process = std::make_shared<LocalProcess>(workspaceCommand(id, command, false));
+    auto process = std::make_shared<LocalProcess>(
+        workspaceCommand(id, WorkspaceApplier::oneShotCommand(name, deletions), false));
     if (sink)
         connect(process.get(), &LocalProcess::output, process.get(),
                 [sink](OutputChannel channel, const QByteArray& bytes) { sink(channel, bytes); });

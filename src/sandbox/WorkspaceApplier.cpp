@@ -10,20 +10,29 @@ namespace forge {
 
 namespace {
 
-// ApplyChangesScript's work (LocalProvider.cpp) in a loop over requests read from stdin.
-constexpr auto ApplierScript =
-    "while IFS= read -r archive && IFS= read -r count; do\n"
+// What applying changes is, in one place for both ways: the same tar as SandboxProvider's, the
+// archive removed whatever tar did, then the deletions. $1: the archive's name at the workspace
+// root, or empty; then the paths to remove. Its status is the first failure's.
+constexpr auto ApplyFunction =
+    "apply_changes() {\n"
+    "  archive=$1; shift\n"
     "  status=0\n"
     "  if [ -n \"$archive\" ]; then\n"
     "    tar -x -f \"$archive\" --no-same-owner --no-same-permissions --no-overwrite-dir -m || status=$?\n"
     "    rm -f -- \"$archive\" || [ \"$status\" -ne 0 ] || status=1\n"
     "  fi\n"
-    "  set --\n"
-    "  while [ \"$count\" -gt 0 ]; do IFS= read -r path; set -- \"$@\" \"$path\"; count=$((count - 1)); "
-    "done\n"
-    "  if [ \"$status\" -eq 0 ] && [ \"$#\" -gt 0 ]; then rm -f -- \"$@\" || status=$?; fi\n"
-    "  echo \"forge-applied $status\"\n"
-    "done\n";
+    "  [ \"$status\" -eq 0 ] || return \"$status\"\n"
+    "  [ \"$#\" -eq 0 ] || rm -f -- \"$@\"\n"
+    "}\n";
+
+// The applier: apply_changes for each request read from stdin (see the class comment).
+constexpr auto ApplierLoop = "while IFS= read -r request_archive && IFS= read -r count; do\n"
+                             "  set -- \"$request_archive\"\n"
+                             "  while [ \"$count\" -gt 0 ]; do IFS= read -r path; set -- \"$@\" \"$path\"; "
+                             "count=$((count - 1)); done\n"
+                             "  apply_changes \"$@\"\n"
+                             "  echo \"forge-applied $?\"\n"
+                             "done\n";
 
 constexpr QByteArrayView AnswerPrefix = "forge-applied ";
 
@@ -31,7 +40,16 @@ constexpr QByteArrayView AnswerPrefix = "forge-applied ";
 
 QStringList WorkspaceApplier::command()
 {
-    return {u"/bin/sh"_s, u"-c"_s, QString::fromLatin1(ApplierScript), u"sh"_s};
+    return {u"/bin/sh"_s, u"-c"_s, QString::fromLatin1(ApplyFunction) + QString::fromLatin1(ApplierLoop),
+            u"sh"_s};
+}
+
+QStringList WorkspaceApplier::oneShotCommand(const QString& archiveName, const QStringList& deletions)
+{
+    return QStringList{u"/bin/sh"_s, u"-c"_s,
+                       QString::fromLatin1(ApplyFunction) + u"apply_changes \"$@\"\n"_s, u"sh"_s,
+                       archiveName} +
+           deletions;
 }
 
 WorkspaceApplier::WorkspaceApplier(std::shared_ptr<LocalProcess> process, QObject* parent)

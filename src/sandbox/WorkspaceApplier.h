@@ -29,6 +29,9 @@ class WorkspaceApplier final : public QObject
 public:
     // The sandboxed command to start `process` with.
     static QStringList command();
+    // The same work as one command, for a path the requests cannot carry (a newline) or when no
+    // applier could start: `archiveName` (may be empty) and the paths to remove as arguments.
+    static QStringList oneShotCommand(const QString& archiveName, const QStringList& deletions);
     // `process`: started (LocalProvider::launch) with command() and its stdin kept open.
     explicit WorkspaceApplier(std::shared_ptr<LocalProcess> process, QObject* parent = nullptr);
     ~WorkspaceApplier() override;
