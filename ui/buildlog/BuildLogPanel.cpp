@@ -35,6 +35,12 @@ LogLine plainLine(const QString& text, LogLine::Kind kind, bool isError = false)
     return LogLine{StyledLine{text, {}}, kind, isError};
 }
 
+// A Sync line's time of day.
+QString clockTime()
+{
+    return QTime::currentTime().toString(u"HH:mm:ss"_s);
+}
+
 QString rowTitle(LogRowId row)
 {
     switch (row.kind) {
@@ -380,11 +386,10 @@ void BuildLogPanel::appendNotice(const QString& message)
 
 void BuildLogPanel::appendSyncStarted()
 {
-    appendLine({LogRow::Sync}, plainLine(tr("%1  Watching the working copy: saved files go to the sandbox as "
-                                            "they change.")
-                                             .arg(QTime::currentTime().toString(u"HH:mm:ss"_s)),
-                                         LogLine::Kind::Notice));
-    m_timeline->setCount(LogRow::Sync, m_syncCount);
+    appendLine({LogRow::Sync},
+               plainLine(tr("%1  Watching the working copy: saved files go to the sandbox as they change.")
+                             .arg(clockTime()),
+                         LogLine::Kind::Notice));
     m_timeline->item({LogRow::Sync})->setHidden(false);
 }
 
@@ -394,9 +399,7 @@ void BuildLogPanel::appendSyncBatch(const QStringList& written, const QStringLis
     m_timeline->setCount(LogRow::Sync, m_syncCount);
     // Spelled out: without a translation loaded, tr()'s "%n file(s)" stays "file(s)".
     const QString sent = written.size() == 1 ? tr("Sent 1 file") : tr("Sent %1 files").arg(written.size());
-    appendLine({LogRow::Sync}, plainLine(tr("%1  %2, removed %3")
-                                             .arg(QTime::currentTime().toString(u"HH:mm:ss"_s), sent)
-                                             .arg(removed.size()),
+    appendLine({LogRow::Sync}, plainLine(tr("%1  %2, removed %3").arg(clockTime(), sent).arg(removed.size()),
                                          LogLine::Kind::Header));
     qsizetype listed = 0;
     const auto list = [&](const QStringList& paths, QStringView mark) {

@@ -92,6 +92,9 @@ void StepTimeline::reset()
     setCount(LogRow::Console, 0);
     setCount(LogRow::Sync, 0);
     setCount(LogRow::Notices, 0);
+    // Only a working copy's runs sync (BuildLogPanel::appendSyncStarted shows the row): it stays out
+    // of the way of every other run.
+    m_syncItem->setHidden(true);
     refreshIcons();
     selectRow({LogRow::All});
 }
@@ -171,12 +174,8 @@ void StepTimeline::setCount(LogRow row, int count)
                               : row == LogRow::Sync    ? m_syncItem
                               : row == LogRow::Notices ? m_noticesItem
                                                        : nullptr;
-    if (!target)
-        return;
-    target->setText(DurationColumn, count > 0 ? QString::number(count) : QString());
-    // Only a working copy's runs sync; the row stays out of the way of every other run.
-    if (target == m_syncItem)
-        target->setHidden(count == 0);
+    if (target)
+        target->setText(DurationColumn, count > 0 ? QString::number(count) : QString());
 }
 
 QTreeWidgetItem* StepTimeline::item(LogRowId row) const
