@@ -2,16 +2,21 @@
 
 // Small helpers the window-level GUI tests share. Header-only: each test is its own program.
 
+#include "app/ProjectListModel.h"
 #include "store/ProjectStore.h"
 #include "ui/window/MainWindow.h"
 #include "workflow/ProjectSession.h"
 
 #include <QAbstractButton>
+#include <QAction>
 #include <QCoreApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QEventLoop>
+#include <QListView>
+#include <QMenu>
+#include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QScopeGuard>
@@ -69,6 +74,35 @@ inline std::optional<Project> storedProject(const QString& dataDirectory, const 
     if (!store.load().ok() || !store.find(id))
         return std::nullopt;
     return *store.find(id);
+}
+
+// The project list's row of `projectId` in `window`; invalid when it has none.
+inline QModelIndex projectListItem(ui::MainWindow& window, const QString& projectId)
+{
+    auto* list = window.findChild<QListView*>(QStringLiteral("projectList"));
+    for (int row = 0; list && row < list->model()->rowCount(); ++row) {
+        if (list->model()->index(row, 0).data(ProjectIdRole).toString() == projectId)
+            return list->model()->index(row, 0);
+    }
+    return {};
+}
+
+// The actions of the window's Project menu.
+inline QList<QAction*> projectMenuActions(ui::MainWindow& window)
+{
+    for (QAction* entry : window.menuBar()->actions()) {
+        if (entry->menu() && entry->text() == QStringLiteral("&Project"))
+            return entry->menu()->actions();
+    }
+    return {};
+}
+
+// A screenshot test's rows: the QByteArray column "scheme", "light" and "dark" (useColourScheme).
+inline void addColourSchemeRows()
+{
+    QTest::addColumn<QByteArray>("scheme");
+    QTest::newRow("light") << QByteArray("light");
+    QTest::newRow("dark") << QByteArray("dark");
 }
 
 // The body of a GET of `url` (a live preview's page); empty when it has not finished in 15 s.

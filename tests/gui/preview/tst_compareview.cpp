@@ -562,9 +562,7 @@ void TestCompareView::compareWithOpensOnTwoLiveProjects()
 
 void TestCompareView::screenshots_data()
 {
-    QTest::addColumn<QByteArray>("scheme");
-    QTest::newRow("light") << QByteArray("light");
-    QTest::newRow("dark") << QByteArray("dark");
+    forge::test::addColourSchemeRows();
 }
 
 void TestCompareView::screenshots()

@@ -539,12 +539,7 @@ private Q_SLOTS:
 
     // The section light and dark, with a kept secret, a new one masked, a plain value and a
     // problem to fix.
-    void screenshots_data()
-    {
-        QTest::addColumn<QByteArray>("scheme");
-        QTest::newRow("light") << QByteArray("light");
-        QTest::newRow("dark") << QByteArray("dark");
-    }
+    void screenshots_data() { test::addColourSchemeRows(); }
 
     void screenshots()
     {

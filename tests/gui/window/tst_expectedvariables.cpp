@@ -408,12 +408,7 @@ private Q_SLOTS:
     }
 
     // The banner over the failure with its button, and the form the failure opened, light and dark.
-    void screenshots_data()
-    {
-        QTest::addColumn<QByteArray>("scheme");
-        QTest::newRow("light") << QByteArray("light");
-        QTest::newRow("dark") << QByteArray("dark");
-    }
+    void screenshots_data() { test::addColourSchemeRows(); }
 
     void screenshots()
     {

@@ -58,25 +58,6 @@ QString pageText(ui::MainWindow& window)
                 : QString();
 }
 
-QModelIndex itemOf(ui::MainWindow& window, const QString& projectId)
-{
-    auto* list = window.findChild<QListView*>(u"projectList"_s);
-    for (int row = 0; list && row < list->model()->rowCount(); ++row) {
-        if (list->model()->index(row, 0).data(ProjectIdRole).toString() == projectId)
-            return list->model()->index(row, 0);
-    }
-    return {};
-}
-
-QList<QAction*> projectMenuActions(ui::MainWindow& window)
-{
-    for (QAction* entry : window.menuBar()->actions()) {
-        if (entry->menu() && entry->text() == u"&Project"_s)
-            return entry->menu()->actions();
-    }
-    return {};
-}
-
 } // namespace
 
 class TestProjectSource : public QObject
@@ -202,13 +183,14 @@ private Q_SLOTS:
         test::showWindow(window);
         QCOMPARE(window.currentProjectId(), project.id);
         QAction* action = window.actions()->previewWorkingCopy();
-        QVERIFY(projectMenuActions(window).contains(action));
+        QVERIFY(test::projectMenuActions(window).contains(action));
         QVERIFY(window.findChild<QListView*>(u"projectList"_s)->actions().contains(action));
         QCOMPARE(action->text(), u"Pre&view Working Copy"_s);
         QVERIFY(action->isCheckable());
         QVERIFY(action->isEnabled());
         QVERIFY(action->isChecked());
-        QCOMPARE(itemOf(window, project.id).data(ProjectDetailRole).toString(), u"working copy · local"_s);
+        QCOMPARE(test::projectListItem(window, project.id).data(ProjectDetailRole).toString(),
+                 u"working copy · local"_s);
         QVERIFY2(window.runPlanPage()->sourceText().startsWith(u"Source: working copy"_s),
                  qPrintable(window.runPlanPage()->sourceText()));
 
@@ -220,7 +202,8 @@ private Q_SLOTS:
         QCOMPARE(switched.environment.names(), QStringList{u"GREETING"_s});
         QCOMPARE(window.statusBar()->currentMessage(),
                  u"static-site will preview its current branch (Ctrl+Enter to run it now)."_s);
-        QCOMPARE(itemOf(window, project.id).data(ProjectDetailRole).toString(), u"default branch · local"_s);
+        QCOMPARE(test::projectListItem(window, project.id).data(ProjectDetailRole).toString(),
+                 u"default branch · local"_s);
         QCOMPARE(window.runPlanPage()->sourceText(), u"Source: default branch"_s);
         const std::optional<Project> stored = test::storedProject(data, project.id);
         QVERIFY(stored);
@@ -233,11 +216,13 @@ private Q_SLOTS:
         QVERIFY(window.session(project.id)->project().source == ProjectSource::WorkingCopy);
         QCOMPARE(window.statusBar()->currentMessage(),
                  u"static-site will preview its working copy (Ctrl+Enter to run it now)."_s);
-        QCOMPARE(itemOf(window, project.id).data(ProjectDetailRole).toString(), u"working copy · local"_s);
+        QCOMPARE(test::projectListItem(window, project.id).data(ProjectDetailRole).toString(),
+                 u"working copy · local"_s);
         QCOMPARE(context.projects()->ids().size(), 2); // one project, switched; not a second one
 
         // A repository on a git host has no working copy here.
-        window.findChild<QListView*>(u"projectList"_s)->setCurrentIndex(itemOf(window, remote.id));
+        window.findChild<QListView*>(u"projectList"_s)
+            ->setCurrentIndex(test::projectListItem(window, remote.id));
         QCOMPARE(window.currentProjectId(), remote.id);
         QVERIFY(!action->isEnabled());
         QVERIFY(!action->isChecked());
@@ -302,12 +287,7 @@ private Q_SLOTS:
         QVERIFY(!status->isVisible());
     }
 
-    void screenshots_data()
-    {
-        QTest::addColumn<QByteArray>("scheme");
-        QTest::newRow("light") << QByteArray("light");
-        QTest::newRow("dark") << QByteArray("dark");
-    }
+    void screenshots_data() { test::addColourSchemeRows(); }
 
     void screenshots()
     {

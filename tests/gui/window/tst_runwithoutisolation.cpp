@@ -43,33 +43,6 @@ namespace {
 
 constexpr int RunTimeoutMs = 120'000; // a static site: no install
 
-QModelIndex itemOf(ui::MainWindow& window, const QString& projectId)
-{
-    auto* list = window.findChild<QListView*>(u"projectList"_s);
-    for (int row = 0; list && row < list->model()->rowCount(); ++row) {
-        if (list->model()->index(row, 0).data(ProjectIdRole).toString() == projectId)
-            return list->model()->index(row, 0);
-    }
-    return {};
-}
-
-QList<QAction*> projectMenuActions(ui::MainWindow& window)
-{
-    for (QAction* entry : window.menuBar()->actions()) {
-        if (entry->menu() && entry->text() == u"&Project"_s)
-            return entry->menu()->actions();
-    }
-    return {};
-}
-
-std::optional<Project> storedProject(const QString& dataDirectory, const QString& id)
-{
-    ProjectStore store(QDir(dataDirectory).filePath(u"forge-preview.db"_s));
-    if (!store.load().ok() || !store.find(id))
-        return std::nullopt;
-    return *store.find(id);
-}
-
 } // namespace
 
 class TestRunWithoutIsolation : public QObject
@@ -129,7 +102,7 @@ private Q_SLOTS:
 
         // In the Project menu and the list's context menu; off, and nothing warns.
         QAction* action = window.isolationChoice()->action();
-        QVERIFY(projectMenuActions(window).contains(action));
+        QVERIFY(test::projectMenuActions(window).contains(action));
         QVERIFY(window.findChild<QListView*>(u"projectList"_s)->actions().contains(action));
         QCOMPARE(action->text(), u"Run &Without Isolation…"_s);
         QVERIFY(action->isCheckable());
@@ -137,7 +110,7 @@ private Q_SLOTS:
         QVERIFY(!action->isChecked());
         QVERIFY(!window.isolationBanner()->isVisible());
         QVERIFY(!window.isolationStatus()->isVisible());
-        QVERIFY(!itemOf(window, project.id).data(ProjectWithoutIsolationRole).toBool());
+        QVERIFY(!test::projectListItem(window, project.id).data(ProjectWithoutIsolationRole).toBool());
 
         // Turning it on asks, in words that say what it means; Enter is Cancel.
         action->trigger();
@@ -155,7 +128,7 @@ private Q_SLOTS:
         QTRY_VERIFY(!window.isolationChoice()->confirmation());
         QVERIFY(!action->isChecked());
         QVERIFY(!window.session(project.id)->project().runWithoutIsolation);
-        QVERIFY(!storedProject(data, project.id)->runWithoutIsolation);
+        QVERIFY(!test::storedProject(data, project.id)->runWithoutIsolation);
         QVERIFY(!window.isolationBanner()->isVisible());
 
         // Confirmed: on, kept in the database, and warned about in three places.
@@ -169,12 +142,12 @@ private Q_SLOTS:
         QTRY_VERIFY(!window.isolationChoice()->confirmation());
         QVERIFY(action->isChecked());
         QVERIFY(window.session(project.id)->project().runWithoutIsolation);
-        QVERIFY(storedProject(data, project.id)->runWithoutIsolation);
+        QVERIFY(test::storedProject(data, project.id)->runWithoutIsolation);
         QVERIFY(window.isolationBanner()->isVisible());
         QVERIFY2(window.isolationBanner()->text().contains(u"runs without isolation"_s),
                  qPrintable(window.isolationBanner()->text()));
         QVERIFY(window.isolationBanner()->text().contains(u"static-site"_s));
-        QVERIFY(itemOf(window, project.id).data(ProjectWithoutIsolationRole).toBool());
+        QVERIFY(test::projectListItem(window, project.id).data(ProjectWithoutIsolationRole).toBool());
         QVERIFY(window.isolationStatus()->isVisible());
         QVERIFY2(window.isolationStatus()->text().contains(u"1 project without isolation"_s),
                  qPrintable(window.isolationStatus()->text()));
@@ -201,16 +174,16 @@ private Q_SLOTS:
         QPushButton* isolate = window.isolationBanner()->isolateButton();
         QVERIFY(isolate->isVisible());
         isolate->click();
-        QVERIFY(!storedProject(data, project.id)->runWithoutIsolation);
+        QVERIFY(!test::storedProject(data, project.id)->runWithoutIsolation);
         QVERIFY(!action->isChecked());
         QVERIFY(window.isolationBanner()->isVisible());
         QVERIFY2(window.isolationBanner()->text().contains(u"until this run ends"_s),
                  qPrintable(window.isolationBanner()->text()));
-        QVERIFY(itemOf(window, project.id).data(ProjectWithoutIsolationRole).toBool());
+        QVERIFY(test::projectListItem(window, project.id).data(ProjectWithoutIsolationRole).toBool());
         session->stop();
         QTRY_VERIFY_WITH_TIMEOUT(!session->isActive(), 30'000);
         QTRY_VERIFY(!window.isolationBanner()->isVisible());
-        QVERIFY(!itemOf(window, project.id).data(ProjectWithoutIsolationRole).toBool());
+        QVERIFY(!test::projectListItem(window, project.id).data(ProjectWithoutIsolationRole).toBool());
         QVERIFY(!window.isolationStatus()->isVisible());
         test::shutDown(window);
     }
