@@ -286,7 +286,8 @@ QCoro::Task<bool> ProjectSession::finishPullRequestUpdate(PullRequestUpdateResul
     }
     QPointer<ProjectSession> self(this);
     m_restoreFrom = *rerunFrom;
-    const bool restored = co_await restore(RestoreRung::RestartDevServer, updateReason(update));
+    const bool restored = co_await restore(
+        RestoreRung::RestartDevServer, rerunReason(update.action, update.changes, tr("The pull request")));
     if (!self)
         co_return false;
     if (restored)
@@ -315,16 +316,17 @@ std::optional<StepId> ProjectSession::rerunStepFor(SourceUpdateAction action)
     return std::nullopt;
 }
 
-QString ProjectSession::updateReason(const PullRequestUpdateResult& update) const
+QString ProjectSession::rerunReason(SourceUpdateAction action, const QList<SourceChange>& changes,
+                                    const QString& changedBy)
 {
-    switch (update.action) {
+    switch (action) {
     case SourceUpdateAction::Reinstall:
         return tr("%1 changed: detecting, installing and starting again in the same sandbox.")
-            .arg(installInputsAmong(update.changes).join(u", "_s));
+            .arg(installInputsAmong(changes).join(u", "_s));
     case SourceUpdateAction::Rebuild:
-        return tr("The pull request changed: building again and restarting the server.");
+        return tr("%1 changed files: building again and restarting the server.").arg(changedBy);
     case SourceUpdateAction::RestartServer:
-        return tr("The pull request changed files the dev server does not reload by itself: restarting it.");
+        return tr("%1 changed files the dev server does not reload by itself: restarting it.").arg(changedBy);
     case SourceUpdateAction::None:
     case SourceUpdateAction::HotReload:
     case SourceUpdateAction::ReloadPage:
@@ -673,14 +675,8 @@ QCoro::Task<> ProjectSession::followWorkingCopy(QStringList written, QStringList
             co_return;
         QPointer<ProjectSession> self(this);
         m_restoreFrom = *rerunFrom;
-        const QString reason =
-            action == SourceUpdateAction::Reinstall
-                ? tr("%1 changed: detecting, installing and starting again in the same sandbox.")
-                      .arg(installInputsAmong(changes).join(u", "_s))
-            : action == SourceUpdateAction::Rebuild
-                ? tr("Saved files changed: building again and restarting the server.")
-                : tr("Saved files the dev server does not reload by itself: restarting it.");
-        const bool restored = co_await restore(RestoreRung::RestartDevServer, reason);
+        const bool restored =
+            co_await restore(RestoreRung::RestartDevServer, rerunReason(action, changes, tr("A save")));
         if (!self || !restored)
             co_return;
     }

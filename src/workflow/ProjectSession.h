@@ -260,7 +260,9 @@ private:
     // Once the files are in place: the restore the update needs (rerunStepFor()), then the signals.
     QCoro::Task<bool> finishPullRequestUpdate(PullRequestUpdateResult update);
     static std::optional<StepId> rerunStepFor(SourceUpdateAction action);
-    QString updateReason(const PullRequestUpdateResult& update) const;
+    // What the restore a change needs says (restoring()); `changedBy`: "The pull request", "A save".
+    static QString rerunReason(SourceUpdateAction action, const QList<SourceChange>& changes,
+                               const QString& changedBy);
     // What a batch of saved files needs beyond arriving (sourceUpdateAction(), as for a pull request
     // update): a restart, a build or an install again, in the same sandbox.
     QCoro::Task<> followWorkingCopy(QStringList written, QStringList removed);
